@@ -1,0 +1,300 @@
+"""The planner's typed vocabulary: a household's situation in, a plan out.
+
+Field names mirror the public contract's `ScenarioInput` and `Plan` (snake_case here, camelCase over
+GraphQL), so a stored household, a scenario file and a GraphQL input all map onto the same facts.
+Everything is a frozen dataclass: the solver never mutates its input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+
+class Role(enum.Enum):
+    """Which member of the household: the contract's `Person` enum."""
+
+    PRINCIPAL = "PRINCIPAL"
+    SPOUSE = "SPOUSE"
+
+
+class StatusKind(enum.Enum):
+    STUDENT = "STUDENT"
+    WORKER = "WORKER"
+    VISITOR = "VISITOR"
+    NONE = "NONE"
+
+
+class Credential(enum.Enum):
+    SECONDARY = "SECONDARY"
+    CERTIFICATE = "CERTIFICATE"
+    DIPLOMA = "DIPLOMA"
+    ADVANCED_DIPLOMA = "ADVANCED_DIPLOMA"
+    POST_GRADUATE_CERTIFICATE = "POST_GRADUATE_CERTIFICATE"
+    BACHELOR = "BACHELOR"
+    MASTER = "MASTER"
+    DOCTORAL = "DOCTORAL"
+    PROFESSIONAL_DEGREE = "PROFESSIONAL_DEGREE"
+
+    @property
+    def is_degree(self) -> bool:
+        """Bachelor's, master's, doctoral or professional degree (the PGWP field-of-study exemption)."""
+        return self in _DEGREES
+
+
+_DEGREES = frozenset({Credential.BACHELOR, Credential.MASTER, Credential.DOCTORAL, Credential.PROFESSIONAL_DEGREE})
+
+
+class InstitutionKind(enum.Enum):
+    UNIVERSITY = "UNIVERSITY"
+    COLLEGE = "COLLEGE"
+    OTHER = "OTHER"
+
+
+class LanguageTestKind(enum.Enum):
+    IELTS_GENERAL = "IELTS_GENERAL"
+    CELPIP_GENERAL = "CELPIP_GENERAL"
+    PTE_CORE = "PTE_CORE"
+    TEF_CANADA = "TEF_CANADA"
+    TCF_CANADA = "TCF_CANADA"
+
+    @property
+    def is_french(self) -> bool:
+        return self in (LanguageTestKind.TEF_CANADA, LanguageTestKind.TCF_CANADA)
+
+
+class PlanStatus(enum.Enum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    NO_SOLUTION = "NO_SOLUTION"
+
+
+class ObjectiveTerm(enum.Enum):
+    PR_READY = "PR_READY"
+    STATUS_CONTINUITY = "STATUS_CONTINUITY"
+    WORK_CONTINUITY = "WORK_CONTINUITY"
+    COST = "COST"
+    FEWEST_APPLICATIONS = "FEWEST_APPLICATIONS"
+
+
+DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = (
+    ObjectiveTerm.PR_READY,
+    ObjectiveTerm.STATUS_CONTINUITY,
+    ObjectiveTerm.WORK_CONTINUITY,
+    ObjectiveTerm.COST,
+    ObjectiveTerm.FEWEST_APPLICATIONS,
+)
+
+
+# --- the scenario -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    """Status held on the scenario's `as_of` date."""
+
+    kind: StatusKind
+    valid_to: dt.date
+    permit_code: str | None = None
+    employer_specific: bool = False
+
+
+@dataclass(frozen=True)
+class HeldPermit:
+    code: str
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+@dataclass(frozen=True)
+class Education:
+    credential: Credential
+    institution: InstitutionKind
+    canadian: bool
+    start: dt.date
+    completion: dt.date
+    pgwp_eligible_dli: bool = False
+    field_of_study_eligible: bool = True
+    full_time: bool = True
+    length_months: int | None = None
+    study_permit_applied_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LanguageTest:
+    """Results as CLB/NCLC levels (1-12) per ability."""
+
+    test: LanguageTestKind
+    taken: dt.date
+    listening: int
+    reading: int
+    writing: int
+    speaking: int
+
+    @property
+    def lowest(self) -> int:
+        """The lowest of the four abilities: every CLB threshold applies to all four."""
+        return min(self.listening, self.reading, self.writing, self.speaking)
+
+
+@dataclass(frozen=True)
+class WorkPeriod:
+    noc_code: str
+    start: dt.date
+    hours_per_week: float
+    in_canada: bool
+    end: dt.date | None = None
+    self_employed: bool = False
+    while_full_time_student: bool = False
+    authorized: bool = True
+
+
+@dataclass(frozen=True)
+class Nomination:
+    province: str
+    nominated_on: dt.date
+    employer_restricted: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    birth_date: dt.date
+    citizenships: tuple[str, ...]
+    in_canada: bool
+    passport_expiry: dt.date | None = None
+    status: Status | None = None
+    permit_history: tuple[HeldPermit, ...] = ()
+    education: tuple[Education, ...] = ()
+    language_tests: tuple[LanguageTest, ...] = ()
+    work_history: tuple[WorkPeriod, ...] = ()
+    provincial_nomination: Nomination | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    ref: str
+    holder: Role
+    noc_code: str
+    province: str
+    hours_per_week: float
+    earliest_start: dt.date
+    latest_start: dt.date | None = None
+    months: int | None = None
+    lmia_exempt_code: str | None = None
+    lmia_approved: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    as_of: dt.date
+    principal: Person
+    spouse: Person | None = None
+    offers: tuple[Offer, ...] = ()
+    horizon_months: int = 60
+
+    def person(self, role: Role) -> Person | None:
+        """The household member in `role`, or None when the household has no spouse."""
+        return self.principal if role is Role.PRINCIPAL else self.spouse
+
+    @property
+    def members(self) -> tuple[tuple[Role, Person], ...]:
+        """(role, person) for each member present."""
+        out: list[tuple[Role, Person]] = [(Role.PRINCIPAL, self.principal)]
+        if self.spouse is not None:
+            out.append((Role.SPOUSE, self.spouse))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    time_limit_ms: int = 2000
+    objective: tuple[ObjectiveTerm, ...] = DEFAULT_OBJECTIVE
+    rules_as_of: dt.date | None = None
+    ita_wait_days: int = 30
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A reason, citing the rule it comes from."""
+
+    rule_id: str
+    message: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedPermit:
+    person: Role
+    code: str
+    name: str
+    open: bool
+    apply_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date
+    fee: float
+    offer_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    person: Role
+    noc_code: str
+    start: dt.date
+    end: dt.date | None
+    offer_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    date: dt.date
+    person: Role
+    action: str
+    detail: str
+    code: str | None = None
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusGap:
+    """A period in which a person in Canada has no status, or no authorization to work."""
+
+    person: Role
+    start: dt.date
+    end: dt.date
+    work_authorized: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: PlanStatus
+    rules_version: str
+    solve_ms: float
+    pr_ready_date: dt.date | None = None
+    crs_score: int | None = None
+    pr_program: str | None = None
+    pr_applicant: Role | None = None
+    permits: tuple[PlannedPermit, ...] = ()
+    jobs: tuple[PlannedJob, ...] = ()
+    steps: tuple[PlanStep, ...] = ()
+    status_gaps: tuple[StatusGap, ...] = ()
+    fees_total: float = 0.0
+    blockers: tuple[Finding, ...] = ()
+    explanation: tuple[Finding, ...] = ()
+    objective_values: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid input: `path` names the field (e.g. `offers[0].hoursPerWeek`)."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class InvalidScenario:
+    errors: tuple[FieldError, ...]

@@ -1,0 +1,183 @@
+"""Effective-dated rules loaded from `params/*.toml`: ids, versions, parameter values and sources.
+
+Every rule value the product uses lives in a TOML file beside this module, never as a literal in code.
+A file holds rules of one program; each rule has versions, each with the date it took effect, an optional
+end date, and its parameters:
+
+    [[rule]]
+    id = "C43.application_window"
+    title = "Apply within 180 days of written confirmation of completion"
+    trigger = "PGWP application date"
+    source = "https://..."
+    confidence = "H"            # H: IRCC says it; M: law firm or inferred; L: consultant or unverified
+
+    [[rule.version]]
+    effective = 1900-01-01
+    params = { days = 180 }
+
+`RuleSet.param("C43.application_window", "days", on=d)` answers the value in force on `d` (the date the
+rule's trigger names: the PGWP application date, the spouse's application date, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PARAMS_DIR = Path(__file__).parent / "params"
+CONFIDENCE_LEVELS = ("H", "M", "L")
+
+
+class RuleError(Exception):
+    """A rule file is malformed, or code asked for a rule or parameter that does not exist."""
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    effective: dt.date
+    params: Mapping[str, Any]
+    ends: dt.date | None = None
+    note: str | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        """True when this version applies to something triggered on `on` (`ends` is exclusive)."""
+        return self.effective <= on and (self.ends is None or on < self.ends)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    trigger: str
+    source: str
+    confidence: str
+    versions: tuple[RuleVersion, ...]
+    note: str | None = None
+
+    @property
+    def program(self) -> str:
+        """The first segment of the id: the permit code or program the rule belongs to."""
+        return self.id.split(".", 1)[0]
+
+    def at(self, on: dt.date) -> RuleVersion | None:
+        """The version in force on `on`, or None when the rule did not (or no longer) apply then."""
+        for version in reversed(self.versions):
+            if version.in_force(on):
+                return version
+        return None
+
+    def param(self, name: str, on: dt.date) -> Any:
+        """The value of parameter `name` on `on`; RuleError when the rule is not in force or lacks it."""
+        version = self.at(on)
+        if version is None:
+            raise RuleError(f"rule {self.id} is not in force on {on.isoformat()}")
+        if name not in version.params:
+            raise RuleError(f"rule {self.id} has no parameter {name!r} (has: {', '.join(sorted(version.params))})")
+        return version.params[name]
+
+    @property
+    def effective(self) -> dt.date:
+        """The date the first version took effect."""
+        return self.versions[0].effective
+
+    @property
+    def breakpoints(self) -> tuple[dt.date, ...]:
+        """Every date on which this rule's answer may change."""
+        out = {v.effective for v in self.versions} | {v.ends for v in self.versions if v.ends is not None}
+        return tuple(sorted(out))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: Mapping[str, Rule]
+    version: str
+
+    def rule(self, rule_id: str) -> Rule:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise RuleError(f"unknown rule id {rule_id!r}") from None
+
+    def param(self, rule_id: str, name: str, on: dt.date) -> Any:
+        """Parameter `name` of rule `rule_id` in force on `on`."""
+        return self.rule(rule_id).param(name, on)
+
+    def in_force(self, rule_id: str, on: dt.date) -> bool:
+        return self.rule(rule_id).at(on) is not None
+
+    def source(self, rule_id: str) -> str:
+        return self.rule(rule_id).source
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.rules
+
+
+def _version(raw: Mapping[str, Any], where: str) -> RuleVersion:
+    effective = raw.get("effective")
+    ends = raw.get("ends")
+    if not isinstance(effective, dt.date):
+        raise RuleError(f"{where}: 'effective' must be a TOML date")
+    if ends is not None and not isinstance(ends, dt.date):
+        raise RuleError(f"{where}: 'ends' must be a TOML date")
+    return RuleVersion(effective=effective, ends=ends, params=dict(raw.get("params", {})), note=raw.get("note"))
+
+
+def _rule(raw: Mapping[str, Any], where: str) -> Rule:
+    for key in ("id", "title", "trigger", "source", "confidence"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise RuleError(f"{where}: every rule needs a non-empty string {key!r}")
+    if raw["confidence"] not in CONFIDENCE_LEVELS:
+        raise RuleError(f"{where}: confidence must be one of {CONFIDENCE_LEVELS}")
+    versions = tuple(
+        sorted(
+            (_version(v, f"{where} {raw['id']} version {i}") for i, v in enumerate(raw.get("version", []))),
+            key=lambda v: v.effective,
+        )
+    )
+    if not versions:
+        raise RuleError(f"{where}: rule {raw['id']} has no [[rule.version]]")
+    return Rule(
+        id=raw["id"],
+        title=raw["title"],
+        trigger=raw["trigger"],
+        source=raw["source"],
+        confidence=raw["confidence"],
+        versions=versions,
+        note=raw.get("note"),
+    )
+
+
+def load_rules_from(directory: Path) -> RuleSet:
+    """Reads every `*.toml` in `directory` into a RuleSet whose version hashes the files' bytes."""
+    rules: dict[str, Rule] = {}
+    digest = hashlib.sha256()
+    newest = dt.date.min
+    for path in sorted(directory.glob("*.toml")):
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        try:
+            doc = tomllib.loads(data.decode())
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleError(f"{path.name}: {exc}") from exc
+        for i, raw in enumerate(doc.get("rule", [])):
+            rule = _rule(raw, f"{path.name} rule {i}")
+            if rule.id in rules:
+                raise RuleError(f"{path.name}: rule id {rule.id} is defined twice")
+            rules[rule.id] = rule
+            newest = max(newest, *(v.effective for v in rule.versions))
+    if not rules:
+        raise RuleError(f"no rules found in {directory}")
+    version = f"{newest.isoformat()}+{digest.hexdigest()[:12]}"
+    return RuleSet(rules=rules, version=version)
+
+
+@functools.cache
+def load_rules() -> RuleSet:
+    """The rules shipped with the package (read once per process)."""
+    return load_rules_from(PARAMS_DIR)
