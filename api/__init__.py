@@ -1,0 +1,1 @@
+"""permitpath's web layer: settings, the Starlette app, GraphQL over HTTP, the solve runner and the CLI."""
