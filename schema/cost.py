@@ -1,0 +1,77 @@
+"""A query-cost validation rule: objects cost 1, connections multiply their selection by the page size.
+
+strawberry ships depth, alias and token limiters but no cost analysis. The rule runs in validation, so
+its verdict is cached with the document like any other validation result: the rule class is built once
+per schema, never per request (a per-request rule would defeat the validation cache).
+"""
+
+from __future__ import annotations
+
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.validation.validation_context import ASTValidationContext
+
+PAGE_ARGUMENTS = ("first", "last")
+
+
+def selection_cost(
+    selection_set: SelectionSetNode | None,
+    context: ASTValidationContext,
+    default_page_size: int,
+    visiting: frozenset[str] = frozenset(),
+) -> int:
+    """The cost of a selection set: 1 per object field, times the page size under a connection."""
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.selection_set is None:
+                continue
+            children = selection_cost(selection.selection_set, context, default_page_size, visiting)
+            total += 1 + _page_size(selection, default_page_size) * children
+        elif isinstance(selection, InlineFragmentNode):
+            total += selection_cost(selection.selection_set, context, default_page_size, visiting)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = context.get_fragment(name)
+            if fragment is not None and name not in visiting:
+                total += selection_cost(fragment.selection_set, context, default_page_size, visiting | {name})
+    return total
+
+
+def _page_size(field: FieldNode, default_page_size: int) -> int:
+    """The literal `first`/`last` argument, or the largest page when it is a variable or absent."""
+    for argument in field.arguments or ():
+        if argument.name.value in PAGE_ARGUMENTS:
+            if isinstance(argument.value, IntValueNode):
+                return max(1, min(int(argument.value.value), default_page_size))
+            return default_page_size
+    return 1
+
+
+def cost_limit_rule(max_cost: int, default_page_size: int) -> type[ASTValidationRule]:
+    """A validation rule class refusing operations whose cost exceeds `max_cost`."""
+
+    class QueryCostRule(ASTValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+            cost = selection_cost(node.selection_set, self.context, default_page_size)
+            if cost > max_cost:
+                self.report_error(
+                    GraphQLError(
+                        f"Query cost {cost} exceeds the limit of {max_cost}: ask for smaller pages (first) "
+                        "or fewer nested connections.",
+                        node,
+                        extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "maxCost": max_cost},
+                    )
+                )
+
+    return QueryCostRule

@@ -1,0 +1,70 @@
+"""Token buckets per key: spending, refilling, retry-after, costs above capacity, eviction."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from api.ratelimit import Decision, TokenBuckets
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_full_bucket_allows_up_to_its_capacity_then_says_when_to_retry() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(capacity=3, rate=1, clock=clock)
+    assert [buckets.take("k").allowed for _ in range(3)] == [True, True, True]
+    assert buckets.take("k") == Decision(False, retry_after=1.0)
+
+
+def test_tokens_refill_with_time_but_never_past_capacity() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(capacity=2, rate=0.5, clock=clock)
+    buckets.take("k", 2)
+    clock.now = 2.0
+    assert buckets.take("k") == Decision(True)
+    clock.now = 100.0
+    assert buckets.take("k", 2) == Decision(True)
+    assert buckets.take("k") == Decision(False, retry_after=2.0)
+
+
+def test_expensive_requests_spend_more() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(capacity=10, rate=1, clock=clock)
+    assert buckets.take("k", 8).allowed
+    assert buckets.take("k", 5) == Decision(False, retry_after=3.0)
+    assert buckets.take("k", 2).allowed
+
+
+def test_keys_do_not_share_buckets() -> None:
+    buckets = TokenBuckets(capacity=1, rate=1, clock=Clock())
+    assert buckets.take("a").allowed
+    assert not buckets.take("a").allowed
+    assert buckets.take("b").allowed
+
+
+def test_a_cost_above_capacity_can_never_pass() -> None:
+    buckets = TokenBuckets(capacity=5, rate=1, clock=Clock())
+    assert buckets.take("k", 6) == Decision(False, retry_after=math.inf)
+
+
+def test_full_buckets_are_evicted_when_too_many_keys() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(capacity=1, rate=1, clock=clock, max_keys=2)
+    buckets.take("a")
+    buckets.take("b")
+    clock.now = 5.0
+    buckets.take("c")
+    assert sorted(buckets._buckets) == ["c"]
+
+
+def test_bad_configuration_is_refused() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        TokenBuckets(capacity=0, rate=1)
