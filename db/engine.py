@@ -1,0 +1,57 @@
+"""The one async engine of a process, its session factory, and the readiness probe."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+DEFAULT_SQLITE_PATH = Path("permitpath.db")
+
+
+def sqlite_url(path: Path) -> str:
+    """The aiosqlite URL of a database file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def is_sqlite(url: str) -> bool:
+    """True for an SQLite URL (any driver)."""
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, **options: Any) -> AsyncEngine:
+    """An async engine for `url`; on SQLite, foreign keys are enforced (cascades depend on them)."""
+    engine = create_async_engine(url, pool_pre_ping=True, **options)
+    if is_sqlite(url):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # Concurrent requests each hold a connection; wait for a writer instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (resolvers read them after the transaction)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine, *, timeout_s: float = 2.0) -> str | None:
+    """None when the database answers `SELECT 1` within `timeout_s`, else why it did not."""
+    try:
+        async with asyncio.timeout(timeout_s), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except TimeoutError:
+        return f"database did not answer within {timeout_s:g} s"
+    except Exception as error:  # any driver error means "not ready"; the probe reports it, never raises
+        return f"{type(error).__name__}: {error}".splitlines()[0]
+    return None

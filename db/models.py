@@ -1,0 +1,215 @@
+"""The stored records of a consulting firm: tenants, households, their members, offers and permits.
+
+Column names follow the solver's domain (and so the contract's `ScenarioInput`, in snake_case) wherever
+the two overlap, so `db/scenario.py` maps a household onto a `Scenario` field by field. Every table but
+`tenants` carries `tenant_id`; `db/repository.py` filters on it in every query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from solver.domain import Credential, InstitutionKind, LanguageTestKind, Role, StatusKind
+
+# Named constraints keep Alembic's batch mode on SQLite and the PostgreSQL names identical.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class PermitStatus(enum.Enum):
+    """Where a permit stands: planned by the consultant, applied for, decided, or run out."""
+
+    PLANNED = "PLANNED"
+    APPLIED = "APPLIED"
+    APPROVED = "APPROVED"
+    REFUSED = "REFUSED"
+    EXPIRED = "EXPIRED"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # VARCHAR rather than a native PostgreSQL enum: the same migration serves SQLite, and adding a value
+    # later is not a migration.
+    return Enum(cls, native_enum=False, length=32, validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Tenant(Base):
+    """A consulting firm; every other record belongs to exactly one."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TenantOwned(Base):
+    """Base of every tenant-scoped table: an integer id and the owning tenant."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+
+
+class Household(TenantOwned):
+    """A principal applicant and an optional spouse or common-law partner, with their job offers."""
+
+    __tablename__ = "households"
+
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", lazy="raise", passive_deletes=True, order_by="Member.role"
+    )
+    offers: Mapped[list[JobOffer]] = relationship(lazy="raise", passive_deletes=True, order_by="JobOffer.id")
+
+
+class Member(TenantOwned):
+    """A person of a household: the facts of the contract's `PersonInput`, flattened into columns."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("household_id", "role"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    citizenships: Mapped[list[str]] = mapped_column(JSON)
+    passport_expiry: Mapped[dt.date | None] = mapped_column(Date)
+    in_canada: Mapped[bool] = mapped_column(Boolean)
+    status_kind: Mapped[StatusKind | None] = mapped_column(_enum(StatusKind))
+    status_permit_code: Mapped[str | None] = mapped_column(String(8))
+    status_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    status_employer_specific: Mapped[bool] = mapped_column(Boolean, default=False)
+    nomination_province: Mapped[str | None] = mapped_column(String(2))
+    nomination_nominated_on: Mapped[dt.date | None] = mapped_column(Date)
+    nomination_employer_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    household: Mapped[Household] = relationship(back_populates="members", lazy="raise")
+    education: Mapped[list[Education]] = relationship(lazy="raise", passive_deletes=True, order_by="Education.id")
+    language_tests: Mapped[list[LanguageTest]] = relationship(
+        lazy="raise", passive_deletes=True, order_by="LanguageTest.id"
+    )
+    work_history: Mapped[list[WorkPeriod]] = relationship(lazy="raise", passive_deletes=True, order_by="WorkPeriod.id")
+    permits: Mapped[list[Permit]] = relationship(lazy="raise", passive_deletes=True, order_by="Permit.id")
+
+
+class Education(TenantOwned):
+    __tablename__ = "education"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    credential: Mapped[Credential] = mapped_column(_enum(Credential))
+    institution: Mapped[InstitutionKind] = mapped_column(_enum(InstitutionKind))
+    canadian: Mapped[bool] = mapped_column(Boolean)
+    pgwp_eligible_dli: Mapped[bool] = mapped_column(Boolean, default=False)
+    field_of_study_eligible: Mapped[bool] = mapped_column(Boolean, default=True)
+    full_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    start: Mapped[dt.date] = mapped_column(Date)
+    completion: Mapped[dt.date] = mapped_column(Date)
+    length_months: Mapped[int | None] = mapped_column(Integer)
+    study_permit_applied_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LanguageTest(TenantOwned):
+    """Results as CLB/NCLC levels (1-12) per ability."""
+
+    __tablename__ = "language_tests"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    test: Mapped[LanguageTestKind] = mapped_column(_enum(LanguageTestKind))
+    taken: Mapped[dt.date] = mapped_column(Date)
+    listening: Mapped[int] = mapped_column(Integer)
+    reading: Mapped[int] = mapped_column(Integer)
+    writing: Mapped[int] = mapped_column(Integer)
+    speaking: Mapped[int] = mapped_column(Integer)
+
+
+class WorkPeriod(TenantOwned):
+    __tablename__ = "work_periods"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    noc_code: Mapped[str] = mapped_column(String(5))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    hours_per_week: Mapped[float] = mapped_column(Float)
+    in_canada: Mapped[bool] = mapped_column(Boolean)
+    self_employed: Mapped[bool] = mapped_column(Boolean, default=False)
+    while_full_time_student: Mapped[bool] = mapped_column(Boolean, default=False)
+    authorized: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class JobOffer(TenantOwned):
+    """A job offered to one member: the contract's `OfferInput` plus what the employer files with IRCC."""
+
+    __tablename__ = "offers"
+    __table_args__ = (UniqueConstraint("household_id", "ref"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(64))
+    holder: Mapped[Role] = mapped_column(_enum(Role))
+    employer_name: Mapped[str] = mapped_column(String(200))
+    noc_code: Mapped[str] = mapped_column(String(5))
+    province: Mapped[str] = mapped_column(String(2))
+    hours_per_week: Mapped[float] = mapped_column(Float)
+    hourly_wage: Mapped[float | None] = mapped_column(Float)
+    earliest_start: Mapped[dt.date] = mapped_column(Date)
+    latest_start: Mapped[dt.date | None] = mapped_column(Date)
+    months: Mapped[int | None] = mapped_column(Integer)
+    lmia_exempt_code: Mapped[str | None] = mapped_column(String(8))
+    lmia_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    offer_number: Mapped[str | None] = mapped_column(String(8))
+    compliance_fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Permit(TenantOwned):
+    """A permit a member holds, applied for, or the consultant plans."""
+
+    __tablename__ = "permits"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    open: Mapped[bool] = mapped_column(Boolean)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[PermitStatus] = mapped_column(_enum(PermitStatus))
+
+
+RECORD_MODELS: tuple[type[TenantOwned], ...] = (
+    Household,
+    Member,
+    Education,
+    LanguageTest,
+    WorkPeriod,
+    JobOffer,
+    Permit,
+)
