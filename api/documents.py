@@ -1,0 +1,174 @@
+"""Persisted documents: trusted documents by id, and Apollo's automatic persisted queries (APQ).
+
+A request names its document in one of three ways, all resolved here to the operation text:
+- `documentId: "sha256:<hex>"` (GraphQL-over-HTTP, Appendix A): a trusted document of the tenant's
+  registered manifests, or of the built-in manifest every tenant has (the contract's operations file);
+- `extensions.persistedQuery.sha256Hash` without `query` (APQ): a trusted document, or a document this
+  process has seen with that hash before; unknown hashes answer PERSISTED_QUERY_NOT_FOUND so the client
+  resends hash and text;
+- `query` text: an ad-hoc document, allowed only for keys that may send any operation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+BUILTIN_OPERATIONS = Path(__file__).with_name("operations.graphql")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class DocumentError(Exception):
+    """A request's document could not be resolved; `code` is the stable extensions.code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def builtin_manifest() -> dict[str, str]:
+    """The contract's operations file as one trusted document, keyed by the sha256 of its bytes."""
+    data = BUILTIN_OPERATIONS.read_bytes()
+    return {hashlib.sha256(data).hexdigest(): data.decode()}
+
+
+def parse_manifest(raw: str | bytes) -> dict[str, str]:
+    """Reads a `{sha256: operation text}` manifest (as Relay and Apollo tooling emit) and checks every hash.
+
+    Keys may carry the `sha256:` prefix. Raises ValueError naming the first bad entry.
+    """
+    try:
+        doc = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"the manifest is not JSON: {exc}") from None
+    if isinstance(doc, dict) and isinstance(doc.get("operations"), dict):
+        doc = doc["operations"]
+    if not isinstance(doc, dict) or not doc:
+        raise ValueError('a manifest is a non-empty JSON object {"<sha256 hex>": "<operation text>"}')
+    out: dict[str, str] = {}
+    for key, text in doc.items():
+        digest = key.removeprefix("sha256:")
+        if not _SHA256.match(digest):
+            raise ValueError(f"manifest key {key!r} is not a sha256 hex digest (64 lowercase hex characters)")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"manifest entry {key!r} must map to the operation text")
+        if sha256_hex(text) != digest:
+            raise ValueError(f"manifest entry {key!r}: the sha256 of its text is {sha256_hex(text)}")
+        out[digest] = text
+    return out
+
+
+def parse_document_id(document_id: str) -> str:
+    """The hex digest of a `sha256:<hex>` document id; DocumentError for any other scheme."""
+    digest = document_id.removeprefix("sha256:")
+    if not document_id.startswith("sha256:") or not _SHA256.match(digest):
+        raise DocumentError(
+            "PERSISTED_QUERY_NOT_FOUND", f"documentId {document_id!r} is not of the form sha256:<64 lowercase hex>"
+        )
+    return digest
+
+
+class TrustedDocuments(Protocol):
+    """Where a tenant's registered documents live (the database in the service)."""
+
+    async def get(self, tenant_id: str, digest: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Resolved:
+    query: str
+    trusted: bool
+    digest: str | None
+
+
+class APQCache:
+    """Documents seen by hash in this process (APQ registers a hash by sending hash and text once)."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, digest: str) -> str | None:
+        text = self._items.get(digest)
+        if text is not None:
+            self._items.move_to_end(digest)
+        return text
+
+    def put(self, digest: str, text: str) -> None:
+        self._items[digest] = text
+        self._items.move_to_end(digest)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+class DocumentResolver:
+    """Turns a request's documentId / persistedQuery / query into the operation text to run."""
+
+    def __init__(self, trusted: TrustedDocuments, apq: APQCache | None = None) -> None:
+        self._trusted = trusted
+        self._builtin = builtin_manifest()
+        self._apq = apq or APQCache()
+
+    @property
+    def builtin_ids(self) -> tuple[str, ...]:
+        return tuple(f"sha256:{digest}" for digest in self._builtin)
+
+    async def _trusted_text(self, tenant_id: str | None, digest: str) -> str | None:
+        if digest in self._builtin:
+            return self._builtin[digest]
+        if tenant_id is None:
+            return None
+        return await self._trusted.get(tenant_id, digest)
+
+    async def resolve(self, body: Mapping[str, Any], *, tenant_id: str | None, ad_hoc_allowed: bool) -> Resolved:
+        """The document a request body names; DocumentError with a stable code when it cannot run."""
+        query = body.get("query")
+        document_id = body.get("documentId")
+        extensions = body.get("extensions") or {}
+        persisted = extensions.get("persistedQuery") if isinstance(extensions, Mapping) else None
+        if document_id is not None:
+            if not isinstance(document_id, str):
+                raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "documentId must be a string")
+            digest = parse_document_id(document_id)
+            text = await self._trusted_text(tenant_id, digest)
+            if text is None:
+                raise DocumentError(
+                    "PERSISTED_QUERY_NOT_FOUND", f"no registered document has id {document_id}; register it first"
+                )
+            return Resolved(text, trusted=True, digest=digest)
+        if isinstance(persisted, Mapping):
+            digest = str(persisted.get("sha256Hash", ""))
+            if not _SHA256.match(digest):
+                raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "persistedQuery.sha256Hash must be 64 lowercase hex")
+            text = await self._trusted_text(tenant_id, digest)
+            if text is not None:
+                return Resolved(text, trusted=True, digest=digest)
+            if isinstance(query, str):
+                if sha256_hex(query) != digest:
+                    raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "provided sha256Hash does not match query")
+                if not ad_hoc_allowed:
+                    raise DocumentError("DOCUMENT_NOT_ALLOWED", "this key may only send registered documents")
+                self._apq.put(digest, query)
+                return Resolved(query, trusted=False, digest=digest)
+            cached = self._apq.get(digest) if ad_hoc_allowed else None
+            if cached is None:
+                raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            return Resolved(cached, trusted=False, digest=digest)
+        if isinstance(query, str):
+            if not ad_hoc_allowed:
+                raise DocumentError(
+                    "DOCUMENT_NOT_ALLOWED", "this key may only send registered documents (documentId: sha256:...)"
+                )
+            return Resolved(query, trusted=False, digest=None)
+        raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "the request has no query, documentId or persistedQuery")
