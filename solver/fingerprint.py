@@ -1,0 +1,46 @@
+"""A canonical hash of a planning request: the same scenario, options and rules give the same key.
+
+The hash is taken over the typed domain objects (defaults already filled in), serialized with sorted
+keys and no whitespace, so key order, omitted defaults and formatting of the input never change it;
+the rules version is part of the key, so a new rule set misses every cached plan by construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+from typing import Any
+
+from solver.domain import PlanOptions, Scenario
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def plan_key(scenario: Scenario, options: PlanOptions, rules_version: str) -> str:
+    """Hex sha256 of the canonical form of (scenario, options, rules version).
+
+    The time limit is left out: it bounds the search, it does not change the question.
+    """
+    options_plain = _plain(options)
+    options_plain.pop("time_limit_ms", None)
+    canonical = json.dumps(
+        {"scenario": _plain(scenario), "options": options_plain, "rules": rules_version},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
