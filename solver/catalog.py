@@ -1,0 +1,172 @@
+"""The permit catalog by date: each category's attributes, fees, processing times and documents.
+
+Names, attributes and documents are data (`data/catalog.toml`); fees and processing times are rules
+(`FEES.*`, `PROCESSING.*`, `TFWP.lmia`) read for the date asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from solver.rules.registry import RuleSet
+
+CATALOG_FILE = Path(__file__).parent / "data" / "catalog.toml"
+TFWP_CODE = "TFWP"
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A sub-category sharing its parent's code (the three IEC streams of C21)."""
+
+    code: str
+    name: str
+    open: bool
+    requires_offer: bool
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    program: str
+    open: bool
+    requires_offer: bool
+    authority: str
+    employer_compliance_fee: float
+    lmia_fee: float
+    processing_fee: float
+    open_permit_holder_fee: float
+    biometrics_fee: float
+    participation_fee: float
+    processing_days_inside: int
+    processing_days_outside: int
+    max_duration: str
+    max_duration_rule: str
+    eligibility_rules: tuple[str, ...]
+    documents: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    streams: tuple[Stream, ...] = ()
+    effective: dt.date | None = None
+
+    @property
+    def employer_specific(self) -> bool:
+        return not self.open
+
+
+@dataclass(frozen=True)
+class _Entry:
+    raw: Mapping[str, Any]
+
+    @property
+    def code(self) -> str:
+        return str(self.raw["code"])
+
+    def exists_on(self, on: dt.date) -> bool:
+        effective = self.raw.get("effective")
+        return effective is None or effective <= on
+
+
+@functools.cache
+def _load() -> tuple[tuple[_Entry, ...], tuple[str, ...], tuple[str, ...]]:
+    doc = tomllib.loads(CATALOG_FILE.read_text())
+    entries = tuple(_Entry(raw) for raw in doc["category"])
+    return entries, tuple(doc["common_documents"]), tuple(doc["employer_documents"])
+
+
+def all_codes() -> tuple[str, ...]:
+    """Every code the catalog can serve, whatever the date."""
+    return tuple(e.code for e in _load()[0])
+
+
+def current_code(code: str) -> tuple[str, ...]:
+    """The current code(s) for `code`: itself when current, the successors of a pre-2022 alias, else ()."""
+    entries = _load()[0]
+    if any(e.code == code for e in entries):
+        return (code,)
+    return tuple(e.code for e in entries if code in e.raw.get("aliases", ()))
+
+
+def processing_days(code: str, on: dt.date, rules: RuleSet, *, inside: bool) -> int:
+    """Reported processing days for `code` on `on`, inside or outside Canada (the table's default otherwise)."""
+    rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"
+    table: Mapping[str, int] = rules.param(rule_id, "days", on)
+    return int(table.get(code, table["default"]))
+
+
+def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
+    raw = entry.raw
+    _, common, employer_docs = _load()
+    is_open = bool(raw["open"])
+    imp = raw["program"] == "IMP"
+    needs_offer = bool(raw["requires_offer"])
+    fee_exempt = bool(raw.get("employer_fee_exempt", False))
+    compliance = (
+        0.0 if (is_open or not imp or fee_exempt) else float(rules.param("FEES.employer_compliance", "amount", on))
+    )
+    lmia = float(rules.param("TFWP.lmia", "employer_fee", on)) if raw["program"] == "TFWP" else 0.0
+    participation = float(rules.param("FEES.iec", "participation", on)) if entry.code == "C21" else 0.0
+    docs = common + (employer_docs if needs_offer and imp else ()) + tuple(raw.get("documents", ()))
+    return Category(
+        code=entry.code,
+        name=str(raw["name"]),
+        program=str(raw["program"]),
+        open=is_open,
+        requires_offer=needs_offer,
+        authority=str(raw["authority"]),
+        employer_compliance_fee=compliance,
+        lmia_fee=lmia,
+        processing_fee=float(rules.param("FEES.work_permit", "processing", on)),
+        open_permit_holder_fee=float(rules.param("FEES.work_permit", "open_permit_holder", on)) if is_open else 0.0,
+        biometrics_fee=float(rules.param("FEES.work_permit", "biometrics", on)),
+        participation_fee=participation,
+        processing_days_inside=processing_days(entry.code, on, rules, inside=True),
+        processing_days_outside=processing_days(entry.code, on, rules, inside=False),
+        max_duration=str(raw["max_duration"]),
+        max_duration_rule=str(raw["max_duration_rule"]),
+        eligibility_rules=tuple(raw.get("eligibility_rules", ())),
+        documents=docs,
+        aliases=tuple(raw.get("aliases", ())),
+        streams=tuple(Stream(**s) for s in raw.get("streams", ())),
+        effective=raw.get("effective"),
+    )
+
+
+def categories(on: dt.date, rules: RuleSet) -> tuple[Category, ...]:
+    """Every category that exists on `on`, in catalog order, with that date's fees and processing times."""
+    return tuple(_build(e, on, rules) for e in _load()[0] if e.exists_on(on))
+
+
+def category(code: str, on: dt.date, rules: RuleSet) -> Category:
+    """The category for `code` (a pre-2022 alias with one successor is accepted); ValueError when unknown."""
+    found = current_code(code)
+    for entry in _load()[0]:
+        if len(found) == 1 and entry.code == found[0] and entry.exists_on(on):
+            return _build(entry, on, rules)
+    allowed = ", ".join(e.code for e in _load()[0] if e.exists_on(on))
+    if len(found) > 1:
+        raise ValueError(f"code {code!r} was split on 2022-12-15 into {', '.join(found)}; name one of them")
+    raise ValueError(f"no permit category {code!r} on {on.isoformat()}; allowed codes: {allowed}")
+
+
+def fee_for(code: str, on: dt.date, rules: RuleSet, *, first_biometrics: bool) -> float:
+    """The worker's fees for one application for `code` on `on` (employer fees excluded)."""
+    cat = category(code, on, rules)
+    total = cat.open_permit_holder_fee + (cat.biometrics_fee if first_biometrics else 0.0)
+    if cat.code == "C21":
+        total += cat.participation_fee
+        if rules.param("FEES.iec", "with_processing_fee", on):
+            total += cat.processing_fee
+        return total
+    return total + cat.processing_fee
+
+
+def employer_fee_for(code: str, on: dt.date, rules: RuleSet) -> float:
+    """The employer's fees for `code` on `on`: the compliance fee or the LMIA fee, else 0."""
+    cat = category(code, on, rules)
+    return cat.employer_compliance_fee + cat.lmia_fee

@@ -1,0 +1,191 @@
+"""Post-Graduation Work Permit (C43): eligibility on an application date, window, length."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from solver import dates
+from solver.catalog import current_code
+from solver.domain import Credential, Education, InstitutionKind, Person, Status, StatusKind
+from solver.rules.decision import Checks, Decision
+from solver.rules.language import best_clb
+from solver.rules.registry import RuleSet
+
+
+def program_months(edu: Education) -> int:
+    """The program's length in months: the stated length, else whole months from start to completion."""
+    if edu.length_months is not None:
+        return edu.length_months
+    return dates.whole_months_between(edu.start, edu.completion)
+
+
+def application_window(edu: Education, rules: RuleSet) -> tuple[dt.date, dt.date]:
+    """First and last day to apply: completion, and completion plus C43.application_window days."""
+    days = int(rules.param("C43.application_window", "days", edu.completion))
+    return edu.completion, dates.add_days(edu.completion, days)
+
+
+def study_permit_end(edu: Education, status: Status | None, rules: RuleSet) -> dt.date | None:
+    """Last valid day of the study permit: its expiry or completion + 90 days (R222), whichever is first."""
+    if status is None or status.kind is not StatusKind.STUDENT:
+        return None
+    days = int(rules.param("STATUS.study_permit_end", "days_after_completion", edu.completion))
+    return min(status.valid_to, dates.add_days(edu.completion, days))
+
+
+def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:
+    """PGWP length in months before the passport cap (0 when the program is too short)."""
+    if not edu.canadian:
+        return 0
+    length = program_months(edu)
+    p = "C43.duration"
+    if length < int(rules.param(p, "min_program_months", apply_on)):
+        return 0
+    months = length
+    if length >= int(rules.param(p, "long_program_months", apply_on)):
+        months = int(rules.param(p, "long_duration_months", apply_on))
+    m = "C43.masters_duration"
+    if (
+        edu.credential is Credential.MASTER
+        and rules.in_force(m, apply_on)
+        and length >= int(rules.param(m, "min_program_months", apply_on))
+    ):
+        months = int(rules.param(m, "months", apply_on))
+    return min(months, int(rules.param(p, "max_months", apply_on)))
+
+
+def required_clb(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:
+    """CLB/NCLC needed in all four abilities on `apply_on` (0 when C43.language is not in force)."""
+    rule = "C43.language"
+    if not rules.in_force(rule, apply_on):
+        return 0
+    if edu.institution is InstitutionKind.UNIVERSITY:
+        return int(rules.param(rule, "university_clb", apply_on))
+    if edu.credential.is_degree:
+        return int(rules.param(rule, "college_degree_clb", apply_on))
+    return int(rules.param(rule, "other_clb", apply_on))
+
+
+def already_held(person: Person) -> bool:
+    """True when permit history or the current status shows a PGWP (C43.once_per_lifetime)."""
+    codes = [p.code for p in person.permit_history]
+    if person.status is not None and person.status.permit_code is not None:
+        codes.append(person.status.permit_code)
+    return any("C43" in current_code(c) for c in codes)
+
+
+def work_while_pending(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> bool:
+    """R186(w): applied in Canada after completion while the study permit was still valid."""
+    end = study_permit_end(edu, person.status, rules)
+    return person.in_canada and end is not None and edu.completion <= apply_on <= end
+
+
+def eligible_program(edu: Education, rules: RuleSet) -> bool:
+    """A Canadian post-secondary program at a PGWP-eligible DLI, long enough to ground a PGWP."""
+    return (
+        edu.canadian
+        and edu.pgwp_eligible_dli
+        and edu.credential is not Credential.SECONDARY
+        and program_months(edu) >= int(rules.param("C43.min_program_length", "months", edu.completion))
+    )
+
+
+def eligible_education(person: Person, rules: RuleSet) -> tuple[Education, ...]:
+    """Canadian programs at a PGWP-eligible DLI long enough to ground a PGWP."""
+    return tuple(e for e in person.education if eligible_program(e, rules))
+
+
+def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> None:
+    need = required_clb(edu, apply_on, c.rules)
+    if need == 0:
+        c.ok("C43.language", "no language requirement for PGWPs applied for before 2024-11-01")
+        return
+    max_age = int(c.rules.param("C43.language", "test_max_age_months", apply_on))
+    best = best_clb(person.language_tests, apply_on, max_age)
+    if best == 0 and not person.language_tests:
+        c.unknown_fact("C43.language", f"needs CLB {need} in all four abilities; no test on file", "language test")
+    else:
+        c.check(
+            best >= need,
+            "C43.language",
+            f"CLB {best} on a test under {max_age} months old meets CLB {need}",
+            f"needs CLB {need} in all four abilities on a test under {max_age} months old; best valid is {best}",
+        )
+
+
+def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
+    rule = "C43.field_of_study"
+    if edu.credential.is_degree or not c.rules.in_force(rule, apply_on):
+        c.ok(rule, "field of study does not apply (degree program or PGWP applied for before 2024-11-01)")
+        return
+    applied = edu.study_permit_applied_on
+    if applied is None:
+        if edu.start < c.rules.rule(rule).effective:
+            c.ok(rule, "study permit taken as applied for before 2024-11-01 (program started earlier)")
+        else:
+            c.unknown_fact(
+                rule,
+                "applies if the study permit was applied for on or after 2024-11-01",
+                "study permit application date",
+            )
+        return
+    if not c.rules.in_force(rule, applied):
+        c.ok(rule, f"study permit applied for on {applied.isoformat()}, before 2024-11-01")
+        return
+    c.check(
+        edu.field_of_study_eligible,
+        rule,
+        "field of study is on IRCC's list",
+        "non-degree program whose field of study is not on IRCC's list",
+    )
+
+
+def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> None:
+    rule = "C43.study_permit_required"
+    end = study_permit_end(edu, person.status, c.rules)
+    lookback = int(c.rules.param(rule, "outside_lookback_days", apply_on))
+    if end is None:
+        c.unknown_fact(rule, "needs a study permit valid at application or in the 180 days before", "study permit end")
+        return
+    if person.in_canada and apply_on <= end:
+        c.ok(rule, f"study permit valid to {end.isoformat()}: in-Canada application")
+        if apply_on >= edu.completion:
+            c.note("C43.work_while_pending", "may work full time while the application is pending (R186(w))")
+        return
+    if (
+        c.check(
+            dates.add_days(end, lookback) >= apply_on,
+            rule,
+            f"study permit valid within the {lookback} days before applying (ended {end.isoformat()})",
+            f"no study permit valid in the {lookback} days before applying (ended {end.isoformat()})",
+        )
+        and person.in_canada
+    ):
+        c.note(rule, "study permit expired: R197 application from inside Canada with no right to work")
+
+
+def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> Decision:
+    """Whether `person` can apply for a PGWP on `apply_on` on the strength of `edu`."""
+    c = Checks(rules)
+    c.check(
+        edu.canadian and edu.pgwp_eligible_dli and edu.credential is not Credential.SECONDARY,
+        "C43.institution",
+        "Canadian post-secondary program at a PGWP-eligible DLI",
+        "not a Canadian post-secondary program at a PGWP-eligible DLI",
+    )
+    need = int(rules.param("C43.min_program_length", "months", apply_on))
+    length = program_months(edu)
+    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", f"{length} months < {need}")
+    c.check(edu.full_time, "C43.full_time", "studied full time", "did not study full time")
+    first, last = application_window(edu, rules)
+    c.check(
+        first <= apply_on <= last,
+        "C43.application_window",
+        f"within the window {first.isoformat()} to {last.isoformat()}",
+        f"outside the window {first.isoformat()} to {last.isoformat()}",
+    )
+    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", "already held a PGWP")
+    _language(c, person, edu, apply_on)
+    _field_of_study(c, edu, apply_on)
+    _status(c, person, edu, apply_on)
+    return c.decision()

@@ -1,0 +1,187 @@
+"""Family open work permits: C41 (spouse of a worker), C42 (of a student), C49 (of a PR applicant), A74.
+
+Each check takes the principal's facts at the spouse's application date `on`, the trigger of every rule here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from solver import dates, noc
+from solver.domain import Credential, Education, InstitutionKind, Person, StatusKind
+from solver.rules import pgwp
+from solver.rules.decision import Checks, Decision
+from solver.rules.registry import RuleSet
+from solver.rules.status import holds_work_permit, work_permit_end
+
+
+def c41_occupation_ok(noc_code: str, on: dt.date, rules: RuleSet) -> bool:
+    """True when a principal working in `noc_code` qualifies the spouse for C41 on `on`."""
+    if not noc.is_valid(noc_code):
+        return False
+    rule = "C41.principal_occupation"
+    if noc.teer(noc_code) <= int(rules.param(rule, "max_teer", on)):
+        return True
+    if noc.teer(noc_code) > 3:
+        return False
+    prefixes: list[str] = rules.param(rule, "listed_prefixes", on)
+    codes: list[str] = rules.param(rule, "listed_codes", on)
+    return noc_code[:2] in prefixes or noc_code in codes
+
+
+def c41_min_months_left(on: dt.date, rules: RuleSet) -> int:
+    """Months the principal's permit must still have after the spouse applies on `on`."""
+    return int(rules.param("C41.principal_validity", "months", on))
+
+
+def c42_program_ok(edu: Education, on: dt.date, rules: RuleSet) -> bool:
+    """True when the student principal's program qualifies the spouse for C42 on `on`."""
+    rule = "C42.principal_program"
+    if not edu.canadian or edu.credential is Credential.SECONDARY:
+        return False
+    if bool(rules.param(rule, "requires_pgwp_eligible", on)) and not pgwp.eligible_program(edu, rules):
+        return False
+    if bool(rules.param(rule, "any_program", on)):
+        return True
+    university = edu.institution is InstitutionKind.UNIVERSITY
+    if edu.credential is Credential.DOCTORAL:
+        return bool(rules.param(rule, "doctoral", on)) and (
+            university or not rules.param(rule, "graduate_requires_university", on)
+        )
+    if edu.credential is Credential.MASTER:
+        if bool(rules.param(rule, "graduate_requires_university", on)) and not university:
+            return False
+        return pgwp.program_months(edu) >= int(rules.param(rule, "master_min_months", on))
+    if edu.credential is Credential.PROFESSIONAL_DEGREE:
+        return bool(rules.param(rule, "professional_degree", on)) and university
+    return False
+
+
+def principal_job(principal: Person, on: dt.date) -> str | None:
+    """NOC code of the principal's job in Canada ongoing on `on`, from the work history."""
+    for period in principal.work_history:
+        if period.in_canada and period.start <= on and (period.end is None or on <= period.end):
+            return period.noc_code
+    return None
+
+
+def current_program(principal: Person, on: dt.date) -> Education | None:
+    """The Canadian program the principal is enrolled in on `on` (started or about to start, not completed)."""
+    programs = [e for e in principal.education if e.canadian and on <= e.completion]
+    return min(programs, key=lambda e: e.start) if programs else None
+
+
+def _not_in_force(c: Checks, rule_id: str, on: dt.date) -> bool:
+    if c.rules.in_force(rule_id, on):
+        return False
+    c.fail(rule_id, f"not in force on {on.isoformat()}")
+    return True
+
+
+def check_c41(
+    principal: Person,
+    on: dt.date,
+    rules: RuleSet,
+    *,
+    principal_noc: str | None = None,
+    principal_permit_to: dt.date | None = None,
+    principal_permit_open: bool | None = None,
+    pgwp_pending: bool = False,
+) -> Decision:
+    """C41 for a spouse applying on `on`; the principal's job, permit end and kind default to their facts."""
+    c = Checks(rules)
+    job = principal_noc if principal_noc is not None else principal_job(principal, on)
+    permit_to = principal_permit_to
+    if permit_to is None and holds_work_permit(principal, on):
+        permit_to = work_permit_end(principal)
+    is_open = principal_permit_open
+    if is_open is None and principal.status is not None and principal.status.kind is StatusKind.WORKER:
+        is_open = not principal.status.employer_specific
+    occ = "C41.principal_occupation"
+    if job is None:
+        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+    else:
+        c.check(
+            c41_occupation_ok(job, on, rules),
+            occ,
+            f"principal works in NOC {job}, an eligible occupation",
+            f"principal's NOC {job} is not TEER 0/1 or a listed TEER 2/3 occupation",
+        )
+    months = c41_min_months_left(on, rules)
+    if pgwp_pending:
+        c.fail("C41.principal_employed", "principal's PGWP is still pending (R186(w) work does not qualify)")
+    elif permit_to is None:
+        c.unknown_fact("C41.principal_validity", f"needs {months} months left", "principal's work permit end")
+    else:
+        c.check(
+            dates.months_left(on, permit_to, months),
+            "C41.principal_validity",
+            f"principal's permit valid to {permit_to.isoformat()}: {months}+ months left",
+            f"principal's permit ends {permit_to.isoformat()}: fewer than {months} months left",
+        )
+    if is_open and job is None:
+        c.unknown_fact("C41.principal_employed", "open-permit principal must be employed", "principal's employment")
+    elif is_open:
+        c.ok("C41.principal_employed", f"open-permit principal employed in NOC {job}")
+    return c.decision()
+
+
+def check_c42(principal: Person, on: dt.date, rules: RuleSet, *, edu: Education | None = None) -> Decision:
+    """C42 for a spouse applying on `on`: the principal studies full time in Canada in a qualifying program."""
+    c = Checks(rules)
+    program = edu if edu is not None else current_program(principal, on)
+    st = principal.status
+    holds = st is not None and st.kind is StatusKind.STUDENT and on <= st.valid_to
+    c.check(
+        holds and principal.in_canada,
+        "C42.principal_status",
+        "principal holds a valid study permit and lives in Canada",
+        "principal does not hold a valid study permit in Canada",
+    )
+    if program is None:
+        c.fail("C42.principal_program", "principal is not enrolled in a Canadian program")
+        return c.decision()
+    c.check(program.full_time, "C42.principal_status", "principal studies full time", "principal studies part time")
+    c.check(
+        c42_program_ok(program, on, rules),
+        "C42.principal_program",
+        f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) qualifies",
+        f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) does not qualify",
+    )
+    return c.decision()
+
+
+def check_c49(
+    principal: Person,
+    on: dt.date,
+    rules: RuleSet,
+    *,
+    pr_submitted_on: dt.date | None = None,
+    principal_authorized: bool | None = None,
+) -> Decision:
+    """C49 for a family member applying on `on`: the principal is an economic PR applicant or nominee, with a permit."""
+    c = Checks(rules)
+    rule = "C49.principal_pr_applicant"
+    if _not_in_force(c, rule, on):
+        return c.decision()
+    nomination = principal.provincial_nomination
+    nominated = nomination is not None and nomination.nominated_on <= on
+    applied = pr_submitted_on is not None and pr_submitted_on <= on
+    c.check(
+        applied or nominated,
+        rule,
+        "principal has a pending economic PR application" if applied else "principal holds a provincial nomination",
+        "principal has no pending economic PR application and no nomination",
+    )
+    authorized = principal_authorized if principal_authorized is not None else holds_work_permit(principal, on)
+    c.check(authorized, rule, "principal holds a work permit", "principal holds no work permit on that date")
+    return c.decision()
+
+
+def check_a74(principal: Person, on: dt.date, rules: RuleSet) -> Decision:
+    """A74 needs a citizen or PR sponsor: a household of two foreign nationals never qualifies."""
+    c = Checks(rules)
+    rule = "A74.sponsored_spouse"
+    if not _not_in_force(c, rule, on):
+        c.fail(rule, "the principal is not a Canadian citizen or permanent resident sponsoring the spouse")
+    return c.decision()

@@ -1,0 +1,65 @@
+"""Status helpers: study-permit end, maintained status, restoration and the passport cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from solver import dates
+from solver.domain import HeldPermit, Person, StatusKind
+from solver.rules.registry import RuleSet
+
+# Codes of permits that authorize work (anything in permit history that is not a study or visitor record).
+_NON_WORK_CODES = frozenset({"STUDY", "SP", "VISITOR", "TRV"})
+
+
+def cap_to_passport(valid_to: dt.date, passport_expiry: dt.date | None) -> dt.date:
+    """`valid_to`, no later than the passport's expiry (PASSPORT.cap); unchanged when the expiry is unknown."""
+    if passport_expiry is None:
+        return valid_to
+    return min(valid_to, passport_expiry)
+
+
+def permit_end(valid_from: dt.date, months: int, passport_expiry: dt.date | None) -> dt.date:
+    """Last valid day of a `months`-month permit issued on `valid_from`, capped at the passport."""
+    return cap_to_passport(dates.add_days(dates.add_months(valid_from, months), -1), passport_expiry)
+
+
+def restoration_deadline(status_end: dt.date, rules: RuleSet) -> dt.date:
+    """Last day to apply for restoration after status ended on `status_end` (STATUS.restoration)."""
+    days = int(rules.param("STATUS.restoration", "days", status_end))
+    return dates.add_days(status_end, days)
+
+
+def can_restore(status_end: dt.date, on: dt.date, rules: RuleSet) -> bool:
+    """True when status ended before `on` and `on` is within the restoration period."""
+    return status_end < on <= restoration_deadline(status_end, rules)
+
+
+def in_status(person: Person, on: dt.date) -> bool:
+    """True when the status held on the scenario date still covers `on` (ignoring later applications)."""
+    return person.status is not None and person.status.kind is not StatusKind.NONE and on <= person.status.valid_to
+
+
+def holds_work_permit(person: Person, on: dt.date) -> bool:
+    """True when the person holds a valid work permit on `on` (a worker status or a work permit in history)."""
+    status = person.status
+    if status is not None and status.kind is StatusKind.WORKER and on <= status.valid_to:
+        return True
+    return any(p.valid_from <= on <= p.valid_to and p.code not in _NON_WORK_CODES for p in person.permit_history)
+
+
+def work_permit_end(person: Person) -> dt.date | None:
+    """The latest end of a worker status or work permit in history, or None."""
+    ends = [p.valid_to for p in person.permit_history if p.code not in _NON_WORK_CODES]
+    if person.status is not None and person.status.kind is StatusKind.WORKER:
+        ends.append(person.status.valid_to)
+    return max(ends) if ends else None
+
+
+def held_codes(permits: Iterable[HeldPermit], current: str | None) -> tuple[str, ...]:
+    """Codes held (history plus the current status's code), as written."""
+    out = [p.code for p in permits]
+    if current is not None:
+        out.append(current)
+    return tuple(out)
