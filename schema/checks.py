@@ -1,0 +1,156 @@
+"""Validation of record values before they are written, with the solver's field checks.
+
+Each function takes a record's column values (after an update, the stored values merged with the
+changes) and the input path they came from, and returns every error, each naming its field by its
+GraphQL path (`input.principal.workHistory[0].nocCode`) and saying what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from db.models import PermitStatus
+from schema.errors import FieldError
+from solver.validation import (
+    check_clb,
+    check_country,
+    check_hours,
+    check_noc,
+    check_offer_number,
+    check_order,
+    check_permit_code,
+    check_province,
+)
+
+# Columns that GraphQL groups under a nested input.
+_GROUPED = {
+    "status_kind": "status.kind",
+    "status_valid_to": "status.validTo",
+    "status_permit_code": "status.permitCode",
+    "status_employer_specific": "status.employerSpecific",
+    "nomination_province": "provincialNomination.province",
+    "nomination_nominated_on": "provincialNomination.nominatedOn",
+    "nomination_employer_restricted": "provincialNomination.employerRestricted",
+}
+_MONTHS_RANGE = (1, 240)
+_OFFER_MONTHS_RANGE = (1, 120)
+_NAME_LENGTH = 200
+
+
+def camel(column: str) -> str:
+    """The GraphQL name of a column (`hours_per_week` -> `hoursPerWeek`)."""
+    if column in _GROUPED:
+        return _GROUPED[column]
+    head, *rest = column.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def join(path: str, column: str) -> str:
+    """`path.field` for a column."""
+    return f"{path}.{camel(column)}"
+
+
+def not_null(changes: Mapping[str, Any], required: frozenset[str], path: str) -> list[FieldError]:
+    """Errors for an update that sets a required field to null."""
+    return [
+        FieldError(path=join(path, column), message="is required; leave it out to keep the stored value")
+        for column, value in changes.items()
+        if value is None and column in required
+    ]
+
+
+def _text(values: Mapping[str, Any], column: str, path: str) -> Iterator[FieldError]:
+    text = values.get(column)
+    if text is not None and not str(text).strip():
+        yield FieldError(path=join(path, column), message="must not be blank")
+    elif text is not None and len(str(text)) > _NAME_LENGTH:
+        yield FieldError(path=join(path, column), message=f"is longer than {_NAME_LENGTH} characters")
+
+
+def _within(values: Mapping[str, Any], column: str, path: str, bounds: tuple[int, int]) -> Iterator[FieldError]:
+    value = values.get(column)
+    low, high = bounds
+    if value is not None and not low <= value <= high:
+        yield FieldError(path=join(path, column), message=f"{value} is outside {low}-{high} months")
+
+
+def _check(values: Mapping[str, Any], column: str, path: str, check: Any) -> Iterator[FieldError]:
+    value = values.get(column)
+    if value is not None and (message := check(value)):
+        yield FieldError(path=join(path, column), message=message)
+
+
+def _order(values: Mapping[str, Any], start: str, end: str, path: str) -> Iterator[FieldError]:
+    first, last = values.get(start), values.get(end)
+    if first is not None and (message := check_order(first, last, camel(start), camel(end))):
+        yield FieldError(path=join(path, end), message=message)
+
+
+def household_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a household's own values."""
+    return list(_text(values, "name", path))
+
+
+def member_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a member's values: name, citizenships, status permit code, nomination province."""
+    errors = list(_text(values, "name", path))
+    citizenships = values.get("citizenships")
+    if citizenships is not None and not citizenships:
+        errors.append(FieldError(path=join(path, "citizenships"), message="at least one citizenship is required"))
+    for i, code in enumerate(citizenships or ()):
+        if message := check_country(code):
+            errors.append(FieldError(path=f"{join(path, 'citizenships')}[{i}]", message=message))
+    errors += _check(values, "status_permit_code", path, check_permit_code)
+    errors += _check(values, "nomination_province", path, check_province)
+    return errors
+
+
+def education_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in an education record: completion before start, program length."""
+    return [*_order(values, "start", "completion", path), *_within(values, "length_months", path, _MONTHS_RANGE)]
+
+
+def language_test_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a language test: every ability a CLB/NCLC level from 1 to 12."""
+    errors: list[FieldError] = []
+    for ability in ("listening", "reading", "writing", "speaking"):
+        errors += _check(values, ability, path, check_clb)
+    return errors
+
+
+def work_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a work period: NOC code, hours per week, end before start."""
+    return [
+        *_check(values, "noc_code", path, check_noc),
+        *_check(values, "hours_per_week", path, check_hours),
+        *_order(values, "start", "end", path),
+    ]
+
+
+def offer_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a job offer: the contract's offer checks plus the offer-of-employment number and wage."""
+    errors = [*_text(values, "ref", path), *_text(values, "employer_name", path)]
+    errors += _check(values, "noc_code", path, check_noc)
+    errors += _check(values, "province", path, check_province)
+    errors += _check(values, "hours_per_week", path, check_hours)
+    errors += _order(values, "earliest_start", "latest_start", path)
+    errors += _within(values, "months", path, _OFFER_MONTHS_RANGE)
+    errors += _check(values, "lmia_exempt_code", path, check_permit_code)
+    errors += _check(values, "offer_number", path, check_offer_number)
+    wage = values.get("hourly_wage")
+    if wage is not None and wage < 0:
+        errors.append(FieldError(path=join(path, "hourly_wage"), message=f"{wage:g} is negative; wages are >= 0"))
+    return errors
+
+
+def permit_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """Errors in a permit: exemption code, validity order, and the dates an issued permit must have."""
+    errors = [*_check(values, "code", path, check_permit_code), *_order(values, "valid_from", "valid_to", path)]
+    status = values.get("status")
+    if status in (PermitStatus.APPROVED, PermitStatus.EXPIRED):
+        for column in ("valid_from", "valid_to"):
+            if values.get(column) is None:
+                message = f"is required for a permit that is {status.value}"
+                errors.append(FieldError(path=join(path, column), message=message))
+    return errors

@@ -1,0 +1,238 @@
+"""Mutation inputs. `Create*` inputs carry every fact of a record; `Update*` inputs only what changes.
+
+An update field left out keeps the stored value; an explicit null clears a nullable one. Both turn into
+column values (`columns()`, `changes()`) that `schema/checks.py` validates and the repository writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+
+# Inputs whose nested lists are written as records of their own, not as columns.
+_NESTED = frozenset({"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers"})
+
+
+def provided(data: object) -> dict[str, Any]:
+    """The fields of an input that the client set (UNSET ones left out), nested record lists excluded."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(data):  # type: ignore[arg-type]
+        value = getattr(data, f.name)
+        if value is not strawberry.UNSET and f.name not in _NESTED:
+            out[f.name] = value
+    return out
+
+
+@strawberry.input(description="The status a member holds today (the contract's `StatusInput`).")
+class MemberStatusInput:
+    kind: StatusKind
+    valid_to: dt.date
+    permit_code: str | None = None
+    employer_specific: bool = False
+
+
+@strawberry.input(description="A provincial nomination (the contract's `NominationInput`).")
+class MemberNominationInput:
+    province: str
+    nominated_on: dt.date
+    employer_restricted: bool = False
+
+
+def _flatten(values: dict[str, Any]) -> dict[str, Any]:
+    """Status and nomination inputs as their member columns (null clears every column of the group)."""
+    if "status" in values:
+        status: MemberStatusInput | None = values.pop("status")
+        values["status_kind"] = status.kind if status else None
+        values["status_valid_to"] = status.valid_to if status else None
+        values["status_permit_code"] = status.permit_code if status else None
+        values["status_employer_specific"] = status.employer_specific if status else False
+    if "provincial_nomination" in values:
+        nomination: MemberNominationInput | None = values.pop("provincial_nomination")
+        values["nomination_province"] = nomination.province if nomination else None
+        values["nomination_nominated_on"] = nomination.nominated_on if nomination else None
+        values["nomination_employer_restricted"] = nomination.employer_restricted if nomination else False
+    return values
+
+
+@strawberry.input
+class CreateEducationInput:
+    credential: Credential
+    institution: InstitutionKind
+    canadian: bool
+    start: dt.date
+    completion: dt.date = strawberry.field(description="Date of written confirmation of completion.")
+    pgwp_eligible_dli: bool = False
+    field_of_study_eligible: bool = True
+    full_time: bool = True
+    length_months: int | None = None
+    study_permit_applied_on: dt.date | None = None
+
+
+@strawberry.input
+class UpdateEducationInput:
+    credential: Credential | None = strawberry.UNSET
+    institution: InstitutionKind | None = strawberry.UNSET
+    canadian: bool | None = strawberry.UNSET
+    start: dt.date | None = strawberry.UNSET
+    completion: dt.date | None = strawberry.UNSET
+    pgwp_eligible_dli: bool | None = strawberry.UNSET
+    field_of_study_eligible: bool | None = strawberry.UNSET
+    full_time: bool | None = strawberry.UNSET
+    length_months: int | None = strawberry.UNSET
+    study_permit_applied_on: dt.date | None = strawberry.UNSET
+
+
+@strawberry.input(description="Results as CLB/NCLC levels (1-12) per ability.")
+class CreateLanguageTestInput:
+    test: LanguageTestKind
+    taken: dt.date
+    listening: int
+    reading: int
+    writing: int
+    speaking: int
+
+
+@strawberry.input
+class UpdateLanguageTestInput:
+    test: LanguageTestKind | None = strawberry.UNSET
+    taken: dt.date | None = strawberry.UNSET
+    listening: int | None = strawberry.UNSET
+    reading: int | None = strawberry.UNSET
+    writing: int | None = strawberry.UNSET
+    speaking: int | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateWorkPeriodInput:
+    noc_code: str = strawberry.field(description="5-digit NOC 2021 code")
+    start: dt.date
+    hours_per_week: float
+    in_canada: bool
+    end: dt.date | None = None
+    self_employed: bool = False
+    while_full_time_student: bool = False
+    authorized: bool = True
+
+
+@strawberry.input
+class UpdateWorkPeriodInput:
+    noc_code: str | None = strawberry.UNSET
+    start: dt.date | None = strawberry.UNSET
+    hours_per_week: float | None = strawberry.UNSET
+    in_canada: bool | None = strawberry.UNSET
+    end: dt.date | None = strawberry.UNSET
+    self_employed: bool | None = strawberry.UNSET
+    while_full_time_student: bool | None = strawberry.UNSET
+    authorized: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="A job offer: the contract's `OfferInput` plus the employer's details.")
+class CreateOfferInput:
+    ref: str = strawberry.field(description="Unique within the household; permits name their offer by it.")
+    holder: Role
+    employer_name: str
+    noc_code: str
+    province: str
+    hours_per_week: float
+    earliest_start: dt.date
+    hourly_wage: float | None = None
+    latest_start: dt.date | None = None
+    months: int | None = None
+    lmia_exempt_code: str | None = None
+    lmia_approved: bool = False
+    offer_number: str | None = strawberry.field(
+        default=None, description="IRCC Employer Portal offer-of-employment number: 'A' and 7 digits."
+    )
+    compliance_fee_paid: bool = False
+
+
+@strawberry.input
+class UpdateOfferInput:
+    ref: str | None = strawberry.UNSET
+    holder: Role | None = strawberry.UNSET
+    employer_name: str | None = strawberry.UNSET
+    noc_code: str | None = strawberry.UNSET
+    province: str | None = strawberry.UNSET
+    hours_per_week: float | None = strawberry.UNSET
+    earliest_start: dt.date | None = strawberry.UNSET
+    hourly_wage: float | None = strawberry.UNSET
+    latest_start: dt.date | None = strawberry.UNSET
+    months: int | None = strawberry.UNSET
+    lmia_exempt_code: str | None = strawberry.UNSET
+    lmia_approved: bool | None = strawberry.UNSET
+    offer_number: str | None = strawberry.UNSET
+    compliance_fee_paid: bool | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreatePermitInput:
+    code: str = strawberry.field(description="Exemption code, e.g. C43")
+    open: bool
+    status: PermitStatus
+    offer_ref: str | None = strawberry.field(default=None, description="`ref` of an offer of the same household")
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    applied_on: dt.date | None = None
+
+
+@strawberry.input
+class UpdatePermitInput:
+    code: str | None = strawberry.UNSET
+    open: bool | None = strawberry.UNSET
+    status: PermitStatus | None = strawberry.UNSET
+    offer_ref: str | None = strawberry.UNSET
+    valid_from: dt.date | None = strawberry.UNSET
+    valid_to: dt.date | None = strawberry.UNSET
+    applied_on: dt.date | None = strawberry.UNSET
+
+
+@strawberry.input(description="A person and their records, written in one go.")
+class CreateMemberInput:
+    name: str
+    birth_date: dt.date
+    citizenships: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes")
+    in_canada: bool
+    passport_expiry: dt.date | None = None
+    status: MemberStatusInput | None = None
+    provincial_nomination: MemberNominationInput | None = None
+    education: list[CreateEducationInput] = strawberry.field(default_factory=list)
+    language_tests: list[CreateLanguageTestInput] = strawberry.field(default_factory=list)
+    work_history: list[CreateWorkPeriodInput] = strawberry.field(default_factory=list)
+    permits: list[CreatePermitInput] = strawberry.field(default_factory=list)
+
+    def columns(self) -> dict[str, Any]:
+        """The member's own columns (nested records excluded)."""
+        return _flatten(provided(self))
+
+
+@strawberry.input
+class UpdateMemberInput:
+    name: str | None = strawberry.UNSET
+    birth_date: dt.date | None = strawberry.UNSET
+    citizenships: list[str] | None = strawberry.UNSET
+    in_canada: bool | None = strawberry.UNSET
+    passport_expiry: dt.date | None = strawberry.UNSET
+    status: MemberStatusInput | None = strawberry.UNSET
+    provincial_nomination: MemberNominationInput | None = strawberry.UNSET
+
+    def changes(self) -> dict[str, Any]:
+        """The member columns this update sets."""
+        return _flatten(provided(self))
+
+
+@strawberry.input(description="A household with its principal, optional spouse and offers, written in one go.")
+class CreateHouseholdInput:
+    name: str
+    principal: CreateMemberInput
+    spouse: CreateMemberInput | None = None
+    offers: list[CreateOfferInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class UpdateHouseholdInput:
+    name: str | None = strawberry.UNSET

@@ -1,0 +1,133 @@
+"""Reading records: `node(id:)`, one household by id, and cursor-paged lists with the filters consultants use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
+
+import strawberry
+from strawberry import relay
+from strawberry.relay.utils import from_base64, to_base64
+
+from db.models import Household as HouseholdRow
+from db.models import Permit as PermitRow
+from schema.enums import PermitStatus
+from schema.errors import PublicError
+from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+_CURSOR_PREFIX = "cursor"
+
+F = TypeVar("F", bound=Callable[..., Any])
+N = TypeVar("N", bound=relay.Node)
+
+
+def described(description: str) -> Callable[[F], F]:
+    """`strawberry.field(description=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.field(description=description))
+
+
+def page_size(first: int) -> int:
+    """`first`, checked against the page-size cap."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise PublicError(f"first must be between 0 and {MAX_PAGE_SIZE}; got {first}")
+    return first
+
+
+def after_id(after: str | None) -> int | None:
+    """The record id inside a cursor of these connections."""
+    if after is None:
+        return None
+    try:
+        prefix, value = from_base64(after)
+        if prefix == _CURSOR_PREFIX:
+            return int(value)
+    except ValueError:
+        pass
+    raise PublicError(f"after: {after!r} is not a cursor of this connection; pass an endCursor it returned")
+
+
+def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[Any], N]) -> tuple[Any, Any]:
+    """Edges and page info from up to `first + 1` rows (the extra row only says there is a next page)."""
+    shown = rows[:first]
+    edges = [relay.Edge(cursor=to_base64(_CURSOR_PREFIX, row.id), node=to_node(row)) for row in shown]
+    info = relay.PageInfo(
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return edges, info
+
+
+@strawberry.type
+class RecordsQuery:
+    node: relay.Node = relay.node(description="Any record by its global id (null when not in your firm).")
+
+    @described("One household by its global id (null when not in your firm).")
+    async def household(self, info: Info, id: strawberry.ID) -> Household | None:
+        nodes = await Household.resolve_nodes(info=info, node_ids=[_node_id(id, "Household")])
+        return nodes[0]
+
+    @described(
+        f"Households by id, {DEFAULT_PAGE_SIZE} a page (at most {MAX_PAGE_SIZE}). `nameContains` matches the"
+        " household's or a member's name (any case); `permitExpiringBefore` keeps households with an approved"
+        " permit valid to before that date."
+    )
+    async def households(
+        self,
+        info: Info,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        name_contains: str | None = None,
+        permit_expiring_before: dt.date | None = None,
+    ) -> HouseholdConnection:
+        size = page_size(first)
+        async with info.context.reading() as repo:
+            rows = await repo.list_households(
+                after_id=after_id(after),
+                limit=size + 1,
+                name_contains=name_contains,
+                permit_expiring_before=permit_expiring_before,
+            )
+        edges, page_info = page(rows, size, after, _household)
+        return HouseholdConnection(edges=edges, page_info=page_info)
+
+    @described(
+        f"Permits by id, {DEFAULT_PAGE_SIZE} a page (at most {MAX_PAGE_SIZE}), optionally only those valid to"
+        " before `expiringBefore`, or in one status."
+    )
+    async def permits(
+        self,
+        info: Info,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        expiring_before: dt.date | None = None,
+        status: PermitStatus | None = None,
+    ) -> PermitConnection:
+        size = page_size(first)
+        async with info.context.reading() as repo:
+            rows = await repo.list_permits(
+                after_id=after_id(after), limit=size + 1, expiring_before=expiring_before, status=status
+            )
+        edges, page_info = page(rows, size, after, _permit)
+        return PermitConnection(edges=edges, page_info=page_info)
+
+
+def _household(row: HouseholdRow) -> Household:
+    return Household.from_row(row)
+
+
+def _permit(row: PermitRow) -> Permit:
+    return Permit.from_row(row)
+
+
+def _node_id(raw: str, type_name: str) -> str:
+    """The database id inside a global id of `type_name` ('' when it is not one, which finds nothing)."""
+    try:
+        global_id = relay.GlobalID.from_id(raw)
+    except ValueError:
+        return ""
+    return global_id.node_id if global_id.type_name == type_name else ""

@@ -1,0 +1,346 @@
+"""The stored records as GraphQL types (Relay nodes); nested fields resolve through the request's loaders.
+
+Field names are the contract's `ScenarioInput` names wherever the facts are the same (`birthDate`,
+`citizenships`, `hoursPerWeek`, `earliestStart`, ...), so a client can copy a stored household into a
+`planScenario` call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Self
+
+import strawberry
+from strawberry import relay
+from strawberry.dataloader import DataLoader
+
+from db import models
+from schema.context import Context
+from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from schema.errors import PublicError
+
+Info = strawberry.Info[Context, None]
+
+
+def _copy(cls: type[Any], row: models.TenantOwned) -> Any:
+    """An instance of strawberry type `cls` from the row's attributes of the same names."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init]
+    return cls(**{name: getattr(row, name) for name in names})
+
+
+async def _resolve_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
+    """The nodes of `cls` for `node_ids` in order, None for ids not in the tenant (an error when required)."""
+    keys = list(node_ids)
+    try:
+        rows = await loader.load_many([int(key) for key in keys])
+    except ValueError:
+        rows = [None for _ in keys]
+    nodes = [cls.from_row(row) if row is not None else None for row in rows]
+    if required and any(node is None for node in nodes):
+        missing = [key for key, node in zip(keys, nodes, strict=True) if node is None]
+        raise PublicError(f"no {cls.__name__} with id {', '.join(missing)}")
+    return nodes
+
+
+@strawberry.type(description="The status a member holds today (the contract's `StatusInput`).")
+class MemberStatus:
+    kind: StatusKind
+    permit_code: str | None
+    valid_to: dt.date
+    employer_specific: bool
+
+
+@strawberry.type(description="A provincial nomination (the contract's `NominationInput`).")
+class ProvincialNomination:
+    province: str
+    nominated_on: dt.date
+    employer_restricted: bool
+
+
+@strawberry.type(description="A household: a principal applicant, an optional spouse, and the job offers they hold.")
+class Household(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    created_at: dt.datetime
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[HouseholdMember]:
+        rows = await info.context.loaders.members_by_household.load(self.id)
+        return [HouseholdMember.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def principal(self, info: Info) -> HouseholdMember | None:
+        rows = await info.context.loaders.members_by_household.load(self.id)
+        return next((HouseholdMember.from_row(r) for r in rows if r.role is Role.PRINCIPAL), None)
+
+    @strawberry.field
+    async def spouse(self, info: Info) -> HouseholdMember | None:
+        rows = await info.context.loaders.members_by_household.load(self.id)
+        return next((HouseholdMember.from_row(r) for r in rows if r.role is Role.SPOUSE), None)
+
+    @strawberry.field
+    async def offers(self, info: Info) -> list[JobOffer]:
+        rows = await info.context.loaders.offers_by_household.load(self.id)
+        return [JobOffer.from_row(row) for row in rows]
+
+    @classmethod
+    def from_row(cls, row: models.Household) -> Self:
+        """The GraphQL view of a stored household."""
+        return cls(id=row.id, name=row.name, created_at=row.created_at)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Household | None]:
+        return await _resolve_nodes(cls, info.context.loaders.household, node_ids, required)
+
+
+@strawberry.type(description="A person of a household, with the facts of the contract's `PersonInput`.")
+class HouseholdMember(relay.Node):
+    id: relay.NodeID[int]
+    role: Role
+    name: str
+    birth_date: dt.date
+    citizenships: list[str]
+    passport_expiry: dt.date | None
+    in_canada: bool
+    status: MemberStatus | None
+    provincial_nomination: ProvincialNomination | None
+    household_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def household(self, info: Info) -> Household:
+        row = await info.context.loaders.household.load(self.household_id)
+        if row is None:
+            raise LookupError(f"member {self.id} has no household {self.household_id}")  # a broken invariant
+        return Household.from_row(row)
+
+    @strawberry.field
+    async def education(self, info: Info) -> list[Education]:
+        return [Education.from_row(r) for r in await info.context.loaders.education_by_member.load(self.id)]
+
+    @strawberry.field
+    async def language_tests(self, info: Info) -> list[LanguageTest]:
+        return [LanguageTest.from_row(r) for r in await info.context.loaders.language_tests_by_member.load(self.id)]
+
+    @strawberry.field
+    async def work_history(self, info: Info) -> list[WorkPeriod]:
+        return [WorkPeriod.from_row(r) for r in await info.context.loaders.work_by_member.load(self.id)]
+
+    @strawberry.field
+    async def permits(self, info: Info) -> list[Permit]:
+        return [Permit.from_row(r) for r in await info.context.loaders.permits_by_member.load(self.id)]
+
+    @classmethod
+    def from_row(cls, row: models.Member) -> Self:
+        """The GraphQL view of a stored member (status and nomination regrouped)."""
+        status = None
+        if row.status_kind is not None and row.status_valid_to is not None:
+            status = MemberStatus(
+                kind=row.status_kind,
+                permit_code=row.status_permit_code,
+                valid_to=row.status_valid_to,
+                employer_specific=row.status_employer_specific,
+            )
+        nomination = None
+        if row.nomination_province is not None and row.nomination_nominated_on is not None:
+            nomination = ProvincialNomination(
+                province=row.nomination_province,
+                nominated_on=row.nomination_nominated_on,
+                employer_restricted=row.nomination_employer_restricted,
+            )
+        return cls(
+            id=row.id,
+            role=row.role,
+            name=row.name,
+            birth_date=row.birth_date,
+            citizenships=list(row.citizenships),
+            passport_expiry=row.passport_expiry,
+            in_canada=row.in_canada,
+            status=status,
+            provincial_nomination=nomination,
+            household_id=row.household_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[HouseholdMember | None]:
+        return await _resolve_nodes(cls, info.context.loaders.member, node_ids, required)
+
+
+@strawberry.type
+class _MemberChild:
+    """Shared by the records that belong to one member."""
+
+    member_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def member(self, info: Info) -> HouseholdMember:
+        row = await info.context.loaders.member.load(self.member_id)
+        if row is None:
+            raise LookupError(f"record has no member {self.member_id}")  # a broken invariant
+        return HouseholdMember.from_row(row)
+
+
+@strawberry.type
+class Education(relay.Node, _MemberChild):
+    id: relay.NodeID[int]
+    credential: Credential
+    institution: InstitutionKind
+    canadian: bool
+    pgwp_eligible_dli: bool
+    field_of_study_eligible: bool
+    full_time: bool
+    start: dt.date
+    completion: dt.date
+    length_months: int | None
+    study_permit_applied_on: dt.date | None
+    member_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Education) -> Self:
+        """The GraphQL view of a stored education record."""
+        result: Self = _copy(cls, row)
+        return result
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Education | None]:
+        return await _resolve_nodes(cls, info.context.loaders.education, node_ids, required)
+
+
+@strawberry.type(description="Results as CLB/NCLC levels (1-12) per ability.")
+class LanguageTest(relay.Node, _MemberChild):
+    id: relay.NodeID[int]
+    test: LanguageTestKind
+    taken: dt.date
+    listening: int
+    reading: int
+    writing: int
+    speaking: int
+    member_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.LanguageTest) -> Self:
+        """The GraphQL view of a stored language test."""
+        result: Self = _copy(cls, row)
+        return result
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[LanguageTest | None]:
+        return await _resolve_nodes(cls, info.context.loaders.language_test, node_ids, required)
+
+
+@strawberry.type(description="A period of work (the contract's `WorkInput`); `end` is null while ongoing.")
+class WorkPeriod(relay.Node, _MemberChild):
+    id: relay.NodeID[int]
+    noc_code: str
+    start: dt.date
+    end: dt.date | None
+    hours_per_week: float
+    in_canada: bool
+    self_employed: bool
+    while_full_time_student: bool
+    authorized: bool
+    member_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.WorkPeriod) -> Self:
+        """The GraphQL view of a stored work period."""
+        result: Self = _copy(cls, row)
+        return result
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[WorkPeriod | None]:
+        return await _resolve_nodes(cls, info.context.loaders.work_period, node_ids, required)
+
+
+@strawberry.type(description="A job offered to a member: the contract's `OfferInput` plus the employer's filing.")
+class JobOffer(relay.Node):
+    id: relay.NodeID[int]
+    ref: str
+    holder: Role
+    employer_name: str
+    noc_code: str
+    province: str
+    hours_per_week: float
+    hourly_wage: float | None
+    earliest_start: dt.date
+    latest_start: dt.date | None
+    months: int | None
+    lmia_exempt_code: str | None
+    lmia_approved: bool
+    offer_number: str | None = strawberry.field(
+        description="IRCC Employer Portal offer-of-employment number: 'A' and 7 digits."
+    )
+    compliance_fee_paid: bool = strawberry.field(description="Whether the employer paid the compliance fee.")
+    household_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def household(self, info: Info) -> Household:
+        row = await info.context.loaders.household.load(self.household_id)
+        if row is None:
+            raise LookupError(f"offer {self.id} has no household {self.household_id}")  # a broken invariant
+        return Household.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: models.JobOffer) -> Self:
+        """The GraphQL view of a stored offer."""
+        result: Self = _copy(cls, row)
+        return result
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[JobOffer | None]:
+        return await _resolve_nodes(cls, info.context.loaders.offer, node_ids, required)
+
+
+@strawberry.type(description="A permit a member holds, applied for, or that is planned.")
+class Permit(relay.Node, _MemberChild):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Exemption code, e.g. C43 (PGWP), C41 (spousal open permit).")
+    open: bool = strawberry.field(description="true for an open permit; false when it names one employer.")
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    applied_on: dt.date | None
+    status: PermitStatus
+    member_id: strawberry.Private[int]
+    offer_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def offer(self, info: Info) -> JobOffer | None:
+        if self.offer_id is None:
+            return None
+        row = await info.context.loaders.offer.load(self.offer_id)
+        return JobOffer.from_row(row) if row is not None else None
+
+    @classmethod
+    def from_row(cls, row: models.Permit) -> Self:
+        """The GraphQL view of a stored permit."""
+        result: Self = _copy(cls, row)
+        return result
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Permit | None]:
+        return await _resolve_nodes(cls, info.context.loaders.permit, node_ids, required)
+
+
+@strawberry.type(name="HouseholdConnection", description="A page of households.")
+class HouseholdConnection(relay.Connection[Household]):
+    pass
+
+
+@strawberry.type(name="PermitConnection", description="A page of permits.")
+class PermitConnection(relay.Connection[Permit]):
+    pass

@@ -1,0 +1,291 @@
+"""The work of each mutation: find the records it names, validate, write; all in one transaction.
+
+A mutation either commits everything or nothing: `run` opens the transaction, and any refusal (bad input,
+unknown id), even after some rows were flushed, rolls it back and comes out as a typed result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry import relay
+
+from db.models import Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
+from db.repository import Repository
+from schema import checks
+from schema.context import Context
+from schema.errors import Deleted, FieldError, InvalidInput, NotFound
+from schema.inputs import (
+    CreateHouseholdInput,
+    CreateMemberInput,
+    CreateOfferInput,
+    CreatePermitInput,
+    UpdateOfferInput,
+    UpdatePermitInput,
+    provided,
+)
+from solver.domain import Role
+
+T = TypeVar("T")
+R = TypeVar("R", bound=TenantOwned)
+Refusal = InvalidInput | NotFound
+Checks = Callable[[Mapping[str, Any], str], list[FieldError]]
+
+# The GraphQL type each model is exposed as (global ids carry it).
+TYPE_NAMES: dict[type[TenantOwned], str] = {
+    Household: "Household",
+    Member: "HouseholdMember",
+    Education: "Education",
+    LanguageTest: "LanguageTest",
+    WorkPeriod: "WorkPeriod",
+    JobOffer: "JobOffer",
+    Permit: "Permit",
+}
+
+
+class Refused(Exception):
+    """Carries a refusal out of a transaction so it rolls back; `run` turns it back into a value."""
+
+    def __init__(self, outcome: Refusal) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+async def run(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T | Refusal:
+    """Run `work` in one transaction: committed when it returns, rolled back when it refuses."""
+    try:
+        async with context.sessions() as session, session.begin():
+            return await work(Repository(session, tenant_id=context.tenant_id))
+    except Refused as refused:
+        return refused.outcome
+
+
+def refuse_if(errors: Sequence[FieldError]) -> None:
+    """Refuse the mutation when there are errors."""
+    if errors:
+        raise Refused(InvalidInput(errors=list(errors)))
+
+
+def refuse(path: str, message: str) -> None:
+    """Refuse the mutation with one error."""
+    refuse_if([FieldError(path=path, message=message)])
+
+
+def decode_id(raw: str, model: type[TenantOwned], path: str) -> int:
+    """The database id inside a global id of `model`'s type; refuses with NotFound otherwise."""
+    type_name = TYPE_NAMES[model]
+    try:
+        global_id = relay.GlobalID.from_id(raw)
+        if global_id.type_name == type_name:
+            return int(global_id.node_id)
+    except ValueError:  # GlobalIDValueError is a ValueError, and so is a non-integer node id
+        pass
+    raise Refused(_not_found(path, raw, model))
+
+
+async def fetch(repo: Repository, model: type[R], raw: str, path: str) -> R:
+    """The record of `model` with global id `raw` in the tenant; refuses with NotFound otherwise."""
+    row = await repo.get(model, decode_id(raw, model, path))
+    if row is None:
+        raise Refused(_not_found(path, raw, model))
+    return row
+
+
+def _not_found(path: str, raw: str, model: type[TenantOwned]) -> NotFound:
+    return NotFound(path=path, id=strawberry.ID(raw), message=f"no {TYPE_NAMES[model]} with id {raw!r} in your firm")
+
+
+def stored(row: TenantOwned) -> dict[str, Any]:
+    """A row's column values by attribute name."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def _required(model: type[TenantOwned]) -> frozenset[str]:
+    return frozenset(column.key for column in model.__table__.columns if not column.nullable)
+
+
+# --- generic update and delete ------------------------------------------------------------------
+
+
+async def update(repo: Repository, model: type[R], raw: str, changes: dict[str, Any], check: Checks) -> R:
+    """Apply `changes` to the record with global id `raw` (argument `id`)."""
+    return await update_row(repo, await fetch(repo, model, raw, "id"), changes, check)
+
+
+async def update_row(repo: Repository, row: R, changes: dict[str, Any], check: Checks) -> R:
+    """Apply `changes` to `row` after validating the record as it would stand."""
+    errors = checks.not_null(changes, _required(type(row)), "input") + check({**stored(row), **changes}, "input")
+    refuse_if(errors)
+    return await repo.update(row, changes)
+
+
+async def delete(repo: Repository, model: type[TenantOwned], raw: str) -> Deleted:
+    """Delete the record and everything that belongs to it."""
+    if not await repo.delete(model, decode_id(raw, model, "id")):
+        raise Refused(_not_found("id", raw, model))
+    return Deleted(id=strawberry.ID(raw))
+
+
+async def create_member_record(repo: Repository, model: type[R], member_raw: str, data: object, check: Checks) -> R:
+    """Add an education, language test or work period to a member."""
+    member = await fetch(repo, Member, member_raw, "memberId")
+    values = provided(data)
+    refuse_if(check(values, "input"))
+    return await repo.add(model, {**values, "member_id": member.id})
+
+
+# --- households and members ---------------------------------------------------------------------
+
+
+def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
+    """Every error in a member's input and its nested records."""
+    errors = checks.member_errors(data.columns(), path)
+    nested: list[tuple[str, Sequence[object], Checks]] = [
+        ("education", data.education, checks.education_errors),
+        ("languageTests", data.language_tests, checks.language_test_errors),
+        ("workHistory", data.work_history, checks.work_errors),
+        ("permits", data.permits, checks.permit_errors),
+    ]
+    for name, items, check in nested:
+        for i, item in enumerate(items):
+            errors += check(provided(item), f"{path}.{name}[{i}]")
+    return errors
+
+
+async def insert_member(repo: Repository, household_id: int, role: Role, data: CreateMemberInput) -> Member:
+    """Write a member and its education, language tests and work history (permits come after offers)."""
+    member = await repo.add(Member, {**data.columns(), "household_id": household_id, "role": role})
+    for education in data.education:
+        await repo.add(Education, {**provided(education), "member_id": member.id})
+    for test in data.language_tests:
+        await repo.add(LanguageTest, {**provided(test), "member_id": member.id})
+    for work in data.work_history:
+        await repo.add(WorkPeriod, {**provided(work), "member_id": member.id})
+    return member
+
+
+async def insert_permits(repo: Repository, member: Member, permits: Sequence[CreatePermitInput], path: str) -> None:
+    """Write a member's permits, each naming its offer (of the same household) by ref."""
+    for i, permit in enumerate(permits):
+        await insert_permit(repo, member, permit, f"{path}[{i}]")
+
+
+async def insert_permit(repo: Repository, member: Member, data: CreatePermitInput, path: str) -> Permit:
+    """Write one permit of `member`."""
+    values = provided(data)
+    offer_id = await offer_id_for(repo, member, values.pop("offer_ref", None), f"{path}.offerRef")
+    return await repo.add(Permit, {**values, "member_id": member.id, "offer_id": offer_id})
+
+
+async def offer_id_for(repo: Repository, member: Member, ref: str | None, path: str) -> int | None:
+    """The id of the household's offer `ref`, which must be held by `member`; None for no offer."""
+    if ref is None:
+        return None
+    offer = await repo.offer_by_ref(member.household_id, ref)
+    if offer is None:
+        refuse(path, f"no offer with ref {ref!r} in this household")
+        return None
+    if offer.holder is not member.role:
+        refuse(path, f"offer {ref!r} is held by the {offer.holder.value.lower()}, not the {member.role.value.lower()}")
+    return offer.id
+
+
+async def create_household(repo: Repository, data: CreateHouseholdInput) -> Household:
+    """Write a household with its members, their records, its offers and the members' permits."""
+    errors = checks.household_errors(provided(data), "input")
+    members = [(Role.PRINCIPAL, data.principal, "input.principal")]
+    if data.spouse is not None:
+        members.append((Role.SPOUSE, data.spouse, "input.spouse"))
+    for _role, member_data, path in members:
+        errors += member_input_errors(member_data, path)
+    for i, offer in enumerate(data.offers):
+        errors += checks.offer_errors(provided(offer), f"input.offers[{i}]")
+        if offer.holder is Role.SPOUSE and data.spouse is None:
+            errors.append(FieldError(path=f"input.offers[{i}].holder", message=_NO_SPOUSE))
+    refuse_if(errors)
+
+    household = await repo.add(Household, {"name": data.name})
+    rows = {role: await insert_member(repo, household.id, role, member_data) for role, member_data, _ in members}
+    for i, offer in enumerate(data.offers):
+        await insert_offer(repo, household.id, offer, f"input.offers[{i}]")
+    for role, member_data, path in members:
+        await insert_permits(repo, rows[role], member_data.permits, f"{path}.permits")
+    return household
+
+
+async def create_member(repo: Repository, household_raw: str, role: Role, data: CreateMemberInput) -> Member:
+    """Add the principal or the spouse to a household, with their records."""
+    household = await fetch(repo, Household, household_raw, "householdId")
+    if await repo.member_by_role(household.id, role) is not None:
+        refuse("role", f"the household already has a {role.value.lower()}; update that member instead")
+    refuse_if(member_input_errors(data, "input"))
+    member = await insert_member(repo, household.id, role, data)
+    await insert_permits(repo, member, data.permits, "input.permits")
+    return member
+
+
+async def delete_member(repo: Repository, raw: str) -> Deleted:
+    """Remove the spouse (with the offers the spouse holds); the principal goes only with the household."""
+    member = await fetch(repo, Member, raw, "id")
+    if member.role is Role.PRINCIPAL:
+        refuse("id", "the principal cannot be removed; delete the household instead")
+    offers = await repo.children(JobOffer, JobOffer.household_id, [member.household_id])
+    for offer in offers.get(member.household_id, []):
+        if offer.holder is Role.SPOUSE:
+            await repo.delete(JobOffer, offer.id)
+    return await delete(repo, Member, raw)
+
+
+# --- offers and permits -------------------------------------------------------------------------
+
+_NO_SPOUSE = "SPOUSE holds this offer but the household has no spouse"
+
+
+async def insert_offer(repo: Repository, household_id: int, data: CreateOfferInput, path: str) -> JobOffer:
+    """Write an offer whose ref is new in the household."""
+    if await repo.offer_by_ref(household_id, data.ref) is not None:
+        refuse(f"{path}.ref", f"ref {data.ref!r} is already used by an offer of this household; refs are unique")
+    return await repo.add(JobOffer, {**provided(data), "household_id": household_id})
+
+
+async def create_offer(repo: Repository, household_raw: str, data: CreateOfferInput) -> JobOffer:
+    """Add an offer to a household."""
+    household = await fetch(repo, Household, household_raw, "householdId")
+    errors = checks.offer_errors(provided(data), "input")
+    if data.holder is Role.SPOUSE and await repo.member_by_role(household.id, Role.SPOUSE) is None:
+        errors.append(FieldError(path="input.holder", message=_NO_SPOUSE))
+    refuse_if(errors)
+    return await insert_offer(repo, household.id, data, "input")
+
+
+async def update_offer(repo: Repository, raw: str, data: UpdateOfferInput) -> JobOffer:
+    """Change an offer; a new ref must stay unique, a new holder must exist."""
+    offer = await fetch(repo, JobOffer, raw, "id")
+    changes = provided(data)
+    if changes.get("holder") is Role.SPOUSE and await repo.member_by_role(offer.household_id, Role.SPOUSE) is None:
+        refuse("input.holder", _NO_SPOUSE)
+    ref = changes.get("ref")
+    if ref is not None and ref != offer.ref and await repo.offer_by_ref(offer.household_id, ref) is not None:
+        refuse("input.ref", f"ref {ref!r} is already used by an offer of this household; refs are unique")
+    return await update_row(repo, offer, changes, checks.offer_errors)
+
+
+async def create_permit(repo: Repository, member_raw: str, data: CreatePermitInput) -> Permit:
+    """Add a permit to a member."""
+    member = await fetch(repo, Member, member_raw, "memberId")
+    refuse_if(checks.permit_errors(provided(data), "input"))
+    return await insert_permit(repo, member, data, "input")
+
+
+async def update_permit(repo: Repository, raw: str, data: UpdatePermitInput) -> Permit:
+    """Change a permit; `offerRef` names an offer of the member's household (null detaches it)."""
+    permit = await fetch(repo, Permit, raw, "id")
+    changes = provided(data)
+    if "offer_ref" in changes:
+        member = await repo.get(Member, permit.member_id)
+        if member is None:
+            raise LookupError(f"permit {permit.id} has no member")  # a broken invariant, not input
+        changes["offer_id"] = await offer_id_for(repo, member, changes.pop("offer_ref"), "input.offerRef")
+    return await update_row(repo, permit, changes, checks.permit_errors)
