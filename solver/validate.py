@@ -35,6 +35,7 @@ from solver.domain import (
     StatusKind,
     WorkPeriod,
 )
+from solver.rules import employer
 from solver.rules.registry import RuleSet, load_rules
 
 OPEN_CODES = frozenset({"C43", "C41", "C42", "C49", "A75", "C21"})
@@ -479,19 +480,6 @@ def _c16(ctx: _Ctx, person: Person, offer: Offer, a: dt.date) -> Iterator[_Issue
         yield "C16.french", "the job must be outside Quebec"
 
 
-# The rule and parameter that cap an employer-specific permit's first grant, by category.
-EMPLOYER_CAPS: dict[str, tuple[str, str]] = {
-    "C61": ("C61.occupation", "first_permit_months"),
-    "C62": ("C62.occupation", "first_permit_months"),
-    "C63": ("C63.occupation", "first_permit_months"),
-    "T37": ("T37.occupation", "first_permit_months"),
-    "T38": ("T38.occupation", "first_permit_months"),
-    "T36": ("T36.duration", "first_permit_months"),
-    "C18": ("C18.endorsement", "max_months"),
-    "T43": ("T43.ceta", "max_months"),
-    "T47": ("T43.ceta", "max_months"),
-    "TFWP": ("TFWP.duration", "high_wage_months"),
-}
 LMIA_CODE = "TFWP"
 
 
@@ -546,13 +534,8 @@ def _employer_end(ctx: _Ctx, p: PlannedPermit) -> dt.date | None:
     offer = ctx.offer(p.offer_ref)
     if offer is None:
         return None
-    rule = EMPLOYER_CAPS.get(p.code)
-    cap = int(ctx.param(rule[0], rule[1], p.apply_on)) if rule is not None else None
-    months = offer.months if offer.months is not None else cap
-    if months is None:
-        return add_days(ctx.horizon_end, -1)
-    if cap is not None:
-        months = min(months, cap)
+    # The category's first-grant length is a rule value (employer.permit_months), not plan semantics.
+    months = employer.permit_months(offer, ctx.on(p.apply_on), ctx.rules)
     end = add_days(add_months(p.valid_from, months), -1)
     job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
     if job is not None and job.end is not None:
@@ -572,9 +555,7 @@ def permit_fee(ctx: _Ctx, role: Role, p: PlannedPermit) -> float:
     if p.code == "C21":
         fee += float(ctx.param("FEES.iec", "participation", a))
     elif p.code == LMIA_CODE:
-        offer = ctx.offer(p.offer_ref)
-        if offer is not None and not offer.lmia_approved:
-            fee += float(ctx.param("TFWP.lmia", "employer_fee", a))
+        fee += float(ctx.param("TFWP.lmia", "employer_fee", a))
     elif not p.open:
         fee += float(ctx.param("FEES.employer_compliance", "amount", a))
     return fee
