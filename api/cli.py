@@ -1,0 +1,137 @@
+"""The `permitpath` command: serve, migrate, export-schema (and the subcommands other parts register).
+
+Each subcommand is a `Subcommand` in SUBCOMMANDS: a name, a help line, a function that adds its flags and
+one that runs it and returns the exit status. Adding a subcommand is one entry in that list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _database_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST:PORT/DB (default: $DATABASE_URL, else"
+        " ./permitpath.db)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_overrides(
+        database_url=args.database_url,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        dev=getattr(args, "dev", None) or None,
+    )
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    _database_flag(parser)
+    parser.add_argument(
+        "--dev", action="store_true", help="migrate on start, add the demo households, debug logs of permitpath"
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve GraphQL at /graphql with /healthz and /readyz."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.dev:
+        # Our own debug lines only: the drivers' are a flood.
+        logging.getLogger("permitpath").setLevel(logging.DEBUG)
+    print(f"permitpath: GraphQL on http://{settings.host}:{settings.port}/graphql", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    return 0
+
+
+# --- migrate ------------------------------------------------------------------------------------
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """Bring the database to the latest schema version."""
+    return asyncio.run(_migrate(_settings(args).database_url))
+
+
+async def _migrate(url: str) -> int:
+    from db.engine import make_engine
+    from db.migrate import current, upgrade
+
+    engine = make_engine(url)
+    try:
+        await upgrade(engine)
+        revision = await current(engine)
+    except (OSError, ConnectionError) as error:
+        print(f"permitpath migrate: cannot reach the database ({error}); check --database-url", file=sys.stderr)
+        return 1
+    except Exception as error:  # driver errors (asyncpg, sqlite) end here: say what failed, not a traceback
+        print(f"permitpath migrate: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"database at revision {revision}")
+    return 0
+
+
+# --- export-schema ------------------------------------------------------------------------------
+
+
+def export_schema(_args: argparse.Namespace) -> int:
+    """Print the served schema as SDL."""
+    from schema.root import sdl
+
+    sys.stdout.write(sdl())
+    return 0
+
+
+SUBCOMMANDS: list[Subcommand] = [
+    Subcommand("serve", "serve GraphQL at /graphql, /healthz and /readyz", _configure_serve, serve),
+    Subcommand("migrate", "bring a database to the latest schema version", _database_flag, migrate),
+    Subcommand("export-schema", "print the served schema as SDL", lambda _parser: None, export_schema),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(prog="permitpath", description="Plans Canadian work permits to PR.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for sub in SUBCOMMANDS:
+        sub_parser = commands.add_parser(sub.name, help=sub.help, description=sub.help)
+        sub.configure(sub_parser)
+        sub_parser.set_defaults(run=sub.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `permitpath` script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    status: int = args.run(args)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

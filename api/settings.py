@@ -1,0 +1,56 @@
+"""Configuration, read once from the environment (the only module that reads it), overridable by flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from db.engine import DEFAULT_SQLITE_PATH, is_sqlite, sqlite_url
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the service runs. `database_url` defaults to an embedded SQLite file in the working directory."""
+
+    database_url: str = sqlite_url(DEFAULT_SQLITE_PATH)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Development mode: migrate on start, seed the demo households, debug logging.
+    dev: bool = False
+    # The tenant every request acts for until authentication names one (a development default).
+    tenant_slug: str = "demo"
+    tenant_name: str = "Demo Immigration Consulting"
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `environ` (default: the process environment); unset variables keep the defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        if url := env.get("DATABASE_URL"):
+            values["database_url"] = url
+        if host := env.get("PERMITPATH_HOST"):
+            values["host"] = host
+        if port := env.get("PERMITPATH_PORT"):
+            values["port"] = int(port)
+        if dev := env.get("PERMITPATH_DEV"):
+            values["dev"] = dev.lower() in _TRUE
+        if tenant := env.get("PERMITPATH_TENANT"):
+            values["tenant_slug"] = tenant
+        if level := env.get("PERMITPATH_LOG_LEVEL"):
+            values["log_level"] = level.lower()
+        return cls(**values)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced; None values (flags not passed) keep the current ones."""
+        return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def migrate_on_start(self) -> bool:
+        """The embedded SQLite file (and any database in dev mode) is migrated on start; others by `migrate`."""
+        return self.dev or is_sqlite(self.database_url)
