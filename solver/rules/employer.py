@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from solver import noc
+from solver import dates, noc
 from solver.catalog import TFWP_CODE, current_code
 from solver.domain import Offer, Person
 from solver.rules import iec
@@ -46,7 +46,7 @@ def _ict(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> Non
     c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
     cap_codes = set(c.rules.param("ICT.total", "codes", on))
     used = sum(
-        (p.valid_to.year - p.valid_from.year) * 12 + p.valid_to.month - p.valid_from.month
+        dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
         for p in person.permit_history
         if p.code in cap_codes
     )
