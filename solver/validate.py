@@ -196,7 +196,7 @@ def _build_timeline(ctx: _Ctx, role: Role, person: Person) -> Timeline:
     for p in permits:
         # Maintained status: filed in status, in Canada -> status (and the conditions held then) until decision.
         a = t.index(p.apply_on)
-        if not 0 <= a < n or not t.in_canada[a] or not t.status[a]:
+        if not 0 <= a < n or not t.status[a]:
             continue
         last = add_days(p.valid_from, -1)
         t.mark(t.status, p.apply_on, last)
@@ -207,6 +207,9 @@ def _build_timeline(ctx: _Ctx, role: Role, person: Person) -> Timeline:
         for arr in list(t.specific.values()):
             if arr[a]:
                 t.mark(arr, p.apply_on, last)
+    if not person.in_canada:
+        # Someone who came from abroad is in Canada while they hold status, and leaves when it ends.
+        t.in_canada[:] = t.status
     return t
 
 
@@ -492,7 +495,7 @@ _ELIGIBILITY = {"C43": _pgwp, "C41": _c41, "C42": _c42, "C49": _c49, "A75": _a75
 def expected_valid_from(ctx: _Ctx, role: Role, p: PlannedPermit) -> dt.date:
     """apply_on plus the category's processing days (inside Canada when in Canada on apply_on); A75 waits for R10."""
     t = ctx.timelines[role]
-    inside = t.entry is not None and t.entry <= p.apply_on
+    inside = t.on(t.in_canada, p.apply_on)
     on = ctx.on(p.apply_on)
     start = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, on))
     offer = ctx.offer(p.offer_ref)
