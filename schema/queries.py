@@ -64,7 +64,7 @@ def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[
 
 @strawberry.type
 class RecordsQuery:
-    node: relay.Node = relay.node(description="Any record by its global id (null when not in your firm).")
+    node: relay.Node | None = relay.node(description="Any record by its global id (null when not in your firm).")
 
     @described("One household by its global id (null when not in your firm).")
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:
