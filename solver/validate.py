@@ -795,11 +795,10 @@ def validate(
     if out:
         return tuple(out)
     if plan.status is PlanStatus.NO_SOLUTION:
-        if plan.permits or plan.jobs or plan.pr_ready_date is not None:
-            out.append(
-                Violation("PLAN.status", None, None, "a plan without a solution carries permits, jobs or a date")
-            )
-        return tuple(out)
+        # The plan without applications or jobs is always valid (its gaps are facts, PR_READY is H + 1),
+        # so a valid household always has a plan: NO_SOLUTION is a planner failure.
+        message = "NO_SOLUTION, but the plan without applications is always valid"
+        return (Violation("PLAN.status", None, None, message),)
     for role, person in scenario.members:
         for p in ctx.permits_of(role):
             out.extend(_permit_issues(ctx, role, person, p))

@@ -13,6 +13,7 @@ from solver.domain import (
     Nomination,
     Plan,
     PlanOptions,
+    PlanStatus,
     Role,
     Scenario,
     StatusGap,
@@ -416,3 +417,22 @@ def test_t13_needs_a_nomination_from_the_offer_province() -> None:
     assert plan.pr_ready_date == D("2026-10-05")
     other = dataclasses.replace(scenario, principal=abroad(provincial_nomination=Nomination("BC", D("2026-09-01"))))
     assert "T13.nomination" in rule_ids(other, plan)
+
+
+def test_no_solution_is_never_right_for_a_valid_household() -> None:
+    empty = complete_plan(GRAD, OPTIONS, (), (), (P, "CEC"))
+    check_plan(GRAD, empty, OPTIONS)
+    no_solution = Plan(PlanStatus.NO_SOLUTION, empty.rules_version, 0.0)
+    assert rule_ids(GRAD, no_solution) == {"PLAN.status"}
+
+
+def test_someone_from_abroad_leaves_when_status_ends_so_no_gap_is_counted() -> None:
+    c42 = permit("C42", "2026-09-14", "2026-11-13", "2028-09-30", person=S)
+    plan = complete_plan(MASTERS, OPTIONS, (c42,), (), None)
+    check_plan(MASTERS, plan, OPTIONS)
+    assert [g.person for g in plan.status_gaps] == [P]  # the student loses status; the spouse goes home
+    # The spouse's days before entry and after leaving count as days without work authorization.
+    horizon_days = (D("2030-09-14") - D("2026-09-14")).days
+    spouse_work_days = (D("2028-09-30") - D("2026-11-13")).days + 1
+    principal_no_work = horizon_days  # a student never holds a work permit here
+    assert plan.objective_values["WORK_CONTINUITY"] == principal_no_work + horizon_days - spouse_work_days

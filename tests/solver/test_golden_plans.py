@@ -1,0 +1,40 @@
+"""Golden households: each plan passes the validator and has the properties an RCIC expects (tests/fixtures/golden)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from solver.domain import InvalidScenario
+from solver.scenario_json import invalid_to_json, parse_scenario, plan_to_json
+from solver.solve import plan as solve
+from solver.validate import check_plan
+from tests.solver.plan_properties import check
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
+CASES = sorted(GOLDEN.glob("*.json"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(path.read_text())
+    return doc
+
+
+def test_there_are_at_least_25_households_beside_the_public_ones() -> None:
+    assert len([p for p in CASES if not p.name.startswith("p0")]) >= 25
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_golden_plan(path: Path) -> None:
+    doc = load(path)
+    parsed = parse_scenario(doc["scenario"], doc.get("options"))
+    if isinstance(parsed, InvalidScenario):
+        assert check(invalid_to_json(parsed), doc["expect"]) == []
+        return
+    scenario, options = parsed
+    plan = solve(scenario, options)
+    check_plan(scenario, plan, options)
+    assert check(plan_to_json(plan), doc["expect"]) == [], doc["why"]
