@@ -16,9 +16,9 @@ from solver.rules.registry import RuleSet
 _EPSILON = 1e-6  # hours: absorbs float rounding of hours-per-week / 7
 
 
-def _counts(period: WorkPeriod, max_teer: int) -> bool:
+def _counts(period: WorkPeriod, max_teer: int, *, in_canada: bool = True) -> bool:
     return (
-        period.in_canada
+        period.in_canada is in_canada
         and period.authorized
         and not period.self_employed
         and not period.while_full_time_student
@@ -33,18 +33,24 @@ def counted_hours(periods: Iterable[WorkPeriod], on: dt.date, rules: RuleSet) ->
     Concurrent jobs share the weekly cap; TEER 0-1 hours are counted first.
     """
     lookback = int(rules.param("CEC.skilled_experience", "lookback_months", on))
-    max_teer = int(rules.param("CEC.skilled_experience", "max_teer", on))
+    return hours_between(periods, dates.add_months(on, -lookback), on, rules)
+
+
+def hours_between(
+    periods: Iterable[WorkPeriod], start: dt.date, end: dt.date, rules: RuleSet, *, in_canada: bool = True
+) -> tuple[float, float]:
+    """Skilled hours (TEER 0-1, TEER 2-3) on days in [start, end), capped per week, with the CEC exclusions."""
+    max_teer = int(rules.param("CEC.skilled_experience", "max_teer", end))
     # Rates stay in hours per week (exact for whole hours); the sum is divided by 7 once at the end.
-    cap = float(rules.param("CEC.hours_cap", "max_hours_per_week", on))
-    window_start = dates.add_months(on, -lookback)
+    cap = float(rules.param("CEC.hours_cap", "max_hours_per_week", end))
     spans: list[tuple[dt.date, dt.date, bool, float]] = []  # [start, end) exclusive end
     for p in periods:
-        if not _counts(p, max_teer):
+        if not _counts(p, max_teer, in_canada=in_canada):
             continue
-        start = max(p.start, window_start)
-        end = on if p.end is None else min(dates.add_days(p.end, 1), on)
-        if start < end:
-            spans.append((start, end, noc.teer(p.noc_code) <= 1, min(p.hours_per_week, cap)))
+        left = max(p.start, start)
+        right = end if p.end is None else min(dates.add_days(p.end, 1), end)
+        if left < right:
+            spans.append((left, right, noc.teer(p.noc_code) <= 1, min(p.hours_per_week, cap)))
     cuts = sorted({d for s in spans for d in (s[0], s[1])})
     high = low = 0.0
     for left, right in itertools.pairwise(cuts):
