@@ -97,6 +97,21 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def scratch_database(database_url: str, tmp_path: Any) -> Iterator[str]:
+    """An empty database of the same kind as `database_url`, for tests that migrate up and down."""
+    if database_url.startswith("sqlite"):
+        yield sqlite_url(tmp_path / "scratch.db")
+        return
+    admin = postgres_admin_url()
+    name = f"permitpath_scratch_{os.getpid()}_{secrets.token_hex(4)}"
+    asyncio.run(_admin(admin, f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database (one per test: engines belong to an event loop)."""
     engine = make_engine(database_url)
