@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> Starlette:
         services: dict[str, Any] = {}
         app.state.services = services
         try:
-            if settings.migrate_on_start:
+            if settings.migrates_on_start:
                 await upgrade(engine)
                 log.info("database migrated to the latest schema")
             if settings.dev:

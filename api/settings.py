@@ -26,6 +26,8 @@ class Settings:
     tenant_slug: str = "demo"
     tenant_name: str = "Demo Immigration Consulting"
     log_level: str = "info"
+    # None: migrate the embedded SQLite file (and any database in dev mode) on start; others by `migrate`.
+    migrate_on_start: bool | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -44,6 +46,8 @@ class Settings:
             values["tenant_slug"] = tenant
         if level := env.get("PERMITPATH_LOG_LEVEL"):
             values["log_level"] = level.lower()
+        if migrate := env.get("PERMITPATH_MIGRATE_ON_START"):
+            values["migrate_on_start"] = migrate.lower() in _TRUE
         return cls(**values)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -51,6 +55,8 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     @property
-    def migrate_on_start(self) -> bool:
-        """The embedded SQLite file (and any database in dev mode) is migrated on start; others by `migrate`."""
+    def migrates_on_start(self) -> bool:
+        """Whether the service runs the migrations when it starts."""
+        if self.migrate_on_start is not None:
+            return self.migrate_on_start
         return self.dev or is_sqlite(self.database_url)

@@ -1,0 +1,106 @@
+"""The service over HTTP: GraphQL with the demo households, GraphiQL, and the health probes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.demo import DEMO_HOUSEHOLDS
+from api.settings import Settings
+
+LIST = "{ households { edges { node { name principal { name } spouse { name } } } } }"
+
+
+@pytest.fixture
+async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in dev mode on the test database, as a tenant of its own (so the demo seeding is visible)."""
+    settings = Settings(database_url=database_url, dev=True, tenant_slug=f"demo-{uuid.uuid4().hex[:8]}")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), _client(app) as client:
+        yield client
+
+
+def _client(app: Starlette) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_graphql_lists_the_demo_households(client: httpx.AsyncClient) -> None:
+    response = await client.post("/graphql", json={"query": LIST})
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "households": {
+                "edges": [
+                    {
+                        "node": {
+                            "name": "Sharma",
+                            "principal": {"name": "Priya Sharma"},
+                            "spouse": {"name": "Arjun Sharma"},
+                        }
+                    },
+                    {"node": {"name": "Okafor", "principal": {"name": "Chinedu Okafor"}, "spouse": None}},
+                    {
+                        "node": {
+                            "name": "Dubois",
+                            "principal": {"name": "Camille Dubois"},
+                            "spouse": {"name": "Julien Dubois"},
+                        }
+                    },
+                    {"node": {"name": "Nguyen", "principal": {"name": "Linh Nguyen"}, "spouse": None}},
+                ]
+            }
+        }
+    }
+    assert len(DEMO_HOUSEHOLDS) == 4
+
+
+async def test_a_mutation_over_http_is_stored(client: httpx.AsyncClient) -> None:
+    mutation = """mutation { createHousehold(input: {name: "Haddad", principal: {name: "Rami Haddad",
+        birthDate: "1988-10-10", citizenships: ["LB"], inCanada: false}}) {
+        __typename ... on HouseholdPayload { household { id } } } }"""
+    created = (await client.post("/graphql", json={"query": mutation})).json()["data"]["createHousehold"]
+    assert created["__typename"] == "HouseholdPayload"
+    found = await client.post(
+        "/graphql",
+        json={
+            "query": "query($n: String) { households(nameContains: $n) { edges { node { id } } } }",
+            "variables": {"n": "hadd"},
+        },
+    )
+    assert found.json() == {"data": {"households": {"edges": [{"node": {"id": created["household"]["id"]}}]}}}
+
+
+async def test_graphiql_in_a_browser(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "GraphiQL" in response.text
+
+
+async def test_health_probes_on_a_reachable_database(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready", "database": "ok"})
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql+asyncpg://postgres@127.0.0.1:1/permitpath", "Connect call failed"),
+        ("sqlite+aiosqlite:////nonexistent-dir/permitpath.db", "unable to open database file"),
+    ],
+    ids=["postgres-down", "sqlite-unopenable"],
+)
+async def test_readyz_is_503_when_the_database_is_unreachable(url: str, reason: str) -> None:
+    # Without migrations on start the process comes up without its database, as a load balancer sees it.
+    app = create_app(Settings(database_url=url, migrate_on_start=False))
+    async with app.router.lifespan_context(app), _client(app) as client:
+        assert (await client.get("/healthz")).status_code == 200
+        response = await client.get("/readyz")
+    body = response.json()
+    assert (response.status_code, body["status"]) == (503, "unavailable")
+    assert reason in body["database"], body

@@ -1,0 +1,33 @@
+"""Settings come from the environment once, and flags override them."""
+
+from __future__ import annotations
+
+from api.settings import Settings
+
+
+def test_defaults_serve_the_embedded_sqlite_file_locally() -> None:
+    settings = Settings.from_env({})
+    assert settings == Settings(database_url="sqlite+aiosqlite:///permitpath.db", host="127.0.0.1", port=8000)
+    assert settings.migrates_on_start is True
+
+
+def test_environment_and_flags() -> None:
+    env = {
+        "DATABASE_URL": "postgresql+asyncpg://app@db:5432/permitpath",
+        "PERMITPATH_HOST": "0.0.0.0",
+        "PERMITPATH_PORT": "9000",
+        "PERMITPATH_DEV": "false",
+        "PERMITPATH_TENANT": "acme",
+        "PERMITPATH_LOG_LEVEL": "WARNING",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.database_url, settings.host, settings.port, settings.dev) == (
+        "postgresql+asyncpg://app@db:5432/permitpath",
+        "0.0.0.0",
+        9000,
+        False,
+    )
+    assert (settings.tenant_slug, settings.log_level, settings.migrates_on_start) == ("acme", "warning", False)
+    flagged = settings.with_overrides(port=8100, host=None, dev=True)
+    assert (flagged.port, flagged.host, flagged.dev, flagged.migrates_on_start) == (8100, "0.0.0.0", True, True)
+    assert Settings.from_env({**env, "PERMITPATH_MIGRATE_ON_START": "1"}).migrates_on_start is True
