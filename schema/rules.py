@@ -1,0 +1,290 @@
+"""What the product believes: the permit catalog, the rules with their dates and sources, eligibility and CRS.
+
+`RulesQuery` is one part of the merged Query (`schema/root.py`). Eligibility and CRS take an inline scenario
+as JSON in the contract's `ScenarioInput` shape (a scenario file's `scenario` object, as it is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+import schema.enums
+from schema.errors import PublicError
+from solver import catalog, crs, eligibility
+from solver.domain import Finding, Role, Scenario
+from solver.rules.decision import Verdict
+from solver.rules.registry import Rule, RuleSet, load_rules
+from solver.scenario_json import parse_scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def described(description: str) -> Callable[[F], F]:
+    """`strawberry.field(description=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.field(description=description))
+
+
+# Registering the Python enum lets fields be annotated with `Verdict` itself (and `Role`, as schema.enums does).
+strawberry.enum(Verdict, name="Verdict", description="Eligible, not eligible, or undecided on the facts.")
+_ = schema.enums.Person  # the contract's Person enum (solver Role), registered once in schema/enums.py
+
+
+@strawberry.type(description="An IEC stream sharing its category's code (C21).")
+class PermitStream:
+    code: str
+    name: str
+    open: bool
+    requires_offer: bool
+
+
+@strawberry.type(description="A work-permit category with its current code, fees and processing times on a date.")
+class PermitCategory:
+    code: str
+    name: str
+    program: str = strawberry.field(description="IMP or TFWP")
+    open: bool
+    requires_offer: bool
+    authority: str
+    employer_compliance_fee: float
+    lmia_fee: float
+    processing_fee: float
+    open_permit_holder_fee: float
+    biometrics_fee: float
+    participation_fee: float
+    processing_days_inside: int
+    processing_days_outside: int
+    max_duration: str
+    max_duration_rule: str
+    eligibility_rules: list[str]
+    documents: list[str]
+    aliases: list[str] = strawberry.field(description="Codes used before the 2022-12-15 renumbering.")
+    streams: list[PermitStream]
+
+    @classmethod
+    def of(cls, c: catalog.Category) -> PermitCategory:
+        return cls(
+            code=c.code,
+            name=c.name,
+            program=c.program,
+            open=c.open,
+            requires_offer=c.requires_offer,
+            authority=c.authority,
+            employer_compliance_fee=c.employer_compliance_fee,
+            lmia_fee=c.lmia_fee,
+            processing_fee=c.processing_fee,
+            open_permit_holder_fee=c.open_permit_holder_fee,
+            biometrics_fee=c.biometrics_fee,
+            participation_fee=c.participation_fee,
+            processing_days_inside=c.processing_days_inside,
+            processing_days_outside=c.processing_days_outside,
+            max_duration=c.max_duration,
+            max_duration_rule=c.max_duration_rule,
+            eligibility_rules=list(c.eligibility_rules),
+            documents=list(c.documents),
+            aliases=list(c.aliases),
+            streams=[
+                PermitStream(code=s.code, name=s.name, open=s.open, requires_offer=s.requires_offer) for s in c.streams
+            ],
+        )
+
+
+def _json(params: Any) -> str:
+    return json.dumps(params, sort_keys=True, default=str)
+
+
+@strawberry.type(description="One dated version of a rule: when it applied and its parameters (a JSON object).")
+class RuleVersionInfo:
+    effective: dt.date
+    ends: dt.date | None
+    params: str
+    note: str | None
+
+
+@strawberry.type(description="A rule: its id, what it says, the date that triggers it, its versions and its source.")
+class RuleInfo:
+    id: str
+    program: str
+    title: str
+    trigger: str
+    source: str
+    confidence: str = strawberry.field(
+        description="H: IRCC says it; M: law firm or inferred; L: consultant or unverified."
+    )
+    note: str | None
+    effective: dt.date = strawberry.field(description="The date the first version took effect.")
+    ends: dt.date | None = strawberry.field(description="The date the last version ended (null while in force).")
+    in_force: bool = strawberry.field(description="Whether a version applies on the asked date.")
+    params: str | None = strawberry.field(description="Parameters in force on the asked date (JSON), null if none.")
+    versions: list[RuleVersionInfo]
+
+    @classmethod
+    def of(cls, rule: Rule, on: dt.date) -> RuleInfo:
+        current = rule.at(on)
+        return cls(
+            id=rule.id,
+            program=rule.program,
+            title=rule.title,
+            trigger=rule.trigger,
+            source=rule.source,
+            confidence=rule.confidence,
+            note=rule.note,
+            effective=rule.effective,
+            ends=rule.versions[-1].ends,
+            in_force=current is not None,
+            params=None if current is None else _json(current.params),
+            versions=[
+                RuleVersionInfo(effective=v.effective, ends=v.ends, params=_json(v.params), note=v.note)
+                for v in rule.versions
+            ],
+        )
+
+
+@strawberry.type(description="A reason for a verdict, citing the rule it comes from.")
+class EligibilityReason:
+    rule_id: str
+    message: str
+    source: str | None
+
+    @classmethod
+    def of(cls, f: Finding) -> EligibilityReason:
+        return cls(rule_id=f.rule_id, message=f.message, source=f.source)
+
+
+@strawberry.type(description="Eligibility for one category or PR route on a date.")
+class CategoryEligibility:
+    code: str
+    name: str
+    kind: str = strawberry.field(description="PERMIT or PR")
+    verdict: Verdict
+    reasons: list[EligibilityReason]
+    missing: list[str] = strawberry.field(description="Facts that would decide an UNDECIDED answer.")
+    eligible_from: dt.date | None = strawberry.field(description="First date the facts alone make it eligible.")
+    offer_ref: str | None
+
+
+@strawberry.type(description="One CRS factor and its points.")
+class CrsFactor:
+    name: str
+    points: int
+    rule_id: str
+    detail: str
+
+
+@strawberry.type(description="A recorded Express Entry draw.")
+class CrsDraw:
+    date: dt.date
+    type: str
+    score: int
+    invitations: int
+
+
+@strawberry.type(description="A CRS score with its breakdown, and the newest recorded cut-off to compare with.")
+class CrsScore:
+    total: int
+    core: int
+    spouse: int
+    transferability: int
+    additional: int
+    factors: list[CrsFactor]
+    latest_cutoff: CrsDraw | None
+    rules_version: str
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _scenario(raw: JSON) -> Scenario:
+    parsed = parse_scenario(raw)
+    if not isinstance(parsed, tuple):
+        detail = "; ".join(f"{e.path}: {e.message}" for e in parsed.errors)
+        raise PublicError(f"scenario is invalid: {detail}")
+    return parsed[0]
+
+
+def _rules() -> RuleSet:
+    return load_rules()
+
+
+@strawberry.type
+class RulesQuery:
+    @described("Every permit category in force on `asOf` (default today), with its current code.")
+    def permit_categories(self, as_of: dt.date | None = None) -> list[PermitCategory]:
+        return [PermitCategory.of(c) for c in catalog.categories(as_of or _today(), _rules())]
+
+    @described("One category by code (a pre-2022 code with one successor answers it); null when unknown.")
+    def permit_category(self, code: str, as_of: dt.date | None = None) -> PermitCategory | None:
+        try:
+            return PermitCategory.of(catalog.category(code.strip().upper(), as_of or _today(), _rules()))
+        except ValueError:
+            return None
+
+    @described("Every rule the product applies, with its versions; `params` as in force on `asOf`.")
+    def rules(self, as_of: dt.date | None = None, program: str | None = None) -> list[RuleInfo]:
+        on = as_of or _today()
+        chosen = (r for r in _rules().rules.values() if program is None or r.program == program)
+        return [RuleInfo.of(r, on) for r in sorted(chosen, key=lambda r: r.id)]
+
+    @described("Identifies the whole rule set: the newest effective date and a content hash.")
+    def rules_version(self) -> str:
+        return _rules().version
+
+    @described(
+        "Eligibility of a member of an inline scenario (ScenarioInput as JSON) for every category on `on`"
+        " (default the scenario's asOf)."
+    )
+    def eligibility(
+        self, scenario: JSON, person: Role = Role.PRINCIPAL, on: dt.date | None = None
+    ) -> list[CategoryEligibility]:
+        facts = _scenario(scenario)
+        answers = eligibility.evaluate(facts, person, on or facts.as_of, _rules())
+        return [
+            CategoryEligibility(
+                code=a.code,
+                name=a.name,
+                kind=a.kind,
+                verdict=a.verdict,
+                reasons=[EligibilityReason.of(r) for r in a.reasons],
+                missing=list(a.missing),
+                eligible_from=a.eligible_from,
+                offer_ref=a.offer_ref,
+            )
+            for a in answers
+        ]
+
+    @described("CRS score of a member of an inline scenario on `on`, the other member accompanying.")
+    def crs(
+        self,
+        scenario: JSON,
+        person: Role = Role.PRINCIPAL,
+        on: dt.date | None = None,
+        arranged_employment_noc: str | None = None,
+        draw_type: str = "CEC",
+    ) -> CrsScore | None:
+        facts = _scenario(scenario)
+        day = on or facts.as_of
+        rules = _rules()
+        score = crs.score_member(facts, person, day, rules, arranged_employment_noc=arranged_employment_noc)
+        if score is None:
+            return None
+        draw = crs.latest_cutoff(day, rules, draw_type)
+        return CrsScore(
+            total=score.total,
+            core=score.core,
+            spouse=score.spouse,
+            transferability=score.transferability,
+            additional=score.additional,
+            factors=[
+                CrsFactor(name=f.name, points=f.points, rule_id=f.rule_id, detail=f.detail) for f in score.factors
+            ],
+            latest_cutoff=None
+            if draw is None
+            else CrsDraw(date=draw.date, type=draw.type, score=draw.score, invitations=draw.invitations),
+            rules_version=rules.version,
+        )
