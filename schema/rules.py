@@ -12,9 +12,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
 import schema.enums
+from db.scenario import household_to_scenario
+from schema.context import Context
 from schema.errors import PublicError
 from solver import catalog, crs, eligibility
 from solver.domain import Finding, Role, Scenario
@@ -212,6 +215,22 @@ def _rules() -> RuleSet:
     return load_rules()
 
 
+def _answers(facts: Scenario, person: Role, on: dt.date) -> list[CategoryEligibility]:
+    return [
+        CategoryEligibility(
+            code=a.code,
+            name=a.name,
+            kind=a.kind,
+            verdict=a.verdict,
+            reasons=[EligibilityReason.of(r) for r in a.reasons],
+            missing=list(a.missing),
+            eligible_from=a.eligible_from,
+            offer_ref=a.offer_ref,
+        )
+        for a in eligibility.evaluate(facts, person, on, _rules())
+    ]
+
+
 @strawberry.type
 class RulesQuery:
     @described("Every permit category in force on `asOf` (default today), with its current code.")
@@ -243,20 +262,32 @@ class RulesQuery:
         self, scenario: JSON, person: Role = Role.PRINCIPAL, on: dt.date | None = None
     ) -> list[CategoryEligibility]:
         facts = _scenario(scenario)
-        answers = eligibility.evaluate(facts, person, on or facts.as_of, _rules())
-        return [
-            CategoryEligibility(
-                code=a.code,
-                name=a.name,
-                kind=a.kind,
-                verdict=a.verdict,
-                reasons=[EligibilityReason.of(r) for r in a.reasons],
-                missing=list(a.missing),
-                eligible_from=a.eligible_from,
-                offer_ref=a.offer_ref,
-            )
-            for a in answers
-        ]
+        return _answers(facts, person, on or facts.as_of)
+
+    @described(
+        "Eligibility of a member of a stored household (by its global id) on `on` (default today); null when the"
+        " household is not in your firm."
+    )
+    async def household_eligibility(
+        self,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,
+        person: Role = Role.PRINCIPAL,
+        on: dt.date | None = None,
+    ) -> list[CategoryEligibility] | None:
+        try:
+            global_id = relay.GlobalID.from_id(id)
+        except ValueError:
+            return None
+        if global_id.type_name != "Household" or not global_id.node_id.isdigit():
+            return None
+        day = on or _today()
+        async with info.context.reading() as repo:
+            household = await repo.load_household_graph(int(global_id.node_id))
+            if household is None or all(m.role is not Role.PRINCIPAL for m in household.members):
+                return None
+            facts = household_to_scenario(household, day)
+        return _answers(facts, person, day)
 
     @described("CRS score of a member of an inline scenario on `on`, the other member accompanying.")
     def crs(

@@ -11,6 +11,8 @@ import strawberry
 
 from schema.rules import RulesQuery
 from solver.rules.registry import load_rules
+from tests.conftest import Gql
+from tests.schema.records import CREATE_HOUSEHOLD, household_input
 
 SCHEMA = strawberry.Schema(query=RulesQuery)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -109,3 +111,28 @@ def test_crs_breakdown() -> None:
     )
     assert (data["total"], data["core"], data["transferability"], data["additional"]) == (175, 175, 0, 0)
     assert data["latestCutoff"] == {"date": "2026-01-07", "type": "CEC", "score": 511}
+
+
+HOUSEHOLD_ELIGIBILITY = """query($id: ID!, $person: Person!, $on: Date) {
+  householdEligibility(id: $id, person: $person, on: $on) { code verdict eligibleFrom missing reasons { ruleId } }
+}"""
+
+
+async def test_eligibility_of_a_stored_household(gql: Gql) -> None:
+    created = await gql(CREATE_HOUSEHOLD, {"input": household_input()})
+    household_id = created["createHousehold"]["household"]["id"]
+    data = await gql(HOUSEHOLD_ELIGIBILITY, {"id": household_id, "person": "SPOUSE", "on": "2026-01-05"})
+    rows = {r["code"]: r for r in data["householdEligibility"]}
+    # The principal works in NOC 21231 (TEER 1) on a PGWP valid to 2027-06-30: 17+ months left on 2026-01-05.
+    assert rows["C41"]["verdict"] == "ELIGIBLE"
+    assert {r["ruleId"] for r in rows["C41"]["reasons"]} >= {"C41.principal_occupation", "C41.principal_validity"}
+    later = await gql(HOUSEHOLD_ELIGIBILITY, {"id": household_id, "person": "SPOUSE", "on": "2026-03-01"})
+    c41 = {r["code"]: r for r in later["householdEligibility"]}["C41"]
+    assert c41["verdict"] == "NOT_ELIGIBLE"  # fewer than 16 months left on 2026-03-01
+
+
+async def test_unknown_household_is_null(gql: Gql) -> None:
+    data = await gql(HOUSEHOLD_ELIGIBILITY, {"id": "SG91c2Vob2xkOjk5OTk5OQ==", "person": "PRINCIPAL", "on": None})
+    assert data["householdEligibility"] is None
+    data = await gql(HOUSEHOLD_ELIGIBILITY, {"id": "not-an-id", "person": "PRINCIPAL", "on": None})
+    assert data["householdEligibility"] is None
