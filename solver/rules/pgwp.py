@@ -10,6 +10,7 @@ from solver.domain import Credential, Education, InstitutionKind, Person, Status
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
+from solver.rules.status import permit_end
 
 
 def program_months(edu: Education) -> int:
@@ -52,6 +53,16 @@ def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:
     ):
         months = int(rules.param(m, "months", apply_on))
     return min(months, int(rules.param(p, "max_months", apply_on)))
+
+
+def permit_valid_to(
+    edu: Education, apply_on: dt.date, valid_from: dt.date, passport_expiry: dt.date | None, rules: RuleSet
+) -> dt.date | None:
+    """Last valid day of a PGWP issued on `valid_from`, capped at the passport (None when no PGWP length)."""
+    months = duration_months(edu, apply_on, rules)
+    if months == 0:
+        return None
+    return permit_end(valid_from, months, passport_expiry)
 
 
 def required_clb(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:

@@ -109,3 +109,24 @@ def test_malformed_file_is_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleError, match="confidence"):
         load_rules_from(tmp_path)
+
+
+def _doc_rows() -> list[tuple[list[str], list[str]]]:
+    rows = []
+    for line in (ROOT / "docs" / "rule-ids.md").read_text().splitlines():
+        cells = line.split("|")
+        if len(cells) < 4 or not cells[1].strip().startswith("`"):
+            continue
+        ids = re.findall(r"`([A-Z][A-Z0-9]{1,11}\.[a-z][a-z0-9_]+)`", cells[1])
+        names = re.findall(r"`([a-z][a-z0-9_]*)`", cells[2])
+        if ids:
+            rows.append((ids, names))
+    return rows
+
+
+def test_documented_parameter_names_exist() -> None:
+    wrong = []
+    for ids, names in _doc_rows():
+        known = {k for i in ids for v in RULES.rule(i).versions for k in v.params}
+        wrong += [f"{'/'.join(ids)}.{n}" for n in names if n not in known]
+    assert wrong == []
