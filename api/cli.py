@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from api.settings import Settings
+from api.settings import Settings, SettingsError
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `permitpath` script; returns the exit status."""
     args = build_parser().parse_args(argv)
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except SettingsError as error:
+        print(f"permitpath: {error}", file=sys.stderr)
+        return 2
     return status
 
 

@@ -13,6 +13,10 @@ from db.engine import DEFAULT_SQLITE_PATH, is_sqlite, sqlite_url
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
+class SettingsError(ValueError):
+    """The environment holds a value the service cannot use; the message says which and what is allowed."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the service runs. `database_url` defaults to an embedded SQLite file in the working directory."""
@@ -39,6 +43,8 @@ class Settings:
         if host := env.get("PERMITPATH_HOST"):
             values["host"] = host
         if port := env.get("PERMITPATH_PORT"):
+            if not port.isdigit():
+                raise SettingsError(f"PERMITPATH_PORT must be a port number (e.g. 8000), not {port!r}")
             values["port"] = int(port)
         if dev := env.get("PERMITPATH_DEV"):
             values["dev"] = dev.lower() in _TRUE

@@ -108,13 +108,14 @@ class Repository:
         if after_id is not None:
             query = query.where(Household.id > after_id)
         if name_contains:
-            pattern = f"%{name_contains.lower()}%"
+            needle = name_contains.lower()
+            # autoescape: a % or _ in the name is matched literally, not as a LIKE wildcard.
             member_named = exists().where(
                 Member.household_id == Household.id,
                 Member.tenant_id == self.tenant_id,
-                func.lower(Member.name).like(pattern),
+                func.lower(Member.name).contains(needle, autoescape=True),
             )
-            query = query.where(or_(func.lower(Household.name).like(pattern), member_named))
+            query = query.where(or_(func.lower(Household.name).contains(needle, autoescape=True), member_named))
         if permit_expiring_before is not None:
             query = query.where(
                 exists().where(

@@ -68,7 +68,7 @@ class Household(relay.Node):
     @strawberry.field
     async def members(self, info: Info) -> list[HouseholdMember]:
         rows = await info.context.loaders.members_by_household.load(self.id)
-        return [HouseholdMember.from_row(row) for row in rows]
+        return [HouseholdMember.from_row(row) for row in sorted(rows, key=lambda r: r.role is not Role.PRINCIPAL)]
 
     @strawberry.field
     async def principal(self, info: Info) -> HouseholdMember | None:
@@ -88,7 +88,10 @@ class Household(relay.Node):
     @classmethod
     def from_row(cls, row: models.Household) -> Self:
         """The GraphQL view of a stored household."""
-        return cls(id=row.id, name=row.name, created_at=row.created_at)
+        created = row.created_at
+        # SQLite hands back naive datetimes; they were written in UTC, so both databases answer alike.
+        created = created if created.tzinfo is not None else created.replace(tzinfo=dt.UTC)
+        return cls(id=row.id, name=row.name, created_at=created)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import uuid
 from collections.abc import AsyncIterator
 
@@ -101,6 +103,15 @@ async def test_readyz_is_503_when_the_database_is_unreachable(url: str, reason: 
     async with app.router.lifespan_context(app), _client(app) as client:
         assert (await client.get("/healthz")).status_code == 200
         response = await client.get("/readyz")
+    # aiosqlite answers a failed connect from its worker thread after the fact; let it finish while this
+    # test's event loop is still open.
+    await asyncio.to_thread(_join_sqlite_workers)
     body = response.json()
     assert (response.status_code, body["status"]) == (503, "unavailable")
     assert reason in body["database"], body
+
+
+def _join_sqlite_workers() -> None:
+    for thread in threading.enumerate():
+        if "_connection_worker_thread" in thread.name:
+            thread.join(timeout=5)

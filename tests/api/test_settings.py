@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from api.settings import Settings
+import pytest
+
+from api.settings import Settings, SettingsError
 
 
 def test_defaults_serve_the_embedded_sqlite_file_locally() -> None:
@@ -31,3 +33,8 @@ def test_environment_and_flags() -> None:
     flagged = settings.with_overrides(port=8100, host=None, dev=True)
     assert (flagged.port, flagged.host, flagged.dev, flagged.migrates_on_start) == (8100, "0.0.0.0", True, True)
     assert Settings.from_env({**env, "PERMITPATH_MIGRATE_ON_START": "1"}).migrates_on_start is True
+
+
+def test_a_bad_port_is_explained() -> None:
+    with pytest.raises(SettingsError, match=r"PERMITPATH_PORT must be a port number \(e.g. 8000\), not 'http'"):
+        Settings.from_env({"PERMITPATH_PORT": "http"})

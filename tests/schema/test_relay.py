@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from strawberry.relay import GlobalID
@@ -64,6 +65,7 @@ async def test_filters_by_name_and_by_permit_expiry(gql: Gql) -> None:
     assert _names(await gql(PAGE, {"before": "2026-10-01"})) == ["Moreau", "Oyelaran"]
     assert _names(await gql(PAGE, {"before": "2026-10-01", "name": "oye"})) == ["Oyelaran"]
     assert _names(await gql(PAGE, {"before": "2026-03-31"})) == []
+    assert _names(await gql(PAGE, {"name": "%"})) == []  # matched literally, not as a wildcard
 
 
 async def test_permits_expiring_before_a_date(gql: Gql) -> None:
@@ -98,3 +100,11 @@ async def test_page_size_cap_and_bad_cursors_are_explained(sessions: Any, tenant
     assert [e.message for e in bad_cursor.errors or []] == [
         "after: 'nope' is not a cursor of this connection; pass an endCursor it returned"
     ]
+
+
+async def test_created_at_is_utc_on_every_database(gql: Gql) -> None:
+    household_id = await _add(gql, "Ahmed")
+    read = await gql("query($id: ID!) { household(id: $id) { createdAt } }", {"id": household_id})
+    created = dt.datetime.fromisoformat(read["household"]["createdAt"])
+    assert created.utcoffset() == dt.timedelta(0)
+    assert abs(dt.datetime.now(dt.UTC) - created) < dt.timedelta(minutes=5)
