@@ -176,4 +176,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         counts = _outcomes[database]
         ran = counts["passed"] + counts["failed"]
         parts = ", ".join(f"{counts[o]} {o}" for o in ("passed", "failed", "error", "skipped") if counts[o])
-        terminalreporter.write_line(f"{database}: {ran} tests ran ({parts or 'none collected'})")
+        terminalreporter.write_line(f"{database}: {ran} tests ran ({parts or 'none run'})")
