@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.domain import Role, Scenario
 from solver.eligibility import CategoryEligibility, evaluate
@@ -116,3 +119,18 @@ def test_spousal_rule_change_flips_the_answer() -> None:
     c42_before = _answer(evaluate(g14, Role.SPOUSE, D("2025-01-20"), RULES), "C42")
     c42_after = _answer(evaluate(g14, Role.SPOUSE, D("2025-01-21"), RULES), "C42")
     assert (c42_before.verdict, c42_after.verdict) == (E, N)
+
+
+SCENARIO_FILES = sorted(p.stem for p in (FIXTURES / "golden").glob("g*.json"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(SCENARIO_FILES), on=st.dates(min_value=D("2018-01-01"), max_value=D("2031-12-31")))
+def test_any_date_gives_answers_not_exceptions(name: str, on: dt.date) -> None:
+    scenario = _scenario(name)
+    for role, _ in scenario.members:
+        answers = evaluate(scenario, role, on, RULES)
+        assert {a.code for a in answers} >= {"C43", "A75", "CEC", "PNP"}
+        for a in answers:
+            assert a.verdict is E or a.eligible_from is None or a.eligible_from > on
+            assert bool(a.missing) == (a.verdict is U), a

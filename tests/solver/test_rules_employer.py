@@ -82,3 +82,27 @@ def test_offer_code() -> None:
     assert employer.offer_code(offer(None)) == "TFWP"
     assert employer.offer_code(offer("T24")) == "T24"  # ambiguous: T37 or T38
     assert employer.offer_code(offer("T21")) == "T34"
+
+
+@pytest.mark.parametrize(
+    ("history", "verdict", "reason"),
+    [
+        ((held("C12", "2019-12-15", "2022-12-14"),), E, "36 months under the old code C12"),
+        ((held("C12", "2019-12-15", "2022-12-14"), held("C63", "2022-12-15", "2023-12-14")), E, "C12 then C63: 48"),
+        (
+            (held("C12", "2019-12-15", "2022-12-14"), held("C63", "2022-12-15", "2024-12-14")),
+            N,
+            "C12 then C63 across 2022-12-15: 60 months, the C63 total",
+        ),
+    ],
+)
+def test_ict_time_counts_across_the_renumbering(history: tuple[object, ...], verdict: Verdict, reason: str) -> None:
+    who = person(citizenships=("IN",), history=history)  # type: ignore[arg-type]
+    assert employer.check_offer(who, offer("C63", "21211"), ON, RULES).verdict is verdict, reason
+
+
+@pytest.mark.parametrize("on", ["2022-12-14", "2022-12-15", "2022-12-16"], ids=["day before", "day of", "day after"])
+def test_ict_rules_apply_either_side_of_the_renumbering(on: str) -> None:
+    decision = employer.check_offer(person(citizenships=("IN",)), offer("C62", "00012"), D(on), RULES)
+    assert decision.verdict is E
+    assert employer.permit_months(offer("C62", months=None), D(on), RULES) == 36
