@@ -1,0 +1,110 @@
+"""Explanation and blockers, each citing rule ids and their sources.
+
+The explanation says why each step is there (from the rule ids the steps carry). Blockers are found, not
+guessed: the model is re-solved with one named rule group switched off (the language level, the hours of
+skilled experience); when that makes PR readiness earlier (or reachable), the group is what holds it back,
+and the finding says by how much and what would change it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from solver.domain import Finding, PlanStep
+from solver.model.build import build
+from solver.model.constraints.pr import CEC_HIGH, CEC_LOW, PNP
+from solver.model.objective import terms
+from solver.model.search import Solved, solve_model
+from solver.options import Options
+from solver.rules.language import best_clb
+from solver.rules.registry import RuleSet
+
+# Share of the remaining time budget one relaxed re-solve may use.
+RELAXED_SHARE = 0.25
+
+
+def _finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
+    source = rules.source(rule_id) if rule_id in rules else None
+    return Finding(rule_id=rule_id, message=message, source=source)
+
+
+def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...]:
+    """One finding per step: what to do and when, citing the rules it rests on."""
+    out = []
+    for step in steps:
+        if not step.rule_ids:
+            continue
+        cited = " and ".join(step.rule_ids)
+        out.append(_finding(rules, step.rule_ids[0], f"{step.person.value.lower()}: {step.detail}: {cited}"))
+    return tuple(out)
+
+
+def _relaxed_ready(opts: Options, group: str, deadline: float) -> tuple[int, str | None] | None:
+    """The earliest ready day (and branch) with `group` switched off, or None when out of time."""
+    budget = (deadline - time.perf_counter()) * RELAXED_SHARE
+    if budget <= 0.005:
+        return None
+    v = build(opts, relaxed=frozenset({group}))
+    from solver.domain import ObjectiveTerm
+
+    solved = solve_model(v, [terms(v)[ObjectiveTerm.PR_READY]], time.perf_counter() + budget)
+    if solved is None:
+        return None
+    pr = v.prv()
+    branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
+    return solved.value(pr.day), branch
+
+
+def blockers(opts: Options, solved: Solved, deadline: float) -> tuple[Finding, ...]:
+    """What makes PR readiness later than it could be, or unreachable, found by relaxing rule groups."""
+    v = solved.vars
+    pr = v.prv()
+    cal = opts.cal
+    ready_day = solved.value(pr.day)
+    reached = solved.value(pr.ready) == 1
+    out: list[Finding] = []
+    applicant = next((role for (role, _), lit in pr.branches.items() if solved.value(lit)), None)
+    branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
+    if branch == PNP:
+        return ()
+    language = _relaxed_ready(opts, "CEC.language", deadline)
+    if language is not None and language[0] < ready_day and language[0] < cal.horizon:
+        day, relaxed_branch = language
+        param = "clb_teer_0_1" if relaxed_branch == CEC_HIGH else "clb_teer_2_3"
+        need = int(opts.rules.param("CEC.language", param, opts.on(cal.date(day))))
+        role = applicant or opts.scenario.members[0][0]
+        person = opts.scenario.person(role)
+        assert person is not None
+        months = int(opts.rules.param("CEC.test_validity", "months", opts.on(cal.date(day))))
+        have = best_clb(person.language_tests, cal.date(day), months)
+        out.append(
+            _finding(
+                opts.rules,
+                "CEC.language",
+                f"a valid language test at CLB {need} instead of {have} would make {role.value.lower()} ready on "
+                f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
+            )
+        )
+    experience = _relaxed_ready(opts, "CEC.skilled_experience", deadline)
+    if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
+        hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
+        out.append(
+            _finding(
+                opts.rules,
+                "CEC.skilled_experience",
+                f"counted skilled hours ({hours} needed in TEER 0-3 work within the look-back) hold readiness back: "
+                f"a TEER 0-3 offer or an earlier start could make it as early as {cal.date(experience[0]).isoformat()}",
+            )
+        )
+    if not reached and not out:
+        out.append(
+            _finding(
+                opts.rules,
+                "CEC.skilled_experience",
+                "no PR program is reachable within the horizon: no path to the CEC hours with a valid language test, "
+                "and no provincial nomination",
+            )
+        )
+    _ = CEC_LOW
+    return tuple(out)

@@ -1,0 +1,110 @@
+"""Jobs: one at a time per person, in the offer's start window, and every day of a job work-authorized.
+
+Rules: STATUS.maintained (old conditions while pending), C43.work_while_pending (a PGWP filed while the
+study permit was valid authorizes work from its application), an employer-specific permit authorizes only
+its offer's job, no work in a status gap (STATUS.restoration), open work after PR approval (PR.processing).
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.dates import add_days, add_months
+from solver.model.tables import add_function
+from solver.model.variables import JobVars, Lit, Node, Vars
+from solver.options import DepotKind, Job, Kind
+
+
+def _end_table(v: Vars, job: Job) -> list[int]:
+    cal = v.opts.cal
+    out = []
+    for s in range(job.start_days[0], job.start_days[-1] + 1):
+        if job.months is None:
+            out.append(cal.horizon - 1)
+        else:
+            out.append(cal.day(add_days(add_months(cal.date(s), job.months), -1)))
+    return out
+
+
+def add_job_vars(v: Vars) -> None:
+    """An optional interval per job; offers end after their months (or at H - 1), history jobs may end earlier."""
+    m = v.model
+    for job in v.opts.jobs:
+        name = job.key
+        present = m.new_bool_var(f"job[{name}]")
+        start = m.new_int_var_from_domain(cp_model.Domain.from_values(list(job.start_days)), f"job_start[{name}]")
+        end = m.new_int_var(0, v.big, f"job_end[{name}]")
+        if job.offer_ref is None:
+            m.add(end <= v.horizon - 1)
+        else:
+            add_function(m, start, job.start_days[0], _end_table(v, job), end, f"job_end[{name}]")
+            m.add(start == job.start_days[0]).only_enforce_if(present.Not())
+        size = m.new_int_var(0, v.big, f"job_days[{name}]")
+        m.add(size == end - start + 1)
+        interval = m.new_optional_interval_var(start, size, end + 1, present, f"job_interval[{name}]")
+        v.jobs[name] = JobVars(job, present, start, end, interval)
+    for role, _ in v.opts.scenario.members:
+        m.add_no_overlap([j.interval for j in v.person_jobs(role)])
+
+
+def allows(node: Node, job: Job) -> bool:
+    """Whether `node`'s work window authorizes `job`."""
+    if not node.works:
+        return False
+    if node.is_depot:
+        assert node.depot is not None
+        if node.depot.kind is DepotKind.WORKER_OPEN:
+            return True
+        return job.offer_ref is None
+    if node.open:
+        return True
+    return node.offer_ref is not None and node.offer_ref == job.offer_ref
+
+
+def _disjoint(
+    v: Vars,
+    jv: JobVars,
+    first: cp_model.LinearExprT,
+    last: cp_model.LinearExprT,
+    enforce: list[Lit],
+    tag: str,
+) -> None:
+    """The job avoids the days [first, min(last, PR approval - 1)] when every `enforce` literal holds."""
+    m = v.model
+    approval = v.prv().approval
+    options = []
+    for name, lhs, rhs in (
+        ("before", jv.end + 1, first),
+        ("after", jv.start, last + 1),
+        ("after_pr", jv.start, approval),
+        ("empty", first, last + 1),
+        ("empty_pr", first, approval),
+    ):
+        b = m.new_bool_var(f"avoid[{jv.job.key},{tag},{name}]")
+        m.add(lhs <= rhs).only_enforce_if(b) if name == "before" else m.add(lhs >= rhs).only_enforce_if(b)
+        options.append(b)
+    m.add_bool_or(options).only_enforce_if(enforce)
+
+
+def add_job_authorization(v: Vars) -> None:
+    """Every day of a job is in a window that authorizes it, or after PR approval."""
+    m = v.model
+    for jv in v.jobs.values():
+        job = jv.job
+        for node in v.person_nodes(job.person):
+            if not allows(node, job):
+                _disjoint(v, jv, node.window_start, node.window_end, [jv.present, node.present], node.key)
+            c = node.candidate
+            if c is not None and c.kind is Kind.EMPLOYER and c.offer_ref == job.offer_ref:
+                m.add_implication(node.present, jv.present)
+        for arc in v.arcs:
+            if arc.tail.person is not job.person or not arc.tail.in_canada:
+                continue
+            tag = f"{arc.tail.key}->{arc.head.key if arc.head else 'end'}"
+            if arc.head is None:
+                _disjoint(v, jv, arc.tail.end + 1, v.big, [jv.present, arc.lit], tag)
+            else:
+                if arc.maintained is None:
+                    continue
+                lits = [jv.present, arc.lit, arc.maintained.Not()]
+                _disjoint(v, jv, arc.tail.end + 1, arc.head.window_start - 1, lits, tag)

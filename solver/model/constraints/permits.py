@@ -1,0 +1,123 @@
+"""Permit nodes: each candidate's apply day over its eligible days, valid-from (processing) and valid-to.
+
+Rules: PROCESSING.inside_canada / outside_canada, the category's validity (C43.duration, A75.validity,
+employer first grants), PASSPORT.cap. Valid-to tables are indexed by valid-from so month arithmetic stays exact.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.dates import add_days, add_months
+from solver.model.tables import add_function
+from solver.model.variables import Node, Vars
+from solver.options import Candidate, Depot, DepotKind, Kind
+
+
+def passport_day(v: Vars, candidate_or_depot: Candidate | Depot) -> int:
+    """The passport expiry as a day index (beyond every table when unknown)."""
+    person = v.opts.scenario.person(candidate_or_depot.person)
+    assert person is not None
+    if person.passport_expiry is None:
+        return v.big
+    return v.opts.cal.day(person.passport_expiry)
+
+
+def add_depot(v: Vars, depot: Depot) -> Node:
+    """The status held on as_of as the first node of the chain (always present)."""
+    m = v.model
+    name = f"{depot.person.value}:depot"
+    one = m.new_constant(1)
+    zero = m.new_constant(0)
+    end = m.new_constant(depot.end)
+    node = Node(
+        key=name,
+        person=depot.person,
+        present=one,
+        apply=zero,
+        start=zero,
+        end=end,
+        window_start=zero,
+        window_end=m.new_int_var(-1, v.big, f"window_end[{name}]"),
+        works=depot.works,
+        open=depot.kind is DepotKind.WORKER_OPEN,
+        offer_ref=None,
+        in_canada=depot.in_canada,
+        depot=depot,
+    )
+    v.nodes[name] = node
+    return node
+
+
+def valid_to_table(v: Vars, c: Candidate, first: int, last: int) -> list[int]:
+    """valid_to for each valid_from day in [first, last]: months later minus a day, capped at H-1 and the passport."""
+    cal = v.opts.cal
+    cap = passport_day(v, c)
+    out = []
+    for f in range(first, last + 1):
+        if c.months is None:
+            end = cal.horizon - 1
+        else:
+            end = cal.day(add_days(add_months(cal.date(f), c.months), -1))
+            if c.kind is Kind.EMPLOYER and _offer_open_ended(v, c):
+                end = min(end, cal.horizon - 1)
+        out.append(min(end, cap))
+    return out
+
+
+SPOUSAL = (Kind.SPOUSE_OF_STUDENT, Kind.SPOUSE_OF_WORKER, Kind.SPOUSE_OF_PR_APPLICANT)
+
+
+def _offer_open_ended(v: Vars, c: Candidate) -> bool:
+    """The offer behind an employer-specific permit has no months: its job runs to the horizon."""
+    return any(o.ref == c.offer_ref and o.months is None for o in v.opts.scenario.offers)
+
+
+def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
+    """A candidate permit as an optional node; `outside_first`: the person starts outside Canada."""
+    m = v.model
+    name = c.key
+    days = list(c.apply_days)
+    present = m.new_bool_var(f"present[{name}]")
+    apply = m.new_int_var_from_domain(cp_model.Domain.from_values(days), f"apply[{name}]")
+    proc_lo = min(c.processing_inside, c.processing_outside if outside_first else c.processing_inside)
+    proc_hi = max(c.processing_inside, c.processing_outside if outside_first else c.processing_inside)
+    f_lo = days[0] + proc_lo
+    f_hi = min(days[-1] + proc_hi, v.opts.cal.table_size - 1)
+    if c.kind is Kind.BRIDGING:
+        f_hi = v.opts.cal.table_size - 1
+    start = m.new_int_var(f_lo, f_hi, f"valid_from[{name}]")
+    end = m.new_int_var(-1, v.big, f"valid_to[{name}]")
+    if c.kind not in SPOUSAL:
+        add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), end, f"valid_to[{name}]")
+    window_start = apply if c.kind is Kind.PGWP else start
+    node = Node(
+        key=name,
+        person=c.person,
+        present=present,
+        apply=apply,
+        start=start,
+        end=end,
+        window_start=window_start,
+        window_end=m.new_int_var(-1, v.big, f"window_end[{name}]"),
+        works=True,
+        open=c.open,
+        offer_ref=c.offer_ref,
+        in_canada=True,
+        candidate=c,
+    )
+    # An absent permit sits at its first day, so ties and hints stay deterministic.
+    m.add(apply == days[0]).only_enforce_if(present.Not())
+    v.nodes[name] = node
+    return node
+
+
+def add_permit_nodes(v: Vars) -> None:
+    """Creates every depot and candidate node (valid_from of in-Canada applicants: apply + processing)."""
+    for role, depot in v.opts.depots.items():
+        add_depot(v, depot)
+        for c in v.opts.candidates:
+            if c.person is role:
+                node = add_candidate(v, c, outside_first=depot.kind is DepotKind.OUTSIDE)
+                if depot.kind is not DepotKind.OUTSIDE and c.kind is not Kind.BRIDGING:
+                    v.model.add(node.start == node.apply + c.processing_inside)

@@ -1,0 +1,100 @@
+"""PR readiness: the ready day, who applies and under which program, submission and approval days.
+
+Rules: CEC.language, CEC.test_validity (language domains of the ready day), PNP.nomination, EE.ita_window
+(submission on the invitation day, options.ita_wait_days after the profile), PR.processing (approval).
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.dates import add_days, add_months
+from solver.domain import Person, Role
+from solver.model.tables import add_function
+from solver.model.variables import PrVars, Vars
+from solver.rules.language import best_clb
+
+CEC_HIGH = "CEC_0_1"
+CEC_LOW = "CEC_2_3"
+PNP = "PNP"
+
+
+def language_days(v: Vars, person: Person, level_param: str) -> list[int]:
+    """Days in the horizon on which a valid test meets the CEC level (CEC.language, CEC.test_validity)."""
+    out = []
+    for d in range(v.horizon):
+        on = v.opts.on(v.opts.cal.date(d))
+        need = int(v.opts.rules.param("CEC.language", level_param, on))
+        months = int(v.opts.rules.param("CEC.test_validity", "months", on))
+        if best_clb(person.language_tests, v.opts.cal.date(d), months) >= need:
+            out.append(d)
+    return out
+
+
+def approval_table(v: Vars, months_param: str) -> list[int]:
+    """Approval day for each ready day R in [0, H+1]: add_months(R + ita wait, PR.processing months)."""
+    cal = v.opts.cal
+    wait = v.opts.plan_options.ita_wait_days
+    out = []
+    for r in range(v.horizon + 2):
+        submit = add_days(cal.date(r), wait)
+        months = int(v.opts.rules.param("PR.processing", months_param, v.opts.on(submit)))
+        out.append(min(cal.day(add_months(submit, months)), v.big))
+    return out
+
+
+def add_pr(v: Vars) -> PrVars:
+    """Creates the PR variables and the language and nomination conditions of each branch."""
+    m = v.model
+    h = v.horizon
+    ready = m.new_bool_var("pr_ready")
+    day = m.new_int_var_from_domain(cp_model.Domain.from_intervals([[0, h - 1], [h + 1, h + 1]]), "pr_ready_day")
+    m.add(day <= h - 1).only_enforce_if(ready)
+    m.add(day == h + 1).only_enforce_if(ready.Not())
+    submit = m.new_int_var(0, h + 1 + v.opts.plan_options.ita_wait_days, "pr_submission_day")
+    m.add(submit == day + v.opts.plan_options.ita_wait_days)
+    approval = m.new_int_var(0, v.big, "pr_approval_day")
+    capped = m.new_int_var(0, h, "pr_approval_in_horizon")
+    m.add_min_equality(capped, [approval, h])
+    pr = PrVars(ready=ready, day=day, submit=submit, approval=approval, approval_capped=capped)
+    m.add(approval == v.big).only_enforce_if(ready.Not())
+    cec_approval = m.new_int_var(0, v.big, "approval_if_cec")
+    add_function(m, day, 0, approval_table(v, "cec_months"), cec_approval, "approval_if_cec")
+    pnp_approval = m.new_int_var(0, v.big, "approval_if_pnp")
+    add_function(m, day, 0, approval_table(v, "pnp_ee_months"), pnp_approval, "approval_if_pnp")
+    language = v.group("CEC.language")
+    branch_lits = []
+    for role, person in v.opts.scenario.members:
+        app = m.new_bool_var(f"pr_applicant[{role.value}]")
+        pr.applicant[role] = app
+        for name, param in ((CEC_HIGH, "clb_teer_0_1"), (CEC_LOW, "clb_teer_2_3")):
+            lit = m.new_bool_var(f"pr_branch[{role.value},{name}]")
+            pr.branches[(role, name)] = lit
+            days = language_days(v, person, param)
+            domain = cp_model.Domain.from_values(days) if days else cp_model.Domain(h + 1, h + 1)
+            m.add_linear_expression_in_domain(day, domain).only_enforce_if([lit, language])
+            m.add(approval == cec_approval).only_enforce_if(lit)
+            branch_lits.append(lit)
+        pnp = m.new_bool_var(f"pr_branch[{role.value},{PNP}]")
+        pr.branches[(role, PNP)] = pnp
+        nomination = person.provincial_nomination
+        if nomination is None:
+            m.add(pnp == 0)
+        else:
+            m.add(day >= v.opts.cal.day(nomination.nominated_on)).only_enforce_if(pnp)
+        m.add(approval == pnp_approval).only_enforce_if(pnp)
+        branch_lits.append(pnp)
+        mine = [pr.branches[(role, b)] for b in (CEC_HIGH, CEC_LOW, PNP)]
+        m.add_max_equality(app, mine)
+    m.add(sum(branch_lits) == ready)
+    v.pr = pr
+    return pr
+
+
+def program_of(branch: str) -> str:
+    """The contract's prProgram for a branch."""
+    return "PNP" if branch == PNP else "CEC"
+
+
+def applicant_roles(v: Vars) -> list[Role]:
+    return [role for role, _ in v.opts.scenario.members]

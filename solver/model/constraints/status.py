@@ -1,0 +1,133 @@
+"""Status chaining: each person's permits form one chain after the status held on as_of.
+
+Rules: STATUS.maintained (applying on or before the last day of status keeps status and the old work
+conditions until the new permit starts), STATUS.restoration (applying within its days after status ended;
+a status gap until the new permit starts), C43.study_permit_required (a PGWP follows the study permit),
+A75.status_at_application (a bridging permit follows a work permit), and entry to Canada on the first
+permit of a person outside Canada (PROCESSING.outside_canada for that application).
+"""
+
+from __future__ import annotations
+
+from solver.domain import Role
+from solver.model.variables import Arc, Node, Vars
+from solver.options import DepotKind, Kind
+
+
+def _arc_allowed(tail: Node, head: Node) -> bool:
+    c = head.candidate
+    assert c is not None
+    if c.kind is Kind.PGWP:
+        return tail.is_depot and tail.depot is not None and tail.depot.kind is DepotKind.STUDENT
+    if c.kind is Kind.BRIDGING:
+        return tail.works
+    return True
+
+
+def add_chain(v: Vars, role: Role) -> None:
+    """The circuit of `role`'s permits and, for each arc, maintained status, window ends and status gaps."""
+    m = v.model
+    depot = v.depot(role)
+    nodes = [depot] + [n for n in v.person_nodes(role) if not n.is_depot]
+    index = {n.key: i for i, n in enumerate(nodes)}
+    arcs: list[tuple[int, int, object]] = []
+    empty = m.new_bool_var(f"no_permits[{role.value}]")
+    arcs.append((0, 0, empty))
+    for n in nodes[1:]:
+        arcs.append((index[n.key], index[n.key], n.present.Not()))
+        m.add(n.present == 0).only_enforce_if(empty)
+    for tail in nodes:
+        for head in nodes[1:]:
+            if head is tail or not _arc_allowed(tail, head):
+                continue
+            lit = m.new_bool_var(f"next[{tail.key}->{head.key}]")
+            arcs.append((index[tail.key], index[head.key], lit))
+            _link(v, Arc(tail, head, lit))
+        if not tail.is_depot:
+            lit = m.new_bool_var(f"last[{tail.key}]")
+            arcs.append((index[tail.key], 0, lit))
+            _close(v, Arc(tail, None, lit))
+    _close(v, Arc(depot, None, empty))
+    m.add_circuit(arcs)  # type: ignore[arg-type]
+
+
+def _link(v: Vars, arc: Arc) -> None:
+    m = v.model
+    tail, head, z = arc.tail, arc.head, arc.lit
+    assert head is not None and head.candidate is not None
+    c = head.candidate
+    if not tail.is_depot:
+        # One application at a time: the next is filed once the previous permit is issued.
+        m.add(head.apply >= tail.start).only_enforce_if(z)
+    if tail.is_depot and not tail.in_canada:
+        # Entry to Canada on the first permit, applied for from outside.
+        m.add(head.start == head.apply + c.processing_outside).only_enforce_if(z)
+        m.add(tail.window_end == head.window_start - 1).only_enforce_if(z)
+        arc.maintained = m.new_constant(1)
+        v.arcs.append(arc)
+        return
+    from_abroad = v.opts.depots[tail.person].kind is DepotKind.OUTSIDE
+    maintained = m.new_bool_var(f"maintained[{tail.key}->{head.key}]")
+    arc.maintained = maintained
+    m.add(head.apply <= tail.end).only_enforce_if([z, maintained])
+    m.add(head.apply >= tail.end + 1).only_enforce_if([z, maintained.Not()])
+    m.add(tail.window_end == head.window_start - 1).only_enforce_if([z, maintained])
+    m.add(tail.window_end == tail.end).only_enforce_if([z, maintained.Not()])
+    if from_abroad:
+        # Someone who came from abroad leaves when status ends and applies again from outside: no gap.
+        if c.kind is Kind.BRIDGING:
+            m.add(maintained == 1).only_enforce_if(z)
+        else:
+            m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
+            m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
+        v.arcs.append(arc)
+        return
+    restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
+    m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
+    # Days without status: from the day after status ended to the day before the new permit (or PR approval).
+    gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->{head.key}]")
+    first_status = m.new_int_var(-1, v.big, f"status_back[{tail.key}->{head.key}]")
+    m.add_min_equality(first_status, [head.start, v.prv().approval_capped])
+    m.add(gap >= first_status - tail.end - 1).only_enforce_if([z, maintained.Not()])
+    arc.gap = gap
+    v.arcs.append(arc)
+
+
+def _close(v: Vars, arc: Arc) -> None:
+    """`arc.tail` is the last node: its window ends with its validity; then no status until PR approval."""
+    m = v.model
+    tail, z = arc.tail, arc.lit
+    if not tail.in_canada:
+        m.add(tail.window_end == v.big).only_enforce_if(z)
+        v.arcs.append(arc)
+        return
+    m.add(tail.window_end == tail.end).only_enforce_if(z)
+    if counts_tail_gap(v, tail):
+        gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->end]")
+        m.add(gap >= v.prv().approval_capped - tail.end - 1).only_enforce_if(z)
+        arc.gap = gap
+    v.arcs.append(arc)
+
+
+def counts_tail_gap(v: Vars, tail: Node) -> bool:
+    """Whether days without status after the last permit count: only for a person in Canada on as_of (someone
+    who came from abroad leaves when status ends)."""
+    return v.opts.depots[tail.person].in_canada
+
+
+def add_work_windows(v: Vars) -> None:
+    """auth_days of each work-authorizing node: its window clipped to [0, PR approval)."""
+    m = v.model
+    pc = v.prv().approval_capped
+    for n in v.nodes.values():
+        if not n.works:
+            continue
+        last = m.new_int_var(-1, v.big, f"window_last[{n.key}]")
+        m.add_min_equality(last, [n.window_end, pc - 1])
+        span = m.new_int_var(-2 * v.big, v.big, f"window_span[{n.key}]")
+        m.add(span == last - n.window_start + 1)
+        auth = m.new_int_var(0, v.horizon, f"auth_days[{n.key}]")
+        m.add_max_equality(auth, [span, 0])
+        if not n.is_depot:
+            m.add(auth == 0).only_enforce_if(n.present.Not())
+        n.auth_days = auth

@@ -1,0 +1,313 @@
+"""Decoding, in one place: a solved model's values as the domain's Plan (permits, jobs, steps, gaps, fees).
+
+The objective values reported are recomputed here from the decoded dates (status gaps, work windows, fees),
+so they are exact whatever terms options.objective listed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from solver.dates import add_days, add_months
+from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap
+from solver.model import rulebridge
+from solver.model.constraints.pr import PNP, program_of
+from solver.model.constraints.status import counts_tail_gap
+from solver.model.objective import biometrics_cents
+from solver.model.search import Solved
+from solver.model.variables import Node
+from solver.options import Kind
+from solver.rules.language import best_clb
+
+ACTION_APPLY = "APPLY_PERMIT"
+ACTION_BOWP = "APPLY_BOWP"
+ACTION_JOB = "START_JOB"
+ACTION_PROFILE = "CREATE_EE_PROFILE"
+ACTION_SUBMIT = "SUBMIT_PR"
+ACTION_PASSPORT = "RENEW_PASSPORT"
+ACTION_RETAKE = "RETAKE_LANGUAGE_TEST"
+
+
+def _chain(s: Solved, role: Role) -> list[Node]:
+    """The present nodes of `role`'s chain in order (depot first)."""
+    v = s.vars
+    later = sorted(
+        (n for n in v.person_nodes(role) if not n.is_depot and s.value(n.present)),
+        key=lambda n: (s.value(n.apply), n.key),
+    )
+    return [v.depot(role), *later]
+
+
+def _maintained(s: Solved, tail: Node, head: Node) -> bool:
+    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada
+
+
+def _from_abroad(s: Solved, role: Role) -> bool:
+    return not s.vars.opts.depots[role].in_canada
+
+
+def status_gaps(s: Solved, role: Role) -> list[tuple[int, int]]:
+    """Inclusive day ranges without status for `role` in [0, PR approval) (in Canada only)."""
+    v = s.vars
+    pc = s.value(v.prv().approval_capped)
+    chain = _chain(s, role)
+    out: list[tuple[int, int]] = []
+    if _from_abroad(s, role):
+        return out
+    for tail, head in zip(chain, [*chain[1:], None], strict=True):
+        if head is None:
+            if not counts_tail_gap(v, tail):
+                continue
+            first, last = s.value(tail.end) + 1, pc - 1
+        elif _maintained(s, tail, head):
+            continue
+        else:
+            first, last = s.value(tail.end) + 1, min(s.value(head.start), pc) - 1
+        first = max(first, 0)
+        if first <= last:
+            out.append((first, last))
+    return out
+
+
+def authorized_days(s: Solved, role: Role) -> int:
+    """Days in [0, PR approval) on which `role` may work."""
+    pc = s.value(s.vars.prv().approval_capped)
+    total = 0
+    for n in _chain(s, role):
+        if n.works:
+            last = min(s.value(n.window_end), pc - 1)
+            total += max(0, last - max(s.value(n.window_start), 0) + 1)
+    return total
+
+
+def _fees(s: Solved) -> dict[str, int]:
+    """Cents per permit key, biometrics on each person's first permit."""
+    v = s.vars
+    out: dict[str, int] = {}
+    for role, _ in v.opts.scenario.members:
+        for i, n in enumerate(_chain(s, role)[1:]):
+            assert n.candidate is not None
+            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 else 0)
+    return out
+
+
+def objective_values(s: Solved) -> dict[str, int]:
+    """Each term's integer value as docs/plan-semantics.md defines it."""
+    v = s.vars
+    pc = s.value(v.prv().approval_capped)
+    gaps = sum(last - first + 1 for role, _ in v.opts.scenario.members for first, last in status_gaps(s, role))
+    work = sum(pc - authorized_days(s, role) for role, _ in v.opts.scenario.members)
+    fees = _fees(s)
+    return {
+        "PR_READY": s.value(v.prv().day),
+        "STATUS_CONTINUITY": gaps,
+        "WORK_CONTINUITY": work,
+        "COST": math.ceil(sum(fees.values()) / 100),
+        "FEWEST_APPLICATIONS": len(fees),
+    }
+
+
+def _pr(s: Solved) -> tuple[Role | None, str | None]:
+    pr = s.vars.prv()
+    for (role, branch), lit in sorted(pr.branches.items(), key=lambda kv: (kv[0][0].value, kv[0][1])):
+        if s.value(lit):
+            return role, branch
+    return None, None
+
+
+def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Finding, ...]) -> Plan:
+    """The Plan of a solved model."""
+    from solver.explain import explanation
+
+    v = s.vars
+    cal = v.opts.cal
+    rules = v.opts.rules
+    fees = _fees(s)
+    permits: list[PlannedPermit] = []
+    steps: list[PlanStep] = []
+    for role, _ in v.opts.scenario.members:
+        chain = _chain(s, role)
+        for tail, n in itertools.pairwise(chain):
+            c = n.candidate
+            assert c is not None
+            apply_on = cal.date(s.value(n.apply))
+            on = v.opts.on(apply_on)
+            permit = PlannedPermit(
+                person=role,
+                code=c.code,
+                name=rulebridge.name(rules, c.code, on),
+                open=c.open,
+                apply_on=apply_on,
+                valid_from=cal.date(s.value(n.start)),
+                valid_to=cal.date(s.value(n.end)),
+                fee=fees[n.key] / 100,
+                offer_ref=c.offer_ref,
+            )
+            permits.append(permit)
+            steps.extend(_permit_steps(s, tail, n, permit))
+    jobs = _jobs(s)
+    for job in jobs:
+        if job.offer_ref is not None:
+            steps.append(
+                PlanStep(
+                    job.start,
+                    job.person,
+                    ACTION_JOB,
+                    f"start the job from offer {job.offer_ref} (NOC {job.noc_code})",
+                    None,
+                    _job_rules(s, job),
+                )
+            )
+    applicant, branch = _pr(s)
+    pr = v.prv()
+    ready = s.value(pr.ready) == 1
+    if ready and applicant is not None and branch is not None:
+        steps.extend(_pr_steps(s, applicant, branch))
+    gaps = [
+        StatusGap(role, cal.date(a), cal.date(b), False)
+        for role, _ in v.opts.scenario.members
+        for a, b in status_gaps(s, role)
+    ]
+    steps.sort(key=lambda st: (st.date, st.person.value, st.action, st.code or ""))
+    permits.sort(key=lambda p: (p.apply_on, p.person.value, p.code))
+    return Plan(
+        status=status,
+        rules_version=rules.version,
+        solve_ms=solve_ms,
+        pr_ready_date=cal.date(s.value(pr.day)) if ready else None,
+        crs_score=None,
+        pr_program=program_of(branch) if ready and branch else None,
+        pr_applicant=applicant if ready else None,
+        permits=tuple(permits),
+        jobs=tuple(jobs),
+        steps=tuple(steps),
+        status_gaps=tuple(gaps),
+        fees_total=round(sum(fees.values()) / 100, 2),
+        blockers=blockers,
+        explanation=explanation(steps, rules),
+        objective_values=objective_values(s),
+    )
+
+
+def _job_rules(s: Solved, job: PlannedJob) -> tuple[str, ...]:
+    """A job is there for the experience it gives; one started on a pending PGWP rests on R186(w) too."""
+    rules: list[str] = ["CEC.skilled_experience"]
+    for n in s.vars.person_nodes(job.person):
+        c = n.candidate
+        if c is not None and c.kind is Kind.PGWP and s.value(n.present):
+            day = s.vars.opts.cal.day(job.start)
+            if s.value(n.apply) <= day < s.value(n.start):
+                rules.append("C43.work_while_pending")
+    return tuple(rules)
+
+
+def _jobs(s: Solved) -> list[PlannedJob]:
+    v = s.vars
+    cal = v.opts.cal
+    out = []
+    for jv in v.jobs.values():
+        if not s.value(jv.present):
+            continue
+        job = jv.job
+        end_day = s.value(jv.end)
+        open_ended = job.offer_ref is not None and job.months is None
+        out.append(
+            PlannedJob(
+                person=job.person,
+                noc_code=job.noc_code,
+                start=cal.date(s.value(jv.start)),
+                end=None if open_ended else cal.date(end_day),
+                offer_ref=job.offer_ref,
+            )
+        )
+    out.sort(key=lambda j: (j.start, j.person.value, j.offer_ref or ""))
+    return out
+
+
+def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list[PlanStep]:
+    c = n.candidate
+    assert c is not None
+    v = s.vars
+    cal = v.opts.cal
+    rule_ids = list(c.rule_ids)
+    if tail.in_canada and _maintained(s, tail, n):
+        rule_ids.append("STATUS.maintained")
+        deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
+    elif tail.in_canada:
+        rule_ids.append("STATUS.restoration")
+        deadline = " (restoring status)"
+    else:
+        deadline = " (from outside Canada)"
+    action = ACTION_BOWP if c.kind is Kind.BRIDGING else ACTION_APPLY
+    detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
+    steps = [PlanStep(permit.apply_on, permit.person, action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
+    person = v.opts.scenario.person(permit.person)
+    assert person is not None
+    if person.passport_expiry is not None and permit.valid_to == person.passport_expiry:
+        uncapped = _uncapped_end(s, n)
+        if uncapped > permit.valid_to:
+            steps.append(
+                PlanStep(
+                    permit.apply_on,
+                    permit.person,
+                    ACTION_PASSPORT,
+                    f"renew the passport before applying: it caps the {c.code} at {permit.valid_to.isoformat()}"
+                    f" instead of {uncapped.isoformat()}",
+                    c.code,
+                    ("PASSPORT.cap",),
+                )
+            )
+    return steps
+
+
+def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]
+    c = n.candidate
+    assert c is not None
+    cal = s.vars.opts.cal
+    start = cal.date(s.value(n.start))
+    if c.months is None:
+        return cal.date(cal.horizon - 1)
+    return add_days(add_months(start, c.months), -1)
+
+
+def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:
+    v = s.vars
+    cal = v.opts.cal
+    pr = v.prv()
+    ready = cal.date(s.value(pr.day))
+    submit = cal.date(s.value(pr.submit))
+    program = program_of(branch)
+    basis = ("PNP.nomination",) if branch == PNP else ("CEC.skilled_experience", "CEC.language", "CEC.test_validity")
+    steps = [
+        PlanStep(
+            ready, applicant, ACTION_PROFILE, f"create the Express Entry profile as {program}-eligible", program, basis
+        ),
+        PlanStep(
+            submit,
+            applicant,
+            ACTION_SUBMIT,
+            f"submit the PR application ({program}) on the invitation, "
+            f"{v.opts.plan_options.ita_wait_days} days after the profile",
+            program,
+            ("EE.ita_window", "PR.processing"),
+        ),
+    ]
+    person = v.opts.scenario.person(applicant)
+    assert person is not None
+    if branch != PNP:
+        months = int(v.opts.rules.param("CEC.test_validity", "months", v.opts.on(ready)))
+        best_now = best_clb(person.language_tests, ready, months)
+        best_submit = best_clb(person.language_tests, submit, months)
+        if best_submit < best_now:
+            steps.append(
+                PlanStep(
+                    ready,
+                    applicant,
+                    ACTION_RETAKE,
+                    f"the language test expires before the PR submission on {submit.isoformat()}: retake it",
+                    None,
+                    ("CEC.test_validity",),
+                )
+            )
+    return steps

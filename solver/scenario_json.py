@@ -1,0 +1,471 @@
+"""Contract JSON <-> domain: a camelCase scenario document in, the contract's Plan JSON out.
+
+`parse_document` reads a scenario file's content (a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`)
+into a `Scenario` and `PlanOptions`, reporting every type or shape problem as a `FieldError` named by its
+contract path, then runs `validate_scenario`. `plan_to_json` writes a `Plan` exactly as the `PlanScenario`
+operation returns it (with `__typename`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from solver.domain import (
+    DEFAULT_OBJECTIVE,
+    Credential,
+    Education,
+    FieldError,
+    HeldPermit,
+    InstitutionKind,
+    InvalidScenario,
+    LanguageTest,
+    LanguageTestKind,
+    Nomination,
+    ObjectiveTerm,
+    Offer,
+    Person,
+    Plan,
+    PlanOptions,
+    Role,
+    Scenario,
+    Status,
+    StatusKind,
+    WorkPeriod,
+)
+from solver.validation import validate_scenario
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+_MISSING = object()
+
+
+class _Reader:
+    """Collects FieldErrors while reading typed values out of a JSON object."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.append(FieldError(path, message))
+
+    def obj(self, raw: Any, path: str) -> Mapping[str, Any] | None:
+        if isinstance(raw, Mapping):
+            return raw
+        self.fail(path or "scenario", f"expected an object, got {_kind(raw)}")
+        return None
+
+    def get(self, o: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
+        value = o.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            if required:
+                self.fail(_join(path, key), "is required")
+            return None
+        return value
+
+    def date(self, o: Mapping[str, Any], key: str, path: str, required: bool = True) -> dt.date | None:
+        value = self.get(o, key, path, required)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(_join(path, key), f"expected an ISO date like 2026-05-01, got {value!r}")
+        return None
+
+    def boolean(self, o: Mapping[str, Any], key: str, path: str, default: bool | None = None) -> bool | None:
+        value = self.get(o, key, path, default is None)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.fail(_join(path, key), f"expected true or false, got {value!r}")
+        return default
+
+    def integer(self, o: Mapping[str, Any], key: str, path: str, required: bool = False) -> int | None:
+        value = self.get(o, key, path, required)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        self.fail(_join(path, key), f"expected an integer, got {value!r}")
+        return None
+
+    def number(self, o: Mapping[str, Any], key: str, path: str) -> float | None:
+        value = self.get(o, key, path, True)
+        if value is None:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        self.fail(_join(path, key), f"expected a number, got {value!r}")
+        return None
+
+    def string(self, o: Mapping[str, Any], key: str, path: str, required: bool = True) -> str | None:
+        value = self.get(o, key, path, required)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        self.fail(_join(path, key), f"expected a string, got {value!r}")
+        return None
+
+    def member(self, o: Mapping[str, Any], key: str, path: str, kind: type[E], required: bool = True) -> E | None:
+        value = self.get(o, key, path, required)
+        if value is None:
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in kind)
+            self.fail(_join(path, key), f"{value!r} is not one of {allowed}")
+            return None
+
+    def items(self, o: Mapping[str, Any], key: str, path: str, read: Callable[[Any, str], T | None]) -> list[T]:
+        value = self.get(o, key, path, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(_join(path, key), f"expected a list, got {_kind(value)}")
+            return []
+        out: list[T] = []
+        for i, raw in enumerate(value):
+            item = read(raw, f"{_join(path, key)}[{i}]")
+            if item is not None:
+                out.append(item)
+        return out
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def parse_document(doc: Any) -> tuple[Scenario, PlanOptions] | InvalidScenario:
+    """A scenario file's JSON (bare ScenarioInput, or {"scenario", "options"}) as domain values, or the errors."""
+    if isinstance(doc, Mapping) and "scenario" in doc:
+        return parse_scenario(doc["scenario"], doc.get("options"))
+    return parse_scenario(doc, None)
+
+
+def parse_scenario(raw: Any, raw_options: Any = None) -> tuple[Scenario, PlanOptions] | InvalidScenario:
+    """A camelCase ScenarioInput (and optional PlanOptionsInput) as domain values, or every error found."""
+    r = _Reader()
+    scenario = _scenario(r, raw)
+    options = _options(r, raw_options)
+    if r.errors or scenario is None:
+        return InvalidScenario(tuple(r.errors))
+    errors = validate_scenario(scenario)
+    if errors:
+        return InvalidScenario(errors)
+    return scenario, options
+
+
+def _scenario(r: _Reader, raw: Any) -> Scenario | None:
+    o = r.obj(raw, "")
+    if o is None:
+        return None
+    as_of = r.date(o, "asOf", "")
+    horizon = r.integer(o, "horizonMonths", "")
+    principal = _person(r, r.get(o, "principal", "", True), "principal")
+    spouse_raw = r.get(o, "spouse", "", False)
+    spouse = _person(r, spouse_raw, "spouse") if spouse_raw is not None else None
+    offers = r.items(o, "offers", "", lambda x, p: _offer(r, x, p))
+    if as_of is None or principal is None:
+        return None
+    return Scenario(
+        as_of=as_of,
+        principal=principal,
+        spouse=spouse,
+        offers=tuple(offers),
+        horizon_months=60 if horizon is None else horizon,
+    )
+
+
+def _person(r: _Reader, raw: Any, path: str) -> Person | None:
+    if raw is None:
+        return None
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    birth = r.date(o, "birthDate", path)
+    cits_raw = r.get(o, "citizenships", path, True)
+    cits: list[str] = []
+    if cits_raw is not None:
+        if isinstance(cits_raw, list):
+            for i, c in enumerate(cits_raw):
+                if isinstance(c, str):
+                    cits.append(c)
+                else:
+                    r.fail(f"{path}.citizenships[{i}]", f"expected a string, got {c!r}")
+        else:
+            r.fail(f"{path}.citizenships", f"expected a list, got {_kind(cits_raw)}")
+    in_canada = r.boolean(o, "inCanada", path)
+    status_raw = r.get(o, "status", path, False)
+    status = _status(r, status_raw, f"{path}.status") if status_raw is not None else None
+    nom_raw = r.get(o, "provincialNomination", path, False)
+    nomination = _nomination(r, nom_raw, f"{path}.provincialNomination") if nom_raw is not None else None
+    person = Person(
+        birth_date=birth or dt.date.min,
+        citizenships=tuple(cits),
+        in_canada=bool(in_canada),
+        passport_expiry=r.date(o, "passportExpiry", path, required=False),
+        status=status,
+        permit_history=tuple(r.items(o, "permitHistory", path, lambda x, p: _held(r, x, p))),
+        education=tuple(r.items(o, "education", path, lambda x, p: _education(r, x, p))),
+        language_tests=tuple(r.items(o, "languageTests", path, lambda x, p: _test(r, x, p))),
+        work_history=tuple(r.items(o, "workHistory", path, lambda x, p: _work(r, x, p))),
+        provincial_nomination=nomination,
+    )
+    return None if birth is None or in_canada is None else person
+
+
+def _status(r: _Reader, raw: Any, path: str) -> Status | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    kind = r.member(o, "kind", path, StatusKind)
+    valid_to = r.date(o, "validTo", path)
+    code = r.string(o, "permitCode", path, required=False)
+    specific = r.boolean(o, "employerSpecific", path, default=False)
+    if kind is None or valid_to is None:
+        return None
+    return Status(kind=kind, valid_to=valid_to, permit_code=code, employer_specific=bool(specific))
+
+
+def _held(r: _Reader, raw: Any, path: str) -> HeldPermit | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    code = r.string(o, "code", path)
+    start = r.date(o, "validFrom", path)
+    end = r.date(o, "validTo", path)
+    if code is None or start is None or end is None:
+        return None
+    return HeldPermit(code=code, valid_from=start, valid_to=end)
+
+
+def _education(r: _Reader, raw: Any, path: str) -> Education | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    credential = r.member(o, "credential", path, Credential)
+    institution = r.member(o, "institution", path, InstitutionKind)
+    canadian = r.boolean(o, "canadian", path)
+    start = r.date(o, "start", path)
+    completion = r.date(o, "completion", path)
+    edu_fields = (
+        r.boolean(o, "pgwpEligibleDli", path, default=False),
+        r.boolean(o, "fieldOfStudyEligible", path, default=True),
+        r.boolean(o, "fullTime", path, default=True),
+        r.integer(o, "lengthMonths", path),
+        r.date(o, "studyPermitAppliedOn", path, required=False),
+    )
+    if credential is None or institution is None or canadian is None or start is None or completion is None:
+        return None
+    return Education(
+        credential=credential,
+        institution=institution,
+        canadian=canadian,
+        start=start,
+        completion=completion,
+        pgwp_eligible_dli=bool(edu_fields[0]),
+        field_of_study_eligible=bool(edu_fields[1]),
+        full_time=bool(edu_fields[2]),
+        length_months=edu_fields[3],
+        study_permit_applied_on=edu_fields[4],
+    )
+
+
+def _test(r: _Reader, raw: Any, path: str) -> LanguageTest | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    kind = r.member(o, "test", path, LanguageTestKind)
+    taken = r.date(o, "taken", path)
+    levels = [r.integer(o, k, path, required=True) for k in ("listening", "reading", "writing", "speaking")]
+    if kind is None or taken is None or any(v is None for v in levels):
+        return None
+    lv = [int(v or 0) for v in levels]
+    return LanguageTest(test=kind, taken=taken, listening=lv[0], reading=lv[1], writing=lv[2], speaking=lv[3])
+
+
+def _work(r: _Reader, raw: Any, path: str) -> WorkPeriod | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    noc_code = r.string(o, "nocCode", path)
+    start = r.date(o, "start", path)
+    hours = r.number(o, "hoursPerWeek", path)
+    in_canada = r.boolean(o, "inCanada", path)
+    end = r.date(o, "end", path, required=False)
+    flags = (
+        r.boolean(o, "selfEmployed", path, default=False),
+        r.boolean(o, "whileFullTimeStudent", path, default=False),
+        r.boolean(o, "authorized", path, default=True),
+    )
+    if noc_code is None or start is None or hours is None or in_canada is None:
+        return None
+    return WorkPeriod(
+        noc_code=noc_code,
+        start=start,
+        end=end,
+        hours_per_week=hours,
+        in_canada=in_canada,
+        self_employed=bool(flags[0]),
+        while_full_time_student=bool(flags[1]),
+        authorized=bool(flags[2]),
+    )
+
+
+def _nomination(r: _Reader, raw: Any, path: str) -> Nomination | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    province = r.string(o, "province", path)
+    on = r.date(o, "nominatedOn", path)
+    restricted = r.boolean(o, "employerRestricted", path, default=False)
+    if province is None or on is None:
+        return None
+    return Nomination(province=province, nominated_on=on, employer_restricted=bool(restricted))
+
+
+def _offer(r: _Reader, raw: Any, path: str) -> Offer | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    ref = r.string(o, "ref", path)
+    holder = r.member(o, "holder", path, Role)
+    noc_code = r.string(o, "nocCode", path)
+    province = r.string(o, "province", path)
+    hours = r.number(o, "hoursPerWeek", path)
+    earliest = r.date(o, "earliestStart", path)
+    rest = (
+        r.date(o, "latestStart", path, required=False),
+        r.integer(o, "months", path),
+        r.string(o, "lmiaExemptCode", path, required=False),
+        r.boolean(o, "lmiaApproved", path, default=False),
+    )
+    if ref is None or holder is None or noc_code is None or province is None or hours is None or earliest is None:
+        return None
+    return Offer(
+        ref=ref,
+        holder=holder,
+        noc_code=noc_code,
+        province=province,
+        hours_per_week=hours,
+        earliest_start=earliest,
+        latest_start=rest[0],
+        months=rest[1],
+        lmia_exempt_code=rest[2],
+        lmia_approved=bool(rest[3]),
+    )
+
+
+def _options(r: _Reader, raw: Any) -> PlanOptions:
+    if raw is None:
+        return PlanOptions()
+    o = r.obj(raw, "options")
+    if o is None:
+        return PlanOptions()
+    limit = r.integer(o, "timeLimitMs", "options")
+    wait = r.integer(o, "itaWaitDays", "options")
+    as_of = r.date(o, "rulesAsOf", "options", required=False)
+    terms = r.items(o, "objective", "options", lambda x, p: _term(r, x, p))
+    if limit is not None and limit <= 0:
+        r.fail("options.timeLimitMs", f"{limit} must be a positive number of milliseconds")
+    if wait is not None and wait < 0:
+        r.fail("options.itaWaitDays", f"{wait} must not be negative")
+    if len(set(terms)) != len(terms):
+        r.fail("options.objective", "each objective term may appear once")
+    return PlanOptions(
+        time_limit_ms=limit if limit is not None and limit > 0 else PlanOptions.time_limit_ms,
+        objective=tuple(terms) if terms else DEFAULT_OBJECTIVE,
+        rules_as_of=as_of,
+        ita_wait_days=wait if wait is not None and wait >= 0 else PlanOptions.ita_wait_days,
+    )
+
+
+def _term(r: _Reader, raw: Any, path: str) -> ObjectiveTerm | None:
+    try:
+        return ObjectiveTerm(raw)
+    except ValueError:
+        r.fail(path, f"{raw!r} is not one of {', '.join(t.value for t in ObjectiveTerm)}")
+        return None
+
+
+# --- out ----------------------------------------------------------------------------------------
+
+
+def _d(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The Plan exactly as the contract's PlanScenario operation selects it, with `__typename`."""
+    return {
+        "__typename": "Plan",
+        "status": plan.status.value,
+        "prReadyDate": _d(plan.pr_ready_date),
+        "prProgram": plan.pr_program,
+        "prApplicant": None if plan.pr_applicant is None else plan.pr_applicant.value,
+        "crsScore": plan.crs_score,
+        "permits": [
+            {
+                "person": p.person.value,
+                "code": p.code,
+                "name": p.name,
+                "open": p.open,
+                "applyOn": _d(p.apply_on),
+                "validFrom": _d(p.valid_from),
+                "validTo": _d(p.valid_to),
+                "offerRef": p.offer_ref,
+                "fee": p.fee,
+            }
+            for p in plan.permits
+        ],
+        "jobs": [
+            {
+                "person": j.person.value,
+                "offerRef": j.offer_ref,
+                "nocCode": j.noc_code,
+                "start": _d(j.start),
+                "end": _d(j.end),
+            }
+            for j in plan.jobs
+        ],
+        "steps": [
+            {
+                "date": _d(s.date),
+                "person": s.person.value,
+                "action": s.action,
+                "code": s.code,
+                "detail": s.detail,
+                "ruleIds": list(s.rule_ids),
+            }
+            for s in plan.steps
+        ],
+        "statusGaps": [
+            {"person": g.person.value, "start": _d(g.start), "end": _d(g.end), "workAuthorized": g.work_authorized}
+            for g in plan.status_gaps
+        ],
+        "fees": {"total": plan.fees_total},
+        "blockers": [{"ruleId": f.rule_id, "message": f.message, "source": f.source} for f in plan.blockers],
+        "explanation": [{"ruleId": f.rule_id, "message": f.message, "source": f.source} for f in plan.explanation],
+        "rulesVersion": plan.rules_version,
+        "solveMs": plan.solve_ms,
+    }
+
+
+def invalid_to_json(invalid: InvalidScenario) -> dict[str, Any]:
+    """The InvalidScenario exactly as the contract's PlanScenario operation selects it."""
+    return {"__typename": "InvalidScenario", "errors": [{"path": e.path, "message": e.message} for e in invalid.errors]}

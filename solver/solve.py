@@ -1,0 +1,48 @@
+"""plan(scenario, options) -> Plan: build the model, solve it lexicographically, decode, explain.
+
+Lexicographic pattern: minimize the first term, fix it at its optimum, minimize the next (hinted with the
+previous solution), and so on, then a deterministic tie-break (earliest applications, lowest codes, earliest
+and longest jobs), all within options.time_limit_ms. Determinism: one search worker (SOLVER_WORKERS) and a
+fixed seed, so identical input gives an identical plan unless the time limit cuts a stage short. Outcomes are
+statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
+"""
+
+from __future__ import annotations
+
+import time
+
+from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
+from solver.explain import blockers
+from solver.model.build import build
+from solver.model.decode import decode
+from solver.model.objective import terms, tie_break
+from solver.model.search import Solved, solve_model
+from solver.options import build_options
+from solver.rules.registry import RuleSet, load_rules
+
+
+def plan(
+    scenario: Scenario, options: PlanOptions | None = None, *, rules: RuleSet | None = None, grid_days: int = 1
+) -> Plan:
+    """The best plan for `scenario` (see the module docstring for the objective and determinism)."""
+    started = time.perf_counter()
+    options = options or PlanOptions()
+    rules = rules or load_rules()
+    deadline = started + options.time_limit_ms / 1000.0
+    opts = build_options(scenario, options, rules, grid_days)
+    v = build(opts)
+    named = terms(v)
+    objective = [named[t] for t in options.objective] + [tie_break(v)]
+    solved = solve_model(v, objective, deadline)
+    if solved is None:
+        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+    found = blockers(opts, solved, deadline)
+    return decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
+
+
+def _status(solved: Solved) -> PlanStatus:
+    return PlanStatus.OPTIMAL if solved.optimal else PlanStatus.FEASIBLE
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
