@@ -264,7 +264,7 @@ def _additional(
         name = "canadian_education_long" if long_ else "canadian_education_short"
         out.append(Factor("canadian_education", int(p[name]), "CRS.additional", "3 years+" if long_ else "1-2 years"))
     if arranged is not None and noc.is_valid(arranged) and noc.teer(arranged) <= 3:
-        kind = "senior_management" if arranged.startswith("00") else "other"
+        kind = "senior_management" if noc.is_senior_management(arranged) else "other"
         points = int(rules.param("CRS.arranged_employment", kind, on))
         out.append(Factor("arranged_employment", points, "CRS.arranged_employment", f"NOC {arranged}"))
     if sibling:

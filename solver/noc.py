@@ -22,3 +22,14 @@ def teer(code: str) -> int:
 def is_skilled(code: str) -> bool:
     """TEER 0-3: the experience that counts for the Canadian Experience Class."""
     return teer(code) <= 3
+
+
+def major_group(code: str) -> str:
+    """The first two digits of a valid code: broad category and TEER (e.g. '22' for 22310)."""
+    teer(code)  # validates
+    return code[:2]
+
+
+def is_senior_management(code: str) -> bool:
+    """NOC 2021 major group 00 (legislators and senior management), as CRS arranged employment counts it."""
+    return major_group(code) == "00"

@@ -63,3 +63,23 @@ def held_codes(permits: Iterable[HeldPermit], current: str | None) -> tuple[str,
     if current is not None:
         out.append(current)
     return tuple(out)
+
+
+def maintains_status(applied_on: dt.date, status_end: dt.date, in_canada: bool) -> bool:
+    """STATUS.maintained: an application filed in Canada on or before the last day of status keeps it."""
+    return in_canada and applied_on <= status_end
+
+
+def may_work_while_restoring(on: dt.date, rules: RuleSet) -> bool:
+    """STATUS.restoration: whether work is allowed while restoration is pending (never, today)."""
+    return bool(rules.param("STATUS.restoration", "work_allowed", on))
+
+
+def port_of_entry_allowed(code: str, citizenships: Iterable[str], on: dt.date, rules: RuleSet) -> bool:
+    """STATUS.flagpoling: whether someone in Canada may apply for `code` at the border on `on`."""
+    rule = "STATUS.flagpoling"
+    if bool(rules.param(rule, "allowed", on)):
+        return True
+    exempt_codes = rules.param(rule, "exception_codes", on)
+    exempt_countries = rules.param(rule, "exception_citizenships", on)
+    return code in exempt_codes or any(c in exempt_countries for c in citizenships)

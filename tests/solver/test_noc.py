@@ -29,3 +29,13 @@ def test_invalid_codes(code: str) -> None:
     assert not noc.is_valid(code)
     with pytest.raises(ValueError, match="not a NOC 2021 code"):
         noc.teer(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "group", "senior"),
+    [("00012", "00", True), ("10010", "10", False), ("22310", "22", False)],
+    ids=["senior managers: major group 00", "TEER 0 but not group 00", "TEER 2"],
+)
+def test_major_group(code: str, group: str, senior: bool) -> None:
+    assert noc.major_group(code) == group
+    assert noc.is_senior_management(code) is senior

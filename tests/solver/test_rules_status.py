@@ -46,3 +46,37 @@ def test_work_permit_held() -> None:
     assert not status.holds_work_permit(who, D("2027-04-01"))
     assert status.work_permit_end(who) == D("2027-03-31")
     assert status.work_permit_end(person()) is None
+
+
+@pytest.mark.parametrize(
+    ("applied", "in_canada", "kept"),
+    [("2027-03-31", True, True), ("2027-04-01", True, False), ("2027-03-01", False, False)],
+    ids=["filed on the last day", "filed a day late", "filed from abroad"],
+)
+def test_maintained_status(applied: str, in_canada: bool, kept: bool) -> None:
+    assert status.maintains_status(D(applied), D("2027-03-31"), in_canada) is kept
+
+
+def test_no_work_while_restoring() -> None:
+    assert status.may_work_while_restoring(D("2026-01-01"), RULES) is False
+
+
+@pytest.mark.parametrize(
+    ("code", "citizenships", "on", "allowed"),
+    [
+        ("C43", ("IN",), "2024-12-23", True),
+        ("C43", ("IN",), "2024-12-24", False),
+        ("C43", ("IN",), "2024-12-25", False),
+        ("T36", ("MX",), "2025-06-01", True),
+        ("C41", ("US",), "2025-06-01", True),
+    ],
+    ids=[
+        "day before the end of flagpoling",
+        "from 2024-12-24",
+        "day after",
+        "T36 professionals exempt",
+        "US citizens exempt",
+    ],
+)
+def test_port_of_entry(code: str, citizenships: tuple[str, ...], on: str, allowed: bool) -> None:
+    assert status.port_of_entry_allowed(code, citizenships, D(on), RULES) is allowed
