@@ -7,7 +7,7 @@ unknown id), even after some rows were flushed, rolls it back and comes out as a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -68,9 +68,9 @@ def refuse_if(errors: Sequence[FieldError]) -> None:
         raise Refused(InvalidInput(errors=list(errors)))
 
 
-def refuse(path: str, message: str) -> None:
+def refuse(path: str, message: str) -> NoReturn:
     """Refuse the mutation with one error."""
-    refuse_if([FieldError(path=path, message=message)])
+    raise Refused(InvalidInput(errors=[FieldError(path=path, message=message)]))
 
 
 def decode_id(raw: str, model: type[TenantOwned], path: str) -> int:
@@ -186,7 +186,6 @@ async def offer_id_for(repo: Repository, member: Member, ref: str | None, path: 
     offer = await repo.offer_by_ref(member.household_id, ref)
     if offer is None:
         refuse(path, f"no offer with ref {ref!r} in this household")
-        return None
     if offer.holder is not member.role:
         refuse(path, f"offer {ref!r} is held by the {offer.holder.value.lower()}, not the {member.role.value.lower()}")
     return offer.id
