@@ -95,7 +95,10 @@ def check_offer(person: Person, offer: Offer, apply_on: dt.date, rules: RuleSet)
         if offer.lmia_approved:
             c.ok("TFWP.lmia", "positive LMIA")
         else:
-            c.unknown_fact("TFWP.lmia", "employer needs a positive LMIA", "LMIA decision")
+            # The LMIA is the employer's application: the worker qualifies once it is positive (plan-semantics
+            # adds its processing days before the permit can start).
+            days = int(rules.param("TFWP.lmia", "processing_days", apply_on))
+            c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA (about {days} days)")
     elif code in _DISCRETIONARY:
         rule, fact = _DISCRETIONARY[code]
         if code in _CUSMA:

@@ -50,7 +50,7 @@ NOMINEE = person(nomination=Nomination("MB", D("2026-06-01")))
         (person(), offer("C18", "21231", "NS"), U, "C18.endorsement", "AIP needs an endorsement"),
         (person(), offer("C18", "21231", "ON"), N, "C18.endorsement", "AIP only in Atlantic provinces"),
         (person(), offer(None, "64100", lmia_approved=True), E, None, "TFWP with a positive LMIA"),
-        (person(), offer(None, "64100"), U, "TFWP.lmia", "TFWP waiting for an LMIA"),
+        (person(), offer(None, "64100"), E, "TFWP.lmia", "TFWP: eligible once the employer's LMIA is positive"),
     ],
 )
 def test_check_offer(who: Person, the_offer: Offer, verdict: Verdict, cites: str | None, reason: str) -> None:
