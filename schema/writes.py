@@ -6,10 +6,12 @@ unknown id), even after some rows were flushed, rolls it back and comes out as a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import strawberry
+from sqlalchemy.exc import IntegrityError
 from strawberry import relay
 
 from db.models import Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
@@ -28,6 +30,7 @@ from schema.inputs import (
 )
 from solver.domain import Role
 
+log = logging.getLogger("permitpath.writes")
 T = TypeVar("T")
 R = TypeVar("R", bound=TenantOwned)
 Refusal = InvalidInput | NotFound
@@ -60,6 +63,12 @@ async def run(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T
             return await work(Repository(session, tenant_id=context.tenant_id))
     except Refused as refused:
         return refused.outcome
+    except IntegrityError as error:
+        # The checks ran, but a concurrent request wrote a conflicting row (same ref, a second spouse)
+        # before this one committed: the constraint caught it and the transaction rolled back.
+        log.info("mutation refused by a constraint: %s", error.orig)
+        message = "conflicts with a record written at the same time (a duplicate ref or member); read and retry"
+        return InvalidInput(errors=[FieldError(path="input", message=message)])
 
 
 def refuse_if(errors: Sequence[FieldError]) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.relay import GlobalID
 
-from db.models import RECORD_MODELS
+from db.models import RECORD_MODELS, Member
+from db.repository import Repository
+from schema import writes
+from schema.context import Context
+from schema.errors import FieldError, InvalidInput
+from solver.domain import Role
 from tests.conftest import Gql, new_tenant
 from tests.schema.records import CREATE_HOUSEHOLD, OFFER, household_input
 
@@ -268,3 +275,47 @@ async def test_deleting_the_spouse_takes_the_offers_they_hold(gql: Gql) -> None:
     assert await gql(read, {"id": household["id"]}) == {
         "household": {"spouse": None, "offers": [{"ref": "p", "holder": "PRINCIPAL"}]}
     }
+
+
+async def test_another_firm_cannot_change_or_delete_a_household(
+    gql: Gql, sessions: async_sessionmaker[AsyncSession], tenant_id: int
+) -> None:
+    household = await _household(gql)
+    other = await new_tenant(sessions)
+    rename = f"""mutation($id: ID!) {{ updateHousehold(id: $id, input: {{name: "Taken"}}) {{ {REFUSED} }} }}"""
+    delete = f"mutation($id: ID!) {{ deleteHousehold(id: $id) {{ {REFUSED} }} }}"
+    not_found = {
+        "__typename": "NotFound",
+        "path": "id",
+        "id": household["id"],
+        "message": f"no Household with id {household['id']!r} in your firm",
+    }
+    assert await gql(rename, {"id": household["id"]}, tenant=other) == {"updateHousehold": not_found}
+    assert await gql(delete, {"id": household["id"]}, tenant=other) == {"deleteHousehold": not_found}
+    assert (await gql("query($id: ID!) { household(id: $id) { name } }", {"id": household["id"]})) == {
+        "household": {"name": "Tanaka"}
+    }
+
+
+async def test_a_constraint_violation_from_a_concurrent_write_is_refused_not_masked(
+    gql: Gql, sessions: async_sessionmaker[AsyncSession], tenant_id: int
+) -> None:
+    household = await _household(gql, spouse=False)
+    household_id = int(GlobalID.from_id(household["id"]).node_id)
+
+    async def second_principal(repo: Repository) -> Member:
+        # What a request racing another could write: the checks passed, the unique constraint did not.
+        values = {"household_id": household_id, "role": Role.PRINCIPAL, "name": "Twin", "in_canada": False}
+        return await repo.add(Member, {**values, "birth_date": dt.date(1990, 1, 1), "citizenships": ["FR"]})
+
+    before = await tenant_rows(sessions, tenant_id)
+    outcome = await writes.run(Context.create(sessions, tenant_id), second_principal)
+    assert outcome == InvalidInput(
+        errors=[
+            FieldError(
+                path="input",
+                message="conflicts with a record written at the same time (a duplicate ref or member); read and retry",
+            )
+        ]
+    )
+    assert await tenant_rows(sessions, tenant_id) == before
