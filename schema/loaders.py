@@ -1,11 +1,13 @@
 """DataLoaders: every nested lookup of a request is batched into one query per kind of record.
 
-Each batch runs on a session of its own, because batches of different loaders run concurrently and one
-AsyncSession must not be used by two tasks at once.
+Each batch runs on a short session of its own (one AsyncSession must not serve two tasks at once), and a
+request's batches take turns: a request holds at most one pooled connection for its loaders, however
+many kinds of record it asks for.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -25,6 +27,7 @@ class Loaders:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> None:
         self._sessions = sessions
         self._tenant_id = tenant_id
+        self._turn = asyncio.Lock()
         self.household = self._by_id(Household)
         self.member = self._by_id(Member)
         self.education = self._by_id(Education)
@@ -41,7 +44,7 @@ class Loaders:
 
     def _by_id(self, model: type[R]) -> DataLoader[int, R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:
-            async with self._sessions() as session:
+            async with self._turn, self._sessions() as session:
                 found = await Repository(session, tenant_id=self._tenant_id).get_many(model, ids)
             return [found.get(record_id) for record_id in ids]
 
@@ -49,7 +52,7 @@ class Loaders:
 
     def _by_parent(self, model: type[R], parent: InstrumentedAttribute[int]) -> DataLoader[int, list[R]]:
         async def load(parent_ids: Sequence[int]) -> list[list[R]]:
-            async with self._sessions() as session:
+            async with self._turn, self._sessions() as session:
                 grouped = await Repository(session, tenant_id=self._tenant_id).children(model, parent, parent_ids)
             return [grouped.get(parent_id, []) for parent_id in parent_ids]
 
