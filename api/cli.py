@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from api import plan_command
 from api.settings import Settings, SettingsError
 
 
@@ -112,6 +113,7 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand("serve", "serve GraphQL at /graphql, /healthz and /readyz", _configure_serve, serve),
     Subcommand("migrate", "bring a database to the latest schema version", _database_flag, migrate),
     Subcommand("export-schema", "print the served schema as SDL", lambda _parser: None, export_schema),
+    Subcommand("plan", "plan a scenario file: a timeline, or the Plan JSON", plan_command.configure, plan_command.run),
 ]
 
 

@@ -15,10 +15,11 @@ from strawberry.tools import merge_types
 
 from schema.errors import should_mask_error
 from schema.mutations import RecordsMutation
+from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.rules import RulesQuery
 
-QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery)
+QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery)
 MUTATION_PARTS: tuple[type, ...] = (RecordsMutation,)
 
 Query = merge_types("Query", QUERY_PARTS)

@@ -1,0 +1,105 @@
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE]`: plan a scenario file.
+
+The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
+timeline; `--json` prints the Plan (or InvalidScenario) exactly as the PlanScenario operation returns it.
+Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from solver.domain import FieldError, InvalidScenario, Plan, PlanOptions, Scenario
+from solver.scenario_json import invalid_to_json, parse_document, plan_to_json
+from solver.solve import plan
+
+EXIT_PLAN = 0
+EXIT_INVALID = 2
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Adds the plan command's arguments."""
+    parser.add_argument("file", metavar="FILE.json", type=Path, help="a scenario file (ScenarioInput JSON)")
+    parser.add_argument("--json", action="store_true", help="print the contract's Plan JSON instead of a timeline")
+    parser.add_argument(
+        "--rules-as-of", metavar="DATE", help="what-if: apply the rules in force on DATE (YYYY-MM-DD) to every step"
+    )
+
+
+def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] | InvalidScenario:
+    try:
+        doc = json.loads(path.read_text())
+    except OSError as error:
+        return InvalidScenario((FieldError("", f"cannot read {path}: {error.strerror or error}"),))
+    except ValueError as error:
+        return InvalidScenario((FieldError("", f"{path} is not JSON: {error}"),))
+    parsed = parse_document(doc)
+    if isinstance(parsed, InvalidScenario):
+        return parsed
+    scenario, options = parsed
+    if rules_as_of is not None:
+        try:
+            options = dataclasses.replace(options, rules_as_of=dt.date.fromisoformat(rules_as_of))
+        except ValueError:
+            return InvalidScenario((FieldError("--rules-as-of", f"{rules_as_of!r} is not a date like 2026-05-01"),))
+    return scenario, options
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plans the file and prints the plan; returns the exit status."""
+    loaded = _load(args.file, args.rules_as_of)
+    if isinstance(loaded, InvalidScenario):
+        if args.json:
+            print(json.dumps(invalid_to_json(loaded), indent=2))
+        else:
+            print_invalid(loaded, sys.stderr)
+        return EXIT_INVALID
+    scenario, options = loaded
+    result = plan(scenario, options)
+    if args.json:
+        print(json.dumps(plan_to_json(result), indent=2))
+    else:
+        print_timeline(result, sys.stdout)
+    return EXIT_PLAN
+
+
+def print_invalid(invalid: InvalidScenario, out: TextIO) -> None:
+    """The errors of an invalid scenario, one per line."""
+    print("invalid scenario:", file=out)
+    for e in invalid.errors:
+        print(f"  {e.path or '(file)'}: {e.message}", file=out)
+
+
+def print_timeline(p: Plan, out: TextIO) -> None:
+    """A readable timeline: the PR target, then every dated step, status gaps, fees and blockers."""
+    if p.pr_ready_date is not None and p.pr_applicant is not None:
+        who = p.pr_applicant.value.lower()
+        print(f"PR ready {p.pr_ready_date.isoformat()} ({p.pr_program}, {who} applies)   [{p.status.value}]", file=out)
+    else:
+        print(f"PR not reachable within the horizon   [{p.status.value}]", file=out)
+    print("", file=out)
+    for s in p.steps:
+        rules = ", ".join(s.rule_ids)
+        print(f"{s.date.isoformat()}  {s.person.value.lower():9}  {s.detail}", file=out)
+        if rules:
+            print(f"{'':22}  rules: {rules}", file=out)
+    if p.permits:
+        print("\npermits:", file=out)
+        for x in p.permits:
+            kind = "open" if x.open else f"employer-specific ({x.offer_ref})"
+            print(
+                f"  {x.person.value.lower():9} {x.code}  {x.valid_from.isoformat()} to {x.valid_to.isoformat()}"
+                f"  {kind}  ${x.fee:,.2f}",
+                file=out,
+            )
+    for g in p.status_gaps:
+        print(f"\nno status: {g.person.value.lower()} {g.start.isoformat()} to {g.end.isoformat()}", file=out)
+    print(f"\nfees: ${p.fees_total:,.2f}   rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
+    for b in p.blockers:
+        print(f"blocker [{b.rule_id}]: {b.message}", file=out)

@@ -1,0 +1,335 @@
+"""planScenario: the contract's stateless planning query, its inputs and the Plan it returns.
+
+Inputs are read through the same path as a scenario file (`solver.scenario_json.parse_scenario`), so a
+GraphQL input, a CLI file and a stored household are checked alike; invalid facts come back as
+`InvalidScenario` naming each field. Solving is CPU-bound: it runs on the api's solve runner when one is
+registered in the context's services ("solve_runner"), else in a worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from schema.enums import CredentialEnum, InstitutionKindEnum, LanguageTestKindEnum, Person, StatusKindEnum
+from schema.errors import FieldError
+from schema.rules import described
+from solver import domain
+from solver.scenario_json import parse_scenario
+from solver.solve import plan as solve_plan
+
+PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
+ObjectiveTermEnum = strawberry.enum(domain.ObjectiveTerm, name="ObjectiveTerm")
+
+
+@strawberry.input
+class StatusInput:
+    kind: StatusKindEnum  # type: ignore[valid-type]
+    valid_to: dt.date
+    permit_code: str | None = strawberry.field(
+        default=None,
+        description="Exemption code of the permit held, e.g. C43 for a PGWP holder; "
+        "null for a study permit or visitor.",
+    )
+    employer_specific: bool | None = strawberry.field(
+        default=False, description="true when the work permit names one employer"
+    )
+
+
+@strawberry.input
+class HeldPermitInput:
+    code: str
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+@strawberry.input
+class EducationInput:
+    credential: CredentialEnum  # type: ignore[valid-type]
+    institution: InstitutionKindEnum  # type: ignore[valid-type]
+    canadian: bool
+    start: dt.date
+    completion: dt.date = strawberry.field(
+        description="Date of written confirmation of completion (expected, if in the future)"
+    )
+    pgwp_eligible_dli: bool | None = strawberry.field(
+        default=False, description="Program at a PGWP-eligible designated learning institution"
+    )
+    field_of_study_eligible: bool | None = strawberry.field(
+        default=True, description="Field of study on IRCC's list (only matters where the field-of-study rule applies)"
+    )
+    full_time: bool | None = True
+    length_months: int | None = strawberry.field(
+        default=None, description="Program length in months; derived from start and completion when absent"
+    )
+    study_permit_applied_on: dt.date | None = None
+
+
+@strawberry.input(description="Results as CLB/NCLC levels (1-12) per ability.")
+class LanguageTestInput:
+    test: LanguageTestKindEnum  # type: ignore[valid-type]
+    taken: dt.date
+    listening: int
+    reading: int
+    writing: int
+    speaking: int
+
+
+@strawberry.input
+class WorkInput:
+    noc_code: str = strawberry.field(description="5-digit NOC 2021 code")
+    start: dt.date
+    hours_per_week: float
+    in_canada: bool
+    end: dt.date | None = strawberry.field(default=None, description="null while ongoing")
+    self_employed: bool | None = False
+    while_full_time_student: bool | None = False
+    authorized: bool | None = True
+
+
+@strawberry.input
+class NominationInput:
+    province: str
+    nominated_on: dt.date
+    employer_restricted: bool | None = False
+
+
+@strawberry.input
+class PersonInput:
+    birth_date: dt.date
+    citizenships: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes")
+    in_canada: bool
+    passport_expiry: dt.date | None = None
+    status: StatusInput | None = strawberry.field(default=None, description="Status held on asOf; null means none.")
+    permit_history: list[HeldPermitInput] | None = strawberry.field(
+        default_factory=list,
+        description="Permits held before or now, e.g. an earlier PGWP (a PGWP is once in a lifetime).",
+    )
+    education: list[EducationInput] | None = strawberry.field(default_factory=list)
+    language_tests: list[LanguageTestInput] | None = strawberry.field(default_factory=list)
+    work_history: list[WorkInput] | None = strawberry.field(default_factory=list)
+    provincial_nomination: NominationInput | None = None
+
+
+@strawberry.input
+class OfferInput:
+    ref: str
+    holder: Person  # type: ignore[valid-type]
+    noc_code: str
+    province: str = strawberry.field(description="two-letter province or territory code, e.g. ON, QC")
+    hours_per_week: float
+    earliest_start: dt.date
+    latest_start: dt.date | None = None
+    months: int | None = strawberry.field(default=None, description="null means indefinite")
+    lmia_exempt_code: str | None = strawberry.field(
+        default=None,
+        description="LMIA-exempt code the employer offers under (e.g. C10, C16, C63, T36, T13); "
+        "null means an LMIA is needed",
+    )
+    lmia_approved: bool | None = False
+
+
+@strawberry.input(description="A household's situation on a date: everything the planner needs, nothing stored.")
+class ScenarioInput:
+    as_of: dt.date
+    principal: PersonInput
+    horizon_months: int | None = 60
+    spouse: PersonInput | None = None
+    offers: list[OfferInput] | None = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class PlanOptionsInput:
+    time_limit_ms: int | None = 2000
+    objective: list[ObjectiveTermEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="Lexicographic priorities; default PR_READY, STATUS_CONTINUITY, WORK_CONTINUITY, COST",
+    )
+    rules_as_of: dt.date | None = strawberry.field(
+        default=None,
+        description="What-if: apply the rules in force on this date to every step. Default: each step under the "
+        "rules in force on its own date.",
+    )
+    ita_wait_days: int | None = strawberry.field(
+        default=30,
+        description="Days assumed from entering the Express Entry pool to an invitation, to date what follows it "
+        "(PR application, BOWP, C49)",
+    )
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+
+@strawberry.type
+class PlannedPermit:
+    person: Person  # type: ignore[valid-type]
+    code: str
+    name: str
+    open: bool
+    apply_on: dt.date
+    valid_from: dt.date
+    valid_to: dt.date
+    offer_ref: str | None
+    fee: float
+
+
+@strawberry.type(description="A job the plan has a person hold, from an offer or already held.")
+class PlannedJob:
+    person: Person  # type: ignore[valid-type]
+    offer_ref: str | None
+    noc_code: str
+    start: dt.date
+    end: dt.date | None
+
+
+@strawberry.type
+class PlanStep:
+    date: dt.date
+    person: Person  # type: ignore[valid-type]
+    action: str
+    code: str | None
+    detail: str
+    rule_ids: list[str]
+
+
+@strawberry.type(description="A period in which a person in Canada has no status, or no authorization to work.")
+class StatusGap:
+    person: Person  # type: ignore[valid-type]
+    start: dt.date
+    end: dt.date
+    work_authorized: bool
+
+
+@strawberry.type
+class Fees:
+    total: float
+
+
+@strawberry.type(
+    description="A reason, citing the rule: ruleId starts with the code or program it belongs to "
+    "(C43., C41., A75., CEC., STATUS., PASSPORT.)."
+)
+class Finding:
+    rule_id: str
+    message: str
+    source: str | None
+
+
+@strawberry.type
+class Plan:
+    status: PlanStatusEnum  # type: ignore[valid-type]
+    pr_ready_date: dt.date | None = strawberry.field(
+        description="Earliest date the PR applicant meets every requirement of the PR program (for Express Entry: "
+        "may enter the pool as eligible for the program); null when not reachable within the horizon. An "
+        "invitation is not assured: crsScore and the findings say how likely one is; later steps assume "
+        "options.itaWaitDays."
+    )
+    crs_score: int | None = strawberry.field(
+        description="Comprehensive Ranking System score of the PR applicant on prReadyDate (Express Entry programs)"
+    )
+    pr_program: str | None = strawberry.field(description="e.g. CEC, PNP")
+    pr_applicant: Person | None  # type: ignore[valid-type]
+    permits: list[PlannedPermit]
+    jobs: list[PlannedJob]
+    steps: list[PlanStep]
+    status_gaps: list[StatusGap]
+    fees: Fees
+    blockers: list[Finding] = strawberry.field(
+        description="Why PR readiness is later than it could be, or unreachable, and what would change it."
+    )
+    explanation: list[Finding]
+    rules_version: str
+    solve_ms: float
+
+    @classmethod
+    def of(cls, p: domain.Plan) -> Plan:
+        """The GraphQL form of a solver plan."""
+        return cls(
+            status=p.status,
+            pr_ready_date=p.pr_ready_date,
+            crs_score=p.crs_score,
+            pr_program=p.pr_program,
+            pr_applicant=p.pr_applicant,
+            permits=[PlannedPermit(**dataclasses.asdict(x)) for x in p.permits],
+            jobs=[PlannedJob(**dataclasses.asdict(x)) for x in p.jobs],
+            steps=[
+                PlanStep(
+                    date=s.date,
+                    person=s.person,
+                    action=s.action,
+                    code=s.code,
+                    detail=s.detail,
+                    rule_ids=list(s.rule_ids),
+                )
+                for s in p.steps
+            ],
+            status_gaps=[StatusGap(**dataclasses.asdict(g)) for g in p.status_gaps],
+            fees=Fees(total=p.fees_total),
+            blockers=[Finding(rule_id=f.rule_id, message=f.message, source=f.source) for f in p.blockers],
+            explanation=[Finding(rule_id=f.rule_id, message=f.message, source=f.source) for f in p.explanation],
+            rules_version=p.rules_version,
+            solve_ms=p.solve_ms,
+        )
+
+
+@strawberry.type
+class InvalidScenario:
+    errors: list[FieldError]
+
+
+PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.capitalize() for w in rest)
+
+
+def to_json(value: Any) -> Any:
+    """A strawberry input as the contract's camelCase JSON (dates as ISO strings, enums by value)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {_camel(f.name): to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def solve_job(payload: tuple[domain.Scenario, domain.PlanOptions], emit: Any) -> domain.Plan:
+    """The solve runner's job: plan one scenario (module level, so a worker process can import it)."""
+    scenario, options = payload
+    return solve_plan(scenario, options)
+
+
+async def plan_scenario(
+    scenario: ScenarioInput, options: PlanOptionsInput | None, services: dict[str, Any]
+) -> Plan | InvalidScenario:
+    """Checks and plans one scenario off the event loop."""
+    parsed = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
+    if isinstance(parsed, domain.InvalidScenario):
+        return InvalidScenario(errors=[FieldError.from_domain(e) for e in parsed.errors])
+    runner = services.get("solve_runner")
+    if runner is not None:
+        result = await runner.run(solve_job, parsed)
+    else:
+        result = await asyncio.to_thread(solve_plan, *parsed)
+    return Plan.of(result)
+
+
+@strawberry.type
+class PlanningQuery:
+    @described("Plans a scenario without storing anything.")
+    async def plan_scenario(
+        self, info: Info[Any, Any], scenario: ScenarioInput, options: PlanOptionsInput | None = None
+    ) -> PlanResult:
+        services = getattr(info.context, "services", None) or {}
+        return await plan_scenario(scenario, options, services)
