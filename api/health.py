@@ -1,4 +1,4 @@
-"""Probes for load balancers: `/healthz` says the process is up, `/readyz` that the database answers."""
+"""Probes for load balancers: `/healthz` says the process is up, `/readyz` that the database is usable."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from db.engine import ping
+from db.migrate import current, head
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -15,9 +16,13 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 (with the reason) when it does not."""
+    """200 when the database answers and has the latest schema, 503 (with the reason) when not."""
     engine: AsyncEngine = request.app.state.engine
     problem = await ping(engine)
+    if problem is None:
+        revision, latest = await current(engine), head()
+        if revision != latest:
+            problem = f"schema at revision {revision}, expected {latest}: run `permitpath migrate`"
     if problem is not None:
         return JSONResponse({"status": "unavailable", "database": problem}, status_code=503)
     return JSONResponse({"status": "ready", "database": "ok"})

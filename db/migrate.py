@@ -41,6 +41,16 @@ async def current(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 
+def head() -> str:
+    """The newest revision of the shipped migrations."""
+    from alembic.script import ScriptDirectory
+
+    revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if revision is None:
+        raise LookupError("the db package ships no migrations")  # a packaging bug
+    return revision
+
+
 def _run(connection: Connection, action: str, revision: str) -> None:
     config = alembic_config()
     # env.py uses this connection instead of making its own engine.

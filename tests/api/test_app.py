@@ -6,12 +6,14 @@ import asyncio
 import threading
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.cli import main
 from api.demo import DEMO_HOUSEHOLDS
 from api.settings import Settings
 
@@ -115,3 +117,19 @@ def _join_sqlite_workers() -> None:
     for thread in threading.enumerate():
         if "_connection_worker_thread" in thread.name:
             thread.join(timeout=5)
+
+
+async def test_readyz_is_503_until_the_database_is_migrated(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    app = create_app(Settings(database_url=url, migrate_on_start=False))
+    async with app.router.lifespan_context(app), _client(app) as client:
+        response = await client.get("/readyz")
+        assert (response.status_code, response.json()) == (
+            503,
+            {
+                "status": "unavailable",
+                "database": "schema at revision None, expected 0001_records: run `permitpath migrate`",
+            },
+        )
+        assert await asyncio.to_thread(main, ["migrate", "--database-url", url]) == 0
+        assert (await client.get("/readyz")).status_code == 200
