@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -41,6 +42,7 @@ async def current(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
 
 
+@functools.cache
 def head() -> str:
     """The newest revision of the shipped migrations."""
     from alembic.script import ScriptDirectory
