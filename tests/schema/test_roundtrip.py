@@ -352,3 +352,15 @@ async def test_create_read_update_delete(gql: Gql, kind: Kind) -> None:
             "message": f"no {kind.type_name} with id {record_id!r} in your firm",
         }
     }
+
+
+async def test_null_clears_a_nested_group_and_left_out_fields_stay(gql: Gql) -> None:
+    household = (await gql(CREATE_HOUSEHOLD, {"input": household_input()}))["createHousehold"]["household"]
+    update = """mutation($id: ID!, $input: UpdateMemberInput!) { updateMember(id: $id, input: $input) {
+        ... on MemberPayload { member { name citizenships status { kind } provincialNomination { province } } } } }"""
+    result = await gql(update, {"id": household["principal"]["id"], "input": {"status": None, "name": "Mei Ito"}})
+    assert result == {
+        "updateMember": {
+            "member": {"name": "Mei Ito", "citizenships": ["JP"], "status": None, "provincialNomination": None}
+        }
+    }
