@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from ortools.sat.python import cp_model
+
 from solver.domain import Finding, PlanStep
-from solver.model.build import build
-from solver.model.constraints.pr import CEC_HIGH, CEC_LOW, PNP
-from solver.model.objective import terms
-from solver.model.search import Solved, solve_model
+from solver.model.build import fix_groups
+from solver.model.constraints.pr import CEC_HIGH, PNP
+from solver.model.search import SOLVER_SEED, SOLVER_WORKERS, Solved
+from solver.model.variables import Vars
 from solver.options import Options
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
@@ -40,23 +42,31 @@ def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...
     return tuple(out)
 
 
-def _relaxed_ready(opts: Options, group: str, deadline: float) -> tuple[int, str | None] | None:
+def _relaxed_ready(
+    v: Vars, base: cp_model.CpModel, groups: dict[str, int], group: str, deadline: float
+) -> tuple[int, str | None] | None:
     """The earliest ready day (and branch) with `group` switched off, or None when out of time."""
     budget = (deadline - time.perf_counter()) * RELAXED_SHARE
     if budget <= 0.005:
         return None
-    v = build(opts, relaxed=frozenset({group}))
-    from solver.domain import ObjectiveTerm
-
-    solved = solve_model(v, [terms(v)[ObjectiveTerm.PR_READY]], time.perf_counter() + budget)
-    if solved is None:
-        return None
+    model = base.clone()
+    fix_groups(model, groups, frozenset({group}))
     pr = v.prv()
-    branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
-    return solved.value(pr.day), branch
+    model.minimize(model.get_int_var_from_proto_index(pr.day.index))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = SOLVER_WORKERS
+    solver.parameters.random_seed = SOLVER_SEED
+    solver.parameters.max_time_in_seconds = budget
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = solver.response_proto.solution
+    branch = next((b for (_, b), lit in pr.branches.items() if values[lit.index]), None)
+    return values[pr.day.index], branch
 
 
-def blockers(opts: Options, solved: Solved, deadline: float) -> tuple[Finding, ...]:
+def blockers(
+    opts: Options, solved: Solved, base: cp_model.CpModel, groups: dict[str, int], deadline: float
+) -> tuple[Finding, ...]:
     """What makes PR readiness later than it could be, or unreachable, found by relaxing rule groups."""
     v = solved.vars
     pr = v.prv()
@@ -68,7 +78,7 @@ def blockers(opts: Options, solved: Solved, deadline: float) -> tuple[Finding, .
     branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
     if branch == PNP:
         return ()
-    language = _relaxed_ready(opts, "CEC.language", deadline)
+    language = _relaxed_ready(v, base, groups, "CEC.language", deadline)
     if language is not None and language[0] < ready_day and language[0] < cal.horizon:
         day, relaxed_branch = language
         param = "clb_teer_0_1" if relaxed_branch == CEC_HIGH else "clb_teer_2_3"
@@ -86,7 +96,7 @@ def blockers(opts: Options, solved: Solved, deadline: float) -> tuple[Finding, .
                 f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
             )
         )
-    experience = _relaxed_ready(opts, "CEC.skilled_experience", deadline)
+    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", deadline)
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
         out.append(
@@ -106,5 +116,4 @@ def blockers(opts: Options, solved: Solved, deadline: float) -> tuple[Finding, .
                 "and no provincial nomination",
             )
         )
-    _ = CEC_LOW
     return tuple(out)

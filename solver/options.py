@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solver.dates import add_days, add_months
-from solver.domain import Education, Offer, Person, PlanOptions, Role, Scenario, StatusKind
+from solver.domain import Offer, Person, PlanOptions, Role, Scenario, StatusKind
 from solver.model import rulebridge as rules_eligibility
 from solver.rules.registry import RuleSet
 
@@ -146,6 +148,66 @@ class Options:
         value = self.param(rule_id, name, d)
         assert isinstance(value, int | float)
         return int(value)
+
+    def param_series(self, rule_id: str, name: str, first: int, last: int) -> list[int]:
+        """The integer parameter in force on each day of [first, last], read once per rule version."""
+        if self.plan_options.rules_as_of is not None:
+            return [self.int_param(rule_id, name, self.cal.as_of)] * (last - first + 1)
+        rule = self.rules.rule(rule_id)
+        cuts = sorted({self.cal.day(b) for b in rule.breakpoints if first < self.cal.day(b) <= last})
+        out: list[int] = []
+        for lo, hi in zip([first, *cuts], [c - 1 for c in cuts] + [last], strict=True):
+            value = int(self.rules.param(rule_id, name, self.cal.date(lo)))
+            out.extend([value] * (hi - lo + 1))
+        return out
+
+    def eligible_days(
+        self, first: int, last: int, person: Person | None, ok: Callable[[dt.date], bool]
+    ) -> tuple[int, ...]:
+        """Grid days in [first, last] on which `ok(rules date)` holds, asked once per stretch between breakpoints.
+
+        Breakpoints: every rule's effective and end dates, and the person's dates that rules read (birthdays,
+        language tests taken and expiring, completion, nomination). Between two of them every answer is equal.
+        """
+        days = self.days(first, last)
+        if not days:
+            return ()
+        if self.plan_options.rules_as_of is not None:
+            return days if ok(self.plan_options.rules_as_of) else ()
+        cuts = self._breakpoints(person)
+        out: list[int] = []
+        answer = False
+        next_cut = 0
+        for d in days:
+            if d == days[0] or (next_cut < len(cuts) and d >= cuts[next_cut]):
+                answer = ok(self.cal.date(d))
+                while next_cut < len(cuts) and cuts[next_cut] <= d:
+                    next_cut += 1
+            if answer:
+                out.append(d)
+        return tuple(out)
+
+    def _breakpoints(self, person: Person | None) -> list[int]:
+        dates: set[dt.date] = set()
+        for rule in self.rules.rules.values():
+            dates.update(rule.breakpoints)
+        if person is not None:
+            first_year, last_year = self.cal.as_of.year - 1, self.cal.date(self.cal.table_size).year + 1
+            dates.update(
+                add_months(person.birth_date, 12 * (y - person.birth_date.year))
+                for y in range(first_year, last_year + 1)
+            )
+            for t in person.language_tests:
+                dates.update(add_months(t.taken, k) for k in range(0, 61, 6))
+            for e in person.education:
+                dates.update({e.start, e.completion})
+            if person.provincial_nomination is not None:
+                dates.add(person.provincial_nomination.nominated_on)
+        return sorted({self.cal.day(d) for d in dates})
+
+    def shift_months(self, day: int, months: int) -> int:
+        """add_months on a day index."""
+        return self.cal.day(add_months(self.cal.date(day), months))
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
@@ -297,11 +359,9 @@ def _offer_candidates(opts: Options, role: Role, person: Person, offer: Offer) -
     last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
     code = rules_eligibility.offer_code(offer)
     if offer.lmia_exempt_code is not None:
-        days = [
-            d
-            for d in opts.days(0, last)
-            if rules_eligibility.offer_ok(opts.rules, person, offer, opts.on(opts.cal.date(d)))
-        ]
+        days = list(
+            opts.eligible_days(0, last, person, lambda on: rules_eligibility.offer_ok(opts.rules, person, offer, on))
+        )
         lmia = False
         rule_ids: tuple[str, ...] = (f"{code}.offer", "PROCESSING.inside_canada")
     else:
@@ -334,11 +394,9 @@ def _offer_candidates(opts: Options, role: Role, person: Person, offer: Offer) -
 def _iec(opts: Options, role: Role, person: Person) -> list[Candidate]:
     if any(h.code == "C21" for h in person.permit_history):
         return []
-    days = [
-        d
-        for d in opts.days(0, opts.cal.horizon - 1)
-        if rules_eligibility.iec_months(opts.rules, person, opts.on(opts.cal.date(d)))
-    ]
+    days = opts.eligible_days(
+        0, opts.cal.horizon - 1, person, lambda on: rules_eligibility.iec_months(opts.rules, person, on) > 0
+    )
     if not days:
         return []
     d0 = opts.cal.date(days[0])
@@ -422,7 +480,7 @@ def _spouse_of_student(opts: Options, role: Role, partner: Role, p_person: Perso
             continue
         first = max(0, opts.cal.day(edu.start))
         last = min(depot.end, opts.cal.day(edu.completion))
-        days = tuple(d for d in opts.days(first, last) if _c42_ok(opts, edu, d))
+        days = opts.eligible_days(first, last, p_person, functools.partial(rules_eligibility.c42_on, opts.rules, edu))
         if days:
             out.append(
                 _spousal_candidate(
@@ -438,10 +496,6 @@ def _spouse_of_student(opts: Options, role: Role, partner: Role, p_person: Perso
                 )
             )
     return out[:1]
-
-
-def _c42_ok(opts: Options, edu: Education, d: int) -> bool:
-    return rules_eligibility.c42_ok(opts.rules, edu, opts.on(opts.cal.date(d)))
 
 
 def work_sources(opts: Options, partner: Role, kinds: tuple[Kind, ...]) -> list[tuple[str, bool, str | None]]:
@@ -466,7 +520,12 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
         else:
             jobs = [j for j in opts.jobs if j.person is partner and (is_open or j.offer_ref == offer_ref)]
         for job in jobs:
-            days = tuple(d for d in opts.days(0, opts.cal.horizon - 1) if _c41_ok(opts, job.noc_code, d))
+            days = opts.eligible_days(
+                0,
+                opts.cal.horizon - 1,
+                None,
+                functools.partial(rules_eligibility.c41_occupation_ok, opts.rules, job.noc_code),
+            )
             if not days:
                 continue
             refs = tuple(
@@ -492,10 +551,6 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
                 )
             )
     return out
-
-
-def _c41_ok(opts: Options, noc_code: str, d: int) -> bool:
-    return rules_eligibility.c41_occupation_ok(opts.rules, noc_code, opts.on(opts.cal.date(d)))
 
 
 def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Candidate]:

@@ -13,7 +13,7 @@ import time
 
 from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
-from solver.model.build import build
+from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import terms, tie_break
 from solver.model.search import Solved, solve_model
@@ -31,12 +31,15 @@ def plan(
     deadline = started + options.time_limit_ms / 1000.0
     opts = build_options(scenario, options, rules, grid_days)
     v = build(opts)
+    base = v.model.clone()
+    groups = {name: lit.index for name, lit in v.groups.items()}
+    fix_groups(v.model, groups)
     named = terms(v)
     objective = [named[t] for t in options.objective] + [tie_break(v)]
     solved = solve_model(v, objective, deadline)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
-    found = blockers(opts, solved, deadline)
+    found = blockers(opts, solved, base, groups, deadline)
     return decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
 
 

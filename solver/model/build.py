@@ -9,8 +9,8 @@ from solver.model.variables import Vars
 from solver.options import Options
 
 
-def build(opts: Options, relaxed: frozenset[str] = frozenset()) -> Vars:
-    """The whole model for `opts`; rule groups named in `relaxed` are switched off (blocker search)."""
+def build(opts: Options) -> Vars:
+    """The whole model for `opts`, its rule groups' literals still free (see fix_groups)."""
     v = Vars(opts=opts, model=cp_model.CpModel())
     permits.add_permit_nodes(v)
     pr.add_pr(v)
@@ -25,6 +25,10 @@ def build(opts: Options, relaxed: frozenset[str] = frozenset()) -> Vars:
     for node in v.nodes.values():
         if node.candidate is not None:
             v.model.add(node.end >= node.start).only_enforce_if(node.present)
-    for name, lit in v.groups.items():
-        v.model.add(lit == (0 if name in relaxed else 1))
     return v
+
+
+def fix_groups(model: cp_model.CpModel, groups: dict[str, int], relaxed: frozenset[str] = frozenset()) -> None:
+    """Switches every named rule group on, except those in `relaxed` (groups: name -> literal's proto index)."""
+    for name, index in groups.items():
+        model.add(model.get_bool_var_from_proto_index(index) == (0 if name in relaxed else 1))

@@ -56,6 +56,11 @@ def c42_ok(rules: RuleSet, edu: Education, on: dt.date) -> bool:
     return spousal.c42_program_ok(edu, on, rules)
 
 
+def c42_on(rules: RuleSet, edu: Education, on: dt.date) -> bool:
+    """c42_ok with the date last (for partial application)."""
+    return c42_ok(rules, edu, on)
+
+
 def c41_occupation_ok(rules: RuleSet, noc_code: str, on: dt.date) -> bool:
     """spousal.c41_occupation_ok."""
     return spousal.c41_occupation_ok(noc_code, on, rules)

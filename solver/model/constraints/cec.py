@@ -13,7 +13,6 @@ import datetime as dt
 from ortools.sat.python import cp_model
 
 from solver import noc
-from solver.dates import add_months
 from solver.domain import Person, WorkPeriod
 from solver.model.constraints.pr import CEC_HIGH, CEC_LOW
 from solver.model.tables import add_function
@@ -46,20 +45,15 @@ def daily_units(hours_per_week: float, cap: int) -> int:
 
 def lookback_table(v: Vars) -> list[int]:
     """First day of the look-back window for each ready day in [0, H+1]."""
-    cal = v.opts.cal
-    out = []
-    for r in range(v.horizon + 2):
-        on = cal.date(r)
-        out.append(cal.day(add_months(on, -_param(v, "lookback_months", on))))
-    return out
+    months = v.opts.param_series("CEC.skilled_experience", "lookback_months", 0, v.horizon + 1)
+    return [v.opts.shift_months(r, -months[r]) for r in range(v.horizon + 2)]
 
 
-def past_units(v: Vars, person: Person, low_teer_only: bool) -> list[int]:
+def past_units(v: Vars, person: Person, low_teer_only: bool, lookback: list[int]) -> list[int]:
     """Units of past work (before as_of) inside the look-back of each ready day in [0, H+1]."""
     cal = v.opts.cal
     as_of = cal.as_of
     cap = _param(v, "max_hours_per_week", as_of)
-    lookback = lookback_table(v)
     first = min(lookback)
     per_day: dict[int, float] = {}
     for w in person.work_history:
@@ -95,8 +89,9 @@ def add_cec(v: Vars) -> None:
     """For each person and CEC branch: past units plus planned overlap units reach the threshold on R."""
     m = v.model
     pr = v.prv()
-    lookback = m.new_int_var(min(lookback_table(v)), v.big, "cec_lookback_start")
-    add_function(m, pr.day, 0, lookback_table(v), lookback, "cec_lookback")
+    table = lookback_table(v)
+    lookback = m.new_int_var(min(table), v.big, "cec_lookback_start")
+    add_function(m, pr.day, 0, table, lookback, "cec_lookback")
     threshold = _param(v, "hours", v.opts.cal.as_of) * UNITS_PER_HOUR
     experience = v.group("CEC.skilled_experience")
     overlap: dict[str, cp_model.IntVar] = {}
@@ -116,6 +111,6 @@ def add_cec(v: Vars) -> None:
         for branch, low_only in ((CEC_HIGH, False), (CEC_LOW, True)):
             lit = pr.branches[(role, branch)]
             past = m.new_int_var(0, threshold * 10 + 10**9, f"cec_past_units[{role.value},{branch}]")
-            add_function(m, pr.day, 0, past_units(v, person, low_only), past, f"cec_past[{role.value},{branch}]")
+            add_function(m, pr.day, 0, past_units(v, person, low_only, table), past, f"cec_past[{role.value},{branch}]")
             planned = [_job_units(v, jv, low_only) * overlap[k] for k, jv in v.jobs.items() if jv.job.person is role]
             m.add(past + sum(planned) >= threshold).only_enforce_if([lit, experience])

@@ -7,6 +7,8 @@ its offer's job, no work in a status gap (STATUS.restoration), open work after P
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ortools.sat.python import cp_model
 
 from solver.dates import add_days, add_months
@@ -66,7 +68,7 @@ def _disjoint(
     jv: JobVars,
     first: cp_model.LinearExprT,
     last: cp_model.LinearExprT,
-    enforce: list[Lit],
+    enforce: Sequence[Lit],
     tag: str,
 ) -> None:
     """The job avoids the days [first, min(last, PR approval - 1)] when every `enforce` literal holds."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.dates import add_days, add_months
 from solver.domain import Person, Role
 from solver.model.tables import add_function
 from solver.model.variables import PrVars, Vars
@@ -21,26 +20,20 @@ PNP = "PNP"
 
 def language_days(v: Vars, person: Person, level_param: str) -> list[int]:
     """Days in the horizon on which a valid test meets the CEC level (CEC.language, CEC.test_validity)."""
+    needs = v.opts.param_series("CEC.language", level_param, 0, v.horizon - 1)
+    validity = v.opts.param_series("CEC.test_validity", "months", 0, v.horizon - 1)
     out = []
     for d in range(v.horizon):
-        on = v.opts.on(v.opts.cal.date(d))
-        need = int(v.opts.rules.param("CEC.language", level_param, on))
-        months = int(v.opts.rules.param("CEC.test_validity", "months", on))
-        if best_clb(person.language_tests, v.opts.cal.date(d), months) >= need:
+        if best_clb(person.language_tests, v.opts.cal.date(d), validity[d]) >= needs[d]:
             out.append(d)
     return out
 
 
 def approval_table(v: Vars, months_param: str) -> list[int]:
     """Approval day for each ready day R in [0, H+1]: add_months(R + ita wait, PR.processing months)."""
-    cal = v.opts.cal
     wait = v.opts.plan_options.ita_wait_days
-    out = []
-    for r in range(v.horizon + 2):
-        submit = add_days(cal.date(r), wait)
-        months = int(v.opts.rules.param("PR.processing", months_param, v.opts.on(submit)))
-        out.append(min(cal.day(add_months(submit, months)), v.big))
-    return out
+    months = v.opts.param_series("PR.processing", months_param, wait, v.horizon + 1 + wait)
+    return [min(v.opts.shift_months(r + wait, months[r]), v.big) for r in range(v.horizon + 2)]
 
 
 def add_pr(v: Vars) -> PrVars:
