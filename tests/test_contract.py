@@ -31,7 +31,7 @@ def contract_gaps(contract: GraphQLSchema, served: GraphQLSchema) -> list[str]:
         if got is None:
             gaps.append(f"type {name} is missing")
             continue
-        if type(got) is not type(want):
+        if not isinstance(got, type(want)):
             gaps.append(f"type {name} is a {type(got).__name__}, contract says {type(want).__name__}")
             continue
         if isinstance(want, GraphQLEnumType) and isinstance(got, GraphQLEnumType):
