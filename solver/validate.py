@@ -12,7 +12,6 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from solver import noc
@@ -400,18 +399,22 @@ def _a75(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
     i = t.index(a)
     if not 0 <= i < t.days or not t.in_canada[i]:
         yield "A75.status_at_application", "not in Canada on the application date"
-    elif not t.any_work(i) and not _restorable(ctx, role, a):
-        yield "A75.status_at_application", "neither a valid work permit, maintained status, nor restorable"
+    elif not t.any_work(i) and not _restorable(ctx, role, a, worker=True):
+        yield "A75.status_at_application", "no work permit, maintained worker status, or restorable worker status"
 
 
-def _restorable(ctx: _Ctx, role: Role, on: dt.date) -> bool:
-    """In Canada without status on `on`, but within STATUS.restoration days of losing it."""
+def _restorable(ctx: _Ctx, role: Role, on: dt.date, *, worker: bool = False) -> bool:
+    """Without status on `on`, within STATUS.restoration days of losing it (`worker`: a worker's status)."""
     t = ctx.timelines[role]
     i = t.index(on)
+    if t.status[i]:
+        return False
     j = i
     while j > 0 and not t.status[j - 1]:
         j -= 1
-    if j == 0 and not t.status[0]:
+    if j == 0:
+        return False  # no status since as_of: when it was lost is not known here
+    if worker and not t.any_work(j - 1):
         return False
     return on <= add_days(add_days(t.start, j - 1), int(ctx.param("STATUS.restoration", "days", on)))
 
@@ -569,6 +572,8 @@ def _permit_issues(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> I
         return Violation(rule_id, role, day, f"{p.code}: {message}")
 
     s = ctx.scenario
+    if p.offer_ref is not None and not any(j.offer_ref == p.offer_ref and j.person is role for j in ctx.plan.jobs):
+        yield v("EMPLOYER.offer", f"an employer-specific permit without a job from offer {p.offer_ref}")
     if not s.as_of <= p.apply_on < ctx.horizon_end:
         yield v("PLAN.horizon", f"applied {p.apply_on} outside [{s.as_of}, {ctx.horizon_end})")
         return
@@ -666,29 +671,33 @@ def _job_issues(ctx: _Ctx, role: Role, person: Person) -> Iterator[Violation]:
 # --- the PR date -----------------------------------------------------------------------------------
 
 
+# Weekly hours are counted in hundredths so that sums stay exact integers (37.5 h -> 3750).
+_SCALE = 100
+
+
 @dataclass
 class _Hours:
-    """Prefix sums of counted weekly hours (capped) per day from `first`: CEC hours = sum / 7."""
+    """Prefix sums of counted weekly hours (capped, in hundredths) per day from `first`: hours = sum / 700."""
 
     first: dt.date
-    total: list[Fraction]
-    teer23: list[Fraction]
+    total: list[int]
+    teer23: list[int]
 
 
 def _cec_hours(ctx: _Ctx, role: Role, person: Person) -> _Hours:
     s = ctx.scenario
     first = add_months(s.as_of, -int(ctx.param("CEC.skilled_experience", "lookback_months", s.as_of)))
     n = (ctx.horizon_end - first).days
-    all_h = [Fraction(0)] * n
-    t23 = [Fraction(0)] * n
+    all_h = [0] * n
+    t23 = [0] * n
     max_teer = int(ctx.param("CEC.skilled_experience", "max_teer", s.as_of))
-    cap = Fraction(ctx.param("CEC.hours_cap", "max_hours_per_week", s.as_of))
+    cap = round(_SCALE * float(ctx.param("CEC.hours_cap", "max_hours_per_week", s.as_of)))
 
     def add(code: str, hours: float, lo: dt.date, hi: dt.date, ok: Sequence[bool] | None = None) -> None:
         teer = noc.teer(code)
         if teer > max_teer:
             return
-        h = Fraction(hours).limit_denominator(1000)
+        h = round(_SCALE * hours)
         for i in range(max(0, (lo - first).days), min(n, (hi - first).days + 1)):
             if ok is None or ok[i]:
                 all_h[i] += h
@@ -711,7 +720,7 @@ def _cec_hours(ctx: _Ctx, role: Role, person: Person) -> _Hours:
             continue
         ok = [False] * offset + [t.authorized(i, job.offer_ref) for i in range(t.days)]
         add(job.noc_code, hours, max(job.start, s.as_of), job_end(ctx, job), ok)
-    prefix_all, prefix_23 = [Fraction(0)], [Fraction(0)]
+    prefix_all, prefix_23 = [0], [0]
     for a, b in zip(all_h, t23, strict=True):
         prefix_all.append(prefix_all[-1] + min(a, cap))
         prefix_23.append(prefix_23[-1] + min(b, cap))
@@ -730,7 +739,7 @@ def meets_program(ctx: _Ctx, role: Role, program: str, day: dt.date, hours: _Hou
         return False
     lo = add_months(day, -int(ctx.param("CEC.skilled_experience", "lookback_months", day)))
     i, j = (lo - hours.first).days, (day - hours.first).days
-    need = 7 * Fraction(ctx.param("CEC.skilled_experience", "hours", day))
+    need = round(7 * _SCALE * float(ctx.param("CEC.skilled_experience", "hours", day)))
     total = hours.total[j] - hours.total[max(i, 0)]
     if total < need:
         return False
@@ -748,11 +757,26 @@ def first_ready_day(ctx: _Ctx, role: Role, program: str) -> dt.date | None:
         return None
     hours = _cec_hours(ctx, role, person) if program == "CEC" else None
     day = ctx.scenario.as_of
+    if hours is not None:
+        # No window can hold the hours before the running total first does: start there (a shortcut only).
+        need = round(7 * _SCALE * float(ctx.param("CEC.skilled_experience", "hours", day)))
+        if _constant(ctx, "CEC.skilled_experience", day):
+            first = next((i for i, total in enumerate(hours.total) if total >= need), None)
+            if first is None:
+                return None
+            day = max(day, add_days(hours.first, first - 1))
     while day < ctx.horizon_end:
         if meets_program(ctx, role, program, day, hours):
             return day
         day = add_days(day, 1)
     return None
+
+
+def _constant(ctx: _Ctx, rule_id: str, start: dt.date) -> bool:
+    """True when `rule_id` has the same version from `start` through the horizon (or rules_as_of is set)."""
+    if ctx.options.rules_as_of is not None:
+        return True
+    return not any(start < b < ctx.horizon_end for b in ctx.rules.rule(rule_id).breakpoints)
 
 
 def _pr_issues(ctx: _Ctx) -> Iterator[Violation]:
@@ -785,7 +809,20 @@ def validate(
     scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None = None
 ) -> tuple[Violation, ...]:
     """Every way `plan` breaks the rules or docs/plan-semantics.md for `scenario`; empty when it is valid."""
+    return _validate(_context(scenario, plan, options, rules))
+
+
+def validate_and_score(
+    scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None = None
+) -> tuple[tuple[Violation, ...], tuple[int, ...]]:
+    """validate() and the objective vector in `options.objective` order, from one reading of the plan."""
     ctx = _context(scenario, plan, options, rules)
+    values = _objective(ctx)
+    return _validate(ctx), tuple(values[term.value] for term in options.objective)
+
+
+def _validate(ctx: _Ctx) -> tuple[Violation, ...]:
+    scenario, plan = ctx.scenario, ctx.plan
     out: list[Violation] = []
     roles = {role for role, _ in scenario.members}
     people = [p.person for p in plan.permits] + [j.person for j in plan.jobs] + [g.person for g in plan.status_gaps]

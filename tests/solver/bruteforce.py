@@ -1,0 +1,262 @@
+"""Exhaustive search for the optimal plan of a small household, independent of the CP-SAT model.
+
+On a grid of `g` days (application dates and job starts on `as_of + k*g`, plus each offer's earliest start,
+as docs/plan-semantics.md says), it enumerates every set of applications (each category at most once, on any
+grid day) and every choice of jobs of a one-person household, builds each candidate Plan with the dates that
+follow from the rules (the validator's `expected_valid_from` / `expected_valid_to`), keeps those `validate()`
+accepts, and returns the lexicographic optimum of `objective()`. Nothing here imports the model or solve.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from solver.dates import add_days, add_months
+from solver.domain import ObjectiveTerm, Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
+from solver.rules import employer
+from solver.rules.registry import RuleSet, load_rules
+from solver.validate import (
+    _ELIGIBILITY,
+    OPEN_CODES,
+    _context,
+    _employer,
+    complete_plan,
+    expected_valid_from,
+    expected_valid_to,
+    validate_and_score,
+)
+
+Spec = tuple[str, dt.date, str | None]  # (code, apply_on, offer_ref)
+OfferChoice = tuple[dt.date, dt.date | None] | None  # (job start, permit apply date or None), or not taken
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The best valid plan, its objective vector, and how many candidates were built and found valid."""
+
+    plan: Plan
+    vector: tuple[int, ...]
+    candidates: int
+    valid: int
+
+
+def grid(scenario: Scenario, g: int) -> list[dt.date]:
+    """`as_of + k*g` for every k inside the horizon."""
+    end = add_months(scenario.as_of, scenario.horizon_months)
+    out, day = [], scenario.as_of
+    while day < end:
+        out.append(day)
+        day = add_days(day, g)
+    return out
+
+
+def job_starts(offer: Offer, days: Sequence[dt.date]) -> list[dt.date]:
+    """The offer's earliest start and the grid days inside its start window."""
+    latest = offer.latest_start or dt.date.max
+    inside = [d for d in days if offer.earliest_start <= d <= latest]
+    return sorted({*inside, offer.earliest_start}) if offer.earliest_start <= days[-1] else []
+
+
+def offer_job(offer: Offer, start: dt.date) -> PlannedJob:
+    end = add_days(add_months(start, offer.months), -1) if offer.months is not None else None
+    return PlannedJob(offer.holder, offer.noc_code, start, end, offer.ref)
+
+
+def _draft(
+    rules: RuleSet,
+    permits: Sequence[PlannedPermit],
+    jobs: Sequence[PlannedJob],
+    pr: tuple[Role, str] | None,
+    ready: dt.date | None,
+) -> Plan:
+    return Plan(
+        PlanStatus.FEASIBLE,
+        rules.version,
+        0.0,
+        pr_ready_date=ready,
+        pr_program=pr[1] if pr and ready else None,
+        pr_applicant=pr[0] if pr and ready else None,
+        permits=tuple(permits),
+        jobs=tuple(jobs),
+    )
+
+
+def dated_permits(
+    scenario: Scenario,
+    options: PlanOptions,
+    role: Role,
+    specs: Sequence[Spec],
+    jobs: Sequence[PlannedJob],
+    pr: tuple[Role, str] | None,
+    rules: RuleSet,
+) -> list[PlannedPermit]:
+    """The permits of `specs` with valid_from and valid_to as the rules set them, in application order."""
+    person = scenario.person(role)
+    assert person is not None
+    done: list[PlannedPermit] = []
+    ready: dt.date | None = None
+    for code, apply_on, ref in sorted(specs, key=lambda s: (s[1], s[0])):
+        # An empty validity (from the next day to apply_on) while the permit's own dates are worked out, so
+        # that whether the person is in Canada on apply_on follows from the earlier permits only.
+        p = PlannedPermit(role, code, code, code in OPEN_CODES, apply_on, add_days(apply_on, 1), apply_on, 0.0, ref)
+        if code == "A75" and ready is None:
+            ready = complete_plan(scenario, options, done, jobs, pr, rules).pr_ready_date
+        ctx = _context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
+        p = dataclasses.replace(p, valid_from=expected_valid_from(ctx, role, p))
+        ctx = _context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
+        end = expected_valid_to(ctx, role, person, p)
+        done.append(dataclasses.replace(p, valid_to=end if end is not None else p.valid_from))
+    return done
+
+
+def _eligible_alone(
+    scenario: Scenario, options: PlanOptions, role: Role, spec: Spec, jobs: Sequence[PlannedJob], rules: RuleSet
+) -> bool:
+    """The category's own eligibility on that date (it does not depend on the other permits of one person)."""
+    person = scenario.person(role)
+    assert person is not None
+    code, apply_on, ref = spec
+    p = PlannedPermit(role, code, code, code in OPEN_CODES, apply_on, apply_on, apply_on, 0.0, ref)
+    ctx = _context(scenario, _draft(rules, (p,), jobs, None, None), options, rules)
+    return not list(_ELIGIBILITY.get(code, _employer)(ctx, role, person, p))
+
+
+def _offer_choices(
+    scenario: Scenario, options: PlanOptions, offer: Offer, days: Sequence[dt.date], rules: RuleSet
+) -> list[OfferChoice]:
+    code = employer.offer_code(offer)
+    out: list[OfferChoice] = [None]
+    for start in job_starts(offer, days):
+        job = offer_job(offer, start)
+        out.append((start, None))
+        out.extend(
+            (start, a)
+            for a in days
+            if _eligible_alone(scenario, options, offer.holder, (code, a, offer.ref), (job,), rules)
+        )
+    return out
+
+
+def _overlap(jobs: Sequence[PlannedJob]) -> bool:
+    ordered = sorted(jobs, key=lambda j: j.start)
+    return any(a.end is None or a.end >= b.start for a, b in itertools.pairwise(ordered))
+
+
+def _history_ends(
+    scenario: Scenario,
+    options: PlanOptions,
+    role: Role,
+    jobs: Sequence[PlannedJob],
+    permits: Sequence[PlannedPermit],
+    rules: RuleSet,
+) -> list[PlannedJob]:
+    """The ongoing work-history job continued from as_of until the next planned job starts, or until its
+    authorization from the permits runs out (ending it on another day never adds CEC hours, and jobs affect
+    no other objective term)."""
+    person = scenario.person(role)
+    assert person is not None
+    ongoing = [w for w in person.work_history if w.in_canada and (w.end is None or w.end >= scenario.as_of)]
+    if not ongoing:
+        return []
+    w = ongoing[0]
+    ends: list[dt.date | None] = [w.end]
+    nxt = min((j.start for j in jobs), default=None)
+    if nxt is not None:
+        ends = [add_days(nxt, -1) if w.end is None else min(w.end, add_days(nxt, -1))]
+    t = _context(scenario, _draft(rules, permits, jobs, None, None), options, rules).timelines[role]
+    i = 0
+    while i < t.days and t.authorized(i, None):
+        i += 1
+    if i < t.days:
+        ends.append(add_days(scenario.as_of, i - 1))
+    out: list[PlannedJob] = []
+    for end in sorted(set(ends), key=lambda d: d or dt.date.max):
+        if end is not None and (end < scenario.as_of or (ends[0] is not None and end > ends[0])):
+            continue
+        out.append(PlannedJob(role, w.noc_code, scenario.as_of, end, None))
+    return out
+
+
+def candidates(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None = None) -> Iterator[Plan]:
+    """Every candidate plan of a one-person household on a grid of `g` days (valid or not), best PR first."""
+    yield from (plan for plan, _ in _search(scenario, options, g, rules or load_rules(), None))
+
+
+def _search(
+    scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet, bound: list[int] | None
+) -> Iterator[tuple[Plan, int]]:
+    """(candidate, its PR_READY days); with `bound` (a one-item list kept up to date by the caller), skips
+    every candidate whose PR-ready date is already later than the best valid plan's."""
+    role, person = Role.PRINCIPAL, scenario.principal
+    assert scenario.spouse is None, "the brute force plans one-person households"
+    days = grid(scenario, g)
+    own = [
+        [None, *(a for a in days if _eligible_alone(scenario, options, role, (code, a, None), (), rules))]
+        for code in ("C43", "C21")
+    ]
+    offers = [o for o in scenario.offers if o.holder is role]
+    per_offer = [_offer_choices(scenario, options, o, days, rules) for o in offers]
+    programs = ["CEC"] + (["PNP"] if person.provincial_nomination is not None else [])
+    own_choices: list[tuple[dt.date | None, ...]] = list(itertools.product(*own))
+    offer_choices: list[tuple[OfferChoice, ...]] = list(itertools.product(*per_offer))
+    horizon_days = (add_months(scenario.as_of, scenario.horizon_months) - scenario.as_of).days
+    for (c43, c21), chosen in itertools.product(own_choices, offer_choices):
+        offer_jobs = [offer_job(o, c[0]) for o, c in zip(offers, chosen, strict=True) if c is not None]
+        if _overlap(offer_jobs):
+            continue
+        specs: list[Spec] = [(code, a, None) for code, a in (("C43", c43), ("C21", c21)) if a is not None]
+        specs += [(employer.offer_code(o), c[1], o.ref) for o, c in zip(offers, chosen, strict=True) if c and c[1]]
+        for program in programs:
+            pr = (role, program)
+            base = dated_permits(scenario, options, role, specs, offer_jobs, pr, rules)
+            for history in [None, *_history_ends(scenario, options, role, offer_jobs, base, rules)]:
+                jobs = [*offer_jobs, *([history] if history else [])]
+                plan = _finish(scenario, options, base, jobs, pr, rules)
+                ready = plan.pr_ready_date
+                days_to_pr = (ready - scenario.as_of).days if ready else horizon_days + 1
+                if bound is not None and days_to_pr > bound[0]:
+                    continue
+                yield plan, days_to_pr
+                if ready is None:
+                    continue
+                submitted = add_days(ready, options.ita_wait_days)
+                for a in days:
+                    if a >= submitted:
+                        permits = dated_permits(scenario, options, role, [*specs, ("A75", a, None)], jobs, pr, rules)
+                        yield _finish(scenario, options, permits, jobs, pr, rules), days_to_pr
+
+
+def _finish(
+    scenario: Scenario,
+    options: PlanOptions,
+    permits: Sequence[PlannedPermit],
+    jobs: Sequence[PlannedJob],
+    pr: tuple[Role, str],
+    rules: RuleSet,
+) -> Plan:
+    return complete_plan(scenario, options, permits, jobs, pr, rules)
+
+
+def optimum(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None = None) -> Optimum:
+    """The lexicographic optimum of `objective()` over every valid candidate (the empty plan is one)."""
+    ruleset = rules or load_rules()
+    best: tuple[tuple[int, ...], Plan] | None = None
+    built = valid = 0
+    pr_first = options.objective[0] is ObjectiveTerm.PR_READY
+    bound = [10**9] if pr_first else None
+    for plan, _ in _search(scenario, options, g, ruleset, bound):
+        built += 1
+        violations, vector = validate_and_score(scenario, plan, options, ruleset)
+        if violations:
+            continue
+        valid += 1
+        if best is None or vector < best[0]:
+            best = (vector, plan)
+            if bound is not None:
+                bound[0] = vector[0]
+    assert best is not None, "the plan without applications is always valid"
+    return Optimum(best[1], best[0], built, valid)
