@@ -97,8 +97,8 @@ class Vars:
 
     @property
     def big(self) -> int:
-        """An upper bound on every day value in the model."""
-        return self.opts.cal.table_size + 1
+        """An upper bound on every day value in the model (a permit issued late may run 10 years on)."""
+        return self.opts.cal.table_size + 3700
 
     def person_nodes(self, role: Role) -> list[Node]:
         return [n for n in self.nodes.values() if n.person is role]

@@ -38,7 +38,7 @@ def add_depot(v: Vars, depot: Depot) -> Node:
         start=zero,
         end=end,
         window_start=zero,
-        window_end=m.new_int_var(-1, v.big, f"window_end[{name}]"),
+        window_end=m.new_int_var(min(-1, depot.end), v.big, f"window_end[{name}]"),
         works=depot.works,
         open=depot.kind is DepotKind.WORKER_OPEN,
         offer_ref=None,

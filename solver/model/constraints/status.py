@@ -9,6 +9,8 @@ permit of a person outside Canada (PROCESSING.outside_canada for that applicatio
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from solver.domain import Role
 from solver.model.variables import Arc, Node, Vars
 from solver.options import DepotKind, Kind
@@ -88,7 +90,7 @@ def _link(v: Vars, arc: Arc) -> None:
     gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->{head.key}]")
     first_status = m.new_int_var(-1, v.big, f"status_back[{tail.key}->{head.key}]")
     m.add_min_equality(first_status, [head.start, v.prv().approval_capped])
-    m.add(gap >= first_status - tail.end - 1).only_enforce_if([z, maintained.Not()])
+    m.add(gap >= first_status - _gap_from(tail)).only_enforce_if([z, maintained.Not()])
     arc.gap = gap
     v.arcs.append(arc)
 
@@ -104,9 +106,16 @@ def _close(v: Vars, arc: Arc) -> None:
     m.add(tail.window_end == tail.end).only_enforce_if(z)
     if counts_tail_gap(v, tail):
         gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->end]")
-        m.add(gap >= v.prv().approval_capped - tail.end - 1).only_enforce_if(z)
+        m.add(gap >= v.prv().approval_capped - _gap_from(tail)).only_enforce_if(z)
         arc.gap = gap
     v.arcs.append(arc)
+
+
+def _gap_from(tail: Node) -> cp_model.LinearExpr | int:
+    """The first day without status after `tail` (never before as_of)."""
+    if tail.depot is not None:
+        return max(tail.depot.end + 1, 0)
+    return tail.end + 1
 
 
 def counts_tail_gap(v: Vars, tail: Node) -> bool:
@@ -122,7 +131,7 @@ def add_work_windows(v: Vars) -> None:
     for n in v.nodes.values():
         if not n.works:
             continue
-        last = m.new_int_var(-1, v.big, f"window_last[{n.key}]")
+        last = m.new_int_var(-v.big, v.big, f"window_last[{n.key}]")
         m.add_min_equality(last, [n.window_end, pc - 1])
         span = m.new_int_var(-2 * v.big, v.big, f"window_span[{n.key}]")
         m.add(span == last - n.window_start + 1)
