@@ -186,6 +186,20 @@ def candidates(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet 
     yield from (plan for plan, _ in _search(scenario, options, g, rules or load_rules(), None))
 
 
+def size(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None = None) -> int:
+    """An upper bound on the candidates of `scenario` (to keep the exhaustive cases small)."""
+    ruleset = rules or load_rules()
+    role = Role.PRINCIPAL
+    days = grid(scenario, g)
+    count = 1
+    for code in ("C43", "C21"):
+        count *= 1 + sum(1 for a in days if _eligible_alone(scenario, options, role, (code, a, None), (), ruleset))
+    for o in scenario.offers:
+        count *= len(_offer_choices(scenario, options, o, days, ruleset))
+    history = any(w.in_canada and (w.end is None or w.end >= scenario.as_of) for w in scenario.principal.work_history)
+    return count * (3 if history else 1) * (1 + len(days))
+
+
 def _search(
     scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet, bound: list[int] | None
 ) -> Iterator[tuple[Plan, int]]:

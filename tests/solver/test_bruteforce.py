@@ -1,0 +1,68 @@
+"""The model's optimum equals an exhaustive search's on small generated households (same grid, same rules).
+
+Each case is one person (graduate, worker or abroad) with 0-2 offers whose start windows are short, over
+24-36 months, on a grid of 60 days (30 in the slow sweep). The brute force (tests/solver/bruteforce.py)
+shares only the validator and the rules with the planner, never the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+
+import pytest
+
+from loadtests.generate import scenario as generated
+from solver.dates import add_days
+from solver.domain import PlanOptions, PlanStatus, Scenario
+from solver.solve import plan as solve
+from solver.validate import check_plan, objective_vector
+from tests.solver.bruteforce import optimum, size
+
+OPTIONS = PlanOptions(time_limit_ms=20_000)
+
+
+def small_case(seed: int, max_offers: int = 2) -> Scenario:
+    """A one-person household from `seed`: short offer start windows keep the search exhaustive yet small."""
+    rng = random.Random(seed)
+    base = generated(rng, couple=False, offers=rng.randint(0, max_offers), horizon_months=rng.choice((24, 30, 36)))
+    offers = tuple(
+        dataclasses.replace(o, latest_start=add_days(o.earliest_start, rng.choice((0, 30, 60)))) for o in base.offers
+    )
+    return dataclasses.replace(base, offers=offers)
+
+
+def seeds(first: int, count: int, grid: int, max_offers: int, max_size: int) -> list[int]:
+    """The first `count` seeds from `first` whose household has at most `max_size` candidates."""
+    out: list[int] = []
+    seed = first
+    while len(out) < count:
+        if size(small_case(seed, max_offers), OPTIONS, grid) <= max_size:
+            out.append(seed)
+        seed += 1
+    return out
+
+
+def compare(seed: int, grid: int, max_offers: int) -> None:
+    scenario = small_case(seed, max_offers)
+    best = optimum(scenario, OPTIONS, grid)
+    plan = solve(scenario, OPTIONS, grid_days=grid)
+    assert plan.status is PlanStatus.OPTIMAL, f"seed {seed}: {plan.status}"
+    check_plan(scenario, plan, OPTIONS)
+    got = objective_vector(scenario, plan, OPTIONS)
+    assert got == best.vector, f"seed {seed}: model {got}, brute force {best.vector} with {best.plan}"
+
+
+@pytest.mark.parametrize("seed", seeds(0, 100, grid=60, max_offers=1, max_size=4000))
+def test_model_optimum_equals_brute_force(seed: int) -> None:
+    compare(seed, grid=60, max_offers=1)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("PERMITPATH_SLOW"), reason="the sweep runs with PERMITPATH_SLOW=1")
+@pytest.mark.parametrize("seed", range(1000, 1300))
+def test_model_optimum_equals_brute_force_sweep(seed: int) -> None:
+    if size(small_case(seed, 2), OPTIONS, 30) > 60_000:
+        pytest.skip("too many candidates for an exhaustive search")
+    compare(seed, grid=30, max_offers=2)
