@@ -1,0 +1,45 @@
+"""Properties of the planner on generated households (loadtests.generate, valid by construction).
+
+Every household gets a plan that passes the validator, and the same input gives the same plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loadtests.generate import scenario as generated
+from solver.domain import PlanOptions, Scenario
+from solver.solve import plan as solve
+from solver.validate import check_plan
+
+OPTIONS = PlanOptions()
+SETTINGS = settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+
+
+@st.composite
+def households(draw: st.DrawFn, max_offers: int = 6, max_months: int = 120) -> Scenario:
+    """A household drawn from a seed: single or couple, 0-`max_offers` offers, 36-`max_months` months."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    couple = draw(st.booleans())
+    offers = draw(st.integers(0, max_offers))
+    months = draw(st.integers(36, max_months))
+    return generated(random.Random(seed), couple=couple, offers=offers, horizon_months=months)
+
+
+@SETTINGS
+@given(households())
+def test_every_household_gets_a_plan_that_validates(scenario: Scenario) -> None:
+    check_plan(scenario, solve(scenario, OPTIONS), OPTIONS)
+
+
+@SETTINGS
+@given(households(max_offers=3, max_months=60))
+def test_identical_input_gives_an_identical_plan(scenario: Scenario) -> None:
+    first, second = solve(scenario, OPTIONS), solve(scenario, OPTIONS)
+    assert dataclasses.replace(first, solve_ms=0.0) == dataclasses.replace(second, solve_ms=0.0)
