@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -206,6 +207,46 @@ class Permit(TenantOwned):
     valid_to: Mapped[dt.date | None] = mapped_column(Date, index=True)
     applied_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[PermitStatus] = mapped_column(_enum(PermitStatus))
+
+
+class ApiKey(TenantOwned):
+    """An API key of a tenant: `pp_<key_id>_<secret>`, stored as the sha256 of the secret (shown once)."""
+
+    __tablename__ = "api_keys"
+
+    key_id: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # admin, consultant, integrator or readonly (api/keys.py's Role); a string so a new role is no migration.
+    role: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PersistedDocument(TenantOwned):
+    """A trusted document a tenant registered: operation text by the sha256 (hex) of its bytes."""
+
+    __tablename__ = "persisted_documents"
+    __table_args__ = (UniqueConstraint("tenant_id", "digest"),)
+
+    digest: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(TenantOwned):
+    """One stored change: who (the key's name), which key, when, and what changed on which record."""
+
+    __tablename__ = "audit_log"
+
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[str | None] = mapped_column(String(12))
+    action: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, object]] = mapped_column(JSON)
 
 
 RECORD_MODELS: tuple[type[TenantOwned], ...] = (

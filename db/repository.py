@@ -3,23 +3,78 @@
 A `Repository` is bound to one session and one tenant when it is made, and every statement it issues
 starts from `_scoped(model)`, which filters on that tenant: no query can forget it. The caller owns the
 transaction (it opens the session and commits or rolls back); the repository only flushes.
+
+Every stored change (add, update, delete) also writes an `AuditEntry` in the same transaction, naming the
+`Actor` the repository was made for: a change and its audit row commit or roll back together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from db.models import Household, JobOffer, Member, Permit, PermitStatus, Tenant, TenantOwned
+from db.models import (
+    ApiKey,
+    AuditEntry,
+    Household,
+    JobOffer,
+    Member,
+    Permit,
+    PermitStatus,
+    PersistedDocument,
+    Tenant,
+    TenantOwned,
+)
 from solver.domain import Role
 
 R = TypeVar("R", bound=TenantOwned)
+
+# Never copied into the audit trail: the trail is readable by consultants, a key's hash is not.
+_UNAUDITED_COLUMNS = frozenset({"id", "tenant_id", "secret_hash"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a key's name and id, or the command line / an in-process caller (no key)."""
+
+    name: str
+    key_id: str | None = None
+
+
+SYSTEM = Actor("system")
+
+
+def plain(value: Any) -> Any:
+    """A column value as JSON (dates ISO 8601, enums by value), for the audit trail."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _audited(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: plain(value) for key, value in values.items() if key not in _UNAUDITED_COLUMNS}
+
+
+async def find_api_key(session: AsyncSession, key_id: str) -> ApiKey | None:
+    """The key with `key_id`, of whichever tenant (the key is what names the tenant)."""
+    return await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+
+
+async def find_tenant(session: AsyncSession, slug: str) -> Tenant | None:
+    """The tenant called `slug`, or None."""
+    return await session.scalar(select(Tenant).where(Tenant.slug == slug))
 
 
 async def ensure_tenant(session: AsyncSession, *, slug: str, name: str) -> Tenant:
@@ -36,9 +91,10 @@ async def ensure_tenant(session: AsyncSession, *, slug: str, name: str) -> Tenan
 class Repository:
     """A tenant's records through one session; every query is filtered by `tenant_id`."""
 
-    def __init__(self, session: AsyncSession, *, tenant_id: int) -> None:
+    def __init__(self, session: AsyncSession, *, tenant_id: int, actor: Actor = SYSTEM) -> None:
         self.session = session
         self.tenant_id = tenant_id
+        self.actor = actor
 
     def _scoped(self, model: type[R]) -> Select[R]:
         return select(model).where(model.tenant_id == self.tenant_id)
@@ -75,23 +131,113 @@ class Repository:
         row = model(**values, tenant_id=self.tenant_id)
         self.session.add(row)
         await self.session.flush()
+        columns = {column.key: getattr(row, column.key) for column in model.__table__.columns}
+        await self._audit("create", model, row.id, _audited(columns))
         return row
 
     async def update(self, row: R, values: Mapping[str, Any]) -> R:
         """Set `values` on `row` (a record of this tenant) and flush."""
         if row.tenant_id != self.tenant_id:
             raise ValueError(f"{type(row).__name__} {row.id} belongs to another tenant")  # a bug, not input
+        changed = {
+            key: {"from": plain(getattr(row, key)), "to": plain(value)}
+            for key, value in values.items()
+            if getattr(row, key) != value and key not in _UNAUDITED_COLUMNS
+        }
         for key, value in values.items():
             setattr(row, key, value)
         await self.session.flush()
+        if changed:
+            await self._audit("update", type(row), row.id, changed)
         return row
 
     async def delete(self, model: type[R], record_id: int) -> bool:
         """Delete the record (its children go by ON DELETE CASCADE); False when there was none."""
         result = await self.session.execute(
-            delete(model).where(model.tenant_id == self.tenant_id, model.id == record_id).returning(model.id)
+            delete(model)
+            .where(model.tenant_id == self.tenant_id, model.id == record_id)
+            .returning(*model.__table__.columns)
         )
-        return result.scalar_one_or_none() is not None
+        gone = result.mappings().one_or_none()
+        if gone is None:
+            return False
+        await self._audit("delete", model, record_id, _audited({str(key): value for key, value in gone.items()}))
+        return True
+
+    async def _audit(self, action: str, model: type[TenantOwned], record_id: int, changes: dict[str, Any]) -> None:
+        if model is AuditEntry:
+            return
+        self.session.add(
+            AuditEntry(
+                tenant_id=self.tenant_id,
+                actor=self.actor.name,
+                key_id=self.actor.key_id,
+                action=action,
+                record_type=model.__name__,
+                record_id=record_id,
+                changes=changes,
+            )
+        )
+        await self.session.flush()
+
+    # --- keys, trusted documents and the audit trail ------------------------------------------
+
+    async def api_keys(self) -> Sequence[ApiKey]:
+        """The tenant's keys, oldest first (revoked ones included, marked)."""
+        return (await self.session.scalars(self._scoped(ApiKey).order_by(ApiKey.id))).all()
+
+    async def revoke_api_key(self, key_id: str) -> ApiKey | None:
+        """Revokes the tenant's key `key_id` (idempotent); None when the tenant has no such key."""
+        key = await self.session.scalar(self._scoped(ApiKey).where(ApiKey.key_id == key_id))
+        if key is not None and key.revoked_at is None:
+            await self.update(key, {"revoked_at": dt.datetime.now(dt.UTC)})
+        return key
+
+    async def trusted_document(self, digest: str) -> str | None:
+        """The text of the tenant's registered, unrevoked document with sha256 `digest`."""
+        return await self.session.scalar(
+            select(PersistedDocument.text).where(
+                PersistedDocument.tenant_id == self.tenant_id,
+                PersistedDocument.digest == digest,
+                PersistedDocument.revoked_at.is_(None),
+            )
+        )
+
+    async def documents(self) -> Sequence[PersistedDocument]:
+        """The tenant's registered documents, oldest first (revoked ones included, marked)."""
+        return (await self.session.scalars(self._scoped(PersistedDocument).order_by(PersistedDocument.id))).all()
+
+    async def register_documents(self, manifest: Mapping[str, str]) -> list[PersistedDocument]:
+        """Registers `{sha256 hex: text}` (already checked); a revoked document registered again is restored."""
+        stored = []
+        for digest, text in manifest.items():
+            row = await self.session.scalar(self._scoped(PersistedDocument).where(PersistedDocument.digest == digest))
+            if row is None:
+                row = await self.add(PersistedDocument, {"digest": digest, "text": text})
+            elif row.revoked_at is not None:
+                row = await self.update(row, {"revoked_at": None})
+            stored.append(row)
+        return stored
+
+    async def revoke_document(self, digest: str) -> PersistedDocument | None:
+        """Revokes the tenant's document `digest` (idempotent); None when the tenant never registered it."""
+        row = await self.session.scalar(self._scoped(PersistedDocument).where(PersistedDocument.digest == digest))
+        if row is not None and row.revoked_at is None:
+            await self.update(row, {"revoked_at": dt.datetime.now(dt.UTC)})
+        return row
+
+    async def audit_entries(
+        self, *, before_id: int | None = None, limit: int, record_type: str | None = None, record_id: int | None = None
+    ) -> Sequence[AuditEntry]:
+        """A page of the tenant's audit trail, newest first, optionally for one record."""
+        query = self._scoped(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(AuditEntry.id < before_id)
+        if record_type is not None:
+            query = query.where(AuditEntry.record_type == record_type)
+        if record_id is not None:
+            query = query.where(AuditEntry.record_id == record_id)
+        return (await self.session.scalars(query)).all()
 
     # --- households -----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from api.app import create_app
 from api.cli import main
 from api.demo import DEMO_HOUSEHOLDS
 from api.settings import Settings
+from db.migrate import head
 
 LIST = "{ households { edges { node { name principal { name } spouse { name } } } } }"
 
@@ -128,7 +129,7 @@ async def test_readyz_is_503_until_the_database_is_migrated(tmp_path: Path) -> N
             503,
             {
                 "status": "unavailable",
-                "database": "schema at revision None, expected 0001_records: run `permitpath migrate`",
+                "database": f"schema at revision None, expected {head()}: run `permitpath migrate`",
             },
         )
         assert await asyncio.to_thread(main, ["migrate", "--database-url", url]) == 0
