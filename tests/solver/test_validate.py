@@ -436,3 +436,18 @@ def test_someone_from_abroad_leaves_when_status_ends_so_no_gap_is_counted() -> N
     spouse_work_days = (D("2028-09-30") - D("2026-11-13")).days + 1
     principal_no_work = horizon_days  # a student never holds a work permit here
     assert plan.objective_values["WORK_CONTINUITY"] == principal_no_work + horizon_days - spouse_work_days
+
+
+def test_employer_specific_permit_needs_its_job() -> None:
+    plan = complete_plan(ICT, OPTIONS, (ICT_PERMIT,), (), None)
+    assert "EMPLOYER.offer" in rule_ids(ICT, plan)
+
+
+def test_a75_needs_a_work_permit_or_restorable_worker_status_not_a_study_permit() -> None:
+    nominated = graduate(provincial_nomination=Nomination("ON", D("2026-11-01")))
+    scenario = dataclasses.replace(GRAD, principal=nominated, offers=())
+    # PNP is met on as_of; submitted 2026-12-31 while still a student (study permit to 2027-02-18).
+    a75 = permit("A75", "2026-12-31", "2027-04-30", "2029-04-29")
+    plan = complete_plan(scenario, OPTIONS, (a75,), (), (P, "PNP"))
+    assert plan.pr_ready_date == D("2026-12-01")
+    assert "A75.status_at_application" in rule_ids(scenario, plan)
