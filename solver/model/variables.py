@@ -39,6 +39,8 @@ class Node:
     depot: Depot | None = None
     index: IntVar | None = None
     auth_days: IntVar | None = None
+    # Employer-specific: valid_to before the cap at the end of the job taken under the permit.
+    uncapped_end: IntVar | None = None
 
     @property
     def is_depot(self) -> bool:
@@ -64,6 +66,7 @@ class JobVars:
     end: IntVar
     interval: cp_model.IntervalVar
     overlap: IntVar | None = None
+    horizon_end: IntVar | None = None
 
 
 @dataclass

@@ -103,8 +103,10 @@ def add_cec(v: Vars) -> None:
         m.add(hi <= jv.end + 1)
         m.add(hi <= pr.day)
         days = m.new_int_var(0, v.horizon, f"cec_days[{key}]")
-        m.add(days <= hi - lo)
-        m.add(days == 0).only_enforce_if(jv.present.Not())
+        counted = m.new_bool_var(f"cec_counts[{key}]")
+        m.add(days <= hi - lo).only_enforce_if(counted)
+        m.add(days == 0).only_enforce_if(counted.Not())
+        m.add_implication(counted, jv.present)
         overlap[key] = days
         jv.overlap = days
     for role, person in v.opts.scenario.members:

@@ -76,7 +76,7 @@ def _disjoint(
     approval = v.prv().approval
     options = []
     for name, lhs, rhs in (
-        ("before", jv.end + 1, first),
+        ("before", _last_day_in_horizon(v, jv) + 1, first),
         ("after", jv.start, last + 1),
         ("after_pr", jv.start, approval),
         ("empty", first, last + 1),
@@ -86,6 +86,14 @@ def _disjoint(
         m.add(lhs <= rhs).only_enforce_if(b) if name == "before" else m.add(lhs >= rhs).only_enforce_if(b)
         options.append(b)
     m.add_bool_or(options).only_enforce_if(enforce)
+
+
+def _last_day_in_horizon(v: Vars, jv: JobVars) -> cp_model.IntVar:
+    """The job's last day within the horizon: days after H are outside the plan and need no authorization."""
+    if jv.horizon_end is None:
+        jv.horizon_end = v.model.new_int_var(-1, v.horizon - 1, f"job_end_in_horizon[{jv.job.key}]")
+        v.model.add_min_equality(jv.horizon_end, [jv.end, v.horizon - 1])
+    return jv.horizon_end
 
 
 def add_job_authorization(v: Vars) -> None:
@@ -99,6 +107,12 @@ def add_job_authorization(v: Vars) -> None:
             c = node.candidate
             if c is not None and c.kind is Kind.EMPLOYER and c.offer_ref == job.offer_ref:
                 m.add_implication(node.present, jv.present)
+                # The permit runs no later than the job taken under it.
+                assert node.uncapped_end is not None
+                if job.months is None:
+                    m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
+                else:
+                    m.add_min_equality(node.end, [node.uncapped_end, jv.end])
         for arc in v.arcs:
             if arc.tail.person is not job.person or not arc.tail.in_canada:
                 continue

@@ -55,22 +55,12 @@ def valid_to_table(v: Vars, c: Candidate, first: int, last: int) -> list[int]:
     cap = passport_day(v, c)
     out = []
     for f in range(first, last + 1):
-        if c.months is None:
-            end = cal.horizon - 1
-        else:
-            end = cal.day(add_days(add_months(cal.date(f), c.months), -1))
-            if c.kind is Kind.EMPLOYER and _offer_open_ended(v, c):
-                end = min(end, cal.horizon - 1)
+        end = cal.horizon - 1 if c.months is None else cal.day(add_days(add_months(cal.date(f), c.months), -1))
         out.append(min(end, cap))
     return out
 
 
 SPOUSAL = (Kind.SPOUSE_OF_STUDENT, Kind.SPOUSE_OF_WORKER, Kind.SPOUSE_OF_PR_APPLICANT)
-
-
-def _offer_open_ended(v: Vars, c: Candidate) -> bool:
-    """The offer behind an employer-specific permit has no months: its job runs to the horizon."""
-    return any(o.ref == c.offer_ref and o.months is None for o in v.opts.scenario.offers)
 
 
 def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
@@ -88,7 +78,11 @@ def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
         f_hi = v.opts.cal.table_size - 1
     start = m.new_int_var(f_lo, f_hi, f"valid_from[{name}]")
     end = m.new_int_var(-1, v.big, f"valid_to[{name}]")
-    if c.kind not in SPOUSAL:
+    uncapped = None
+    if c.kind is Kind.EMPLOYER:
+        uncapped = m.new_int_var(-1, v.big, f"valid_to_before_job_end[{name}]")
+        add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), uncapped, f"valid_to[{name}]")
+    elif c.kind not in SPOUSAL:
         add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), end, f"valid_to[{name}]")
     window_start = apply if c.kind is Kind.PGWP else start
     node = Node(
@@ -105,6 +99,7 @@ def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
         offer_ref=c.offer_ref,
         in_canada=True,
         candidate=c,
+        uncapped_end=uncapped,
     )
     # An absent permit sits at its first day, so ties and hints stay deterministic.
     m.add(apply == days[0]).only_enforce_if(present.Not())
