@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
+from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
@@ -35,7 +35,9 @@ def plan(
     groups = {name: lit.index for name, lit in v.groups.items()}
     fix_groups(v.model, groups)
     named = terms(v)
-    objective = [named[t] for t in options.objective] + [tie_break(v)]
+    # The ready day is the first day the plan meets the program: minimize it even when not asked to.
+    extra = [] if ObjectiveTerm.PR_READY in options.objective else [named[ObjectiveTerm.PR_READY]]
+    objective = [named[t] for t in options.objective] + extra + [tie_break(v)]
     solved = solve_model(v, objective, deadline)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))

@@ -6,17 +6,20 @@ so they are exact whatever terms options.objective listed.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import itertools
 import math
 
+from solver import crs
 from solver.dates import add_days, add_months
-from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap
+from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap, WorkPeriod
 from solver.model import rulebridge
 from solver.model.constraints.pr import PNP, program_of
 from solver.model.constraints.status import counts_tail_gap
 from solver.model.objective import biometrics_cents
 from solver.model.search import Solved
-from solver.model.variables import Node
+from solver.model.variables import Node, Vars
 from solver.options import Kind
 from solver.rules.language import best_clb
 
@@ -176,7 +179,7 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         rules_version=rules.version,
         solve_ms=solve_ms,
         pr_ready_date=cal.date(s.value(pr.day)) if ready else None,
-        crs_score=None,
+        crs_score=_crs(s, applicant, jobs) if ready and applicant is not None else None,
         pr_program=program_of(branch) if ready and branch else None,
         pr_applicant=applicant if ready else None,
         permits=tuple(permits),
@@ -188,6 +191,27 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         explanation=explanation(steps, rules),
         objective_values=objective_values(s),
     )
+
+
+def _crs(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> int:
+    """CRS score of the PR applicant on the ready day, counting the plan's jobs held before it."""
+    v = s.vars
+    ready = v.opts.cal.date(s.value(v.prv().day))
+    person = v.opts.scenario.person(applicant)
+    assert person is not None
+    planned = tuple(
+        WorkPeriod(j.noc_code, j.start, _hours(v, j), True, end=min(j.end or ready, ready - dt.timedelta(days=1)))
+        for j in jobs
+        if j.person is applicant and j.offer_ref is not None and j.start < ready
+    )
+    partner = v.opts.partner(applicant)
+    spouse = v.opts.scenario.person(partner) if partner is not None else None
+    with_jobs = dataclasses.replace(person, work_history=person.work_history + planned)
+    return crs.score(with_jobs, ready, v.opts.rules, spouse=spouse).total
+
+
+def _hours(v: Vars, job: PlannedJob) -> float:
+    return float(next(o.hours_per_week for o in v.opts.scenario.offers if o.ref == job.offer_ref))
 
 
 def _job_rules(s: Solved, job: PlannedJob) -> tuple[str, ...]:

@@ -1,0 +1,58 @@
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE]` as a subprocess, as a person would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.solver.test_solve_public import FILES, expectation_failures, load
+
+PERMITPATH = Path(sys.executable).parent / "permitpath"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PERMITPATH), "plan", *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_plan_json_answers_each_public_scenario(path: Path) -> None:
+    case = load(path)
+    done = run("--json", str(path))
+    assert done.returncode == (2 if case["expect"]["typename"] == "InvalidScenario" else 0), done.stderr
+    assert expectation_failures(json.loads(done.stdout), case["expect"]) == []
+
+
+def test_plan_timeline_reads_as_dated_steps() -> None:
+    done = run(str(FILES[0]))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "PR ready 2028-01-03 (CEC, principal applies)   [OPTIMAL]"
+    assert lines[2].startswith("2026-12-01  principal  apply for the Post-graduation work permit (C43) on 2026-12-01")
+    assert "2028-02-02  principal  submit the PR application (CEC)" in done.stdout
+
+
+def test_plan_invalid_file_exits_2_and_names_the_fields(tmp_path: Path) -> None:
+    done = run(str(FILES[-1]))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "principal.birthDate: 2030-01-01 is not before asOf 2026-12-01" in done.stderr
+
+
+def test_plan_unreadable_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    done = run("--json", str(bad))
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["__typename"] == "InvalidScenario"
+
+
+def test_plan_rules_as_of_must_be_a_date() -> None:
+    done = run("--json", "--rules-as-of", "someday", str(FILES[0]))
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["errors"] == [
+        {"path": "--rules-as-of", "message": "'someday' is not a date like 2026-05-01"}
+    ]

@@ -1,0 +1,66 @@
+"""planScenario over GraphQL: the contract's PlanScenario operation on the public scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import strawberry
+from strawberry.tools import merge_types
+
+from schema.planning import PlanningQuery
+from schema.rules import RulesQuery
+from tests.solver.test_solve_public import FILES, expectation_failures, load
+
+OPERATIONS = (Path(__file__).parent.parent / "fixtures" / "contract" / "operations.graphql").read_text()
+SCHEMA = strawberry.Schema(query=merge_types("Query", (PlanningQuery, RulesQuery)))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+async def test_plan_scenario_operation_answers_each_public_scenario(path: Path) -> None:
+    case = load(path)
+    result = await SCHEMA.execute(
+        OPERATIONS,
+        variable_values={"scenario": case["scenario"], "options": case["options"] or None},
+        operation_name="PlanScenario",
+    )
+    assert result.errors is None
+    assert result.data is not None
+    assert expectation_failures(result.data["planScenario"], case["expect"]) == []
+
+
+async def test_invalid_scenario_is_a_typed_result_naming_the_fields() -> None:
+    query = """query($s: ScenarioInput!) { planScenario(scenario: $s) {
+        __typename ... on InvalidScenario { errors { path message } } } }"""
+    scenario = {
+        "asOf": "2026-12-01",
+        "horizonMonths": 500,
+        "principal": {"birthDate": "1995-01-01", "citizenships": ["XX"], "inCanada": False},
+    }
+    result = await SCHEMA.execute(query, variable_values={"s": scenario})
+    assert result.errors is None
+    assert result.data == {
+        "planScenario": {
+            "__typename": "InvalidScenario",
+            "errors": [
+                {"path": "horizonMonths", "message": "500 is outside 1-240 months"},
+                {
+                    "path": "principal.citizenships[0]",
+                    "message": "'XX' is not an ISO 3166-1 alpha-2 country code"
+                    " (two upper-case letters, e.g. IN, FR, US)",
+                },
+            ],
+        }
+    }
+
+
+async def test_options_reach_the_planner() -> None:
+    query = """query($s: ScenarioInput!, $o: PlanOptionsInput) { planScenario(scenario: $s, options: $o) {
+        ... on Plan { status prReadyDate permits { code } } } }"""
+    case = load(FILES[3])
+    result = await SCHEMA.execute(
+        query, variable_values={"s": case["scenario"], "o": {"objective": ["COST"], "timeLimitMs": 3000}}
+    )
+    assert result.errors is None
+    # Cheapest first: no bridging permit at all.
+    assert result.data == {"planScenario": {"status": "OPTIMAL", "prReadyDate": "2026-11-02", "permits": []}}
