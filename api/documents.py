@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from schema.manifest import SHA256_HEX, manifest_entries, sha256_hex
+
+__all__ = [
+    "APQCache",
+    "DocumentError",
+    "DocumentResolver",
+    "Resolved",
+    "TrustedDocuments",
+    "builtin_manifest",
+    "parse_document_id",
+    "parse_manifest",
+    "sha256_hex",
+]
+
 BUILTIN_OPERATIONS = Path(__file__).with_name("operations.graphql")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256 = SHA256_HEX
 
 
 class DocumentError(Exception):
@@ -31,10 +44,6 @@ class DocumentError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def builtin_manifest() -> dict[str, str]:
@@ -52,21 +61,7 @@ def parse_manifest(raw: str | bytes) -> dict[str, str]:
         doc = json.loads(raw)
     except ValueError as exc:
         raise ValueError(f"the manifest is not JSON: {exc}") from None
-    if isinstance(doc, dict) and isinstance(doc.get("operations"), dict):
-        doc = doc["operations"]
-    if not isinstance(doc, dict) or not doc:
-        raise ValueError('a manifest is a non-empty JSON object {"<sha256 hex>": "<operation text>"}')
-    out: dict[str, str] = {}
-    for key, text in doc.items():
-        digest = key.removeprefix("sha256:")
-        if not _SHA256.match(digest):
-            raise ValueError(f"manifest key {key!r} is not a sha256 hex digest (64 lowercase hex characters)")
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"manifest entry {key!r} must map to the operation text")
-        if sha256_hex(text) != digest:
-            raise ValueError(f"manifest entry {key!r}: the sha256 of its text is {sha256_hex(text)}")
-        out[digest] = text
-    return out
+    return manifest_entries(doc)
 
 
 def parse_document_id(document_id: str) -> str:

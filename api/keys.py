@@ -6,58 +6,14 @@ Only the hash is stored; the whole key is shown once, when it is created.
 
 from __future__ import annotations
 
-import enum
-import hashlib
 import hmac
 import re
-import secrets
-from dataclasses import dataclass
+
+from schema.auth import NewKey, Role, generate_key, hash_secret
+
+__all__ = ["NewKey", "Role", "bearer_token", "generate_key", "hash_secret", "secret_matches", "split_key"]
 
 _KEY = re.compile(r"^pp_([0-9a-f]{12})_([A-Za-z0-9_-]{32,64})$")
-
-
-class Role(enum.Enum):
-    ADMIN = "admin"
-    CONSULTANT = "consultant"
-    INTEGRATOR = "integrator"
-    READONLY = "readonly"
-
-    @property
-    def may_write(self) -> bool:
-        """Mutations of the tenant's records (plans included)."""
-        return self in (Role.ADMIN, Role.CONSULTANT, Role.INTEGRATOR)
-
-    @property
-    def may_send_any_document(self) -> bool:
-        """Ad-hoc operation text (and APQ registration); integrators may only send registered documents."""
-        return self is not Role.INTEGRATOR
-
-    @property
-    def may_manage(self) -> bool:
-        """Keys and trusted documents."""
-        return self is Role.ADMIN
-
-    @property
-    def may_introspect(self) -> bool:
-        return self is not Role.INTEGRATOR
-
-
-@dataclass(frozen=True)
-class NewKey:
-    key_id: str
-    secret_hash: str
-    plaintext: str
-
-
-def generate_key() -> NewKey:
-    """A fresh key: its id, the hash to store and the plaintext to show once."""
-    key_id = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
-    return NewKey(key_id=key_id, secret_hash=hash_secret(secret), plaintext=f"pp_{key_id}_{secret}")
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def split_key(plaintext: str) -> tuple[str, str] | None:

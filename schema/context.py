@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repository import Repository
+from db.repository import Actor, Repository
+from schema.auth import Principal, actor_of
 from schema.loaders import Loaders
 
 
@@ -25,6 +26,8 @@ class Context:
     response: Any = None
     # Process-wide services the api layer hands to resolvers (e.g. the solve runner), by name.
     services: dict[str, Any] = field(default_factory=dict)
+    # Who is asking (set by the api from the request's key); None for in-process callers.
+    principal: Principal | None = None
 
     @classmethod
     def create(
@@ -35,6 +38,7 @@ class Context:
         request: Any = None,
         response: Any = None,
         services: dict[str, Any] | None = None,
+        principal: Principal | None = None,
     ) -> Context:
         """A context with fresh DataLoaders (loaders cache per request, never across requests)."""
         return cls(
@@ -44,7 +48,13 @@ class Context:
             request=request,
             response=response,
             services=services or {},
+            principal=principal,
         )
+
+    @property
+    def actor(self) -> Actor:
+        """Who the audit trail names for this request's changes."""
+        return actor_of(self.principal)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Repository]:

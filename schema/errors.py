@@ -44,7 +44,13 @@ class Deleted:
 
 
 class PublicError(Exception):
-    """An expected error whose message is meant for the client (never masked)."""
+    """An expected error whose message is meant for the client (never masked); `code` is its extensions.code."""
+
+    code = "INVALID_INPUT"
+
+
+# Expected errors raised by other layers (the api registers its SolverBusy), shown with their stable code.
+PUBLIC_ERRORS: dict[type[Exception], str] = {}
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -55,4 +61,5 @@ def should_mask_error(error: GraphQLError) -> bool:
     """
     if error.path is None or error.original_error is None:
         return False
-    return not isinstance(error.original_error, PublicError | GraphQLError)
+    original = error.original_error
+    return not isinstance(original, (PublicError, GraphQLError, *PUBLIC_ERRORS))

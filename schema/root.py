@@ -9,30 +9,64 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.admin import AdminMutation, AdminQuery
 from schema.errors import should_mask_error
+from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.rules import RulesQuery
 
-QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery)
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation,)
+QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery, AdminQuery)
+MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS)
+
+
+# Caches hold this many documents (and their validation results); the LRU keeps a flood of unique texts bounded.
+CACHE_SIZE = 512
 
 
 def _mask_errors() -> SchemaExtension:
     return MaskErrors(should_mask_error=should_mask_error)
 
 
+def _max_tokens() -> SchemaExtension:
+    return MaxTokensLimiter(max_token_count=MAX_TOKENS)
+
+
+def _parser_cache() -> SchemaExtension:
+    return ParserCache(maxsize=CACHE_SIZE)
+
+
+def _limits() -> SchemaExtension:
+    # The same rule classes every time (schema/limits.py): the validation cache keys on them.
+    return AddValidationRules(list(VALIDATION_RULES))
+
+
+def _validation_cache() -> SchemaExtension:
+    return ValidationCache(maxsize=CACHE_SIZE)
+
+
 def extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """The schema's extensions (made per operation); unexpected errors are logged by strawberry, then masked."""
-    return [_mask_errors]
+    """The schema's extensions (made per operation, from limits built once).
+
+    Tokens are limited while parsing, depth, aliases and cost while validating (both cached); unexpected
+    errors are logged by strawberry, then masked.
+    """
+    return [_max_tokens, _parser_cache, _limits, _validation_cache, _mask_errors]
 
 
 schema = strawberry.Schema(

@@ -60,7 +60,7 @@ async def run(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T
     """Run `work` in one transaction: committed when it returns, rolled back when it refuses."""
     try:
         async with context.sessions() as session, session.begin():
-            return await work(Repository(session, tenant_id=context.tenant_id))
+            return await work(Repository(session, tenant_id=context.tenant_id, actor=context.actor))
     except Refused as refused:
         return refused.outcome
     except IntegrityError as error:
