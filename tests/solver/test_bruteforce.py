@@ -61,8 +61,8 @@ def test_model_optimum_equals_brute_force(seed: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("PERMITPATH_SLOW"), reason="the sweep runs with PERMITPATH_SLOW=1")
-@pytest.mark.parametrize("seed", range(1000, 1300))
+@pytest.mark.parametrize("seed", range(1000, 1200))
 def test_model_optimum_equals_brute_force_sweep(seed: int) -> None:
-    if size(small_case(seed, 2), OPTIONS, 30) > 60_000:
+    if size(small_case(seed, 2), OPTIONS, 30) > 10_000:
         pytest.skip("too many candidates for an exhaustive search")
     compare(seed, grid=30, max_offers=2)
