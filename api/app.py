@@ -10,10 +10,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from api.auth import Authenticator, TenantDefault
 from api.demo import seed_demo
+from api.documents import DocumentResolver
 from api.health import healthz, readyz
+from api.ratelimit import TokenBuckets
 from api.settings import Settings
-from api.view import GraphQLView, TenantDefault
+from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from schema.root import schema
@@ -34,6 +37,16 @@ def create_app(settings: Settings) -> Starlette:
         app.state.tenant = tenant
         services: dict[str, Any] = {}
         app.state.services = services
+        # The development tenant admits requests without a key only under `serve --dev`.
+        authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None)
+        app.state.gateway = Gateway(
+            sessions=sessions,
+            authenticator=authenticator,
+            documents=DocumentResolver(DatabaseDocuments(sessions)),
+            buckets=TokenBuckets(settings.rate_capacity, settings.rate_per_second),
+            plan_cost=min(settings.plan_cost, settings.rate_capacity),
+            services=services,
+        )
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)
@@ -47,7 +60,8 @@ def create_app(settings: Settings) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/graphql", GraphQLView(schema), methods=["GET", "POST"]),
+            # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
+            Route("/graphql", GraphQLView(schema, settings.limits)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from api.limits import Limits
 from db.engine import DEFAULT_SQLITE_PATH, is_sqlite, sqlite_url
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -15,6 +16,16 @@ _TRUE = frozenset({"1", "true", "yes", "on"})
 
 class SettingsError(ValueError):
     """The environment holds a value the service cannot use; the message says which and what is allowed."""
+
+
+def _positive(name: str, raw: str, kind: type[int] | type[float]) -> Any:
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise SettingsError(f"{name} must be a positive number, not {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,14 @@ class Settings:
     log_level: str = "info"
     # None: migrate the embedded SQLite file (and any database in dev mode) on start; others by `migrate`.
     migrate_on_start: bool | None = None
+    # Limits against abuse (docs/architecture.md, "Integrators and trust").
+    max_body_bytes: int = 2_000_000
+    max_variables_bytes: int = 1_500_000
+    solve_time_cap_ms: int = 10_000
+    # Per-key token bucket: `rate_capacity` tokens, refilled at `rate_per_second`; a plan costs `plan_cost`.
+    rate_capacity: float = 120.0
+    rate_per_second: float = 10.0
+    plan_cost: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,7 +73,22 @@ class Settings:
             values["log_level"] = level.lower()
         if migrate := env.get("PERMITPATH_MIGRATE_ON_START"):
             values["migrate_on_start"] = migrate.lower() in _TRUE
+        for name in ("max_body_bytes", "max_variables_bytes", "solve_time_cap_ms"):
+            if raw := env.get(f"PERMITPATH_{name.upper()}"):
+                values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, int)
+        for name in ("rate_capacity", "rate_per_second", "plan_cost"):
+            if raw := env.get(f"PERMITPATH_{name.upper()}"):
+                values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, float)
         return cls(**values)
+
+    @property
+    def limits(self) -> Limits:
+        """The request limits of the GraphQL endpoint."""
+        return Limits(
+            max_body_bytes=self.max_body_bytes,
+            max_variables_bytes=self.max_variables_bytes,
+            solve_time_cap_ms=self.solve_time_cap_ms,
+        )
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values (flags not passed) keep the current ones."""

@@ -1,48 +1,350 @@
-"""The GraphQL endpoint: strawberry's ASGI view, with a context per request (tenant, sessions, loaders)."""
+"""The GraphQL endpoint: GraphQL over HTTP with keys, persisted documents and limits, then strawberry.
+
+A request goes through, in order: method (405), Accept (406), the key (401), the body or query string
+(400, 413, 415), the variables' limits, the document (a trusted document by id, an APQ hash, or text if
+the key may send any), what the key's role may run (403, and 405 for a mutation over GET), the key's
+rate limit (429), and only then strawberry's parse, validation (cached) and execution. Every response
+carries the request id; an unexpected exception is logged with it and masked.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import functools
+import json
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+    visit,
+)
+from graphql.language import Visitor
+from graphql.utilities import get_operation_ast
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
-from db.repository import ensure_tenant
+from api import protocol as p
+from api.auth import Authenticator, Unauthenticated
+from api.documents import DocumentError, DocumentResolver, Resolved
+from api.limits import Limits, document_problem, variables_problem
+from api.observability import new_request_id, request_id_var
+from api.ratelimit import TokenBuckets
+from api.solve_runner import SolverBusy
+from db.repository import Repository
+from schema.admin import AUDIT_FIELDS, MANAGE_FIELDS
+from schema.auth import Principal
 from schema.context import Context
+from schema.errors import PUBLIC_ERRORS
+from schema.limits import MAX_TOKENS
+
+log = logging.getLogger("permitpath.http")
+PUBLIC_ERRORS[SolverBusy] = p.SOLVER_BUSY
+_PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
 
 
-class TenantDefault:
-    """The development-default tenant, created on first use and then remembered (auth will replace it)."""
+class DatabaseDocuments:
+    """The tenants' registered documents, read from the database (revocation takes effect at once)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], slug: str, name: str) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
-        self._slug = slug
-        self._name = name
-        self._id: int | None = None
-        self._lock = asyncio.Lock()
 
-    async def tenant_id(self) -> int:
-        """The tenant's id; looked up (or created) once, so a database that starts late is no problem."""
-        if self._id is None:
-            async with self._lock:
-                if self._id is None:
-                    async with self._sessions() as session, session.begin():
-                        self._id = (await ensure_tenant(session, slug=self._slug, name=self._name)).id
-        return self._id
+    async def get(self, tenant_id: str, digest: str) -> str | None:
+        """The tenant's unrevoked document with this sha256, or None."""
+        async with self._sessions() as session:
+            return await Repository(session, tenant_id=int(tenant_id)).trusted_document(digest)
 
 
-class GraphQLView(GraphQL[Context, None]):
-    """Serves the schema at /graphql (GraphiQL in a browser); resources come from the app's lifespan state."""
+@dataclass
+class Gateway:
+    """What the endpoint needs of the running service (made in the app's lifespan)."""
 
-    def __init__(self, schema: Any) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+    sessions: async_sessionmaker[AsyncSession]
+    authenticator: Authenticator
+    documents: DocumentResolver
+    buckets: TokenBuckets
+    plan_cost: float = 10.0
+    services: dict[str, Any] = field(default_factory=dict)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        """A fresh context (and so fresh DataLoaders) for this request."""
-        state = request.app.state
-        tenant_id = await state.tenant.tenant_id()
-        return Context.create(state.sessions, tenant_id, request=request, response=response, services=state.services)
+
+class Refused(Exception):
+    """A request answered before execution; carries the response."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+@functools.lru_cache(maxsize=512)
+def parsed(text: str) -> DocumentNode | None:
+    """The document (cached, with the schema's token limit), or None when strawberry will report why not."""
+    try:
+        return parse(text, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return None
+
+
+def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> frozenset[str]:
+    """The names of the root fields an operation selects (through fragments too)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    names: set[str] = set()
+
+    def collect(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                collect(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    collect(fragment.selection_set, seen | {selection.name.value})
+
+    collect(operation.selection_set, frozenset())
+    return frozenset(names)
+
+
+def introspects(document: DocumentNode) -> bool:
+    """Whether the document asks for the schema (`__schema`, `__type`)."""
+    found: list[bool] = []
+
+    class Introspection(Visitor):
+        def enter_field(self, node: FieldNode, *_: object) -> None:
+            if node.name.value in ("__schema", "__type"):
+                found.append(True)
+
+    visit(document, Introspection())
+    return bool(found)
+
+
+class GraphQLView:
+    """The ASGI endpoint at /graphql (GraphiQL in a browser)."""
+
+    def __init__(self, schema: strawberry.Schema, limits: Limits) -> None:
+        self.schema = schema
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        request_id = new_request_id(request.headers.get("x-request-id"))
+        token = request_id_var.set(request_id)
+        try:
+            try:
+                response = await self.handle(request, request_id)
+            except Refused as refused:
+                response = refused.response
+            except Exception:  # a bug: logged with the request id, never shown
+                log.exception("unexpected error serving %s %s", request.method, request.url.path)
+                response = p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
+            response.headers["X-Request-ID"] = request_id
+            response.headers["Vary"] = "Accept, Authorization"
+            await response(scope, receive, send)
+        finally:
+            request_id_var.reset(token)
+
+    async def handle(self, request: Request, request_id: str) -> Response:
+        """The response to one request (refusals are raised as `Refused`)."""
+        method = request.method
+        if method not in ("GET", "POST"):
+            raise Refused(
+                p.refusal(405, p.METHOD_NOT_ALLOWED, "/graphql takes GET and POST", headers={"Allow": "GET, POST"})
+            )
+        if method == "GET" and self._wants_ide(request):
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        media = p.negotiate(request.headers.get("accept"))
+        if media is None:
+            message = f"cannot answer in the accepted media types; accept {p.GRAPHQL_RESPONSE} or {p.JSON}"
+            raise Refused(p.refusal(406, p.NOT_ACCEPTABLE, message))
+        gateway: Gateway = request.app.state.gateway
+        principal = await gateway.authenticator.authenticate(request.headers.get("authorization"))
+        if isinstance(principal, Unauthenticated):
+            headers = {"WWW-Authenticate": 'Bearer realm="permitpath"'}
+            raise Refused(p.refusal(401, p.UNAUTHENTICATED, principal.message, media_type=media, headers=headers))
+
+        params = await self._params(request, media)
+        variables = params.get("variables") or {}
+        if variables:
+            raw_size = len(json.dumps(variables, separators=(",", ":")))
+            if problem := variables_problem(variables, raw_size, self.limits):
+                raise Refused(self._request_error(media, p.INVALID_INPUT, problem))
+        resolved = await self._document(gateway, params, principal, media)
+        operation_name = params.get("operationName")
+        roots = self._check_document(resolved.query, operation_name, method, principal, media)
+
+        cost = gateway.plan_cost if any(name.startswith("plan") for name in roots) else 1.0
+        decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
+        if not decision.allowed:
+            retry = decision.retry_after
+            seconds = 60 if math.isinf(retry) else max(1, math.ceil(retry))
+            message = f"rate limit of this key reached; retry after {seconds} s"
+            raise Refused(
+                p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers={"Retry-After": str(seconds)})
+            )
+
+        context = Context.create(
+            gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
+        )
+        allowed = {StrawberryOperationType.QUERY}
+        if method == "POST":
+            allowed.add(StrawberryOperationType.MUTATION)
+        try:
+            result = await self.schema.execute(
+                resolved.query,
+                variable_values=variables or None,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=allowed,
+            )
+        except InvalidOperationTypeError as error:
+            raise Refused(self._not_allowed_over_get(media)) from error
+        except CannotGetOperationTypeError as error:
+            raise Refused(self._request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
+        errors = result.errors or []
+        failed_before = p.is_request_error(errors, result.data)
+        body: dict[str, Any] = {} if failed_before else {"data": result.data}
+        if errors:
+            body["errors"] = [p.formatted(error, request_id) for error in errors]
+        if result.extensions:
+            body["extensions"] = result.extensions
+        status = 400 if failed_before and media == p.GRAPHQL_RESPONSE else 200
+        extra: dict[str, str] = {}
+        busy = [e.original_error for e in errors if isinstance(e.original_error, SolverBusy)]
+        if busy and result.data is None:
+            status = 503
+            extra["Retry-After"] = str(max(1, math.ceil(busy[0].retry_after)))
+        return p.graphql_response(body, status=status, media_type=media, headers=extra)
+
+    # --- the steps ------------------------------------------------------------------------------
+
+    def _wants_ide(self, request: Request) -> bool:
+        accept = request.headers.get("accept", "")
+        asks_operation = any(name in request.query_params for name in ("query", "documentId", "extensions"))
+        return "text/html" in accept and not asks_operation
+
+    def _request_error(self, media: str, code: str, message: str) -> Response:
+        """A request that failed before execution: 400 as graphql-response+json, 200 as application/json."""
+        return p.refusal(400 if media == p.GRAPHQL_RESPONSE else 200, code, message, media_type=media)
+
+    def _not_allowed_over_get(self, media: str) -> Response:
+        message = "mutations are sent with POST (GET only runs queries)"
+        return p.refusal(405, p.METHOD_NOT_ALLOWED, message, media_type=media, headers={"Allow": "POST"})
+
+    async def _params(self, request: Request, media: str) -> dict[str, Any]:
+        """The request's GraphQL parameters, from the query string (GET) or the JSON body (POST)."""
+        if request.method == "GET":
+            raw: dict[str, Any] = {k: v for k, v in request.query_params.items() if k in _PARAMETERS}
+            for name in ("variables", "extensions"):
+                if isinstance(raw.get(name), str):
+                    raw[name] = self._json(raw[name], f"the {name} parameter", media)
+        else:
+            raw = await self._body(request, media)
+        for name, kind, what in (
+            ("query", str, "a string"),
+            ("operationName", str, "a string"),
+            ("documentId", str, "a string"),
+            ("variables", dict, "an object"),
+            ("extensions", dict, "an object"),
+        ):
+            if raw.get(name) is not None and not isinstance(raw[name], kind):
+                raise Refused(p.refusal(400, p.BAD_REQUEST, f"`{name}` must be {what} or null", media_type=media))
+        persisted = (raw.get("extensions") or {}).get("persistedQuery")
+        if raw.get("query") is None and raw.get("documentId") is None and persisted is None:
+            message = "the request names no operation: send `query`, `documentId` or extensions.persistedQuery"
+            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
+        if raw.get("query") is not None and raw.get("documentId") is not None:
+            message = "send either `query` or `documentId`, not both"
+            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
+        return raw
+
+    async def _body(self, request: Request, media: str) -> dict[str, Any]:
+        content_type = request.headers.get("content-type", "")
+        kind, _, params = content_type.partition(";")
+        charset = params.partition("charset=")[2].strip().strip('"').lower()
+        if kind.strip().lower() != p.JSON or charset not in ("", "utf-8", "utf8"):
+            message = f"send the operation as {p.JSON} (UTF-8); got {content_type or 'no Content-Type'}"
+            raise Refused(p.refusal(415, p.UNSUPPORTED_MEDIA_TYPE, message, media_type=media))
+        limit = self.limits.max_body_bytes
+        too_large = p.refusal(
+            413, p.PAYLOAD_TOO_LARGE, f"the body is over the limit of {limit} bytes", media_type=media
+        )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise Refused(too_large)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Refused(too_large)
+            chunks.append(chunk)
+        body = self._json(b"".join(chunks), "the body", media)
+        if not isinstance(body, dict):
+            message = "the body must be one JSON object {query, variables, operationName} (batching is off)"
+            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
+        return body
+
+    def _json(self, raw: str | bytes, what: str, media: str) -> Any:
+        try:
+            return json.loads(raw)
+        except ValueError as error:  # UnicodeDecodeError is a ValueError too
+            raise Refused(p.refusal(400, p.BAD_REQUEST, f"{what} is not JSON: {error}", media_type=media)) from None
+
+    async def _document(
+        self, gateway: Gateway, params: Mapping[str, Any], principal: Principal, media: str
+    ) -> Resolved:
+        try:
+            return await gateway.documents.resolve(
+                params, tenant_id=str(principal.tenant_id), ad_hoc_allowed=principal.role.may_send_any_document
+            )
+        except DocumentError as error:
+            if error.code == p.DOCUMENT_NOT_ALLOWED:
+                raise Refused(p.refusal(403, error.code, error.message, media_type=media)) from None
+            raise Refused(self._request_error(media, error.code, error.message)) from None
+
+    def _check_document(
+        self, text: str, operation_name: str | None, method: str, principal: Principal, media: str
+    ) -> frozenset[str]:
+        """What the key's role may run, and literal limits; the root fields of the operation."""
+        document = parsed(text)
+        if document is None:
+            return frozenset()  # strawberry reports the syntax error
+        operation = get_operation_ast(document, operation_name)
+        roots = root_fields(document, operation) if operation is not None else frozenset()
+        role = principal.role
+
+        def forbid(message: str) -> Refused:
+            return Refused(p.refusal(403, p.FORBIDDEN, message, media_type=media))
+
+        if operation is not None and operation.operation is OperationType.MUTATION:
+            if method == "GET":
+                raise Refused(self._not_allowed_over_get(media))
+            if not role.may_write:
+                raise forbid(f"a {role.value} key may not send mutations")
+        if roots & MANAGE_FIELDS and not role.may_manage:
+            raise forbid(
+                f"a {role.value} key may not manage keys or documents ({', '.join(sorted(roots & MANAGE_FIELDS))})"
+            )
+        if roots & AUDIT_FIELDS and not role.may_read_audit:
+            raise forbid(f"a {role.value} key may not read the audit trail")
+        if not role.may_introspect and introspects(document):
+            raise forbid(f"introspection is off for {role.value} keys")
+        if problem := document_problem(document, self.limits):
+            raise Refused(self._request_error(media, p.INVALID_INPUT, problem))
+        return roots
