@@ -357,6 +357,8 @@ def _c42(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
     if end is None or edu is None or a > end or a > edu.completion:
         yield "C42.principal_program", "the principal is not a student with a valid study permit on that date"
         return
+    if not edu.full_time:
+        yield "C42.principal_status", "the principal does not study full time"
     rule = "C42.principal_program"
     university = edu.institution is InstitutionKind.UNIVERSITY
     graduate_ok = university or not _opt(ctx, rule, "graduate_requires_university", a, False)
@@ -468,9 +470,24 @@ def _employer(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterat
     elif p.code in ("T43", "T47") and not set(person.citizenships) & set(ctx.param("T43.ceta", "countries", a)):
         yield "T43.ceta", "CETA professionals must be EU citizens"
     elif p.code in ("C61", "C62", "C63", "T37", "T38"):
-        max_teer = int(ctx.param(f"{p.code}.occupation", "max_teer", a))
-        if noc.teer(offer.noc_code) > max_teer:
-            yield f"{p.code}.occupation", f"{offer.noc_code} is above TEER {max_teer}"
+        yield from _ict(ctx, role, person, offer, p)
+
+
+def _ict(ctx: _Ctx, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[_Issue]:
+    a = p.apply_on
+    max_teer = int(ctx.param(f"{p.code}.occupation", "max_teer", a))
+    if noc.teer(offer.noc_code) > max_teer:
+        yield f"{p.code}.occupation", f"{offer.noc_code} is above TEER {max_teer}"
+    # ICT.total: months already spent on intra-company transfers, held or planned before this one.
+    codes = set(ctx.param("ICT.total", "codes", a))
+    spans = [(h.valid_from, h.valid_to) for h in person.permit_history if h.code in codes]
+    spans += [(q.valid_from, q.valid_to) for q in ctx.permits_of(role) if q.code in codes and q.apply_on < a]
+    used = sum(whole_months_between(lo, add_days(hi, 1)) for lo, hi in spans)
+    total = min(
+        int(ctx.param("ICT.total", "total_months", a)), int(ctx.param(f"{p.code}.occupation", "total_months", a))
+    )
+    if used >= total:
+        yield "ICT.total", f"{used} of {total} months of intra-company transfer already used"
 
 
 def _c16(ctx: _Ctx, person: Person, offer: Offer, a: dt.date) -> Iterator[_Issue]:

@@ -451,3 +451,26 @@ def test_a75_needs_a_work_permit_or_restorable_worker_status_not_a_study_permit(
     plan = complete_plan(scenario, OPTIONS, (a75,), (), (P, "PNP"))
     assert plan.pr_ready_date == D("2026-12-01")
     assert "A75.status_at_application" in rule_ids(scenario, plan)
+
+
+def test_rules_as_of_reads_every_rule_on_that_date() -> None:
+    c41 = permit("C41", "2028-09-11", "2028-11-10", "2030-01-10", person=S)  # 16 months left: not since 2025-01-21
+    plan = spouse_plan(ICT, c41)
+    assert "C41.principal_validity" in rule_ids(ICT, plan)
+    what_if = PlanOptions(rules_as_of=D("2024-06-01"))  # then: 6 months left were enough
+    assert "C41.principal_validity" not in {v.rule_id for v in validate(ICT, plan, what_if)}
+
+
+def test_ict_total_caps_intra_company_transfers() -> None:
+    held = (HeldPermit("C63", D("2021-01-11"), D("2026-01-10")),)  # 60 months of C63: the C63 total
+    principal = dataclasses.replace(ICT.principal, permit_history=held)
+    scenario = dataclasses.replace(ICT, principal=principal, spouse=None)
+    plan = complete_plan(scenario, OPTIONS, (ICT_PERMIT,), (ICT_JOB,), (P, "CEC"))
+    assert "ICT.total" in rule_ids(scenario, plan)
+
+
+def test_c42_needs_a_full_time_student() -> None:
+    edu = dataclasses.replace(MASTERS.principal.education[0], full_time=False)
+    scenario = dataclasses.replace(MASTERS, principal=dataclasses.replace(MASTERS.principal, education=(edu,)))
+    c42 = permit("C42", "2026-09-14", "2026-11-13", "2028-09-30", person=S)
+    assert "C42.principal_status" in rule_ids(scenario, complete_plan(scenario, OPTIONS, (c42,), (), None))
