@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from api import plan_command
+from api import admin_command, plan_command
 from api.settings import Settings, SettingsError
 
 
@@ -114,6 +114,15 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand("migrate", "bring a database to the latest schema version", _database_flag, migrate),
     Subcommand("export-schema", "print the served schema as SDL", lambda _parser: None, export_schema),
     Subcommand("plan", "plan a scenario file: a timeline, or the Plan JSON", plan_command.configure, plan_command.run),
+    Subcommand(
+        "keys", "create, list or revoke a tenant's API keys", admin_command.configure_keys, admin_command.run_keys
+    ),
+    Subcommand(
+        "documents",
+        "register, list or revoke a tenant's trusted documents",
+        admin_command.configure_documents,
+        admin_command.run_documents,
+    ),
 ]
 
 

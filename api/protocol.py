@@ -45,8 +45,9 @@ MASKED_MESSAGE = "Unexpected error."
 def negotiate(accept: str | None) -> str | None:
     """The media type to answer in, or None when the Accept header allows neither (406).
 
-    The client's preference (q) decides; on a tie, and for `*/*` or `application/*`, the newer
-    `application/graphql-response+json` wins. No Accept header means `application/json`.
+    The client's preference (q) decides, and on a tie the newer `application/graphql-response+json`
+    when it is named. `*/*`, `application/*` and no Accept header mean `application/json` (what
+    clients that predate the newer type expect, and what the graphql-http audit asks for).
     """
     if accept is None or not accept.strip():
         return JSON
@@ -67,9 +68,9 @@ def negotiate(accept: str | None) -> str | None:
                 charset_ok = value in ("utf-8", "utf8")
         if q <= 0 or not charset_ok:
             continue
-        if media in (GRAPHQL_RESPONSE, "*/*", "application/*"):
+        if media == GRAPHQL_RESPONSE:
             candidates.append((q, 1, -position, GRAPHQL_RESPONSE))
-        elif media == JSON:
+        elif media in (JSON, "*/*", "application/*"):
             candidates.append((q, 0, -position, JSON))
     # Higher q first; among equals graphql-response+json, then the client's order.
     return max(candidates)[3] if candidates else None
