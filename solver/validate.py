@@ -674,7 +674,7 @@ def _job_issues(ctx: _Ctx, role: Role, person: Person) -> Iterator[Violation]:
             entry = _history_entry(person, job, s.as_of)
             if entry is None or job.start != s.as_of or (entry.end is not None and end > entry.end):
                 yield v("JOB.offer", "not an ongoing job of the work history starting on as_of")
-        if study_end_edu is not None and job.start <= study_end_edu.completion:
+        if study_end_edu is not None and job.start < study_end_edu.completion:
             yield v("JOB.student", f"a student holds no planned job before completing on {study_end_edu.completion}")
         lo, hi = max(0, t.index(job.start)), min(t.days, t.index(end) + 1)
         for i in range(lo, hi):
