@@ -302,7 +302,8 @@ class GraphQLView:
 
     def _json(self, raw: str | bytes, what: str, media: str) -> Any:
         try:
-            return json.loads(raw)
+            # Decoded as UTF-8 first: json.loads would guess UTF-16 or UTF-32 from the first bytes.
+            return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         except ValueError as error:  # UnicodeDecodeError is a ValueError too
             raise Refused(p.refusal(400, p.BAD_REQUEST, f"{what} is not JSON: {error}", media_type=media)) from None
 
