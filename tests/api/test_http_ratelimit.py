@@ -1,0 +1,49 @@
+"""Per-key rate limits over HTTP: 429 with Retry-After, a plan costs more than a read, keys are apart."""
+
+from __future__ import annotations
+
+from api.keys import Role
+from tests.api.conftest import BUILTIN_ID, serve, settings_for
+
+READ = {"query": "{ rulesVersion }"}
+LIMITED = {
+    "errors": [{"message": "rate limit of this key reached; retry after 100 s", "extensions": {"code": "RATE_LIMITED"}}]
+}
+# Refused by the planner's field checks at once (birth date after asOf), so no solve runs.
+INVALID_PLAN = {
+    "documentId": BUILTIN_ID,
+    "operationName": "PlanScenario",
+    "variables": {
+        "scenario": {
+            "asOf": "2026-12-01",
+            "principal": {"birthDate": "2030-01-01", "citizenships": ["NG"], "inCanada": False},
+        }
+    },
+}
+
+
+async def test_a_key_over_its_rate_gets_429_with_retry_after(database_url: str) -> None:
+    # Two tokens, refilled at one per 100 s: the third read waits 100 s.
+    async with serve(settings_for(database_url, rate_capacity=2.0, rate_per_second=0.01)) as service:
+        tenant = await service.tenant()
+        key = await service.key(tenant, Role.CONSULTANT)
+        other = await service.key(tenant, Role.CONSULTANT)
+        assert [(await service.post(READ, key)).status_code for _ in range(2)] == [200, 200]
+        limited = await service.post(READ, key)
+        assert (limited.status_code, limited.headers["retry-after"], limited.json()) == (429, "100", LIMITED)
+        as_json = await service.post(READ, key, accept="application/json")
+        assert as_json.status_code == 429
+        assert (await service.post(READ, other)).status_code == 200  # each key has its own bucket
+
+
+async def test_a_plan_costs_more_tokens_than_a_read(database_url: str) -> None:
+    settings = settings_for(database_url, rate_capacity=12.0, rate_per_second=0.01, plan_cost=10.0)
+    async with serve(settings) as service:
+        key = await service.key(await service.tenant(), Role.INTEGRATOR)
+        planned = await service.post(INVALID_PLAN, key)
+        assert planned.status_code == 200
+        assert planned.json()["data"]["planScenario"]["__typename"] == "InvalidScenario"
+        second_plan = await service.post(INVALID_PLAN, key)
+        assert (second_plan.status_code, second_plan.headers["retry-after"]) == (429, "800")
+        reads = {"documentId": BUILTIN_ID, "operationName": "PermitCategories"}
+        assert [(await service.post(reads, key)).status_code for _ in range(3)] == [200, 200, 429]
