@@ -9,6 +9,7 @@ are constraints there.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import functools
@@ -22,6 +23,11 @@ from solver.rules.registry import RuleSet
 
 # Days past the horizon that valid-from/valid-to tables cover (processing, ITA wait, completeness).
 TABLE_SLACK_DAYS = 800
+
+
+@functools.cache
+def _month_length(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 class Kind(enum.Enum):
@@ -206,8 +212,12 @@ class Options:
         return sorted({self.cal.day(d) for d in dates})
 
     def shift_months(self, day: int, months: int) -> int:
-        """add_months on a day index."""
-        return self.cal.day(add_months(self.cal.date(day), months))
+        """add_months on a day index (same policy as solver.dates.add_months, without building calendars)."""
+        d = self.cal.date(day)
+        index = d.year * 12 + d.month - 1 + months
+        year, month0 = divmod(index, 12)
+        shifted = dt.date(year, month0 + 1, min(d.day, _month_length(year, month0 + 1)))
+        return (shifted - self.cal.as_of).days
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
@@ -528,14 +538,8 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
             )
             if not days:
                 continue
-            refs = tuple(
-                opts.cal.day(
-                    add_months(
-                        opts.cal.date(d), rules_eligibility.c41_validity_months(opts.rules, opts.on(opts.cal.date(d)))
-                    )
-                )
-                for d in range(days[0], days[-1] + 1)
-            )
+            months = opts.param_series("C41.principal_validity", "months", days[0], days[-1])
+            refs = tuple(opts.shift_months(d, months[d - days[0]]) for d in range(days[0], days[-1] + 1))
             out.append(
                 _spousal_candidate(
                     opts,

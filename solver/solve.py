@@ -15,10 +15,12 @@ from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
-from solver.model.objective import terms, tie_break
+from solver.model.objective import stages, tie_break
 from solver.model.search import Solved, solve_model
 from solver.options import build_options
 from solver.rules.registry import RuleSet, load_rules
+
+BLOCKER_SHARE = 0.15
 
 
 def plan(
@@ -29,16 +31,17 @@ def plan(
     options = options or PlanOptions()
     rules = rules or load_rules()
     deadline = started + options.time_limit_ms / 1000.0
+    # The blocker re-solves get what the main search leaves, and at least this share.
+    search_deadline = started + (1 - BLOCKER_SHARE) * options.time_limit_ms / 1000.0
     opts = build_options(scenario, options, rules, grid_days)
     v = build(opts)
     base = v.model.clone()
     groups = {name: lit.index for name, lit in v.groups.items()}
     fix_groups(v.model, groups)
-    named = terms(v)
     # The ready day is the first day the plan meets the program: minimize it even when not asked to.
-    extra = [] if ObjectiveTerm.PR_READY in options.objective else [named[ObjectiveTerm.PR_READY]]
-    objective = [named[t] for t in options.objective] + extra + [tie_break(v)]
-    solved = solve_model(v, objective, deadline)
+    extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
+    objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
+    solved = solve_model(v, objective, search_deadline)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     found = blockers(opts, solved, base, groups, deadline)

@@ -45,6 +45,50 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
     }
 
 
+def term_ranges(v: Vars) -> dict[ObjectiveTerm, int]:
+    """An exclusive upper bound on each term's value (every term is >= 0), for merging stages."""
+    members = len(v.opts.scenario.members)
+    fees = sum(c.fee_cents for c in v.opts.candidates) + members * biometrics_cents(v, Role.PRINCIPAL)
+    return {
+        ObjectiveTerm.PR_READY: v.horizon + 2,
+        ObjectiveTerm.STATUS_CONTINUITY: members * v.horizon + 1,
+        ObjectiveTerm.WORK_CONTINUITY: members * v.horizon + 1,
+        ObjectiveTerm.COST: fees + 1,
+        ObjectiveTerm.FEWEST_APPLICATIONS: len(v.opts.candidates) + 1,
+    }
+
+
+# Merged stages keep their weighted sum below this, so the search's arithmetic stays comfortable.
+MAX_MERGED_RANGE = 10**11
+
+
+def stages(v: Vars, order: list[ObjectiveTerm]) -> list[cp_model.LinearExprT]:
+    """The lexicographic stages: consecutive terms merged as `a * range(b) + b` while the product stays small.
+
+    A weighted sum with each weight above the whole range of the terms after it preserves the order exactly.
+    """
+    named = terms(v)
+    ranges = term_ranges(v)
+    groups: list[list[ObjectiveTerm]] = []
+    size = 0
+    for term in order:
+        if groups and size * ranges[term] <= MAX_MERGED_RANGE:
+            groups[-1].append(term)
+            size *= ranges[term]
+        else:
+            groups.append([term])
+            size = ranges[term]
+    out: list[cp_model.LinearExprT] = []
+    for group in groups:
+        weight = 1
+        parts: list[cp_model.LinearExprT] = []
+        for term in reversed(group):
+            parts.append(weight * named[term])
+            weight *= ranges[term]
+        out.append(sum(parts))
+    return out
+
+
 def biometrics_cents(v: Vars, role: Role) -> int:
     """FEES.work_permit.biometrics in cents, paid once per person with the first planned permit."""
     return rulebridge.biometrics_cents(v.opts.rules, "C43", v.opts.on(v.opts.scenario.as_of))

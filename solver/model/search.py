@@ -42,17 +42,20 @@ def solve_model(v: Vars, objective: list[cp_model.LinearExprT], deadline: float)
     m = v.model
     values: list[int] | None = None
     optimal = True
-    for expr in objective:
+    for k, expr in enumerate(objective):
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             optimal = False
             break
+        # A stage that cannot prove its optimum must leave time to the later ones: twice its fair share.
+        left = len(objective) - k
+        budget = remaining if left == 1 else min(remaining, 2 * remaining / left)
         m.minimize(expr)
         if values is not None:
             m.clear_hints()  # type: ignore[no-untyped-call]
             for i, val in enumerate(values):
                 m.add_hint(m.get_int_var_from_proto_index(i), val)
-        solver = _parameters(remaining)
+        solver = _parameters(budget)
         status = solver.solve(m)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             optimal = False

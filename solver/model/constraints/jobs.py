@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
-from solver.dates import add_days, add_months
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars
 from solver.options import DepotKind, Job, Kind
@@ -24,7 +23,7 @@ def _end_table(v: Vars, job: Job) -> list[int]:
         if job.months is None:
             out.append(cal.horizon - 1)
         else:
-            out.append(cal.day(add_days(add_months(cal.date(s), job.months), -1)))
+            out.append(v.opts.shift_months(s, job.months) - 1)
     return out
 
 

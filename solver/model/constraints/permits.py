@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.dates import add_days, add_months
+from solver.domain import Role
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
 from solver.options import Candidate, Depot, DepotKind, Kind
@@ -55,7 +55,7 @@ def valid_to_table(v: Vars, c: Candidate, first: int, last: int) -> list[int]:
     cap = passport_day(v, c)
     out = []
     for f in range(first, last + 1):
-        end = cal.horizon - 1 if c.months is None else cal.day(add_days(add_months(cal.date(f), c.months), -1))
+        end = cal.horizon - 1 if c.months is None else v.opts.shift_months(f, c.months) - 1
         out.append(min(end, cap))
     return out
 
@@ -116,3 +116,12 @@ def add_permit_nodes(v: Vars) -> None:
                 node = add_candidate(v, c, outside_first=depot.kind is DepotKind.OUTSIDE)
                 if depot.kind is not DepotKind.OUTSIDE and c.kind is not Kind.BRIDGING:
                     v.model.add(node.start == node.apply + c.processing_inside)
+    # One permit per category and person in a plan: the variants of C41/C49 (one per partner's permit it
+    # rests on) exclude each other.
+    by_code: dict[tuple[Role, str], list[Node]] = {}
+    for node in v.nodes.values():
+        if node.candidate is not None:
+            by_code.setdefault((node.person, node.candidate.code), []).append(node)
+    for group in by_code.values():
+        if len(group) > 1 and group[0].candidate is not None and group[0].candidate.kind in SPOUSAL:
+            v.model.add_at_most_one([n.present for n in group])
