@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -19,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from schema.admin import AdminMutation, AdminQuery
 from schema.errors import should_mask_error
@@ -69,7 +71,15 @@ def extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     return [_max_tokens, _parser_cache, _limits, _validation_cache, _mask_errors]
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    """strawberry's schema, logging only unexpected errors (bugs); a client's mistakes are not the server's."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log the errors that will be masked, with their traceback (and the request id of the log line)."""
+        super().process_errors([error for error in errors if should_mask_error(error)], execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=extensions(),
