@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.keys import Role, generate_key
@@ -37,6 +38,7 @@ class Service:
 
     client: httpx.AsyncClient
     sessions: async_sessionmaker[AsyncSession]
+    app: Starlette
 
     async def tenant(self) -> Tenant:
         """A new tenant of its own."""
@@ -112,7 +114,7 @@ class serve:
         await self._lifespan.__aenter__()
         transport = httpx.ASGITransport(app=self.app)
         self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-        return Service(self._client, self.app.state.sessions)
+        return Service(self._client, self.app.state.sessions, self.app)
 
     async def __aexit__(self, *exc: object) -> None:
         assert self._client is not None

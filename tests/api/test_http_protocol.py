@@ -10,7 +10,7 @@ from api.keys import Role
 from tests.api.conftest import GRAPHQL_RESPONSE, Service
 
 JSON = "application/json"
-EMPTY = {"data": {"households": {"edges": []}}}
+EMPTY: dict[str, Any] = {"data": {"households": {"edges": []}}}
 LIST = "{ households { edges { node { id } } } }"
 UNKNOWN_ID = "sha256:" + "0" * 64
 

@@ -1,0 +1,236 @@
+"""Abuse: each hostile request gets its own clear error, and the service keeps answering everyone else."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from strawberry.extensions.validation_cache import _get_validate_cache
+
+from api.keys import Role
+from schema.root import CACHE_SIZE, schema
+from tests.api.conftest import BUILTIN_ID, Service
+
+SCENARIO = json.loads((Path(__file__).parents[1] / "fixtures" / "scenarios" / "p01-bachelor-pgwp-cec.json").read_text())
+VERSION = "{ rulesVersion }"
+
+
+def only_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+async def still_answers(service: Service, key: str) -> None:
+    """The service answers an ordinary request after the abuse."""
+    response = await service.post({"query": VERSION}, key)
+    assert response.status_code == 200
+    assert set(response.json()["data"]) == {"rulesVersion"}
+
+
+@pytest.fixture
+async def key(service: Service) -> str:
+    return await service.key(await service.tenant(), Role.CONSULTANT)
+
+
+def _without_locations(body: dict[str, Any]) -> dict[str, Any]:
+    return {"errors": [{k: v for k, v in e.items() if k != "locations"} for e in body["errors"]]}
+
+
+async def test_a_50_level_nested_query(service: Service, key: str) -> None:
+    nested = '{ __type(name: "Query") ' + "{ ofType " * 49 + "{ name }" + " }" * 49 + " }"
+    response = await service.post({"query": nested}, key)
+    assert (response.status_code, _without_locations(response.json())) == (
+        400,
+        only_error(
+            "Operation 'anonymous' nests 51 fields deep; the limit is 20.", "QUERY_TOO_COMPLEX", depth=51, maxDepth=20
+        ),
+    )
+    households = "{ households { edges { node " + "{ members { household " * 24 + "{ id }" + " } }" * 24 + " } } }"
+    deep = await service.post({"query": households}, key)
+    assert deep.status_code == 400
+    assert deep.json()["errors"][0]["message"] == "Operation 'anonymous' nests 52 fields deep; the limit is 20."
+    await still_answers(service, key)
+
+
+async def test_a_thousand_aliases(service: Service, key: str) -> None:
+    aliases = "{ " + " ".join(f"a{i}: rulesVersion" for i in range(1000)) + " }"
+    response = await service.post({"query": aliases}, key)
+    assert (response.status_code, response.json()) == (
+        400,
+        only_error("1000 aliases found. Allowed: 30", "QUERY_TOO_COMPLEX"),
+    )
+    await still_answers(service, key)
+
+
+async def test_too_many_tokens(service: Service, key: str) -> None:
+    response = await service.post({"query": "{ rulesVersion " + "__typename " * 6000 + "}"}, key)
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["message"], error["extensions"]) == (
+        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted.",
+        {"code": "QUERY_TOO_COMPLEX"},
+    )
+    await still_answers(service, key)
+
+
+async def test_a_query_over_the_cost_limit(service: Service, key: str) -> None:
+    page = (
+        "households(first: 100) { edges { node { members { education { credential } languageTests { test }"
+        " workHistory { nocCode } permits { code } } offers { ref } principal { name } spouse { name } } } }"
+    )
+    response = await service.post({"query": "{ " + " ".join(f"h{i}: {page}" for i in range(3)) + " }"}, key)
+    assert (response.status_code, _without_locations(response.json())) == (
+        400,
+        only_error(
+            "Query cost 3003 exceeds the limit of 3000: ask for smaller pages (first) or fewer nested connections.",
+            "QUERY_TOO_COMPLEX",
+            cost=3003,
+            maxCost=3000,
+        ),
+    )
+    await still_answers(service, key)
+
+
+async def test_a_10_mb_body_is_413(service: Service, key: str) -> None:
+    body = json.dumps({"query": VERSION, "variables": {"pad": "x" * 10_000_000}}).encode()
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    response = await service.client.post("/graphql", content=body, headers=headers)
+    assert (response.status_code, response.json()) == (
+        413,
+        only_error("the body is over the limit of 2000000 bytes", "PAYLOAD_TOO_LARGE"),
+    )
+
+    async def chunks() -> Any:  # no Content-Length: the limit holds while reading
+        for _ in range(10):
+            yield b" " * 1_000_000
+
+    streamed = await service.client.post("/graphql", content=chunks(), headers=headers)
+    assert streamed.status_code == 413
+    await still_answers(service, key)
+
+
+async def test_a_10000_offer_scenario_names_the_list_limit(service: Service, key: str) -> None:
+    scenario = copy.deepcopy(SCENARIO["scenario"])
+    offer = scenario["offers"][0]
+    scenario["offers"] = [{**offer, "ref": f"o{i}"} for i in range(10_000)]
+    body = {"documentId": BUILTIN_ID, "operationName": "PlanScenario", "variables": {"scenario": scenario}}
+    response = await service.post(body, key)
+    assert (response.status_code, response.json()) == (
+        400,
+        only_error(
+            "variables.scenario.offers has 10000 items; the limit is 50 offers per scenario or household",
+            "INVALID_INPUT",
+        ),
+    )
+    await still_answers(service, key)
+
+
+async def test_any_long_list_in_the_variables_names_the_limit(service: Service, key: str) -> None:
+    query = "query($c: [String!]!) { rulesVersion }"
+    response = await service.post({"query": query, "variables": {"c": ["x"] * 101}}, key, accept="application/json")
+    assert (response.status_code, response.json()) == (
+        200,
+        only_error("variables.c has 101 items; the limit is 100 items per list", "INVALID_INPUT"),
+    )
+
+
+@pytest.mark.parametrize("where", ["variables", "literal"])
+async def test_a_solve_time_over_the_cap_is_refused(service: Service, key: str, where: str) -> None:
+    if where == "variables":
+        body: dict[str, Any] = {
+            "documentId": BUILTIN_ID,
+            "operationName": "PlanScenario",
+            "variables": {"scenario": SCENARIO["scenario"], "options": {"timeLimitMs": 60_000}},
+        }
+        path = "variables.options.timeLimitMs"
+    else:
+        query = "query($s: ScenarioInput!) { planScenario(scenario: $s, options: {timeLimitMs: 60000}) { __typename } }"
+        body = {"query": query, "variables": {"s": SCENARIO["scenario"]}}
+        path = "timeLimitMs"
+    response = await service.post(body, key)
+    assert (response.status_code, response.json()) == (
+        400,
+        only_error(
+            f"{path} is 60000 ms; this server caps a solve at 10000 ms (ask for 10000 or less)", "INVALID_INPUT"
+        ),
+    )
+
+
+async def test_malformed_json_and_wrong_content_types(service: Service, key: str) -> None:
+    auth = {"Authorization": f"Bearer {key}"}
+    cases = [
+        ({"Content-Type": "application/json"}, b'{"query": "{ rulesVersion }"', 400),
+        ({"Content-Type": "application/json"}, b"\x00\x01\x02", 400),
+        ({"Content-Type": "text/plain"}, b'{"query": "{ rulesVersion }"}', 415),
+        ({"Content-Type": "multipart/form-data; boundary=x"}, b"--x--", 415),
+        ({"Content-Type": "application/graphql"}, b"{ rulesVersion }", 415),
+    ]
+    for headers, content, status in cases:
+        response = await service.client.post("/graphql", content=content, headers={**auth, **headers})
+        assert response.status_code == status, (headers, response.json())
+        assert response.json()["errors"][0]["extensions"]["code"] in ("BAD_REQUEST", "UNSUPPORTED_MEDIA_TYPE")
+    await still_answers(service, key)
+
+
+async def test_forged_and_revoked_keys_keep_out_and_others_keep_in(service: Service, key: str) -> None:
+    tenant = await service.tenant()
+    admin = await service.key(tenant, Role.ADMIN)
+    victim = await service.key(tenant, Role.CONSULTANT)
+    await service.data(
+        "mutation($k: String!) { revokeApiKey(keyId: $k) { __typename } }", admin, {"k": victim.split("_")[1]}
+    )
+    for bad in (victim, "pp_" + victim.split("_")[1] + "_" + "A" * 43, "Bearer", "pp__"):
+        response = await service.post({"query": VERSION}, bad)
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+    await still_answers(service, key)
+    await still_answers(service, admin)
+
+
+async def test_a_bug_is_masked_with_the_request_id_and_logged(
+    service: Service, key: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The database fails under the request: an unexpected error, logged in full, shown to no one.
+    gateway = service.app.state.gateway
+    original = gateway.sessions
+
+    def broken() -> Any:
+        raise RuntimeError("database password is hunter2")
+
+    gateway.sessions = broken
+    try:
+        masked = await service.post(
+            {"query": "{ households { edges { node { id } } } }"}, key, headers={"X-Request-ID": "abuse-req-0001"}
+        )
+    finally:
+        gateway.sessions = original
+    assert (masked.status_code, masked.json()) == (
+        200,
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Unexpected error.",
+                    "locations": [{"line": 1, "column": 3}],
+                    "path": ["households"],
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "abuse-req-0001"},
+                }
+            ],
+        },
+    )
+    assert "hunter2" not in masked.text
+    assert "database password is hunter2" in caplog.text
+
+
+async def test_the_validation_cache_hits_across_requests(service: Service, key: str) -> None:
+    cache: Any = _get_validate_cache(CACHE_SIZE)  # a functools.lru_cache
+    query = "query CacheProbe { rulesVersion households(first: 3) { edges { cursor } } }"
+    await service.post({"query": query}, key)
+    before = cache.cache_info()
+    for _ in range(3):
+        assert (await service.post({"query": query}, key)).status_code == 200
+    after = cache.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
+    assert schema.extensions  # the cache is one of the schema's extensions, not made per request
