@@ -8,7 +8,6 @@ and the finding says by how much and what would change it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
@@ -16,14 +15,14 @@ from ortools.sat.python import cp_model
 from solver.domain import Finding, PlanStep
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
-from solver.model.search import SOLVER_SEED, SOLVER_WORKERS, Solved
+from solver.model.search import Budget, Solved
 from solver.model.variables import Vars
 from solver.options import Options
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
 
-# Share of the remaining time budget one relaxed re-solve may use.
-RELAXED_SHARE = 0.25
+# Share of the blockers' time budget one relaxed re-solve may use.
+RELAXED_SHARE = 0.5
 
 
 def _finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
@@ -43,21 +42,20 @@ def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...
 
 
 def _relaxed_ready(
-    v: Vars, base: cp_model.CpModel, groups: dict[str, int], group: str, deadline: float
+    v: Vars, base: cp_model.CpModel, groups: dict[str, int], group: str, budget: Budget
 ) -> tuple[int, str | None] | None:
     """The earliest ready day (and branch) with `group` switched off, or None when out of time."""
-    budget = (deadline - time.perf_counter()) * RELAXED_SHARE
-    if budget <= 0.005:
+    share = budget.dtime * RELAXED_SHARE
+    if share <= 1e-3:
         return None
     model = base.clone()
     fix_groups(model, groups, frozenset({group}))
     pr = v.prv()
     model.minimize(model.get_int_var_from_proto_index(pr.day.index))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = SOLVER_WORKERS
-    solver.parameters.random_seed = SOLVER_SEED
-    solver.parameters.max_time_in_seconds = budget
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = budget.solver(share)
+    status = solver.solve(model)
+    budget.spend(solver)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = solver.response_proto.solution
     branch = next((b for (_, b), lit in pr.branches.items() if values[lit.index]), None)
@@ -65,7 +63,7 @@ def _relaxed_ready(
 
 
 def blockers(
-    opts: Options, solved: Solved, base: cp_model.CpModel, groups: dict[str, int], deadline: float
+    opts: Options, solved: Solved, base: cp_model.CpModel, groups: dict[str, int], budget: Budget
 ) -> tuple[Finding, ...]:
     """What makes PR readiness later than it could be, or unreachable, found by relaxing rule groups."""
     v = solved.vars
@@ -78,7 +76,7 @@ def blockers(
     branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
     if branch == PNP:
         return ()
-    language = _relaxed_ready(v, base, groups, "CEC.language", deadline)
+    language = _relaxed_ready(v, base, groups, "CEC.language", budget)
     if language is not None and language[0] < ready_day and language[0] < cal.horizon:
         day, relaxed_branch = language
         param = "clb_teer_0_1" if relaxed_branch == CEC_HIGH else "clb_teer_2_3"
@@ -96,7 +94,7 @@ def blockers(
                 f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
             )
         )
-    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", deadline)
+    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", budget)
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
         out.append(

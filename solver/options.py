@@ -303,6 +303,10 @@ def _jobs(opts: Options, role: Role, person: Person) -> list[Job]:
             first = opts.cal.day(offer.earliest_start)
             last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
             starts = tuple(sorted(set(opts.days(first, last)) | ({first} if 0 <= first < opts.cal.horizon else set())))
+            if depot.kind is DepotKind.STUDENT and person.education:
+                # A student holds no planned job before completing the program.
+                done = opts.cal.day(max(e.completion for e in person.education))
+                starts = tuple(d for d in starts if d >= done)
             if starts:
                 out.append(
                     Job(

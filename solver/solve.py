@@ -16,7 +16,7 @@ from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages, tie_break
-from solver.model.search import Solved, solve_model
+from solver.model.search import Budget, Solved, solve_model
 from solver.options import build_options
 from solver.rules.registry import RuleSet, load_rules
 
@@ -30,9 +30,10 @@ def plan(
     started = time.perf_counter()
     options = options or PlanOptions()
     rules = rules or load_rules()
-    deadline = started + options.time_limit_ms / 1000.0
+    seconds = options.time_limit_ms / 1000.0
     # The blocker re-solves get what the main search leaves, and at least this share.
-    search_deadline = started + (1 - BLOCKER_SHARE) * options.time_limit_ms / 1000.0
+    search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds)
+    blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds)
     opts = build_options(scenario, options, rules, grid_days)
     v = build(opts)
     base = v.model.clone()
@@ -41,10 +42,11 @@ def plan(
     # The ready day is the first day the plan meets the program: minimize it even when not asked to.
     extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
     objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
-    solved = solve_model(v, objective, search_deadline)
+    solved = solve_model(v, objective, search)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
-    found = blockers(opts, solved, base, groups, deadline)
+    blocker_budget.dtime += max(search.dtime, 0.0)
+    found = blockers(opts, solved, base, groups, blocker_budget)
     return decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
 
 

@@ -1,12 +1,13 @@
-"""Lexicographic CP-SAT search: minimize each term in turn, fixing each optimum, hinting the next stage.
+"""Lexicographic CP-SAT search: minimize each stage in turn, fixing each optimum, hinting the next stage.
 
-Determinism: one search worker (SOLVER_WORKERS) and a fixed seed, so identical input gives an identical
-solution unless the time limit cuts a stage short.
+Determinism: one search worker (SOLVER_WORKERS), a fixed seed, and budgets in CP-SAT's deterministic time
+(DTIME_PER_SECOND units per second of options.time_limit_ms), so identical input gives an identical plan even
+when a stage is cut short. A wall-clock cap (WALL_CAP times the limit) only guards against a pathological
+machine; below it the answer never depends on the machine's speed.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -15,6 +16,9 @@ from solver.model.variables import Vars
 
 SOLVER_WORKERS = 1
 SOLVER_SEED = 7
+# CP-SAT's deterministic time advances about 0.25-0.45 units per wall-clock second of search here.
+DTIME_PER_SECOND = 0.25
+WALL_CAP = 3.0
 
 
 @dataclass
@@ -29,34 +33,49 @@ class Solved:
         return self.values[var.index]
 
 
-def _parameters(seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = SOLVER_WORKERS
-    solver.parameters.random_seed = SOLVER_SEED
-    solver.parameters.max_time_in_seconds = max(seconds, 0.001)
-    return solver
+@dataclass
+class Budget:
+    """Deterministic time left for a search, and the wall-clock seconds that cap it."""
+
+    dtime: float
+
+    @staticmethod
+    def of_seconds(seconds: float) -> Budget:
+        return Budget(max(seconds, 0.0) * DTIME_PER_SECOND)
+
+    def solver(self, dtime: float) -> cp_model.CpSolver:
+        """A solver limited to `dtime` deterministic units (and the wall-clock cap)."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = SOLVER_WORKERS
+        solver.parameters.random_seed = SOLVER_SEED
+        solver.parameters.max_deterministic_time = max(dtime, 1e-4)
+        solver.parameters.max_time_in_seconds = max(WALL_CAP * dtime / DTIME_PER_SECOND, 0.05)
+        return solver
+
+    def spend(self, solver: cp_model.CpSolver) -> None:
+        self.dtime -= solver.response_proto.deterministic_time
 
 
-def solve_model(v: Vars, objective: list[cp_model.LinearExprT], deadline: float) -> Solved | None:
+def solve_model(v: Vars, objective: list[cp_model.LinearExprT], budget: Budget) -> Solved | None:
     """Minimizes each expression in turn, fixing each optimum before the next; None when nothing was found."""
     m = v.model
     values: list[int] | None = None
     optimal = True
     for k, expr in enumerate(objective):
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
+        if budget.dtime <= 0:
             optimal = False
             break
         # A stage that cannot prove its optimum must leave time to the later ones: twice its fair share.
         left = len(objective) - k
-        budget = remaining if left == 1 else min(remaining, 2 * remaining / left)
+        share = budget.dtime if left == 1 else min(budget.dtime, 2 * budget.dtime / left)
         m.minimize(expr)
         if values is not None:
             m.clear_hints()  # type: ignore[no-untyped-call]
             for i, val in enumerate(values):
                 m.add_hint(m.get_int_var_from_proto_index(i), val)
-        solver = _parameters(budget)
+        solver = budget.solver(share)
         status = solver.solve(m)
+        budget.spend(solver)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             optimal = False
             break
