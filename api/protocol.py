@@ -93,6 +93,8 @@ def code_of(error: GraphQLError) -> str:
         for kind, public_code in PUBLIC_ERRORS.items():
             if isinstance(original, kind):
                 return public_code
+        if isinstance(original, GraphQLError):
+            return INVALID_INPUT  # raised on purpose for the client, e.g. an argument that is not a global id
     if error.path is not None:
         return INTERNAL
     message = error.message
