@@ -25,10 +25,9 @@ from tests.schema.records import household_input
 
 SCHEMA = schema.as_str()
 MARKER = f"zz-secret-{uuid.uuid4().hex[:8]}"
-QUERY_FIELDS = [
-    name
-    for name in schema._schema.query_type.fields
-    if name != "planScenario"  # type: ignore[union-attr]
+_QUERY_TYPE = schema._schema.query_type
+assert _QUERY_TYPE is not None
+QUERY_FIELDS = [name for name in _QUERY_TYPE.fields if name != "planScenario"]
 ]
 CREATE = """mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) {
   ... on HouseholdPayload { household { id members { id } offers { id } } } } }"""
