@@ -28,7 +28,6 @@ MARKER = f"zz-secret-{uuid.uuid4().hex[:8]}"
 _QUERY_TYPE = schema._schema.query_type
 assert _QUERY_TYPE is not None
 QUERY_FIELDS = [name for name in _QUERY_TYPE.fields if name != "planScenario"]
-]
 CREATE = """mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) {
   ... on HouseholdPayload { household { id members { id } offers { id } } } } }"""
 
