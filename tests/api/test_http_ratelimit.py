@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from api.keys import Role
+from api.solve_runner import SolverBusy
 from tests.api.conftest import BUILTIN_ID, serve, settings_for
+
+SCENARIOS = Path(__file__).parents[1] / "fixtures" / "scenarios"
+VALID_SCENARIO = json.loads((SCENARIOS / "p01-bachelor-pgwp-cec.json").read_text())["scenario"]
 
 READ = {"query": "{ rulesVersion }"}
 LIMITED = {
@@ -47,3 +54,33 @@ async def test_a_plan_costs_more_tokens_than_a_read(database_url: str) -> None:
         assert (second_plan.status_code, second_plan.headers["retry-after"]) == (429, "800")
         reads = {"documentId": BUILTIN_ID, "operationName": "PermitCategories"}
         assert [(await service.post(reads, key)).status_code for _ in range(3)] == [200, 200, 429]
+
+
+class BusyRunner:
+    """A solve runner whose queue is always full (the real one raises SolverBusy the same way)."""
+
+    async def run(self, fn: object, payload: object) -> object:
+        raise SolverBusy(retry_after=2.5)
+
+
+async def test_a_busy_solver_is_503_with_retry_after_and_its_code(database_url: str) -> None:
+    async with serve(settings_for(database_url)) as service:
+        service.app.state.services["solve_runner"] = BusyRunner()
+        key = await service.key(await service.tenant(), Role.INTEGRATOR)
+        body = {**INVALID_PLAN, "variables": {"scenario": VALID_SCENARIO}}
+        response = await service.post(body, key)
+        assert (response.status_code, response.headers["retry-after"], response.json()) == (
+            503,
+            "3",
+            {
+                "data": None,
+                "errors": [
+                    {
+                        "message": "all solver workers are busy and the queue is full; retry after 2.5 s",
+                        "locations": [{"line": 9, "column": 3}],
+                        "path": ["planScenario"],
+                        "extensions": {"code": "SOLVER_BUSY"},
+                    }
+                ],
+            },
+        )
