@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
+from solver import noc
 from solver.domain import Finding, PlanStep
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
@@ -97,12 +98,14 @@ def blockers(
     experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", budget)
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
+        skilled = [o for o in opts.scenario.offers if noc.is_valid(o.noc_code) and noc.is_skilled(o.noc_code)]
+        change = "an earlier start in a TEER 0-3 job" if skilled else "a TEER 0-3 offer"
         out.append(
             _finding(
                 opts.rules,
                 "CEC.skilled_experience",
-                f"counted skilled hours ({hours} needed in TEER 0-3 work within the look-back) hold readiness back: "
-                f"a TEER 0-3 offer or an earlier start could make it as early as {cal.date(experience[0]).isoformat()}",
+                f"{hours} hours of skilled (TEER 0-3) work in Canada are what PR readiness waits for; with them the "
+                f"language result would allow {cal.date(experience[0]).isoformat()}: {change} would move it",
             )
         )
     if not reached and not out:

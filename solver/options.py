@@ -377,14 +377,13 @@ def _offer_candidates(opts: Options, role: Role, person: Person, offer: Offer) -
             opts.eligible_days(0, last, person, lambda on: rules_eligibility.offer_ok(opts.rules, person, offer, on))
         )
         lmia = False
-        rule_ids: tuple[str, ...] = (f"{code}.offer", "PROCESSING.inside_canada")
     else:
         days = list(opts.days(0, last))
         lmia = True
-        rule_ids = ("TFWP.lmia", "PROCESSING.inside_canada")
     if not days:
         return []
     d0 = opts.cal.date(days[0])
+    rule_ids = rules_eligibility.offer_rule_ids(opts.rules, person, offer, opts.on(d0))
     wait = 0 if not lmia or offer.lmia_approved else opts.int_param("TFWP.lmia", "processing_days", as_of)
     return [
         Candidate(

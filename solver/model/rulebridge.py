@@ -35,6 +35,12 @@ def offer_ok(rules: RuleSet, person: Person, offer: Offer, on: dt.date) -> bool:
     return employer.check_offer(person, offer, on, rules).eligible
 
 
+def offer_rule_ids(rules: RuleSet, person: Person, offer: Offer, on: dt.date) -> tuple[str, ...]:
+    """The rule ids employer.check_offer cites for the offer on `on` (the permit's grounds)."""
+    cited = employer.check_offer(person, offer, on, rules).rule_ids
+    return tuple(r for r in cited if r in rules) or (("TFWP.lmia",) if offer.lmia_exempt_code is None else ())
+
+
 def offer_months(rules: RuleSet, offer: Offer, on: dt.date) -> int:
     """employer.permit_months: the first permit's months for the offer."""
     return employer.permit_months(offer, on, rules)
