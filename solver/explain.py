@@ -77,7 +77,10 @@ def blockers(
     branch = next((b for (_, b), lit in pr.branches.items() if solved.value(lit)), None)
     if branch == PNP:
         return ()
-    language = _relaxed_ready(v, base, groups, "CEC.language", budget)
+    # Relax only what can hold readiness back: a language level met every day, or readiness on as_of, cannot.
+    language = (
+        _relaxed_ready(v, base, groups, "CEC.language", budget) if pr.language_limited and ready_day > 0 else None
+    )
     if language is not None and language[0] < ready_day and language[0] < cal.horizon:
         day, relaxed_branch = language
         param = "clb_teer_0_1" if relaxed_branch == CEC_HIGH else "clb_teer_2_3"
@@ -95,7 +98,7 @@ def blockers(
                 f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
             )
         )
-    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", budget)
+    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
         skilled = [o for o in opts.scenario.offers if noc.is_valid(o.noc_code) and noc.is_skilled(o.noc_code)]

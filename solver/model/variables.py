@@ -80,6 +80,8 @@ class PrVars:
     approval_capped: IntVar
     applicant: dict[Role, IntVar] = field(default_factory=dict)
     branches: dict[tuple[Role, str], IntVar] = field(default_factory=dict)
+    # Whether some member's language result falls short of a CEC level on some day (else no language blocker).
+    language_limited: bool = False
 
 
 @dataclass

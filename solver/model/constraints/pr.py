@@ -64,6 +64,8 @@ def add_pr(v: Vars) -> PrVars:
             lit = m.new_bool_var(f"pr_branch[{role.value},{name}]")
             pr.branches[(role, name)] = lit
             days = language_days(v, person, param)
+            if len(days) < h:
+                pr.language_limited = True
             domain = cp_model.Domain.from_values(days) if days else cp_model.Domain(h + 1, h + 1)
             m.add_linear_expression_in_domain(day, domain).only_enforce_if([lit, language])
             m.add(approval == cec_approval).only_enforce_if(lit)
