@@ -86,3 +86,24 @@ def solve_model(v: Vars, objective: list[cp_model.LinearExprT], budget: Budget) 
     if values is None:
         return None
     return Solved(v, values, optimal)
+
+
+# Deterministic time the fallback (the plan without applications) may take.
+FALLBACK_DTIME = 1.0
+
+
+def fallback(v: Vars) -> Solved | None:
+    """The plan without applications or new jobs (always valid), when the search found nothing in time."""
+    m = v.model.clone()
+    m.clear_objective()  # type: ignore[no-untyped-call]
+    for node in v.nodes.values():
+        if node.candidate is not None:
+            m.add(m.get_bool_var_from_proto_index(node.present.index) == 0)
+    for jv in v.jobs.values():
+        if jv.job.offer_ref is not None:
+            m.add(m.get_bool_var_from_proto_index(jv.present.index) == 0)
+    m.add(m.get_bool_var_from_proto_index(v.prv().ready.index) == 0)
+    solver = Budget(FALLBACK_DTIME).solver(FALLBACK_DTIME)
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return Solved(v, list(solver.response_proto.solution), optimal=False)
