@@ -59,6 +59,30 @@ def test_model_optimum_equals_brute_force(seed: int) -> None:
     compare(seed, grid=60, max_offers=1)
 
 
+# Two-offer households (grid 60) where the model was found wrong by a wider search; strict xfail until fixed.
+KNOWN_MODEL_BUGS = {
+    2093: "suboptimal: files one application at a time; the optimum files C43 while a TFWP is pending",
+    2443: "suboptimal: misses C21 then TFWP with the offer's job (0 days out of status instead of 360)",
+    2549: "suboptimal: files one application at a time; the optimum files C43 while a TFWP is pending",
+    2599: "suboptimal: files one application at a time; the optimum files C43 while a TFWP is pending",
+}
+# Found and fixed: a student's job started before completion (JOB.student).
+REGRESSIONS = [2122]
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=f"model: {w}")) for s, w in KNOWN_MODEL_BUGS.items()],
+)
+def test_model_optimum_equals_brute_force_known_cases(seed: int) -> None:
+    compare(seed, grid=60, max_offers=2)
+
+
+@pytest.mark.parametrize("seed", REGRESSIONS)
+def test_model_optimum_equals_brute_force_regressions(seed: int) -> None:
+    compare(seed, grid=60, max_offers=2)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("PERMITPATH_SLOW"), reason="the sweep runs with PERMITPATH_SLOW=1")
 @pytest.mark.parametrize("seed", range(1000, 1200))

@@ -51,24 +51,13 @@ def test_identical_input_gives_an_identical_plan(scenario: Scenario) -> None:
 
 
 # Households of loadtests.generate.corpus(7, 300) whose plans broke a rule in a bug hunt (each proven optimal,
-# so the answer does not depend on the machine's speed). Model bug: a student's planned job starts before the
-# completion date (docs/plan-semantics.md, "A student (study permit) holds no planned job before completing").
-HUNTED = {
-    70: "job o1 starts 2027-04-20, completion 2027-05-02",
-    129: "job o2 starts 2028-02-18, completion 2028-02-21",
-    186: "job o3 starts 2027-07-31, completion 2027-09-01",
-    239: "job o1 starts 2028-01-01, completion 2028-02-15",
-}
+# so the answer does not depend on the machine's speed): a student's planned job started before the
+# completion date (JOB.student; fixed in the model since).
+HUNTED = (70, 129, 186, 239)
 HUNT = corpus(7, max(HUNTED) + 1)
 
 
-@pytest.mark.parametrize(
-    "index",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason=f"model: JOB.student, {why}"))
-        for i, why in HUNTED.items()
-    ],
-)
+@pytest.mark.parametrize("index", HUNTED)
 def test_hunted_household_gets_a_plan_that_validates(index: int) -> None:
     options = PlanOptions(time_limit_ms=20_000)
     check_plan(HUNT[index], solve(HUNT[index], options), options)
