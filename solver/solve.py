@@ -16,7 +16,7 @@ from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, Solved, fallback, solve_model
+from solver.model.search import Budget, Solved, fallback, polish, solve_model
 from solver.options import build_options
 from solver.rules.registry import RuleSet, load_rules
 
@@ -43,6 +43,8 @@ def plan(
     extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
     objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
     solved = solve_model(v, objective, search) or fallback(v)
+    if solved is not None and not solved.optimal:
+        solved = polish(solved)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     blocker_budget.dtime += max(search.dtime, 0.0)

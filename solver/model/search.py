@@ -88,6 +88,37 @@ def solve_model(v: Vars, objective: list[cp_model.LinearExprT], budget: Budget) 
     return Solved(v, values, optimal)
 
 
+# Deterministic time the polish of an unproven solution may take.
+POLISH_DTIME = 0.05
+
+
+def polish(solved: Solved) -> Solved:
+    """With every decision of an unproven solution fixed, the ready day as early as that plan allows.
+
+    The ready day is the first day the plan meets the program; a search cut short may leave it later.
+    """
+    v = solved.vars
+    m = v.model.clone()
+    m.clear_objective()  # type: ignore[no-untyped-call]
+    fixed: list[cp_model.IntVar] = []
+    for node in v.nodes.values():
+        if node.candidate is not None:
+            fixed += [node.present, node.apply]
+    for jv in v.jobs.values():
+        fixed += [jv.present, jv.start, jv.end]
+    fixed += list(v.prv().branches.values())
+    for var in fixed:
+        m.add(m.get_int_var_from_proto_index(var.index) == solved.value(var))
+    m.minimize(m.get_int_var_from_proto_index(v.prv().day.index))
+    m.clear_hints()  # type: ignore[no-untyped-call]
+    for i, val in enumerate(solved.values):
+        m.add_hint(m.get_int_var_from_proto_index(i), val)
+    solver = Budget(POLISH_DTIME).solver(POLISH_DTIME)
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solved
+    return Solved(v, list(solver.response_proto.solution), optimal=False)
+
+
 # Deterministic time the fallback (the plan without applications) may take.
 FALLBACK_DTIME = 1.0
 
