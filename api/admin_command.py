@@ -114,8 +114,10 @@ async def _tenant_id(sessions: async_sessionmaker[AsyncSession], slug: str) -> i
 async def _create_key(sessions: async_sessionmaker[AsyncSession], slug: str, args: argparse.Namespace) -> int:
     new = generate_key()
     async with sessions() as session, session.begin():
-        tenant = await ensure_tenant(session, slug=slug, name=slug)
-        repo = Repository(session, tenant_id=tenant.id, actor=CLI)
+        tenant_id = (await ensure_tenant(session, slug=slug, name=slug)).id
+    # A session of its own for the repository: its transaction carries the tenant (row-level security).
+    async with sessions() as session, session.begin():
+        repo = Repository(session, tenant_id=tenant_id, actor=CLI)
         values = {"key_id": new.key_id, "name": args.name, "role": args.role, "secret_hash": new.secret_hash}
         await repo.add(ApiKey, values)
     print(
@@ -138,12 +140,13 @@ async def _list_keys(sessions: async_sessionmaker[AsyncSession], slug: str, args
 
 
 async def _revoke_key(sessions: async_sessionmaker[AsyncSession], slug: str, args: argparse.Namespace) -> int:
-    async with sessions() as session, session.begin():
+    async with sessions() as session:
         key = await find_api_key(session, args.key_id)
         tenant = await find_tenant(session, slug)
-        if key is None or tenant is None or key.tenant_id != tenant.id:
-            print(f"permitpath: tenant {slug} has no key {args.key_id!r}", file=sys.stderr)
-            return 1
+    if key is None or tenant is None or key.tenant_id != tenant.id:
+        print(f"permitpath: tenant {slug} has no key {args.key_id!r}", file=sys.stderr)
+        return 1
+    async with sessions() as session, session.begin():
         await Repository(session, tenant_id=tenant.id, actor=CLI).revoke_api_key(args.key_id)
     print(f"revoked key {args.key_id}")
     return 0

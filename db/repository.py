@@ -6,6 +6,11 @@ transaction (it opens the session and commits or rolls back); the repository onl
 
 Every stored change (add, update, delete) also writes an `AuditEntry` in the same transaction, naming the
 `Actor` the repository was made for: a change and its audit row commit or roll back together.
+
+On PostgreSQL a second wall stands behind `_scoped`: row-level security (migration 0002) shows a tenant
+table's rows only while the transaction's `app.tenant_id` names their tenant. Making a `Repository` marks
+its session with the tenant, and each transaction the session begins sets `app.tenant_id` from that mark;
+so make the repository before the session's first statement.
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, delete, exists, func, or_, select
+from sqlalchemy import Connection, Select, delete, event, exists, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, selectinload
 
 from db.models import (
     ApiKey,
@@ -50,6 +55,17 @@ class Actor:
 
 
 SYSTEM = Actor("system")
+
+
+_TENANT_MARK = "tenant_id"
+
+
+@event.listens_for(Session, "after_begin")
+def _tenant_for_row_security(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
+    """Sets `app.tenant_id` for the transaction (PostgreSQL row-level security) from the session's tenant."""
+    tenant_id = session.info.get(_TENANT_MARK)
+    if tenant_id is not None and connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id)})
 
 
 def plain(value: Any) -> Any:
@@ -95,6 +111,7 @@ class Repository:
         self.session = session
         self.tenant_id = tenant_id
         self.actor = actor
+        session.info[_TENANT_MARK] = tenant_id
 
     def _scoped(self, model: type[R]) -> Select[R]:
         return select(model).where(model.tenant_id == self.tenant_id)
@@ -210,10 +227,10 @@ class Repository:
     async def register_documents(self, manifest: Mapping[str, str]) -> list[PersistedDocument]:
         """Registers `{sha256 hex: text}` (already checked); a revoked document registered again is restored."""
         stored = []
-        for digest, text in manifest.items():
+        for digest, operation in manifest.items():
             row = await self.session.scalar(self._scoped(PersistedDocument).where(PersistedDocument.digest == digest))
             if row is None:
-                row = await self.add(PersistedDocument, {"digest": digest, "text": text})
+                row = await self.add(PersistedDocument, {"digest": digest, "text": operation})
             elif row.revoked_at is not None:
                 row = await self.update(row, {"revoked_at": None})
             stored.append(row)

@@ -2,7 +2,8 @@
 connection, mutation, key and document finds nothing: the same answer as for an id that never existed.
 
 Runs on SQLite and PostgreSQL (the `database_url` fixture). Plans are not stored yet: `planScenario`
-is stateless, so it has nothing of another tenant to find.
+is stateless, so it has nothing of another tenant to find. On PostgreSQL, row-level security stands
+behind the repository's tenant filter (the last test).
 """
 
 from __future__ import annotations
@@ -10,12 +11,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 from typing import Any
 
 import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from api.keys import Role
+from db.engine import make_engine, make_sessions
+from db.models import AuditEntry, Household
+from db.repository import Repository
 from tests.api.conftest import Service
+from tests.conftest import new_tenant
 from tests.schema.records import household_input
 
 GRAPH = """query($id: ID!) { household(id: $id) { id name
@@ -180,3 +188,54 @@ async def test_another_firms_keys_and_documents_are_out_of_reach(service: Servic
         assert same_answer(mine.json(), unknown.json(), firms["b_document"], never_id)
     # B's key still works: nothing A did reached it.
     assert (await service.post({"query": "{ rulesVersion }"}, firms["b_consultant"])).status_code == 200
+
+
+# --- PostgreSQL row-level security: the second wall ---------------------------------------------------
+
+
+async def test_postgres_row_security_hides_other_tenants_even_from_an_unscoped_query(postgres_database: str) -> None:
+    """As an ordinary role (superusers bypass row security), a query that forgets the tenant filter sees
+    only the repository's tenant, a session without a tenant sees nothing, and no row goes to another tenant.
+    """
+    role = f"permitpath_rls_{secrets.token_hex(4)}"
+    engine = make_engine(postgres_database)
+    sessions = make_sessions(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            await connection.execute(
+                text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+            )
+            await connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        a, b = await new_tenant(sessions), await new_tenant(sessions)
+        for tenant, name in ((a, "Ours"), (b, "Theirs")):
+            async with sessions() as session, session.begin():
+                await Repository(session, tenant_id=tenant).add(Household, {"name": name})
+
+        async with sessions() as session, session.begin():
+            repo = Repository(session, tenant_id=a)
+            await session.execute(text(f"SET LOCAL ROLE {role}"))
+            # No tenant filter at all: row security still shows only tenant A's rows.
+            names = set((await session.scalars(select(Household.name))).all())
+            assert names == {"Ours"}
+            audited = set((await session.scalars(select(AuditEntry.tenant_id))).all())
+            assert audited == {a}
+            # The repository works as before under the role, audit rows included.
+            added = await repo.add(Household, {"name": "Ours too"})
+            assert await repo.delete(Household, added.id) is True
+
+        async with sessions() as session, session.begin():
+            await session.execute(text(f"SET LOCAL ROLE {role}"))
+            assert (await session.scalars(select(Household.name))).all() == []  # no tenant: nothing
+
+        with pytest.raises(DBAPIError, match="row-level security"):
+            async with sessions() as session, session.begin():
+                Repository(session, tenant_id=a)
+                await session.execute(text(f"SET LOCAL ROLE {role}"))
+                session.add(Household(name="Planted", tenant_id=b))
+                await session.flush()
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"DROP OWNED BY {role}"))
+            await connection.execute(text(f"DROP ROLE {role}"))
+        await engine.dispose()

@@ -1,4 +1,9 @@
-"""integrators: api keys, persisted documents, audit log
+"""integrators: api keys, persisted documents, audit log; PostgreSQL row-level security on tenant records
+
+On PostgreSQL every tenant-scoped table but `api_keys` (a key is looked up before its tenant is known) gets
+row-level security, forced for the table owner too: a row is visible and writable only while the
+transaction's `app.tenant_id` setting names its tenant (the repository sets it; see db/repository.py).
+Superusers bypass it, so it is a second wall only for a service that connects as an ordinary role.
 
 Revision ID: 0002_integrators
 Revises: 0001_records
@@ -14,6 +19,21 @@ revision: str = "0002_integrators"
 down_revision: str | None = "0001_records"
 branch_labels: str | None = None
 depends_on: str | None = None
+
+# The tenant tables of 0001 and of this revision that carry row-level security on PostgreSQL.
+ROW_SECURITY_TABLES = (
+    "households",
+    "members",
+    "education",
+    "language_tests",
+    "work_periods",
+    "offers",
+    "permits",
+    "persisted_documents",
+    "audit_log",
+)
+POLICY = "tenant_isolation"
+_SAME_TENANT = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::integer"
 
 
 def upgrade() -> None:
@@ -72,10 +92,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("persisted_documents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_persisted_documents_tenant_id"), ["tenant_id"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ROW_SECURITY_TABLES:
+            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+            op.execute(f"CREATE POLICY {POLICY} ON {table} USING ({_SAME_TENANT}) WITH CHECK ({_SAME_TENANT})")
 
 
 def downgrade() -> None:
     """Undo this revision."""
+    if op.get_bind().dialect.name == "postgresql":
+        for table in ROW_SECURITY_TABLES:
+            op.execute(f"DROP POLICY IF EXISTS {POLICY} ON {table}")
+            op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+            op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     with op.batch_alter_table("persisted_documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_persisted_documents_tenant_id"))
 
