@@ -153,7 +153,8 @@ def study_permit_end(ctx: _Ctx, person: Person) -> dt.date | None:
     status = person.status
     if status is None or status.kind is not StatusKind.STUDENT:
         return None
-    edu = current_program(person, ctx.scenario.as_of)
+    # The program the study permit is for may start after as_of: the latest Canadian completion counts.
+    edu = max((e for e in person.education if e.canadian), key=lambda e: e.completion, default=None)
     if edu is None:
         return status.valid_to
     days = int(ctx.param("STATUS.study_permit_end", "days_after_completion", edu.completion))

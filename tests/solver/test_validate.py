@@ -474,3 +474,12 @@ def test_c42_needs_a_full_time_student() -> None:
     scenario = dataclasses.replace(MASTERS, principal=dataclasses.replace(MASTERS.principal, education=(edu,)))
     c42 = permit("C42", "2026-09-14", "2026-11-13", "2028-09-30", person=S)
     assert "C42.principal_status" in rule_ids(scenario, complete_plan(scenario, OPTIONS, (c42,), (), None))
+
+
+def test_study_permit_ends_90_days_after_a_program_that_starts_after_as_of() -> None:
+    edu = dataclasses.replace(
+        graduate().education[0], start=D("2027-02-12"), completion=D("2027-08-12"), length_months=6
+    )
+    scenario = dataclasses.replace(GRAD, principal=graduate(education=(edu,), study_valid_to="2027-12-10"), offers=())
+    plan = complete_plan(scenario, OPTIONS, (), (), None)
+    assert plan.status_gaps == (StatusGap(P, D("2027-11-11"), D("2031-11-30"), work_authorized=False),)
