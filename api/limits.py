@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import DocumentNode, IntValueNode, ObjectFieldNode, visit
+from graphql import ArgumentNode, DocumentNode, IntValueNode, ListValueNode, ObjectFieldNode, ValueNode, visit
 from graphql.language import Visitor
 
 from solver.validation import MAX_OFFERS
@@ -58,17 +58,29 @@ def variables_problem(variables: dict[str, Any], raw_size: int, limits: Limits) 
 
 
 def document_problem(document: DocumentNode, limits: Limits) -> str | None:
-    """A literal in the document over a limit (a solve time over the cap), or None."""
+    """A literal in the document over a limit (a list too long, a solve time over the cap), or None."""
     found: list[str] = []
 
-    class TimeLimits(Visitor):
+    class Literals(Visitor):
         def enter_object_field(self, node: ObjectFieldNode, *_: object) -> None:
-            if node.name.value == TIME_LIMIT_FIELD and isinstance(node.value, IntValueNode):
-                value = int(node.value.value)
-                if value > limits.solve_time_cap_ms and not found:
-                    found.append(_time_limit_message(TIME_LIMIT_FIELD, value, limits))
+            self.check(node.name.value, node.value)
 
-    visit(document, TimeLimits())
+        def enter_argument(self, node: ArgumentNode, *_: object) -> None:
+            self.check(node.name.value, node.value)
+
+        def check(self, name: str, value: ValueNode) -> None:
+            if found:
+                return
+            if isinstance(value, ListValueNode):
+                limit, what = LIST_LIMITS.get(name, (MAX_LIST_ITEMS, "items per list"))
+                if len(value.values) > limit:
+                    found.append(f"{name} has {len(value.values)} items; the limit is {limit} {what}")
+            elif isinstance(value, IntValueNode) and name == TIME_LIMIT_FIELD:
+                requested = int(value.value)
+                if requested > limits.solve_time_cap_ms:
+                    found.append(_time_limit_message(TIME_LIMIT_FIELD, requested, limits))
+
+    visit(document, Literals())
     return found[0] if found else None
 
 

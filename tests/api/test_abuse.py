@@ -234,3 +234,21 @@ async def test_the_validation_cache_hits_across_requests(service: Service, key: 
     after = cache.cache_info()
     assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
     assert schema.extensions  # the cache is one of the schema's extensions, not made per request
+
+
+async def test_a_long_literal_list_in_the_query_names_the_limit(service: Service, key: str) -> None:
+    offer = (
+        '{{ref: "o{i}", holder: PRINCIPAL, employerName: "E", nocCode: "21231", province: "ON", hoursPerWeek: 40,'
+        ' earliestStart: "2027-01-01"}}'
+    )
+    offers = ", ".join(offer.format(i=i) for i in range(60))
+    mutation = (
+        'mutation { createHousehold(input: {name: "Big", principal: {name: "P", birthDate: "1990-01-01",'
+        f' citizenships: ["FR"], inCanada: false}}, offers: [{offers}]}}) {{ __typename }} }}'
+    )
+    response = await service.post({"query": mutation}, key)
+    assert (response.status_code, response.json()) == (
+        400,
+        only_error("offers has 60 items; the limit is 50 offers per scenario or household", "INVALID_INPUT"),
+    )
+    assert await service.data("{ households { edges { cursor } } }", key) == {"households": {"edges": []}}
