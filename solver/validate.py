@@ -148,13 +148,17 @@ def program_months(edu: Education) -> int:
     return edu.length_months if edu.length_months is not None else whole_months_between(edu.start, edu.completion)
 
 
+def study_program(person: Person) -> Education | None:
+    """The program a study permit held on as_of is for: the latest Canadian completion (it may start later)."""
+    return max((e for e in person.education if e.canadian), key=lambda e: e.completion, default=None)
+
+
 def study_permit_end(ctx: _Ctx, person: Person) -> dt.date | None:
     """Last day of a study permit held on as_of: its expiry, or completion + STATUS.study_permit_end days."""
     status = person.status
     if status is None or status.kind is not StatusKind.STUDENT:
         return None
-    # The program the study permit is for may start after as_of: the latest Canadian completion counts.
-    edu = max((e for e in person.education if e.canadian), key=lambda e: e.completion, default=None)
+    edu = study_program(person)
     if edu is None:
         return status.valid_to
     days = int(ctx.param("STATUS.study_permit_end", "days_after_completion", edu.completion))
@@ -644,9 +648,7 @@ def _job_issues(ctx: _Ctx, role: Role, person: Person) -> Iterator[Violation]:
     s, t = ctx.scenario, ctx.timelines[role]
     last_day = add_days(ctx.horizon_end, -1)
     previous: PlannedJob | None = None
-    study_end_edu = (
-        current_program(person, s.as_of) if person.status and person.status.kind is StatusKind.STUDENT else None
-    )
+    study_end_edu = study_program(person) if person.status and person.status.kind is StatusKind.STUDENT else None
     for job in ctx.jobs_of(role):
         end = job_end(ctx, job)
 
