@@ -61,7 +61,10 @@ def serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     settings = _settings(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from api.observability import configure_logging
+
+    # Every line carries the request id; JSON lines in production, plain text for a developer's terminal.
+    configure_logging(settings.log_level.upper(), json_lines=not settings.dev)
     if settings.dev:
         # Our own debug lines only: the drivers' are a flood.
         logging.getLogger("permitpath").setLevel(logging.DEBUG)

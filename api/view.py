@@ -9,7 +9,6 @@ carries the request id; an unexpected exception is logged with it and masked.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import math
@@ -28,7 +27,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
     visit,
 )
 from graphql.language import Visitor
@@ -37,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
+from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
@@ -54,9 +53,23 @@ from schema.auth import Principal
 from schema.context import Context
 from schema.errors import PUBLIC_ERRORS
 from schema.limits import MAX_TOKENS
+from schema.root import CACHE_SIZE
 
 log = logging.getLogger("permitpath.http")
 PUBLIC_ERRORS[SolverBusy] = p.SOLVER_BUSY
+
+
+class _StampRequestId(logging.Filter):
+    """Stamps each record with the request being served, when it is made (not when it is formatted)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+# strawberry logs the unexpected errors it masks on this logger; this module logs its own.
+for _logger in ("strawberry.execution", log.name):
+    logging.getLogger(_logger).addFilter(_StampRequestId())
 _PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
 
 
@@ -92,13 +105,17 @@ class Refused(Exception):
         self.response = response
 
 
-@functools.lru_cache(maxsize=512)
 def parsed(text: str) -> DocumentNode | None:
-    """The document (cached, with the schema's token limit), or None when strawberry will report why not."""
+    """The document, or None when strawberry will report why not.
+
+    Parsed through strawberry's own parser cache with the schema's token limit (the same call its
+    `ParserCache` makes), so the view and strawberry share one parse and one document per text.
+    """
     try:
-        return parse(text, max_tokens=MAX_TOKENS)
+        document: DocumentNode = _get_parse_cache(CACHE_SIZE)(text, max_tokens=MAX_TOKENS)
     except GraphQLError:
         return None
+    return document
 
 
 def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> frozenset[str]:
