@@ -35,7 +35,8 @@ def create_app(settings: Settings) -> Starlette:
         app.state.engine = engine
         app.state.sessions = sessions
         app.state.tenant = tenant
-        services: dict[str, Any] = {}
+        # The solve time cap is the planner's to apply to its default; the endpoint refuses requests above it.
+        services: dict[str, Any] = {"solve_time_cap_ms": settings.solve_time_cap_ms}
         app.state.services = services
         # The development tenant admits requests without a key only under `serve --dev`.
         authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None)
