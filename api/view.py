@@ -38,6 +38,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from api import protocol as p
@@ -71,6 +72,8 @@ class _StampRequestId(logging.Filter):
 for _logger in ("strawberry.execution", log.name):
     logging.getLogger(_logger).addFilter(_StampRequestId())
 _PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
+# Root fields that solve (planScenario, and the planner's later plan operations) cost `plan_cost` tokens.
+PLAN_FIELD_PREFIX = "plan"
 
 
 class DatabaseDocuments:
@@ -205,15 +208,7 @@ class GraphQLView:
         operation_name = params.get("operationName")
         roots = self._check_document(resolved.query, operation_name, method, principal, media)
 
-        cost = gateway.plan_cost if any(name.startswith("plan") for name in roots) else 1.0
-        decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
-        if not decision.allowed:
-            retry = decision.retry_after
-            seconds = 60 if math.isinf(retry) else max(1, math.ceil(retry))
-            message = f"rate limit of this key reached; retry after {seconds} s"
-            raise Refused(
-                p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers={"Retry-After": str(seconds)})
-            )
+        self._spend(gateway, principal, roots, media)
 
         context = Context.create(
             gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
@@ -233,6 +228,24 @@ class GraphQLView:
             raise Refused(self._not_allowed_over_get(media)) from error
         except CannotGetOperationTypeError as error:
             raise Refused(self._request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
+        return self._respond(result, media, request_id)
+
+    # --- the steps ------------------------------------------------------------------------------
+
+    def _spend(self, gateway: Gateway, principal: Principal, roots: frozenset[str], media: str) -> None:
+        """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
+        cost = gateway.plan_cost if any(name.startswith(PLAN_FIELD_PREFIX) for name in roots) else 1.0
+        decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
+        if not decision.allowed:
+            retry = decision.retry_after
+            seconds = 60 if math.isinf(retry) else max(1, math.ceil(retry))
+            message = f"rate limit of this key reached; retry after {seconds} s"
+            headers = {"Retry-After": str(seconds)}
+            raise Refused(p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers=headers))
+
+    def _respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
+        """strawberry's result as GraphQL over HTTP: no `data` and 400 (graphql-response+json) when it failed
+        before execution, 503 when the solver was too busy to run, otherwise 200."""
         errors = result.errors or []
         failed_before = p.is_request_error(errors, result.data)
         body: dict[str, Any] = {} if failed_before else {"data": result.data}
@@ -247,8 +260,6 @@ class GraphQLView:
             status = 503
             extra["Retry-After"] = str(max(1, math.ceil(busy[0].retry_after)))
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
-
-    # --- the steps ------------------------------------------------------------------------------
 
     def _wants_ide(self, request: Request) -> bool:
         accept = request.headers.get("accept", "")
