@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from api.keys import Role
+from api.ratelimit import TokenBuckets
 from api.solve_runner import SolverBusy
-from tests.api.conftest import BUILTIN_ID, serve, settings_for
+from tests.api.conftest import BUILTIN_ID, Service, serve, settings_for
 
 SCENARIOS = Path(__file__).parents[1] / "fixtures" / "scenarios"
 VALID_SCENARIO = json.loads((SCENARIOS / "p01-bachelor-pgwp-cec.json").read_text())["scenario"]
@@ -29,9 +30,27 @@ INVALID_PLAN = {
 }
 
 
+class Clock:
+    """A clock that moves only when told, so refills and Retry-After are exact."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def frozen_buckets(service: Service, capacity: float, rate: float) -> Clock:
+    """Replaces the app's buckets with ones on a clock the test moves."""
+    clock = Clock()
+    service.app.state.gateway.buckets = TokenBuckets(capacity, rate, clock=clock)
+    return clock
+
+
 async def test_a_key_over_its_rate_gets_429_with_retry_after(database_url: str) -> None:
     # Two tokens, refilled at one per 100 s: the third read waits 100 s.
-    async with serve(settings_for(database_url, rate_capacity=2.0, rate_per_second=0.01)) as service:
+    async with serve(settings_for(database_url)) as service:
+        clock = frozen_buckets(service, capacity=2.0, rate=0.01)
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
         other = await service.key(tenant, Role.CONSULTANT)
@@ -41,11 +60,15 @@ async def test_a_key_over_its_rate_gets_429_with_retry_after(database_url: str) 
         as_json = await service.post(READ, key, accept="application/json")
         assert as_json.status_code == 429
         assert (await service.post(READ, other)).status_code == 200  # each key has its own bucket
+        clock.now += 60
+        assert (await service.post(READ, key)).headers["retry-after"] == "40"
+        clock.now += 40
+        assert (await service.post(READ, key)).status_code == 200
 
 
 async def test_a_plan_costs_more_tokens_than_a_read(database_url: str) -> None:
-    settings = settings_for(database_url, rate_capacity=12.0, rate_per_second=0.01, plan_cost=10.0)
-    async with serve(settings) as service:
+    async with serve(settings_for(database_url, plan_cost=10.0)) as service:
+        frozen_buckets(service, capacity=12.0, rate=0.01)
         key = await service.key(await service.tenant(), Role.INTEGRATOR)
         planned = await service.post(INVALID_PLAN, key)
         assert planned.status_code == 200
