@@ -22,7 +22,8 @@ from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from db.models import ApiKey
 from db.repository import Actor, Repository, ensure_tenant, find_api_key, find_tenant
-from schema.manifest import digest_of
+from schema.manifest import digest_of, invalid_operations
+from schema.root import schema
 
 CLI = Actor("cli")
 Action = Callable[[async_sessionmaker[AsyncSession], str, argparse.Namespace], Awaitable[int]]
@@ -157,6 +158,10 @@ async def _register(sessions: async_sessionmaker[AsyncSession], slug: str, args:
         manifest = parse_manifest(args.file.read_bytes())
     except (OSError, ValueError) as error:
         print(f"permitpath documents register: {args.file}: {error}", file=sys.stderr)
+        return 2
+    if problems := invalid_operations(schema._schema, manifest):
+        for problem in problems:
+            print(f"permitpath documents register: {args.file}: {problem}", file=sys.stderr)
         return 2
     tenant_id = await _tenant_id(sessions, slug)
     if tenant_id is None:

@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from db import models
 from schema.auth import Principal, Role, generate_key, require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
-from schema.manifest import digest_of, manifest_entries
+from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
 from schema.types import Info
@@ -244,6 +244,9 @@ class AdminMutation:
             entries = manifest_entries(manifest)
         except ValueError as error:
             return _invalid("manifest", str(error))
+        if problems := invalid_operations(info.schema._schema, entries):
+            # A document that cannot run is refused now, not when an integrator first sends its id.
+            return InvalidInput(errors=[FieldError(path="manifest", message=problem) for problem in problems])
         rows = await run(info.context, lambda repo: repo.register_documents(entries))
         if isinstance(rows, InvalidInput | NotFound):
             return rows if isinstance(rows, InvalidInput) else _invalid("manifest", "could not store it; retry")

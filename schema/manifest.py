@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
+
+from graphql import GraphQLError, GraphQLSchema, parse, validate
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -43,3 +46,15 @@ def digest_of(document_id: str) -> str | None:
     """The hex digest of a `sha256:<hex>` id (or of a bare hex digest), else None."""
     digest = document_id.removeprefix("sha256:")
     return digest if SHA256_HEX.match(digest) else None
+
+
+def invalid_operations(schema: GraphQLSchema, manifest: Mapping[str, str]) -> list[str]:
+    """Why entries of a manifest would not run against `schema` (parse and validation), one line each."""
+    problems: list[str] = []
+    for digest, text in manifest.items():
+        try:
+            errors = validate(schema, parse(text))
+        except GraphQLError as error:
+            errors = [error]
+        problems += [f"sha256:{digest}: {error.message}" for error in errors]
+    return problems

@@ -90,3 +90,16 @@ def test_unknown_tenants_and_keys_are_explained(url: str, capsys: pytest.Capture
         "",
         f"permitpath: tenant nobody has no key {'0' * 12!r}\n",
     )
+
+
+def test_a_manifest_entry_that_would_not_run_is_refused(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = "query Broken { rulesVersion(x: 1) }"
+    digest = hashlib.sha256(broken.encode()).hexdigest()
+    manifest = tmp_path / "broken.json"
+    manifest.write_text(json.dumps({digest: broken}))
+    status, out, err = run(capsys, "documents", "register", str(manifest), "--database-url", url, "--tenant", "acme")
+    assert (status, out) == (2, "")
+    problem = "Unknown argument 'x' on field 'Query.rulesVersion'."
+    assert err == f"permitpath documents register: {manifest}: sha256:{digest}: {problem}\n"

@@ -120,3 +120,22 @@ async def test_an_integrator_may_send_a_trusted_documents_hash_as_apq(service: S
     response = await service.post({"extensions": extensions, "operationName": "PermitCategories"}, key)
     assert response.status_code == 200
     assert len(response.json()["data"]["permitCategories"]) >= 10
+
+
+async def test_a_document_that_would_not_run_is_refused_at_registration(service: Service) -> None:
+    tenant = await service.tenant()
+    admin = await service.key(tenant, Role.ADMIN)
+    broken = "query Broken { nope }"
+    data = await service.data(REGISTER, admin, {"m": {sha(broken): broken, sha(VERSION): VERSION}})
+    assert data == {
+        "registerDocuments": {
+            "__typename": "InvalidInput",
+            "errors": [
+                {
+                    "path": "manifest",
+                    "message": f"sha256:{sha(broken)}: Cannot query field 'nope' on type 'Query'. Did you mean 'node'?",
+                }
+            ],
+        }
+    }
+    assert await service.data("{ persistedDocuments { id } }", admin) == {"persistedDocuments": []}
