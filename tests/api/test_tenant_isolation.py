@@ -9,6 +9,7 @@ behind the repository's tenant filter (the last test).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -20,8 +21,9 @@ from sqlalchemy.exc import DBAPIError
 
 from api.keys import Role
 from db.engine import make_engine, make_sessions
-from db.models import AuditEntry, Household
+from db.models import AuditEntry, Household, Member
 from db.repository import Repository
+from solver.domain import Role as Person
 from tests.api.conftest import Service
 from tests.conftest import new_tenant
 from tests.schema.records import household_input
@@ -220,9 +222,21 @@ async def test_postgres_row_security_hides_other_tenants_even_from_an_unscoped_q
             assert names == {"Ours"}
             audited = set((await session.scalars(select(AuditEntry.tenant_id))).all())
             assert audited == {a}
-            # The repository works as before under the role, audit rows included.
+            # The repository works as before under the role, audit rows and cascades included.
             added = await repo.add(Household, {"name": "Ours too"})
+            member = await repo.add(
+                Member,
+                {
+                    "household_id": added.id,
+                    "role": Person.PRINCIPAL,
+                    "name": "P",
+                    "birth_date": dt.date(1990, 1, 1),
+                    "citizenships": ["FR"],
+                    "in_canada": False,
+                },
+            )
             assert await repo.delete(Household, added.id) is True
+            assert await repo.get(Member, member.id) is None
 
         async with sessions() as session, session.begin():
             await session.execute(text(f"SET LOCAL ROLE {role}"))
