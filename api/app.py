@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from api.auth import Authenticator, TenantDefault
 from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
+from api.observability import Metrics, watch_event_loop
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
+from api.solve_runner import ProcessRunner
 from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
@@ -48,6 +53,17 @@ def create_app(settings: Settings) -> Starlette:
             plan_cost=min(settings.plan_cost, settings.rate_capacity),
             services=services,
         )
+        metrics = Metrics()
+        app.state.metrics = metrics
+        services["metrics"] = metrics
+        runner: ProcessRunner | None = None
+        if settings.solver_workers > 0:
+            runner = ProcessRunner(settings.solver_workers, settings.solver_queue)
+            await runner.start()
+            services["solve_runner"] = runner
+            log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)
+        metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
+        lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)
@@ -57,6 +73,9 @@ def create_app(settings: Settings) -> Starlette:
                 log.info("demo tenant %r: %d demo households added", settings.tenant_slug, added)
             yield
         finally:
+            lag_watch.cancel()
+            if runner is not None:
+                await runner.close()
             await engine.dispose()
 
     return Starlette(
@@ -65,6 +84,23 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", GraphQLView(schema, settings.limits)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus exposition of the service's metrics."""
+    body, content_type = request.app.state.metrics.render()
+    return Response(body, media_type=content_type)
+
+
+def _refresh_gauges(metrics: Metrics, runner: ProcessRunner | None, engine: Any) -> None:
+    if runner is not None:
+        metrics.workers.set(runner.workers)
+        metrics.busy_workers.set(runner.busy_workers)
+        metrics.queue_depth.set(runner.queue_depth)
+    checked_out = getattr(engine.sync_engine.pool, "checkedout", None)
+    if callable(checked_out):
+        metrics.db_pool_in_use.set(checked_out())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import logging
@@ -48,6 +49,12 @@ class Metrics:
         self.queue_depth = Gauge("permitpath_solver_queue_depth", "Solves waiting for a worker", registry=self.registry)
         self.busy_workers = Gauge("permitpath_solver_busy_workers", "Workers running a solve", registry=self.registry)
         self.workers = Gauge("permitpath_solver_workers", "Solver worker processes", registry=self.registry)
+        self.loop_lag = Histogram(
+            "permitpath_event_loop_lag_seconds",
+            "How late the event loop woke a 50 ms timer (time it was blocked)",
+            buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0),
+            registry=self.registry,
+        )
         self.db_pool_in_use = Gauge(
             "permitpath_db_pool_checked_out", "Database connections checked out of the pool", registry=self.registry
         )
@@ -62,6 +69,14 @@ class Metrics:
         for collect in self._collectors:
             collect()
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+async def watch_event_loop(histogram: Histogram, interval: float = 0.05) -> None:
+    """Measures event-loop lag forever: how much later than asked a short sleep wakes up."""
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(interval)
+        histogram.observe(max(0.0, time.perf_counter() - started - interval))
 
 
 def new_request_id(incoming: str | None) -> str:

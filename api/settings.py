@@ -28,6 +28,12 @@ def _positive(name: str, raw: str, kind: type[int] | type[float]) -> Any:
     return value
 
 
+def _count(name: str, raw: str) -> int:
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the service runs. `database_url` defaults to an embedded SQLite file in the working directory."""
@@ -51,6 +57,10 @@ class Settings:
     rate_capacity: float = 120.0
     rate_per_second: float = 10.0
     plan_cost: float = 10.0
+    # Solver worker processes (0: solve in a thread of this process, as embedded uses and tests do) and
+    # how many solves may wait for one before plan requests are refused with SOLVER_BUSY.
+    solver_workers: int = 0
+    solver_queue: int = 4
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +86,13 @@ class Settings:
         for name in ("max_body_bytes", "max_variables_bytes", "solve_time_cap_ms"):
             if raw := env.get(f"PERMITPATH_{name.upper()}"):
                 values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, int)
+        # A served process sizes its solver pool from the cores unless told otherwise.
+        workers = env.get("PERMITPATH_SOLVER_WORKERS")
+        values["solver_workers"] = _count("PERMITPATH_SOLVER_WORKERS", workers) if workers else os.cpu_count() or 1
+        if queue := env.get("PERMITPATH_SOLVER_QUEUE"):
+            values["solver_queue"] = _count("PERMITPATH_SOLVER_QUEUE", queue)
+        else:
+            values["solver_queue"] = 2 * values["solver_workers"]
         for name in ("rate_capacity", "rate_per_second", "plan_cost"):
             if raw := env.get(f"PERMITPATH_{name.upper()}"):
                 values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, float)

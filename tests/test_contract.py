@@ -50,7 +50,7 @@ def contract_gaps(contract: GraphQLSchema, served: GraphQLSchema) -> list[str]:
                 if str(served_field.type) != str(field.type):
                     gaps.append(f"{name}.{field_name} is {served_field.type}, contract says {field.type}")
                 for arg_name, arg in getattr(field, "args", {}).items():
-                    served_arg = served_field.args.get(arg_name)  # type: ignore[union-attr]
+                    served_arg = served_field.args.get(arg_name)
                     if served_arg is None:
                         gaps.append(f"{name}.{field_name}({arg_name}:) is missing")
                     elif str(served_arg.type) != str(arg.type):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from api.settings import Settings, SettingsError
@@ -9,8 +11,24 @@ from api.settings import Settings, SettingsError
 
 def test_defaults_serve_the_embedded_sqlite_file_locally() -> None:
     settings = Settings.from_env({})
-    assert settings == Settings(database_url="sqlite+aiosqlite:///permitpath.db", host="127.0.0.1", port=8000)
+    workers = os.cpu_count() or 1
+    assert settings == Settings(
+        database_url="sqlite+aiosqlite:///permitpath.db",
+        host="127.0.0.1",
+        port=8000,
+        solver_workers=workers,
+        solver_queue=2 * workers,
+    )
     assert settings.migrates_on_start is True
+
+
+def test_solver_pool_size_and_queue() -> None:
+    assert Settings().solver_workers == 0  # embedded use and tests solve in a thread
+    settings = Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "3", "PERMITPATH_SOLVER_QUEUE": "0"})
+    assert (settings.solver_workers, settings.solver_queue) == (3, 0)
+    assert Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "1"}).solver_queue == 2
+    with pytest.raises(SettingsError, match=r"PERMITPATH_SOLVER_WORKERS must be a whole number of 0 or more, not '-1'"):
+        Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "-1"})
 
 
 def test_environment_and_flags() -> None:
