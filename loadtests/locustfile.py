@@ -169,7 +169,7 @@ class Integrator(HttpUser):
 class BareEndpoint(HttpUser):
     """The ceiling: a bare Starlette endpoint (/healthz), no GraphQL, no database."""
 
-    weight = 0
+    weight = 1
     wait_time = between(0.0, 0.0)
 
     @task
@@ -181,7 +181,7 @@ class BareEndpoint(HttpUser):
 class TrivialQuery(HttpUser):
     """The ceiling for GraphQL: `{ __typename }` through the whole endpoint (auth, limits, execution)."""
 
-    weight = 0
+    weight = 1
     wait_time = between(0.0, 0.0)
 
     def on_start(self) -> None:
