@@ -430,8 +430,21 @@ def _iec(opts: Options, role: Role, person: Person) -> list[Candidate]:
     ]
 
 
+def could_apply_for_pr(opts: Options, person: Person) -> bool:
+    """Whether `person` could be a PR applicant in the horizon: a nomination, or a language result that meets
+    the lower CEC level while valid (CEC.language, CEC.test_validity); no new test is planned."""
+    if person.provincial_nomination is not None:
+        return True
+    as_of = opts.scenario.as_of
+    need = opts.int_param("CEC.language", "clb_teer_2_3", as_of)
+    months = opts.int_param("CEC.test_validity", "months", as_of)
+    return any(t.lowest >= need and add_months(t.taken, months) > as_of for t in person.language_tests)
+
+
 def _bridging(opts: Options, role: Role, person: Person) -> list[Candidate]:
     d0 = opts.scenario.as_of
+    if not could_apply_for_pr(opts, person):
+        return []
     return [
         Candidate(
             key=f"{role.value}:A75",
@@ -564,6 +577,9 @@ def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Ca
     """C49 variants: one per work permit of the PR applicant (the partner) it may run to."""
     days = opts.days(0, opts.cal.horizon - 1)
     if not days or not opts.rules.in_force("C49.principal_pr_applicant", opts.on(opts.cal.date(days[-1]))):
+        return []
+    applicant = opts.scenario.person(partner)
+    if applicant is None or not could_apply_for_pr(opts, applicant):
         return []
     out: list[Candidate] = []
     for source, _open, _ref in work_sources(opts, partner, (Kind.PGWP, Kind.EMPLOYER, Kind.IEC, Kind.BRIDGING)):
