@@ -25,6 +25,8 @@ def build(opts: Options) -> Vars:
     for node in v.nodes.values():
         if node.candidate is not None:
             v.model.add(node.end >= node.start).only_enforce_if(node.present)
+            # After PR approval every member holds permanent status: no work permit is applied for then.
+            v.model.add(node.apply < v.prv().approval).only_enforce_if(node.present)
     return v
 
 
