@@ -26,6 +26,18 @@ def _held_on_apply(v: Vars, node: Node, source: Node) -> None:
     m.add(node.apply <= source.end).only_enforce_if(x)
     assert node.candidate is not None
     m.add_min_equality(node.end, [source.end, passport_day(v, node.candidate)])
+    # The source is the partner's work permit with the latest valid_to among those held on the apply day.
+    for other in v.person_nodes(source.person):
+        if other is source or not other.works:
+            continue
+        tag = f"{node.key}|{other.key}"
+        before = m.new_bool_var(f"not_yet_held[{tag}]")
+        after = m.new_bool_var(f"no_longer_held[{tag}]")
+        later = m.new_bool_var(f"source_runs_longer[{tag}]")
+        m.add(node.apply <= other.start - 1).only_enforce_if(before)
+        m.add(node.apply >= other.end + 1).only_enforce_if(after)
+        m.add(source.end >= other.end).only_enforce_if(later)
+        m.add_bool_or([before, after, later]).only_enforce_if([x, other.present])
 
 
 def add_spousal(v: Vars) -> None:
