@@ -317,6 +317,11 @@ async def plan_scenario(
     parsed = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
     if isinstance(parsed, domain.InvalidScenario):
         return InvalidScenario(errors=[FieldError.from_domain(e) for e in parsed.errors])
+    scenario_, options_ = parsed
+    cap = services.get("solve_time_cap_ms")
+    if isinstance(cap, int) and options_.time_limit_ms > cap:
+        # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
+        parsed = (scenario_, dataclasses.replace(options_, time_limit_ms=cap))
     runner = services.get("solve_runner")
     if runner is not None:
         result = await runner.run(solve_job, parsed)
