@@ -17,6 +17,8 @@ RULES = load_rules()
 QUOTED_ID = re.compile(r"""["']([A-Z][A-Z0-9]{1,11}\.[a-z][a-z0-9_]+)["']""")
 # Finding ids about a plan's own structure (docs/rule-ids.md, "Plan-structure ids"): not rules, no source.
 STRUCTURE_NAMESPACES = ("PLAN.", "JOB.")
+# Quoted file names look like ids ("FILE.json"); a rule's second segment is never a file extension.
+FILE_EXTENSIONS = frozenset({"json", "toml", "py", "md", "graphql", "csv", "txt", "db"})
 
 
 def _cited_ids() -> set[str]:
@@ -27,6 +29,7 @@ def _cited_ids() -> set[str]:
                 m.group(1)
                 for m in QUOTED_ID.finditer(path.read_text())
                 if not m.group(1).startswith(STRUCTURE_NAMESPACES)
+                and m.group(1).split(".", 1)[1] not in FILE_EXTENSIONS
             )
     return cited
 
