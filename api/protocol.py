@@ -21,7 +21,7 @@ from schema.errors import PUBLIC_ERRORS
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
-# Stable extensions.code values (docs/architecture.md lists them).
+# Stable extensions.code values (docs/integrators.md lists them).
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"

@@ -49,7 +49,7 @@ class Settings:
     log_level: str = "info"
     # None: migrate the embedded SQLite file (and any database in dev mode) on start; others by `migrate`.
     migrate_on_start: bool | None = None
-    # Limits against abuse (docs/architecture.md, "Integrators and trust").
+    # Limits against abuse (docs/integrators.md).
     max_body_bytes: int = 2_000_000
     max_variables_bytes: int = 1_500_000
     solve_time_cap_ms: int = 10_000
