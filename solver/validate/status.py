@@ -1,0 +1,124 @@
+"""A person's status over time: study permit end, processing days, the timeline and its status gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from solver.dates import add_days, whole_months_between
+from solver.domain import Education, Person, Role, StatusGap, StatusKind
+from solver.rules.registry import RuleSet
+from solver.validate.context import _Ctx
+from solver.validate.timeline import Timeline
+
+
+def current_program(person: Person, on: dt.date) -> Education | None:
+    """The Canadian program a person studies in or finished last by `on` (latest completion)."""
+    programs = [e for e in person.education if e.canadian and e.start <= on]
+    return max(programs, key=lambda e: e.completion, default=None)
+
+
+def program_months(edu: Education) -> int:
+    """The program's length in months: the declared length, else whole months from start to completion."""
+    return edu.length_months if edu.length_months is not None else whole_months_between(edu.start, edu.completion)
+
+
+def study_program(person: Person) -> Education | None:
+    """The program a study permit held on as_of is for: the latest Canadian completion (it may start later)."""
+    return max((e for e in person.education if e.canadian), key=lambda e: e.completion, default=None)
+
+
+def study_permit_end(ctx: _Ctx, person: Person) -> dt.date | None:
+    """Last day of a study permit held on as_of: its expiry, or completion + STATUS.study_permit_end days."""
+    status = person.status
+    if status is None or status.kind is not StatusKind.STUDENT:
+        return None
+    edu = study_program(person)
+    if edu is None:
+        return status.valid_to
+    days = int(ctx.param("STATUS.study_permit_end", "days_after_completion", edu.completion))
+    return min(status.valid_to, add_days(edu.completion, days))
+
+
+def processing_days(rules: RuleSet, code: str, inside: bool, on: dt.date) -> int:
+    """Processing days of category `code` for an application filed on `on` (PROCESSING.*)."""
+    rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"
+    days = rules.param(rule_id, "days", on)
+    if isinstance(days, dict):
+        return int(days[code] if code in days else days["default"])
+    return int(days)
+
+
+def _build_timeline(ctx: _Ctx, role: Role, person: Person) -> Timeline:
+    s = ctx.scenario
+    n = (ctx.horizon_end - s.as_of).days
+    t = Timeline(s.as_of, n, bytearray(n), bytearray(n), bytearray(n))
+    permits = ctx.permits_of(role)
+    t.entry = s.as_of if person.in_canada else min((p.valid_from for p in permits), default=None)
+    if t.entry is not None:
+        t.mark(t.in_canada, t.entry, add_days(ctx.horizon_end, -1))
+    status = person.status
+    if person.in_canada and status is not None and status.kind is not StatusKind.NONE:
+        end = study_permit_end(ctx, person) or status.valid_to
+        t.mark(t.status, s.as_of, end)
+        if status.kind is StatusKind.WORKER:
+            t.mark(t.spec(None) if status.employer_specific else t.open_work, s.as_of, end)
+    for p in permits:
+        t.mark(t.status, p.valid_from, p.valid_to)
+        t.mark(t.open_work if p.open else t.spec(p.offer_ref), p.valid_from, p.valid_to)
+    approval = ctx.pr_approval
+    if approval is not None:
+        last = add_days(ctx.horizon_end, -1)
+        t.mark(t.status, approval, last)
+        t.mark(t.open_work, approval, last)
+    study_end = study_permit_end(ctx, person)
+    for p in permits:
+        # Maintained status: filed in status, in Canada -> status (and the conditions held then) until decision.
+        a = t.index(p.apply_on)
+        if not 0 <= a < n or not t.status[a]:
+            continue
+        last = add_days(p.valid_from, -1)
+        t.mark(t.status, p.apply_on, last)
+        if p.code == "C43" and study_end is not None and p.apply_on <= study_end:
+            t.mark(t.open_work, p.apply_on, last)  # C43.work_while_pending (R186(w))
+        if t.open_work[a]:
+            t.mark(t.open_work, p.apply_on, last)
+        for arr in list(t.specific.values()):
+            if arr[a]:
+                t.mark(arr, p.apply_on, last)
+    if not person.in_canada:
+        # Someone who came from abroad is in Canada while they hold status, and leaves when it ends.
+        t.in_canada[:] = t.status
+    return t
+
+
+def status_gaps(ctx: _Ctx, role: Role) -> list[StatusGap]:
+    """Maximal runs of days in Canada without status (end inclusive)."""
+    t = ctx.timelines[role]
+    out: list[StatusGap] = []
+    i = 0
+    while i < t.days:
+        if t.in_canada[i] and not t.status[i]:
+            j = i
+            while j + 1 < t.days and t.in_canada[j + 1] and not t.status[j + 1]:
+                j += 1
+            out.append(StatusGap(role, add_days(t.start, i), add_days(t.start, j), work_authorized=False))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _restorable(ctx: _Ctx, role: Role, on: dt.date, *, worker: bool = False) -> bool:
+    """Without status on `on`, within STATUS.restoration days of losing it (`worker`: a worker's status)."""
+    t = ctx.timelines[role]
+    i = t.index(on)
+    if t.status[i]:
+        return False
+    j = i
+    while j > 0 and not t.status[j - 1]:
+        j -= 1
+    if j == 0:
+        return False  # no status since as_of: when it was lost is not known here
+    if worker and not t.any_work(j - 1):
+        return False
+    return on <= add_days(add_days(t.start, j - 1), int(ctx.param("STATUS.restoration", "days", on)))
