@@ -8,19 +8,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from api.auth import Authenticator, TenantDefault
 from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
+from api.plan_service import PlanService
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
+from api.subscriptions import SubscriptionEndpoint
 from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
@@ -64,16 +67,20 @@ def create_app(settings: Settings) -> Starlette:
             log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
+        plans = PlanService(sessions, services)
+        services["plans"] = plans
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)
                 log.info("database migrated to the latest schema")
+            await _fail_unfinished_jobs(plans)
             if settings.dev:
                 added = await seed_demo(sessions, await tenant.tenant_id())
                 log.info("demo tenant %r: %d demo households added", settings.tenant_slug, added)
             yield
         finally:
             lag_watch.cancel()
+            await plans.close()
             if runner is not None:
                 await runner.close()
             await engine.dispose()
@@ -82,12 +89,24 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
             Route("/graphql", GraphQLView(schema, settings.limits)),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(schema)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
+
+
+async def _fail_unfinished_jobs(plans: PlanService) -> None:
+    """No job survives its process: what a previous one left queued or running is FAILED, saying why."""
+    try:
+        stale = await plans.fail_unfinished_jobs()
+    except (OSError, SQLAlchemyError) as error:  # the process comes up without its database (readyz says so)
+        log.warning("could not mark the plan jobs a previous process left unfinished: %s", error)
+        return
+    if stale:
+        log.warning("%d plan jobs left unfinished by the previous process marked FAILED", stale)
 
 
 async def metrics_endpoint(request: Request) -> Response:

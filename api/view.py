@@ -54,6 +54,8 @@ from schema.auth import Principal
 from schema.context import Context
 from schema.errors import PUBLIC_ERRORS
 from schema.limits import MAX_TOKENS
+from schema.plan_jobs import READING_FIELDS as JOB_READING_FIELDS
+from schema.plan_jobs import SOLVING_FIELDS
 from schema.root import CACHE_SIZE
 
 log = logging.getLogger("permitpath.http")
@@ -74,6 +76,13 @@ for _logger in ("strawberry.execution", log.name):
 _PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
 # Root fields that solve (planScenario, and the planner's later plan operations) cost `plan_cost` tokens.
 PLAN_FIELD_PREFIX = "plan"
+
+
+def solves(root_field: str) -> bool:
+    """Whether a root field starts a solve: `plan...` fields but the job reads, and `startPlan`."""
+    if root_field in SOLVING_FIELDS:
+        return True
+    return root_field.startswith(PLAN_FIELD_PREFIX) and root_field not in JOB_READING_FIELDS
 
 
 class DatabaseDocuments:
@@ -234,7 +243,7 @@ class GraphQLView:
 
     def _spend(self, gateway: Gateway, principal: Principal, roots: frozenset[str], media: str) -> None:
         """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
-        cost = gateway.plan_cost if any(name.startswith(PLAN_FIELD_PREFIX) for name in roots) else 1.0
+        cost = gateway.plan_cost if any(solves(name) for name in roots) else 1.0
         decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
         if not decision.allowed:
             retry = decision.retry_after

@@ -258,3 +258,61 @@ RECORD_MODELS: tuple[type[TenantOwned], ...] = (
     JobOffer,
     Permit,
 )
+
+
+class StoredPlan(TenantOwned):
+    """A plan of a stored household, kept with what it was based on: the input snapshot, rules and solver setup."""
+
+    __tablename__ = "stored_plans"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    # The planner's input as it was (db/plan_json.py's plain form of the Scenario and PlanOptions).
+    scenario: Mapped[dict[str, object]] = mapped_column(JSON)
+    options: Mapped[dict[str, object]] = mapped_column(JSON)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    solver_parameters: Mapped[dict[str, object]] = mapped_column(JSON)
+    # The lexicographic objective (terms in order) and the value the plan reached on each term.
+    objective: Mapped[list[str]] = mapped_column(JSON)
+    objective_values: Mapped[dict[str, object]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    pr_ready_date: Mapped[dt.date | None] = mapped_column(Date)
+    plan_key: Mapped[str] = mapped_column(String(64))
+    plan: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class PlanJob(TenantOwned):
+    """A plan solved in the background: its input, where it stands, the best plan so far and the result."""
+
+    __tablename__ = "plan_jobs"
+
+    # QUEUED, RUNNING, DONE, FAILED or CANCELLED (a string: a new state is no migration).
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    scenario: Mapped[dict[str, object]] = mapped_column(JSON)
+    options: Mapped[dict[str, object]] = mapped_column(JSON)
+    rules_version: Mapped[str] = mapped_column(String(64))
+    plan_key: Mapped[str] = mapped_column(String(64))
+    # The best plan so far while RUNNING, the final plan once DONE.
+    plan: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    improvements: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    stored_plan_id: Mapped[int | None] = mapped_column(ForeignKey("stored_plans.id", ondelete="SET NULL"))
+
+
+class CachedPlan(TenantOwned):
+    """A solved plan by `solver.fingerprint.plan_key` (scenario, options, rules version), per tenant."""
+
+    __tablename__ = "cached_plans"
+    __table_args__ = (UniqueConstraint("tenant_id", "plan_key"),)
+
+    plan_key: Mapped[str] = mapped_column(String(64))
+    # The time limit it was solved under: a plan cut short by its limit answers only that same limit.
+    time_limit_ms: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

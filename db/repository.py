@@ -18,23 +18,26 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, delete, event, exists, func, or_, select, text
+from sqlalchemy import Connection, Select, delete, event, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, selectinload
 
 from db.models import (
     ApiKey,
     AuditEntry,
+    CachedPlan,
     Household,
     JobOffer,
     Member,
     Permit,
     PermitStatus,
     PersistedDocument,
+    PlanJob,
+    StoredPlan,
     Tenant,
     TenantOwned,
 )
@@ -337,3 +340,85 @@ class Repository:
         return await self.session.scalar(
             self._scoped(JobOffer).where(JobOffer.household_id == household_id, JobOffer.ref == ref)
         )
+
+    # --- stored plans, plan jobs and the plan cache ---------------------------------------------
+
+    async def stored_plans(
+        self, household_id: int, *, before_id: int | None = None, limit: int
+    ) -> Sequence[StoredPlan]:
+        """A page of the household's stored plans, newest first."""
+        query = (
+            self._scoped(StoredPlan)
+            .where(StoredPlan.household_id == household_id)
+            .order_by(StoredPlan.id.desc())
+            .limit(limit)
+        )
+        if before_id is not None:
+            query = query.where(StoredPlan.id < before_id)
+        return (await self.session.scalars(query)).all()
+
+    async def add_summarized(self, model: type[R], values: Mapping[str, Any], summary: Iterable[str]) -> R:
+        """Inserts like `add`, but audits only the `summary` columns (a plan and its snapshot are too large to copy)."""
+        row = model(**values, tenant_id=self.tenant_id)
+        self.session.add(row)
+        await self.session.flush()
+        await self._audit("create", model, row.id, _audited({key: getattr(row, key) for key in summary}))
+        return row
+
+    async def save_job(self, job: PlanJob, values: Mapping[str, Any]) -> PlanJob:
+        """Records a job's progress (state, best plan, result) without an audit row: the system, not a person,
+        moves a job along; starting and cancelling one are audited as the changes they are."""
+        if job.tenant_id != self.tenant_id:
+            raise ValueError(f"plan job {job.id} belongs to another tenant")  # a bug, not input
+        for key, value in values.items():
+            setattr(job, key, value)
+        await self.session.flush()
+        return job
+
+    async def cached_plan(self, plan_key: str) -> CachedPlan | None:
+        """The tenant's cached plan for `plan_key`, or None."""
+        return await self.session.scalar(self._scoped(CachedPlan).where(CachedPlan.plan_key == plan_key))
+
+    async def put_cached_plan(self, plan_key: str, values: Mapping[str, Any]) -> CachedPlan:
+        """Stores (or replaces) the tenant's cached plan for `plan_key`; a cache entry is not audited."""
+        row = await self.cached_plan(plan_key)
+        if row is None:
+            row = CachedPlan(plan_key=plan_key, tenant_id=self.tenant_id, **values)
+            self.session.add(row)
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        await self.session.flush()
+        return row
+
+
+async def tenant_ids(session: AsyncSession) -> list[int]:
+    """Every tenant's id (tenants are not tenant-scoped)."""
+    return list((await session.scalars(select(Tenant.id).order_by(Tenant.id))).all())
+
+
+async def fail_unfinished_jobs(session: AsyncSession, reason: Callable[[str], str]) -> int:
+    """Marks every tenant's QUEUED and RUNNING plan jobs FAILED with `reason(state)`; how many there were.
+
+    For startup, when no process runs them any more. Under PostgreSQL's row-level security the transaction
+    names each tenant in turn (a transaction sees one tenant's rows); elsewhere one statement per state does.
+    """
+    connection = await session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    tenants: list[int | None] = list(await tenant_ids(session)) if postgres else [None]
+    failed = 0
+    for tenant_id in tenants:
+        if tenant_id is not None:
+            await session.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id)})
+        for state in ("RUNNING", "QUEUED"):
+            statement = (
+                update(PlanJob)
+                .where(PlanJob.state == state)
+                .values(state="FAILED", error=reason(state), finished_at=dt.datetime.now(dt.UTC))
+                .execution_options(synchronize_session=False)
+            )
+            if tenant_id is not None:
+                statement = statement.where(PlanJob.tenant_id == tenant_id)
+            result = await session.execute(statement)
+            failed += int(getattr(result, "rowcount", 0) or 0)
+    return failed

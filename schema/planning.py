@@ -311,7 +311,7 @@ def solve_job(payload: tuple[domain.Scenario, domain.PlanOptions], emit: Any) ->
 
 
 async def plan_scenario(
-    scenario: ScenarioInput, options: PlanOptionsInput | None, services: dict[str, Any]
+    scenario: ScenarioInput, options: PlanOptionsInput | None, services: dict[str, Any], tenant_id: int | None = None
 ) -> Plan | InvalidScenario:
     """Checks and plans one scenario off the event loop."""
     parsed = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
@@ -323,7 +323,9 @@ async def plan_scenario(
         # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
         parsed = (scenario_, dataclasses.replace(options_, time_limit_ms=cap))
     runner = services.get("solve_runner")
-    if runner is not None:
+    if tenant_id is not None and services.get("plans") is not None:  # the service's plan cache (api/plan_service)
+        result = await services["plans"].plan(tenant_id, *parsed)
+    elif runner is not None:
         result = await runner.run(solve_job, parsed)
     else:
         result = await asyncio.to_thread(solve_plan, *parsed)
@@ -337,4 +339,4 @@ class PlanningQuery:
         self, info: Info[Any, Any], scenario: ScenarioInput, options: PlanOptionsInput | None = None
     ) -> PlanResult:
         services = getattr(info.context, "services", None) or {}
-        return await plan_scenario(scenario, options, services)
+        return await plan_scenario(scenario, options, services, getattr(info.context, "tenant_id", None))

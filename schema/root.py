@@ -26,15 +26,19 @@ from schema.admin import AdminMutation, AdminQuery
 from schema.errors import should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
+from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.rules import RulesQuery
+from schema.stored_plans import StoredPlansMutation, StoredPlansQuery
 
-QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery, AdminQuery)
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation)
+QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery, AdminQuery, StoredPlansQuery, PlanJobsQuery)
+MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
+SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS)
+Subscription = merge_types("Subscription", SUBSCRIPTION_PARTS)
 
 
 # Caches hold this many documents (and their validation results); the LRU keeps a flood of unique texts bounded.
@@ -82,6 +86,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=extensions(),
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
 )

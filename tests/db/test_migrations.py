@@ -27,6 +27,9 @@ TABLES = {
     "api_keys",
     "persisted_documents",
     "audit_log",
+    "stored_plans",
+    "plan_jobs",
+    "cached_plans",
 }
 
 

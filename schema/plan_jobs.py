@@ -1,0 +1,194 @@
+"""Plan jobs: `startPlan` returns a job id at once; `planJob`, `cancelPlanJob`, and `planJobUpdates` (a
+subscription over graphql-transport-ws) follow it while it is QUEUED, RUNNING (with the best plan so far),
+then DONE, FAILED or CANCELLED.
+
+Jobs are rows of the tenant (`plan_jobs`), so another firm's job ids find nothing, and a job outlives the
+request that started it; the service's plan backend runs them (`api/plan_service.py`). A full solver queue
+answers SOLVER_BUSY (no job is written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import AsyncGenerator, Callable
+from typing import Annotated, Any, TypeVar, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db import models
+from db.plan_json import from_plain
+from schema.auth import require
+from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.mutations import mutation
+from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, to_json
+from schema.queries import described
+from schema.stored_plans import backend, decode, global_id, household_scenario, not_found, plan_options, utc
+from schema.types import Info
+from solver import domain
+from solver.scenario_json import parse_scenario
+
+# Root fields of this module that start solves (the endpoint charges them the plan cost), and those that only
+# read a job (named `plan...` by the issue, but as cheap as any read).
+F = TypeVar("F", bound=Callable[..., Any])
+SOLVING_FIELDS = frozenset({"startPlan"})
+READING_FIELDS = frozenset({"planJob", "planJobUpdates"})
+
+
+class JobState(enum.Enum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+PlanJobState = strawberry.enum(JobState, name="PlanJobState", description="Where a plan job stands.")
+
+
+@strawberry.type(description="A plan solved in the background: where it stands and the best plan found so far.")
+class PlanJob:
+    id: strawberry.ID
+    state: JobState
+    household_id: strawberry.ID | None = strawberry.field(description="The household planned; null for a scenario")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    rules_version: str
+    improvements: int = strawberry.field(description="How many improving plans the search has reported")
+    plan: Plan | None = strawberry.field(description="RUNNING: the best plan so far; DONE: the plan")
+    objective_values: JSON | None = strawberry.field(description="The plan's value on each objective term")
+    error: str | None = strawberry.field(description="FAILED: why")
+    stored_plan_id: strawberry.ID | None = strawberry.field(description="DONE, for a household: the stored plan")
+
+    @classmethod
+    def from_row(cls, row: models.PlanJob) -> PlanJob:
+        """The GraphQL view of a job row."""
+        created = utc(row.created_at)
+        assert created is not None
+        plan = from_plain(row.plan, domain.Plan) if row.plan is not None else None
+        return cls(
+            id=global_id("PlanJob", row.id),
+            state=JobState(row.state),
+            household_id=global_id("Household", row.household_id) if row.household_id is not None else None,
+            created_at=created,
+            started_at=utc(row.started_at),
+            finished_at=utc(row.finished_at),
+            rules_version=row.rules_version,
+            improvements=row.improvements,
+            plan=Plan.of(plan) if plan is not None else None,
+            objective_values=cast("JSON", dict(plan.objective_values)) if plan is not None else None,
+            error=row.error,
+            stored_plan_id=global_id("StoredPlan", row.stored_plan_id) if row.stored_plan_id is not None else None,
+        )
+
+
+StartPlanResult = Annotated[PlanJob | NotFound | InvalidScenario | InvalidInput, strawberry.union("StartPlanResult")]
+PlanJobResult = Annotated[PlanJob | NotFound, strawberry.union("PlanJobResult")]
+
+
+async def _job(info: Info, raw: str) -> models.PlanJob | None:
+    record_id = decode(raw, "PlanJob")
+    if record_id is None:
+        return None
+    async with info.context.reading() as repo:
+        return await repo.get(models.PlanJob, record_id)
+
+
+def _need_backend(info: Info) -> None:
+    if backend(info) is None:
+        raise PublicError("plan jobs run only inside the service")
+
+
+@strawberry.type
+class PlanJobsMutation:
+    @mutation(
+        "Starts planning a stored household (householdId, on asOf: today by default) or a scenario; returns the job."
+    )
+    async def start_plan(
+        self,
+        info: Info,
+        household_id: strawberry.ID | None = None,
+        scenario: ScenarioInput | None = None,
+        options: PlanOptionsInput | None = None,
+        as_of: dt.date | None = None,
+        horizon_months: int = 60,
+    ) -> StartPlanResult:
+        require(info.context.principal, lambda role: role.may_write, "start plans")
+        _need_backend(info)
+        if (household_id is None) == (scenario is None):
+            message = "give either householdId or scenario"
+            return InvalidInput(errors=[FieldError(path="householdId", message=message)])
+        record_id: int | None = None
+        if household_id is not None:
+            found = await household_scenario(info, household_id, as_of, horizon_months)
+            if isinstance(found, NotFound | InvalidScenario):
+                return found
+            record_id, planned = found
+            parsed = plan_options(options, info.context.services)
+            if isinstance(parsed, InvalidScenario):
+                return parsed
+        else:
+            read = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
+            if isinstance(read, domain.InvalidScenario):
+                return InvalidScenario(errors=[FieldError.from_domain(e) for e in read.errors])
+            planned = read[0]
+            parsed = plan_options(options, info.context.services)
+            if isinstance(parsed, InvalidScenario):
+                return parsed
+        plans = backend(info)
+        assert plans is not None
+        job_id = await plans.start(info.context.tenant_id, info.context.actor, planned, parsed, record_id)
+        async with info.context.reading() as repo:
+            row = await repo.get(models.PlanJob, job_id)
+        assert row is not None
+        return PlanJob.from_row(row)
+
+    @mutation("Cancels a queued or running plan job (a finished job is returned as it is).")
+    async def cancel_plan_job(self, info: Info, id: strawberry.ID) -> PlanJobResult:
+        require(info.context.principal, lambda role: role.may_write, "cancel plan jobs")
+        _need_backend(info)
+        record_id = decode(id, "PlanJob")
+        plans = backend(info)
+        assert plans is not None
+        row = await plans.cancel(info.context.tenant_id, info.context.actor, record_id) if record_id else None
+        return not_found("id", id, "PlanJob") if row is None else PlanJob.from_row(row)
+
+
+@strawberry.type
+class PlanJobsQuery:
+    @described("A plan job of your firm: its state and the best plan so far.")
+    async def plan_job(self, info: Info, id: strawberry.ID) -> PlanJobResult:
+        row = await _job(info, id)
+        return not_found("id", id, "PlanJob") if row is None else PlanJob.from_row(row)
+
+
+def _subscription(description: str) -> Callable[[F], F]:
+    """`strawberry.subscription(description=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.subscription(description=description))
+
+
+@strawberry.type
+class PlanJobsSubscription:
+    @_subscription("The job now, then again at each change (each improving plan) until it ends.")
+    async def plan_job_updates(self, info: Info, id: strawberry.ID) -> AsyncGenerator[PlanJobResult, None]:
+        row = await _job(info, id)
+        if row is None:
+            yield not_found("id", id, "PlanJob")
+            return
+        plans = backend(info)
+        if plans is None:
+            yield PlanJob.from_row(row)
+            return
+        last: tuple[str, int] | None = None
+        async for _ in plans.changes(info.context.tenant_id, row.id):
+            row = await _job(info, id)
+            if row is None:
+                return
+            seen = (row.state, row.improvements)
+            if seen != last:  # one message per state or plan, however many times it was announced
+                last = seen
+                yield PlanJob.from_row(row)
+            if row.state in ("DONE", "FAILED", "CANCELLED"):
+                return

@@ -1,0 +1,254 @@
+"""Stored plans: `planHousehold` plans a stored household and keeps the plan with what it was based on.
+
+A stored plan carries the planner's input as it was (the household as a scenario on `asOf`, and the
+options), the rules version, the solver's parameters and the objective with the values the plan reached,
+so a consultant can reopen it later and see why it says what it says. A household's plans are listed newest
+first. Solving goes through the service's plan backend ("plans" in the context's services: the plan cache
+and the solve runner, `api/plan_service.py`), else a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Protocol, cast
+
+import strawberry
+from strawberry.relay.utils import from_base64, to_base64
+from strawberry.scalars import JSON
+
+from db import models
+from db.plan_json import from_plain, stored_plan_values
+from db.repository import Actor, Repository
+from db.scenario import household_to_scenario
+from schema.auth import require
+from schema.errors import FieldError, NotFound
+from schema.mutations import mutation
+from schema.planning import InvalidScenario, ObjectiveTermEnum, Plan, PlanOptionsInput, PlanStatusEnum
+from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
+from schema.types import Info
+from solver import domain
+from solver.domain import DEFAULT_OBJECTIVE
+from solver.fingerprint import plan_key
+from solver.solve import plan as solve_plan
+from solver.validation import validate_scenario
+
+
+class PlanBackend(Protocol):
+    """What the schema needs of the service's planning (implemented by `api.plan_service.PlanService`)."""
+
+    async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan: ...
+
+    async def start(
+        self,
+        tenant_id: int,
+        actor: Actor,
+        scenario: domain.Scenario,
+        options: domain.PlanOptions,
+        household_id: int | None = None,
+    ) -> int: ...
+
+    async def cancel(self, tenant_id: int, actor: Actor, job_id: int) -> models.PlanJob | None: ...
+
+    def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]: ...
+
+
+def backend(info: Info) -> PlanBackend | None:
+    """The service's plan backend, when the schema runs inside the service."""
+    found = (info.context.services or {}).get("plans")
+    return cast("PlanBackend", found) if found is not None else None
+
+
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as UTC (SQLite hands back naive datetimes; they were written in UTC)."""
+    return moment if moment is None or moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def global_id(type_name: str, record_id: int) -> strawberry.ID:
+    """The opaque id of a record of `type_name`."""
+    return strawberry.ID(to_base64(type_name, record_id))
+
+
+def decode(raw: str, type_name: str) -> int | None:
+    """The database id inside an id of `type_name`, or None when it is not one."""
+    try:
+        kind, node_id = from_base64(raw)
+        return int(node_id) if kind == type_name else None
+    except ValueError:
+        return None
+
+
+def not_found(path: str, raw: str, type_name: str) -> NotFound:
+    """The refusal for an id that names nothing of this tenant's."""
+    return NotFound(path=path, id=strawberry.ID(raw), message=f"no {type_name} with id {raw!r} in your firm")
+
+
+def plan_options(raw: PlanOptionsInput | None, services: dict[str, Any]) -> domain.PlanOptions | InvalidScenario:
+    """The planner's options from the input (the service's solve time cap applied), or why not."""
+    if raw is None:
+        options = domain.PlanOptions()
+    else:
+        errors: list[FieldError] = []
+        terms = tuple(raw.objective) if raw.objective else DEFAULT_OBJECTIVE
+        if raw.time_limit_ms is not None and raw.time_limit_ms <= 0:
+            errors.append(FieldError(path="options.timeLimitMs", message="must be a positive number of milliseconds"))
+        if raw.ita_wait_days is not None and raw.ita_wait_days < 0:
+            errors.append(FieldError(path="options.itaWaitDays", message=f"{raw.ita_wait_days} must not be negative"))
+        if len(set(terms)) != len(terms):
+            errors.append(FieldError(path="options.objective", message="each objective term may appear once"))
+        if errors:
+            return InvalidScenario(errors=errors)
+        options = domain.PlanOptions(
+            time_limit_ms=raw.time_limit_ms or domain.PlanOptions.time_limit_ms,
+            objective=terms,
+            rules_as_of=raw.rules_as_of,
+            ita_wait_days=domain.PlanOptions.ita_wait_days if raw.ita_wait_days is None else raw.ita_wait_days,
+        )
+    cap = services.get("solve_time_cap_ms")
+    if isinstance(cap, int) and options.time_limit_ms > cap:
+        options = dataclasses.replace(options, time_limit_ms=cap)
+    return options
+
+
+async def household_scenario(
+    info: Info, raw_id: str, as_of: dt.date | None, horizon_months: int
+) -> tuple[int, domain.Scenario] | NotFound | InvalidScenario:
+    """The stored household as the planner's scenario on `as_of` (today by default), or why not."""
+    household_id = decode(raw_id, "Household")
+    if household_id is None:
+        return not_found("householdId", raw_id, "Household")
+    async with info.context.reading() as repo:
+        household = await repo.load_household_graph(household_id)
+    if household is None:
+        return not_found("householdId", raw_id, "Household")
+    if not any(member.role is domain.Role.PRINCIPAL for member in household.members):
+        return InvalidScenario(errors=[FieldError(path="householdId", message="the household has no principal yet")])
+    if not 1 <= horizon_months <= 240:
+        return InvalidScenario(errors=[FieldError(path="horizonMonths", message="must be between 1 and 240")])
+    scenario = household_to_scenario(household, as_of or dt.datetime.now(dt.UTC).date(), horizon_months=horizon_months)
+    errors = validate_scenario(scenario)
+    if errors:
+        return InvalidScenario(errors=[FieldError.from_domain(e) for e in errors])
+    return household_id, scenario
+
+
+@strawberry.type(description="A plan of a stored household, with what it was based on; reopen it at any time.")
+class StoredPlan:
+    id: strawberry.ID
+    household_id: strawberry.ID
+    created_at: dt.datetime
+    as_of: dt.date
+    status: PlanStatusEnum  # type: ignore[valid-type]
+    pr_ready_date: dt.date | None
+    rules_version: str
+    objective: list[ObjectiveTermEnum]  # type: ignore[valid-type]
+    objective_values: JSON = strawberry.field(description="The value the plan reached on each objective term")
+    solver_parameters: JSON = strawberry.field(description="The CP-SAT settings the plan was solved with")
+    scenario: JSON = strawberry.field(description="The planner's input as it was: the household on asOf")
+    options: JSON = strawberry.field(description="The plan options as the planner read them")
+    plan_key: str = strawberry.field(description="The plan cache key of this input, options and rules version")
+    plan: Plan
+
+    @classmethod
+    def from_row(cls, row: models.StoredPlan) -> StoredPlan:
+        """The GraphQL view of a stored plan."""
+        created = utc(row.created_at)
+        assert created is not None
+        return cls(
+            id=global_id("StoredPlan", row.id),
+            household_id=global_id("Household", row.household_id),
+            created_at=created,
+            as_of=row.as_of,
+            status=domain.PlanStatus(row.status),
+            pr_ready_date=row.pr_ready_date,
+            rules_version=row.rules_version,
+            objective=[domain.ObjectiveTerm(term) for term in row.objective],
+            objective_values=cast("JSON", row.objective_values),
+            solver_parameters=cast("JSON", row.solver_parameters),
+            scenario=cast("JSON", row.scenario),
+            options=cast("JSON", row.options),
+            plan_key=row.plan_key,
+            plan=Plan.of(from_plain(row.plan, domain.Plan)),
+        )
+
+
+@strawberry.type(description="A page of a household's stored plans, newest first.")
+class StoredPlanList:
+    plans: list[StoredPlan]
+    has_more: bool
+
+
+PlanHouseholdResult = Annotated[StoredPlan | NotFound | InvalidScenario, strawberry.union("PlanHouseholdResult")]
+StoredPlanResult = Annotated[StoredPlan | NotFound, strawberry.union("StoredPlanResult")]
+HouseholdPlansResult = Annotated[StoredPlanList | NotFound, strawberry.union("HouseholdPlansResult")]
+
+
+@strawberry.type
+class StoredPlansMutation:
+    @mutation("Plans a stored household as it is now (or on asOf) and stores the plan with what it was based on.")
+    async def plan_household(
+        self,
+        info: Info,
+        household_id: strawberry.ID,
+        as_of: dt.date | None = None,
+        options: PlanOptionsInput | None = None,
+        horizon_months: int = 60,
+    ) -> PlanHouseholdResult:
+        require(info.context.principal, lambda role: role.may_write, "plan households")
+        found = await household_scenario(info, household_id, as_of, horizon_months)
+        if isinstance(found, NotFound | InvalidScenario):
+            return found
+        record_id, scenario = found
+        parsed = plan_options(options, info.context.services)
+        if isinstance(parsed, InvalidScenario):
+            return parsed
+        plans = backend(info)
+        if plans is not None:
+            result = await plans.plan(info.context.tenant_id, scenario, parsed)
+        else:
+            result = await asyncio.to_thread(solve_plan, scenario, parsed)
+        values = stored_plan_values(
+            scenario, parsed, result, plan_key(scenario, parsed, result.rules_version), record_id
+        )
+        async with info.context.sessions() as session, session.begin():
+            repo = Repository(session, tenant_id=info.context.tenant_id, actor=info.context.actor)
+            if await repo.get(models.Household, record_id) is None:  # deleted while it was being planned
+                return not_found("householdId", household_id, "Household")
+            summary = ("household_id", "status", "rules_version", "plan_key")
+            row = await repo.add_summarized(models.StoredPlan, values, summary)
+        return StoredPlan.from_row(row)
+
+
+@strawberry.type
+class StoredPlansQuery:
+    @described("A stored plan of your firm, with the input, rules, solver parameters and objective it came from.")
+    async def stored_plan(self, info: Info, id: strawberry.ID) -> StoredPlanResult:
+        record_id = decode(id, "StoredPlan")
+        if record_id is None:
+            return not_found("id", id, "StoredPlan")
+        async with info.context.reading() as repo:
+            row = await repo.get(models.StoredPlan, record_id)
+        return not_found("id", id, "StoredPlan") if row is None else StoredPlan.from_row(row)
+
+    @described("A household's stored plans, newest first; `before` continues after the last plan of a page.")
+    async def household_plans(
+        self,
+        info: Info,
+        household_id: strawberry.ID,
+        first: int = DEFAULT_PAGE_SIZE,
+        before: strawberry.ID | None = None,
+    ) -> HouseholdPlansResult:
+        limit = page_size(first)
+        record_id = decode(household_id, "Household")
+        before_id = decode(before, "StoredPlan") if before is not None else None
+        if record_id is None:
+            return not_found("householdId", household_id, "Household")
+        if before is not None and before_id is None:
+            return not_found("before", before, "StoredPlan")
+        async with info.context.reading() as repo:
+            if await repo.get(models.Household, record_id) is None:
+                return not_found("householdId", household_id, "Household")
+            rows = await repo.stored_plans(record_id, before_id=before_id, limit=limit + 1)
+        return StoredPlanList(plans=[StoredPlan.from_row(row) for row in rows[:limit]], has_more=len(rows) > limit)

@@ -1,0 +1,310 @@
+"""Plan jobs over HTTP and WebSocket: startPlan answers at once, planJob follows the job to DONE (the same plan
+as planScenario), cancelPlanJob stops it, a full queue answers SOLVER_BUSY, jobs belong to their tenant, a job
+left unfinished by a stopped service is FAILED at the next start, and planJobUpdates streams the job over
+graphql-transport-ws. Both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+
+from api.keys import Role
+from api.plan_service import RESTART_REASON
+from api.solve_runner import ProcessRunner
+from api.view import solves
+from tests.api.conftest import Service, serve, settings_for
+from tests.api.runner_jobs import sleep_then
+from tests.api.test_plan_cache import PLAN, _variables
+from tests.schema.records import household_input
+
+JOB = """id state householdId createdAt startedAt finishedAt rulesVersion improvements error storedPlanId
+  objectiveValues plan { status prReadyDate prProgram fees { total } permits { code applyOn }
+  steps { date action code } rulesVersion }"""
+START = f"""mutation($scenario: ScenarioInput, $householdId: ID, $options: PlanOptionsInput, $asOf: Date) {{
+  startPlan(scenario: $scenario, householdId: $householdId, options: $options, asOf: $asOf) {{ __typename
+    ... on PlanJob {{ {JOB} }} ... on NotFound {{ path id message }}
+    ... on InvalidScenario {{ errors {{ path message }} }} ... on InvalidInput {{ errors {{ path message }} }} }} }}"""
+READ = f"""query($id: ID!) {{ planJob(id: $id) {{ __typename ... on PlanJob {{ {JOB} }}
+  ... on NotFound {{ path id message }} }} }}"""
+CANCEL = f"""mutation($id: ID!) {{ cancelPlanJob(id: $id) {{ __typename ... on PlanJob {{ {JOB} }}
+  ... on NotFound {{ path id message }} }} }}"""
+UPDATES = """subscription($id: ID!) { planJobUpdates(id: $id) { __typename
+  ... on PlanJob { state improvements plan { prReadyDate } } ... on NotFound { path id } } }"""
+CREATE = """mutation($input: CreateHouseholdInput!) {
+  createHousehold(input: $input) { ... on HouseholdPayload { household { id } } } }"""
+FINISHED = ("DONE", "FAILED", "CANCELLED")
+
+
+async def _start(service: Service, key: str, variables: dict[str, Any]) -> dict[str, Any]:
+    job: dict[str, Any] = (await service.data(START, key, variables))["startPlan"]
+    return job
+
+
+async def _read(service: Service, key: str, job_id: str) -> dict[str, Any]:
+    job: dict[str, Any] = (await service.data(READ, key, {"id": job_id}))["planJob"]
+    return job
+
+
+async def _until_finished(service: Service, key: str, job_id: str) -> dict[str, Any]:
+    for _ in range(400):
+        job = await _read(service, key, job_id)
+        if job["state"] in FINISHED:
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+def _runner(service: Service) -> ProcessRunner:
+    runner: ProcessRunner = service.app.state.services["solve_runner"]
+    return runner
+
+
+@asynccontextmanager
+async def _pooled(database_url: str) -> AsyncIterator[Service]:
+    """The service with one solver worker process and a queue of one."""
+    settings = settings_for(
+        database_url, rate_capacity=100_000.0, rate_per_second=100_000.0, solver_workers=1, solver_queue=1
+    )
+    async with serve(settings) as service:
+        yield service
+
+
+async def test_a_job_answers_at_once_and_ends_with_the_plan_of_plan_scenario(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+
+    started = await _start(service, key, _variables())
+    assert started["__typename"] == "PlanJob"
+    assert started["state"] in ("QUEUED", "RUNNING") and started["plan"] is None and started["householdId"] is None
+
+    done = await _until_finished(service, key, started["id"])
+    direct = (await service.data(PLAN, key, _variables()))["planScenario"]
+    assert done["state"] == "DONE" and done["error"] is None and done["storedPlanId"] is None
+    assert {k: done["plan"][k] for k in ("prReadyDate", "prProgram", "permits", "steps")} == {
+        k: direct[k] for k in ("prReadyDate", "prProgram", "permits", "steps")
+    }
+    assert done["objectiveValues"]["PR_READY"] > 0
+    assert done["startedAt"] is not None and done["finishedAt"] >= done["startedAt"]
+
+
+async def test_a_household_job_stores_the_households_plan(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    household = (await service.data(CREATE, key, {"input": household_input()}))["createHousehold"]["household"]["id"]
+
+    started = await _start(service, key, {"householdId": household, "asOf": "2026-01-15"})
+    done = await _until_finished(service, key, started["id"])
+
+    assert done["state"] == "DONE" and done["householdId"] == household
+    listed = await service.data(
+        "query($id: ID!) { householdPlans(householdId: $id) { ... on StoredPlanList { plans { id asOf } } } }",
+        key,
+        {"id": household},
+    )
+    assert listed["householdPlans"]["plans"] == [{"id": done["storedPlanId"], "asOf": "2026-01-15"}]
+
+
+async def test_a_job_names_exactly_one_input(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    neither = await _start(service, key, {})
+    assert neither == {
+        "__typename": "InvalidInput",
+        "errors": [{"path": "householdId", "message": "give either householdId or scenario"}],
+    }
+
+
+async def test_another_firms_jobs_are_not_found_and_readonly_keys_only_read(service: Service) -> None:
+    owner, thief = await service.tenant(), await service.tenant()
+    key, thief_key = await service.key(owner, Role.CONSULTANT), await service.key(thief, Role.ADMIN)
+    job = await _until_finished(service, key, (await _start(service, key, _variables()))["id"])
+    not_found = {
+        "__typename": "NotFound",
+        "path": "id",
+        "id": job["id"],
+        "message": f"no PlanJob with id {job['id']!r} in your firm",
+    }
+
+    assert await _read(service, thief_key, job["id"]) == not_found
+    assert (await service.data(CANCEL, thief_key, {"id": job["id"]}))["cancelPlanJob"] == not_found
+
+    readonly = await service.key(owner, Role.READONLY)
+    assert (await _read(service, readonly, job["id"]))["state"] == "DONE"
+    for body in ({"query": START, "variables": _variables()}, {"query": CANCEL, "variables": {"id": job["id"]}}):
+        response = await service.post(body, readonly)
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_queued_job_is_cancelled_and_a_full_queue_is_solver_busy(database_url: str) -> None:
+    async with _pooled(database_url) as service:
+        tenant = await service.tenant()
+        key = await service.key(tenant, Role.CONSULTANT)
+        blocker = _runner(service).submit(sleep_then, 30.0)  # the only worker is busy
+
+        queued = await _start(service, key, _variables())
+        assert queued["state"] == "QUEUED"
+        busy = await service.post({"query": START, "variables": _variables()}, key)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert busy.json()["errors"][0]["extensions"]["code"] == "SOLVER_BUSY"
+
+        cancelled = (await service.data(CANCEL, key, {"id": queued["id"]}))["cancelPlanJob"]
+        assert cancelled["state"] == "CANCELLED" and cancelled["finishedAt"] is not None
+        assert (await _read(service, key, queued["id"]))["state"] == "CANCELLED"
+        assert _runner(service).queue_depth == 0
+        # Cancelling a finished job leaves it as it was.
+        assert (await service.data(CANCEL, key, {"id": queued["id"]}))["cancelPlanJob"] == cancelled
+        _runner(service).cancel(blocker)
+
+
+async def test_a_running_job_is_cancelled_and_its_worker_freed(database_url: str) -> None:
+    async with _pooled(database_url) as service:
+        tenant = await service.tenant()
+        key = await service.key(tenant, Role.CONSULTANT)
+        started = await _start(service, key, _variables())
+        await _until_finished(service, key, started["id"])  # the worker is warm
+        slow = {**_variables(), "options": {"timeLimitMs": 9000}}
+        slow["scenario"]["horizonMonths"] = 120
+        job = await _start(service, key, slow)
+        for _ in range(200):
+            if (await _read(service, key, job["id"]))["state"] != "QUEUED":
+                break
+            await asyncio.sleep(0.02)
+        cancelled = (await service.data(CANCEL, key, {"id": job["id"]}))["cancelPlanJob"]
+        if cancelled["state"] == "CANCELLED":  # the solve may win the race on a fast machine
+            assert _runner(service).busy_workers == 0
+        else:
+            assert cancelled["state"] == "DONE"
+
+
+async def test_a_job_left_unfinished_is_failed_at_the_next_start(database_url: str) -> None:
+    async with _pooled(database_url) as service:
+        tenant = await service.tenant()
+        key = await service.key(tenant, Role.CONSULTANT)
+        _runner(service).submit(sleep_then, 30.0)
+        queued = await _start(service, key, _variables())
+        assert queued["state"] == "QUEUED"
+    async with _pooled(database_url) as restarted:
+        failed = await _read(restarted, key, queued["id"])
+    assert failed["state"] == "FAILED"
+    assert failed["error"] == RESTART_REASON.format(state="QUEUED")
+    assert failed["error"] == "the service restarted while this job was QUEUED; start it again"
+
+
+# --- graphql-transport-ws ---------------------------------------------------------------------------
+
+
+class Socket:
+    """A WebSocket client speaking to the ASGI app in this event loop."""
+
+    def __init__(self, app: Starlette, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._from_app: asyncio.Queue[MutableMapping[str, Any]] = asyncio.Queue()
+        scope = {
+            "type": "websocket",
+            "asgi": {"version": "3.0"},
+            "scheme": "ws",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"sec-websocket-protocol", b"graphql-transport-ws"),
+                *(headers or []),
+            ],
+            "subprotocols": ["graphql-transport-ws"],
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        self._to_app.put_nowait({"type": "websocket.connect"})
+        self.task = asyncio.create_task(app(scope, self._to_app.get, self._from_app.put))
+
+    async def event(self) -> dict[str, Any]:
+        return dict(await asyncio.wait_for(self._from_app.get(), 30))
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self._to_app.put({"type": "websocket.receive", "text": json.dumps(message)})
+
+    async def message(self) -> dict[str, Any]:
+        event = await self.event()
+        assert event["type"] == "websocket.send", event
+        received: dict[str, Any] = json.loads(event["text"])
+        return received
+
+    async def close(self) -> None:
+        await self._to_app.put({"type": "websocket.disconnect", "code": 1000})
+        await asyncio.wait_for(self.task, 10)
+
+
+async def test_updates_stream_the_job_over_graphql_transport_ws(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.READONLY)  # subscribing is reading
+    writer = await service.key(tenant, Role.CONSULTANT)
+    socket = Socket(service.app)
+    assert (await socket.event())["subprotocol"] == "graphql-transport-ws"
+    await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+    assert await socket.message() == {"type": "connection_ack"}
+
+    job = await _start(service, writer, _variables())
+    await socket.send({"id": "1", "type": "subscribe", "payload": {"query": UPDATES, "variables": {"id": job["id"]}}})
+    states = []
+    while (message := await socket.message())["type"] == "next":
+        states.append(message["payload"]["data"]["planJobUpdates"])
+    assert message == {"id": "1", "type": "complete"}
+    assert states[-1]["state"] == "DONE" and states[-1]["plan"]["prReadyDate"] is not None
+    assert [s["state"] for s in states] == sorted((s["state"] for s in states), key=["QUEUED", "RUNNING", "DONE"].index)
+    assert len(states) == len({(s["state"], s["improvements"]) for s in states})  # one message per change
+
+    # Only subscriptions run on the socket: a mutation goes over HTTP, where roles are checked.
+    await socket.send({"id": "2", "type": "subscribe", "payload": {"query": START, "variables": _variables()}})
+    refused = await socket.message()
+    assert refused["type"] == "error" and refused["id"] == "2"
+    await socket.close()
+
+
+async def test_a_socket_without_a_valid_key_is_closed(service: Service) -> None:
+    socket = Socket(service.app)
+    await socket.event()
+    await socket.send({"type": "connection_init", "payload": {"Authorization": "Bearer pp_000000000000_nope"}})
+    assert await socket.event() == {"type": "websocket.close", "code": 4403, "reason": "Forbidden"}
+    await socket.close()
+
+
+async def test_another_firms_job_is_not_found_over_the_socket(service: Service) -> None:
+    owner, thief = await service.tenant(), await service.tenant()
+    job = await _start(service, await service.key(owner, Role.CONSULTANT), _variables())
+    socket = Socket(service.app, [(b"authorization", f"Bearer {await service.key(thief, Role.ADMIN)}".encode())])
+    await socket.event()
+    await socket.send({"type": "connection_init"})
+    assert await socket.message() == {"type": "connection_ack"}
+    await socket.send({"id": "1", "type": "subscribe", "payload": {"query": UPDATES, "variables": {"id": job["id"]}}})
+    assert await socket.message() == {
+        "id": "1",
+        "type": "next",
+        "payload": {"data": {"planJobUpdates": {"__typename": "NotFound", "path": "id", "id": job["id"]}}},
+    }
+    assert await socket.message() == {"id": "1", "type": "complete"}
+    await socket.close()
+
+
+def test_starting_or_running_a_plan_costs_the_plan_rate_and_reading_a_job_does_not() -> None:
+    priced = {name for name in ROOT_FIELDS if solves(name)}
+    assert priced == {"planScenario", "planHousehold", "startPlan"}
+
+
+ROOT_FIELDS = (
+    "planScenario",
+    "planHousehold",
+    "startPlan",
+    "planJob",
+    "planJobUpdates",
+    "cancelPlanJob",
+    "storedPlan",
+    "householdPlans",
+)

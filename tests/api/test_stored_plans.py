@@ -1,0 +1,172 @@
+"""planHousehold over HTTP: the plan of a stored household is stored with what it was based on, reopened by
+id, listed newest first, and belongs to the tenant (another firm's ids find nothing). Both databases."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from api.keys import Role
+from db.models import Household
+from db.plan_json import from_plain, to_plain
+from db.repository import Repository
+from db.scenario import household_to_scenario
+from solver.domain import Plan, PlanOptions, Scenario
+from solver.rules.registry import load_rules
+from solver.solve import plan as solve_plan
+from tests.api.conftest import Service
+from tests.api.test_plan_cache import scenario_and_options
+from tests.schema.records import household_input
+
+CREATE = """mutation($input: CreateHouseholdInput!) {
+  createHousehold(input: $input) { ... on HouseholdPayload { household { id } } } }"""
+STORED = """id householdId createdAt asOf status prReadyDate rulesVersion objective objectiveValues solverParameters
+  scenario options planKey plan { status prReadyDate prProgram rulesVersion fees { total } permits { code applyOn } }"""
+PLAN_HOUSEHOLD = f"""mutation($id: ID!, $asOf: Date, $options: PlanOptionsInput) {{
+  planHousehold(householdId: $id, asOf: $asOf, options: $options) {{
+    __typename ... on StoredPlan {{ {STORED} }}
+    ... on NotFound {{ path id message }} ... on InvalidScenario {{ errors {{ path message }} }} }} }}"""
+LIST = """query($id: ID!, $first: Int!, $before: ID) {
+  householdPlans(householdId: $id, first: $first, before: $before) { __typename
+    ... on StoredPlanList { hasMore plans { id asOf } } ... on NotFound { path id message } } }"""
+REOPEN = f"""query($id: ID!) {{ storedPlan(id: $id) {{ __typename ... on StoredPlan {{ {STORED} }}
+  ... on NotFound {{ path id message }} }} }}"""
+OPTIONS = {"timeLimitMs": 3000}
+
+
+async def _household(service: Service, key: str, name: str = "Tanaka") -> str:
+    created = await service.data(CREATE, key, {"input": household_input(name)})
+    household_id: str = created["createHousehold"]["household"]["id"]
+    return household_id
+
+
+async def _plan(service: Service, key: str, household_id: str, as_of: str) -> dict[str, Any]:
+    data = await service.data(PLAN_HOUSEHOLD, key, {"id": household_id, "asOf": as_of, "options": OPTIONS})
+    result: dict[str, Any] = data["planHousehold"]
+    return result
+
+
+async def _scenario_of(service: Service, tenant_id: int, household_id: str, as_of: dt.date) -> Scenario:
+    record_id = int(base64.b64decode(household_id).decode().split(":")[1])
+    async with service.sessions() as session:
+        household = await Repository(session, tenant_id=tenant_id).load_household_graph(record_id)
+    assert household is not None and isinstance(household, Household)
+    return household_to_scenario(household, as_of)
+
+
+async def test_a_stored_plan_keeps_what_it_was_based_on(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    household_id = await _household(service, key)
+
+    stored = await _plan(service, key, household_id, "2026-01-15")
+
+    scenario = await _scenario_of(service, tenant.id, household_id, dt.date(2026, 1, 15))
+    options = PlanOptions(time_limit_ms=3000)
+    expected = solve_plan(scenario, options)
+    assert stored["__typename"] == "StoredPlan"
+    assert stored["householdId"] == household_id
+    assert stored["asOf"] == "2026-01-15"
+    assert stored["rulesVersion"] == load_rules().version == stored["plan"]["rulesVersion"]
+    assert from_plain(stored["scenario"], Scenario) == scenario  # the input snapshot is the planner's input
+    assert from_plain(stored["options"], PlanOptions) == options
+    assert stored["objective"] == ["PR_READY", "STATUS_CONTINUITY", "WORK_CONTINUITY", "COST", "FEWEST_APPLICATIONS"]
+    assert stored["objectiveValues"] == expected.objective_values
+    assert stored["solverParameters"] == {
+        "engine": "CP-SAT (OR-Tools)",
+        "num_workers": 1,
+        "random_seed": 7,
+        "time_limit_ms": 3000,
+        "deterministic_time_per_second": 0.25,
+        "grid_days": 1,
+    }
+    assert stored["status"] == expected.status.value == stored["plan"]["status"]
+    assert expected.pr_ready_date is not None
+    assert stored["prReadyDate"] == stored["plan"]["prReadyDate"] == expected.pr_ready_date.isoformat()
+    assert [p["code"] for p in stored["plan"]["permits"]] == [p.code for p in expected.permits]
+
+    reopened = (await service.data(REOPEN, key, {"id": stored["id"]}))["storedPlan"]
+    assert reopened == stored
+
+
+async def test_a_households_plans_are_listed_newest_first_in_pages(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    household_id = await _household(service, key)
+    ids = [(await _plan(service, key, household_id, day))["id"] for day in ("2026-01-15", "2026-03-01", "2026-05-01")]
+
+    page = (await service.data(LIST, key, {"id": household_id, "first": 2}))["householdPlans"]
+    assert page == {
+        "__typename": "StoredPlanList",
+        "hasMore": True,
+        "plans": [{"id": ids[2], "asOf": "2026-05-01"}, {"id": ids[1], "asOf": "2026-03-01"}],
+    }
+    rest = (await service.data(LIST, key, {"id": household_id, "first": 2, "before": ids[1]}))["householdPlans"]
+    assert rest == {"__typename": "StoredPlanList", "hasMore": False, "plans": [{"id": ids[0], "asOf": "2026-01-15"}]}
+
+
+async def test_another_firms_households_and_plans_are_not_found(service: Service) -> None:
+    victim, thief = await service.tenant(), await service.tenant()
+    victim_key, thief_key = await service.key(victim, Role.CONSULTANT), await service.key(thief, Role.ADMIN)
+    household_id = await _household(service, victim_key)
+    stored = await _plan(service, victim_key, household_id, "2026-01-15")
+
+    planned = await _plan(service, thief_key, household_id, "2026-01-15")
+    assert planned == {
+        "__typename": "NotFound",
+        "path": "householdId",
+        "id": household_id,
+        "message": f"no Household with id {household_id!r} in your firm",
+    }
+    listed = (await service.data(LIST, thief_key, {"id": household_id, "first": 5}))["householdPlans"]
+    assert listed == {**planned, "__typename": "NotFound"}
+    reopened = (await service.data(REOPEN, thief_key, {"id": stored["id"]}))["storedPlan"]
+    assert reopened == {
+        "__typename": "NotFound",
+        "path": "id",
+        "id": stored["id"],
+        "message": f"no StoredPlan with id {stored['id']!r} in your firm",
+    }
+
+
+async def test_a_readonly_key_reads_plans_but_may_not_plan(service: Service) -> None:
+    tenant = await service.tenant()
+    key, readonly = await service.key(tenant, Role.CONSULTANT), await service.key(tenant, Role.READONLY)
+    household_id = await _household(service, key)
+    stored = await _plan(service, key, household_id, "2026-01-15")
+
+    assert (await service.data(REOPEN, readonly, {"id": stored["id"]}))["storedPlan"]["id"] == stored["id"]
+    response = await service.post({"query": PLAN_HOUSEHOLD, "variables": {"id": household_id}}, readonly)
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_invalid_options_and_unknown_ids_are_typed_results(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    household_id = await _household(service, key)
+
+    bad = await service.data(
+        PLAN_HOUSEHOLD, key, {"id": household_id, "options": {"itaWaitDays": -1, "objective": ["COST", "COST"]}}
+    )
+    assert bad["planHousehold"] == {
+        "__typename": "InvalidScenario",
+        "errors": [
+            {"path": "options.itaWaitDays", "message": "-1 must not be negative"},
+            {"path": "options.objective", "message": "each objective term may appear once"},
+        ],
+    }
+    not_a_household = base64.b64encode(b"Household:2147483000").decode()
+    missing = await _plan(service, key, not_a_household, "2026-01-15")
+    assert missing["__typename"] == "NotFound" and missing["id"] == not_a_household
+    garbage = await _plan(service, key, "not-an-id", "2026-01-15")
+    assert garbage["__typename"] == "NotFound" and garbage["path"] == "householdId"
+
+
+def test_plans_and_snapshots_read_back_exactly_as_they_were() -> None:
+    scenario, options = scenario_and_options()
+    plan = solve_plan(scenario, options)
+    assert from_plain(to_plain(scenario), Scenario) == scenario
+    assert from_plain(to_plain(options), PlanOptions) == options
+    assert from_plain(to_plain(plan), Plan) == plan
