@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, delete, event, exists, func, or_, select, text, update
+from sqlalchemy import Connection, Select, case, delete, event, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, selectinload
 
@@ -400,25 +400,45 @@ async def tenant_ids(session: AsyncSession) -> list[int]:
 async def fail_unfinished_jobs(session: AsyncSession, reason: Callable[[str], str]) -> int:
     """Marks every tenant's QUEUED and RUNNING plan jobs FAILED with `reason(state)`; how many there were.
 
-    For startup, when no process runs them any more. Under PostgreSQL's row-level security the transaction
-    names each tenant in turn (a transaction sees one tenant's rows); elsewhere one statement per state does.
+    For startup, when no process runs them any more. Under PostgreSQL's row-level security a transaction sees
+    one tenant's rows, so a server-side loop names each tenant in turn (one round trip, however many tenants)
+    and leaves the count in a transaction setting; elsewhere one statement does.
     """
+    running, queued = reason("RUNNING"), reason("QUEUED")
     connection = await session.connection()
-    postgres = connection.dialect.name == "postgresql"
-    tenants: list[int | None] = list(await tenant_ids(session)) if postgres else [None]
-    failed = 0
-    for tenant_id in tenants:
-        if tenant_id is not None:
-            await session.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_id)})
-        for state in ("RUNNING", "QUEUED"):
-            statement = (
-                update(PlanJob)
-                .where(PlanJob.state == state)
-                .values(state="FAILED", error=reason(state), finished_at=dt.datetime.now(dt.UTC))
-                .execution_options(synchronize_session=False)
+    if connection.dialect.name != "postgresql":
+        result = await session.execute(
+            update(PlanJob)
+            .where(PlanJob.state.in_(("RUNNING", "QUEUED")))
+            .values(
+                state="FAILED",
+                error=case((PlanJob.state == "RUNNING", running), else_=queued),
+                finished_at=dt.datetime.now(dt.UTC),
             )
-            if tenant_id is not None:
-                statement = statement.where(PlanJob.tenant_id == tenant_id)
-            result = await session.execute(statement)
-            failed += int(getattr(result, "rowcount", 0) or 0)
-    return failed
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+    await session.execute(text(_SWEEP.format(running=_literal(running), queued=_literal(queued))))
+    swept = await session.scalar(text("SELECT current_setting('app.swept_jobs', true)"))
+    return int(swept or 0)
+
+
+def _literal(value: str) -> str:
+    """A constant of this module's callers as an SQL string literal (a DO block takes no parameters)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+_SWEEP = """DO $sweep$
+DECLARE tenant integer; n integer; total integer := 0;
+BEGIN
+  FOR tenant IN SELECT id FROM tenants LOOP
+    PERFORM set_config('app.tenant_id', tenant::text, true);
+    UPDATE plan_jobs SET state = 'FAILED', finished_at = now(),
+      error = CASE state WHEN 'RUNNING' THEN {running} ELSE {queued} END
+      WHERE tenant_id = tenant AND state IN ('RUNNING', 'QUEUED');
+    GET DIAGNOSTICS n = ROW_COUNT;
+    total := total + n;
+  END LOOP;
+  PERFORM set_config('app.swept_jobs', total::text, true);
+END
+$sweep$"""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,8 @@ from api.keys import Role
 from api.plan_service import RESTART_REASON
 from api.solve_runner import ProcessRunner
 from api.view import solves
+from loadtests.generate import scenario as generated_scenario
+from loadtests.wire import scenario_json
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import sleep_then
 from tests.api.test_plan_cache import PLAN, _variables
@@ -162,24 +165,30 @@ async def test_a_queued_job_is_cancelled_and_a_full_queue_is_solver_busy(databas
         _runner(service).cancel(blocker)
 
 
+def slow_variables(time_limit_ms: int = 9000) -> dict[str, Any]:
+    """A couple with six offers over ten years: its search uses the whole time limit (several seconds)."""
+    drawn = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
+    return {"scenario": scenario_json(drawn), "options": {"timeLimitMs": time_limit_ms}}
+
+
 async def test_a_running_job_is_cancelled_and_its_worker_freed(database_url: str) -> None:
     async with _pooled(database_url) as service:
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        started = await _start(service, key, _variables())
-        await _until_finished(service, key, started["id"])  # the worker is warm
-        slow = {**_variables(), "options": {"timeLimitMs": 9000}}
-        slow["scenario"]["horizonMonths"] = 120
-        job = await _start(service, key, slow)
+        job = await _start(service, key, slow_variables())
         for _ in range(200):
-            if (await _read(service, key, job["id"]))["state"] != "QUEUED":
+            if (await _read(service, key, job["id"]))["state"] == "RUNNING":
                 break
             await asyncio.sleep(0.02)
+        assert _runner(service).busy_workers == 1
+
         cancelled = (await service.data(CANCEL, key, {"id": job["id"]}))["cancelPlanJob"]
-        if cancelled["state"] == "CANCELLED":  # the solve may win the race on a fast machine
-            assert _runner(service).busy_workers == 0
-        else:
-            assert cancelled["state"] == "DONE"
+
+        assert cancelled["state"] == "CANCELLED"
+        assert _runner(service).busy_workers == 0  # the worker process was replaced at once
+        after = await _until_finished(service, key, (await _start(service, key, _variables()))["id"])
+        assert after["state"] == "DONE"
+        assert (await _read(service, key, job["id"]))["state"] == "CANCELLED"
 
 
 async def test_a_job_left_unfinished_is_failed_at_the_next_start(database_url: str) -> None:

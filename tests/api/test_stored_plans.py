@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 from typing import Any
 
+from sqlalchemy import select, text
+
 from api.keys import Role
-from db.models import Household
-from db.plan_json import from_plain, to_plain
-from db.repository import Repository
+from db.engine import make_engine, make_sessions
+from db.models import CachedPlan, Household, PlanJob, StoredPlan
+from db.plan_json import from_plain, stored_plan_values, to_plain
+from db.repository import Repository, fail_unfinished_jobs
 from db.scenario import household_to_scenario
-from solver.domain import Plan, PlanOptions, Scenario
+from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
 from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service
 from tests.api.test_plan_cache import scenario_and_options
+from tests.conftest import new_tenant
 from tests.schema.records import household_input
 
 CREATE = """mutation($input: CreateHouseholdInput!) {
@@ -170,3 +175,49 @@ def test_plans_and_snapshots_read_back_exactly_as_they_were() -> None:
     assert from_plain(to_plain(scenario), Scenario) == scenario
     assert from_plain(to_plain(options), PlanOptions) == options
     assert from_plain(to_plain(plan), Plan) == plan
+
+
+async def test_postgres_row_security_covers_plans_jobs_and_the_cache(postgres_database: str) -> None:
+    """As an ordinary role, an unscoped query of the plan tables sees only the transaction's tenant, and the
+    startup sweep of unfinished jobs still reaches every tenant's jobs (it names each tenant in turn)."""
+    role = f"permitpath_rls_{secrets.token_hex(4)}"
+    engine = make_engine(postgres_database)
+    sessions = make_sessions(engine)
+    scenario, options = scenario_and_options()
+    plan = Plan(status=PlanStatus.NO_SOLUTION, rules_version="r", solve_ms=1.0)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            await connection.execute(
+                text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+            )
+            await connection.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        tenants = [await new_tenant(sessions), await new_tenant(sessions)]
+        for tenant in tenants:
+            async with sessions() as session, session.begin():
+                repo = Repository(session, tenant_id=tenant)
+                household = await repo.add(Household, {"name": f"Household of {tenant}"})
+                values = stored_plan_values(scenario, options, plan, f"key-{tenant}", household.id)
+                await repo.add_summarized(StoredPlan, values, ("status",))
+                job = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
+                await repo.add_summarized(PlanJob, job, ("state",))
+                cached = {"time_limit_ms": 1, "status": "NO_SOLUTION", "plan": to_plain(plan)}
+                await repo.put_cached_plan(f"key-{tenant}", cached)
+
+        async with sessions() as session, session.begin():
+            Repository(session, tenant_id=tenants[0])
+            await session.execute(text(f"SET LOCAL ROLE {role}"))
+            for model in (StoredPlan, PlanJob, CachedPlan):
+                assert set((await session.scalars(select(model.tenant_id))).all()) == {tenants[0]}
+
+        async with sessions() as session, session.begin():
+            await session.execute(text(f"SET LOCAL ROLE {role}"))
+            assert await fail_unfinished_jobs(session, lambda state: f"was {state}") >= 2
+        async with sessions() as session:
+            jobs = (await session.scalars(select(PlanJob).where(PlanJob.tenant_id.in_(tenants)))).all()
+            assert [(job.state, job.error) for job in jobs] == [("FAILED", "was RUNNING")] * 2
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"DROP OWNED BY {role}"))
+            await connection.execute(text(f"DROP ROLE {role}"))
+        await engine.dispose()
