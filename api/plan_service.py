@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
-from db.models import PlanJob, StoredPlan
+from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import from_plain, stored_plan_values, to_plain
 from db.repository import Actor, Repository, fail_unfinished_jobs
 from solver import domain
@@ -328,7 +328,8 @@ class PlanService:
         values: dict[str, Any] = {"state": "DONE", "plan": to_plain(result), "finished_at": _now(), "error": None}
 
         async def store(repo: Repository) -> None:
-            if household_id is not None:
+            # A household deleted while it was being planned keeps no plan; the job still ends DONE with it.
+            if household_id is not None and await repo.get(Household, household_id) is not None:
                 columns = stored_plan_values(scenario, options, result, key, household_id)
                 summary = ("household_id", "status", "rules_version", "plan_key")
                 stored = await repo.add_summarized(StoredPlan, columns, summary)

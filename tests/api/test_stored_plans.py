@@ -93,6 +93,20 @@ async def test_a_stored_plan_keeps_what_it_was_based_on(service: Service) -> Non
 
     reopened = (await service.data(REOPEN, key, {"id": stored["id"]}))["storedPlan"]
     assert reopened == stored
+    async with service.sessions() as session:
+        audit = await Repository(session, tenant_id=tenant.id).audit_entries(limit=1, record_type="StoredPlan")
+    assert [(e.action, e.actor, e.changes) for e in audit] == [
+        (
+            "create",
+            "consultant key",
+            {
+                "household_id": int(base64.b64decode(household_id).decode().split(":")[1]),
+                "status": expected.status.value,
+                "rules_version": load_rules().version,
+                "plan_key": stored["planKey"],
+            },
+        )
+    ]  # the plan and its snapshot are in the stored plan, not copied into the trail
 
 
 async def test_a_households_plans_are_listed_newest_first_in_pages(service: Service) -> None:
