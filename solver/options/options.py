@@ -1,0 +1,135 @@
+"""Options: everything static the model needs about a scenario, with its rules read day by day."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from solver.dates import add_months
+from solver.domain import Person, PlanOptions, Role, Scenario
+from solver.model import rulebridge as rules_eligibility
+from solver.options.records import Calendar, Candidate, Depot, Job
+from solver.rules.registry import RuleSet
+
+
+@functools.cache
+def _month_length(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+@dataclass
+class Options:
+    """Everything static the model needs about a scenario."""
+
+    scenario: Scenario
+    plan_options: PlanOptions
+    rules: RuleSet
+    cal: Calendar
+    grid: int
+    depots: dict[Role, Depot] = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+
+    def on(self, d: dt.date) -> dt.date:
+        """The date whose rules apply to a step on `d` (options.rules_as_of wins)."""
+        return self.plan_options.rules_as_of or d
+
+    def param(self, rule_id: str, name: str, d: dt.date) -> object:
+        return self.rules.param(rule_id, name, self.on(d))
+
+    def int_param(self, rule_id: str, name: str, d: dt.date) -> int:
+        value = self.param(rule_id, name, d)
+        assert isinstance(value, int | float)
+        return int(value)
+
+    def param_series(self, rule_id: str, name: str, first: int, last: int) -> list[int]:
+        """The integer parameter in force on each day of [first, last], read once per rule version."""
+        if self.plan_options.rules_as_of is not None:
+            return [self.int_param(rule_id, name, self.cal.as_of)] * (last - first + 1)
+        rule = self.rules.rule(rule_id)
+        cuts = sorted({self.cal.day(b) for b in rule.breakpoints if first < self.cal.day(b) <= last})
+        out: list[int] = []
+        for lo, hi in zip([first, *cuts], [c - 1 for c in cuts] + [last], strict=True):
+            value = int(self.rules.param(rule_id, name, self.cal.date(lo)))
+            out.extend([value] * (hi - lo + 1))
+        return out
+
+    def eligible_days(
+        self, first: int, last: int, person: Person | None, ok: Callable[[dt.date], bool]
+    ) -> tuple[int, ...]:
+        """Grid days in [first, last] on which `ok(rules date)` holds, asked once per stretch between breakpoints.
+
+        Breakpoints: every rule's effective and end dates, and the person's dates that rules read (birthdays,
+        language tests taken and expiring, completion, nomination). Between two of them every answer is equal.
+        """
+        days = self.days(first, last)
+        if not days:
+            return ()
+        if self.plan_options.rules_as_of is not None:
+            return days if ok(self.plan_options.rules_as_of) else ()
+        cuts = self._breakpoints(person)
+        out: list[int] = []
+        answer = False
+        next_cut = 0
+        for d in days:
+            if d == days[0] or (next_cut < len(cuts) and d >= cuts[next_cut]):
+                answer = ok(self.cal.date(d))
+                while next_cut < len(cuts) and cuts[next_cut] <= d:
+                    next_cut += 1
+            if answer:
+                out.append(d)
+        return tuple(out)
+
+    def _breakpoints(self, person: Person | None) -> list[int]:
+        dates: set[dt.date] = set()
+        for rule in self.rules.rules.values():
+            dates.update(rule.breakpoints)
+        if person is not None:
+            first_year, last_year = self.cal.as_of.year - 1, self.cal.date(self.cal.table_size).year + 1
+            dates.update(
+                add_months(person.birth_date, 12 * (y - person.birth_date.year))
+                for y in range(first_year, last_year + 1)
+            )
+            for t in person.language_tests:
+                dates.update(add_months(t.taken, k) for k in range(0, 61, 6))
+            for e in person.education:
+                dates.update({e.start, e.completion})
+            if person.provincial_nomination is not None:
+                dates.add(person.provincial_nomination.nominated_on)
+        return sorted({self.cal.day(d) for d in dates})
+
+    def shift_months(self, day: int, months: int) -> int:
+        """add_months on a day index (same policy as solver.dates.add_months, without building calendars)."""
+        d = self.cal.date(day)
+        index = d.year * 12 + d.month - 1 + months
+        year, month0 = divmod(index, 12)
+        shifted = dt.date(year, month0 + 1, min(d.day, _month_length(year, month0 + 1)))
+        return (shifted - self.cal.as_of).days
+
+    def processing(self, code: str, inside: bool, d: dt.date) -> int:
+        """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
+        return rules_eligibility.processing_days(self.rules, code, self.on(d), inside)
+
+    def partner(self, role: Role) -> Role | None:
+        other = Role.SPOUSE if role is Role.PRINCIPAL else Role.PRINCIPAL
+        return other if self.scenario.person(other) is not None else None
+
+    def days(self, first: int, last: int) -> tuple[int, ...]:
+        """Grid days in [first, last] within the horizon."""
+        lo, hi = max(first, 0), min(last, self.cal.horizon - 1)
+        start = lo + (-lo) % self.grid
+        return tuple(range(start, hi + 1, self.grid))
+
+    def candidate(self, key: str) -> Candidate:
+        return next(c for c in self.candidates if c.key == key)
+
+    def job(self, key: str) -> Job:
+        return next(j for j in self.jobs if j.key == key)
+
+
+def fee_cents(opts: Options, code: str, d: dt.date) -> int:
+    """Government and employer fees of one application in cents, biometrics excluded (catalog)."""
+    return rules_eligibility.fee_cents(opts.rules, code, opts.on(d))
