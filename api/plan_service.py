@@ -1,13 +1,10 @@
 """Plans as a service: the plan cache and plan jobs, over the solve runner (or a thread when there is none).
 
-This is the only module that knows how plans are cached and how jobs run; resolvers reach it through the
-context's services ("plans") by the `schema.stored_plans.PlanBackend` protocol.
+This module (with its cache, `api/plan_cache.py`) is the only one that knows how plans are cached and how
+jobs run; resolvers reach it through the context's services ("plans") by `schema.stored_plans.PlanBackend`.
 
-- Cache: by `solver.fingerprint.plan_key` (scenario, options without the time limit, rules version), per
-  tenant, in an in-process LRU and in the `cached_plans` table, so a repeated question costs a lookup, even
-  after a restart. A proven optimum answers any time limit; a plan cut short by its limit (FEASIBLE,
-  NO_SOLUTION) answers only that same limit (the search is deterministic, so that is the same plan), and a
-  solve under another limit replaces it. Lookups count in `permitpath_plan_cache_total{result}`.
+- `plan`: a cached plan (`PlanCache`: by plan key, per tenant, in memory and in `cached_plans`), else a solve
+  on the runner, cached.
 - Jobs: `start` writes a QUEUED `plan_jobs` row, hands the solve to the runner (SolverBusy when its queue is
   full: then no job is written) and follows it in a task: RUNNING, each improving plan (the job function's
   `emit`), then DONE with the plan (stored as the household's plan for a household job), FAILED or CANCELLED.
@@ -22,21 +19,19 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
+from api.plan_cache import PlanCache
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
-from db.plan_json import from_plain, stored_plan_values, to_plain
+from db.plan_json import stored_plan_values, to_plain
 from db.repository import Actor, Repository, fail_unfinished_jobs
 from solver import domain
-from solver.fingerprint import plan_key
 from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
 
@@ -85,8 +80,7 @@ class PlanService:
         self._sessions = sessions
         # The lifespan's services, read at each use: the solve runner ("solve_runner") and metrics ("metrics").
         self._services = services if services is not None else {}
-        self._memory_size = memory_size
-        self._memory: OrderedDict[tuple[int, str], tuple[int, domain.Plan]] = OrderedDict()
+        self.cache = PlanCache(sessions, self._services, memory_size=memory_size)
         self._live: dict[int, _Live] = {}
 
     @property
@@ -103,7 +97,11 @@ class PlanService:
 
     def key(self, scenario: domain.Scenario, options: domain.PlanOptions) -> str:
         """The cache key of a question under the rules this process plans with."""
-        return plan_key(scenario, options, load_rules().version)
+        return self.cache.key(scenario, options)
+
+    async def cached(self, tenant_id: int, key: str, time_limit_ms: int) -> domain.Plan | None:
+        """The cached plan that answers `key` under `time_limit_ms`, or None (counted as a hit or a miss)."""
+        return await self.cache.lookup(tenant_id, key, time_limit_ms)
 
     async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan:
         """The plan for the question: from the cache, else solved (off the event loop) and cached."""
@@ -120,41 +118,8 @@ class PlanService:
                 raise
         else:
             result = await asyncio.to_thread(plan_job, (scenario, options), _ignore)
-        await self._remember(tenant_id, key, options.time_limit_ms, result)
+        await self.cache.store(tenant_id, key, options.time_limit_ms, result)
         return result
-
-    async def cached(self, tenant_id: int, key: str, time_limit_ms: int) -> domain.Plan | None:
-        """The cached plan that answers `key` under `time_limit_ms`, or None (counted as a hit or a miss)."""
-        entry = self._memory.get((tenant_id, key))
-        if entry is None:
-            async with self._sessions() as session:
-                row = await Repository(session, tenant_id=tenant_id).cached_plan(key)
-                if row is not None:
-                    entry = (row.time_limit_ms, from_plain(row.plan, domain.Plan))
-                    self._keep(tenant_id, key, entry)
-        else:
-            self._memory.move_to_end((tenant_id, key))
-        hit = entry is not None and _answers(entry, time_limit_ms)
-        if self._metrics is not None:
-            self._metrics.plan_cache.labels(result="hit" if hit else "miss").inc()
-        return entry[1] if hit and entry is not None else None
-
-    async def _remember(self, tenant_id: int, key: str, time_limit_ms: int, result: domain.Plan) -> None:
-        if self._metrics is not None:
-            self._metrics.solves.labels(status=result.status.value).observe(result.solve_ms / 1000.0)
-        self._keep(tenant_id, key, (time_limit_ms, result))
-        values = {"time_limit_ms": time_limit_ms, "status": result.status.value, "plan": to_plain(result)}
-        try:
-            async with self._sessions() as session, session.begin():
-                await Repository(session, tenant_id=tenant_id).put_cached_plan(key, values)
-        except IntegrityError:
-            pass  # the same question was solved and stored at the same time: either copy will do
-
-    def _keep(self, tenant_id: int, key: str, entry: tuple[int, domain.Plan]) -> None:
-        self._memory[(tenant_id, key)] = entry
-        self._memory.move_to_end((tenant_id, key))
-        while len(self._memory) > self._memory_size:
-            self._memory.popitem(last=False)
 
     # --- jobs -----------------------------------------------------------------------------------
 
@@ -259,7 +224,7 @@ class PlanService:
                 await self._finish(job_id, live, found, household_id, key, scenario, options)
                 return
             result = await self._solve(job_id, live, scenario, options)
-            await self._remember(live.tenant_id, key, options.time_limit_ms, result)
+            await self.cache.store(live.tenant_id, key, options.time_limit_ms, result)
             await self._finish(job_id, live, result, household_id, key, scenario, options)
         except asyncio.CancelledError:
             raise
@@ -358,12 +323,6 @@ class PlanService:
     def _count_busy(self) -> None:
         if self._metrics is not None:
             self._metrics.solver_busy.inc()
-
-
-def _answers(entry: tuple[int, domain.Plan], time_limit_ms: int) -> bool:
-    """A proven optimum answers any limit; a plan cut short by its limit, only that limit."""
-    limit, cached = entry
-    return cached.status is domain.PlanStatus.OPTIMAL or limit == time_limit_ms
 
 
 def _ignore(_: Any) -> None:

@@ -1,0 +1,87 @@
+"""The plan cache of `api/plan_service.py`: solved plans by question, in memory and in the database.
+
+The key is `solver.fingerprint.plan_key` (scenario, options without the time limit, rules version), per
+tenant; an in-process LRU answers first, the `cached_plans` table next (so a restart keeps the cache). A proven
+optimum answers any time limit; a plan cut short by its limit (FEASIBLE, NO_SOLUTION) answers only that same
+limit (the search is deterministic, so that is the same plan), and a solve under another limit replaces it.
+Lookups count in `permitpath_plan_cache_total{result="hit"|"miss"}`, solves in `permitpath_solve_seconds`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.observability import Metrics
+from db.plan_json import from_plain, to_plain
+from db.repository import Repository
+from solver import domain
+from solver.fingerprint import plan_key
+from solver.rules.registry import load_rules
+
+# (time limit solved under, plan)
+Entry = tuple[int, domain.Plan]
+
+
+class PlanCache:
+    """Plans by (tenant, plan key): an LRU of `memory_size` entries over the tenant's `cached_plans` rows."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], services: dict[str, Any], *, memory_size: int = 1024
+    ) -> None:
+        self._sessions = sessions
+        self._services = services  # read at each use: tests and the lifespan may swap the metrics
+        self._memory_size = memory_size
+        self._memory: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+
+    def key(self, scenario: domain.Scenario, options: domain.PlanOptions) -> str:
+        """The cache key of a question under the rules this process plans with."""
+        return plan_key(scenario, options, load_rules().version)
+
+    async def lookup(self, tenant_id: int, key: str, time_limit_ms: int) -> domain.Plan | None:
+        """The cached plan that answers `key` under `time_limit_ms`, or None (counted as a hit or a miss)."""
+        entry = self._memory.get((tenant_id, key))
+        if entry is None:
+            async with self._sessions() as session:
+                row = await Repository(session, tenant_id=tenant_id).cached_plan(key)
+                if row is not None:
+                    entry = (row.time_limit_ms, from_plain(row.plan, domain.Plan))
+                    self._keep(tenant_id, key, entry)
+        else:
+            self._memory.move_to_end((tenant_id, key))
+        found = entry[1] if entry is not None and answers(entry, time_limit_ms) else None
+        if (metrics := self._metrics) is not None:
+            metrics.plan_cache.labels(result="miss" if found is None else "hit").inc()
+        return found
+
+    async def store(self, tenant_id: int, key: str, time_limit_ms: int, result: domain.Plan) -> None:
+        """Keeps a solved plan (and counts the solve)."""
+        if (metrics := self._metrics) is not None:
+            metrics.solves.labels(status=result.status.value).observe(result.solve_ms / 1000.0)
+        self._keep(tenant_id, key, (time_limit_ms, result))
+        values = {"time_limit_ms": time_limit_ms, "status": result.status.value, "plan": to_plain(result)}
+        try:
+            async with self._sessions() as session, session.begin():
+                await Repository(session, tenant_id=tenant_id).put_cached_plan(key, values)
+        except IntegrityError:
+            pass  # the same question was solved and stored at the same time: either copy will do
+
+    @property
+    def _metrics(self) -> Metrics | None:
+        metrics: Metrics | None = self._services.get("metrics")
+        return metrics
+
+    def _keep(self, tenant_id: int, key: str, entry: Entry) -> None:
+        self._memory[(tenant_id, key)] = entry
+        self._memory.move_to_end((tenant_id, key))
+        while len(self._memory) > self._memory_size:
+            self._memory.popitem(last=False)
+
+
+def answers(entry: Entry, time_limit_ms: int) -> bool:
+    """A proven optimum answers any limit; a plan cut short by its limit, only that limit."""
+    limit, cached = entry
+    return cached.status is domain.PlanStatus.OPTIMAL or limit == time_limit_ms
