@@ -52,6 +52,14 @@ def plan_job(payload: Payload, emit: Emit) -> domain.Plan:
 
 
 @dataclass
+class _Flight:
+    """A solve of `plan` in progress, and how many callers wait for it."""
+
+    task: asyncio.Future[domain.Plan]
+    waiters: int = 0
+
+
+@dataclass
 class _Live:
     """A job this process is running: its task, its runner job, and a signal for each change."""
 
@@ -82,6 +90,7 @@ class PlanService:
         self._services = services if services is not None else {}
         self.cache = PlanCache(sessions, self._services, memory_size=memory_size)
         self._live: dict[int, _Live] = {}
+        self._flights: dict[tuple[int, str, int], _Flight] = {}
 
     @property
     def _runner(self) -> ProcessRunner | None:
@@ -104,11 +113,33 @@ class PlanService:
         return await self.cache.lookup(tenant_id, key, time_limit_ms)
 
     async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan:
-        """The plan for the question: from the cache, else solved (off the event loop) and cached."""
+        """The plan for the question: from the cache, else solved (off the event loop) and cached.
+
+        The same question asked again while it is being solved waits for that solve (one solve, however many
+        ask); the solve is cancelled, freeing its worker, only when every asker has gone away.
+        """
         key = self.key(scenario, options)
         found = await self.cached(tenant_id, key, options.time_limit_ms)
         if found is not None:
             return found
+        name = (tenant_id, key, options.time_limit_ms)
+        flight = self._flights.get(name)
+        if flight is None:
+            flight = _Flight(asyncio.ensure_future(self._solve_and_keep(tenant_id, key, scenario, options)))
+            self._flights[name] = flight
+            flight.task.add_done_callback(lambda _: self._land(name, flight))
+        flight.waiters += 1
+        try:
+            return await asyncio.shield(flight.task)
+        except asyncio.CancelledError:
+            flight.waiters -= 1
+            if flight.waiters == 0:
+                flight.task.cancel()
+            raise
+
+    async def _solve_and_keep(
+        self, tenant_id: int, key: str, scenario: domain.Scenario, options: domain.PlanOptions
+    ) -> domain.Plan:
         runner = self._runner
         if runner is not None:
             try:
@@ -120,6 +151,12 @@ class PlanService:
             result = await asyncio.to_thread(plan_job, (scenario, options), _ignore)
         await self.cache.store(tenant_id, key, options.time_limit_ms, result)
         return result
+
+    def _land(self, name: tuple[int, str, int], flight: _Flight) -> None:
+        if self._flights.get(name) is flight:
+            del self._flights[name]
+        if not flight.task.cancelled():
+            flight.task.exception()  # retrieved here: every asker may have gone before it failed
 
     # --- jobs -----------------------------------------------------------------------------------
 

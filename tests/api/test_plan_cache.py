@@ -4,7 +4,9 @@ misses are counted in the metrics. Both databases."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from api.keys import Role
 from api.plan_service import PlanService
 from db.plan_json import to_plain
 from db.repository import Repository
+from loadtests.generate import scenario as generated_scenario
 from solver import domain
 from solver.fingerprint import plan_key
 from solver.scenario_json import parse_document
@@ -124,3 +127,46 @@ async def test_a_hit_costs_a_lookup(service: Service) -> None:
         f"database hit {database_hit * 1000:.1f} ms"
     )
     assert memory_hit < miss and database_hit < miss
+
+
+def _solves(service: Service) -> float:
+    registry = service.app.state.metrics.registry
+    return sum(
+        registry.get_sample_value("permitpath_solve_seconds_count", {"status": s.value}) or 0.0
+        for s in domain.PlanStatus
+    )
+
+
+async def test_the_same_question_asked_at_once_is_solved_once(service: Service) -> None:
+    tenant = await service.tenant()
+    scenario, options = scenario_and_options()
+    plans: PlanService = service.app.state.services["plans"]
+
+    first, second = await asyncio.gather(
+        plans.plan(tenant.id, scenario, options), plans.plan(tenant.id, scenario, options)
+    )
+
+    assert first is second
+    assert _solves(service) == 1
+    assert _counts(service) == {"hit": 0, "miss": 2}
+
+
+async def test_a_shared_solve_is_cancelled_only_when_every_asker_has_gone(database_url: str) -> None:
+    settings = settings_for(database_url, solver_workers=1, solver_queue=1)
+    async with serve(settings) as service:
+        tenant = await service.tenant()
+        plans: PlanService = service.app.state.services["plans"]
+        runner = service.app.state.services["solve_runner"]
+        slow = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
+        options = domain.PlanOptions(time_limit_ms=9000)
+        askers = [asyncio.ensure_future(plans.plan(tenant.id, slow, options)) for _ in range(2)]
+        while runner.busy_workers == 0:
+            await asyncio.sleep(0.02)
+
+        askers[0].cancel()
+        await asyncio.sleep(0.2)
+        assert runner.busy_workers == 1  # the other asker still waits for it
+        askers[1].cancel()
+        await asyncio.sleep(0.2)
+        assert runner.busy_workers == 0
+        assert all(asker.cancelled() for asker in askers)
