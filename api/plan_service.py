@@ -46,9 +46,15 @@ Payload = tuple[domain.Scenario, domain.PlanOptions]
 
 
 def plan_job(payload: Payload, emit: Emit) -> domain.Plan:
-    """The solve runner's job: plan one scenario, emitting each improving plan (module level, for workers)."""
+    """The solve runner's job for `plan`: plan one scenario (module level, so a worker process can import it)."""
     scenario, options = payload
     return solve_plan(scenario, options)
+
+
+def progress_job(payload: Payload, emit: Emit) -> domain.Plan:
+    """The solve runner's job for a plan job: plan one scenario, emitting each improving plan on the way."""
+    scenario, options = payload
+    return solve_plan(scenario, options, on_improvement=emit)
 
 
 @dataclass
@@ -188,7 +194,7 @@ class PlanService:
             runner = self._runner
             if found is None and runner is not None:
                 try:
-                    live.runner_job = runner.submit(plan_job, (scenario, options))
+                    live.runner_job = runner.submit(progress_job, (scenario, options))
                 except SolverBusy:
                     self._count_busy()
                     raise  # the transaction rolls back: no job was started
@@ -284,7 +290,7 @@ class PlanService:
             def emit(value: Any) -> None:
                 loop.call_soon_threadsafe(improved.put_nowait, value)
 
-            solving = asyncio.ensure_future(asyncio.to_thread(plan_job, (scenario, options), emit))
+            solving = asyncio.ensure_future(asyncio.to_thread(progress_job, (scenario, options), emit))
             seen = 0
             while not solving.done() or not improved.empty():
                 getting = asyncio.ensure_future(improved.get())

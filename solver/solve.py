@@ -10,6 +10,7 @@ statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
@@ -17,6 +18,7 @@ from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, fallback, polish, solve_model
+from solver.model.variables import Vars
 from solver.options import build_options
 from solver.rules.registry import RuleSet, load_rules
 
@@ -24,9 +26,18 @@ BLOCKER_SHARE = 0.15
 
 
 def plan(
-    scenario: Scenario, options: PlanOptions | None = None, *, rules: RuleSet | None = None, grid_days: int = 1
+    scenario: Scenario,
+    options: PlanOptions | None = None,
+    *,
+    rules: RuleSet | None = None,
+    grid_days: int = 1,
+    on_improvement: Callable[[Plan], None] | None = None,
 ) -> Plan:
-    """The best plan for `scenario` (see the module docstring for the objective and determinism)."""
+    """The best plan for `scenario` (see the module docstring for the objective and determinism).
+
+    `on_improvement`, when given, receives each improving plan the search finds (status FEASIBLE, without
+    blockers); the returned plan is the same with or without it.
+    """
     started = time.perf_counter()
     options = options or PlanOptions()
     rules = rules or load_rules()
@@ -42,7 +53,8 @@ def plan(
     # The ready day is the first day the plan meets the program: minimize it even when not asked to.
     extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
     objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
-    solved = solve_model(v, objective, search) or fallback(v)
+    relay = None if on_improvement is None else _Improvements(v, started, on_improvement)
+    solved = solve_model(v, objective, search, relay) or fallback(v)
     if solved is not None and not solved.optimal:
         solved = polish(solved)
     if solved is None:
@@ -58,3 +70,20 @@ def _status(solved: Solved) -> PlanStatus:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
+
+
+class _Improvements:
+    """Decodes each new solution of the search into a plan for `on_improvement` (a repeated one is skipped)."""
+
+    def __init__(self, v: Vars, started: float, on_improvement: Callable[[Plan], None]) -> None:
+        self._v = v
+        self._started = started
+        self._on_improvement = on_improvement
+        self._last: list[int] | None = None
+
+    def __call__(self, values: list[int]) -> None:
+        if values == self._last:  # a stage starts from the previous stage's best (its hint)
+            return
+        self._last = values
+        solved = Solved(self._v, values, optimal=False)
+        self._on_improvement(decode(solved, status=PlanStatus.FEASIBLE, solve_ms=_ms(self._started), blockers=()))

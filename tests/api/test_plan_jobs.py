@@ -6,6 +6,7 @@ graphql-transport-ws. Both databases."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 from collections.abc import AsyncIterator, MutableMapping
@@ -20,6 +21,8 @@ from api.solve_runner import ProcessRunner
 from api.view import solves
 from loadtests.generate import scenario as generated_scenario
 from loadtests.wire import scenario_json
+from solver.domain import Plan, PlanOptions, PlanStatus
+from solver.solve import plan as solve_plan
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import sleep_then
 from tests.api.test_plan_cache import PLAN, _variables
@@ -317,3 +320,53 @@ ROOT_FIELDS = (
     "storedPlan",
     "householdPlans",
 )
+
+
+async def test_a_running_job_shows_its_best_plan_so_far(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    job = await _start(service, key, slow_variables(4000))
+    for _ in range(400):
+        seen = await _read(service, key, job["id"])
+        if seen["state"] != "QUEUED" and seen["improvements"] > 0:
+            break
+        await asyncio.sleep(0.01)
+
+    assert seen["state"] == "RUNNING"
+    assert seen["plan"] is not None and seen["plan"]["status"] == "FEASIBLE"
+    assert seen["objectiveValues"]["PR_READY"] > 0
+    done = await _until_finished(service, key, job["id"])
+    assert done["state"] == "DONE" and done["improvements"] >= seen["improvements"]
+
+
+async def test_the_socket_streams_improving_plans_then_the_result(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    socket = Socket(service.app)
+    await socket.event()
+    await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+    assert await socket.message() == {"type": "connection_ack"}
+    job = await _start(service, key, slow_variables(4000))
+    await socket.send({"id": "1", "type": "subscribe", "payload": {"query": UPDATES, "variables": {"id": job["id"]}}})
+    states = []
+    while (message := await socket.message())["type"] == "next":
+        states.append(message["payload"]["data"]["planJobUpdates"])
+    await socket.close()
+
+    improving = [s for s in states if s["state"] == "RUNNING" and s["plan"] is not None]
+    assert len(improving) >= 2
+    counts = [s["improvements"] for s in improving]
+    assert counts == sorted(set(counts))  # each message a newer plan than the last
+    assert states[-1]["state"] == "DONE" and states[-1]["improvements"] >= counts[-1]
+
+
+def test_the_hook_leaves_the_plan_as_it_was() -> None:
+    drawn = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
+    options = PlanOptions(time_limit_ms=1500)
+    improvements: list[Plan] = []
+    with_hook = solve_plan(drawn, options, on_improvement=improvements.append)
+    without = solve_plan(drawn, options)
+    assert dataclasses.replace(with_hook, solve_ms=0) == dataclasses.replace(without, solve_ms=0)
+    assert len(improvements) >= 2 and all(p.status is PlanStatus.FEASIBLE for p in improvements)
+    firsts = [p.objective_values["PR_READY"] for p in improvements]
+    assert firsts == sorted(firsts, reverse=True)  # never worse on the first term
