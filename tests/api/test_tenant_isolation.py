@@ -1,9 +1,9 @@
 """Tenant isolation over HTTP: with the ids of another firm's records, every query, node lookup,
 connection, mutation, key and document finds nothing: the same answer as for an id that never existed.
 
-Runs on SQLite and PostgreSQL (the `database_url` fixture). Plans are not stored yet: `planScenario`
-is stateless, so it has nothing of another tenant to find. On PostgreSQL, row-level security stands
-behind the repository's tenant filter (the last test).
+Runs on SQLite and PostgreSQL (the `database_url` fixture). `planScenario` is stateless; stored plans
+and plan jobs have their own isolation tests (tests/api/test_stored_plans.py, test_plan_jobs.py). On
+PostgreSQL, row-level security stands behind the repository's tenant filter (the last test).
 """
 
 from __future__ import annotations
