@@ -12,6 +12,7 @@ from typing import Any
 
 from db.models import PermitStatus
 from schema.errors import FieldError
+from solver.scenario_json import camel as contract_name
 from solver.validation import (
     check_clb,
     check_country,
@@ -40,10 +41,7 @@ _NAME_LENGTH = 200
 
 def camel(column: str) -> str:
     """The GraphQL name of a column (`hours_per_week` -> `hoursPerWeek`)."""
-    if column in _GROUPED:
-        return _GROUPED[column]
-    head, *rest = column.split("_")
-    return head + "".join(word.capitalize() for word in rest)
+    return _GROUPED.get(column) or contract_name(column)
 
 
 def join(path: str, column: str) -> str:

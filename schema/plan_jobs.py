@@ -22,12 +22,12 @@ from db.plan_json import from_plain
 from schema.auth import require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
 from schema.mutations import mutation
-from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, to_json
+from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput
 from schema.queries import described
 from schema.stored_plans import backend, decode, global_id, household_scenario, not_found, plan_options, utc
 from schema.types import Info
 from solver import domain
-from solver.scenario_json import parse_scenario
+from solver.scenario_json import parse_scenario, to_json
 
 # Root fields of this module that start solves (the endpoint charges them the plan cost), and those that only
 # read a job (named `plan...` by the issue, but as cheap as any read).

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import enum
 from typing import Annotated, Any
 
 import strawberry
@@ -21,7 +20,7 @@ from schema.enums import CredentialEnum, InstitutionKindEnum, LanguageTestKindEn
 from schema.errors import FieldError
 from schema.rules import described
 from solver import domain
-from solver.scenario_json import parse_scenario
+from solver.scenario_json import parse_scenario, to_json
 from solver.solve import plan as solve_plan
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
@@ -284,24 +283,6 @@ class InvalidScenario:
 
 
 PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(w.capitalize() for w in rest)
-
-
-def to_json(value: Any) -> Any:
-    """A strawberry input as the contract's camelCase JSON (dates as ISO strings, enums by value)."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [to_json(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {_camel(f.name): to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return value
 
 
 def solve_job(payload: tuple[domain.Scenario, domain.PlanOptions], emit: Any) -> domain.Plan:

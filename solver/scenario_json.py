@@ -8,6 +8,7 @@ operation returns it (with `__typename`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import math
@@ -469,3 +470,24 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
 def invalid_to_json(invalid: InvalidScenario) -> dict[str, Any]:
     """The InvalidScenario exactly as the contract's PlanScenario operation selects it."""
     return {"__typename": "InvalidScenario", "errors": [{"path": e.path, "message": e.message} for e in invalid.errors]}
+
+
+def camel(name: str) -> str:
+    """The contract's name of a snake_case field (`hours_per_week` -> `hoursPerWeek`)."""
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
+def to_json(value: Any, *, drop_none: bool = False) -> Any:
+    """A dataclass value (a domain object or a GraphQL input) as the contract's camelCase JSON: dates as ISO
+    strings, enums by value; `drop_none` leaves out fields that are None, as a client would."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [to_json(v, drop_none=drop_none) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        return {camel(k): to_json(v, drop_none=drop_none) for k, v in fields if not (drop_none and v is None)}
+    return value

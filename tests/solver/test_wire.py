@@ -7,8 +7,8 @@ import random
 import pytest
 
 from loadtests.generate import scenario
-from loadtests.wire import camel, scenario_json
-from solver.scenario_json import parse_scenario
+from loadtests.wire import scenario_json
+from solver.scenario_json import camel, parse_scenario
 
 
 @pytest.mark.parametrize("seed", range(40))
