@@ -21,6 +21,7 @@ from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
 from api.plan_service import PlanService
 from api.ratelimit import TokenBuckets
+from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
 from api.subscriptions import SubscriptionEndpoint
@@ -55,13 +56,18 @@ def create_app(settings: Settings) -> Starlette:
             buckets=TokenBuckets(settings.rate_capacity, settings.rate_per_second),
             plan_cost=min(settings.plan_cost, settings.rate_capacity),
             services=services,
+            responses=(
+                ResponseCache(sessions, max_entries=settings.response_cache_entries)
+                if settings.response_cache_entries
+                else None
+            ),
         )
         metrics = Metrics()
         app.state.metrics = metrics
         services["metrics"] = metrics
         runner: ProcessRunner | None = None
         if settings.solver_workers > 0:
-            runner = ProcessRunner(settings.solver_workers, settings.solver_queue)
+            runner = ProcessRunner(settings.solver_workers, settings.solver_queue, niceness=settings.solver_niceness)
             await runner.start()
             services["solve_runner"] = runner
             log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)

@@ -43,6 +43,12 @@ class Metrics:
             ("result",),
             registry=self.registry,
         )
+        self.response_cache = Counter(
+            "permitpath_response_cache_total",
+            "Read queries answered from the response cache (hit) or executed (miss)",
+            ["result"],
+            registry=self.registry,
+        )
         self.solver_busy = Counter(
             "permitpath_solver_busy_total", "Plan requests refused because the queue was full", registry=self.registry
         )

@@ -61,6 +61,10 @@ class Settings:
     # how many solves may wait for one before plan requests are refused with SOLVER_BUSY.
     solver_workers: int = 0
     solver_queue: int = 4
+    # How much lower the solver workers' scheduling priority is than the service's (0-19, as `nice`).
+    solver_niceness: int = 10
+    # Responses of read queries kept in memory until the tenant's records change (0: no read cache).
+    response_cache_entries: int = 4096
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +97,10 @@ class Settings:
             values["solver_queue"] = _count("PERMITPATH_SOLVER_QUEUE", queue)
         else:
             values["solver_queue"] = 2 * values["solver_workers"]
+        if niceness := env.get("PERMITPATH_SOLVER_NICENESS"):
+            values["solver_niceness"] = min(_count("PERMITPATH_SOLVER_NICENESS", niceness), 19)
+        if entries := env.get("PERMITPATH_RESPONSE_CACHE_ENTRIES"):
+            values["response_cache_entries"] = _count("PERMITPATH_RESPONSE_CACHE_ENTRIES", entries)
         for name in ("rate_capacity", "rate_per_second", "plan_cost"):
             if raw := env.get(f"PERMITPATH_{name.upper()}"):
                 values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, float)

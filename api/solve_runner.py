@@ -19,6 +19,7 @@ import enum
 import itertools
 import logging
 import multiprocessing as mp
+import os
 import threading
 import time
 from collections import deque
@@ -78,8 +79,14 @@ class Runner(Protocol):
     def cancel(self, job_id: str) -> bool: ...
 
 
-def _worker_main(conn: Connection) -> None:
-    """A worker process: runs jobs one at a time and reports progress, the result or the failure."""
+def _worker_main(conn: Connection, niceness: int = 0) -> None:
+    """A worker process: runs jobs one at a time and reports progress, the result or the failure.
+
+    It lowers its own scheduling priority by `niceness` first: when the solves fill every core, the
+    service's event loop (health checks, reads, SOLVER_BUSY answers) still runs the moment it has work.
+    """
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     while True:
         try:
             message = conn.recv()
@@ -112,12 +119,13 @@ class _Worker:
 class ProcessRunner:
     """A fixed pool of worker processes with a bounded queue in front of it."""
 
-    def __init__(self, workers: int, queue_size: int, *, retry_after: float = 1.0) -> None:
+    def __init__(self, workers: int, queue_size: int, *, retry_after: float = 1.0, niceness: int = 10) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._size = workers
         self._queue_size = queue_size
         self._retry_after = retry_after
+        self._niceness = niceness
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
         self._queue: deque[tuple[str, JobFunction, Any]] = deque()
@@ -254,7 +262,9 @@ class ProcessRunner:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name="permitpath-solver")
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, self._niceness), daemon=True, name="permitpath-solver"
+        )
         process.start()
         child.close()
         worker = _Worker(process=process, conn=parent)

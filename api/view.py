@@ -47,6 +47,7 @@ from api.documents import DocumentError, DocumentResolver, Resolved
 from api.limits import Limits, document_problem, variables_problem
 from api.observability import new_request_id, request_id_var
 from api.ratelimit import TokenBuckets
+from api.response_cache import Entry, Key, ResponseCache
 from api.solve_runner import SolverBusy
 from db.repository import Repository
 from schema.admin import AUDIT_FIELDS, MANAGE_FIELDS
@@ -107,6 +108,8 @@ class Gateway:
     buckets: TokenBuckets
     plan_cost: float = 10.0
     services: dict[str, Any] = field(default_factory=dict)
+    # Whole responses of read queries (None: every request executes).
+    responses: ResponseCache | None = None
 
 
 class Refused(Exception):
@@ -219,6 +222,19 @@ class GraphQLView:
 
         self._spend(gateway, principal, roots, media)
 
+        cached: tuple[ResponseCache, Key, int] | None = None
+        if gateway.responses is not None and gateway.responses.covers(roots):
+            responses = gateway.responses
+            key = responses.key(
+                principal.tenant_id, principal.role.value, resolved.query, operation_name, variables, media
+            )
+            revision = await responses.revision(principal.tenant_id)
+            hit = responses.get(key, revision)
+            self._count_cache(gateway, hit is not None)
+            if hit is not None:
+                return Response(hit.body, status_code=hit.status, media_type=f"{hit.media_type}; charset=utf-8")
+            cached = (responses, key, revision)
+
         context = Context.create(
             gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
         )
@@ -237,7 +253,11 @@ class GraphQLView:
             raise Refused(self._not_allowed_over_get(media)) from error
         except CannotGetOperationTypeError as error:
             raise Refused(self._request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
-        return self._respond(result, media, request_id)
+        response = self._respond(result, media, request_id)
+        if cached is not None and not result.errors and response.status_code == 200:
+            responses, key, revision = cached
+            responses.put(key, Entry(revision, bytes(response.body), response.status_code, media))
+        return response
 
     # --- the steps ------------------------------------------------------------------------------
 
@@ -251,6 +271,11 @@ class GraphQLView:
             message = f"rate limit of this key reached; retry after {seconds} s"
             headers = {"Retry-After": str(seconds)}
             raise Refused(p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers=headers))
+
+    def _count_cache(self, gateway: Gateway, hit: bool) -> None:
+        metrics = gateway.services.get("metrics")
+        if metrics is not None:
+            metrics.response_cache.labels(result="hit" if hit else "miss").inc()
 
     def _respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
         """strawberry's result as GraphQL over HTTP: no `data` and 400 (graphql-response+json) when it failed

@@ -12,6 +12,7 @@ import enum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -72,6 +73,9 @@ class Tenant(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    # Counts the tenant's audited changes: bumped in the transaction of each one, so a response cached
+    # under one revision is stale exactly when the revision moved (api/response_cache.py).
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class TenantOwned(Base):

@@ -5,7 +5,8 @@ starts from `_scoped(model)`, which filters on that tenant: no query can forget 
 transaction (it opens the session and commits or rolls back); the repository only flushes.
 
 Every stored change (add, update, delete) also writes an `AuditEntry` in the same transaction, naming the
-`Actor` the repository was made for: a change and its audit row commit or roll back together.
+`Actor` the repository was made for, and bumps the tenant's `revision`: a change, its audit row and the
+revision commit or roll back together.
 
 On PostgreSQL a second wall stands behind `_scoped`: row-level security (migration 0002) shows a tenant
 table's rows only while the transaction's `app.tenant_id` names their tenant. Making a `Repository` marks
@@ -89,6 +90,11 @@ def _audited(values: Mapping[str, Any]) -> dict[str, Any]:
 async def find_api_key(session: AsyncSession, key_id: str) -> ApiKey | None:
     """The key with `key_id`, of whichever tenant (the key is what names the tenant)."""
     return await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+
+
+async def tenant_revision(session: AsyncSession, tenant_id: int) -> int:
+    """How many audited changes the tenant's records have seen (0 for an unknown tenant)."""
+    return await session.scalar(select(Tenant.revision).where(Tenant.id == tenant_id)) or 0
 
 
 async def find_tenant(session: AsyncSession, slug: str) -> Tenant | None:
@@ -197,6 +203,10 @@ class Repository:
                 record_id=record_id,
                 changes=changes,
             )
+        )
+        # In the change's transaction: a reader sees the new revision exactly when it sees the change.
+        await self.session.execute(
+            update(Tenant).where(Tenant.id == self.tenant_id).values(revision=Tenant.revision + 1)
         )
         await self.session.flush()
 

@@ -35,3 +35,8 @@ def die(payload: None, emit: Emit) -> None:
 
 def pid(payload: None, emit: Emit) -> int:
     return os.getpid()
+
+
+def niceness(payload: Any, emit: Emit) -> int:
+    """The worker process's scheduling niceness."""
+    return os.nice(0)

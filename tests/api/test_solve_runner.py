@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -87,3 +88,8 @@ async def test_a_worker_that_dies_fails_its_job_and_is_replaced(runner: ProcessR
         await asyncio.wait_for(runner.run(runner_jobs.die, None), timeout=30)
     pids = {await runner.run(runner_jobs.pid, None) for _ in range(4)}
     assert 1 <= len(pids) <= 2
+
+
+async def test_workers_run_at_a_lower_priority_than_the_service(runner: ProcessRunner) -> None:
+    """Solves filling every core must not starve the event loop: workers are `nice`d below the service."""
+    assert await runner.run(runner_jobs.niceness, None) == min(os.nice(0) + 10, 19)
