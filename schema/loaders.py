@@ -3,12 +3,18 @@
 Each batch runs on a short session of its own (one AsyncSession must not serve two tasks at once), and a
 request's batches take turns: a request holds at most one pooled connection for its loaders, however
 many kinds of record it asks for.
+
+GraphQL execution reaches the members of twenty households over several event-loop turns, so batches
+split. A page of households therefore prefetches what its query selects (`prefetch_households`, from the
+selection the resolver sees): one session, one query per kind of record, and the loaders primed with
+the answers, so the nested fields resolve without another query.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +25,15 @@ from db.models import Education, Household, JobOffer, LanguageTest, Member, Perm
 from db.repository import Repository
 
 R = TypeVar("R", bound=TenantOwned)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a households query selects below each household (GraphQL field names of a member)."""
+
+    members: bool = False
+    offers: bool = False
+    member_fields: frozenset[str] = frozenset()
 
 
 class Loaders:
@@ -42,6 +57,31 @@ class Loaders:
         self.work_by_member = self._by_parent(WorkPeriod, WorkPeriod.member_id)
         self.permits_by_member = self._by_parent(Permit, Permit.member_id)
 
+    async def prefetch_households(self, household_ids: Sequence[int], wanted: Wanted) -> None:
+        """Loads what `wanted` names for these households on one session and primes the loaders with it."""
+        if not household_ids or not (wanted.members or wanted.offers):
+            return
+        async with self._turn, self._sessions() as session:
+            repo = Repository(session, tenant_id=self._tenant_id)
+            if wanted.offers:
+                offers = await repo.children(JobOffer, JobOffer.household_id, household_ids)
+                self.offers_by_household.prime_many({h: offers.get(h, []) for h in household_ids})
+            if not wanted.members:
+                return
+            members = await repo.children(Member, Member.household_id, household_ids)
+            self.members_by_household.prime_many({h: members.get(h, []) for h in household_ids})
+            member_ids = [m.id for rows in members.values() for m in rows]
+            if not member_ids:
+                return
+            for name, loader, model, parent in (
+                ("permits", self.permits_by_member, Permit, Permit.member_id),
+                ("languageTests", self.language_tests_by_member, LanguageTest, LanguageTest.member_id),
+                ("education", self.education_by_member, Education, Education.member_id),
+                ("workHistory", self.work_by_member, WorkPeriod, WorkPeriod.member_id),
+            ):
+                if name in wanted.member_fields:
+                    await _prime(repo, loader, model, parent, member_ids)  # type: ignore[misc]
+
     def _by_id(self, model: type[R]) -> DataLoader[int, R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:
             async with self._turn, self._sessions() as session:
@@ -57,3 +97,15 @@ class Loaders:
             return [grouped.get(parent_id, []) for parent_id in parent_ids]
 
         return DataLoader(load_fn=load)
+
+
+async def _prime(
+    repo: Repository,
+    loader: DataLoader[int, list[R]],
+    model: type[R],
+    parent: InstrumentedAttribute[int],
+    parent_ids: Sequence[int],
+) -> None:
+    """Loads the children of `parent_ids` in one query and primes `loader` with them (none is [])."""
+    grouped = await repo.children(model, parent, parent_ids)
+    loader.prime_many({parent_id: grouped.get(parent_id, []) for parent_id in parent_ids})

@@ -9,11 +9,13 @@ from typing import Any, TypeVar, cast
 import strawberry
 from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
+from strawberry.types.nodes import SelectedField, Selection
 
 from db.models import Household as HouseholdRow
 from db.models import Permit as PermitRow
 from schema.enums import PermitStatus
 from schema.errors import PublicError
+from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
 
 DEFAULT_PAGE_SIZE = 20
@@ -93,6 +95,10 @@ class RecordsQuery:
                 permit_expiring_before=permit_expiring_before,
             )
         edges, page_info = page(rows, size, after, _household)
+        nodes = _fields(_fields(_fields(info.selected_fields).get("households", [])).get("edges", []))
+        await info.context.loaders.prefetch_households(
+            [row.id for row in rows[:size]], household_wants(nodes.get("node", []))
+        )
         return HouseholdConnection(edges=edges, page_info=page_info)
 
     @described(
@@ -114,6 +120,29 @@ class RecordsQuery:
             )
         edges, page_info = page(rows, size, after, _permit)
         return PermitConnection(edges=edges, page_info=page_info)
+
+
+def _fields(selections: Sequence[Selection]) -> dict[str, list[Selection]]:
+    """The sub-selections of each field selected, by field name, through fragments and aliases."""
+    out: dict[str, list[Selection]] = {}
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            out.setdefault(selection.name, []).extend(selection.selections)
+        else:  # a fragment spread or an inline fragment
+            for name, below in _fields(selection.selections).items():
+                out.setdefault(name, []).extend(below)
+    return out
+
+
+def household_wants(selections: Sequence[Selection]) -> Wanted:
+    """What a selection of a household asks below it (members, offers, and the members' records)."""
+    fields = _fields(selections)
+    member_selections = [s for name in ("members", "principal", "spouse") for s in fields.get(name, [])]
+    return Wanted(
+        members=any(name in fields for name in ("members", "principal", "spouse")),
+        offers="offers" in fields,
+        member_fields=frozenset(_fields(member_selections)),
+    )
 
 
 def _household(row: HouseholdRow) -> Household:

@@ -7,10 +7,11 @@ Field names are the contract's `ScenarioInput` names wherever the facts are the 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, Self
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Self, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -22,6 +23,22 @@ from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitSt
 from schema.errors import PublicError
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def _then(pending: Awaitable[T], convert: Callable[[T], U]) -> U:
+    """`convert` of a loader's answer: at once when it is already there (primed by a prefetch, or loaded
+    earlier in the request), otherwise an awaitable of it, which graphql-core awaits (typed as the value
+    so that strawberry reads the field's GraphQL type from the resolver). A list field that answers at once
+    spares graphql-core a task and a gather per parent, which is most of the cost of a page of households."""
+    if isinstance(pending, asyncio.Future) and pending.done() and pending.exception() is None:
+        return convert(pending.result())
+
+    async def later() -> U:
+        return convert(await pending)
+
+    return cast(U, later())
 
 
 def _copy(cls: type[Any], row: models.TenantOwned) -> Any:
@@ -66,24 +83,20 @@ class Household(relay.Node):
     created_at: dt.datetime
 
     @strawberry.field
-    async def members(self, info: Info) -> list[HouseholdMember]:
-        rows = await info.context.loaders.members_by_household.load(self.id)
-        return [HouseholdMember.from_row(row) for row in sorted(rows, key=lambda r: r.role is not Role.PRINCIPAL)]
+    def members(self, info: Info) -> list[HouseholdMember]:
+        return _then(info.context.loaders.members_by_household.load(self.id), _members)
 
     @strawberry.field
-    async def principal(self, info: Info) -> HouseholdMember | None:
-        rows = await info.context.loaders.members_by_household.load(self.id)
-        return next((HouseholdMember.from_row(r) for r in rows if r.role is Role.PRINCIPAL), None)
+    def principal(self, info: Info) -> HouseholdMember | None:
+        return _then(info.context.loaders.members_by_household.load(self.id), _with_role(Role.PRINCIPAL))
 
     @strawberry.field
-    async def spouse(self, info: Info) -> HouseholdMember | None:
-        rows = await info.context.loaders.members_by_household.load(self.id)
-        return next((HouseholdMember.from_row(r) for r in rows if r.role is Role.SPOUSE), None)
+    def spouse(self, info: Info) -> HouseholdMember | None:
+        return _then(info.context.loaders.members_by_household.load(self.id), _with_role(Role.SPOUSE))
 
     @strawberry.field
-    async def offers(self, info: Info) -> list[JobOffer]:
-        rows = await info.context.loaders.offers_by_household.load(self.id)
-        return [JobOffer.from_row(row) for row in rows]
+    def offers(self, info: Info) -> list[JobOffer]:
+        return _then(info.context.loaders.offers_by_household.load(self.id), _rows_as(JobOffer))
 
     @classmethod
     def from_row(cls, row: models.Household) -> Self:
@@ -121,20 +134,20 @@ class HouseholdMember(relay.Node):
         return Household.from_row(row)
 
     @strawberry.field
-    async def education(self, info: Info) -> list[Education]:
-        return [Education.from_row(r) for r in await info.context.loaders.education_by_member.load(self.id)]
+    def education(self, info: Info) -> list[Education]:
+        return _then(info.context.loaders.education_by_member.load(self.id), _rows_as(Education))
 
     @strawberry.field
-    async def language_tests(self, info: Info) -> list[LanguageTest]:
-        return [LanguageTest.from_row(r) for r in await info.context.loaders.language_tests_by_member.load(self.id)]
+    def language_tests(self, info: Info) -> list[LanguageTest]:
+        return _then(info.context.loaders.language_tests_by_member.load(self.id), _rows_as(LanguageTest))
 
     @strawberry.field
-    async def work_history(self, info: Info) -> list[WorkPeriod]:
-        return [WorkPeriod.from_row(r) for r in await info.context.loaders.work_by_member.load(self.id)]
+    def work_history(self, info: Info) -> list[WorkPeriod]:
+        return _then(info.context.loaders.work_by_member.load(self.id), _rows_as(WorkPeriod))
 
     @strawberry.field
-    async def permits(self, info: Info) -> list[Permit]:
-        return [Permit.from_row(r) for r in await info.context.loaders.permits_by_member.load(self.id)]
+    def permits(self, info: Info) -> list[Permit]:
+        return _then(info.context.loaders.permits_by_member.load(self.id), _rows_as(Permit))
 
     @classmethod
     def from_row(cls, row: models.Member) -> Self:
@@ -347,3 +360,22 @@ class HouseholdConnection(relay.Connection[Household]):
 @strawberry.type(name="PermitConnection", description="A page of permits.")
 class PermitConnection(relay.Connection[Permit]):
     pass
+
+
+def _members(rows: list[models.Member]) -> list[HouseholdMember]:
+    """A household's members, the principal first."""
+    return [HouseholdMember.from_row(row) for row in sorted(rows, key=lambda r: r.role is not Role.PRINCIPAL)]
+
+
+def _with_role(role: Role) -> Callable[[list[models.Member]], HouseholdMember | None]:
+    def pick(rows: list[models.Member]) -> HouseholdMember | None:
+        return next((HouseholdMember.from_row(r) for r in rows if r.role is role), None)
+
+    return pick
+
+
+def _rows_as(cls: Any) -> Callable[[list[Any]], list[Any]]:
+    def convert(rows: list[Any]) -> list[Any]:
+        return [cls.from_row(row) for row in rows]
+
+    return convert
