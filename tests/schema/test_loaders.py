@@ -82,3 +82,25 @@ async def test_listing_households_costs_a_constant_number_of_queries(gql: Gql, e
         {"code": "C12", "offer": {"ref": "offer-1", "household": {"name": "Household 049"}}},
     ]
     assert (len(five), len(fifty)) == (EXPECTED_QUERIES, EXPECTED_QUERIES), fifty
+
+
+PAGE_THROUGH_FRAGMENTS = """
+fragment Person on HouseholdMember { name permits { code } languageTests { test } }
+query Page {
+  households(first: 50) { edges { node { name ... on Household { members { ...Person } } offers { ref } } } }
+}
+"""
+
+
+async def test_a_page_prefetches_what_it_selects_through_fragments(gql: Gql, engine: AsyncEngine) -> None:
+    """The page, then offers, members, permits and language tests by parent: five statements, however the
+    GraphQL executor spreads the nested fields over the event loop's turns."""
+    await _add_households(gql, 20, 0)
+    with counting(engine) as statements:
+        page = await gql(PAGE_THROUGH_FRAGMENTS)
+    assert len(page["households"]["edges"]) == 20
+    tables = [s.split("\nFROM ")[1].split()[0] for s in statements]
+    assert tables == ["households", "offers", "members", "permits", "language_tests"], statements
+    first = page["households"]["edges"][0]["node"]
+    assert [m["name"] for m in first["members"]] == ["Mei Tanaka", "Kenji Tanaka"]
+    assert [o["ref"] for o in first["offers"]] == ["offer-0", "offer-1"]
