@@ -9,6 +9,7 @@ carries the request id; an unexpected exception is logged with it and masked.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -228,7 +229,9 @@ class GraphQLView:
             key = responses.key(
                 principal.tenant_id, principal.role.value, resolved.query, operation_name, variables, media
             )
-            revision = await responses.revision(principal.tenant_id)
+            revision = principal.revision
+            if revision is None:  # no key (serve --dev): nothing read the revision yet
+                revision = await responses.revision(principal.tenant_id)
             hit = responses.get(key, revision)
             self._count_cache(gateway, hit is not None)
             if hit is not None:
@@ -385,29 +388,54 @@ class GraphQLView:
         self, text: str, operation_name: str | None, method: str, principal: Principal, media: str
     ) -> frozenset[str]:
         """What the key's role may run, and literal limits; the root fields of the operation."""
-        document = parsed(text)
-        if document is None:
+        shape = document_shape(text, operation_name, self.limits)
+        if shape is None:
             return frozenset()  # strawberry reports the syntax error
-        operation = get_operation_ast(document, operation_name)
-        roots = root_fields(document, operation) if operation is not None else frozenset()
         role = principal.role
 
         def forbid(message: str) -> Refused:
             return Refused(p.refusal(403, p.FORBIDDEN, message, media_type=media))
 
-        if operation is not None and operation.operation is OperationType.MUTATION:
+        if shape.mutation:
             if method == "GET":
                 raise Refused(self._not_allowed_over_get(media))
             if not role.may_write:
                 raise forbid(f"a {role.value} key may not send mutations")
+        roots = shape.roots
         if roots & MANAGE_FIELDS and not role.may_manage:
             raise forbid(
                 f"a {role.value} key may not manage keys or documents ({', '.join(sorted(roots & MANAGE_FIELDS))})"
             )
         if roots & AUDIT_FIELDS and not role.may_read_audit:
             raise forbid(f"a {role.value} key may not read the audit trail")
-        if not role.may_introspect and introspects(document):
+        if not role.may_introspect and shape.introspects:
             raise forbid(f"introspection is off for {role.value} keys")
-        if problem := document_problem(document, self.limits):
-            raise Refused(self._request_error(media, p.INVALID_INPUT, problem))
+        if shape.problem:
+            raise Refused(self._request_error(media, p.INVALID_INPUT, shape.problem))
         return roots
+
+
+@dataclass(frozen=True)
+class DocumentShape:
+    """What the endpoint checks of an operation before running it, whoever sends it."""
+
+    mutation: bool
+    roots: frozenset[str]
+    introspects: bool
+    problem: str | None
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def document_shape(text: str, operation_name: str | None, limits: Limits) -> DocumentShape | None:
+    """The shape of the operation `operation_name` of `text` (None when it does not parse), computed once per
+    document like strawberry's parse and validation: a frontend sends the same few documents all day."""
+    document = parsed(text)
+    if document is None:
+        return None
+    operation = get_operation_ast(document, operation_name)
+    return DocumentShape(
+        mutation=operation is not None and operation.operation is OperationType.MUTATION,
+        roots=root_fields(document, operation) if operation is not None else frozenset(),
+        introspects=introspects(document),
+        problem=document_problem(document, limits),
+    )

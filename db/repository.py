@@ -92,6 +92,13 @@ async def find_api_key(session: AsyncSession, key_id: str) -> ApiKey | None:
     return await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
 
 
+async def find_api_key_with_revision(session: AsyncSession, key_id: str) -> tuple[ApiKey, int] | None:
+    """The key with `key_id` and its tenant's revision, read in one statement (so from one snapshot)."""
+    statement = select(ApiKey, Tenant.revision).join(Tenant, Tenant.id == ApiKey.tenant_id)
+    row = (await session.execute(statement.where(ApiKey.key_id == key_id))).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def tenant_revision(session: AsyncSession, tenant_id: int) -> int:
     """How many audited changes the tenant's records have seen (0 for an unknown tenant)."""
     return await session.scalar(select(Tenant.revision).where(Tenant.id == tenant_id)) or 0

@@ -57,6 +57,8 @@ class Principal:
     role: Role
     name: str
     key_id: str | None = None
+    # The tenant's revision (db/models.py Tenant.revision) read while authenticating, when it was.
+    revision: int | None = None
 
     @property
     def actor(self) -> Actor:

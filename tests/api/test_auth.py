@@ -11,6 +11,7 @@ import pytest
 
 from api.keys import Role, generate_key
 from api.settings import Settings
+from db.repository import Repository
 from tests.api.conftest import BUILTIN_ID, Service, serve
 
 SCENARIOS = Path(__file__).parents[1] / "fixtures" / "scenarios"
@@ -82,6 +83,27 @@ async def test_a_revoked_key_is_401_like_a_forged_one(service: Service) -> None:
     assert revoked["revokeApiKey"]["keyId"] == key_id
     assert revoked["revokeApiKey"]["revokedAt"] is not None
     response = await service.post({"query": LIST}, consultant)
+    assert (response.status_code, response.json()) == (401, unauthenticated(INVALID_KEY))
+
+
+async def test_a_key_revoked_by_another_process_is_401_at_once(service: Service) -> None:
+    """The service remembers a valid key with its tenant's revision; a revocation written elsewhere (the CLI,
+    another instance) moves the revision, so the very next request reads the key again."""
+    tenant = await service.tenant()
+    consultant = await service.key(tenant, Role.CONSULTANT)
+    for _ in range(2):  # remembered after the first
+        assert (await service.post({"query": LIST}, consultant)).status_code == 200
+    async with service.sessions() as session, session.begin():
+        assert await Repository(session, tenant_id=tenant.id).revoke_api_key(consultant.split("_")[1]) is not None
+    response = await service.post({"query": LIST}, consultant)
+    assert (response.status_code, response.json()) == (401, unauthenticated(INVALID_KEY))
+
+
+async def test_a_remembered_key_id_with_a_wrong_secret_is_401(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    assert (await service.post({"query": LIST}, key)).status_code == 200
+    forged = key[: len("pp_000000000000_")] + generate_key().plaintext.split("_", 2)[2]
+    response = await service.post({"query": LIST}, forged)
     assert (response.status_code, response.json()) == (401, unauthenticated(INVALID_KEY))
 
 
