@@ -282,7 +282,10 @@ class GraphQLView:
 
     def _respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
         """strawberry's result as GraphQL over HTTP: no `data` and 400 (graphql-response+json) when it failed
-        before execution, 503 when the solver was too busy to run, otherwise 200."""
+        before execution, 429 with Retry-After when the solver was too busy to run, otherwise 200.
+
+        A busy solver is 429, not 503: the process is healthy and its reads are fast; a load balancer that
+        takes a 503 for a failing backend must not eject it because its solve queue is full."""
         errors = result.errors or []
         failed_before = p.is_request_error(errors, result.data)
         body: dict[str, Any] = {} if failed_before else {"data": result.data}
@@ -294,7 +297,7 @@ class GraphQLView:
         extra: dict[str, str] = {}
         busy = [e.original_error for e in errors if isinstance(e.original_error, SolverBusy)]
         if busy and result.data is None:
-            status = 503
+            status = 429
             extra["Retry-After"] = str(max(1, math.ceil(busy[0].retry_after)))
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
 

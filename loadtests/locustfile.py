@@ -156,6 +156,8 @@ class FrontendPlanner(FastHttpUser):
                     exception=None,
                     context={},
                 )
+                # A frontend honours Retry-After, as the protocol asks, rather than asking again at once.
+                time.sleep(float(r.headers.get("Retry-After") or 1))
             else:
                 _check(r, name)
 

@@ -156,7 +156,7 @@ async def test_a_queued_job_is_cancelled_and_a_full_queue_is_solver_busy(databas
         queued = await _start(service, key, _variables())
         assert queued["state"] == "QUEUED"
         busy = await service.post({"query": START, "variables": _variables()}, key)
-        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "1"
         assert busy.json()["errors"][0]["extensions"]["code"] == "SOLVER_BUSY"
 
         cancelled = (await service.data(CANCEL, key, {"id": queued["id"]}))["cancelPlanJob"]
