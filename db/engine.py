@@ -25,9 +25,14 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **options: Any) -> AsyncEngine:
-    """An async engine for `url`; on SQLite, foreign keys are enforced (cascades depend on them)."""
-    engine = create_async_engine(url, pool_pre_ping=True, **options)
-    if is_sqlite(url):
+    """An async engine for `url`; on SQLite, foreign keys are enforced (cascades depend on them).
+
+    A server's connections are pinged when checked out (a restarted PostgreSQL leaves dead ones in the
+    pool); an SQLite file has no server to lose, and the ping would be one more round trip per request.
+    """
+    sqlite = is_sqlite(url)
+    engine = create_async_engine(url, pool_pre_ping=not sqlite, **options)
+    if sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -37,6 +42,9 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA foreign_keys=ON")
     # Concurrent requests each hold a connection; wait for a writer instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Write-ahead logging: readers never wait for a writer, nor a writer for readers (the file's mode
+    # persists; an in-memory database keeps its own and ignores this).
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
