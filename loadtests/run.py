@@ -253,24 +253,27 @@ def _miss(phase: str, name: str, row: Row, mark: Mark) -> list[str]:
     return out
 
 
-def loop_lag_p99_ms(base: str) -> float | None:
-    """The service's event-loop lag p99 (from its /metrics histogram), or None when not exported."""
+def loop_lag_buckets(base: str) -> dict[float, float]:
+    """The service's event-loop lag histogram (from /metrics): cumulative count by bucket bound, +Inf too."""
     try:
         with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
             text = response.read().decode()
     except OSError:
-        return None
-    buckets = [
-        (float(m.group(1)), float(m.group(2)))
+        return {}
+    return {
+        float(m.group(1)): float(m.group(2))
         for m in re.finditer(r'permitpath_event_loop_lag_seconds_bucket\{le="([0-9.e+-]+|\+Inf)"\} ([0-9.e+]+)', text)
-        if m.group(1) != "+Inf"
-    ]
-    total = re.search(r"permitpath_event_loop_lag_seconds_count ([0-9.e+]+)", text)
-    if not buckets or total is None or float(total.group(1)) == 0:
+    }
+
+
+def lag_p99_ms(before: dict[float, float], after: dict[float, float]) -> float | None:
+    """The p99 event-loop lag (bucket bound, ms) of the samples taken between two readings."""
+    counts = {bound: after[bound] - before.get(bound, 0.0) for bound in after}
+    total = counts.get(float("inf"), 0.0)
+    if total <= 0:
         return None
-    target = 0.99 * float(total.group(1))
-    for bound, count in buckets:
-        if count >= target:
+    for bound in sorted(counts):
+        if counts[bound] >= 0.99 * total:
             return bound * 1000
     return float("inf")
 
@@ -294,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
     parser.add_argument("--seconds", type=int, default=30, help="duration of each phase")
+    parser.add_argument(
+        "--overload-seconds", type=int, help="duration of the overload phase (default: --seconds; the goal: 600)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "loadtests" / "out")
     parser.add_argument("--phases", default=",".join(p.name for p in PHASES))
     parser.add_argument("--solver-workers", default="2")
@@ -328,10 +334,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             for phase in PHASES:
                 if phase.name not in args.phases.split(","):
                     continue
-                print(f"phase {phase.name}: {phase.what} ({args.seconds} s)", flush=True)
-                rows += read_stats(phase.name, run_locust(phase, base, args.seconds, args.out, env))
+                seconds = args.overload_seconds or args.seconds if phase.name == "overload" else args.seconds
+                print(f"phase {phase.name}: {phase.what} ({seconds} s)", flush=True)
+                before = loop_lag_buckets(base)
+                rows += read_stats(phase.name, run_locust(phase, base, seconds, args.out, env))
                 if phase.name == "overload":
-                    lag = loop_lag_p99_ms(base)
+                    lag = lag_p99_ms(before, loop_lag_buckets(base))
         finally:
             service.terminate()
             service.wait(timeout=30)
