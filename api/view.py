@@ -9,13 +9,15 @@ carries the request id; an unexpected exception is logged with it and masked.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import (
@@ -61,6 +63,9 @@ from schema.plan_jobs import SOLVING_FIELDS
 from schema.root import CACHE_SIZE
 
 log = logging.getLogger("permitpath.http")
+T = TypeVar("T")
+# nginx's status for a request whose client closed the connection first (nobody reads the response).
+CLIENT_CLOSED_REQUEST = 499
 PUBLIC_ERRORS[SolverBusy] = p.SOLVER_BUSY
 
 
@@ -244,14 +249,23 @@ class GraphQLView:
         allowed = {StrawberryOperationType.QUERY}
         if method == "POST":
             allowed.add(StrawberryOperationType.MUTATION)
+        execution = self.schema.execute(
+            resolved.query,
+            variable_values=variables or None,
+            context_value=context,
+            operation_name=operation_name,
+            allowed_operation_types=allowed,
+        )
         try:
-            result = await self.schema.execute(
-                resolved.query,
-                variable_values=variables or None,
-                context_value=context,
-                operation_name=operation_name,
-                allowed_operation_types=allowed,
-            )
+            if any(solves(name) for name in roots):
+                # A solve holds a worker for seconds: when its caller hangs up, stop it and free the worker.
+                found = await until_disconnected(execution, request.receive)
+                if found is None:
+                    log.info("the client went away; its solve was cancelled")
+                    return Response(status_code=CLIENT_CLOSED_REQUEST)
+                result = found
+            else:
+                result = await execution
         except InvalidOperationTypeError as error:
             raise Refused(self._not_allowed_over_get(media)) from error
         except CannotGetOperationTypeError as error:
@@ -416,6 +430,35 @@ class GraphQLView:
         if shape.problem:
             raise Refused(self._request_error(media, p.INVALID_INPUT, shape.problem))
         return roots
+
+
+async def until_disconnected(work: Awaitable[T], receive: Receive) -> T | None:
+    """`work`'s result, or None (with `work` cancelled) when the client disconnects first.
+
+    Call it once the request's body has been read: from then on the server's only message is the
+    disconnect.
+    """
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnect(receive))
+    try:
+        await asyncio.wait((task, watcher), return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        watcher.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return None
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Returns when the server reports that the client has gone."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 @dataclass(frozen=True)
