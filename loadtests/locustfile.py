@@ -13,7 +13,8 @@ Keys and the mix come from the environment (`loadtests/run.py` sets them): PERMI
 PERMITPATH_LOAD_INTEGRATOR_KEY, PERMITPATH_LOAD_HIT_RATIO, PERMITPATH_LOAD_SEED, PERMITPATH_LOAD_PACING
 (a reader starts a request every so many seconds, so 50 readers at 0.055 s offer about 900 requests/s and
 latency is measured at that rate, not at saturation; default: a 0.05-0.2 s pause after each answer), and
-PERMITPATH_LOAD_SHAPE (`headline`: every planned household is a couple with 3 offers over 60 months;
+PERMITPATH_LOAD_PLANNER_PACING / PERMITPATH_LOAD_PLANNER_WAIT (a planner's pace, or its pause after an
+answer), PERMITPATH_LOAD_SHAPE (`headline`: every planned household is a couple with 3 offers over 60 months;
 default: the mixed generator).
 """
 
@@ -51,6 +52,7 @@ PLAN_SCENARIO = f"""query PlanScenario($scenario: ScenarioInput!, $options: Plan
 SEED = int(os.environ.get("PERMITPATH_LOAD_SEED", "7"))
 HIT_RATIO = float(os.environ.get("PERMITPATH_LOAD_HIT_RATIO", "0.5"))
 PLANNER_WAIT = float(os.environ.get("PERMITPATH_LOAD_PLANNER_WAIT", "0.5"))
+PLANNER_PACING = os.environ.get("PERMITPATH_LOAD_PLANNER_PACING")
 BUSY_OK = os.environ.get("PERMITPATH_LOAD_BUSY_OK") == "1"
 PACING = os.environ.get("PERMITPATH_LOAD_PACING")
 HEADLINE = os.environ.get("PERMITPATH_LOAD_SHAPE") == "headline"
@@ -125,7 +127,8 @@ class FrontendPlanner(FastHttpUser):
     """What-if plans: HIT_RATIO of the calls repeat one of HOT_SET households, the rest are new."""
 
     weight = 2
-    wait_time = between(0.0, PLANNER_WAIT)
+    # Paced (one plan every PERMITPATH_LOAD_PLANNER_PACING s) to measure latency at a rate; else a pause.
+    wait_time = constant_pacing(float(PLANNER_PACING)) if PLANNER_PACING else between(0.0, PLANNER_WAIT)
 
     def on_start(self) -> None:
         self.headers = _headers("PERMITPATH_LOAD_CONSULTANT_KEY")

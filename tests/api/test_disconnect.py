@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import MutableMapping
 from typing import Any
 
 from api.keys import Role
@@ -37,8 +38,8 @@ class Client:
     async def receive(self) -> dict[str, Any]:
         return await self._messages.get()
 
-    async def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
+    async def send(self, message: MutableMapping[str, Any]) -> None:
+        self.sent.append(dict(message))
 
 
 def scope(key: str, length: int) -> dict[str, Any]:
