@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
+from solver.model.constraints import status
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars
 from solver.options import DepotKind, Job, Kind
@@ -95,41 +96,9 @@ def _last_day_in_horizon(v: Vars, jv: JobVars) -> cp_model.IntVar:
     return jv.horizon_end
 
 
-def _lapses(v: Vars) -> dict[str, tuple[Node, cp_model.IntVar, cp_model.IntVar]]:
-    """For each in-Canada node: whether status lapses after it, and the first day of the next window.
-
-    Status lapses when the node is followed without maintained status, or is the last one; the next window
-    then starts at the successor's window start (v.big + 1 after the last). One pair per node rather than
-    per arc keeps the no-work-in-a-gap constraints linear in the chain's size: the circuit picks exactly one
-    outgoing arc of a present node, and an absent node has none, so the pair is exact.
-    """
-    m = v.model
-    out: dict[str, tuple[Node, cp_model.IntVar, cp_model.IntVar]] = {}
-    for arc in v.arcs:
-        tail = arc.tail
-        if not tail.in_canada:
-            continue
-        if tail.key not in out:
-            lapsed = m.new_bool_var(f"lapsed[{tail.key}]")
-            resume = m.new_int_var(-1, v.big + 1, f"resume[{tail.key}]")
-            m.add_bool_or([a.lit for a in v.arcs if a.tail is tail]).only_enforce_if(lapsed)
-            out[tail.key] = (tail, lapsed, resume)
-        _, lapsed, resume = out[tail.key]
-        if arc.head is None:
-            m.add_implication(arc.lit, lapsed)
-            m.add(resume == v.big + 1).only_enforce_if(arc.lit)
-            continue
-        assert arc.maintained is not None
-        m.add_bool_or([arc.lit.Not(), arc.maintained, lapsed])
-        m.add_bool_or([arc.lit.Not(), arc.maintained.Not(), lapsed.Not()])
-        m.add(resume == arc.head.window_start).only_enforce_if(arc.lit)
-    return out
-
-
 def add_job_authorization(v: Vars) -> None:
     """Every day of a job is in a window that authorizes it, or after PR approval."""
     m = v.model
-    lapses = _lapses(v)
     for jv in v.jobs.values():
         job = jv.job
         for node in v.person_nodes(job.person):
@@ -144,6 +113,7 @@ def add_job_authorization(v: Vars) -> None:
                     m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
                 else:
                     m.add_min_equality(node.end, [node.uncapped_end, jv.end])
-        for tail, lapsed, resume in lapses.values():
-            if tail.person is job.person:
-                _disjoint(v, jv, tail.end + 1, resume - 1, [jv.present, lapsed], f"{tail.key}->lapse")
+            if node.next_window is not None:
+                # No work in the gap after the node, until the next node's window.
+                lits = [jv.present, *status.lapsed(node)]
+                _disjoint(v, jv, node.end + 1, node.next_window - 1, lits, f"{node.key}->lapse")
