@@ -162,3 +162,7 @@ def add_work_windows(v: Vars) -> None:
         if not n.is_depot:
             m.add(auth == 0).only_enforce_if(n.present.Not())
         n.auth_days = auth
+    # Redundant: a person's windows follow one another without overlap inside [0, PR approval), so their days
+    # add up to at most that. Without it the search cannot prove a plan with no work gap optimal.
+    for role, _ in v.opts.scenario.members:
+        m.add(sum(n.auth_days for n in v.person_nodes(role) if n.auth_days is not None) <= pc)
