@@ -32,6 +32,8 @@ class Options:
     depots: dict[Role, Depot] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    # shift_months answers: the model's day tables ask the same (day, months) many times over.
+    _shifted: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
     def on(self, d: dt.date) -> dt.date:
         """The date whose rules apply to a step on `d` (options.rules_as_of wins)."""
@@ -103,11 +105,15 @@ class Options:
 
     def shift_months(self, day: int, months: int) -> int:
         """add_months on a day index (same policy as solver.dates.add_months, without building calendars)."""
+        known = self._shifted.get((day, months))
+        if known is not None:
+            return known
         d = self.cal.date(day)
         index = d.year * 12 + d.month - 1 + months
         year, month0 = divmod(index, 12)
         shifted = dt.date(year, month0 + 1, min(d.day, _month_length(year, month0 + 1)))
-        return (shifted - self.cal.as_of).days
+        self._shifted[(day, months)] = (shifted - self.cal.as_of).days
+        return self._shifted[(day, months)]
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
