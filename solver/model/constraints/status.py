@@ -162,7 +162,19 @@ def add_work_windows(v: Vars) -> None:
         if not n.is_depot:
             m.add(auth == 0).only_enforce_if(n.present.Not())
         n.auth_days = auth
-    # Redundant: a person's windows follow one another without overlap inside [0, PR approval), so their days
-    # add up to at most that. Without it the search cannot prove a plan with no work gap optimal.
     for role, _ in v.opts.scenario.members:
-        m.add(sum(n.auth_days for n in v.person_nodes(role) if n.auth_days is not None) <= pc)
+        _add_work_room(v, [n for n in v.person_nodes(role) if n.auth_days is not None], role)
+
+
+def _add_work_room(v: Vars, working: list[Node], role: Role) -> None:
+    """Redundant: a person's windows follow one another without overlap, from the earliest day any of them can
+    start to PR approval, so their days add up to at most that span. Without it the search cannot prove
+    optimal a plan whose only work gap is the wait for the first permit (or no gap at all).
+    """
+    if not working:
+        return
+    m = v.model
+    first = min(n.window_start.proto.domain[0] for n in working)
+    room = m.new_int_var(0, v.horizon, f"work_room[{role.value}]")
+    m.add_max_equality(room, [v.prv().approval_capped - first, 0])
+    m.add(sum(n.auth_days for n in working if n.auth_days is not None) <= room)
