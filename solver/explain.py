@@ -23,6 +23,9 @@ from solver.rules.registry import RuleSet
 
 # Share of the blockers' time budget one relaxed re-solve may use.
 RELAXED_SHARE = 0.5
+# A relaxed re-solve only minimizes the ready day, which the default LP relaxation bounds well enough: the
+# full one (the lexicographic stages' level) costs more than it saves here (docs/benchmarks.md).
+RELAXED_LINEARIZATION = 1
 
 
 def _finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
@@ -59,7 +62,7 @@ def _relaxed_ready(
     day = model.get_int_var_from_proto_index(pr.day.index)
     model.add(day < solved.value(pr.day))
     model.minimize(day)
-    solver = budget.solver(share)
+    solver = budget.solver(share, RELAXED_LINEARIZATION)
     status = solver.solve(model)
     budget.spend(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -49,12 +49,12 @@ class Budget:
     def of_seconds(seconds: float) -> Budget:
         return Budget(max(seconds, 0.0) * DTIME_PER_SECOND)
 
-    def solver(self, dtime: float) -> cp_model.CpSolver:
+    def solver(self, dtime: float, linearization: int = LINEARIZATION_LEVEL) -> cp_model.CpSolver:
         """A solver limited to `dtime` deterministic units (and the wall-clock cap)."""
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = SOLVER_WORKERS
         solver.parameters.random_seed = SOLVER_SEED
-        solver.parameters.linearization_level = LINEARIZATION_LEVEL
+        solver.parameters.linearization_level = linearization
         solver.parameters.max_presolve_iterations = MAX_PRESOLVE_ITERATIONS
         solver.parameters.max_deterministic_time = max(dtime, 1e-4)
         solver.parameters.max_time_in_seconds = max(WALL_CAP * dtime / DTIME_PER_SECOND, 0.05)
