@@ -20,6 +20,12 @@ def _month_length(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+@functools.cache
+def _month_start(year: int, month: int) -> int:
+    """The proleptic ordinal of the month's first day."""
+    return dt.date(year, month, 1).toordinal()
+
+
 @dataclass
 class Options:
     """Everything static the model needs about a scenario."""
@@ -108,12 +114,12 @@ class Options:
         known = self._shifted.get((day, months))
         if known is not None:
             return known
-        d = self.cal.date(day)
-        index = d.year * 12 + d.month - 1 + months
-        year, month0 = divmod(index, 12)
-        shifted = dt.date(year, month0 + 1, min(d.day, _month_length(year, month0 + 1)))
-        self._shifted[(day, months)] = (shifted - self.cal.as_of).days
-        return self._shifted[(day, months)]
+        base = self.cal.as_of.toordinal()
+        d = dt.date.fromordinal(base + day)
+        year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+        shifted = _month_start(year, month0 + 1) + min(d.day, _month_length(year, month0 + 1)) - 1 - base
+        self._shifted[(day, months)] = shifted
+        return shifted
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
