@@ -17,13 +17,15 @@ from solver.domain import Finding, PlanStep
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
 from solver.model.search import Budget, Solved
-from solver.model.variables import Vars
 from solver.options import Options
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
 
 # Share of the blockers' time budget one relaxed re-solve may use.
 RELAXED_SHARE = 0.5
+# A relaxed re-solve only minimizes the ready day, which the default LP relaxation bounds well enough: the
+# full one (the lexicographic stages' level) costs more than it saves here (docs/benchmarks.md).
+RELAXED_LINEARIZATION = 1
 
 
 def _finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
@@ -43,17 +45,24 @@ def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...
 
 
 def _relaxed_ready(
-    v: Vars, base: cp_model.CpModel, groups: dict[str, int], group: str, budget: Budget
+    solved: Solved, base: cp_model.CpModel, groups: dict[str, int], group: str, budget: Budget
 ) -> tuple[int, str | None] | None:
-    """The earliest ready day (and branch) with `group` switched off, or None when out of time."""
+    """The earliest ready day (and branch) with `group` switched off when it is earlier than the plan's, or
+    None (not earlier, or out of time).
+
+    Only an earlier day matters, so the search is bounded by the plan's day.
+    """
     share = budget.dtime * RELAXED_SHARE
     if share <= 1e-3:
         return None
+    v = solved.vars
+    pr = v.prv()
     model = base.clone()
     fix_groups(model, groups, frozenset({group}))
-    pr = v.prv()
-    model.minimize(model.get_int_var_from_proto_index(pr.day.index))
-    solver = budget.solver(share)
+    day = model.get_int_var_from_proto_index(pr.day.index)
+    model.add(day < solved.value(pr.day))
+    model.minimize(day)
+    solver = budget.solver(share, RELAXED_LINEARIZATION)
     status = solver.solve(model)
     budget.spend(solver)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -79,7 +88,7 @@ def blockers(
         return ()
     # Relax only what can hold readiness back: a language level met every day, or readiness on as_of, cannot.
     language = (
-        _relaxed_ready(v, base, groups, "CEC.language", budget) if pr.language_limited and ready_day > 0 else None
+        _relaxed_ready(solved, base, groups, "CEC.language", budget) if pr.language_limited and ready_day > 0 else None
     )
     if language is not None and language[0] < ready_day and language[0] < cal.horizon:
         day, relaxed_branch = language
@@ -98,7 +107,7 @@ def blockers(
                 f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
             )
         )
-    experience = _relaxed_ready(v, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
+    experience = _relaxed_ready(solved, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
         skilled = [o for o in opts.scenario.offers if noc.is_valid(o.noc_code) and noc.is_skilled(o.noc_code)]

@@ -24,6 +24,7 @@ def build(opts: Options) -> Vars:
     cec.add_cec(v)
     for node in v.nodes.values():
         if node.candidate is not None:
+            # Every permit, whatever its kind, is valid for at least a day.
             v.model.add(node.end >= node.start).only_enforce_if(node.present)
             # After PR approval every member holds permanent status: no work permit is applied for then.
             v.model.add(node.apply < v.prv().approval).only_enforce_if(node.present)

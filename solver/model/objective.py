@@ -18,7 +18,7 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
     """Every objective term as a linear expression over the model's variables."""
     m = v.model
     pr = v.prv()
-    status_gaps = [arc.gap for arc in v.arcs if arc.gap is not None]
+    status_gaps = [n.gap for n in v.nodes.values() if n.gap is not None]
     work: list[cp_model.LinearExprT] = []
     for role, _ in v.opts.scenario.members:
         auth = [n.auth_days for n in v.person_nodes(role) if n.auth_days is not None]

@@ -17,6 +17,12 @@ from solver.model.variables import Vars
 
 SOLVER_WORKERS = 1
 SOLVER_SEED = 7
+# Chosen by measurement on the benchmark corpus (docs/benchmarks.md "CP-SAT parameters"): the full LP
+# relaxation proves the work-continuity stage optimal far more often, and one presolve round with light
+# probing is enough (presolve costs wall-clock time that the deterministic budget barely sees).
+LINEARIZATION_LEVEL = 2
+MAX_PRESOLVE_ITERATIONS = 1
+PROBING_LEVEL = 1
 # CP-SAT's deterministic time advances about 0.25-0.45 units per wall-clock second of search here.
 DTIME_PER_SECOND = 0.25
 WALL_CAP = 3.0
@@ -44,11 +50,14 @@ class Budget:
     def of_seconds(seconds: float) -> Budget:
         return Budget(max(seconds, 0.0) * DTIME_PER_SECOND)
 
-    def solver(self, dtime: float) -> cp_model.CpSolver:
+    def solver(self, dtime: float, linearization: int = LINEARIZATION_LEVEL) -> cp_model.CpSolver:
         """A solver limited to `dtime` deterministic units (and the wall-clock cap)."""
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = SOLVER_WORKERS
         solver.parameters.random_seed = SOLVER_SEED
+        solver.parameters.linearization_level = linearization
+        solver.parameters.max_presolve_iterations = MAX_PRESOLVE_ITERATIONS
+        solver.parameters.cp_model_probing_level = PROBING_LEVEL
         solver.parameters.max_deterministic_time = max(dtime, 1e-4)
         solver.parameters.max_time_in_seconds = max(WALL_CAP * dtime / DTIME_PER_SECOND, 0.05)
         return solver

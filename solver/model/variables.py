@@ -3,7 +3,8 @@
 Day values are indexes from `as_of` (day 0). Every node of a person's permit chain (their status on as_of, the
 "depot", and each candidate permit) has a presence literal, its application day, its valid-from and valid-to
 days and its work window: the days it authorizes (including maintained status after it, and for a PGWP the
-pending days). Arcs say which node follows which.
+pending days). Arcs say which node follows which; what happens between a node and the next (maintained status
+or a gap) lives on the node, since a present node has exactly one successor.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class Node:
     auth_days: IntVar | None = None
     # Employer-specific: valid_to before the cap at the end of the job taken under the permit.
     uncapped_end: IntVar | None = None
+    # In Canada: whether the next application is filed by `end` (status maintained; false after the last
+    # node), the first day of the next node's window, and the days without status that follow (see
+    # constraints/status.py).
+    maintained: IntVar | None = None
+    next_window: IntVar | None = None
+    gap: IntVar | None = None
 
     @property
     def is_depot(self) -> bool:
@@ -54,8 +61,6 @@ class Arc:
     tail: Node
     head: Node | None
     lit: IntVar
-    maintained: IntVar | None = None
-    gap: IntVar | None = None
 
 
 @dataclass
@@ -91,7 +96,6 @@ class Vars:
     opts: Options
     model: cp_model.CpModel
     nodes: dict[str, Node] = field(default_factory=dict)
-    arcs: list[Arc] = field(default_factory=list)
     jobs: dict[str, JobVars] = field(default_factory=dict)
     pr: PrVars | None = None
     groups: dict[str, IntVar] = field(default_factory=dict)

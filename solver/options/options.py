@@ -20,6 +20,12 @@ def _month_length(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+@functools.cache
+def _month_start(year: int, month: int) -> int:
+    """The proleptic ordinal of the month's first day."""
+    return dt.date(year, month, 1).toordinal()
+
+
 @dataclass
 class Options:
     """Everything static the model needs about a scenario."""
@@ -32,6 +38,8 @@ class Options:
     depots: dict[Role, Depot] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    # shift_months answers: the model's day tables ask the same (day, months) many times over.
+    _shifted: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
     def on(self, d: dt.date) -> dt.date:
         """The date whose rules apply to a step on `d` (options.rules_as_of wins)."""
@@ -103,11 +111,15 @@ class Options:
 
     def shift_months(self, day: int, months: int) -> int:
         """add_months on a day index (same policy as solver.dates.add_months, without building calendars)."""
-        d = self.cal.date(day)
-        index = d.year * 12 + d.month - 1 + months
-        year, month0 = divmod(index, 12)
-        shifted = dt.date(year, month0 + 1, min(d.day, _month_length(year, month0 + 1)))
-        return (shifted - self.cal.as_of).days
+        known = self._shifted.get((day, months))
+        if known is not None:
+            return known
+        base = self.cal.as_of.toordinal()
+        d = dt.date.fromordinal(base + day)
+        year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+        shifted = _month_start(year, month0 + 1) + min(d.day, _month_length(year, month0 + 1)) - 1 - base
+        self._shifted[(day, months)] = shifted
+        return shifted
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""

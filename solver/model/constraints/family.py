@@ -51,7 +51,6 @@ def add_spousal(v: Vars) -> None:
         if c.kind is Kind.SPOUSE_OF_STUDENT:
             assert c.fixed_end is not None
             m.add(node.end == min(c.fixed_end, passport_day(v, c)))
-            m.add(node.end >= node.start).only_enforce_if(node.present)
         elif c.kind is Kind.SPOUSE_OF_WORKER:
             assert c.source is not None and c.source_job is not None
             source = v.nodes[c.source]
@@ -71,8 +70,6 @@ def add_spousal(v: Vars) -> None:
             _held_on_apply(v, node, source)
             m.add_implication(node.present, pr.applicant[source.person])
             m.add(node.apply >= pr.submit).only_enforce_if(node.present)
-        if c.kind in (Kind.SPOUSE_OF_STUDENT, Kind.SPOUSE_OF_WORKER, Kind.SPOUSE_OF_PR_APPLICANT):
-            m.add(node.end >= node.start).only_enforce_if(node.present)
 
 
 def add_bridging(v: Vars) -> None:
@@ -93,4 +90,3 @@ def add_bridging(v: Vars) -> None:
                 m.add_implication(node.present, lit.Not())
         m.add(node.apply >= pr.submit).only_enforce_if(node.present)
         m.add_max_equality(node.start, [node.apply + c.processing_inside, pr.submit + completeness])
-        m.add(node.end >= node.start).only_enforce_if(node.present)

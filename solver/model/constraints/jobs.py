@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
+from solver.model.constraints import status
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars
 from solver.options import DepotKind, Job, Kind
@@ -112,14 +113,7 @@ def add_job_authorization(v: Vars) -> None:
                     m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
                 else:
                     m.add_min_equality(node.end, [node.uncapped_end, jv.end])
-        for arc in v.arcs:
-            if arc.tail.person is not job.person or not arc.tail.in_canada:
-                continue
-            tag = f"{arc.tail.key}->{arc.head.key if arc.head else 'end'}"
-            if arc.head is None:
-                _disjoint(v, jv, arc.tail.end + 1, v.big, [jv.present, arc.lit], tag)
-            else:
-                if arc.maintained is None:
-                    continue
-                lits = [jv.present, arc.lit, arc.maintained.Not()]
-                _disjoint(v, jv, arc.tail.end + 1, arc.head.window_start - 1, lits, tag)
+            if node.next_window is not None:
+                # No work in the gap after the node, until the next node's window.
+                lits = [jv.present, *status.lapsed(node)]
+                _disjoint(v, jv, node.end + 1, node.next_window - 1, lits, f"{node.key}->lapse")

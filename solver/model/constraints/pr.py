@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.dates import add_months
 from solver.domain import Person, Role
 from solver.model.tables import add_function
 from solver.model.variables import PrVars, Vars
@@ -19,13 +20,23 @@ PNP = "PNP"
 
 
 def language_days(v: Vars, person: Person, level_param: str) -> list[int]:
-    """Days in the horizon on which a valid test meets the CEC level (CEC.language, CEC.test_validity)."""
+    """Days in the horizon on which a valid test meets the CEC level (CEC.language, CEC.test_validity).
+
+    The answer can only change where a parameter changes or a test starts or stops being valid (taken, or
+    its validity months later), so best_clb is asked once per run of days between those.
+    """
     needs = v.opts.param_series("CEC.language", level_param, 0, v.horizon - 1)
     validity = v.opts.param_series("CEC.test_validity", "months", 0, v.horizon - 1)
-    out = []
-    for d in range(v.horizon):
-        if best_clb(person.language_tests, v.opts.cal.date(d), validity[d]) >= needs[d]:
-            out.append(d)
+    cal = v.opts.cal
+    changes = {0} | {d for d in range(1, v.horizon) if (needs[d], validity[d]) != (needs[d - 1], validity[d - 1])}
+    for test in person.language_tests:
+        changes.add(cal.day(test.taken))
+        changes.update(cal.day(add_months(test.taken, months)) for months in set(validity))
+    starts = sorted(d for d in changes if 0 <= d < v.horizon)
+    out: list[int] = []
+    for lo, hi in zip(starts, [*starts[1:], v.horizon], strict=True):
+        if best_clb(person.language_tests, cal.date(lo), validity[lo]) >= needs[lo]:
+            out.extend(range(lo, hi))
     return out
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.domain import Role
-from solver.model.variables import Arc, Node, Vars
+from solver.model.constraints.permits import SPOUSAL
+from solver.model.variables import Arc, Lit, Node, Vars
 from solver.options import DepotKind, Kind
 
 
@@ -23,11 +24,12 @@ def _arc_allowed(tail: Node, head: Node) -> bool:
         return tail.is_depot and tail.depot is not None and tail.depot.kind is DepotKind.STUDENT
     if c.kind is Kind.BRIDGING:
         return tail.works
-    return True
+    # Variants of one spousal category exclude each other (permits.add_permit_nodes): never one after another.
+    return not (c.kind in SPOUSAL and tail.candidate is not None and tail.candidate.code == c.code)
 
 
 def add_chain(v: Vars, role: Role) -> None:
-    """The circuit of `role`'s permits and, for each arc, maintained status, window ends and status gaps."""
+    """The circuit of `role`'s permits and, for each node, maintained status, window end and status gap."""
     m = v.model
     depot = v.depot(role)
     nodes = [depot] + [n for n in v.person_nodes(role) if not n.is_depot]
@@ -39,21 +41,50 @@ def add_chain(v: Vars, role: Role) -> None:
         arcs.append((index[n.key], index[n.key], n.present.Not()))
         m.add(n.present == 0).only_enforce_if(empty)
     for tail in nodes:
+        next_start = _add_successor_vars(v, tail) if tail.in_canada else None
         for head in nodes[1:]:
             if head is tail or not _arc_allowed(tail, head):
                 continue
             lit = m.new_bool_var(f"next[{tail.key}->{head.key}]")
             arcs.append((index[tail.key], index[head.key], lit))
-            _link(v, Arc(tail, head, lit))
+            _link(v, Arc(tail, head, lit), next_start)
+        last = empty if tail.is_depot else m.new_bool_var(f"last[{tail.key}]")
         if not tail.is_depot:
-            lit = m.new_bool_var(f"last[{tail.key}]")
-            arcs.append((index[tail.key], 0, lit))
-            _close(v, Arc(tail, None, lit))
-    _close(v, Arc(depot, None, empty))
+            arcs.append((index[tail.key], 0, last))
+        _close(v, Arc(tail, None, last), next_start)
     m.add_circuit(arcs)  # type: ignore[arg-type]
 
 
-def _link(v: Vars, arc: Arc) -> None:
+def lapsed(node: Node) -> list[Lit]:
+    """The literals that together say status lapses after `node` (present, next not filed in time)."""
+    assert node.maintained is not None
+    return [node.maintained.Not()] if node.is_depot else [node.present, node.maintained.Not()]
+
+
+def _add_successor_vars(v: Vars, tail: Node) -> cp_model.IntVar | None:
+    """maintained, next_window and (for a person in Canada on as_of) the status gap after `tail`; returns the
+    next node's valid-from day (v.big after the last node) that the gap runs to, when there is a gap.
+
+    One set per node rather than per arc: the circuit picks exactly one outgoing arc of a present node, whose
+    constraints set them, so the chain's size stays linear in the number of candidates.
+    """
+    m = v.model
+    tail.maintained = m.new_bool_var(f"maintained[{tail.key}]")
+    if not tail.is_depot:
+        m.add_implication(tail.maintained, tail.present)
+    tail.next_window = m.new_int_var(-1, v.big + 1, f"next_window[{tail.key}]")
+    if not counts_tail_gap(v, tail):
+        return None
+    # Days without status: from the day after status ended to the day before the next permit (or PR approval).
+    next_start = m.new_int_var(-1, v.big, f"next_valid_from[{tail.key}]")
+    first_status = m.new_int_var(-1, v.big, f"status_back[{tail.key}]")
+    m.add_min_equality(first_status, [next_start, v.prv().approval_capped])
+    tail.gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}]")
+    m.add(tail.gap >= first_status - _gap_from(tail)).only_enforce_if(lapsed(tail))
+    return next_start
+
+
+def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     m = v.model
     tail, head, z = arc.tail, arc.head, arc.lit
     assert head is not None and head.candidate is not None
@@ -61,54 +92,45 @@ def _link(v: Vars, arc: Arc) -> None:
     if not tail.is_depot:
         # One application at a time: the next is filed once the previous permit is issued.
         m.add(head.apply >= tail.start).only_enforce_if(z)
-    if tail.is_depot and not tail.in_canada:
+    if not tail.in_canada:
         # Entry to Canada on the first permit, applied for from outside.
         m.add(head.start == head.apply + c.processing_outside).only_enforce_if(z)
         m.add(tail.window_end == head.window_start - 1).only_enforce_if(z)
-        arc.maintained = m.new_constant(1)
-        v.arcs.append(arc)
         return
-    from_abroad = v.opts.depots[tail.person].kind is DepotKind.OUTSIDE
-    maintained = m.new_bool_var(f"maintained[{tail.key}->{head.key}]")
-    arc.maintained = maintained
+    maintained = tail.maintained
+    assert maintained is not None and tail.next_window is not None
     m.add(head.apply <= tail.end).only_enforce_if([z, maintained])
     m.add(head.apply >= tail.end + 1).only_enforce_if([z, maintained.Not()])
     m.add(tail.window_end == head.window_start - 1).only_enforce_if([z, maintained])
     m.add(tail.window_end == tail.end).only_enforce_if([z, maintained.Not()])
-    if from_abroad:
+    m.add(tail.next_window == head.window_start).only_enforce_if(z)
+    if v.opts.depots[tail.person].kind is DepotKind.OUTSIDE:
         # Someone who came from abroad leaves when status ends and applies again from outside: no gap.
         if c.kind is Kind.BRIDGING:
             m.add(maintained == 1).only_enforce_if(z)
         else:
             m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
             m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
-        v.arcs.append(arc)
         return
     restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
     m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
-    # Days without status: from the day after status ended to the day before the new permit (or PR approval).
-    gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->{head.key}]")
-    first_status = m.new_int_var(-1, v.big, f"status_back[{tail.key}->{head.key}]")
-    m.add_min_equality(first_status, [head.start, v.prv().approval_capped])
-    m.add(gap >= first_status - _gap_from(tail)).only_enforce_if([z, maintained.Not()])
-    arc.gap = gap
-    v.arcs.append(arc)
+    assert next_start is not None
+    m.add(next_start == head.start).only_enforce_if(z)
 
 
-def _close(v: Vars, arc: Arc) -> None:
+def _close(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     """`arc.tail` is the last node: its window ends with its validity; then no status until PR approval."""
     m = v.model
     tail, z = arc.tail, arc.lit
     if not tail.in_canada:
         m.add(tail.window_end == v.big).only_enforce_if(z)
-        v.arcs.append(arc)
         return
+    assert tail.maintained is not None and tail.next_window is not None
     m.add(tail.window_end == tail.end).only_enforce_if(z)
-    if counts_tail_gap(v, tail):
-        gap = m.new_int_var(0, v.horizon, f"gap[{tail.key}->end]")
-        m.add(gap >= v.prv().approval_capped - _gap_from(tail)).only_enforce_if(z)
-        arc.gap = gap
-    v.arcs.append(arc)
+    m.add(tail.maintained == 0).only_enforce_if(z)
+    m.add(tail.next_window == v.big + 1).only_enforce_if(z)
+    if next_start is not None:
+        m.add(next_start == v.big).only_enforce_if(z)
 
 
 def _gap_from(tail: Node) -> cp_model.LinearExpr | int:
@@ -140,3 +162,19 @@ def add_work_windows(v: Vars) -> None:
         if not n.is_depot:
             m.add(auth == 0).only_enforce_if(n.present.Not())
         n.auth_days = auth
+    for role, _ in v.opts.scenario.members:
+        _add_work_room(v, [n for n in v.person_nodes(role) if n.auth_days is not None], role)
+
+
+def _add_work_room(v: Vars, working: list[Node], role: Role) -> None:
+    """Redundant: a person's windows follow one another without overlap, from the earliest day any of them can
+    start to PR approval, so their days add up to at most that span. Without it the search cannot prove
+    optimal a plan whose only work gap is the wait for the first permit (or no gap at all).
+    """
+    if not working:
+        return
+    m = v.model
+    first = min(n.window_start.proto.domain[0] for n in working)
+    room = m.new_int_var(0, v.horizon, f"work_room[{role.value}]")
+    m.add_max_equality(room, [v.prv().approval_capped - first, 0])
+    m.add(sum(n.auth_days for n in working if n.auth_days is not None) <= room)
