@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import math
+import time
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -178,8 +179,10 @@ class GraphQLView:
     def __init__(self, schema: strawberry.Schema, limits: Limits) -> None:
         self.schema = schema
         self.limits = limits
+        self._operations = OperationLabels()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
         request = Request(scope, receive)
         request_id = new_request_id(request.headers.get("x-request-id"))
         token = request_id_var.set(request_id)
@@ -193,9 +196,20 @@ class GraphQLView:
                 response = p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
             response.headers["X-Request-ID"] = request_id
             response.headers["Vary"] = "Accept, Authorization"
+            request.state.status = response.status_code
             await response(scope, receive, send)
         finally:
             request_id_var.reset(token)
+            self._observe(request, started)
+
+    def _observe(self, request: Request, started: float) -> None:
+        """Counts the request in `permitpath_graphql_request_seconds` by operation name and HTTP status."""
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is None:
+            return
+        operation = self._operations.label(getattr(request.state, "operation", None))
+        status = str(getattr(request.state, "status", 0) or "disconnected")
+        metrics.requests.labels(operation=operation, outcome=status).observe(time.perf_counter() - started)
 
     async def handle(self, request: Request, request_id: str) -> Response:
         """The response to one request (refusals are raised as `Refused`)."""
@@ -217,6 +231,7 @@ class GraphQLView:
             raise Refused(p.refusal(401, p.UNAUTHENTICATED, principal.message, media_type=media, headers=headers))
 
         params = await self._params(request, media)
+        request.state.operation = params.get("operationName")
         variables = params.get("variables") or {}
         if variables:
             raw_size = len(json.dumps(variables, separators=(",", ":")))
@@ -459,6 +474,25 @@ async def _disconnect(receive: Receive) -> None:
     """Returns when the server reports that the client has gone."""
     while (await receive())["type"] != "http.disconnect":
         pass
+
+
+class OperationLabels:
+    """Operation names as metric labels: the first `most` distinct names, then "other" (a client names its
+    operations, and an unbounded label would grow the metrics without end); no name is "anonymous"."""
+
+    def __init__(self, most: int = 200) -> None:
+        self._most = most
+        self._seen: set[str] = set()
+
+    def label(self, name: object) -> str:
+        if not isinstance(name, str) or not name:
+            return "anonymous"
+        if name in self._seen:
+            return name
+        if len(self._seen) >= self._most or len(name) > 100:
+            return "other"
+        self._seen.add(name)
+        return name
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
+from api.keys import Role
 from api.observability import JsonFormatter, Metrics, new_request_id, request_id_var
+from api.view import OperationLabels
+from tests.api.conftest import Service
 
 
 def test_metrics_render_in_prometheus_text_with_fresh_gauges() -> None:
@@ -46,3 +49,34 @@ def test_log_lines_are_json_with_the_request_id() -> None:
         12.5,
         "info",
     )
+
+
+def _count(service: Service, operation: str, outcome: str) -> float:
+    registry = service.app.state.metrics.registry
+    labels = {"operation": operation, "outcome": outcome}
+    return registry.get_sample_value("permitpath_graphql_request_seconds_count", labels) or 0.0
+
+
+async def test_every_graphql_request_is_timed_by_operation_and_status(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    before = _count(service, "Households", "200"), _count(service, "anonymous", "401")
+    query = "query Households { households { edges { node { id } } } }"
+    assert (await service.post({"query": query, "operationName": "Households"}, key)).status_code == 200
+    assert (await service.post({"query": query}, "pp_000000000000_forged")).status_code == 401
+    after = _count(service, "Households", "200"), _count(service, "anonymous", "401")
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
+    text = (await service.client.get("/metrics")).text
+    assert 'permitpath_graphql_request_seconds_bucket{le="0.002",operation="Households",outcome="200"}' in text
+
+
+def test_operation_labels_are_bounded() -> None:
+    labels = OperationLabels(most=2)
+    assert [labels.label(n) for n in ("A", "B", "C", "A", None, "", "x" * 101)] == [
+        "A",
+        "B",
+        "other",
+        "A",
+        "anonymous",
+        "anonymous",
+        "other",
+    ]
