@@ -73,19 +73,23 @@ def create_app(settings: Settings) -> Starlette:
             log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
-        plans = PlanService(sessions, services)
+        plans = PlanService(sessions, services, owner=settings.instance_name)
+        heartbeats: asyncio.Task[None] | None = None
         services["plans"] = plans
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)
                 log.info("database migrated to the latest schema")
             await _fail_unfinished_jobs(plans)
+            heartbeats = asyncio.create_task(plans.keep_beating())
             if settings.dev:
                 added = await seed_demo(sessions, await tenant.tenant_id())
                 log.info("demo tenant %r: %d demo households added", settings.tenant_slug, added)
             yield
         finally:
             lag_watch.cancel()
+            if heartbeats is not None:
+                heartbeats.cancel()
             await plans.close()
             if runner is not None:
                 await runner.close()

@@ -9,8 +9,12 @@ jobs run; resolvers reach it through the context's services ("plans") by `schema
   full: then no job is written) and follows it in a task: RUNNING, each improving plan (the job function's
   `emit`), then DONE with the plan (stored as the household's plan for a household job), FAILED or CANCELLED.
   A job in the cache is DONE at once. Every change is written to the row first, then announced to watchers.
-  Jobs outlive nothing but their rows: at startup `fail_unfinished_jobs` marks what a previous process left
-  QUEUED or RUNNING as FAILED, saying why (they are not re-queued).
+  Jobs outlive nothing but their rows, and they are not re-queued: each job names the process that runs it
+  (`owner`, stable across restarts of one service: host and port) and carries its heartbeat, which that
+  process renews every `heartbeat_seconds`. At startup `fail_unfinished_jobs` marks FAILED, saying why,
+  what this service's previous run left QUEUED or RUNNING and what any other process stopped beating for
+  `STALE_BEATS` heartbeats; `beat()` sweeps the others' again on each heartbeat. Several service processes
+  can share one database: none fails a job another still runs.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
@@ -30,7 +35,7 @@ from api.plan_cache import PlanCache
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
-from db.repository import Actor, Repository, fail_unfinished_jobs
+from db.repository import Abandoned, Actor, Repository, fail_unfinished_jobs
 from solver import domain
 from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
@@ -39,6 +44,9 @@ log = logging.getLogger("permitpath.plans")
 
 FINISHED = frozenset({"DONE", "FAILED", "CANCELLED"})
 RESTART_REASON = "the service restarted while this job was {state}; start it again"
+STOPPED_REASON = "the service process running this job stopped while it was {state}; start it again"
+# A job whose owner missed this many heartbeats in a row is taken for abandoned.
+STALE_BEATS = 3
 # How often a job run by the process pool is checked for a new state or an improving plan.
 POLL_SECONDS = 0.05
 
@@ -90,8 +98,12 @@ class PlanService:
         services: dict[str, Any] | None = None,
         *,
         memory_size: int = 1024,
+        owner: str = "permitpath",
+        heartbeat_seconds: float = 10.0,
     ) -> None:
         self._sessions = sessions
+        self.owner = owner
+        self.heartbeat_seconds = heartbeat_seconds
         # The lifespan's services, read at each use: the solve runner ("solve_runner") and metrics ("metrics").
         self._services = services if services is not None else {}
         self.cache = PlanCache(sessions, self._services, memory_size=memory_size)
@@ -185,6 +197,8 @@ class PlanService:
             "rules_version": load_rules().version,
             "plan_key": key,
             "improvements": 0,
+            "owner": self.owner,
+            "heartbeat_at": _now(),
         }
         live = _Live(tenant_id)
         async with self._sessions() as session, session.begin():
@@ -238,9 +252,35 @@ class PlanService:
             yield None
 
     async def fail_unfinished_jobs(self) -> int:
-        """Marks every tenant's QUEUED or RUNNING jobs FAILED: no process runs them any more (call at startup)."""
+        """At startup: marks FAILED the unfinished jobs of this service's previous run and those whose owner
+        stopped beating; how many there were."""
+        which = Abandoned(stale_before=self._stale_before(), gone_owner=self.owner)
         async with self._sessions() as session, session.begin():
-            return await fail_unfinished_jobs(session, lambda state: RESTART_REASON.format(state=state))
+            return await fail_unfinished_jobs(session, lambda state: RESTART_REASON.format(state=state), which)
+
+    async def beat(self) -> int:
+        """Renews the heartbeat of this process's unfinished jobs, then fails the jobs of other processes that
+        stopped beating; how many it failed."""
+        now = _now()
+        for tenant_id in sorted({live.tenant_id for live in self._live.values()}):
+            async with self._sessions() as session, session.begin():
+                await Repository(session, tenant_id=tenant_id).touch_jobs(self.owner, now)
+        which = Abandoned(stale_before=self._stale_before(), live_owner=self.owner)
+        async with self._sessions() as session, session.begin():
+            return await fail_unfinished_jobs(session, lambda state: STOPPED_REASON.format(state=state), which)
+
+    async def keep_beating(self) -> None:
+        """`beat()` every `heartbeat_seconds`, for the life of the process (a failed beat is logged, not fatal)."""
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            try:
+                if failed := await self.beat():
+                    log.warning("%d plan jobs of a stopped service process marked FAILED", failed)
+            except (OSError, SQLAlchemyError) as error:
+                log.warning("plan job heartbeat failed: %s", error)
+
+    def _stale_before(self) -> dt.datetime:
+        return _now() - dt.timedelta(seconds=STALE_BEATS * self.heartbeat_seconds)
 
     async def close(self) -> None:
         """Stops following jobs (their rows stay as written; the next start marks them FAILED)."""
@@ -360,7 +400,7 @@ class PlanService:
                 return
             if before is not None:
                 await before(repo)
-            await repo.save_job(job, values)
+            await repo.save_job(job, {**values, "heartbeat_at": _now()})
         live.announce()
 
     def _count_busy(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,8 @@ class Settings:
     solver_queue: int = 4
     # How much lower the solver workers' scheduling priority is than the service's (0-19, as `nice`).
     solver_niceness: int = 10
+    # Names this service process on the plan jobs it runs; the same across its restarts (default: host:port).
+    instance: str | None = None
     # Responses of read queries kept in memory until the tenant's records change (0: no read cache).
     response_cache_entries: int = 4096
 
@@ -97,6 +100,8 @@ class Settings:
             values["solver_queue"] = _count("PERMITPATH_SOLVER_QUEUE", queue)
         else:
             values["solver_queue"] = 2 * values["solver_workers"]
+        if instance := env.get("PERMITPATH_INSTANCE"):
+            values["instance"] = instance[:200]
         if niceness := env.get("PERMITPATH_SOLVER_NICENESS"):
             values["solver_niceness"] = min(_count("PERMITPATH_SOLVER_NICENESS", niceness), 19)
         if entries := env.get("PERMITPATH_RESPONSE_CACHE_ENTRIES"):
@@ -118,6 +123,11 @@ class Settings:
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced; None values (flags not passed) keep the current ones."""
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def instance_name(self) -> str:
+        """`instance`, or this host and port: what the plan jobs this process runs are marked with."""
+        return self.instance or f"{socket.gethostname()}:{self.port}"
 
     @property
     def migrates_on_start(self) -> bool:

@@ -306,6 +306,10 @@ class PlanJob(TenantOwned):
     improvements: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     stored_plan_id: Mapped[int | None] = mapped_column(ForeignKey("stored_plans.id", ondelete="SET NULL"))
+    # The service process that runs it (api/plan_service.py) and when that process last said it still does:
+    # an unfinished job whose heartbeat stops is failed by whichever process sweeps next.
+    owner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CachedPlan(TenantOwned):

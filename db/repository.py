@@ -23,7 +23,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Select, case, delete, event, exists, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction, selectinload
 
@@ -392,6 +406,15 @@ class Repository:
         await self.session.flush()
         return job
 
+    async def touch_jobs(self, owner: str, at: dt.datetime) -> None:
+        """The heartbeat of the tenant's unfinished jobs that `owner` runs: they are still run, as of `at`."""
+        await self.session.execute(
+            update(PlanJob)
+            .where(PlanJob.tenant_id == self.tenant_id, PlanJob.owner == owner, PlanJob.state.in_(UNFINISHED))
+            .values(heartbeat_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
     async def cached_plan(self, plan_key: str) -> CachedPlan | None:
         """The tenant's cached plan for `plan_key`, or None."""
         return await self.session.scalar(self._scoped(CachedPlan).where(CachedPlan.plan_key == plan_key))
@@ -414,19 +437,63 @@ async def tenant_ids(session: AsyncSession) -> list[int]:
     return list((await session.scalars(select(Tenant.id).order_by(Tenant.id))).all())
 
 
-async def fail_unfinished_jobs(session: AsyncSession, reason: Callable[[str], str]) -> int:
-    """Marks every tenant's QUEUED and RUNNING plan jobs FAILED with `reason(state)`; how many there were.
+@dataclass(frozen=True)
+class Abandoned:
+    """Which unfinished (QUEUED, RUNNING) plan jobs no process runs any more.
 
-    For startup, when no process runs them any more. Under PostgreSQL's row-level security a transaction sees
-    one tenant's rows, so a server-side loop names each tenant in turn (one round trip, however many tenants)
-    and leaves the count in a transaction setting; elsewhere one statement does.
+    With `stale_before`: the jobs whose heartbeat is older than it or missing, and every job of `gone_owner`
+    (a previous run of the sweeping process); never those of `live_owner` (the sweeping process itself).
+    Without it: every unfinished job (one process per database).
+    """
+
+    stale_before: dt.datetime | None = None
+    gone_owner: str | None = None
+    live_owner: str | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        """The jobs as a WHERE clause (for SQLite and other databases without row-level security)."""
+        out: ColumnElement[bool] = PlanJob.state.in_(UNFINISHED)
+        if self.stale_before is not None:
+            lapsed = [PlanJob.heartbeat_at.is_(None), PlanJob.heartbeat_at < self.stale_before]
+            if self.gone_owner is not None:
+                lapsed.append(PlanJob.owner == self.gone_owner)
+            out = and_(out, or_(*lapsed))
+        if self.live_owner is not None:
+            out = and_(out, or_(PlanJob.owner.is_(None), PlanJob.owner != self.live_owner))
+        return out
+
+    def sql(self) -> str:
+        """The same clause as PostgreSQL text with literals (a DO block takes no parameters)."""
+        parts = ["state IN ('RUNNING', 'QUEUED')"]
+        if self.stale_before is not None:
+            stale = f"{_literal(self.stale_before.isoformat())}::timestamptz"
+            lapsed = ["heartbeat_at IS NULL", f"heartbeat_at < {stale}"]
+            if self.gone_owner is not None:
+                lapsed.append(f"owner = {_literal(self.gone_owner)}")
+            parts.append("(" + " OR ".join(lapsed) + ")")
+        if self.live_owner is not None:
+            parts.append(f"(owner IS NULL OR owner <> {_literal(self.live_owner)})")
+        return " AND ".join(parts)
+
+
+UNFINISHED = ("RUNNING", "QUEUED")
+
+
+async def fail_unfinished_jobs(
+    session: AsyncSession, reason: Callable[[str], str], which: Abandoned = Abandoned()
+) -> int:
+    """Marks every tenant's `which` jobs FAILED with `reason(state)`; how many there were.
+
+    Under PostgreSQL's row-level security a transaction sees one tenant's rows, so a server-side loop names
+    each tenant in turn (one round trip, however many tenants) and leaves the count in a transaction setting;
+    elsewhere one statement does.
     """
     running, queued = reason("RUNNING"), reason("QUEUED")
     connection = await session.connection()
     if connection.dialect.name != "postgresql":
         result = await session.execute(
             update(PlanJob)
-            .where(PlanJob.state.in_(("RUNNING", "QUEUED")))
+            .where(which.condition())
             .values(
                 state="FAILED",
                 error=case((PlanJob.state == "RUNNING", running), else_=queued),
@@ -435,7 +502,8 @@ async def fail_unfinished_jobs(session: AsyncSession, reason: Callable[[str], st
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
-    await session.execute(text(_SWEEP.format(running=_literal(running), queued=_literal(queued))))
+    sweep = _SWEEP.format(running=_literal(running), queued=_literal(queued), which=which.sql())
+    await session.execute(text(sweep))
     swept = await session.scalar(text("SELECT current_setting('app.swept_jobs', true)"))
     return int(swept or 0)
 
@@ -452,7 +520,7 @@ BEGIN
     PERFORM set_config('app.tenant_id', tenant::text, true);
     UPDATE plan_jobs SET state = 'FAILED', finished_at = now(),
       error = CASE state WHEN 'RUNNING' THEN {running} ELSE {queued} END
-      WHERE tenant_id = tenant AND state IN ('RUNNING', 'QUEUED');
+      WHERE tenant_id = tenant AND {which};
     GET DIAGNOSTICS n = ROW_COUNT;
     total := total + n;
   END LOOP;
