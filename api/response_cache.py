@@ -49,8 +49,10 @@ CACHEABLE_ROOTS = frozenset(
         "storedPlan",
     }
 )
-# Responses larger than this are not kept (one entry must not crowd out the rest).
+# Responses larger than this are not kept (one entry must not crowd out the rest), and all the entries
+# together stay under MAX_TOTAL_BYTES (the least recently used go first).
 MAX_ENTRY_BYTES = 512 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
 
 Key = tuple[int, str, str, str, str, str, str, str]
 
@@ -68,10 +70,18 @@ class Entry:
 class ResponseCache:
     """An LRU of `max_entries` responses by `Key`, each valid while its tenant's revision stands."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, max_entries: int = 4096) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        max_entries: int = 4096,
+        max_total_bytes: int = MAX_TOTAL_BYTES,
+    ) -> None:
         self._sessions = sessions
         self._max_entries = max_entries
+        self._max_total_bytes = max_total_bytes
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
+        self._bytes = 0
 
     @staticmethod
     def covers(roots: frozenset[str]) -> bool:
@@ -102,13 +112,22 @@ class ResponseCache:
         return entry
 
     def put(self, key: Key, entry: Entry) -> None:
-        """Keeps `entry` (unless it is too large), dropping the least recently used beyond the size."""
+        """Keeps `entry` (unless it is too large), dropping the least recently used beyond either bound."""
         if len(entry.body) > MAX_ENTRY_BYTES:
             return
+        replaced = self._entries.pop(key, None)
+        if replaced is not None:
+            self._bytes -= len(replaced.body)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(entry.body)
+        while len(self._entries) > self._max_entries or self._bytes > self._max_total_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self._bytes -= len(dropped.body)
+
+    @property
+    def size_bytes(self) -> int:
+        """The bytes of the responses kept."""
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from api.keys import Role
-from api.response_cache import ResponseCache
+from api.response_cache import MAX_ENTRY_BYTES, Entry, Key, ResponseCache
 from db.models import Household
 from db.repository import Repository, tenant_revision
 from tests.api.conftest import Service, Tenant
@@ -136,3 +136,26 @@ def test_the_key_ignores_the_order_of_variables() -> None:
     c = ResponseCache.key(1, "consultant", HOUSEHOLDS, None, {"a": 2, "b": {"x": 1, "y": 2}}, "application/json")
     other_role = ResponseCache.key(1, "readonly", HOUSEHOLDS, None, {"a": 1, "b": {"x": 1, "y": 2}}, "application/json")
     assert a == b and a != c and a != other_role
+
+
+def test_the_cache_keeps_within_its_entry_and_byte_bounds() -> None:
+    cache = ResponseCache(None, max_entries=3, max_total_bytes=250)  # type: ignore[arg-type]  # no lookups here
+
+    def key(n: int) -> Key:
+        return ResponseCache.key(
+            1,
+            "consultant",
+            f"query Q{n} {{ rulesVersion households {{ edges {{ cursor }} }} }}",
+            None,
+            {},
+            "application/json",
+        )
+
+    for n in range(3):
+        cache.put(key(n), Entry(1, b"x" * 100, 200, "application/json"))
+    assert len(cache) == 2 and cache.size_bytes == 200  # the third entry pushed the first out (bytes)
+    assert cache.get(key(0), 1) is None and cache.get(key(2), 1) is not None
+    cache.put(key(2), Entry(2, b"y" * 50, 200, "application/json"))  # replacing counts the new size only
+    assert cache.size_bytes == 150 and cache.get(key(2), 1) is None and cache.get(key(2), 2) is not None
+    cache.put(key(9), Entry(1, b"z" * (MAX_ENTRY_BYTES + 1), 200, "application/json"))
+    assert cache.get(key(9), 1) is None
