@@ -69,7 +69,9 @@ def serve(args: argparse.Namespace) -> int:
         # Our own debug lines only: the drivers' are a flood.
         logging.getLogger("permitpath").setLevel(logging.DEBUG)
     print(f"permitpath: GraphQL on http://{settings.host}:{settings.port}/graphql", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    # The served process owns its heap: what startup made is frozen out of the collector's sight.
+    app = create_app(settings.with_overrides(freeze_heap_after_start=True))
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
     return 0
 
 

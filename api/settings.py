@@ -66,6 +66,9 @@ class Settings:
     solver_niceness: int = 10
     # Names this service process on the plan jobs it runs; the same across its restarts (default: host:port).
     instance: str | None = None
+    # `gc.freeze()` once started (api/app.py): `serve` sets it; an app embedded in tests or another program
+    # shares its heap with its host and leaves it alone.
+    freeze_heap_after_start: bool = False
     # Responses of read queries kept in memory until the tenant's records change (0: no read cache).
     response_cache_entries: int = 4096
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import uuid
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from api.cli import main
 from api.demo import DEMO_HOUSEHOLDS
 from api.settings import Settings
 from db.migrate import head
+from tests.api.conftest import serve
 
 LIST = "{ households { edges { node { name principal { name } spouse { name } } } } }"
 
@@ -134,3 +136,15 @@ async def test_readyz_is_503_until_the_database_is_migrated(tmp_path: Path) -> N
         )
         assert await asyncio.to_thread(main, ["migrate", "--database-url", url]) == 0
         assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_a_served_process_freezes_its_startup_heap_and_an_embedded_app_does_not(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'gc.db'}"
+    gc.unfreeze()
+    try:
+        async with serve(Settings(database_url=url, migrate_on_start=True)):
+            assert gc.get_freeze_count() == 0
+        async with serve(Settings(database_url=url, freeze_heap_after_start=True)):
+            assert gc.get_freeze_count() > 1000  # the modules, the schema, the rules
+    finally:
+        gc.unfreeze()
