@@ -49,6 +49,8 @@ STOPPED_REASON = "the service process running this job stopped while it was {sta
 STALE_BEATS = 3
 # How often a job run by the process pool is checked for a new state or an improving plan.
 POLL_SECONDS = 0.05
+# How often a subscriber to a job that another process runs has its row read again.
+REMOTE_POLL_SECONDS = 0.5
 
 Payload = tuple[domain.Scenario, domain.PlanOptions]
 
@@ -237,11 +239,18 @@ class PlanService:
         return job
 
     async def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]:
-        """Yields once now and again after each change of a job this process runs, until it has finished."""
+        """Yields once now and again after each change of a job this process runs, until it has finished.
+
+        A job this process does not run (another process's, or one already finished) may still change in
+        the database: then it yields every `REMOTE_POLL_SECONDS`, and the caller, which reads the row each
+        time, stops once the row says the job has finished (the heartbeat sweep ends an abandoned one).
+        """
         live = self._live.get(job_id)
         yield None
         if live is None or live.tenant_id != tenant_id:
-            return
+            while True:
+                await asyncio.sleep(REMOTE_POLL_SECONDS)
+                yield None
         seen = 0
         while True:
             if live.version == seen:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import random
 from collections.abc import AsyncIterator, MutableMapping
@@ -19,8 +20,11 @@ from api.keys import Role
 from api.plan_service import RESTART_REASON
 from api.solve_runner import ProcessRunner
 from api.view import solves
+from db.models import PlanJob
+from db.repository import Repository
 from loadtests.generate import scenario as generated_scenario
 from loadtests.wire import scenario_json
+from schema.stored_plans import global_id
 from solver.domain import Plan, PlanOptions, PlanStatus
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service, serve, settings_for
@@ -370,3 +374,32 @@ def test_the_hook_leaves_the_plan_as_it_was() -> None:
     assert len(improvements) >= 2 and all(p.status is PlanStatus.FEASIBLE for p in improvements)
     firsts = [p.objective_values["PR_READY"] for p in improvements]
     assert firsts == sorted(firsts, reverse=True)  # never worse on the first term
+
+
+async def test_updates_follow_a_job_that_another_process_runs(service: Service) -> None:
+    """The row is all this process knows of such a job: the subscription reads it again until it ends."""
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.READONLY)
+    values = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
+    async with service.sessions() as session, session.begin():
+        repo = Repository(session, tenant_id=tenant.id)
+        row = await repo.add_summarized(
+            PlanJob, {**values, "owner": "web-2", "heartbeat_at": dt.datetime.now(dt.UTC)}, ("state",)
+        )
+        job_id = row.id
+    socket = Socket(service.app, [(b"authorization", f"Bearer {key}".encode())])
+    await socket.event()
+    await socket.send({"type": "connection_init"})
+    assert await socket.message() == {"type": "connection_ack"}
+    variables = {"id": global_id("PlanJob", job_id)}
+    await socket.send({"id": "1", "type": "subscribe", "payload": {"query": UPDATES, "variables": variables}})
+    assert (await socket.message())["payload"]["data"]["planJobUpdates"]["state"] == "RUNNING"
+
+    async with service.sessions() as session, session.begin():  # web-2 finishes it
+        job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
+        assert job is not None
+        job.state, job.error = "FAILED", "stopped elsewhere"
+
+    assert (await socket.message())["payload"]["data"]["planJobUpdates"]["state"] == "FAILED"
+    assert await socket.message() == {"id": "1", "type": "complete"}
+    await socket.close()
