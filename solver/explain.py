@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ortools.sat.python import cp_model
 
 from solver import noc
-from solver.domain import Finding, PlanStep
+from solver.domain import Finding, PlanStep, Role
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
 from solver.model.search import Budget, Solved
@@ -46,9 +46,9 @@ def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...
 
 def _relaxed_ready(
     solved: Solved, base: cp_model.CpModel, groups: dict[str, int], group: str, budget: Budget
-) -> tuple[int, str | None] | None:
-    """The earliest ready day (and branch) with `group` switched off when it is earlier than the plan's, or
-    None (not earlier, or out of time).
+) -> tuple[int, tuple[Role, str] | None] | None:
+    """The earliest ready day (and the applicant and branch it uses) with `group` switched off when it is
+    earlier than the plan's, or None (not earlier, or out of time).
 
     Only an earlier day matters, so the search is bounded by the plan's day.
     """
@@ -68,7 +68,7 @@ def _relaxed_ready(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = solver.response_proto.solution
-    branch = next((b for (_, b), lit in pr.branches.items() if values[lit.index]), None)
+    branch = next((key for key, lit in pr.branches.items() if values[lit.index]), None)
     return values[pr.day.index], branch
 
 
@@ -91,20 +91,23 @@ def blockers(
         _relaxed_ready(solved, base, groups, "CEC.language", budget) if pr.language_limited and ready_day > 0 else None
     )
     if language is not None and language[0] < ready_day and language[0] < cal.horizon:
-        day, relaxed_branch = language
+        day, relaxed = language
+        # The relaxed plan's applicant may not be the plan's (a partner without a valid test, say).
+        role, relaxed_branch = relaxed or (applicant or opts.scenario.members[0][0], branch)
         param = "clb_teer_0_1" if relaxed_branch == CEC_HIGH else "clb_teer_2_3"
         need = int(opts.rules.param("CEC.language", param, opts.on(cal.date(day))))
-        role = applicant or opts.scenario.members[0][0]
         person = opts.scenario.person(role)
         assert person is not None
         months = int(opts.rules.param("CEC.test_validity", "months", opts.on(cal.date(day))))
         have = best_clb(person.language_tests, cal.date(day), months)
+        held = f"CLB {have}" if have else "no valid test"
         out.append(
             _finding(
                 opts.rules,
                 "CEC.language",
-                f"a valid language test at CLB {need} instead of {have} would make {role.value.lower()} ready on "
-                f"{cal.date(day).isoformat()}" + ("" if reached else " (PR is not reachable otherwise)"),
+                f"a valid language test at CLB {need} (instead of {held} on that day) would make "
+                f"{role.value.lower()} ready on {cal.date(day).isoformat()}"
+                + ("" if reached else " (PR is not reachable otherwise)"),
             )
         )
     experience = _relaxed_ready(solved, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
