@@ -14,12 +14,12 @@ moved, the row is read again. One short query per request, and a revocation take
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.keys import Role, bearer_token, hash_secret, secret_matches, split_key
+from api.lru import Lru
 from db.models import ApiKey
 from db.repository import ensure_tenant, find_api_key_with_revision, tenant_revision
 from schema.auth import Principal
@@ -80,8 +80,7 @@ class Authenticator:
     ) -> None:
         self._sessions = sessions
         self._dev_tenant = dev_tenant
-        self._remembered = remembered
-        self._known: OrderedDict[str, _Known] = OrderedDict()
+        self._known: Lru[str, _Known] = Lru(remembered)
 
     async def authenticate(self, authorization: str | None) -> Principal | Unauthenticated:
         """The principal the header names, or why there is none."""
@@ -116,7 +115,6 @@ class Authenticator:
         async with self._sessions() as session:
             if await tenant_revision(session, known.tenant_id) != known.revision:
                 return None
-        self._known.move_to_end(key_id)
         return known
 
     async def _look_up(self, key_id: str) -> _Known | None:
@@ -124,13 +122,10 @@ class Authenticator:
         async with self._sessions() as session:
             found = await find_api_key_with_revision(session, key_id)
         if found is None or found[0].revoked_at is not None:
-            self._known.pop(key_id, None)
+            self._known.pop(key_id)
             return None
         known = _remember(*found)
-        self._known[key_id] = known
-        self._known.move_to_end(key_id)
-        while len(self._known) > self._remembered:
-            self._known.popitem(last=False)
+        self._known.put(key_id, known)
         return known
 
 

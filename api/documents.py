@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from api.lru import Lru
 from schema.manifest import SHA256_HEX, manifest_entries, sha256_hex
 
 __all__ = [
@@ -87,24 +87,11 @@ class Resolved:
     digest: str | None
 
 
-class APQCache:
+class APQCache(Lru[str, str]):
     """Documents seen by hash in this process (APQ registers a hash by sending hash and text once)."""
 
     def __init__(self, capacity: int = 10_000) -> None:
-        self._capacity = capacity
-        self._items: OrderedDict[str, str] = OrderedDict()
-
-    def get(self, digest: str) -> str | None:
-        text = self._items.get(digest)
-        if text is not None:
-            self._items.move_to_end(digest)
-        return text
-
-    def put(self, digest: str, text: str) -> None:
-        self._items[digest] = text
-        self._items.move_to_end(digest)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        super().__init__(capacity)
 
 
 class DocumentResolver:

@@ -9,12 +9,12 @@ Lookups count in `permitpath_plan_cache_total{result="hit"|"miss"}`, solves in `
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.lru import Lru
 from api.observability import Metrics
 from db.plan_json import from_plain, to_plain
 from db.repository import Repository
@@ -34,8 +34,7 @@ class PlanCache:
     ) -> None:
         self._sessions = sessions
         self._services = services  # read at each use: tests and the lifespan may swap the metrics
-        self._memory_size = memory_size
-        self._memory: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+        self._memory: Lru[tuple[int, str], Entry] = Lru(memory_size)
 
     def key(self, scenario: domain.Scenario, options: domain.PlanOptions) -> str:
         """The cache key of a question under the rules this process plans with."""
@@ -49,9 +48,7 @@ class PlanCache:
                 row = await Repository(session, tenant_id=tenant_id).cached_plan(key)
                 if row is not None:
                     entry = (row.time_limit_ms, from_plain(row.plan, domain.Plan))
-                    self._keep(tenant_id, key, entry)
-        else:
-            self._memory.move_to_end((tenant_id, key))
+                    self._memory.put((tenant_id, key), entry)
         found = entry[1] if entry is not None and answers(entry, time_limit_ms) else None
         if (metrics := self._metrics) is not None:
             metrics.plan_cache.labels(result="miss" if found is None else "hit").inc()
@@ -61,7 +58,7 @@ class PlanCache:
         """Keeps a solved plan (and counts the solve)."""
         if (metrics := self._metrics) is not None:
             metrics.solves.labels(status=result.status.value).observe(result.solve_ms / 1000.0)
-        self._keep(tenant_id, key, (time_limit_ms, result))
+        self._memory.put((tenant_id, key), (time_limit_ms, result))
         values = {"time_limit_ms": time_limit_ms, "status": result.status.value, "plan": to_plain(result)}
         try:
             async with self._sessions() as session, session.begin():
@@ -73,12 +70,6 @@ class PlanCache:
     def _metrics(self) -> Metrics | None:
         metrics: Metrics | None = self._services.get("metrics")
         return metrics
-
-    def _keep(self, tenant_id: int, key: str, entry: Entry) -> None:
-        self._memory[(tenant_id, key)] = entry
-        self._memory.move_to_end((tenant_id, key))
-        while len(self._memory) > self._memory_size:
-            self._memory.popitem(last=False)
 
 
 def answers(entry: Entry, time_limit_ms: int) -> bool:
