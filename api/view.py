@@ -239,13 +239,13 @@ class GraphQLView:
                 raise Refused(self._request_error(media, p.INVALID_INPUT, problem))
         resolved = await self._document(gateway, params, principal, media)
         operation_name = params.get("operationName")
-        roots = self._check_document(resolved.query, operation_name, method, principal, media)
+        shape = self._check_document(resolved.query, operation_name, method, principal, media)
 
-        self._spend(gateway, principal, roots, media)
+        self._spend(gateway, principal, shape.solves, media)
 
-        cached: tuple[ResponseCache, Key, int] | None = None
-        if gateway.responses is not None and gateway.responses.covers(roots):
-            responses = gateway.responses
+        responses = gateway.responses
+        cached: tuple[Key, int] | None = None
+        if responses is not None and responses.covers(shape.roots):
             key = responses.key(
                 principal.tenant_id, principal.role.value, resolved.query, operation_name, variables, media
             )
@@ -256,7 +256,7 @@ class GraphQLView:
             self._count_cache(gateway, hit is not None)
             if hit is not None:
                 return Response(hit.body, status_code=hit.status, media_type=f"{hit.media_type}; charset=utf-8")
-            cached = (responses, key, revision)
+            cached = (key, revision)
 
         context = Context.create(
             gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
@@ -272,7 +272,7 @@ class GraphQLView:
             allowed_operation_types=allowed,
         )
         try:
-            if any(solves(name) for name in roots):
+            if shape.solves:
                 # A solve holds a worker for seconds: when its caller hangs up, stop it and free the worker.
                 found = await until_disconnected(execution, request.receive)
                 if found is None:
@@ -286,16 +286,16 @@ class GraphQLView:
         except CannotGetOperationTypeError as error:
             raise Refused(self._request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
         response = self._respond(result, media, request_id)
-        if cached is not None and not result.errors and response.status_code == 200:
-            responses, key, revision = cached
+        if responses is not None and cached is not None and not result.errors and response.status_code == 200:
+            key, revision = cached
             responses.put(key, Entry(revision, bytes(response.body), response.status_code, media))
         return response
 
     # --- the steps ------------------------------------------------------------------------------
 
-    def _spend(self, gateway: Gateway, principal: Principal, roots: frozenset[str], media: str) -> None:
+    def _spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
         """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
-        cost = gateway.plan_cost if any(solves(name) for name in roots) else 1.0
+        cost = gateway.plan_cost if solving else 1.0
         decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
         if not decision.allowed:
             retry = decision.retry_after
@@ -418,11 +418,11 @@ class GraphQLView:
 
     def _check_document(
         self, text: str, operation_name: str | None, method: str, principal: Principal, media: str
-    ) -> frozenset[str]:
-        """What the key's role may run, and literal limits; the root fields of the operation."""
+    ) -> DocumentShape:
+        """What the key's role may run, and literal limits; the operation's shape."""
         shape = document_shape(text, operation_name, self.limits)
         if shape is None:
-            return frozenset()  # strawberry reports the syntax error
+            return UNPARSED  # strawberry reports the syntax error
         role = principal.role
 
         def forbid(message: str) -> Refused:
@@ -444,7 +444,7 @@ class GraphQLView:
             raise forbid(f"introspection is off for {role.value} keys")
         if shape.problem:
             raise Refused(self._request_error(media, p.INVALID_INPUT, shape.problem))
-        return roots
+        return shape
 
 
 async def until_disconnected(work: Awaitable[T], receive: Receive) -> T | None:
@@ -503,6 +503,15 @@ class DocumentShape:
     roots: frozenset[str]
     introspects: bool
     problem: str | None
+
+    @property
+    def solves(self) -> bool:
+        """Whether the operation starts a solve (it costs `plan_cost` and its caller's hang-up cancels it)."""
+        return any(solves(name) for name in self.roots)
+
+
+# A document that does not parse: nothing to check here, strawberry answers with the syntax error.
+UNPARSED = DocumentShape(mutation=False, roots=frozenset(), introspects=False, problem=None)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
