@@ -64,12 +64,10 @@ class Loaders:
         async with self._turn, self._sessions() as session:
             repo = Repository(session, tenant_id=self._tenant_id)
             if wanted.offers:
-                offers = await repo.children(JobOffer, JobOffer.household_id, household_ids)
-                self.offers_by_household.prime_many({h: offers.get(h, []) for h in household_ids})
+                await _prime(repo, self.offers_by_household, JobOffer, JobOffer.household_id, household_ids)
             if not wanted.members:
                 return
-            members = await repo.children(Member, Member.household_id, household_ids)
-            self.members_by_household.prime_many({h: members.get(h, []) for h in household_ids})
+            members = await _prime(repo, self.members_by_household, Member, Member.household_id, household_ids)
             member_ids = [m.id for rows in members.values() for m in rows]
             if not member_ids:
                 return
@@ -105,7 +103,8 @@ async def _prime(
     model: type[R],
     parent: InstrumentedAttribute[int],
     parent_ids: Sequence[int],
-) -> None:
-    """Loads the children of `parent_ids` in one query and primes `loader` with them (none is [])."""
+) -> dict[int, list[R]]:
+    """Loads the children of `parent_ids` in one query and primes `loader` with them (none is []); returns them."""
     grouped = await repo.children(model, parent, parent_ids)
     loader.prime_many({parent_id: grouped.get(parent_id, []) for parent_id in parent_ids})
+    return grouped
