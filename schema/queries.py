@@ -134,12 +134,16 @@ def _fields(selections: Sequence[Selection]) -> dict[str, list[Selection]]:
     return out
 
 
+# A household's fields that resolve to its members (all three read the same loader).
+MEMBER_FIELDS = ("members", "principal", "spouse")
+
+
 def household_wants(selections: Sequence[Selection]) -> Wanted:
     """What a selection of a household asks below it (members, offers, and the members' records)."""
     fields = _fields(selections)
-    member_selections = [s for name in ("members", "principal", "spouse") for s in fields.get(name, [])]
+    member_selections = [s for name in MEMBER_FIELDS for s in fields.get(name, [])]
     return Wanted(
-        members=any(name in fields for name in ("members", "principal", "spouse")),
+        members=any(name in fields for name in MEMBER_FIELDS),
         offers="offers" in fields,
         member_fields=frozenset(_fields(member_selections)),
     )
