@@ -16,12 +16,14 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.responses import Response
 
+from schema.errors import CONFLICT as CONFLICT  # re-exported: the `Conflict` result member's code
 from schema.errors import PUBLIC_ERRORS
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
-# Stable extensions.code values (docs/integrators.md lists them).
+# Stable extensions.code values (docs/integrators.md lists them; CONFLICT, imported above, is the `code` of
+# a mutation's `Conflict` result: a stale `version` or a reused `idempotencyKey`).
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"

@@ -1,17 +1,23 @@
-"""The one async engine of a process, its session factory, and the readiness probe."""
+"""The one async engine of a process, its session factory, write transactions, and the readiness probe."""
 
 from __future__ import annotations
 
 import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 DEFAULT_SQLITE_PATH = Path("permitpath.db")
+# How long an SQLite connection waits for another process's writer before "database is locked" (a writer
+# of this process waits on `_writer_lock` instead, however long the queue).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def sqlite_url(path: Path) -> str:
@@ -41,7 +47,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Concurrent requests each hold a connection; wait for a writer instead of failing at once.
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # Write-ahead logging: readers never wait for a writer, nor a writer for readers (the file's mode
     # persists; an in-memory database keeps its own and ignores this).
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -51,6 +57,37 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions whose objects stay readable after commit (resolvers read them after the transaction)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def write_transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction meant to write: committed when the block ends, rolled back on an exception.
+
+    On SQLite the transaction begins IMMEDIATE, taking the file's write lock before its first read: what it
+    reads (a record's old values for the audit, a count against a limit) cannot change before it writes, and
+    it never has to upgrade a read snapshot that another writer made stale, which fails at once ("database
+    is locked") whatever the busy timeout. One such transaction of this process runs at a time: the others
+    queue on an asyncio lock, in order, instead of polling the file lock; another process's writer is waited
+    for by the busy timeout. PostgreSQL needs neither: its callers lock the rows they read.
+    """
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or not is_sqlite(engine.url.drivername):
+        async with sessions() as session, session.begin():
+            yield session
+        return
+    async with _writer_lock(engine.sync_engine), sessions() as session, session.begin():
+        await session.execute(text("BEGIN IMMEDIATE"))
+        yield session
+
+
+_writer_locks: weakref.WeakKeyDictionary[Engine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _writer_lock(engine: Engine) -> asyncio.Lock:
+    lock = _writer_locks.get(engine)
+    if lock is None:
+        lock = _writer_locks[engine] = asyncio.Lock()
+    return lock
 
 
 async def ping(engine: AsyncEngine, *, timeout_s: float = 2.0) -> str | None:

@@ -87,7 +87,16 @@ class TenantOwned(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
 
 
-class Household(TenantOwned):
+class Versioned(TenantOwned):
+    """A record a client may update: `version` counts its changes (1 when created), so an update can name
+    the version it read and be refused when another change came first (optimistic concurrency)."""
+
+    __abstract__ = True
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Household(Versioned):
     """A principal applicant and an optional spouse or common-law partner, with their job offers."""
 
     __tablename__ = "households"
@@ -101,7 +110,7 @@ class Household(TenantOwned):
     offers: Mapped[list[JobOffer]] = relationship(lazy="raise", passive_deletes=True, order_by="JobOffer.id")
 
 
-class Member(TenantOwned):
+class Member(Versioned):
     """A person of a household: the facts of the contract's `PersonInput`, flattened into columns."""
 
     __tablename__ = "members"
@@ -131,7 +140,7 @@ class Member(TenantOwned):
     permits: Mapped[list[Permit]] = relationship(lazy="raise", passive_deletes=True, order_by="Permit.id")
 
 
-class Education(TenantOwned):
+class Education(Versioned):
     __tablename__ = "education"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -147,7 +156,7 @@ class Education(TenantOwned):
     study_permit_applied_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class LanguageTest(TenantOwned):
+class LanguageTest(Versioned):
     """Results as CLB/NCLC levels (1-12) per ability."""
 
     __tablename__ = "language_tests"
@@ -161,7 +170,7 @@ class LanguageTest(TenantOwned):
     speaking: Mapped[int] = mapped_column(Integer)
 
 
-class WorkPeriod(TenantOwned):
+class WorkPeriod(Versioned):
     __tablename__ = "work_periods"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -175,7 +184,7 @@ class WorkPeriod(TenantOwned):
     authorized: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class JobOffer(TenantOwned):
+class JobOffer(Versioned):
     """A job offered to one member: the contract's `OfferInput` plus what the employer files with IRCC."""
 
     __tablename__ = "offers"
@@ -198,7 +207,7 @@ class JobOffer(TenantOwned):
     compliance_fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Permit(TenantOwned):
+class Permit(Versioned):
     """A permit a member holds, applied for, or the consultant plans."""
 
     __tablename__ = "permits"
@@ -262,6 +271,26 @@ RECORD_MODELS: tuple[type[TenantOwned], ...] = (
     JobOffer,
     Permit,
 )
+
+
+class IdempotencyKey(TenantOwned):
+    """The first answer to a create sent with an idempotency key: a retry of the same request (same tenant,
+    mutation and key) gets the record this one created; the same key with another input is a conflict.
+    Written in the create's transaction, so a key exists exactly when its record was committed; kept
+    `IDEMPOTENCY_KEY_TTL` (db/repository.py), then forgotten."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("tenant_id", "mutation", "key"),)
+
+    mutation: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(200))
+    # sha256 (hex) of the request's arguments, to tell a retry from a different request reusing the key.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    record_type: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, server_default=func.now(), index=True
+    )
 
 
 class StoredPlan(TenantOwned):

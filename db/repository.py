@@ -6,7 +6,9 @@ transaction (it opens the session and commits or rolls back); the repository onl
 
 Every stored change (add, update, delete) also writes an `AuditEntry` in the same transaction, naming the
 `Actor` the repository was made for, and bumps the tenant's `revision`: a change, its audit row and the
-revision commit or roll back together.
+revision commit or roll back together. An update bumps a `Versioned` record's `version` and audits the
+values it replaced as the row held them: a caller that updates reads the row with `get(..., lock=True)`
+(a row lock on PostgreSQL; SQLite's write transactions are serialized by `db.engine.write_transaction`).
 
 On PostgreSQL a second wall stands behind `_scoped`: row-level security (migration 0002) shows a tenant
 table's rows only while the transaction's `app.tenant_id` names their tenant. Making a `Repository` marks
@@ -46,6 +48,7 @@ from db.models import (
     AuditEntry,
     CachedPlan,
     Household,
+    IdempotencyKey,
     JobOffer,
     Member,
     Permit,
@@ -55,13 +58,17 @@ from db.models import (
     StoredPlan,
     Tenant,
     TenantOwned,
+    Versioned,
 )
 from solver.domain import Role
 
 R = TypeVar("R", bound=TenantOwned)
 
-# Never copied into the audit trail: the trail is readable by consultants, a key's hash is not.
-_UNAUDITED_COLUMNS = frozenset({"id", "tenant_id", "secret_hash"})
+# Never copied into the audit trail: the trail is readable by consultants, a key's hash is not; a version
+# only counts the audited changes themselves.
+_UNAUDITED_COLUMNS = frozenset({"id", "tenant_id", "secret_hash", "version"})
+# How long a create's idempotency key answers a retry with the record it made (docs/integrators.md).
+IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -148,9 +155,22 @@ class Repository:
 
     # --- generic record access ------------------------------------------------------------------
 
-    async def get(self, model: type[R], record_id: int) -> R | None:
-        """The record of `model` with `record_id` in this tenant, or None."""
-        return await self.session.scalar(self._scoped(model).where(model.id == record_id))
+    async def get(self, model: type[R], record_id: int, *, lock: bool = False) -> R | None:
+        """The record of `model` with `record_id` in this tenant, or None.
+
+        With `lock`, the row stays locked until the transaction ends (PostgreSQL's FOR NO KEY UPDATE: other
+        writers of the row wait and then read what this one wrote; inserting its children is not blocked).
+        """
+        query = self._scoped(model).where(model.id == record_id)
+        if lock:
+            query = query.with_for_update(key_share=True)
+        # populate_existing: a row this session already holds is read again, as the lock now shows it.
+        return await self.session.scalar(query.execution_options(populate_existing=lock))
+
+    async def count(self, model: type[R], parent: InstrumentedAttribute[int], parent_id: int) -> int:
+        """How many records of `model` in this tenant have `parent` = `parent_id`."""
+        query = select(func.count()).select_from(model).where(model.tenant_id == self.tenant_id, parent == parent_id)
+        return int(await self.session.scalar(query) or 0)
 
     async def get_many(self, model: type[R], ids: Iterable[int]) -> dict[int, R]:
         """The records of `model` among `ids` in this tenant, by id (missing ids are absent)."""
@@ -193,6 +213,8 @@ class Repository:
         }
         for key, value in values.items():
             setattr(row, key, value)
+        if changed and isinstance(row, Versioned):
+            row.version += 1
         await self.session.flush()
         if changed:
             await self._audit("update", type(row), row.id, changed)
@@ -230,6 +252,47 @@ class Repository:
             update(Tenant).where(Tenant.id == self.tenant_id).values(revision=Tenant.revision + 1)
         )
         await self.session.flush()
+
+    # --- idempotency keys ------------------------------------------------------------------------
+
+    async def idempotency_key(
+        self, mutation: str, key: str, *, now: dt.datetime | None = None
+    ) -> IdempotencyKey | None:
+        """What the tenant's earlier `mutation` sent with `key` created, or None (a new or expired key).
+
+        The key is locked until the transaction ends (on PostgreSQL an advisory lock on the tenant, mutation
+        and key: a second request with the key waits for the first to commit or roll back, then sees its
+        answer); the tenant's keys older than `IDEMPOTENCY_KEY_TTL` are forgotten on the way.
+        """
+        connection = await self.session.connection()
+        if connection.dialect.name == "postgresql":
+            name = f"idempotency:{self.tenant_id}:{mutation}:{key}"
+            await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name})
+        expired = (now or dt.datetime.now(dt.UTC)) - IDEMPOTENCY_KEY_TTL
+        await self.session.execute(
+            delete(IdempotencyKey)
+            .where(IdempotencyKey.tenant_id == self.tenant_id, IdempotencyKey.created_at < expired)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.session.scalar(
+            self._scoped(IdempotencyKey).where(IdempotencyKey.mutation == mutation, IdempotencyKey.key == key)
+        )
+
+    async def remember_idempotency_key(
+        self, mutation: str, key: str, request_hash: str, record: TenantOwned
+    ) -> IdempotencyKey:
+        """Records that `mutation` with `key` (and a request hashing to `request_hash`) created `record`."""
+        row = IdempotencyKey(
+            tenant_id=self.tenant_id,
+            mutation=mutation,
+            key=key,
+            request_hash=request_hash,
+            record_type=type(record).__name__,
+            record_id=record.id,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row
 
     # --- keys, trusted documents and the audit trail ------------------------------------------
 

@@ -22,7 +22,7 @@ from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
 from schema.types import Info
-from schema.writes import TYPE_NAMES, run
+from schema.writes import TYPE_NAMES, Refusal, run
 
 ApiKeyRole = strawberry.enum(Role, name="ApiKeyRole", description="What a key may do.")
 
@@ -225,7 +225,7 @@ class AdminMutation:
             "secret_hash": new.secret_hash,
         }
         outcome = await run(info.context, lambda repo: repo.add(models.ApiKey, values))
-        if isinstance(outcome, InvalidInput | NotFound):
+        if isinstance(outcome, Refusal):
             return _invalid("name", "could not store the key; retry")
         return CreatedApiKey(api_key=ApiKey.from_row(outcome), secret=new.plaintext)
 
@@ -233,7 +233,7 @@ class AdminMutation:
     async def revoke_api_key(self, info: Info, key_id: str) -> RevokeApiKeyResult:
         _manage(info)
         row = await run(info.context, lambda repo: repo.revoke_api_key(key_id))
-        if row is None or isinstance(row, InvalidInput | NotFound):
+        if row is None or isinstance(row, Refusal):
             return NotFound(path="keyId", id=strawberry.ID(key_id), message=f"no key {key_id!r} in your firm")
         return ApiKey.from_row(row)
 
@@ -248,7 +248,7 @@ class AdminMutation:
             # A document that cannot run is refused now, not when an integrator first sends its id.
             return InvalidInput(errors=[FieldError(path="manifest", message=problem) for problem in problems])
         rows = await run(info.context, lambda repo: repo.register_documents(entries))
-        if isinstance(rows, InvalidInput | NotFound):
+        if isinstance(rows, Refusal):
             return rows if isinstance(rows, InvalidInput) else _invalid("manifest", "could not store it; retry")
         return RegisteredDocuments(documents=[PersistedDocument.from_row(row) for row in rows])
 
@@ -257,7 +257,7 @@ class AdminMutation:
         _manage(info)
         digest = digest_of(id)
         row = await run(info.context, lambda repo: repo.revoke_document(digest)) if digest else None
-        if row is None or isinstance(row, InvalidInput | NotFound):
+        if row is None or isinstance(row, Refusal):
             return NotFound(path="id", id=strawberry.ID(id), message=f"no document {id!r} registered by your firm")
         return PersistedDocument.from_row(row)
 

@@ -1,6 +1,6 @@
 """Expected failures as GraphQL types, and which unexpected errors get masked.
 
-Expected outcomes (bad input, unknown ids) are members of a mutation's result union. A `PublicError` is an
+Expected outcomes (bad input, unknown ids, conflicts) are members of a mutation's result union. A `PublicError` is an
 expected error raised where a union does not fit (a query argument out of range); its message is shown.
 Anything else is a bug: strawberry logs it and `MaskErrors` replaces its message.
 """
@@ -41,6 +41,27 @@ class NotFound:
 @strawberry.type(description="The record is gone (with everything that belonged to it).")
 class Deleted:
     id: strawberry.ID
+
+
+CONFLICT = "CONFLICT"
+
+
+@strawberry.type(
+    description=(
+        "The request conflicts with the stored state: the record changed since the `version` you sent (read it "
+        "again and reapply your change), or the `idempotencyKey` was first sent with another input. Nothing "
+        "was written."
+    )
+)
+class Conflict:
+    "The argument that conflicts: `version` or `idempotencyKey`."
+
+    path: str
+    message: str
+    code: str = strawberry.field(default=CONFLICT, description="Always CONFLICT.")
+    current_version: int | None = strawberry.field(
+        default=None, description="The record's version now, for a stale `version`."
+    )
 
 
 class PublicError(Exception):

@@ -1,7 +1,9 @@
 """Create, update and delete for every record; each mutation is one transaction and returns a typed result.
 
 Resolvers stay thin: `schema/writes.py` does the work, `writes.run` owns the transaction, and a refusal
-(`InvalidInput`, `NotFound`) is returned as a member of the mutation's result union with nothing written.
+(`InvalidInput`, `NotFound`, `Conflict`) is returned as a member of the mutation's result union with nothing
+written. Updates take the `version` the client read (optional: without it the last writer wins); creates
+take an optional `idempotencyKey`, so a client that lost the answer can retry without a duplicate.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import strawberry
 from db import models
 from schema import checks, writes
 from schema.enums import Role
-from schema.errors import Deleted, InvalidInput, NotFound
+from schema.errors import Conflict, Deleted, InvalidInput, NotFound
 from schema.inputs import (
     CreateEducationInput,
     CreateHouseholdInput,
@@ -53,41 +55,82 @@ def mutation(description: str) -> Callable[[F], F]:
     return cast("Callable[[F], F]", strawberry.mutation(description=description))
 
 
-def _wrap(outcome: Row | InvalidInput | NotFound, payload: Callable[[Row], P]) -> P | InvalidInput | NotFound:
-    if isinstance(outcome, InvalidInput | NotFound):
+Version = Annotated[
+    int | None,
+    strawberry.argument(
+        description="The record's `version` as you read it: a record changed since is refused as a Conflict, "
+        "nothing written. Left out, the last writer wins."
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Any string of 1-200 characters, new for each new request: the same key sent again "
+        "(within 24 h) with the same input returns the record the first call created instead of a second "
+        "one; with another input it is a Conflict."
+    ),
+]
+
+
+def _wrap(outcome: Row | writes.Refusal, payload: Callable[[Row], P]) -> P | writes.Refusal:
+    if isinstance(outcome, InvalidInput | NotFound | Conflict):
         return outcome
     return payload(outcome)
 
 
-CreateHouseholdResult = Annotated[HouseholdPayload | InvalidInput | NotFound, strawberry.union("CreateHouseholdResult")]
-UpdateHouseholdResult = Annotated[HouseholdPayload | InvalidInput | NotFound, strawberry.union("UpdateHouseholdResult")]
-DeleteHouseholdResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteHouseholdResult")]
-CreateMemberResult = Annotated[MemberPayload | InvalidInput | NotFound, strawberry.union("CreateMemberResult")]
-UpdateMemberResult = Annotated[MemberPayload | InvalidInput | NotFound, strawberry.union("UpdateMemberResult")]
-DeleteMemberResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteMemberResult")]
-CreateEducationResult = Annotated[EducationPayload | InvalidInput | NotFound, strawberry.union("CreateEducationResult")]
-UpdateEducationResult = Annotated[EducationPayload | InvalidInput | NotFound, strawberry.union("UpdateEducationResult")]
-DeleteEducationResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteEducationResult")]
+CreateHouseholdResult = Annotated[
+    HouseholdPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateHouseholdResult")
+]
+UpdateHouseholdResult = Annotated[
+    HouseholdPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateHouseholdResult")
+]
+DeleteHouseholdResult = Annotated[
+    Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteHouseholdResult")
+]
+CreateMemberResult = Annotated[
+    MemberPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateMemberResult")
+]
+UpdateMemberResult = Annotated[
+    MemberPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateMemberResult")
+]
+DeleteMemberResult = Annotated[Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteMemberResult")]
+CreateEducationResult = Annotated[
+    EducationPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateEducationResult")
+]
+UpdateEducationResult = Annotated[
+    EducationPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateEducationResult")
+]
+DeleteEducationResult = Annotated[
+    Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteEducationResult")
+]
 CreateLanguageTestResult = Annotated[
-    LanguageTestPayload | InvalidInput | NotFound, strawberry.union("CreateLanguageTestResult")
+    LanguageTestPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateLanguageTestResult")
 ]
 UpdateLanguageTestResult = Annotated[
-    LanguageTestPayload | InvalidInput | NotFound, strawberry.union("UpdateLanguageTestResult")
+    LanguageTestPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateLanguageTestResult")
 ]
-DeleteLanguageTestResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteLanguageTestResult")]
+DeleteLanguageTestResult = Annotated[
+    Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteLanguageTestResult")
+]
 CreateWorkPeriodResult = Annotated[
-    WorkPeriodPayload | InvalidInput | NotFound, strawberry.union("CreateWorkPeriodResult")
+    WorkPeriodPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateWorkPeriodResult")
 ]
 UpdateWorkPeriodResult = Annotated[
-    WorkPeriodPayload | InvalidInput | NotFound, strawberry.union("UpdateWorkPeriodResult")
+    WorkPeriodPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateWorkPeriodResult")
 ]
-DeleteWorkPeriodResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteWorkPeriodResult")]
-CreateOfferResult = Annotated[OfferPayload | InvalidInput | NotFound, strawberry.union("CreateOfferResult")]
-UpdateOfferResult = Annotated[OfferPayload | InvalidInput | NotFound, strawberry.union("UpdateOfferResult")]
-DeleteOfferResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeleteOfferResult")]
-CreatePermitResult = Annotated[PermitPayload | InvalidInput | NotFound, strawberry.union("CreatePermitResult")]
-UpdatePermitResult = Annotated[PermitPayload | InvalidInput | NotFound, strawberry.union("UpdatePermitResult")]
-DeletePermitResult = Annotated[Deleted | InvalidInput | NotFound, strawberry.union("DeletePermitResult")]
+DeleteWorkPeriodResult = Annotated[
+    Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteWorkPeriodResult")
+]
+CreateOfferResult = Annotated[OfferPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreateOfferResult")]
+UpdateOfferResult = Annotated[OfferPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdateOfferResult")]
+DeleteOfferResult = Annotated[Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeleteOfferResult")]
+CreatePermitResult = Annotated[
+    PermitPayload | InvalidInput | NotFound | Conflict, strawberry.union("CreatePermitResult")
+]
+UpdatePermitResult = Annotated[
+    PermitPayload | InvalidInput | NotFound | Conflict, strawberry.union("UpdatePermitResult")
+]
+DeletePermitResult = Annotated[Deleted | InvalidInput | NotFound | Conflict, strawberry.union("DeletePermitResult")]
 
 
 def _household(row: models.Household) -> HouseholdPayload:
@@ -123,17 +166,30 @@ class RecordsMutation:
     # --- households ---
 
     @mutation("A household with its principal, optional spouse, their records and its offers, in one go.")
-    async def create_household(self, info: Info, input: CreateHouseholdInput) -> CreateHouseholdResult:
-        outcome = await writes.run(info.context, lambda repo: writes.create_household(repo, input))
+    async def create_household(
+        self, info: Info, input: CreateHouseholdInput, idempotency_key: IdempotencyKey = None
+    ) -> CreateHouseholdResult:
+        outcome = await writes.run(
+            info.context,
+            lambda repo: writes.once(
+                repo,
+                "createHousehold",
+                idempotency_key,
+                input,
+                models.Household,
+                lambda: writes.create_household(repo, input),
+            ),
+        )
         return _wrap(outcome, _household)
 
     @mutation("Rename a household.")
     async def update_household(
-        self, info: Info, id: strawberry.ID, input: UpdateHouseholdInput
+        self, info: Info, id: strawberry.ID, input: UpdateHouseholdInput, version: Version = None
     ) -> UpdateHouseholdResult:
         changes = provided(input)
         outcome = await writes.run(
-            info.context, lambda repo: writes.update(repo, models.Household, id, changes, checks.household_errors)
+            info.context,
+            lambda repo: writes.update(repo, models.Household, id, changes, checks.household_errors, version),
         )
         return _wrap(outcome, _household)
 
@@ -145,16 +201,33 @@ class RecordsMutation:
 
     @mutation("Add the principal or the spouse to a household, with their records.")
     async def create_member(
-        self, info: Info, household_id: strawberry.ID, role: Role, input: CreateMemberInput
+        self,
+        info: Info,
+        household_id: strawberry.ID,
+        role: Role,
+        input: CreateMemberInput,
+        idempotency_key: IdempotencyKey = None,
     ) -> CreateMemberResult:
-        outcome = await writes.run(info.context, lambda repo: writes.create_member(repo, household_id, role, input))
+        outcome = await writes.run(
+            info.context,
+            lambda repo: writes.once(
+                repo,
+                "createMember",
+                idempotency_key,
+                (household_id, role, input),
+                models.Member,
+                lambda: writes.create_member(repo, household_id, role, input),
+            ),
+        )
         return _wrap(outcome, _member)
 
     @mutation("Change a member's own facts (their records have mutations of their own).")
-    async def update_member(self, info: Info, id: strawberry.ID, input: UpdateMemberInput) -> UpdateMemberResult:
+    async def update_member(
+        self, info: Info, id: strawberry.ID, input: UpdateMemberInput, version: Version = None
+    ) -> UpdateMemberResult:
         changes = input.changes()
         outcome = await writes.run(
-            info.context, lambda repo: writes.update(repo, models.Member, id, changes, checks.member_errors)
+            info.context, lambda repo: writes.update(repo, models.Member, id, changes, checks.member_errors, version)
         )
         return _wrap(outcome, _member)
 
@@ -164,23 +237,31 @@ class RecordsMutation:
 
     # --- education ---
 
-    @mutation("Add an education record to a member.")
+    @mutation("Add an education record to a member (at most 20 per member).")
     async def create_education(
-        self, info: Info, member_id: strawberry.ID, input: CreateEducationInput
+        self, info: Info, member_id: strawberry.ID, input: CreateEducationInput, idempotency_key: IdempotencyKey = None
     ) -> CreateEducationResult:
         outcome = await writes.run(
             info.context,
-            lambda repo: writes.create_member_record(repo, models.Education, member_id, input, checks.education_errors),
+            lambda repo: writes.once(
+                repo,
+                "createEducation",
+                idempotency_key,
+                (member_id, input),
+                models.Education,
+                lambda: writes.create_member_record(repo, models.Education, member_id, input, checks.education_errors),
+            ),
         )
         return _wrap(outcome, _education)
 
     @mutation("Change an education record.")
     async def update_education(
-        self, info: Info, id: strawberry.ID, input: UpdateEducationInput
+        self, info: Info, id: strawberry.ID, input: UpdateEducationInput, version: Version = None
     ) -> UpdateEducationResult:
         changes = provided(input)
         outcome = await writes.run(
-            info.context, lambda repo: writes.update(repo, models.Education, id, changes, checks.education_errors)
+            info.context,
+            lambda repo: writes.update(repo, models.Education, id, changes, checks.education_errors, version),
         )
         return _wrap(outcome, _education)
 
@@ -190,26 +271,37 @@ class RecordsMutation:
 
     # --- language tests ---
 
-    @mutation("Add a language test result to a member.")
+    @mutation("Add a language test result to a member (at most 20 per member).")
     async def create_language_test(
-        self, info: Info, member_id: strawberry.ID, input: CreateLanguageTestInput
+        self,
+        info: Info,
+        member_id: strawberry.ID,
+        input: CreateLanguageTestInput,
+        idempotency_key: IdempotencyKey = None,
     ) -> CreateLanguageTestResult:
         outcome = await writes.run(
             info.context,
-            lambda repo: writes.create_member_record(
-                repo, models.LanguageTest, member_id, input, checks.language_test_errors
+            lambda repo: writes.once(
+                repo,
+                "createLanguageTest",
+                idempotency_key,
+                (member_id, input),
+                models.LanguageTest,
+                lambda: writes.create_member_record(
+                    repo, models.LanguageTest, member_id, input, checks.language_test_errors
+                ),
             ),
         )
         return _wrap(outcome, _language_test)
 
     @mutation("Change a language test result.")
     async def update_language_test(
-        self, info: Info, id: strawberry.ID, input: UpdateLanguageTestInput
+        self, info: Info, id: strawberry.ID, input: UpdateLanguageTestInput, version: Version = None
     ) -> UpdateLanguageTestResult:
         changes = provided(input)
         outcome = await writes.run(
             info.context,
-            lambda repo: writes.update(repo, models.LanguageTest, id, changes, checks.language_test_errors),
+            lambda repo: writes.update(repo, models.LanguageTest, id, changes, checks.language_test_errors, version),
         )
         return _wrap(outcome, _language_test)
 
@@ -219,23 +311,35 @@ class RecordsMutation:
 
     # --- work history ---
 
-    @mutation("Add a period of work to a member.")
+    @mutation("Add a period of work to a member (at most 100 per member).")
     async def create_work_period(
-        self, info: Info, member_id: strawberry.ID, input: CreateWorkPeriodInput
+        self,
+        info: Info,
+        member_id: strawberry.ID,
+        input: CreateWorkPeriodInput,
+        idempotency_key: IdempotencyKey = None,
     ) -> CreateWorkPeriodResult:
         outcome = await writes.run(
             info.context,
-            lambda repo: writes.create_member_record(repo, models.WorkPeriod, member_id, input, checks.work_errors),
+            lambda repo: writes.once(
+                repo,
+                "createWorkPeriod",
+                idempotency_key,
+                (member_id, input),
+                models.WorkPeriod,
+                lambda: writes.create_member_record(repo, models.WorkPeriod, member_id, input, checks.work_errors),
+            ),
         )
         return _wrap(outcome, _work)
 
     @mutation("Change a period of work.")
     async def update_work_period(
-        self, info: Info, id: strawberry.ID, input: UpdateWorkPeriodInput
+        self, info: Info, id: strawberry.ID, input: UpdateWorkPeriodInput, version: Version = None
     ) -> UpdateWorkPeriodResult:
         changes = provided(input)
         outcome = await writes.run(
-            info.context, lambda repo: writes.update(repo, models.WorkPeriod, id, changes, checks.work_errors)
+            info.context,
+            lambda repo: writes.update(repo, models.WorkPeriod, id, changes, checks.work_errors, version),
         )
         return _wrap(outcome, _work)
 
@@ -245,14 +349,28 @@ class RecordsMutation:
 
     # --- offers ---
 
-    @mutation("Add a job offer to a household.")
-    async def create_offer(self, info: Info, household_id: strawberry.ID, input: CreateOfferInput) -> CreateOfferResult:
-        outcome = await writes.run(info.context, lambda repo: writes.create_offer(repo, household_id, input))
+    @mutation("Add a job offer to a household (at most 50 per household).")
+    async def create_offer(
+        self, info: Info, household_id: strawberry.ID, input: CreateOfferInput, idempotency_key: IdempotencyKey = None
+    ) -> CreateOfferResult:
+        outcome = await writes.run(
+            info.context,
+            lambda repo: writes.once(
+                repo,
+                "createOffer",
+                idempotency_key,
+                (household_id, input),
+                models.JobOffer,
+                lambda: writes.create_offer(repo, household_id, input),
+            ),
+        )
         return _wrap(outcome, _offer)
 
     @mutation("Change a job offer.")
-    async def update_offer(self, info: Info, id: strawberry.ID, input: UpdateOfferInput) -> UpdateOfferResult:
-        outcome = await writes.run(info.context, lambda repo: writes.update_offer(repo, id, input))
+    async def update_offer(
+        self, info: Info, id: strawberry.ID, input: UpdateOfferInput, version: Version = None
+    ) -> UpdateOfferResult:
+        outcome = await writes.run(info.context, lambda repo: writes.update_offer(repo, id, input, version))
         return _wrap(outcome, _offer)
 
     @mutation("Delete a job offer (permits for it keep their other facts and lose the link).")
@@ -261,14 +379,28 @@ class RecordsMutation:
 
     # --- permits ---
 
-    @mutation("Add a permit (held, applied for or planned) to a member.")
-    async def create_permit(self, info: Info, member_id: strawberry.ID, input: CreatePermitInput) -> CreatePermitResult:
-        outcome = await writes.run(info.context, lambda repo: writes.create_permit(repo, member_id, input))
+    @mutation("Add a permit (held, applied for or planned) to a member (at most 50 per member).")
+    async def create_permit(
+        self, info: Info, member_id: strawberry.ID, input: CreatePermitInput, idempotency_key: IdempotencyKey = None
+    ) -> CreatePermitResult:
+        outcome = await writes.run(
+            info.context,
+            lambda repo: writes.once(
+                repo,
+                "createPermit",
+                idempotency_key,
+                (member_id, input),
+                models.Permit,
+                lambda: writes.create_permit(repo, member_id, input),
+            ),
+        )
         return _wrap(outcome, _permit)
 
     @mutation("Change a permit, e.g. its status once IRCC decides.")
-    async def update_permit(self, info: Info, id: strawberry.ID, input: UpdatePermitInput) -> UpdatePermitResult:
-        outcome = await writes.run(info.context, lambda repo: writes.update_permit(repo, id, input))
+    async def update_permit(
+        self, info: Info, id: strawberry.ID, input: UpdatePermitInput, version: Version = None
+    ) -> UpdatePermitResult:
+        outcome = await writes.run(info.context, lambda repo: writes.update_permit(repo, id, input, version))
         return _wrap(outcome, _permit)
 
     @mutation("Delete a permit.")

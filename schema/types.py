@@ -23,6 +23,10 @@ from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitSt
 from schema.errors import PublicError
 
 Info = strawberry.Info[Context, None]
+_VERSION = (
+    "Counts the record's changes (1 when created); send it back as an update's `version` to be refused if it "
+    "changed since."
+)
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -79,6 +83,7 @@ class ProvincialNomination:
 @strawberry.type(description="A household: a principal applicant, an optional spouse, and the job offers they hold.")
 class Household(relay.Node):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     name: str
     created_at: dt.datetime
 
@@ -104,7 +109,7 @@ class Household(relay.Node):
         created = row.created_at
         # SQLite hands back naive datetimes; they were written in UTC, so both databases answer alike.
         created = created if created.tzinfo is not None else created.replace(tzinfo=dt.UTC)
-        return cls(id=row.id, name=row.name, created_at=created)
+        return cls(id=row.id, version=row.version, name=row.name, created_at=created)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -116,6 +121,7 @@ class Household(relay.Node):
 @strawberry.type(description="A person of a household, with the facts of the contract's `PersonInput`.")
 class HouseholdMember(relay.Node):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     role: Role
     name: str
     birth_date: dt.date
@@ -169,6 +175,7 @@ class HouseholdMember(relay.Node):
             )
         return cls(
             id=row.id,
+            version=row.version,
             role=row.role,
             name=row.name,
             birth_date=row.birth_date,
@@ -204,6 +211,7 @@ class _MemberChild:
 @strawberry.type
 class Education(relay.Node, _MemberChild):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     credential: Credential
     institution: InstitutionKind
     canadian: bool
@@ -232,6 +240,7 @@ class Education(relay.Node, _MemberChild):
 @strawberry.type(description="Results as CLB/NCLC levels (1-12) per ability.")
 class LanguageTest(relay.Node, _MemberChild):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     test: LanguageTestKind
     taken: dt.date
     listening: int
@@ -256,6 +265,7 @@ class LanguageTest(relay.Node, _MemberChild):
 @strawberry.type(description="A period of work (the contract's `WorkInput`); `end` is null while ongoing.")
 class WorkPeriod(relay.Node, _MemberChild):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     noc_code: str
     start: dt.date
     end: dt.date | None
@@ -282,6 +292,7 @@ class WorkPeriod(relay.Node, _MemberChild):
 @strawberry.type(description="A job offered to a member: the contract's `OfferInput` plus the employer's filing.")
 class JobOffer(relay.Node):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     ref: str
     holder: Role
     employer_name: str
@@ -323,6 +334,7 @@ class JobOffer(relay.Node):
 @strawberry.type(description="A permit a member holds, applied for, or that is planned.")
 class Permit(relay.Node, _MemberChild):
     id: relay.NodeID[int]
+    version: int = strawberry.field(description=_VERSION)
     code: str = strawberry.field(description="Exemption code, e.g. C43 (PGWP), C41 (spousal open permit).")
     open: bool = strawberry.field(description="true for an open permit; false when it names one employer.")
     valid_from: dt.date | None

@@ -1,24 +1,46 @@
 """The work of each mutation: find the records it names, validate, write; all in one transaction.
 
 A mutation either commits everything or nothing: `run` opens the transaction, and any refusal (bad input,
-unknown id), even after some rows were flushed, rolls it back and comes out as a typed result.
+unknown id, a conflict), even after some rows were flushed, rolls it back and comes out as a typed result.
+
+Concurrent writers: a mutation reads the records it changes, or the parent it adds to, under a row lock
+(`fetch(..., lock=True)`, its first statement), so an update's audit names the values it really replaced,
+a `version` check cannot be overtaken, and a count against a stored limit stays true until the insert
+commits; SQLite runs one write transaction at a time (`db.engine.write_transaction`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import strawberry
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 from strawberry import relay
 
-from db.models import Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
-from db.repository import Repository
+from db.engine import write_transaction
+from db.models import (
+    Education,
+    Household,
+    JobOffer,
+    LanguageTest,
+    Member,
+    Permit,
+    TenantOwned,
+    Versioned,
+    WorkPeriod,
+)
+from db.repository import IDEMPOTENCY_KEY_TTL, Repository
 from schema import checks
 from schema.context import Context
-from schema.errors import Deleted, FieldError, InvalidInput, NotFound
+from schema.errors import Conflict, Deleted, FieldError, InvalidInput, NotFound
 from schema.inputs import (
     CreateHouseholdInput,
     CreateMemberInput,
@@ -29,11 +51,13 @@ from schema.inputs import (
     provided,
 )
 from solver.domain import Role
+from solver.validation import MAX_OFFERS
 
 log = logging.getLogger("permitpath.writes")
 T = TypeVar("T")
 R = TypeVar("R", bound=TenantOwned)
-Refusal = InvalidInput | NotFound
+V = TypeVar("V", bound=Versioned)
+Refusal = InvalidInput | NotFound | Conflict
 Checks = Callable[[Mapping[str, Any], str], list[FieldError]]
 
 # The GraphQL type each model is exposed as (global ids carry it).
@@ -56,10 +80,36 @@ class Refused(Exception):
         self.outcome = outcome
 
 
+# PostgreSQL's deadlock and serialization failures: the transaction lost a race and was rolled back whole.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+_ATTEMPTS = 3
+
+
 async def run(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T | Refusal:
-    """Run `work` in one transaction: committed when it returns, rolled back when it refuses."""
+    """Run `work` in one write transaction: committed when it returns, rolled back when it refuses.
+
+    A transaction PostgreSQL rolled back to break a deadlock (two writers locking the same rows in another
+    order, e.g. a cascade against an update) runs again from the start, up to `_ATTEMPTS` times.
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return await _attempt(context, work)
+        except DBAPIError as error:
+            if isinstance(error, IntegrityError) or _sqlstate(error) not in _RETRYABLE_SQLSTATES:
+                raise
+            log.info("write transaction lost a race (attempt %d of %d): %s", attempt, _ATTEMPTS, error.orig)
+    message = "other changes to the same records kept overtaking this one; read them again and retry"
+    return Conflict(path="input", message=message)
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    state = getattr(error.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
+async def _attempt(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T | Refusal:
     try:
-        async with context.sessions() as session, session.begin():
+        async with write_transaction(context.sessions) as session:
             return await work(Repository(session, tenant_id=context.tenant_id, actor=context.actor))
     except Refused as refused:
         return refused.outcome
@@ -94,9 +144,12 @@ def decode_id(raw: str, model: type[TenantOwned], path: str) -> int:
     raise Refused(_not_found(path, raw, model))
 
 
-async def fetch(repo: Repository, model: type[R], raw: str, path: str) -> R:
-    """The record of `model` with global id `raw` in the tenant; refuses with NotFound otherwise."""
-    row = await repo.get(model, decode_id(raw, model, path))
+async def fetch(repo: Repository, model: type[R], raw: str, path: str, *, lock: bool = False) -> R:
+    """The record of `model` with global id `raw` in the tenant; refuses with NotFound otherwise.
+
+    With `lock`, the row is locked until the mutation commits: take it first, before any other write.
+    """
+    row = await repo.get(model, decode_id(raw, model, path), lock=lock)
     if row is None:
         raise Refused(_not_found(path, raw, model))
     return row
@@ -118,16 +171,129 @@ def _required(model: type[TenantOwned]) -> frozenset[str]:
 # --- generic update and delete ------------------------------------------------------------------
 
 
-async def update(repo: Repository, model: type[R], raw: str, changes: dict[str, Any], check: Checks) -> R:
-    """Apply `changes` to the record with global id `raw` (argument `id`)."""
-    return await update_row(repo, await fetch(repo, model, raw, "id"), changes, check)
+async def update(
+    repo: Repository, model: type[V], raw: str, changes: dict[str, Any], check: Checks, version: int | None = None
+) -> V:
+    """Apply `changes` to the record with global id `raw` (argument `id`), if it is still at `version`."""
+    return await update_row(repo, await fetch(repo, model, raw, "id", lock=True), changes, check, version)
 
 
-async def update_row(repo: Repository, row: R, changes: dict[str, Any], check: Checks) -> R:
-    """Apply `changes` to `row` after validating the record as it would stand."""
+async def update_row(repo: Repository, row: V, changes: dict[str, Any], check: Checks, version: int | None = None) -> V:
+    """Apply `changes` to `row` (read with `lock`) after validating the record as it would stand.
+
+    With a `version`, a record that has moved past it is refused as a Conflict: another change came first.
+    Without one the last writer wins (the audit still names what each change replaced).
+    """
+    check_version(row, version)
     errors = checks.not_null(changes, _required(type(row)), "input") + check({**stored(row), **changes}, "input")
     refuse_if(errors)
     return await repo.update(row, changes)
+
+
+def check_version(row: Versioned, version: int | None) -> None:
+    """Refuse with a Conflict when the client read `row` at another version than it now stands."""
+    if version is None or version == row.version:
+        return
+    message = (
+        f"{TYPE_NAMES[type(row)]} is at version {row.version}, not {version}: it changed since you read it; "
+        "read it again and reapply your change"
+    )
+    raise Refused(Conflict(path="version", message=message, current_version=row.version))
+
+
+# --- stored limits -------------------------------------------------------------------------------
+
+# What one person or household may hold: the same numbers a single request may carry (api/limits.py),
+# so records added one at a time cannot pass them either.
+MEMBER_RECORD_LIMITS: dict[type[TenantOwned], tuple[int, str]] = {
+    Education: (20, "education records"),
+    LanguageTest: (20, "language tests"),
+    WorkPeriod: (100, "work periods"),
+    Permit: (50, "permits"),
+}
+HOUSEHOLD_OFFER_LIMIT = MAX_OFFERS
+
+
+async def within_limit(
+    repo: Repository, model: type[TenantOwned], parent: InstrumentedAttribute[int], parent_id: int, path: str
+) -> None:
+    """Refuse when the parent (locked by the caller, so the count holds until commit) is full of `model`."""
+    if model is JobOffer:
+        limit, what, owner = HOUSEHOLD_OFFER_LIMIT, "offers", "household"
+    else:
+        (limit, what), owner = MEMBER_RECORD_LIMITS[model], "member"
+    held = await repo.count(model, parent, parent_id)
+    if held >= limit:
+        refuse(path, f"this {owner} already has {held} {what}; the limit is {limit} per {owner} (delete one first)")
+
+
+# --- idempotent creates --------------------------------------------------------------------------
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+async def once(
+    repo: Repository,
+    mutation: str,
+    key: str | None,
+    request: object,
+    model: type[R],
+    create: Callable[[], Awaitable[R]],
+) -> R:
+    """`create()`, remembered under `key`; a retry with the same key and request gets the record it made.
+
+    The key and its record commit together, so a key exists exactly when its record was stored (a client
+    whose answer was lost retries safely). The same key with another request is a Conflict. A key is kept
+    `IDEMPOTENCY_KEY_TTL`; the answer is the record as it stands now (it may have changed since).
+    """
+    if key is None:
+        return await create()
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
+        refuse("idempotencyKey", f"{len(key)} characters; an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH}")
+    digest = request_hash(request)
+    first = await repo.idempotency_key(mutation, key)
+    if first is None:
+        row = await create()
+        await repo.remember_idempotency_key(mutation, key, digest, row)
+        return row
+    if first.request_hash != digest:
+        hours = int(IDEMPOTENCY_KEY_TTL.total_seconds() // 3600)
+        message = (
+            f"this key was first sent with another input to {mutation} (keys are kept {hours} h); "
+            "use a new key for a new request"
+        )
+        raise Refused(Conflict(path="idempotencyKey", message=message))
+    made = await repo.get(model, first.record_id)
+    if made is None:
+        raise Refused(
+            NotFound(
+                path="idempotencyKey",
+                id=strawberry.ID(relay.to_base64(TYPE_NAMES[model], first.record_id)),
+                message=f"the {TYPE_NAMES[model]} this key created has been deleted since",
+            )
+        )
+    return made
+
+
+def request_hash(request: object) -> str:
+    """sha256 (hex) of a mutation's arguments in a canonical JSON form."""
+    canonical = json.dumps(_canonical(request), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(value: object) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        return {name: _canonical(item) for name, item in fields if item is not strawberry.UNSET}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    return value
 
 
 async def delete(repo: Repository, model: type[TenantOwned], raw: str) -> Deleted:
@@ -138,10 +304,11 @@ async def delete(repo: Repository, model: type[TenantOwned], raw: str) -> Delete
 
 
 async def create_member_record(repo: Repository, model: type[R], member_raw: str, data: object, check: Checks) -> R:
-    """Add an education, language test or work period to a member."""
-    member = await fetch(repo, Member, member_raw, "memberId")
+    """Add an education, language test or work period to a member, within the member's limit of them."""
+    member = await fetch(repo, Member, member_raw, "memberId", lock=True)
     values = provided(data)
     refuse_if(check(values, "input"))
+    await within_limit(repo, model, model.member_id, member.id, "memberId")  # type: ignore[attr-defined]
     return await repo.add(model, {**values, "member_id": member.id})
 
 
@@ -225,7 +392,7 @@ async def create_household(repo: Repository, data: CreateHouseholdInput) -> Hous
 
 async def create_member(repo: Repository, household_raw: str, role: Role, data: CreateMemberInput) -> Member:
     """Add the principal or the spouse to a household, with their records."""
-    household = await fetch(repo, Household, household_raw, "householdId")
+    household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     if await repo.member_by_role(household.id, role) is not None:
         refuse("role", f"the household already has a {role.value.lower()}; update that member instead")
     refuse_if(member_input_errors(data, "input"))
@@ -236,7 +403,7 @@ async def create_member(repo: Repository, household_raw: str, role: Role, data: 
 
 async def delete_member(repo: Repository, raw: str) -> Deleted:
     """Remove the spouse (with the offers the spouse holds); the principal goes only with the household."""
-    member = await fetch(repo, Member, raw, "id")
+    member = await fetch(repo, Member, raw, "id", lock=True)
     if member.role is Role.PRINCIPAL:
         refuse("id", "the principal cannot be removed; delete the household instead")
     offers = await repo.children(JobOffer, JobOffer.household_id, [member.household_id])
@@ -260,40 +427,44 @@ async def insert_offer(repo: Repository, household_id: int, data: CreateOfferInp
 
 async def create_offer(repo: Repository, household_raw: str, data: CreateOfferInput) -> JobOffer:
     """Add an offer to a household."""
-    household = await fetch(repo, Household, household_raw, "householdId")
+    household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     errors = checks.offer_errors(provided(data), "input")
     if data.holder is Role.SPOUSE and await repo.member_by_role(household.id, Role.SPOUSE) is None:
         errors.append(FieldError(path="input.holder", message=_NO_SPOUSE))
     refuse_if(errors)
+    await within_limit(repo, JobOffer, JobOffer.household_id, household.id, "householdId")
     return await insert_offer(repo, household.id, data, "input")
 
 
-async def update_offer(repo: Repository, raw: str, data: UpdateOfferInput) -> JobOffer:
+async def update_offer(repo: Repository, raw: str, data: UpdateOfferInput, version: int | None = None) -> JobOffer:
     """Change an offer; a new ref must stay unique, a new holder must exist."""
-    offer = await fetch(repo, JobOffer, raw, "id")
+    offer = await fetch(repo, JobOffer, raw, "id", lock=True)
+    check_version(offer, version)
     changes = provided(data)
     if changes.get("holder") is Role.SPOUSE and await repo.member_by_role(offer.household_id, Role.SPOUSE) is None:
         refuse("input.holder", _NO_SPOUSE)
     ref = changes.get("ref")
     if ref is not None and ref != offer.ref and await repo.offer_by_ref(offer.household_id, ref) is not None:
         refuse("input.ref", f"ref {ref!r} is already used by an offer of this household; refs are unique")
-    return await update_row(repo, offer, changes, checks.offer_errors)
+    return await update_row(repo, offer, changes, checks.offer_errors, version)
 
 
 async def create_permit(repo: Repository, member_raw: str, data: CreatePermitInput) -> Permit:
-    """Add a permit to a member."""
-    member = await fetch(repo, Member, member_raw, "memberId")
+    """Add a permit to a member, within the member's limit of them."""
+    member = await fetch(repo, Member, member_raw, "memberId", lock=True)
     refuse_if(checks.permit_errors(provided(data), "input"))
+    await within_limit(repo, Permit, Permit.member_id, member.id, "memberId")
     return await insert_permit(repo, member, data, "input")
 
 
-async def update_permit(repo: Repository, raw: str, data: UpdatePermitInput) -> Permit:
+async def update_permit(repo: Repository, raw: str, data: UpdatePermitInput, version: int | None = None) -> Permit:
     """Change a permit; `offerRef` names an offer of the member's household (null detaches it)."""
-    permit = await fetch(repo, Permit, raw, "id")
+    permit = await fetch(repo, Permit, raw, "id", lock=True)
+    check_version(permit, version)
     changes = provided(data)
     if "offer_ref" in changes:
         member = await repo.get(Member, permit.member_id)
         if member is None:
             raise LookupError(f"permit {permit.id} has no member")  # a broken invariant, not input
         changes["offer_id"] = await offer_id_for(repo, member, changes.pop("offer_ref"), "input.offerRef")
-    return await update_row(repo, permit, changes, checks.permit_errors)
+    return await update_row(repo, permit, changes, checks.permit_errors, version)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from db.engine import make_engine, sqlite_url
+from db.engine import make_engine, make_sessions, sqlite_url, write_transaction
 
 
 async def test_an_sqlite_file_is_opened_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -37,5 +40,47 @@ async def test_a_writer_commits_while_a_read_transaction_is_open(tmp_path: Path)
             assert (await reader.execute(text("SELECT sum(x) FROM t"))).scalar_one() == 1
             await reader.rollback()
             assert (await reader.execute(text("SELECT sum(x) FROM t"))).scalar_one() == 3
+    finally:
+        await engine.dispose()
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_first_statement(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE: what it reads cannot be overwritten before it writes, and it never upgrades a stale
+    snapshot (the "database is locked" no busy timeout retries); another writer waits for it instead."""
+    engine = make_engine(sqlite_url(tmp_path / "immediate.db"))
+    sessions = make_sessions(engine)
+    try:
+        async with engine.begin() as setup:
+            await setup.execute(text("CREATE TABLE t (x INTEGER)"))
+        async with write_transaction(sessions) as session, engine.connect() as other:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
+            await other.execute(text("PRAGMA busy_timeout=0"))
+            with pytest.raises(OperationalError, match="database is locked"):
+                await other.execute(text("BEGIN IMMEDIATE"))
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        async with engine.connect() as reader:
+            assert (await reader.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_write_transactions_of_a_process_queue_instead_of_failing(tmp_path: Path) -> None:
+    """100 concurrent read-then-write transactions on one file, none refused for the lock, none lost."""
+    engine = make_engine(sqlite_url(tmp_path / "queue.db"))
+    sessions = make_sessions(engine)
+    try:
+        async with engine.begin() as setup:
+            await setup.execute(text("CREATE TABLE t (x INTEGER)"))
+
+        async def add_next() -> None:
+            async with write_transaction(sessions) as session:
+                count = (await session.execute(text("SELECT count(*) FROM t"))).scalar_one()
+                await session.execute(text("INSERT INTO t VALUES (:x)"), {"x": count + 1})
+
+        await asyncio.gather(*(add_next() for _ in range(100)))
+        async with engine.connect() as reader:
+            values = (await reader.execute(text("SELECT x FROM t ORDER BY x"))).scalars().all()
+        # Each read its count inside its own write: the values are 1..100, no two alike.
+        assert list(values) == list(range(1, 101))
     finally:
         await engine.dispose()

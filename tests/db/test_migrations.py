@@ -30,6 +30,7 @@ TABLES = {
     "stored_plans",
     "plan_jobs",
     "cached_plans",
+    "idempotency_keys",
 }
 
 
