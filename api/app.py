@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,7 +21,7 @@ from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
-from api.plan_service import PlanService
+from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
 from api.settings import Settings
@@ -34,8 +35,11 @@ from schema.root import schema
 log = logging.getLogger("permitpath")
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The service for `settings`; the database is opened (and migrated, when configured) on startup."""
+def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> Starlette:
+    """The service for `settings`; the database is opened (and migrated, when configured) on startup.
+
+    `clock` (UTC now by default) is what the plan jobs' heartbeats are read against (tests fix it).
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -74,7 +78,10 @@ def create_app(settings: Settings) -> Starlette:
             log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
-        plans = PlanService(sessions, services, owner=settings.instance_name)
+        # The plan service's own small pool: however many plans are in flight, their cache reads, cache writes
+        # and job writes wait for these connections, never for the ones requests read with.
+        plan_engine = make_engine(settings.database_url, pool_size=POOL_SIZE, max_overflow=0)
+        plans = PlanService(make_sessions(plan_engine), services, owner=settings.instance_name, clock=clock)
         heartbeats: asyncio.Task[None] | None = None
         services["plans"] = plans
         try:
@@ -96,6 +103,7 @@ def create_app(settings: Settings) -> Starlette:
             await plans.close()
             if runner is not None:
                 await runner.close()
+            await plan_engine.dispose()
             await engine.dispose()
 
     return Starlette(

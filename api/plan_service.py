@@ -13,8 +13,15 @@ jobs run; resolvers reach it through the context's services ("plans") by `schema
   (`owner`, stable across restarts of one service: host and port) and carries its heartbeat, which that
   process renews every `heartbeat_seconds`. At startup `fail_unfinished_jobs` marks FAILED, saying why,
   what this service's previous run left QUEUED or RUNNING and what any other process stopped beating for
-  `STALE_BEATS` heartbeats; `beat()` sweeps the others' again on each heartbeat. Several service processes
-  can share one database: none fails a job another still runs.
+  `STALE_BEATS` heartbeats; `beat()` sweeps the others' again on each heartbeat, and this process's own that
+  no task of it holds any more. Several service processes can share one database: none fails a job another
+  still runs.
+- Faults: a step's write that meets a database fault does not stop the job. A progress step (RUNNING, a
+  better plan) is carried into the next write; the last one (DONE, FAILED) is tried again with backoff for
+  up to `retry_for` seconds, and a DONE the database refuses becomes FAILED saying why. A job whose end
+  could not be written at all is let go, and the sweep fails it once the database answers again.
+- A household's deletion cancels its unfinished jobs (`cancel_household_jobs`, in the deletion's
+  transaction), and `stop` then frees their solves; a job another process ended is stopped at the next beat.
 """
 
 from __future__ import annotations
@@ -23,11 +30,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
@@ -45,12 +53,35 @@ log = logging.getLogger("permitpath.plans")
 FINISHED = frozenset({"DONE", "FAILED", "CANCELLED"})
 RESTART_REASON = "the service restarted while this job was {state}; start it again"
 STOPPED_REASON = "the service process running this job stopped while it was {state}; start it again"
+ORPHAN_REASON = (
+    "the service could not record the end of this job while it was {state} (the database did not answer); "
+    "start it again"
+)
+UNSAVED_REASON = "the plan was found but could not be saved ({error}); start it again"
+HOUSEHOLD_DELETED_REASON = "the household was deleted"
+# What a write meets when the database is away for a moment (down, unreachable, locked, its pool exhausted).
+DATABASE_FAULTS = (OSError, SQLAlchemyError, TimeoutError)
 # A job whose owner missed this many heartbeats in a row is taken for abandoned.
 STALE_BEATS = 3
 # How often a job run by the process pool is checked for a new state or an improving plan.
 POLL_SECONDS = 0.05
 # How often a subscriber to a job that another process runs has its row read again.
 REMOTE_POLL_SECONDS = 0.5
+# How often a subscriber to a job this process runs has its row read again without a change announced here
+# (another process may have ended it: a sweep, a cancel, a household's deletion).
+LOCAL_POLL_SECONDS = 5.0
+# How long the last write of a job is tried again while the database does not answer, and the backoff.
+RETRY_FOR_SECONDS = 300.0
+FIRST_RETRY_SECONDS = 0.5
+LONGEST_RETRY_SECONDS = 30.0
+# Connections of the plan service's own pool (job writes, the plan cache): a burst of plans waits for these
+# and never takes the connections requests read with.
+POOL_SIZE = 4
+
+Clock = Callable[[], dt.datetime]
+Sleep = Callable[[float], Awaitable[None]]
+# A write made in the job's transaction before its step (storing a household's plan); returns more columns.
+Before = Callable[[Repository], Awaitable[dict[str, Any]]]
 
 Payload = tuple[domain.Scenario, domain.PlanOptions]
 
@@ -80,10 +111,13 @@ class _Live:
     """A job this process is running: its task, its runner job, and a signal for each change."""
 
     tenant_id: int
+    household_id: int | None = None
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     runner_job: str | None = None
     version: int = 0
+    # Progress steps the database did not take: written with the next step.
+    pending: dict[str, Any] = field(default_factory=dict)
 
     def announce(self) -> None:
         self.version += 1
@@ -102,10 +136,18 @@ class PlanService:
         memory_size: int = 1024,
         owner: str = "permitpath",
         heartbeat_seconds: float = 10.0,
+        clock: Clock | None = None,
+        sleep: Sleep = asyncio.sleep,
+        retry_for: float = RETRY_FOR_SECONDS,
     ) -> None:
         self._sessions = sessions
         self.owner = owner
         self.heartbeat_seconds = heartbeat_seconds
+        self.clock: Clock = clock or _utc_now
+        self._sleep = sleep
+        self.retry_for = retry_for
+        # After a beat that failed, the next one only renews: the other processes could not beat either.
+        self._beat_failed = False
         # The lifespan's services, read at each use: the solve runner ("solve_runner") and metrics ("metrics").
         self._services = services if services is not None else {}
         self.cache = PlanCache(sessions, self._services, memory_size=memory_size)
@@ -169,8 +211,15 @@ class PlanService:
                 raise
         else:
             result = await asyncio.to_thread(plan_job, (scenario, options), _ignore)
-        await self.cache.store(tenant_id, key, options.time_limit_ms, result)
+        await self._keep(tenant_id, key, options.time_limit_ms, result)
         return result
+
+    async def _keep(self, tenant_id: int, key: str, time_limit_ms: int, result: domain.Plan) -> None:
+        """Caches a solved plan; a database fault costs only the stored copy (the memory keeps it)."""
+        try:
+            await self.cache.store(tenant_id, key, time_limit_ms, result)
+        except DATABASE_FAULTS as error:
+            log.warning("a solved plan was not stored in the plan cache: %s", _summary(error))
 
     def _land(self, name: tuple[int, str, int], flight: _Flight) -> None:
         if self._flights.get(name) is flight:
@@ -200,9 +249,9 @@ class PlanService:
             "plan_key": key,
             "improvements": 0,
             "owner": self.owner,
-            "heartbeat_at": _now(),
+            "heartbeat_at": self.clock(),
         }
-        live = _Live(tenant_id)
+        live = _Live(tenant_id, household_id)
         async with self._sessions() as session, session.begin():
             repo = Repository(session, tenant_id=tenant_id, actor=actor)
             job = await repo.add_summarized(PlanJob, values, ("state", "household_id", "rules_version", "plan_key"))
@@ -216,6 +265,7 @@ class PlanService:
                     raise  # the transaction rolls back: no job was started
         self._live[job_id] = live
         live.task = asyncio.create_task(self._follow(job_id, live, scenario, options, key, household_id, found))
+        live.task.add_done_callback(_retrieve)
         return job_id
 
     async def cancel(self, tenant_id: int, actor: Actor, job_id: int) -> PlanJob | None:
@@ -225,39 +275,51 @@ class PlanService:
             job = await repo.get(PlanJob, job_id)
             if job is None or job.state in FINISHED:
                 return job
-            now = dt.datetime.now(dt.UTC)
-            job = await repo.update(job, {"state": "CANCELLED", "finished_at": now, "error": None})
+            job = await repo.update(job, {"state": "CANCELLED", "finished_at": self.clock(), "error": None})
         live = self._live.get(job_id)
         if live is not None and live.tenant_id == tenant_id:
-            runner = self._runner
+            self.stop([job_id])
+        return job
+
+    async def cancel_household_jobs(self, repo: Repository, household_id: int) -> list[int]:
+        """In the caller's transaction (a household's deletion): marks the household's unfinished jobs
+        CANCELLED, saying why; their ids, for `stop` once the transaction has committed."""
+        values = {"state": "CANCELLED", "finished_at": self.clock(), "error": HOUSEHOLD_DELETED_REASON}
+        return [(await repo.update(job, values)).id for job in await repo.unfinished_jobs(household_id)]
+
+    def stop(self, job_ids: Iterable[int]) -> None:
+        """Stops following jobs whose end was written already: frees their solves and wakes their watchers."""
+        runner = self._runner
+        for job_id in job_ids:
+            live = self._live.get(job_id)
+            if live is None:
+                continue
             if live.runner_job is not None and runner is not None:
                 runner.cancel(live.runner_job)  # frees the worker at once
                 runner.forget(live.runner_job)
             if live.task is not None:
                 live.task.cancel()
             live.announce()
-        return job
 
     async def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]:
-        """Yields once now and again after each change of a job this process runs, until it has finished.
+        """Yields once now, then after each change this process makes to the job, and never ends by itself:
+        the caller, which reads the row each time, stops once the row says the job has finished or is gone.
 
-        A job this process does not run (another process's, or one already finished) may still change in
-        the database: then it yields every `REMOTE_POLL_SECONDS`, and the caller, which reads the row each
-        time, stops once the row says the job has finished (the heartbeat sweep ends an abandoned one).
+        A job this process does not run (another process's, or one whose follower has ended) may still change
+        in the database: then it yields every `REMOTE_POLL_SECONDS`; one it runs, at least every
+        `LOCAL_POLL_SECONDS` (another process may end it). So a subscriber sees the end, whoever writes it.
         """
-        live = self._live.get(job_id)
         yield None
-        if live is None or live.tenant_id != tenant_id:
-            while True:
-                await asyncio.sleep(REMOTE_POLL_SECONDS)
-                yield None
-        seen = 0
+        seen: int | None = None
         while True:
-            if live.version == seen:
-                if job_id not in self._live:
-                    return
-                await live.changed.wait()
-            seen = live.version
+            live = self._live.get(job_id)
+            if live is None or live.tenant_id != tenant_id:
+                await asyncio.sleep(REMOTE_POLL_SECONDS)
+            else:
+                if live.version == seen:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(live.changed.wait(), LOCAL_POLL_SECONDS)
+                seen = live.version
             yield None
 
     async def fail_unfinished_jobs(self) -> int:
@@ -265,18 +327,45 @@ class PlanService:
         stopped beating; how many there were."""
         which = Abandoned(stale_before=self._stale_before(), gone_owner=self.owner)
         async with self._sessions() as session, session.begin():
-            return await fail_unfinished_jobs(session, lambda state: RESTART_REASON.format(state=state), which)
+            reason = RESTART_REASON.format
+            return await fail_unfinished_jobs(session, lambda state: reason(state=state), which, self.clock())
 
     async def beat(self) -> int:
-        """Renews the heartbeat of this process's unfinished jobs, then fails the jobs of other processes that
-        stopped beating; how many it failed."""
-        now = _now()
-        for tenant_id in sorted({live.tenant_id for live in self._live.values()}):
-            async with self._sessions() as session, session.begin():
-                await Repository(session, tenant_id=tenant_id).touch_jobs(self.owner, now)
-        which = Abandoned(stale_before=self._stale_before(), live_owner=self.owner)
+        """Renews the heartbeat of the jobs this process follows (stopping those someone else ended), then
+        fails the jobs of other processes that stopped beating and its own that no task follows; how many.
+
+        After a beat that failed, this one only renews: the database was away for every process, so the
+        others' heartbeats are late too, and they get one heartbeat to renew theirs before they are judged.
+        """
+        try:
+            await self._renew()
+        except BaseException:
+            self._beat_failed = True
+            raise
+        if self._beat_failed:
+            self._beat_failed = False
+            return 0
+        now, stale_before = self.clock(), self._stale_before()
+        held = frozenset(self._live)
+        others = Abandoned(stale_before=stale_before, live_owner=self.owner)
+        orphans = Abandoned(stale_before=stale_before, orphans_of=self.owner, held=held)
         async with self._sessions() as session, session.begin():
-            return await fail_unfinished_jobs(session, lambda state: STOPPED_REASON.format(state=state), which)
+            stopped = await fail_unfinished_jobs(session, lambda state: STOPPED_REASON.format(state=state), others, now)
+            lost = await fail_unfinished_jobs(session, lambda state: ORPHAN_REASON.format(state=state), orphans, now)
+        if lost:
+            log.warning("%d plan jobs of this process that no task followed marked FAILED", lost)
+        return stopped + lost
+
+    async def _renew(self) -> None:
+        now = self.clock()
+        by_tenant: dict[int, list[int]] = {}
+        for job_id, live in self._live.items():
+            by_tenant.setdefault(live.tenant_id, []).append(job_id)
+        for tenant_id, held in sorted(by_tenant.items()):
+            async with self._sessions() as session, session.begin():
+                renewed = await Repository(session, tenant_id=tenant_id).touch_jobs(self.owner, now, held)
+            # Ended by someone else (a cancel or a household's deletion in another process, a sweep): stop.
+            self.stop(set(held) - set(renewed))
 
     async def keep_beating(self) -> None:
         """`beat()` every `heartbeat_seconds`, for the life of the process (a failed beat is logged, not fatal)."""
@@ -284,12 +373,12 @@ class PlanService:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
                 if failed := await self.beat():
-                    log.warning("%d plan jobs of a stopped service process marked FAILED", failed)
-            except (OSError, SQLAlchemyError) as error:
-                log.warning("plan job heartbeat failed: %s", error)
+                    log.warning("%d abandoned plan jobs marked FAILED", failed)
+            except DATABASE_FAULTS as error:
+                log.warning("plan job heartbeat failed: %s", _summary(error))
 
     def _stale_before(self) -> dt.datetime:
-        return _now() - dt.timedelta(seconds=STALE_BEATS * self.heartbeat_seconds)
+        return self.clock() - dt.timedelta(seconds=STALE_BEATS * self.heartbeat_seconds)
 
     async def close(self) -> None:
         """Stops following jobs (their rows stay as written; the next start marks them FAILED)."""
@@ -310,19 +399,21 @@ class PlanService:
         household_id: int | None,
         found: domain.Plan | None,
     ) -> None:
-        """Moves the job along and writes each step; the task is cancelled when the job is."""
+        """Moves the job along and writes each step; the task is cancelled when the job is.
+
+        Nothing escapes it but its cancellation: a failed solve ends the job FAILED, and `_end` deals with
+        a database that does not take the end.
+        """
         try:
-            if found is not None:
-                await self._finish(job_id, live, found, household_id, key, scenario, options)
-                return
-            result = await self._solve(job_id, live, scenario, options)
-            await self.cache.store(live.tenant_id, key, options.time_limit_ms, result)
-            await self._finish(job_id, live, result, household_id, key, scenario, options)
+            if found is None:
+                found = await self._solve(job_id, live, scenario, options)
+                await self._keep(live.tenant_id, key, options.time_limit_ms, found)
+            await self._finish(job_id, live, found, household_id, key, scenario, options)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a failed solve is the job's outcome, not the service's crash
             log.exception("plan job %d failed", job_id)
-            await self._save(job_id, live, {"state": "FAILED", "error": _summary(error), "finished_at": _now()})
+            await self._end(job_id, live, {"state": "FAILED", "error": _summary(error), "finished_at": self.clock()})
         finally:
             self._live.pop(job_id, None)
             live.announce()
@@ -332,7 +423,7 @@ class PlanService:
     ) -> domain.Plan:
         runner, runner_job = self._runner, live.runner_job
         if runner is None or runner_job is None:
-            await self._save(job_id, live, {"state": "RUNNING", "started_at": _now()})
+            await self._step(job_id, live, {"state": "RUNNING", "started_at": self.clock()})
             loop = asyncio.get_running_loop()
             improved: asyncio.Queue[domain.Plan] = asyncio.Queue()
 
@@ -357,7 +448,7 @@ class PlanService:
                 raise RuntimeError("the solve runner forgot the job")
             if not running and status.state is not JobState.QUEUED:
                 running = True
-                await self._save(job_id, live, {"state": "RUNNING", "started_at": _now()})
+                await self._step(job_id, live, {"state": "RUNNING", "started_at": self.clock()})
             while seen < len(status.progress):
                 seen += 1
                 await self._improved(job_id, live, status.progress[seen - 1], seen)
@@ -370,7 +461,7 @@ class PlanService:
             await asyncio.sleep(POLL_SECONDS)
 
     async def _improved(self, job_id: int, live: _Live, plan: domain.Plan, count: int) -> None:
-        await self._save(job_id, live, {"plan": to_plain(plan), "improvements": count})
+        await self._step(job_id, live, {"plan": to_plain(plan), "improvements": count})
 
     async def _finish(
         self,
@@ -382,24 +473,89 @@ class PlanService:
         scenario: domain.Scenario,
         options: domain.PlanOptions,
     ) -> None:
-        values: dict[str, Any] = {"state": "DONE", "plan": to_plain(result), "finished_at": _now(), "error": None}
+        values: dict[str, Any] = {
+            "state": "DONE",
+            "plan": to_plain(result),
+            "finished_at": self.clock(),
+            "error": None,
+        }
 
-        async def store(repo: Repository) -> None:
+        async def store(repo: Repository) -> dict[str, Any]:
             # A household deleted while it was being planned keeps no plan; the job still ends DONE with it.
-            if household_id is not None and await repo.get(Household, household_id) is not None:
-                columns = stored_plan_values(scenario, options, result, key, household_id)
-                summary = ("household_id", "status", "rules_version", "plan_key")
-                stored = await repo.add_summarized(StoredPlan, columns, summary)
-                values["stored_plan_id"] = stored.id
+            if household_id is None or await repo.get(Household, household_id) is None:
+                return {}
+            columns = stored_plan_values(scenario, options, result, key, household_id)
+            summary = ("household_id", "status", "rules_version", "plan_key")
+            stored = await repo.add_summarized(StoredPlan, columns, summary)
+            return {"stored_plan_id": stored.id}
 
-        await self._save(job_id, live, values, before=store)
+        await self._end(job_id, live, values, before=store)
+
+    async def _step(self, job_id: int, live: _Live, values: dict[str, Any]) -> None:
+        """Writes a progress step; when the database does not take it, the next write carries it."""
+        try:
+            await self._save(job_id, live, {**live.pending, **values})
+        except DATABASE_FAULTS as error:
+            live.pending.update(values)
+            log.warning("plan job %d: a progress step was not written (%s); the next write carries it", job_id, error)
+        else:
+            live.pending.clear()
+
+    async def _end(
+        self,
+        job_id: int,
+        live: _Live,
+        values: dict[str, Any],
+        before: Before | None = None,
+    ) -> None:
+        """Writes the job's end, trying again while the database is away; never raises but its cancellation.
+
+        A DONE the database refuses outright (it answered, with an error) becomes FAILED saying why. An end
+        not written within `retry_for` seconds is given up: the task lets the job go, and the heartbeat sweep
+        fails it once the database answers (`ORPHAN_REASON`).
+        """
+        try:
+            await self._retrying(job_id, lambda: self._save(job_id, live, {**live.pending, **values}, before))
+            return
+        except asyncio.CancelledError:
+            raise
+        except DATABASE_FAULTS as error:
+            if _unreachable(error) or values.get("state") != "DONE":
+                log.error("plan job %d: its end was not written (%s); the sweep will fail it", job_id, error)
+                return
+            log.exception("plan job %d: the database refused its plan", job_id)
+            refused = error
+        failed = {
+            "state": "FAILED",
+            "error": UNSAVED_REASON.format(error=_summary(refused)),
+            "finished_at": self.clock(),
+        }
+        try:
+            await self._retrying(job_id, lambda: self._save(job_id, live, failed))
+        except DATABASE_FAULTS as error:
+            log.error("plan job %d: its end was not written (%s); the sweep will fail it", job_id, error)
+
+    async def _retrying(self, job_id: int, write: Callable[[], Awaitable[None]]) -> None:
+        """`write()`, tried again with a growing pause while the database is unreachable, for `retry_for` s."""
+        waited, pause = 0.0, FIRST_RETRY_SECONDS
+        while True:
+            try:
+                await write()
+                return
+            except DATABASE_FAULTS as error:
+                if not _unreachable(error) or waited >= self.retry_for:
+                    raise
+                log.warning("plan job %d: the database did not take its end (%s); again in %g s", job_id, error, pause)
+            await self._sleep(pause)
+            waited += pause
+            pause = min(pause * 2, LONGEST_RETRY_SECONDS)
 
     async def _save(
         self,
         job_id: int,
         live: _Live,
         values: dict[str, Any],
-        before: Callable[[Repository], Any] | None = None,
+        before: Before | None = None,
     ) -> None:
         """Writes a step of the job unless it has finished already (a cancel wins over a late result)."""
         async with self._sessions() as session, session.begin():
@@ -407,9 +563,8 @@ class PlanService:
             job = await repo.get(PlanJob, job_id)
             if job is None or job.state in FINISHED:
                 return
-            if before is not None:
-                await before(repo)
-            await repo.save_job(job, {**values, "heartbeat_at": _now()})
+            added = await before(repo) if before is not None else {}
+            await repo.save_job(job, {**values, **added, "heartbeat_at": self.clock()})
         live.announce()
 
     def _count_busy(self) -> None:
@@ -421,7 +576,20 @@ def _ignore(_: Any) -> None:
     return None
 
 
-def _now() -> dt.datetime:
+def _retrieve(task: asyncio.Task[None]) -> None:
+    """A job's task ends without an exception by design; should one escape, it is logged, not left unretrieved."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("plan job follower failed", exc_info=error)
+
+
+def _unreachable(error: BaseException) -> bool:
+    """Whether the database could not be reached (worth trying again), rather than refusing the statement."""
+    if isinstance(error, OSError | TimeoutError | PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 

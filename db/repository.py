@@ -469,14 +469,30 @@ class Repository:
         await self.session.flush()
         return job
 
-    async def touch_jobs(self, owner: str, at: dt.datetime) -> None:
-        """The heartbeat of the tenant's unfinished jobs that `owner` runs: they are still run, as of `at`."""
-        await self.session.execute(
+    async def touch_jobs(self, owner: str, at: dt.datetime, held: Iterable[int]) -> list[int]:
+        """The heartbeat of the tenant's unfinished jobs among `held` that `owner` runs, as of `at`; the ids it
+        renewed (a held job missing from them was finished, or removed, by someone else)."""
+        wanted = set(held)
+        if not wanted:
+            return []
+        result = await self.session.execute(
             update(PlanJob)
-            .where(PlanJob.tenant_id == self.tenant_id, PlanJob.owner == owner, PlanJob.state.in_(UNFINISHED))
+            .where(
+                PlanJob.tenant_id == self.tenant_id,
+                PlanJob.owner == owner,
+                PlanJob.state.in_(UNFINISHED),
+                PlanJob.id.in_(wanted),
+            )
             .values(heartbeat_at=at)
+            .returning(PlanJob.id)
             .execution_options(synchronize_session=False)
         )
+        return sorted(result.scalars().all())
+
+    async def unfinished_jobs(self, household_id: int) -> Sequence[PlanJob]:
+        """The household's QUEUED or RUNNING plan jobs, by id."""
+        query = self._scoped(PlanJob).where(PlanJob.household_id == household_id, PlanJob.state.in_(UNFINISHED))
+        return (await self.session.scalars(query.order_by(PlanJob.id))).all()
 
     async def cached_plan(self, plan_key: str) -> CachedPlan | None:
         """The tenant's cached plan for `plan_key`, or None."""
@@ -506,12 +522,16 @@ class Abandoned:
 
     With `stale_before`: the jobs whose heartbeat is older than it or missing, and every job of `gone_owner`
     (a previous run of the sweeping process); never those of `live_owner` (the sweeping process itself).
-    Without it: every unfinished job (one process per database).
+    With `orphans_of` instead of `live_owner`: only that owner's (the sweeping process's own) stale jobs that
+    none of its tasks holds (not in `held`): their follower ended without writing their end.
+    Without `stale_before`: every unfinished job (one process per database).
     """
 
     stale_before: dt.datetime | None = None
     gone_owner: str | None = None
     live_owner: str | None = None
+    orphans_of: str | None = None
+    held: frozenset[int] = frozenset()
 
     def condition(self) -> ColumnElement[bool]:
         """The jobs as a WHERE clause (for SQLite and other databases without row-level security)."""
@@ -523,6 +543,10 @@ class Abandoned:
             out = and_(out, or_(*lapsed))
         if self.live_owner is not None:
             out = and_(out, or_(PlanJob.owner.is_(None), PlanJob.owner != self.live_owner))
+        if self.orphans_of is not None:
+            out = and_(out, PlanJob.owner == self.orphans_of)
+            if self.held:
+                out = and_(out, PlanJob.id.not_in(self.held))
         return out
 
     def sql(self) -> str:
@@ -536,6 +560,10 @@ class Abandoned:
             parts.append("(" + " OR ".join(lapsed) + ")")
         if self.live_owner is not None:
             parts.append(f"(owner IS NULL OR owner <> {_literal(self.live_owner)})")
+        if self.orphans_of is not None:
+            parts.append(f"owner = {_literal(self.orphans_of)}")
+            if self.held:
+                parts.append("id NOT IN (" + ", ".join(str(int(i)) for i in sorted(self.held)) + ")")
         return " AND ".join(parts)
 
 
@@ -543,9 +571,9 @@ UNFINISHED = ("RUNNING", "QUEUED")
 
 
 async def fail_unfinished_jobs(
-    session: AsyncSession, reason: Callable[[str], str], which: Abandoned = Abandoned()
+    session: AsyncSession, reason: Callable[[str], str], which: Abandoned = Abandoned(), at: dt.datetime | None = None
 ) -> int:
-    """Marks every tenant's `which` jobs FAILED with `reason(state)`; how many there were.
+    """Marks every tenant's `which` jobs FAILED with `reason(state)`, finished `at` (now); how many there were.
 
     Under PostgreSQL's row-level security a transaction sees one tenant's rows, so a server-side loop names
     each tenant in turn (one round trip, however many tenants) and leaves the count in a transaction setting;
@@ -560,7 +588,7 @@ async def fail_unfinished_jobs(
             .values(
                 state="FAILED",
                 error=case((PlanJob.state == "RUNNING", running), else_=queued),
-                finished_at=dt.datetime.now(dt.UTC),
+                finished_at=at or dt.datetime.now(dt.UTC),
             )
             .execution_options(synchronize_session=False)
         )

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar, cast
 import strawberry
 
 from db import models
-from schema import checks, writes
+from schema import checks, household_deletion, writes
 from schema.enums import Role
 from schema.errors import Conflict, Deleted, InvalidInput, NotFound
 from schema.inputs import (
@@ -195,7 +195,7 @@ class RecordsMutation:
 
     @mutation("Delete a household with its members, their records, its offers and permits.")
     async def delete_household(self, info: Info, id: strawberry.ID) -> DeleteHouseholdResult:
-        return await writes.run(info.context, lambda repo: writes.delete(repo, models.Household, id))
+        return await household_deletion.delete_household(info.context, id)
 
     # --- members ---
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncGenerator, Callable
 from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
+from sqlalchemy.exc import SQLAlchemyError
 from strawberry.scalars import JSON
 
 from db import models
@@ -33,6 +34,8 @@ from solver.scenario_json import parse_scenario, to_json
 # read a job (named `plan...` by the issue, but as cheap as any read).
 F = TypeVar("F", bound=Callable[..., Any])
 SOLVING_FIELDS = frozenset({"startPlan"})
+# What reading a job's row meets while the database is away for a moment.
+DATABASE_FAULTS = (OSError, SQLAlchemyError, TimeoutError)
 READING_FIELDS = frozenset({"planJob", "planJobUpdates"})
 
 
@@ -172,6 +175,8 @@ def _subscription(description: str) -> Callable[[F], F]:
 @strawberry.type
 class PlanJobsSubscription:
     @_subscription("The job now, then again at each change (each improving plan) until it ends.")
+    # Ends with the job's last state, whoever wrote it (this process, another one, the heartbeat sweep), or
+    # when the job is gone; a read that meets a database fault is made again at the next change.
     async def plan_job_updates(self, info: Info, id: strawberry.ID) -> AsyncGenerator[PlanJobResult, None]:
         row = await _job(info, id)
         if row is None:
@@ -183,7 +188,10 @@ class PlanJobsSubscription:
             return
         last: tuple[str, int] | None = None
         async for _ in plans.changes(info.context.tenant_id, row.id):
-            row = await _job(info, id)
+            try:
+                row = await _job(info, id)
+            except DATABASE_FAULTS:
+                continue  # the database is away for a moment: read again at the next change (the end is written later)
             if row is None:
                 return
             seen = (row.state, row.improvements)

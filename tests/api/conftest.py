@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,8 +105,8 @@ async def service(database_url: str) -> AsyncIterator[Service]:
 class serve:
     """Runs an app for `settings` for the duration of an `async with`."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.app = create_app(settings)
+    def __init__(self, settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.app = create_app(settings, clock=clock)
         self._lifespan: Any = None
         self._client: httpx.AsyncClient | None = None
 

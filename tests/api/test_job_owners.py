@@ -2,8 +2,10 @@
 
 A job names its owner (the service process, stable across its restarts) and carries a heartbeat. At
 startup a service fails its own previous run's jobs and any job whose heartbeat stopped; each heartbeat
-(`PlanService.beat`) renews its own jobs and fails other owners' stale ones. Runs on SQLite and PostgreSQL
-(where row-level security makes the sweep go tenant by tenant).
+(`PlanService.beat`) renews the jobs it follows and fails other owners' stale ones, and its own that no task
+follows. Runs on SQLite and PostgreSQL (where row-level security makes the sweep go tenant by tenant).
+
+The service reads heartbeats against a fixed clock (`NOW`): the tests do not depend on how long they take.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.keys import Role
-from api.plan_service import RESTART_REASON, STOPPED_REASON, PlanService
+from api.plan_service import ORPHAN_REASON, RESTART_REASON, STOPPED_REASON, PlanService
 from db.models import PlanJob
 from db.repository import Repository
 from schema.stored_plans import decode
@@ -23,7 +25,11 @@ from tests.api.runner_jobs import sleep_then
 from tests.api.test_plan_cache import _variables
 from tests.api.test_plan_jobs import _pooled, _runner, _start
 
-NOW = dt.datetime.now(dt.UTC)
+NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+def fixed_clock() -> dt.datetime:
+    return NOW
 
 
 async def add_job(service: Service, tenant_id: int, owner: str | None, heartbeat: dt.datetime | None) -> int:
@@ -53,35 +59,57 @@ async def test_a_start_fails_its_own_previous_jobs_and_stale_ones_but_not_a_live
     database_url: str,
 ) -> None:
     settings = settings_for(database_url, instance="web-1")
-    async with serve(settings) as first:
+    async with serve(settings, clock=fixed_clock) as first:
         tenant = await first.tenant()
         mine = await add_job(first, tenant.id, "web-1", NOW)  # left by this service's previous run
         neighbours = await add_job(first, tenant.id, "web-2", NOW)  # web-2 is alive and beating
         stopped = await add_job(first, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
         legacy = await add_job(first, tenant.id, None, None)  # from before jobs had owners
-    async with serve(settings) as restarted:
+    async with serve(settings, clock=fixed_clock) as restarted:
         found = await states(restarted, tenant.id)
     failed = ("FAILED", RESTART_REASON.format(state="RUNNING"))
     assert found == {mine: failed, neighbours: ("RUNNING", None), stopped: failed, legacy: failed}
 
 
-async def test_a_heartbeat_renews_its_own_jobs_and_fails_a_stopped_neighbours(service: Service) -> None:
-    plans: PlanService = service.app.state.services["plans"]
-    tenant = await service.tenant()
-    neighbours = await add_job(service, tenant.id, "web-2", NOW)
-    stopped = await add_job(service, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
-    old_own = await add_job(service, tenant.id, plans.owner, NOW - dt.timedelta(minutes=5))
+async def test_a_heartbeat_fails_a_stopped_neighbours_jobs_and_its_own_that_no_task_follows(
+    database_url: str,
+) -> None:
+    async with serve(settings_for(database_url, instance="web-1"), clock=fixed_clock) as service:
+        plans: PlanService = service.app.state.services["plans"]
+        tenant = await service.tenant()
+        neighbours = await add_job(service, tenant.id, "web-2", NOW)
+        stopped = await add_job(service, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
+        # Left by a follower of this very process that gave up (its end could not be written), or lost.
+        orphaned = await add_job(service, tenant.id, "web-1", NOW - dt.timedelta(minutes=5))
+        just_started = await add_job(service, tenant.id, "web-1", NOW)  # its follower may be a moment away
 
-    assert await plans.beat() >= 1
+        assert await plans.beat() == 2
 
-    found = await states(service, tenant.id)
-    assert found[stopped] == ("FAILED", STOPPED_REASON.format(state="RUNNING"))
-    assert found[neighbours] == ("RUNNING", None)
-    assert found[old_own] == ("RUNNING", None)  # a process never fails its own jobs while it runs
+        found = await states(service, tenant.id)
+    assert found == {
+        stopped: ("FAILED", STOPPED_REASON.format(state="RUNNING")),
+        neighbours: ("RUNNING", None),
+        orphaned: ("FAILED", ORPHAN_REASON.format(state="RUNNING")),
+        just_started: ("RUNNING", None),
+    }
+
+
+async def test_after_a_failed_heartbeat_the_next_one_only_renews(database_url: str) -> None:
+    """The database was away for every process: the others get a heartbeat to renew theirs before a sweep."""
+    async with serve(settings_for(database_url, instance="web-1"), clock=fixed_clock) as service:
+        plans: PlanService = service.app.state.services["plans"]
+        tenant = await service.tenant()
+        late = await add_job(service, tenant.id, "web-2", NOW - dt.timedelta(minutes=5))
+        plans._beat_failed = True  # what a beat that met a database fault leaves
+
+        assert await plans.beat() == 0
+        assert (await states(service, tenant.id))[late] == ("RUNNING", None)
+        assert await plans.beat() == 1
+        assert (await states(service, tenant.id))[late] == ("FAILED", STOPPED_REASON.format(state="RUNNING"))
 
 
 async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) -> None:
-    async with _pooled(database_url) as service:
+    async with _pooled(database_url, clock=fixed_clock) as service:
         plans: PlanService = service.app.state.services["plans"]
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
@@ -93,10 +121,10 @@ async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) 
             assert job is not None and job.owner == plans.owner and job.state == "QUEUED"
             job.heartbeat_at = long_ago
 
-        await plans.beat()
+        assert await plans.beat() == 0  # its own job, followed by a task: renewed, not failed
 
         async with service.sessions() as session:
             job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
             assert job is not None and job.state == "QUEUED"
             beat = job.heartbeat_at
-            assert beat is not None and (beat if beat.tzinfo else beat.replace(tzinfo=dt.UTC)) > long_ago
+            assert beat is not None and (beat if beat.tzinfo else beat.replace(tzinfo=dt.UTC)) == NOW

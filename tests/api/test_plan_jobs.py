@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import random
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -75,12 +75,12 @@ def _runner(service: Service) -> ProcessRunner:
 
 
 @asynccontextmanager
-async def _pooled(database_url: str) -> AsyncIterator[Service]:
+async def _pooled(database_url: str, clock: Callable[[], dt.datetime] | None = None) -> AsyncIterator[Service]:
     """The service with one solver worker process and a queue of one."""
     settings = settings_for(
         database_url, rate_capacity=100_000.0, rate_per_second=100_000.0, solver_workers=1, solver_queue=1
     )
-    async with serve(settings) as service:
+    async with serve(settings, clock=clock) as service:
         yield service
 
 

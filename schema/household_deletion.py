@@ -1,0 +1,38 @@
+"""Deleting a household stops its plans: its unfinished plan jobs are CANCELLED in the deletion's transaction,
+and once that has committed the service's plan backend frees their solves (`api/plan_service.py`)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from db.models import Household
+from db.repository import Repository
+from schema import writes
+from schema.context import Context
+from schema.errors import Deleted
+
+
+class JobStopper(Protocol):
+    """What a deletion needs of the service's plan backend (`api.plan_service.PlanService`)."""
+
+    async def cancel_household_jobs(self, repo: Repository, household_id: int) -> list[int]: ...
+
+    def stop(self, job_ids: list[int]) -> None: ...
+
+
+async def delete_household(context: Context, raw: str) -> Deleted | writes.Refusal:
+    """Deletes the household (argument `id`) and cancels its unfinished plan jobs, in one transaction."""
+    plans: JobStopper | None = context.services.get("plans")
+    cancelled: list[int] = []
+
+    async def work(repo: Repository) -> Deleted:
+        if plans is not None:
+            # Before the delete: its cascade forgets which household a job planned (household_id SET NULL).
+            household_id = writes.decode_id(raw, Household, "id")
+            cancelled.extend(await plans.cancel_household_jobs(repo, household_id))
+        return await writes.delete(repo, Household, raw)
+
+    outcome = await writes.run(context, work)
+    if plans is not None and isinstance(outcome, Deleted):
+        plans.stop(cancelled)  # committed: the jobs' solves, queued or running, are no longer wanted
+    return outcome
