@@ -145,7 +145,13 @@ class ScenarioInput:
 
 @strawberry.input
 class PlanOptionsInput:
-    time_limit_ms: int | None = 2000
+    time_limit_ms: int | None = strawberry.field(
+        default=2000,
+        description="Wall-clock bound on the whole solve (model building, search, blockers), in ms, capped by the "
+        "service (10,000 by default). Measured: the solve ends within the limit plus 0.15 s (the queue wait "
+        "excluded). A search stopped by it returns its best plan as FEASIBLE, NO_SOLUTION if it found none; blockers "
+        "the limit left no time for are missing.",
+    )
     objective: list[ObjectiveTermEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None,
         description="Lexicographic priorities; default PR_READY, STATUS_CONTINUITY, WORK_CONTINUITY, COST",

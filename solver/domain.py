@@ -208,6 +208,7 @@ class Scenario:
 
 @dataclass(frozen=True)
 class PlanOptions:
+    # A wall-clock bound on the whole plan() call, model building and blockers included (solver/solve.py).
     time_limit_ms: int = 2000
     objective: tuple[ObjectiveTerm, ...] = DEFAULT_OBJECTIVE
     rules_as_of: dt.date | None = None

@@ -21,7 +21,7 @@ from solver.options import Options
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
 
-# Share of the blockers' time budget one relaxed re-solve may use.
+# Share of what is left of the blockers' budget (deterministic units and wall time) one relaxed re-solve may use.
 RELAXED_SHARE = 0.5
 # A relaxed re-solve only minimizes the ready day, which the default LP relaxation bounds well enough: the
 # full one (the lexicographic stages' level) costs more than it saves here (docs/benchmarks.md).
@@ -48,12 +48,13 @@ def _relaxed_ready(
     solved: Solved, base: cp_model.CpModel, groups: dict[str, int], group: str, budget: Budget
 ) -> tuple[int, tuple[Role, str] | None] | None:
     """The earliest ready day (and the applicant and branch it uses) with `group` switched off when it is
-    earlier than the plan's, or None (not earlier, or out of time).
+    earlier than the plan's, or None (not earlier, or out of time: skipped when nothing is left).
 
     Only an earlier day matters, so the search is bounded by the plan's day.
     """
     share = budget.dtime * RELAXED_SHARE
-    if share <= 1e-3:
+    seconds = budget.deadline.left()
+    if share <= 1e-3 or seconds <= 0:
         return None
     v = solved.vars
     pr = v.prv()
@@ -62,9 +63,8 @@ def _relaxed_ready(
     day = model.get_int_var_from_proto_index(pr.day.index)
     model.add(day < solved.value(pr.day))
     model.minimize(day)
-    solver = budget.solver(share, RELAXED_LINEARIZATION)
-    status = solver.solve(model)
-    budget.spend(solver)
+    name = f"blocker {group}"
+    solver, status = budget.solve(name, model, share, seconds * RELAXED_SHARE, linearization=RELAXED_LINEARIZATION)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     values = solver.response_proto.solution

@@ -5,6 +5,11 @@ previous solution), and so on, then a deterministic tie-break (earliest applicat
 and longest jobs), all within options.time_limit_ms. Determinism: one search worker (SOLVER_WORKERS) and a
 fixed seed, so identical input gives an identical plan unless the time limit cuts a stage short. Outcomes are
 statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
+
+The limit bounds the whole call in wall time: one deadline, computed at entry, covers the model build
+(checked between its parts), every stage, the fallback and the blocker re-solves, each CP-SAT call bounded
+by max_time_in_seconds from what is left. Past it only the polish of an unproven solution (POLISH_SECONDS at
+most, so the plan stays valid) and decoding run; a build still unfinished at the deadline gives NO_SOLUTION.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from solver.deadline import Clock, Deadline, OutOfTime
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, Solved, fallback, polish, solve_model
+from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
 from solver.options import build_options
 from solver.rules.registry import RuleSet, load_rules
@@ -32,21 +38,32 @@ def plan(
     rules: RuleSet | None = None,
     grid_days: int = 1,
     on_improvement: Callable[[Plan], None] | None = None,
+    clock: Clock = time.monotonic,
+    trace: Trace | None = None,
 ) -> Plan:
-    """The best plan for `scenario` (see the module docstring for the objective and determinism).
+    """The best plan for `scenario` (see the module docstring for the objective, determinism and the limit).
 
     `on_improvement`, when given, receives each improving plan the search finds (status FEASIBLE, without
-    blockers); the returned plan is the same with or without it.
+    blockers); the returned plan is the same with or without it. `clock` is the monotonic clock the deadline
+    is read from; `trace`, when given, hears of each step as it ends (build phases, then each CP-SAT solve
+    with its limits).
     """
     started = time.perf_counter()
     options = options or PlanOptions()
-    rules = rules or load_rules()
     seconds = options.time_limit_ms / 1000.0
-    # The blocker re-solves get what the main search leaves, and at least this share.
-    search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds)
-    blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds)
-    opts = build_options(scenario, options, rules, grid_days)
-    v = build(opts)
+    deadline = Deadline.after(seconds, clock)
+    heard = trace or _ignore
+    rules = rules or load_rules()
+    # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).
+    search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
+    blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline, heard)
+    try:
+        opts = build_options(scenario, options, rules, grid_days, deadline)
+        heard(Step("options"))
+        v = build(opts, deadline)
+        heard(Step("model"))
+    except OutOfTime:
+        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     base = v.model.clone()
     groups = {name: lit.index for name, lit in v.groups.items()}
     fix_groups(v.model, groups)
@@ -54,14 +71,18 @@ def plan(
     extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
     objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
     relay = None if on_improvement is None else _Improvements(v, started, on_improvement)
-    solved = solve_model(v, objective, search, relay) or fallback(v)
+    solved = solve_model(v, objective, search, relay) or fallback(v, deadline, heard)
     if solved is not None and not solved.optimal:
-        solved = polish(solved)
+        solved = polish(solved, deadline, heard)
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     return decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
+
+
+def _ignore(step: Step) -> None:
+    pass
 
 
 def _status(solved: Solved) -> PlanStatus:

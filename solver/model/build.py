@@ -4,24 +4,33 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.deadline import NEVER, Deadline
 from solver.model.constraints import cec, family, jobs, permits, pr, status
 from solver.model.variables import Vars
 from solver.options import Options
 
 
-def build(opts: Options) -> Vars:
-    """The whole model for `opts`, its rule groups' literals still free (see fix_groups)."""
+def build(opts: Options, deadline: Deadline = NEVER) -> Vars:
+    """The whole model for `opts`, its rule groups' literals still free (see fix_groups).
+
+    Raises OutOfTime when `deadline` passes (checked between the parts).
+    """
     v = Vars(opts=opts, model=cp_model.CpModel())
     permits.add_permit_nodes(v)
     pr.add_pr(v)
     jobs.add_job_vars(v)
+    deadline.check()
     for role, _ in opts.scenario.members:
         status.add_chain(v, role)
+        deadline.check()
     status.add_work_windows(v)
     family.add_spousal(v)
     family.add_bridging(v)
+    deadline.check()
     jobs.add_job_authorization(v)
+    deadline.check()
     cec.add_cec(v)
+    deadline.check()
     for node in v.nodes.values():
         if node.candidate is not None:
             # Every permit, whatever its kind, is valid for at least a day.
