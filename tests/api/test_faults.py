@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from api import auth
 from api.auth import GRACE_S, Authenticator
-from api.keys import Role, split_key
+from api.keys import Role, secret_matches, split_key
 from api.settings import Settings
 from db.engine import make_engine, sqlite_url
 from db.faults import DATABASE_UNAVAILABLE, STORAGE_FULL, fault_code
@@ -196,7 +196,7 @@ async def _work(service: Service, monkeypatch: pytest.MonkeyPatch, key: str) -> 
     """The SQL statements and hash comparisons authenticating `key` takes."""
     statements: list[str] = []
     hashes: list[str] = []
-    compare = auth.secret_matches
+    compare = secret_matches
 
     def counted(secret: str, stored_hash: str) -> bool:
         hashes.append(stored_hash)
