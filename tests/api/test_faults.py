@@ -5,6 +5,7 @@ An unknown key id and a wrong secret cost the same work."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import sqlite3
@@ -24,6 +25,7 @@ from db.engine import make_engine, sqlite_url
 from db.faults import DATABASE_UNAVAILABLE, STORAGE_FULL, fault_code
 from db.migrate import upgrade
 from tests.api.conftest import Service, serve, settings_for
+from tests.api.test_app import _join_sqlite_workers
 from tests.conftest import _admin, postgres_admin_url
 
 RULES = {"query": "{ rulesVersion }"}
@@ -57,8 +59,6 @@ async def test_a_postgres_that_refuses_connections_is_503(caplog: pytest.LogCapt
 @pytest.fixture
 def nologin_url(postgres_database: str) -> Iterator[str]:
     """The test database reached as a role that may not log in (made for the test, dropped after)."""
-    import asyncio
-
     role = f"pp_nologin_{uuid.uuid4().hex[:8]}"
     admin = postgres_admin_url()
     asyncio.run(_admin(admin, f"CREATE ROLE {role} NOLOGIN"))
@@ -98,6 +98,7 @@ async def sqlite_service(tmp_path: Path) -> AsyncIterator[tuple[Service, Path]]:
     await engine.dispose()
     async with serve(settings_for(url, rate_capacity=1e6, rate_per_second=1e6)) as service:
         yield service, directory
+    await asyncio.to_thread(_join_sqlite_workers)  # failed connects answer from their threads after the fact
 
 
 async def _lose_the_file(service: Service, directory: Path) -> None:
@@ -140,6 +141,7 @@ async def test_dev_mode_answers_what_needs_no_database_while_it_is_gone(tmp_path
         rules = await service.post(RULES)
         typename = await service.post({"query": "{ __typename }"})
         households = await service.post(HOUSEHOLDS)
+    await asyncio.to_thread(_join_sqlite_workers)
     assert rules.status_code == 200 and rules.json()["data"]["rulesVersion"]
     assert (typename.status_code, typename.json()) == (200, {"data": {"__typename": "Query"}})
     _unavailable(households)
