@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         app.state.services = services
         # The development tenant admits requests without a key only under `serve --dev`.
         authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None)
+        services["keys_changed"] = authenticator.keys_changed
         app.state.gateway = Gateway(
             sessions=sessions,
             authenticator=authenticator,

@@ -2,24 +2,35 @@
 
 A key is `pp_<key id>_<secret>`: the id finds the stored row (of whichever tenant), the secret must match
 its hash, and the key must not be revoked. Unknown, forged, mistyped and revoked keys all get the same
-401, so a caller learns nothing about which key ids exist. Only `permitpath serve --dev` lets a request
-without a key in, as an admin of the development tenant.
+401, so a caller learns nothing about which key ids exist; and they cost the same work as a wrong secret
+(one statement reading the key row with its tenant's revision, one hash comparison), so timing tells no
+more. Only `permitpath serve --dev` lets a request without a key in, as an admin of the development tenant.
 
-A key found valid is remembered with its tenant's revision (db/models.py `Tenant.revision`, bumped in the
-transaction of every audited change, revoking a key included). The next request with that key reads only
-the revision: unchanged, the remembered row still stands (and the revision goes on to the read cache);
-moved, the row is read again. One short query per request, and a revocation takes effect at once.
+The statement also reads the tenant's revision (db/models.py `Tenant.revision`, bumped in the transaction
+of every audited change, revoking a key included), which goes on to the read cache; a revocation takes
+effect at the next request. A key found valid is remembered, for two uses:
+- an open WebSocket re-checks its key (`recheck`) by reading only the revision, and the key row again only
+  when the revision moved;
+- while the database cannot be reached, a key confirmed less than `grace_s` (15 s) ago is still admitted,
+  so requests that need no database (`{ rulesVersion }`) keep answering through a short outage. Past the
+  grace the fault is raised (503, DATABASE_UNAVAILABLE): a key whose revocation cannot be read is not
+  trusted for longer. A revocation made before the outage was seen at once by every request that read it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.keys import Role, bearer_token, hash_secret, secret_matches, split_key
 from api.lru import Lru
+from db.faults import fault_code
 from db.models import ApiKey
 from db.repository import ensure_tenant, find_api_key_with_revision, tenant_revision
 from schema.auth import Principal
@@ -28,6 +39,8 @@ DEV_NAME = "dev"
 _INVALID_KEY = "the API key is not valid (unknown, revoked or mistyped); ask your firm's admin for a key"
 # Compared against when no key row exists, so a forged id costs the same time as a wrong secret.
 _NO_SUCH_HASH = hash_secret("no such key")
+# How long a key confirmed valid is still admitted while the database cannot say whether it stands.
+GRACE_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -59,13 +72,22 @@ class TenantDefault:
 
 @dataclass(frozen=True)
 class _Known:
-    """A key row found valid, and the tenant's revision read just before it."""
+    """A key row found valid, the tenant's revision read with it, and when (the authenticator's clock)."""
 
     tenant_id: int
     role: str
     name: str
     secret_hash: str
     revision: int
+    confirmed_at: float
+
+
+@dataclass
+class Standing:
+    """An open socket's key as last confirmed: the principal (with the revision read) and when."""
+
+    principal: Principal
+    confirmed_at: float
 
 
 class Authenticator:
@@ -77,13 +99,18 @@ class Authenticator:
         *,
         dev_tenant: TenantDefault | None,
         remembered: int = 10_000,
+        grace_s: float = GRACE_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
         self._dev_tenant = dev_tenant
         self._known: Lru[str, _Known] = Lru(remembered)
+        self._grace_s = grace_s
+        self.clock = clock
+        self._changed = asyncio.Event()
 
     async def authenticate(self, authorization: str | None) -> Principal | Unauthenticated:
-        """The principal the header names, or why there is none."""
+        """The principal the header names, or why there is none (a database fault past the grace is raised)."""
         if authorization is None:
             if self._dev_tenant is not None:
                 return Principal(tenant_id=await self._dev_tenant.tenant_id(), role=Role.ADMIN, name=DEV_NAME)
@@ -95,9 +122,10 @@ class Authenticator:
         if parts is None:
             return Unauthenticated(_INVALID_KEY)
         key_id, secret = parts
-        known = await self._still_valid(key_id)
-        if known is None:
+        try:
             known = await self._look_up(key_id)
+        except Exception as error:
+            known = self._within_grace(key_id, error)
         stored_hash = known.secret_hash if known is not None else _NO_SUCH_HASH
         if not secret_matches(secret, stored_hash) or known is None:
             return Unauthenticated(_INVALID_KEY)
@@ -107,15 +135,44 @@ class Authenticator:
             return Unauthenticated(_INVALID_KEY)  # a role this version does not know: never more than asked
         return Principal(tenant_id=known.tenant_id, role=role, name=known.name, key_id=key_id, revision=known.revision)
 
-    async def _still_valid(self, key_id: str) -> _Known | None:
-        """The remembered row of `key_id` when its tenant's revision has not moved since, else None."""
-        known = self._known.get(key_id)
-        if known is None:
-            return None
-        async with self._sessions() as session:
-            if await tenant_revision(session, known.tenant_id) != known.revision:
-                return None
-        return known
+    def standing(self, principal: Principal) -> Standing:
+        """A socket's standing, confirmed now (just after `authenticate` admitted `principal`)."""
+        return Standing(principal, self.clock())
+
+    async def recheck(self, standing: Standing) -> bool:
+        """Whether the socket's key still stands, with its tenant and role; refreshes `standing`.
+
+        Reads the tenant's revision, and the key row only when it moved. A database fault is raised once the
+        key was last confirmed more than the grace ago; within it the key stands.
+        """
+        principal = standing.principal
+        if principal.key_id is None:
+            return True  # serve --dev: no key to revoke
+        try:
+            async with self._sessions() as session:
+                revision = await tenant_revision(session, principal.tenant_id)
+                if revision != principal.revision:
+                    found = await find_api_key_with_revision(session, principal.key_id)
+                    if found is None or not _same_standing(found[0], principal):
+                        self._known.pop(principal.key_id)
+                        return False
+                    standing.principal = dataclasses.replace(principal, revision=found[1])
+        except Exception as error:
+            if fault_code(error) is None or self.clock() - standing.confirmed_at > self._grace_s:
+                raise
+            return True
+        standing.confirmed_at = self.clock()
+        return True
+
+    def keys_changed(self) -> None:
+        """Wakes the sockets' watchers now: this process revoked a key (others' revocations are polled)."""
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    async def wait_for_change(self, timeout_s: float) -> None:
+        """Returns when `keys_changed` is called or after `timeout_s`, whichever comes first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout_s)
 
     async def _look_up(self, key_id: str) -> _Known | None:
         """The stored row of `key_id` when it exists and is not revoked (remembered), else None."""
@@ -124,10 +181,19 @@ class Authenticator:
         if found is None or found[0].revoked_at is not None:
             self._known.pop(key_id)
             return None
-        known = _remember(*found)
+        row, revision = found
+        known = _Known(row.tenant_id, row.role, row.name, row.secret_hash, revision, self.clock())
         self._known.put(key_id, known)
         return known
 
+    def _within_grace(self, key_id: str, error: Exception) -> _Known | None:
+        """The remembered row of `key_id` when `error` is a database fault and the key was confirmed within
+        the grace; otherwise `error` is raised again."""
+        known = self._known.get(key_id)
+        if fault_code(error) is None or known is None or self.clock() - known.confirmed_at > self._grace_s:
+            raise error
+        return known
 
-def _remember(row: ApiKey, revision: int) -> _Known:
-    return _Known(tenant_id=row.tenant_id, role=row.role, name=row.name, secret_hash=row.secret_hash, revision=revision)
+
+def _same_standing(row: ApiKey, principal: Principal) -> bool:
+    return row.revoked_at is None and row.tenant_id == principal.tenant_id and row.role == principal.role.value

@@ -16,6 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.responses import Response
 
+from db import faults
 from schema.errors import CONFLICT as CONFLICT  # re-exported: the `Conflict` result member's code
 from schema.errors import PUBLIC_ERRORS
 
@@ -41,6 +42,9 @@ UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+# 503 with Retry-After: the database cannot serve for the moment (db/faults.py); retrying is right.
+DATABASE_UNAVAILABLE = faults.DATABASE_UNAVAILABLE
+STORAGE_FULL = faults.STORAGE_FULL
 MASKED_MESSAGE = "Unexpected error."
 
 

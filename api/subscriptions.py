@@ -4,10 +4,19 @@ The key comes in the `connection_init` payload (`{"Authorization": "Bearer pp_..
 Authorization header; an unknown key, or an integrator key (integrators send registered documents only,
 which a socket does not carry), closes the socket with 4403 before any operation runs. Queries and mutations
 are refused on the socket: they go over HTTP, where roles, documents and rate limits are checked.
+
+A socket lives for minutes; its key must not outlive its revocation. So the key (with its tenant and role) is
+checked again before each `subscribe` and each `next` message, and a watcher per socket re-checks it every
+`WATCH_INTERVAL_S` (reading only the tenant's revision, which any process's revocation moves), or at once when
+this process revokes a key. A key that no longer stands closes the socket with 4403 and sends nothing more.
+A database that cannot say, past the authenticator's grace, closes it with 1013 (try again later).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,18 +27,33 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    _OperationStreamClosed,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.auth import Unauthenticated
+from api.auth import Authenticator, Standing, Unauthenticated
 from schema.auth import Principal, Role
 from schema.context import Context
+from schema.errors import log_fault, unavailable
 from schema.loaders import Loaders
 from schema.root import Schema
 
 # Until the socket's key is checked, the context acts for no tenant with the least role (never used: strawberry
 # runs no operation before the connection is acknowledged).
 _NOBODY = Principal(tenant_id=0, role=Role.READONLY, name="unauthenticated")
+# How often an open socket re-reads its tenant's revision: a revocation elsewhere closes it within about this.
+WATCH_INTERVAL_S = 0.5
+FORBIDDEN = 4403  # graphql-transport-ws: the key does not (or no longer) admit the socket
+TRY_AGAIN_LATER = 1013  # RFC 6455: the database cannot say whether the key stands; reconnect later
+log = logging.getLogger("permitpath.subscriptions")
 
 
 @dataclass
@@ -70,8 +94,98 @@ class SubscriptionsOnly:
         )
 
 
+class KeyCheckingHandler(BaseGraphQLTransportWSHandler[SocketContext, None]):
+    """graphql-transport-ws whose socket holds only as long as its key: checked before each subscription and
+    each `next`, and watched in between."""
+
+    _standing: Standing | None = None
+    _watcher: asyncio.Task[None] | None = None
+    _closed = False
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """strawberry's `connection_init` (the key is checked in `on_ws_connect`), then the watcher starts."""
+        try:
+            await super().handle_connection_init(message)
+        except Exception as error:
+            if unavailable(error) is None:
+                raise
+            log_fault(error, "checking a socket's key")
+            await self._close(TRY_AGAIN_LATER, "Database unavailable")
+            return
+        principal = self.context.principal
+        if self.connection_acknowledged and principal is not None:
+            self._standing = self._authenticator.standing(principal)
+            self._watcher = asyncio.create_task(self._watch())
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Re-checks the key, then strawberry's `subscribe`."""
+        if self.connection_acknowledged and not await self._key_stands():
+            return
+        await super().handle_subscribe(message)
+
+    async def send_message(self, message: Message) -> None:
+        """Sends `message`; a `next` only while the key stands (the socket closes when it does not)."""
+        if self._closed or (message["type"] == "next" and not await self._key_stands()):
+            raise _OperationStreamClosed  # the operation ends quietly: the socket is closed
+        await super().send_message(message)
+
+    async def shutdown(self) -> None:
+        """Stops the watcher, then strawberry's shutdown (which cancels the operations)."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+        await super().shutdown()
+
+    @property
+    def _authenticator(self) -> Authenticator:
+        authenticator: Authenticator = self.context.request.app.state.gateway.authenticator
+        return authenticator
+
+    async def _watch(self) -> None:
+        """Re-checks the key every WATCH_INTERVAL_S, or when this process changes a key, until it fails."""
+        while await self._key_stands():
+            await self._authenticator.wait_for_change(WATCH_INTERVAL_S)
+
+    async def _key_stands(self) -> bool:
+        """Whether the socket's key still stands; when not, the socket is closed (4403, or 1013 on a fault)."""
+        if self._closed:
+            return False
+        standing = self._standing
+        if standing is None:
+            return True  # not yet acknowledged: strawberry refuses operations itself
+        try:
+            stands = await self._authenticator.recheck(standing)
+        except Exception as error:
+            if unavailable(error) is None:
+                raise
+            log_fault(error, "re-checking a socket's key")
+            await self._close(TRY_AGAIN_LATER, "Database unavailable")
+            return False
+        if not stands:
+            log.info("closing a socket: its key %s was revoked or changed", standing.principal.key_id)
+            await self._close(FORBIDDEN, "Forbidden")
+            return False
+        self.context.principal = standing.principal
+        return True
+
+    async def _close(self, code: int, reason: str) -> None:
+        """Closes the socket once, after ending its operations (none of them sends again)."""
+        if self._closed:
+            return
+        self._closed = True
+        current = asyncio.current_task()
+        for operation in list(self.operations.values()):
+            if operation.task is not current:
+                await self.cleanup_operation(operation.id)
+        with contextlib.suppress(RuntimeError):  # the client hung up first
+            await self.websocket.close(code=code, reason=reason)
+
+
 class SubscriptionEndpoint(GraphQL[SocketContext, None]):
     """The WebSocket side of /graphql."""
+
+    graphql_transport_ws_handler_class = KeyCheckingHandler
 
     def __init__(self, schema: Schema) -> None:
         super().__init__(

@@ -57,7 +57,7 @@ from db.repository import Repository
 from schema.admin import AUDIT_FIELDS, MANAGE_FIELDS
 from schema.auth import Principal
 from schema.context import Context
-from schema.errors import PUBLIC_ERRORS
+from schema.errors import PUBLIC_ERRORS, RETRY_AFTER_S, Unavailable, log_fault, unavailable
 from schema.limits import MAX_TOKENS
 from schema.plan_jobs import READING_FIELDS as JOB_READING_FIELDS
 from schema.plan_jobs import SOLVING_FIELDS
@@ -191,9 +191,8 @@ class GraphQLView:
                 response = await self.handle(request, request_id)
             except Refused as refused:
                 response = refused.response
-            except Exception:  # a bug: logged with the request id, never shown
-                log.exception("unexpected error serving %s %s", request.method, request.url.path)
-                response = p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
+            except Exception as error:
+                response = self._unexpected(error, request, request_id)
             response.headers["X-Request-ID"] = request_id
             response.headers["Vary"] = "Accept, Authorization"
             request.state.status = response.status_code
@@ -201,6 +200,16 @@ class GraphQLView:
         finally:
             request_id_var.reset(token)
             self._observe(request, started)
+
+    def _unexpected(self, error: Exception, request: Request, request_id: str) -> Response:
+        """503 with Retry-After for a database fault (a warning line), else a bug: logged with the request
+        id, masked, 500."""
+        shown = unavailable(error)
+        if shown is not None:
+            log_fault(error, f"serving {request.method} {request.url.path}")
+            return p.refusal(503, shown.code, str(shown), headers={"Retry-After": str(RETRY_AFTER_S)})
+        log.exception("unexpected error serving %s %s", request.method, request.url.path)
+        return p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
 
     def _observe(self, request: Request, started: float) -> None:
         """Counts the request in `permitpath_graphql_request_seconds` by operation name and HTTP status."""
@@ -251,12 +260,12 @@ class GraphQLView:
             )
             revision = principal.revision
             if revision is None:  # no key (serve --dev): nothing read the revision yet
-                revision = await responses.revision(principal.tenant_id)
-            hit = responses.get(key, revision)
+                revision = await _revision_or_none(responses, principal.tenant_id)
+            hit = responses.get(key, revision) if revision is not None else None
             self._count_cache(gateway, hit is not None)
             if hit is not None:
                 return Response(hit.body, status_code=hit.status, media_type=f"{hit.media_type}; charset=utf-8")
-            cached = (key, revision)
+            cached = (key, revision) if revision is not None else None
 
         context = Context.create(
             gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
@@ -311,7 +320,8 @@ class GraphQLView:
 
     def _respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
         """strawberry's result as GraphQL over HTTP: no `data` and 400 (graphql-response+json) when it failed
-        before execution, 429 with Retry-After when the solver was too busy to run, otherwise 200.
+        before execution, 429 with Retry-After when the solver was too busy to run, 503 with Retry-After when
+        a field met a database fault (the client retries the whole operation), otherwise 200.
 
         A busy solver is 429, not 503: the process is healthy and its reads are fast; a load balancer that
         takes a 503 for a failing backend must not eject it because its solve queue is full."""
@@ -328,6 +338,9 @@ class GraphQLView:
         if busy and result.data is None:
             status = 429
             extra["Retry-After"] = str(max(1, math.ceil(busy[0].retry_after)))
+        if any(isinstance(e.original_error, Unavailable) for e in errors):
+            status = 503
+            extra["Retry-After"] = str(RETRY_AFTER_S)
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
 
     def _wants_ide(self, request: Request) -> bool:
@@ -445,6 +458,18 @@ class GraphQLView:
         if shape.problem:
             raise Refused(self._request_error(media, p.INVALID_INPUT, shape.problem))
         return shape
+
+
+async def _revision_or_none(responses: ResponseCache, tenant_id: int) -> int | None:
+    """The tenant's revision, or None while the database cannot say (the request runs uncached, so one that
+    needs no database, like `{ rulesVersion }`, still answers)."""
+    try:
+        return await responses.revision(tenant_id)
+    except Exception as error:
+        if unavailable(error) is None:
+            raise
+        log_fault(error, "reading the revision for the read cache")
+        return None
 
 
 async def until_disconnected(work: Awaitable[T], receive: Receive) -> T | None:

@@ -235,6 +235,8 @@ class AdminMutation:
         row = await run(info.context, lambda repo: repo.revoke_api_key(key_id))
         if row is None or isinstance(row, Refusal):
             return NotFound(path="keyId", id=strawberry.ID(key_id), message=f"no key {key_id!r} in your firm")
+        if (keys_changed := info.context.services.get("keys_changed")) is not None:
+            keys_changed()  # this process's open sockets re-check their keys now, not at their next poll
         return ApiKey.from_row(row)
 
     @mutation("Register a manifest {sha256: operation text} (as Relay and Apollo tooling emit) for your firm.")

@@ -12,7 +12,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
@@ -22,8 +21,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
-from schema.errors import should_mask_error
+from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
@@ -46,7 +46,7 @@ CACHE_SIZE = 512
 
 
 def _mask_errors() -> SchemaExtension:
-    return MaskErrors(should_mask_error=should_mask_error)
+    return MaskFaultsAndErrors(should_mask_error=should_mask_error)
 
 
 def _max_tokens() -> SchemaExtension:
@@ -79,8 +79,15 @@ class Schema(strawberry.Schema):
     """strawberry's schema, logging only unexpected errors (bugs); a client's mistakes are not the server's."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        """Log the errors that will be masked, with their traceback (and the request id of the log line)."""
-        super().process_errors([error for error in errors if should_mask_error(error)], execution_context)
+        """Log the errors that will be masked, with their traceback (and the request id of the log line); a
+        database fault in one warning line (it says "retry", not "bug")."""
+        bugs = []
+        for error in filter(should_mask_error, errors):
+            if error.original_error is not None and fault_code(error.original_error) is not None:
+                log_fault(error.original_error, f"resolving {'.'.join(map(str, error.path or ()))}")
+            else:
+                bugs.append(error)
+        super().process_errors(bugs, execution_context)
 
 
 schema = Schema(
