@@ -44,3 +44,21 @@ class Deadline:
 
 
 NEVER = Deadline(float("inf"))
+
+
+def reproducible(on: bool = True) -> None:
+    """Solves in this process stop on the deterministic budget alone, never on the wall clock.
+
+    A plan is then the same on any machine however loaded (what a test suite needs: it must not depend on
+    the machine's speed), at the price of the bound: a heavy household may take several times its limit.
+    """
+    global _wall_bound
+    _wall_bound = not on
+
+
+def wall_bounded() -> bool:
+    """Whether plan() bounds solves by the wall clock (the default; see `reproducible`)."""
+    return _wall_bound
+
+
+_wall_bound = True

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from solver.deadline import Clock, Deadline, OutOfTime
+from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.explain import blockers
 from solver.model.build import build, fix_groups
@@ -38,20 +38,23 @@ def plan(
     rules: RuleSet | None = None,
     grid_days: int = 1,
     on_improvement: Callable[[Plan], None] | None = None,
-    clock: Clock = time.monotonic,
+    clock: Clock | None = None,
     trace: Trace | None = None,
 ) -> Plan:
     """The best plan for `scenario` (see the module docstring for the objective, determinism and the limit).
 
     `on_improvement`, when given, receives each improving plan the search finds (status FEASIBLE, without
     blockers); the returned plan is the same with or without it. `clock` is the monotonic clock the deadline
-    is read from; `trace`, when given, hears of each step as it ends (build phases, then each CP-SAT solve
+    is read from (by default the wall clock; none at all after `solver.deadline.reproducible()`); `trace`,
+    when given, hears of each step as it ends (build phases, then each CP-SAT solve
     with its limits).
     """
     started = time.perf_counter()
     options = options or PlanOptions()
     seconds = options.time_limit_ms / 1000.0
-    deadline = Deadline.after(seconds, clock)
+    if clock is None and wall_bounded():
+        clock = time.monotonic
+    deadline = NEVER if clock is None else Deadline.after(seconds, clock)
     heard = trace or _ignore
     rules = rules or load_rules()
     # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).

@@ -25,6 +25,16 @@ from db.migrate import upgrade
 from db.repository import ensure_tenant
 from schema.context import Context
 from schema.root import schema
+from solver import deadline
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In-process solves stop on their deterministic budget only: a plan must not depend on the machine's speed.
+
+    (The wall-clock bound itself is tested with injected clocks in tests/solver/test_time_limit.py.)
+    """
+    deadline.reproducible()
+
 
 POSTGRES_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DATABASES = ("sqlite", "postgres")
