@@ -73,10 +73,20 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         services["metrics"] = metrics
         runner: ProcessRunner | None = None
         if settings.solver_workers > 0:
-            runner = ProcessRunner(settings.solver_workers, settings.solver_queue, niceness=settings.solver_niceness)
+            runner = ProcessRunner(
+                settings.solver_workers,
+                settings.solver_queue,
+                niceness=settings.solver_niceness,
+                tenant_share=settings.solver_tenant_share,
+            )
             await runner.start()
             services["solve_runner"] = runner
-            log.info("%d solver worker processes, queue of %d", settings.solver_workers, settings.solver_queue)
+            log.info(
+                "%d solver worker processes, queue of %d, %d solves at most per firm",
+                settings.solver_workers,
+                settings.solver_queue,
+                runner.tenant_share,
+            )
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
         # The plan service's own small pool: however many plans are in flight, their cache reads, cache writes

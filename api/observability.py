@@ -50,11 +50,13 @@ class Metrics:
             registry=self.registry,
         )
         self.solver_busy = Counter(
-            "permitpath_solver_busy_total", "Plan requests refused because the queue was full", registry=self.registry
+            "permitpath_solver_busy_total",
+            "Plan requests refused because the queue or the firm's share was full",
+            registry=self.registry,
         )
         self.queue_depth = Gauge("permitpath_solver_queue_depth", "Solves waiting for a worker", registry=self.registry)
         self.busy_workers = Gauge("permitpath_solver_busy_workers", "Workers running a solve", registry=self.registry)
-        self.workers = Gauge("permitpath_solver_workers", "Solver worker processes", registry=self.registry)
+        self.workers = Gauge("permitpath_solver_workers", "Live solver worker processes", registry=self.registry)
         self.loop_lag = Histogram(
             "permitpath_event_loop_lag_seconds",
             "How late the event loop woke a 50 ms timer (time it was blocked)",

@@ -205,7 +205,7 @@ class PlanService:
         runner = self._runner
         if runner is not None:
             try:
-                result: domain.Plan = await runner.run(plan_job, (scenario, options))
+                result: domain.Plan = await runner.run(plan_job, (scenario, options), tenant=tenant_id)
             except SolverBusy:
                 self._count_busy()
                 raise
@@ -259,7 +259,7 @@ class PlanService:
             runner = self._runner
             if found is None and runner is not None:
                 try:
-                    live.runner_job = runner.submit(progress_job, (scenario, options))
+                    live.runner_job = runner.submit(progress_job, (scenario, options), tenant=tenant_id)
                 except SolverBusy:
                     self._count_busy()
                     raise  # the transaction rolls back: no job was started

@@ -62,6 +62,9 @@ class Settings:
     # how many solves may wait for one before plan requests are refused with SOLVER_BUSY.
     solver_workers: int = 0
     solver_queue: int = 4
+    # How many solves one firm may hold, running and queued together (None: half of workers + queue, at
+    # least 1), so one firm's burst leaves the others room.
+    solver_tenant_share: int | None = None
     # How much lower the solver workers' scheduling priority is than the service's (0-19, as `nice`).
     solver_niceness: int = 10
     # Names this service process on the plan jobs it runs; the same across its restarts (default: host:port).
@@ -103,6 +106,8 @@ class Settings:
             values["solver_queue"] = _count("PERMITPATH_SOLVER_QUEUE", queue)
         else:
             values["solver_queue"] = 2 * values["solver_workers"]
+        if share := env.get("PERMITPATH_SOLVER_TENANT_SHARE"):
+            values["solver_tenant_share"] = _positive("PERMITPATH_SOLVER_TENANT_SHARE", share, int)
         if instance := env.get("PERMITPATH_INSTANCE"):
             values["instance"] = instance[:200]
         if niceness := env.get("PERMITPATH_SOLVER_NICENESS"):

@@ -5,21 +5,38 @@ interface (submit, status, result, cancel), which is also the seam where a distr
 in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its own pipe:
 
 - a bounded queue: `submit` raises `SolverBusy` at once when every worker is busy and the queue is full;
+- fair sharing: each tenant (a firm) may hold at most `tenant_share` jobs, running and queued together
+  (default half of workers + queue), so one firm's burst leaves room for the others; beyond its share that
+  tenant gets `SolverBusy` while others are still admitted. `refusal(tenant)` answers the same question
+  without submitting, so the endpoint can refuse before doing any other work. Queued jobs are dispatched
+  round-robin across tenants (the tenant served least recently goes first), not first-come overall.
+  Jobs without a tenant (the CLI, embedded use) are bounded by the queue only;
 - progress: a job's function may emit intermediate values (CP-SAT's improving solutions), which callers
   read from `status()` or await with `updates()`;
 - cancellation: a queued job is dropped; a running job's worker process is terminated and replaced, so
-  a client that disconnects frees its worker at once.
+  a client that disconnects frees its worker at once;
+- dead workers: each worker has a reader thread; its end of file means the process is gone, whether it was
+  running a job (the job fails), idle, or terminated by a cancellation. The thread reaps the process (no
+  zombies) and the event loop replaces it. A worker acknowledges each job before running it: a job sent to
+  a worker that died before taking it is queued again (once), and liveness is checked before each hand-off,
+  so a worker that died idle never costs a client its request;
+- no orphans: a worker dies with its service. It asks Linux for SIGKILL when its parent dies
+  (`PR_SET_PDEATHSIG`, only when spawned from the main thread: the signal follows the spawning *thread*),
+  and a watchdog thread in the worker exits when its parent is gone (CP-SAT holds the main thread).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import enum
 import itertools
 import logging
 import multiprocessing as mp
 import os
+import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -33,13 +50,18 @@ log = logging.getLogger(__name__)
 
 Emit = Callable[[Any], None]
 JobFunction = Callable[[Any, Emit], Any]
+# Whose job it is, for fair sharing (the service passes the tenant's id); None: nobody's in particular.
+Tenant = int | str | None
+# How often a worker's watchdog looks for its parent: the longest an orphaned solve keeps a core.
+WATCHDOG_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class SolverBusy(Exception):
-    """Every worker is busy and the queue is full; retry after `retry_after` seconds."""
+    """The solver cannot take the job now (all busy, or the firm's share taken); retry after `retry_after` s."""
 
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"all solver workers are busy and the queue is full; retry after {retry_after:g} s")
+    def __init__(self, retry_after: float, reason: str = "all solver workers are busy and the queue is full") -> None:
+        super().__init__(f"{reason}; retry after {retry_after:g} s")
         self.retry_after = retry_after
 
 
@@ -73,20 +95,24 @@ class JobStatus:
 class Runner(Protocol):
     """What the service needs from a solve backend."""
 
-    def submit(self, fn: JobFunction, payload: Any) -> str: ...
+    def submit(self, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> str: ...
+    def refusal(self, tenant: Tenant = None) -> SolverBusy | None: ...
     def status(self, job_id: str) -> JobStatus | None: ...
     async def result(self, job_id: str) -> Any: ...
     def cancel(self, job_id: str) -> bool: ...
 
 
-def _worker_main(conn: Connection, niceness: int = 0) -> None:
+def _worker_main(conn: Connection, niceness: int = 0, parent: int | None = None, deathsig: bool = False) -> None:
     """A worker process: runs jobs one at a time and reports progress, the result or the failure.
 
     It lowers its own scheduling priority by `niceness` first: when the solves fill every core, the
     service's event loop (health checks, reads, SOLVER_BUSY answers) still runs the moment it has work.
+    Then it arranges to die with `parent`, the service (see `_die_with`).
     """
     if niceness and hasattr(os, "nice"):
         os.nice(niceness)
+    if parent is not None:
+        _die_with(parent, deathsig)
     while True:
         try:
             message = conn.recv()
@@ -95,6 +121,8 @@ def _worker_main(conn: Connection, niceness: int = 0) -> None:
         if message is None:
             return
         job_id, fn, payload = message
+        # Taken: from here on, the job fails if this process dies (before, it would go to another worker).
+        conn.send(("taken", job_id, None))
 
         def emit(value: Any, job_id: str = job_id) -> None:
             conn.send(("progress", job_id, value))
@@ -108,27 +136,86 @@ def _worker_main(conn: Connection, niceness: int = 0) -> None:
             conn.send(("done", job_id, result))
 
 
+def _die_with(parent: int, deathsig: bool) -> None:
+    """Makes this worker exit when the service `parent` dies, so no solve outlives its reason.
+
+    Linux's PDEATHSIG kills at once, but it follows the *thread* that spawned the worker, so the runner asks
+    for it only when that thread is the main one. The watchdog thread covers every other case (and other
+    systems): when the parent is gone, the worker is re-parented and `getppid` changes.
+    """
+    if deathsig and sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="permitpath-parent-watchdog").start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exits the process once `parent` is gone (a separate thread: CP-SAT holds the main one)."""
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
+
+
+@dataclass
+class _Job:
+    """A submitted job on its way to, or on, a worker."""
+
+    job_id: str
+    fn: JobFunction
+    payload: Any
+    tenant: Tenant
+    # Queued again once already because its worker died without saying it had taken it: a job that
+    # kills its worker before the acknowledgement must not kill them all in turn.
+    requeued: bool = False
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
     conn: Connection
-    job_id: str | None = None
+    job: _Job | None = None
+    taken: bool = False
     reader: threading.Thread | None = None
+
+    @property
+    def job_id(self) -> str | None:
+        return None if self.job is None else self.job.job_id
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process runs and its pipe is open (its reader closes the pipe when it ends)."""
+        return not self.conn.closed and self.process.is_alive()
 
 
 class ProcessRunner:
-    """A fixed pool of worker processes with a bounded queue in front of it."""
+    """A fixed pool of worker processes with a bounded queue in front of it, shared fairly between tenants."""
 
-    def __init__(self, workers: int, queue_size: int, *, retry_after: float = 1.0, niceness: int = 10) -> None:
+    def __init__(
+        self,
+        workers: int,
+        queue_size: int,
+        *,
+        retry_after: float = 1.0,
+        niceness: int = 10,
+        tenant_share: int | None = None,
+    ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
+        if tenant_share is not None and tenant_share < 1:
+            raise ValueError("tenant_share must be at least 1")
         self._size = workers
         self._queue_size = queue_size
+        self._share = tenant_share or max(1, (workers + queue_size) // 2)
         self._retry_after = retry_after
         self._niceness = niceness
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
-        self._queue: deque[tuple[str, JobFunction, Any]] = deque()
+        # Queued jobs per tenant (only tenants with some), and when each tenant holding jobs was last served.
+        self._queues: dict[Tenant, deque[_Job]] = {}
+        self._served: dict[Tenant, int] = {}
+        self._turns = itertools.count()
         self._jobs: dict[str, JobStatus] = {}
         self._events: dict[str, asyncio.Event] = {}
         self._ids = itertools.count(1)
@@ -146,9 +233,10 @@ class ProcessRunner:
     async def close(self) -> None:
         """Stops every worker; queued and running jobs end CANCELLED."""
         self._closed = True
-        for job_id, _, _ in list(self._queue):
-            self._finish(job_id, JobState.CANCELLED)
-        self._queue.clear()
+        for queue in self._queues.values():
+            for job in queue:
+                self._finish(job.job_id, JobState.CANCELLED)
+        self._queues.clear()
         for worker in self._workers:
             if worker.job_id is not None:
                 self._finish(worker.job_id, JobState.CANCELLED)
@@ -164,18 +252,32 @@ class ProcessRunner:
 
     # --- the Runner interface --------------------------------------------------------------------
 
-    def submit(self, fn: JobFunction, payload: Any) -> str:
-        """Queues `fn(payload, emit)` on a worker; raises SolverBusy when the queue is full."""
+    def submit(self, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> str:
+        """Queues `fn(payload, emit)` on a worker; raises SolverBusy when the queue or the tenant's share is full."""
         if self._closed or self._loop is None:
             raise RuntimeError("the solve runner is not running")
-        if self.busy_workers >= self._size and len(self._queue) >= self._queue_size:
-            raise SolverBusy(self._retry_after)
+        busy = self.refusal(tenant)
+        if busy is not None:
+            raise busy
         job_id = f"job-{next(self._ids)}"
         self._jobs[job_id] = JobStatus(JobState.QUEUED)
         self._events[job_id] = asyncio.Event()
-        self._queue.append((job_id, fn, payload))
+        self._queues.setdefault(tenant, deque()).append(_Job(job_id, fn, payload, tenant))
         self._dispatch()
         return job_id
+
+    def refusal(self, tenant: Tenant = None) -> SolverBusy | None:
+        """The SolverBusy that `submit` would raise for `tenant` now; None when it would take the job."""
+        if self.busy_workers >= self._size and self.queue_depth >= self._queue_size:
+            return SolverBusy(self._retry_after)
+        if tenant is not None and self.held(tenant) >= self._share:
+            reason = f"your firm's share of the solver ({self._share} solves running or waiting) is taken"
+            return SolverBusy(self._retry_after, reason)
+        return None
+
+    def admits(self, tenant: Tenant = None) -> bool:
+        """Whether `submit` would take a job of `tenant` now."""
+        return self.refusal(tenant) is None
 
     def status(self, job_id: str) -> JobStatus | None:
         return self._jobs.get(job_id)
@@ -198,23 +300,25 @@ class ProcessRunner:
         job = self._jobs.get(job_id)
         if job is None or job.state not in (JobState.QUEUED, JobState.RUNNING):
             return False
-        for item in self._queue:
-            if item[0] == job_id:
-                self._queue.remove(item)
+        for tenant, queue in self._queues.items():
+            if any(item.job_id == job_id for item in queue):
+                self._queues[tenant] = remaining = deque(item for item in queue if item.job_id != job_id)
+                if not remaining:
+                    del self._queues[tenant]
                 break
-        for i, worker in enumerate(self._workers):
+        for worker in self._workers:
             if worker.job_id == job_id:
-                # CP-SAT cannot be interrupted from outside its process: replace the process. The old
-                # pipe is closed by its reader thread on EOF, so its descriptor is never reused under it.
+                # CP-SAT cannot be interrupted from outside its process: replace the process. Its reader
+                # thread reaps it and closes the old pipe, so the descriptor is never reused under it.
                 worker.process.terminate()
-                self._workers[i] = self._spawn()
+                self._replace(worker)
         self._finish(job_id, JobState.CANCELLED)
         self._dispatch()
         return True
 
-    async def run(self, fn: JobFunction, payload: Any) -> Any:
+    async def run(self, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> Any:
         """Submits and waits; cancels the job if the caller is cancelled (a client that went away)."""
-        job_id = self.submit(fn, payload)
+        job_id = self.submit(fn, payload, tenant=tenant)
         try:
             return await self.result(job_id)
         except asyncio.CancelledError:
@@ -248,22 +352,44 @@ class ProcessRunner:
 
     @property
     def workers(self) -> int:
-        return self._size
+        """Live worker processes (a dead one counts no more, until its replacement runs)."""
+        return sum(1 for w in self._workers if w.alive)
 
     @property
     def busy_workers(self) -> int:
-        return sum(1 for w in self._workers if w.job_id is not None)
+        return sum(1 for w in self._workers if w.job is not None)
 
     @property
     def queue_depth(self) -> int:
-        return len(self._queue)
+        return sum(len(queue) for queue in self._queues.values())
+
+    @property
+    def tenant_share(self) -> int:
+        """How many jobs one tenant may hold, running and queued together."""
+        return self._share
+
+    @property
+    def worker_pids(self) -> list[int]:
+        """The worker processes' ids, in pool order."""
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def held(self, tenant: Tenant) -> int:
+        """The tenant's jobs running or queued."""
+        running = sum(1 for w in self._workers if w.job is not None and w.job.tenant == tenant)
+        return running + len(self._queues.get(tenant, ()))
 
     # --- internals -------------------------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
+        # PDEATHSIG fires when the spawning *thread* ends: only ask for it from the main thread, which lives
+        # as long as the process (an event loop in another thread may end before its process does).
+        deathsig = threading.current_thread() is threading.main_thread()
         process = self._ctx.Process(
-            target=_worker_main, args=(child, self._niceness), daemon=True, name="permitpath-solver"
+            target=_worker_main,
+            args=(child, self._niceness, os.getpid(), deathsig),
+            daemon=True,
+            name="permitpath-solver",
         )
         process.start()
         child.close()
@@ -272,30 +398,40 @@ class ProcessRunner:
         worker.reader.start()
         return worker
 
+    def _replace(self, worker: _Worker) -> None:
+        self._workers[self._workers.index(worker)] = self._spawn()
+
     def _read(self, worker: _Worker) -> None:
-        """Reader thread of one worker: hands each message to the event loop."""
-        assert self._loop is not None
+        """Reader thread of one worker: hands each message to the event loop; at the end, reaps the process."""
         while True:
             try:
                 message = worker.conn.recv()
             except (EOFError, OSError):
-                worker.conn.close()
-                if worker.job_id is not None and worker in self._workers and not self._closed:
-                    with contextlib.suppress(RuntimeError):
-                        self._loop.call_soon_threadsafe(self._lost, worker)
-                return
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._on_message, worker, message)
+                break
+            self._call_soon(self._on_message, worker, message)
+        worker.conn.close()
+        # The pipe's end is the process's end (killed, crashed, terminated by a cancel, or stopped): wait for
+        # it so it leaves no zombie, then let the event loop settle its job and replace it.
+        worker.process.join()
+        self._call_soon(self._gone, worker)
+
+    def _call_soon(self, callback: Callable[..., None], *args: Any) -> None:
+        assert self._loop is not None
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is left to tell
+            self._loop.call_soon_threadsafe(callback, *args)
 
     def _on_message(self, worker: _Worker, message: tuple[str, str, Any]) -> None:
         kind, job_id, value = message
         job = self._jobs.get(job_id)
         if job is None or worker.job_id != job_id:
             return
+        if kind == "taken":
+            worker.taken = True
+            return
         if kind == "progress":
             job.progress.append(value)
             return
-        worker.job_id = None
+        worker.job = None
         if kind == "done":
             job.result = value
             self._finish(job_id, JobState.DONE)
@@ -304,32 +440,70 @@ class ProcessRunner:
             self._finish(job_id, JobState.FAILED)
         self._dispatch()
 
-    def _lost(self, worker: _Worker) -> None:
-        """A worker died mid-job (killed, out of memory): fail the job and replace the worker."""
-        if worker not in self._workers or worker.job_id is None:
-            return
-        job_id = worker.job_id
-        log.error("solver worker %s died while running %s", worker.process.pid, job_id)
-        self._jobs[job_id].error = "the solver worker stopped unexpectedly"
-        self._finish(job_id, JobState.FAILED)
-        self._workers[self._workers.index(worker)] = self._spawn()
+    def _gone(self, worker: _Worker) -> None:
+        """A worker's process ended: fail its job if it had taken one, else hand the job on; replace it."""
+        if self._closed or worker not in self._workers:
+            return  # stopped on purpose, or already replaced (found dead at a hand-off)
+        job, worker.job = worker.job, None
+        pid, code = worker.process.pid, worker.process.exitcode
+        if job is None:
+            log.warning("idle solver worker %s stopped (exit code %s); starting another", pid, code)
+        elif not worker.taken and not job.requeued:
+            log.warning("solver worker %s stopped before taking %s; the job is queued again", pid, job.job_id)
+            job.requeued = True
+            self._requeue(job)
+        else:
+            log.error("solver worker %s died while running %s (exit code %s)", pid, job.job_id, code)
+            self._jobs[job.job_id].error = "the solver worker stopped unexpectedly"
+            self._finish(job.job_id, JobState.FAILED)
+        self._replace(worker)
         self._dispatch()
 
+    def _requeue(self, job: _Job) -> None:
+        """Puts a job that never ran back at the head of its tenant's queue."""
+        status = self._jobs[job.job_id]
+        status.state, status.started_at = JobState.QUEUED, None
+        self._queues.setdefault(job.tenant, deque()).appendleft(job)
+
+    def _next_job(self) -> _Job:
+        """The head of the queue of the tenant served least recently (a tenant never served first)."""
+        tenant = min(self._queues, key=lambda t: self._served.get(t, -1))
+        queue = self._queues[tenant]
+        job = queue.popleft()
+        if not queue:
+            del self._queues[tenant]
+        self._served[tenant] = next(self._turns)
+        return job
+
     def _dispatch(self) -> None:
-        for worker in self._workers:
-            if not self._queue:
-                return
-            if worker.job_id is None:
-                job_id, fn, payload = self._queue.popleft()
-                worker.job_id = job_id
-                job = self._jobs[job_id]
-                job.state = JobState.RUNNING
-                job.started_at = time.monotonic()
-                try:
-                    worker.conn.send((job_id, fn, payload))
-                except OSError:
-                    self._lost(worker)
-                    return
+        """Hands queued jobs to idle live workers, replacing any worker found dead on the way."""
+        for tenant in [t for t in self._served if not self.held(t)]:
+            del self._served[tenant]  # a tenant holding nothing starts afresh: its turn is kept no longer
+        replacements = 0
+        while self._queues and not self._closed:
+            worker = next((w for w in self._workers if w.job is None), None)
+            if worker is None or replacements > self._size:
+                return  # (workers dying as they start: their readers call back here when they do)
+            if not worker.alive:
+                replacements += 1
+                self._replace(worker)
+                continue
+            job = self._next_job()
+            worker.job, worker.taken = job, False
+            status = self._jobs[job.job_id]
+            status.state, status.started_at = JobState.RUNNING, time.monotonic()
+            try:
+                worker.conn.send((job.job_id, job.fn, job.payload))
+            except OSError:  # it died idle since the check: nothing was delivered, the job goes to another
+                worker.job = None
+                self._requeue(job)
+                replacements += 1
+                self._replace(worker)
+            except Exception as error:  # the payload does not pickle: the caller's bug, this job's failure
+                worker.job = None
+                log.exception("solve job %s could not be sent to a worker", job.job_id)
+                status.error = f"{type(error).__name__}: {error}"
+                self._finish(job.job_id, JobState.FAILED)
 
     def _finish(self, job_id: str, state: JobState) -> None:
         job = self._jobs.get(job_id)

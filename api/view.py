@@ -2,7 +2,8 @@
 
 A request goes through, in order: method (405), Accept (406), the key (401), the body or query string
 (400, 413, 415), the variables' limits, the document (a trusted document by id, an APQ hash, or text if
-the key may send any), what the key's role may run (403, and 405 for a mutation over GET), the key's
+the key may send any), what the key's role may run (403, and 405 for a mutation over GET), for an
+operation that solves whether the solver would take the firm's job (429 SOLVER_BUSY), the key's
 rate limit (429), and only then strawberry's parse, validation (cached) and execution. Every response
 carries the request id; an unexpected exception is logged with it and masked.
 """
@@ -250,6 +251,8 @@ class GraphQLView:
         operation_name = params.get("operationName")
         shape = self._check_document(resolved.query, operation_name, method, principal, media)
 
+        if shape.solves:
+            self._admit(gateway, principal, media)
         self._spend(gateway, principal, shape.solves, media)
 
         responses = gateway.responses
@@ -301,6 +304,22 @@ class GraphQLView:
         return response
 
     # --- the steps ------------------------------------------------------------------------------
+
+    def _admit(self, gateway: Gateway, principal: Principal, media: str) -> None:
+        """Refuses a solving operation with 429 SOLVER_BUSY when the solver would refuse the key's firm now.
+
+        Asked before the rate limit, the read cache and execution: under a burst of plans the refusal costs
+        no database query and no GraphQL work, so it stays as fast as the health check.
+        """
+        runner = gateway.services.get("solve_runner")
+        busy = runner.refusal(principal.tenant_id) if runner is not None else None
+        if busy is None:
+            return
+        metrics = gateway.services.get("metrics")
+        if metrics is not None:
+            metrics.solver_busy.inc()
+        headers = {"Retry-After": str(max(1, math.ceil(busy.retry_after)))}
+        raise Refused(p.refusal(429, p.SOLVER_BUSY, str(busy), media_type=media, headers=headers))
 
     def _spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
         """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""

@@ -40,3 +40,19 @@ def pid(payload: None, emit: Emit) -> int:
 def niceness(payload: Any, emit: Emit) -> int:
     """The worker process's scheduling niceness."""
     return os.nice(0)
+
+
+def wait_for_file(payload: str, emit: Emit) -> str:
+    """Runs until the file `payload` exists (a gate the test opens)."""
+    emit("started")
+    while not os.path.exists(payload):
+        time.sleep(0.01)
+    return payload
+
+
+def append_line(payload: tuple[str, str], emit: Emit) -> str:
+    """Appends a line to a file: with one worker, the file's lines are the order in which jobs ran."""
+    path, line = payload
+    with open(path, "a") as log:
+        log.write(line + "\n")
+    return line

@@ -82,7 +82,10 @@ async def test_a_plan_costs_more_tokens_than_a_read(database_url: str) -> None:
 class BusyRunner:
     """A solve runner whose queue is always full (the real one raises SolverBusy the same way)."""
 
-    async def run(self, fn: object, payload: object) -> object:
+    def refusal(self, tenant: object = None) -> SolverBusy | None:
+        return None  # admitted at the door, refused at submit: the race the execution's answer covers
+
+    async def run(self, fn: object, payload: object, *, tenant: object = None) -> object:
         raise SolverBusy(retry_after=2.5)
 
 

@@ -1,10 +1,16 @@
-"""The process-pool solve runner: results, progress, the bounded queue, cancellation, dead workers."""
+"""The process-pool solve runner: results, progress, the bounded queue, fair sharing between tenants,
+cancellation, dead workers (busy or idle), and workers that die with their service."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
-from collections.abc import AsyncIterator
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +24,33 @@ async def runner() -> AsyncIterator[ProcessRunner]:
     await pool.start()
     yield pool
     await pool.close()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Waits for `condition` (the timeout is only a safety net: nothing here measures time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"never: {what}")
+        await asyncio.sleep(0.02)
+
+
+def running(pid: int | None) -> bool:
+    """Whether the process exists and is not a zombie (an orphan's new parent may never reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def exists(pid: int | None) -> bool:
+    """Whether the process table still holds `pid`, a zombie included."""
+    return Path(f"/proc/{pid}").exists()
 
 
 async def wait_running(pool: ProcessRunner, job_id: str) -> None:
@@ -93,3 +126,101 @@ async def test_a_worker_that_dies_fails_its_job_and_is_replaced(runner: ProcessR
 async def test_workers_run_at_a_lower_priority_than_the_service(runner: ProcessRunner) -> None:
     """Solves filling every core must not starve the event loop: workers are `nice`d below the service."""
     assert await runner.run(runner_jobs.niceness, None) == min(os.nice(0) + 10, 19)
+
+
+async def test_a_firm_beyond_its_share_is_refused_while_another_is_admitted_and_served_first(tmp_path: Path) -> None:
+    pool = ProcessRunner(workers=1, queue_size=4, tenant_share=3)
+    await pool.start()
+    try:
+        gate, order = tmp_path / "gate", tmp_path / "order"
+        first = pool.submit(runner_jobs.wait_for_file, str(gate), tenant="A")
+        await wait_running(pool, first)
+        later = [pool.submit(runner_jobs.append_line, (str(order), f"A{i}"), tenant="A") for i in (2, 3)]
+        with pytest.raises(SolverBusy, match=r"your firm's share of the solver \(3 solves running or waiting\)"):
+            pool.submit(runner_jobs.append_line, (str(order), "A4"), tenant="A")
+        assert (pool.admits("A"), pool.admits("B"), pool.queue_depth) == (False, True, 2)
+
+        other = pool.submit(runner_jobs.append_line, (str(order), "B1"), tenant="B")
+        gate.touch()
+        for job_id in (first, *later, other):
+            await asyncio.wait_for(pool.result(job_id), timeout=60)
+        # B came after A's queued jobs, and ran before them: A had just been served.
+        assert order.read_text().split() == ["B1", "A2", "A3"]
+        assert pool.admits("A")
+    finally:
+        await pool.close()
+
+
+async def test_a_full_pool_refuses_every_tenant_and_untenanted_jobs_count_against_the_queue_only() -> None:
+    pool = ProcessRunner(workers=1, queue_size=1, retry_after=2.0)
+    await pool.start()
+    try:
+        assert pool.tenant_share == 1
+        blocker = pool.submit(runner_jobs.sleep_then, 30.0)
+        queued = pool.submit(runner_jobs.echo, 1)
+        for tenant in ("A", "B", None):
+            busy = pool.refusal(tenant)
+            assert busy is not None and busy.retry_after == 2.0
+            assert str(busy) == "all solver workers are busy and the queue is full; retry after 2 s"
+        assert pool.cancel(queued) and pool.cancel(blocker)
+    finally:
+        await pool.close()
+
+
+async def test_a_killed_idle_worker_is_replaced_and_reaped_and_the_next_job_runs() -> None:
+    pool = ProcessRunner(workers=1, queue_size=1)
+    await pool.start()
+    try:
+        [dead] = pool.worker_pids
+        os.kill(dead, signal.SIGKILL)
+        assert await asyncio.wait_for(pool.run(runner_jobs.pid, None), timeout=60) != dead
+        await until(lambda: pool.workers == 1 and dead not in pool.worker_pids, "the pool is whole again")
+        await until(lambda: not exists(dead), "the killed worker is reaped")
+    finally:
+        await pool.close()
+
+
+async def test_a_job_sent_to_a_worker_that_dies_before_taking_it_runs_on_another() -> None:
+    pool = ProcessRunner(workers=1, queue_size=1)
+    await pool.start()
+    try:
+        [stopped] = pool.worker_pids
+        os.kill(stopped, signal.SIGSTOP)  # alive, so the job is handed to it, but it cannot read it
+        job_id = pool.submit(runner_jobs.pid, None)
+        status = pool.status(job_id)
+        assert status is not None and status.state is JobState.RUNNING
+        os.kill(stopped, signal.SIGKILL)
+        assert await asyncio.wait_for(pool.result(job_id), timeout=60) not in (stopped, None)
+        assert pool.workers == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_cancelled_jobs_worker_is_reaped(runner: ProcessRunner) -> None:
+    job_id = runner.submit(runner_jobs.sleep_then, 30.0)
+    await wait_running(runner, job_id)
+    before = set(runner.worker_pids)
+    assert runner.cancel(job_id) is True
+    [terminated] = before - set(runner.worker_pids)
+    await until(lambda: not exists(terminated), "the terminated worker is reaped, not left a zombie")
+
+
+@pytest.mark.parametrize("flags", [[], ["--loop-in-thread"]], ids=["pdeathsig", "watchdog"])
+async def test_workers_die_with_their_service(flags: list[str]) -> None:
+    """kill -9 of the service leaves no solver running (before: an orphan kept a core busy for ~70 s)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "tests.api.runner_parent", *flags], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(parent.stdout.readline), timeout=120)
+        pids = json.loads(line)
+        assert len(pids) == 2 and all(running(pid) for pid in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+    try:
+        await until(lambda: not any(running(pid) for pid in pids), "the orphaned workers are gone")
+    finally:
+        for pid in filter(running, pids):  # a failed run leaves no solver behind on the machine
+            os.kill(pid, signal.SIGKILL)
