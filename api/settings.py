@@ -62,7 +62,7 @@ class Settings:
     # how many solves may wait for one before plan requests are refused with SOLVER_BUSY.
     solver_workers: int = 0
     solver_queue: int = 4
-    # How many solves one firm may hold, running and queued together (None: half of workers + queue, at
+    # How many solves one firm may hold, running and queued together (None: the queue's length, at
     # least 1), so one firm's burst leaves the others room.
     solver_tenant_share: int | None = None
     # How much lower the solver workers' scheduling priority is than the service's (0-19, as `nice`).

@@ -6,7 +6,8 @@ in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its 
 
 - a bounded queue: `submit` raises `SolverBusy` at once when every worker is busy and the queue is full;
 - fair sharing: each tenant (a firm) may hold at most `tenant_share` jobs, running and queued together
-  (default half of workers + queue), so one firm's burst leaves room for the others; beyond its share that
+  (default: as many as the queue holds, so one firm alone still fills every worker when the queue is at
+  least as long as the pool, and a pool's worth of places is always left to the others); beyond its share that
   tenant gets `SolverBusy` while others are still admitted. `refusal(tenant)` answers the same question
   without submitting, so the endpoint can refuse before doing any other work. Queued jobs are dispatched
   round-robin across tenants (the tenant served least recently goes first), not first-come overall.
@@ -207,7 +208,7 @@ class ProcessRunner:
             raise ValueError("tenant_share must be at least 1")
         self._size = workers
         self._queue_size = queue_size
-        self._share = tenant_share or max(1, (workers + queue_size) // 2)
+        self._share = tenant_share or max(1, queue_size)
         self._retry_after = retry_after
         self._niceness = niceness
         self._ctx = mp.get_context("spawn")
