@@ -78,6 +78,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 settings.solver_queue,
                 niceness=settings.solver_niceness,
                 tenant_share=settings.solver_tenant_share,
+                jobs_per_worker=settings.solver_jobs_per_worker,
             )
             await runner.start()
             services["solve_runner"] = runner

@@ -65,6 +65,8 @@ class Settings:
     # How many solves one firm may hold, running and queued together (None: the queue's length, at
     # least 1), so one firm's burst leaves the others room.
     solver_tenant_share: int | None = None
+    # A solver worker is replaced by a fresh process after this many jobs (None: never).
+    solver_jobs_per_worker: int | None = 500
     # How much lower the solver workers' scheduling priority is than the service's (0-19, as `nice`).
     solver_niceness: int = 10
     # Names this service process on the plan jobs it runs; the same across its restarts (default: host:port).
@@ -108,6 +110,9 @@ class Settings:
             values["solver_queue"] = 2 * values["solver_workers"]
         if share := env.get("PERMITPATH_SOLVER_TENANT_SHARE"):
             values["solver_tenant_share"] = _positive("PERMITPATH_SOLVER_TENANT_SHARE", share, int)
+        if per_worker := env.get("PERMITPATH_SOLVER_JOBS_PER_WORKER"):
+            count = _count("PERMITPATH_SOLVER_JOBS_PER_WORKER", per_worker)
+            values["solver_jobs_per_worker"] = count or None
         if instance := env.get("PERMITPATH_INSTANCE"):
             values["instance"] = instance[:200]
         if niceness := env.get("PERMITPATH_SOLVER_NICENESS"):

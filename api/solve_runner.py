@@ -21,6 +21,9 @@ in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its 
   zombies) and the event loop replaces it. A worker acknowledges each job before running it: a job sent to
   a worker that died before taking it is queued again (once), and liveness is checked before each hand-off,
   so a worker that died idle never costs a client its request;
+- recycling: a worker that has finished `jobs_per_worker` jobs is retired after its last one and a fresh
+  process takes its place, so whatever a long-lived solver process accumulates (CP-SAT's and the
+  allocator's arenas) is given back to the system;
 - no orphans: a worker dies with its service. It asks Linux for SIGKILL when its parent dies
   (`PR_SET_PDEATHSIG`, only when spawned from the main thread: the signal follows the spawning *thread*),
   and a watchdog thread in the worker exits when its parent is gone (CP-SAT holds the main thread).
@@ -179,6 +182,7 @@ class _Worker:
     job: _Job | None = None
     taken: bool = False
     reader: threading.Thread | None = None
+    finished: int = 0
 
     @property
     def job_id(self) -> str | None:
@@ -201,14 +205,19 @@ class ProcessRunner:
         retry_after: float = 1.0,
         niceness: int = 10,
         tenant_share: int | None = None,
+        jobs_per_worker: int | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
+        if jobs_per_worker is not None and jobs_per_worker < 1:
+            raise ValueError("jobs_per_worker must be at least 1")
         if tenant_share is not None and tenant_share < 1:
             raise ValueError("tenant_share must be at least 1")
         self._size = workers
         self._queue_size = queue_size
         self._share = tenant_share or max(1, queue_size)
+        self._jobs_per_worker = jobs_per_worker
+        self.retired = 0
         self._retry_after = retry_after
         self._niceness = niceness
         self._ctx = mp.get_context("spawn")
@@ -433,13 +442,23 @@ class ProcessRunner:
             job.progress.append(value)
             return
         worker.job = None
+        worker.finished += 1
         if kind == "done":
             job.result = value
             self._finish(job_id, JobState.DONE)
         else:
             job.error = str(value)
             self._finish(job_id, JobState.FAILED)
+        if self._jobs_per_worker is not None and worker.finished >= self._jobs_per_worker:
+            self._retire(worker)
         self._dispatch()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Lets an idle worker end (its reader reaps it) and puts a fresh process in its place."""
+        with contextlib.suppress(OSError):
+            worker.conn.send(None)
+        self._replace(worker)  # no longer in the pool: its end is expected, `_gone` leaves it be
+        self.retired += 1
 
     def _gone(self, worker: _Worker) -> None:
         """A worker's process ended: fail its job if it had taken one, else hand the job on; replace it."""

@@ -29,10 +29,13 @@ def test_solver_pool_size_and_queue() -> None:
     assert Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "1"}).solver_queue == 2
     with pytest.raises(SettingsError, match=r"PERMITPATH_SOLVER_WORKERS must be a whole number of 0 or more, not '-1'"):
         Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "-1"})
-    assert Settings.from_env({}).solver_tenant_share is None  # the runner's default: half of workers + queue
+    assert Settings.from_env({}).solver_tenant_share is None  # the runner's default: the queue's length
     assert Settings.from_env({"PERMITPATH_SOLVER_TENANT_SHARE": "5"}).solver_tenant_share == 5
     with pytest.raises(SettingsError, match=r"PERMITPATH_SOLVER_TENANT_SHARE must be a positive number, not '0'"):
         Settings.from_env({"PERMITPATH_SOLVER_TENANT_SHARE": "0"})
+    assert Settings.from_env({}).solver_jobs_per_worker == 500
+    assert Settings.from_env({"PERMITPATH_SOLVER_JOBS_PER_WORKER": "40"}).solver_jobs_per_worker == 40
+    assert Settings.from_env({"PERMITPATH_SOLVER_JOBS_PER_WORKER": "0"}).solver_jobs_per_worker is None
 
 
 def test_environment_and_flags() -> None:

@@ -205,6 +205,18 @@ async def test_a_cancelled_jobs_worker_is_reaped(runner: ProcessRunner) -> None:
     await until(lambda: not exists(terminated), "the terminated worker is reaped, not left a zombie")
 
 
+async def test_a_worker_is_replaced_by_a_fresh_process_after_its_share_of_jobs() -> None:
+    pool = ProcessRunner(workers=1, queue_size=2, jobs_per_worker=2)
+    await pool.start()
+    try:
+        pids = [await asyncio.wait_for(pool.run(runner_jobs.pid, None), timeout=60) for _ in range(5)]
+        assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+        assert pool.retired == 2 and pool.workers == 1
+        await until(lambda: not exists(pids[0]) and not exists(pids[2]), "the retired workers are reaped")
+    finally:
+        await pool.close()
+
+
 @pytest.mark.parametrize("flags", [[], ["--loop-in-thread"]], ids=["pdeathsig", "watchdog"])
 async def test_workers_die_with_their_service(flags: list[str]) -> None:
     """kill -9 of the service leaves no solver running (before: an orphan kept a core busy for ~70 s)."""
