@@ -155,7 +155,7 @@ async def test_names_are_one_line_of_at_most_200_characters(service: Service, ke
 
 
 async def test_crs_takes_only_known_draw_types(service: Service, key: str) -> None:
-    query = 'query($s: JSON!, $d: String!) { crs(scenario: $s, drawType: $d) { latestCutoff { type score } } }'
+    query = "query($s: JSON!, $d: String!) { crs(scenario: $s, drawType: $d) { latestCutoff { type score } } }"
     response = await service.post({"query": query, "variables": {"s": scenario(), "d": "x" * 10_000}}, key)
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT"
