@@ -23,7 +23,10 @@ from tests.api.runner_jobs import sleep_then
 from tests.api.test_plan_cache import _variables
 from tests.api.test_plan_jobs import _pooled, _runner, _start
 
-NOW = dt.datetime.now(dt.UTC)
+
+def now() -> dt.datetime:
+    """The time when a job is added: a fresh heartbeat is fresh however long the suite ran before this test."""
+    return dt.datetime.now(dt.UTC)
 
 
 async def add_job(service: Service, tenant_id: int, owner: str | None, heartbeat: dt.datetime | None) -> int:
@@ -55,9 +58,9 @@ async def test_a_start_fails_its_own_previous_jobs_and_stale_ones_but_not_a_live
     settings = settings_for(database_url, instance="web-1")
     async with serve(settings) as first:
         tenant = await first.tenant()
-        mine = await add_job(first, tenant.id, "web-1", NOW)  # left by this service's previous run
-        neighbours = await add_job(first, tenant.id, "web-2", NOW)  # web-2 is alive and beating
-        stopped = await add_job(first, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
+        mine = await add_job(first, tenant.id, "web-1", now())  # left by this service's previous run
+        neighbours = await add_job(first, tenant.id, "web-2", now())  # web-2 is alive and beating
+        stopped = await add_job(first, tenant.id, "web-3", now() - dt.timedelta(minutes=5))
         legacy = await add_job(first, tenant.id, None, None)  # from before jobs had owners
     async with serve(settings) as restarted:
         found = await states(restarted, tenant.id)
@@ -68,9 +71,9 @@ async def test_a_start_fails_its_own_previous_jobs_and_stale_ones_but_not_a_live
 async def test_a_heartbeat_renews_its_own_jobs_and_fails_a_stopped_neighbours(service: Service) -> None:
     plans: PlanService = service.app.state.services["plans"]
     tenant = await service.tenant()
-    neighbours = await add_job(service, tenant.id, "web-2", NOW)
-    stopped = await add_job(service, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
-    old_own = await add_job(service, tenant.id, plans.owner, NOW - dt.timedelta(minutes=5))
+    neighbours = await add_job(service, tenant.id, "web-2", now())
+    stopped = await add_job(service, tenant.id, "web-3", now() - dt.timedelta(minutes=5))
+    old_own = await add_job(service, tenant.id, plans.owner, now() - dt.timedelta(minutes=5))
 
     assert await plans.beat() >= 1
 
@@ -87,7 +90,7 @@ async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) 
         key = await service.key(tenant, Role.CONSULTANT)
         _runner(service).submit(sleep_then, 30.0)  # the only worker is busy: the job stays QUEUED
         job_id = int(decode((await _start(service, key, _variables()))["id"], "PlanJob") or 0)
-        long_ago = NOW - dt.timedelta(minutes=5)
+        long_ago = now() - dt.timedelta(minutes=5)
         async with service.sessions() as session, session.begin():
             job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
             assert job is not None and job.owner == plans.owner and job.state == "QUEUED"
