@@ -11,10 +11,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ArgumentNode, DocumentNode, IntValueNode, ListValueNode, ObjectFieldNode, ValueNode, visit
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    IntValueNode,
+    ListValueNode,
+    Node,
+    ObjectFieldNode,
+    StringValueNode,
+    ValueNode,
+    visit,
+)
 from graphql.language import Visitor
 
-from solver.validation import MAX_OFFERS
+from solver.validation import MAX_OFFERS, check_text
 
 # Named list limits by input field (the same names in ScenarioInput and in the household inputs).
 LIST_LIMITS: dict[str, tuple[int, str]] = {
@@ -52,16 +62,26 @@ def variables_problem(variables: dict[str, Any], raw_size: int, limits: Limits) 
                 return f"{path} has {len(value)} items; the limit is {limit} {what}"
         elif _is_time_limit(path, value) and value > limits.solve_time_cap_ms:
             return _time_limit_message(path, value, limits)
+        elif isinstance(value, str) and (message := check_text(value)):
+            return f"{path} {message}"
     if raw_size > limits.max_variables_bytes:
         return f"the variables are {raw_size} bytes; the limit is {limits.max_variables_bytes} bytes"
     return None
 
 
 def document_problem(document: DocumentNode, limits: Limits) -> str | None:
-    """A literal in the document over a limit (a list too long, a solve time over the cap), or None."""
+    """A literal in the document over a limit (a list too long, a solve time over the cap, text with NUL or
+    control characters), or None."""
     found: list[str] = []
 
     class Literals(Visitor):
+        def enter_string_value(
+            self, node: StringValueNode, _key: object, parent: Node, _path: object, ancestors: list[Node]
+        ) -> None:
+            if not found and (message := check_text(node.value)):
+                names = [a.name.value for a in (*ancestors, parent) if isinstance(a, ArgumentNode | ObjectFieldNode)]
+                found.append(f"{'.'.join(names) or 'a string literal'} {message}")
+
         def enter_object_field(self, node: ObjectFieldNode, *_: object) -> None:
             self.check(node.name.value, node.value)
 

@@ -83,8 +83,27 @@ class _StampRequestId(logging.Filter):
 for _logger in ("strawberry.execution", log.name):
     logging.getLogger(_logger).addFilter(_StampRequestId())
 _PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
+# Objects and lists inside each other in a body (the variables have their own, lower limit in api/limits.py);
+# anything deeper is refused before it reaches code that recurses over it (json.dumps, the variables' walk).
+MAX_JSON_NESTING = 32
 # Root fields that solve (planScenario, and the planner's later plan operations) cost `plan_cost` tokens.
 PLAN_FIELD_PREFIX = "plan"
+
+
+def nesting(value: Any) -> int:
+    """How many objects and lists deep `value` goes (0 for a scalar), counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_JSON_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def solves(root_field: str) -> bool:
@@ -430,11 +449,17 @@ class GraphQLView:
         return body
 
     def _json(self, raw: str | bytes, what: str, media: str) -> Any:
+        too_deep = f"{what} is nested too deep (at most {MAX_JSON_NESTING} levels of objects and lists)"
         try:
             # Decoded as UTF-8 first: json.loads would guess UTF-16 or UTF-32 from the first bytes.
-            return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            value = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         except ValueError as error:  # UnicodeDecodeError is a ValueError too
             raise Refused(p.refusal(400, p.BAD_REQUEST, f"{what} is not JSON: {error}", media_type=media)) from None
+        except RecursionError:  # the decoder recurses once per level: thousands of levels exhaust the stack
+            raise Refused(p.refusal(400, p.BAD_REQUEST, too_deep, media_type=media)) from None
+        if nesting(value) > MAX_JSON_NESTING:
+            raise Refused(p.refusal(400, p.BAD_REQUEST, too_deep, media_type=media))
+        return value
 
     async def _document(
         self, gateway: Gateway, params: Mapping[str, Any], principal: Principal, media: str

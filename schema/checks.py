@@ -7,6 +7,7 @@ GraphQL path (`input.principal.workHistory[0].nocCode`) and saying what is allow
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from solver.validation import (
     check_order,
     check_permit_code,
     check_province,
+    check_text,
 )
 
 # Columns that GraphQL groups under a nested input.
@@ -59,11 +61,26 @@ def not_null(changes: Mapping[str, Any], required: frozenset[str], path: str) ->
 
 
 def _text(values: Mapping[str, Any], column: str, path: str) -> Iterator[FieldError]:
+    """A name: not blank, one line, at most _NAME_LENGTH characters, without control characters."""
     text = values.get(column)
-    if text is not None and not str(text).strip():
+    if text is None:
+        return
+    text = str(text)
+    if not text.strip():
         yield FieldError(path=join(path, column), message="must not be blank")
-    elif text is not None and len(str(text)) > _NAME_LENGTH:
+    elif len(text) > _NAME_LENGTH:
         yield FieldError(path=join(path, column), message=f"is longer than {_NAME_LENGTH} characters")
+    elif message := check_text(text):
+        yield FieldError(path=join(path, column), message=message)
+    elif "\n" in text or "\r" in text or "\t" in text:
+        yield FieldError(path=join(path, column), message="must be one line (no tabs or line breaks)")
+
+
+def _not_future(values: Mapping[str, Any], column: str, path: str, today: dt.date) -> Iterator[FieldError]:
+    day = values.get(column)
+    if day is not None and day > today:
+        message = f"{day.isoformat()} is after today ({today.isoformat()}); a birth date is not in the future"
+        yield FieldError(path=join(path, column), message=message)
 
 
 def _within(values: Mapping[str, Any], column: str, path: str, bounds: tuple[int, int]) -> Iterator[FieldError]:
@@ -90,9 +107,10 @@ def household_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
     return list(_text(values, "name", path))
 
 
-def member_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
-    """Errors in a member's values: name, citizenships, status permit code, nomination province."""
-    errors = list(_text(values, "name", path))
+def member_errors(values: Mapping[str, Any], path: str, today: dt.date | None = None) -> list[FieldError]:
+    """Errors in a member's values: name, birth date (not after `today`, default the current date),
+    citizenships, status permit code, nomination province."""
+    errors = [*_text(values, "name", path), *_not_future(values, "birth_date", path, today or dt.date.today())]
     citizenships = values.get("citizenships")
     if citizenships is not None and not citizenships:
         errors.append(FieldError(path=join(path, "citizenships"), message="at least one citizenship is required"))

@@ -17,10 +17,12 @@ from schema.enums import PermitStatus
 from schema.errors import PublicError
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
+from solver.validation import check_text
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _CURSOR_PREFIX = "cursor"
+MAX_NAME_FILTER = 200  # the longest name a household or member may have (schema/checks.py)
 
 F = TypeVar("F", bound=Callable[..., Any])
 N = TypeVar("N", bound=relay.Node)
@@ -36,6 +38,17 @@ def page_size(first: int) -> int:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise PublicError(f"first must be between 0 and {MAX_PAGE_SIZE}; got {first}")
     return first
+
+
+def name_filter(text: str | None) -> str | None:
+    """`nameContains`, checked: names are at most MAX_NAME_FILTER characters of text without control characters."""
+    if text is None:
+        return None
+    if len(text) > MAX_NAME_FILTER:
+        raise PublicError(f"nameContains is {len(text)} characters; names have at most {MAX_NAME_FILTER}")
+    if message := check_text(text):
+        raise PublicError(f"nameContains {message}")
+    return text
 
 
 def after_id(after: str | None) -> int | None:
@@ -91,7 +104,7 @@ class RecordsQuery:
             rows = await repo.list_households(
                 after_id=after_id(after),
                 limit=size + 1,
-                name_contains=name_contains,
+                name_contains=name_filter(name_contains),
                 permit_expiring_before=permit_expiring_before,
             )
         edges, page_info = page(rows, size, after, _household)

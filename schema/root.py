@@ -30,6 +30,7 @@ from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscripti
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.rules import RulesQuery
+from schema.scalars import SCALARS
 from schema.stored_plans import StoredPlansMutation, StoredPlansQuery
 
 QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery, AdminQuery, StoredPlansQuery, PlanJobsQuery)
@@ -95,7 +96,7 @@ schema = Schema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=extensions(),
-    config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE),
+    config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE, scalar_map=SCALARS),
 )
 
 

@@ -199,6 +199,18 @@ class CrsScore:
     rules_version: str
 
 
+# Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in CRS.cutoffs.
+DRAW_TYPES = ("GENERAL", "CEC", "FSW", "FST", "PNP", "FRENCH", "HEALTHCARE", "STEM", "TRADES", "TRANSPORT", "EDUCATION")
+
+
+def _draw_type(value: str) -> str:
+    """`drawType` as given, or a PublicError listing the known draw types."""
+    if value in DRAW_TYPES:
+        return value
+    shown = value if len(value) <= 40 else f"{value[:40]}... ({len(value)} characters)"
+    raise PublicError(f"drawType {shown!r} is not a known Express Entry draw type; allowed: {', '.join(DRAW_TYPES)}")
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -289,7 +301,10 @@ class RulesQuery:
             facts = household_to_scenario(household, day)
         return _answers(facts, person, day)
 
-    @described("CRS score of a member of an inline scenario on `on`, the other member accompanying.")
+    @described(
+        "CRS score of a member of an inline scenario on `on`, the other member accompanying; `drawType` (one of"
+        f" {', '.join(DRAW_TYPES)}) picks the cut-off to compare with."
+    )
     def crs(
         self,
         scenario: JSON,
@@ -298,13 +313,14 @@ class RulesQuery:
         arranged_employment_noc: str | None = None,
         draw_type: str = "CEC",
     ) -> CrsScore | None:
+        kind = _draw_type(draw_type)
         facts = _scenario(scenario)
         day = on or facts.as_of
         rules = _rules()
         score = crs.score_member(facts, person, day, rules, arranged_employment_noc=arranged_employment_noc)
         if score is None:
             return None
-        draw = crs.latest_cutoff(day, rules, draw_type)
+        draw = crs.latest_cutoff(day, rules, kind)
         return CrsScore(
             total=score.total,
             core=score.core,

@@ -37,7 +37,7 @@ from solver.domain import (
     StatusKind,
     WorkPeriod,
 )
-from solver.validation import validate_scenario
+from solver.validation import validate_options, validate_scenario
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -165,7 +165,7 @@ def parse_scenario(raw: Any, raw_options: Any = None) -> tuple[Scenario, PlanOpt
     options = _options(r, raw_options)
     if r.errors or scenario is None:
         return InvalidScenario(tuple(r.errors))
-    errors = validate_scenario(scenario)
+    errors = validate_scenario(scenario) + validate_options(options)
     if errors:
         return InvalidScenario(errors)
     return scenario, options

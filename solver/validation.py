@@ -6,13 +6,15 @@ walks a whole scenario and names each bad field by its contract path (`offers[0]
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
 import re
 from collections.abc import Iterator
 
 from solver import noc
 from solver.countries import is_country
-from solver.domain import Education, FieldError, LanguageTest, Offer, Person, Role, Scenario, WorkPeriod
+from solver.domain import Education, FieldError, LanguageTest, Offer, Person, PlanOptions, Role, Scenario, WorkPeriod
 
 PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})
 MAX_HOURS_PER_WEEK = 80.0
@@ -21,6 +23,36 @@ HORIZON_MONTHS_RANGE = (1, 240)
 MAX_OFFERS = 50
 _OFFER_NUMBER = re.compile(r"^A[0-9]{7}$")
 _CODE = re.compile(r"^[A-Z][0-9]{2}$")
+# Every date a client sends is in this range: the rules begin after 1900, a plan reaches at most 20 years
+# past its as-of date, and date arithmetic near year 1 or 9999 overflows.
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+ITA_WAIT_DAYS_RANGE = (0, 3650)
+TIME_LIMIT_MS_RANGE = (1, 600_000)
+# Control characters a text may hold (other than these, C0, DEL and C1 are refused, NUL first of all).
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_date(day: dt.date) -> str | None:
+    """A date outside DATE_RANGE."""
+    low, high = DATE_RANGE
+    if low <= day <= high:
+        return None
+    return f"{day.isoformat()} is outside the dates this service accepts, {low.isoformat()} to {high.isoformat()}"
+
+
+def check_text(text: str) -> str | None:
+    """Text holding NUL, a lone surrogate or a control character other than tab, newline and carriage return."""
+    for match in _UNSAFE.finditer(text):
+        char = match.group()
+        if char in _ALLOWED_CONTROLS:
+            continue
+        what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        return (
+            f"contains {what} (U+{ord(char):04X}) at position {match.start()}; text may hold no NUL, control"
+            " characters (other than tab and line breaks) or unpaired surrogates"
+        )
+    return None
 
 
 def check_noc(code: str) -> str | None:
@@ -78,7 +110,49 @@ def validate_scenario(scenario: Scenario) -> tuple[FieldError, ...]:
     return tuple(_scenario_errors(scenario))
 
 
+def validate_options(options: PlanOptions) -> tuple[FieldError, ...]:
+    """Every invalid plan option, each named by its contract path (`options.itaWaitDays`)."""
+    errors: list[FieldError] = []
+    for name, value, (low, high), unit in (
+        ("timeLimitMs", options.time_limit_ms, TIME_LIMIT_MS_RANGE, "milliseconds"),
+        ("itaWaitDays", options.ita_wait_days, ITA_WAIT_DAYS_RANGE, "days"),
+    ):
+        if not low <= value <= high:
+            errors.append(FieldError(f"options.{name}", f"{value} is outside {low}-{high} {unit}"))
+    if options.rules_as_of is not None and (message := check_date(options.rules_as_of)):
+        errors.append(FieldError("options.rulesAsOf", message))
+    return tuple(errors)
+
+
+def _values_errors(value: object, path: str) -> Iterator[FieldError]:
+    """Dates out of range and unsafe text anywhere in a scenario's values, named by their contract paths."""
+    if isinstance(value, dt.date | str) and not isinstance(value, enum.Enum):
+        message = check_date(value) if isinstance(value, dt.date) else check_text(value)
+        if message:
+            yield FieldError(path, message)
+    elif isinstance(value, tuple | list):
+        for i, item in enumerate(value):
+            yield from _values_errors(item, f"{path}[{i}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _values_errors(getattr(value, f.name), _join(path, _camel(f.name)))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def _scenario_errors(s: Scenario) -> Iterator[FieldError]:
+    unsafe = list(_values_errors(s, ""))
+    if unsafe:
+        # The checks below do date arithmetic and print the values: report these alone.
+        yield from unsafe
+        return
     low, high = HORIZON_MONTHS_RANGE
     if not low <= s.horizon_months <= high:
         yield FieldError("horizonMonths", f"{s.horizon_months} is outside {low}-{high} months")
