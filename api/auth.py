@@ -31,8 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.keys import Role, bearer_token, hash_secret, secret_matches, split_key
 from api.lru import Lru
 from db.faults import fault_code
-from db.models import ApiKey
-from db.repository import ensure_tenant, find_api_key_with_revision, tenant_revision
+from db.repository import KeyStanding, ensure_tenant, find_api_key_with_revision, tenant_revision
 from schema.auth import Principal
 
 DEV_NAME = "dev"
@@ -153,10 +152,10 @@ class Authenticator:
                 revision = await tenant_revision(session, principal.tenant_id)
                 if revision != principal.revision:
                     found = await find_api_key_with_revision(session, principal.key_id)
-                    if found is None or not _same_standing(found[0], principal):
+                    if found is None or not _same_standing(found, principal):
                         self._known.pop(principal.key_id)
                         return False
-                    standing.principal = dataclasses.replace(principal, revision=found[1])
+                    standing.principal = dataclasses.replace(principal, revision=found.revision)
         except Exception as error:
             if fault_code(error) is None or self.clock() - standing.confirmed_at > self._grace_s:
                 raise
@@ -178,11 +177,10 @@ class Authenticator:
         """The stored row of `key_id` when it exists and is not revoked (remembered), else None."""
         async with self._sessions() as session:
             found = await find_api_key_with_revision(session, key_id)
-        if found is None or found[0].revoked_at is not None:
+        if found is None or found.revoked:
             self._known.pop(key_id)
             return None
-        row, revision = found
-        known = _Known(row.tenant_id, row.role, row.name, row.secret_hash, revision, self.clock())
+        known = _Known(found.tenant_id, found.role, found.name, found.secret_hash, found.revision, self.clock())
         self._known.put(key_id, known)
         return known
 
@@ -195,5 +193,5 @@ class Authenticator:
         return known
 
 
-def _same_standing(row: ApiKey, principal: Principal) -> bool:
-    return row.revoked_at is None and row.tenant_id == principal.tenant_id and row.role == principal.role.value
+def _same_standing(row: KeyStanding, principal: Principal) -> bool:
+    return not row.revoked and row.tenant_id == principal.tenant_id and row.role == principal.role.value

@@ -113,11 +113,28 @@ async def find_api_key(session: AsyncSession, key_id: str) -> ApiKey | None:
     return await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
 
 
-async def find_api_key_with_revision(session: AsyncSession, key_id: str) -> tuple[ApiKey, int] | None:
+@dataclass(frozen=True)
+class KeyStanding:
+    """What a key check reads of a key: its row's columns that decide, and its tenant's revision."""
+
+    tenant_id: int
+    role: str
+    name: str
+    secret_hash: str
+    revoked: bool
+    revision: int
+
+
+# Plain columns, not an ORM entity: this runs on every request, and no identity map is wanted for it.
+_KEY_STANDING = select(
+    ApiKey.tenant_id, ApiKey.role, ApiKey.name, ApiKey.secret_hash, ApiKey.revoked_at.is_not(None), Tenant.revision
+).join(Tenant, Tenant.id == ApiKey.tenant_id)
+
+
+async def find_api_key_with_revision(session: AsyncSession, key_id: str) -> KeyStanding | None:
     """The key with `key_id` and its tenant's revision, read in one statement (so from one snapshot)."""
-    statement = select(ApiKey, Tenant.revision).join(Tenant, Tenant.id == ApiKey.tenant_id)
-    row = (await session.execute(statement.where(ApiKey.key_id == key_id))).first()
-    return None if row is None else (row[0], row[1])
+    row = (await session.execute(_KEY_STANDING.where(ApiKey.key_id == key_id))).first()
+    return None if row is None else KeyStanding(*row)
 
 
 async def tenant_revision(session: AsyncSession, tenant_id: int) -> int:
