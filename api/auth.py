@@ -40,6 +40,9 @@ _INVALID_KEY = "the API key is not valid (unknown, revoked or mistyped); ask you
 _NO_SUCH_HASH = hash_secret("no such key")
 # How long a key confirmed valid is still admitted while the database cannot say whether it stands.
 GRACE_S = 15.0
+# How long one read of a tenant's revision answers for all of the tenant's open sockets (real time, so a test's
+# stopped clock cannot hold a stale answer).
+REVISION_SHARED_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class Authenticator:
         self._grace_s = grace_s
         self.clock = clock
         self._changed = asyncio.Event()
+        # Each tenant's revision as last read for the open sockets: when the read started, and its answer.
+        self._revisions: dict[int, tuple[float, asyncio.Future[int]]] = {}
 
     async def authenticate(self, authorization: str | None) -> Principal | Unauthenticated:
         """The principal the header names, or why there is none (a database fault past the grace is raised)."""
@@ -138,24 +143,29 @@ class Authenticator:
         """A socket's standing, confirmed now (just after `authenticate` admitted `principal`)."""
         return Standing(principal, self.clock())
 
-    async def recheck(self, standing: Standing) -> bool:
+    async def recheck(self, standing: Standing, *, shared: bool = False) -> bool:
         """Whether the socket's key still stands, with its tenant and role; refreshes `standing`.
 
-        Reads the tenant's revision, and the key row only when it moved. A database fault is raised once the
-        key was last confirmed more than the grace ago; within it the key stands.
+        Reads the tenant's revision (`shared`: a read made for another of the tenant's sockets less than
+        `REVISION_SHARED_S` ago will do, as for the periodic watch), and the key row only when it moved. A
+        database fault is raised once the key was last confirmed more than the grace ago; within it the key
+        stands.
         """
         principal = standing.principal
         if principal.key_id is None:
             return True  # serve --dev: no key to revoke
         try:
-            async with self._sessions() as session:
-                revision = await tenant_revision(session, principal.tenant_id)
-                if revision != principal.revision:
+            if shared:
+                revision = await self._shared_revision(principal.tenant_id)
+            else:
+                revision = await self._read_revision(principal.tenant_id)
+            if revision != principal.revision:
+                async with self._sessions() as session:
                     found = await find_api_key_with_revision(session, principal.key_id)
-                    if found is None or not _same_standing(found, principal):
-                        self._known.pop(principal.key_id)
-                        return False
-                    standing.principal = dataclasses.replace(principal, revision=found.revision)
+                if found is None or not _same_standing(found, principal):
+                    self._known.pop(principal.key_id)
+                    return False
+                standing.principal = dataclasses.replace(principal, revision=found.revision)
         except Exception as error:
             if fault_code(error) is None or self.clock() - standing.confirmed_at > self._grace_s:
                 raise
@@ -165,8 +175,26 @@ class Authenticator:
 
     def keys_changed(self) -> None:
         """Wakes the sockets' watchers now: this process revoked a key (others' revocations are polled)."""
+        self._revisions.clear()
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+
+    async def _shared_revision(self, tenant_id: int) -> int:
+        """The tenant's revision, read at most once per `REVISION_SHARED_S` for all of its open sockets.
+
+        Every socket re-checks its key twice a second and before each message; a firm with many sockets
+        open would otherwise read the same number many times over.
+        """
+        now = time.monotonic()
+        shared = self._revisions.get(tenant_id)
+        if shared is None or now - shared[0] >= REVISION_SHARED_S:
+            shared = (now, asyncio.ensure_future(self._read_revision(tenant_id)))
+            self._revisions[tenant_id] = shared
+        return await asyncio.shield(shared[1])
+
+    async def _read_revision(self, tenant_id: int) -> int:
+        async with self._sessions() as session:
+            return await tenant_revision(session, tenant_id)
 
     async def wait_for_change(self, timeout_s: float) -> None:
         """Returns when `keys_changed` is called or after `timeout_s`, whichever comes first."""

@@ -144,18 +144,24 @@ class KeyCheckingHandler(BaseGraphQLTransportWSHandler[SocketContext, None]):
 
     async def _watch(self) -> None:
         """Re-checks the key every WATCH_INTERVAL_S, or when this process changes a key, until it fails."""
-        while await self._key_stands():
+        while True:
             await self._authenticator.wait_for_change(WATCH_INTERVAL_S)
+            if not await self._key_stands(shared=True):
+                return
 
-    async def _key_stands(self) -> bool:
-        """Whether the socket's key still stands; when not, the socket is closed (4403, or 1013 on a fault)."""
+    async def _key_stands(self, *, shared: bool = False) -> bool:
+        """Whether the socket's key still stands; when not, the socket is closed (4403, or 1013 on a fault).
+
+        `shared`: the watcher's periodic check may use the tenant's revision as read for another socket a
+        moment ago; a subscription and each message read it afresh.
+        """
         if self._closed:
             return False
         standing = self._standing
         if standing is None:
             return True  # not yet acknowledged: strawberry refuses operations itself
         try:
-            stands = await self._authenticator.recheck(standing)
+            stands = await self._authenticator.recheck(standing, shared=shared)
         except Exception as error:
             if unavailable(error) is None:
                 raise
