@@ -14,7 +14,7 @@ from typing import Any
 from db.models import PermitStatus
 from schema.errors import FieldError
 from solver.scenario_json import camel as contract_name
-from solver.validation import (
+from solver.fields import (
     check_clb,
     check_country,
     check_hours,

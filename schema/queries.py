@@ -17,7 +17,7 @@ from schema.enums import PermitStatus
 from schema.errors import PublicError
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
-from solver.validation import check_text
+from solver.fields import check_text
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -33,7 +33,7 @@ from solver import domain
 from solver.domain import DEFAULT_OBJECTIVE
 from solver.fingerprint import plan_key
 from solver.solve import plan as solve_plan
-from solver.validation import validate_scenario
+from solver.fields import validate_scenario
 
 
 class PlanBackend(Protocol):

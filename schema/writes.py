@@ -51,7 +51,7 @@ from schema.inputs import (
     provided,
 )
 from solver.domain import Role
-from solver.validation import MAX_OFFERS
+from solver.fields import MAX_OFFERS
 
 log = logging.getLogger("permitpath.writes")
 T = TypeVar("T")

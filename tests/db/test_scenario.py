@@ -26,7 +26,7 @@ from solver.domain import (
     StatusKind,
     WorkPeriod,
 )
-from solver.validation import validate_scenario
+from solver.fields import validate_scenario
 from tests.conftest import Gql
 from tests.schema.records import CREATE_HOUSEHOLD, household_input
 
