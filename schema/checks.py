@@ -13,7 +13,6 @@ from typing import Any
 
 from db.models import PermitStatus
 from schema.errors import FieldError
-from solver.scenario_json import camel as contract_name
 from solver.fields import (
     check_clb,
     check_country,
@@ -25,6 +24,7 @@ from solver.fields import (
     check_province,
     check_text,
 )
+from solver.scenario_json import camel as contract_name
 
 # Columns that GraphQL groups under a nested input.
 _GROUPED = {
