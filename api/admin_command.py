@@ -21,7 +21,9 @@ from api.settings import Settings
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from db.models import ApiKey
-from db.repository import Actor, Repository, ensure_tenant, find_api_key, find_tenant
+from db.repositories.access import Access, find_api_key
+from db.repositories.scoped import Actor
+from db.repositories.tenants import ensure_tenant, find_tenant
 from schema.manifest import digest_of, invalid_operations
 from schema.root import schema
 
@@ -118,7 +120,7 @@ async def _create_key(sessions: async_sessionmaker[AsyncSession], slug: str, arg
         tenant_id = (await ensure_tenant(session, slug=slug, name=slug)).id
     # A session of its own for the repository: its transaction carries the tenant (row-level security).
     async with sessions() as session, session.begin():
-        repo = Repository(session, tenant_id=tenant_id, actor=CLI)
+        repo = Access(session, tenant_id=tenant_id, actor=CLI)
         values = {"key_id": new.key_id, "name": args.name, "role": args.role, "secret_hash": new.secret_hash}
         await repo.add(ApiKey, values)
     print(
@@ -133,7 +135,7 @@ async def _list_keys(sessions: async_sessionmaker[AsyncSession], slug: str, args
     if tenant_id is None:
         return 1
     async with sessions() as session:
-        keys = await Repository(session, tenant_id=tenant_id).api_keys()
+        keys = await Access(session, tenant_id=tenant_id).api_keys()
     for key in keys:
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
         print(f"{key.key_id}  {key.role:<10}  {state:<18}  {key.name}")
@@ -148,7 +150,7 @@ async def _revoke_key(sessions: async_sessionmaker[AsyncSession], slug: str, arg
         print(f"permitpath: tenant {slug} has no key {args.key_id!r}", file=sys.stderr)
         return 1
     async with sessions() as session, session.begin():
-        await Repository(session, tenant_id=tenant.id, actor=CLI).revoke_api_key(args.key_id)
+        await Access(session, tenant_id=tenant.id, actor=CLI).revoke_api_key(args.key_id)
     print(f"revoked key {args.key_id}")
     return 0
 
@@ -167,7 +169,7 @@ async def _register(sessions: async_sessionmaker[AsyncSession], slug: str, args:
     if tenant_id is None:
         return 1
     async with sessions() as session, session.begin():
-        rows = await Repository(session, tenant_id=tenant_id, actor=CLI).register_documents(manifest)
+        rows = await Access(session, tenant_id=tenant_id, actor=CLI).register_documents(manifest)
     for row in rows:
         print(f"sha256:{row.digest}")
     return 0
@@ -178,7 +180,7 @@ async def _list_documents(sessions: async_sessionmaker[AsyncSession], slug: str,
     if tenant_id is None:
         return 1
     async with sessions() as session:
-        rows = await Repository(session, tenant_id=tenant_id).documents()
+        rows = await Access(session, tenant_id=tenant_id).documents()
     for row in rows:
         state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
         first_line = row.text.strip().splitlines()[0][:60]
@@ -192,7 +194,7 @@ async def _revoke_document(sessions: async_sessionmaker[AsyncSession], slug: str
     if tenant_id is None:
         return 1
     async with sessions() as session, session.begin():
-        row = await Repository(session, tenant_id=tenant_id, actor=CLI).revoke_document(digest) if digest else None
+        row = await Access(session, tenant_id=tenant_id, actor=CLI).revoke_document(digest) if digest else None
     if row is None:
         print(f"permitpath: tenant {slug} registered no document {args.document_id!r}", file=sys.stderr)
         return 1

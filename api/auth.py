@@ -31,7 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.keys import Role, bearer_token, hash_secret, secret_matches, split_key
 from api.lru import Lru
 from db.faults import fault_code
-from db.repository import KeyStanding, ensure_tenant, find_api_key_with_revision, tenant_revision
+from db.repositories.access import KeyStanding, find_api_key_with_revision
+from db.repositories.tenants import ensure_tenant, tenant_revision
 from schema.auth import Principal
 
 DEV_NAME = "dev"

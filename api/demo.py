@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repository import Repository
+from db.repositories.households import Households
 from schema.context import Context
 from schema.root import schema
 
@@ -268,7 +268,7 @@ DEMO_HOUSEHOLDS: list[dict[str, Any]] = [
 async def seed_demo(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> int:
     """Add the demo households to a tenant that has none; returns how many were added."""
     async with sessions() as session:
-        if await Repository(session, tenant_id=tenant_id).list_households(limit=1):
+        if await Households(session, tenant_id=tenant_id).list_households(limit=1):
             return 0
     for household in DEMO_HOUSEHOLDS:
         result = await schema.execute(

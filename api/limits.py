@@ -24,7 +24,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
-from solver.validation import MAX_OFFERS, check_text
+from solver.fields import MAX_OFFERS, check_text
 
 # Named list limits by input field (the same names in ScenarioInput and in the household inputs).
 LIST_LIMITS: dict[str, tuple[int, str]] = {

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.lru import Lru
 from api.observability import Metrics
 from db.plan_json import from_plain, to_plain
-from db.repository import Repository
+from db.repositories.plans import Plans
 from solver import domain
 from solver.fingerprint import plan_key
 from solver.rules.registry import load_rules
@@ -45,7 +45,7 @@ class PlanCache:
         entry = self._memory.get((tenant_id, key))
         if entry is None:
             async with self._sessions() as session:
-                row = await Repository(session, tenant_id=tenant_id).cached_plan(key)
+                row = await Plans(session, tenant_id=tenant_id).cached_plan(key)
                 if row is not None:
                     entry = (row.time_limit_ms, from_plain(row.plan, domain.Plan))
                     self._memory.put((tenant_id, key), entry)
@@ -62,7 +62,7 @@ class PlanCache:
         values = {"time_limit_ms": time_limit_ms, "status": result.status.value, "plan": to_plain(result)}
         try:
             async with self._sessions() as session, session.begin():
-                await Repository(session, tenant_id=tenant_id).put_cached_plan(key, values)
+                await Plans(session, tenant_id=tenant_id).put_cached_plan(key, values)
         except IntegrityError:
             pass  # the same question was solved and stored at the same time: either copy will do
 

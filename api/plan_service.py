@@ -43,7 +43,8 @@ from api.plan_cache import PlanCache
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
-from db.repository import Abandoned, Actor, Repository, fail_unfinished_jobs
+from db.repositories.jobs import Abandoned, PlanJobs, fail_unfinished_jobs
+from db.repositories.scoped import Actor, TenantScoped
 from solver import domain
 from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
@@ -81,7 +82,7 @@ POOL_SIZE = 4
 Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 # A write made in the job's transaction before its step (storing a household's plan); returns more columns.
-Before = Callable[[Repository], Awaitable[dict[str, Any]]]
+Before = Callable[[TenantScoped], Awaitable[dict[str, Any]]]
 
 Payload = tuple[domain.Scenario, domain.PlanOptions]
 
@@ -253,7 +254,7 @@ class PlanService:
         }
         live = _Live(tenant_id, household_id)
         async with self._sessions() as session, session.begin():
-            repo = Repository(session, tenant_id=tenant_id, actor=actor)
+            repo = PlanJobs(session, tenant_id=tenant_id, actor=actor)
             job = await repo.add_summarized(PlanJob, values, ("state", "household_id", "rules_version", "plan_key"))
             job_id = job.id
             runner = self._runner
@@ -271,7 +272,7 @@ class PlanService:
     async def cancel(self, tenant_id: int, actor: Actor, job_id: int) -> PlanJob | None:
         """Cancels the tenant's job (a finished job stays as it is); None when the tenant has no such job."""
         async with self._sessions() as session, session.begin():
-            repo = Repository(session, tenant_id=tenant_id, actor=actor)
+            repo = PlanJobs(session, tenant_id=tenant_id, actor=actor)
             job = await repo.get(PlanJob, job_id)
             if job is None or job.state in FINISHED:
                 return job
@@ -281,11 +282,11 @@ class PlanService:
             self.stop([job_id])
         return job
 
-    async def cancel_household_jobs(self, repo: Repository, household_id: int) -> list[int]:
+    async def cancel_household_jobs(self, jobs: PlanJobs, household_id: int) -> list[int]:
         """In the caller's transaction (a household's deletion): marks the household's unfinished jobs
         CANCELLED, saying why; their ids, for `stop` once the transaction has committed."""
         values = {"state": "CANCELLED", "finished_at": self.clock(), "error": HOUSEHOLD_DELETED_REASON}
-        return [(await repo.update(job, values)).id for job in await repo.unfinished_jobs(household_id)]
+        return [(await jobs.update(job, values)).id for job in await jobs.unfinished_jobs(household_id)]
 
     def stop(self, job_ids: Iterable[int]) -> None:
         """Stops following jobs whose end was written already: frees their solves and wakes their watchers."""
@@ -363,7 +364,7 @@ class PlanService:
             by_tenant.setdefault(live.tenant_id, []).append(job_id)
         for tenant_id, held in sorted(by_tenant.items()):
             async with self._sessions() as session, session.begin():
-                renewed = await Repository(session, tenant_id=tenant_id).touch_jobs(self.owner, now, held)
+                renewed = await PlanJobs(session, tenant_id=tenant_id).touch_jobs(self.owner, now, held)
             # Ended by someone else (a cancel or a household's deletion in another process, a sweep): stop.
             self.stop(set(held) - set(renewed))
 
@@ -480,7 +481,7 @@ class PlanService:
             "error": None,
         }
 
-        async def store(repo: Repository) -> dict[str, Any]:
+        async def store(repo: TenantScoped) -> dict[str, Any]:
             # A household deleted while it was being planned keeps no plan; the job still ends DONE with it.
             if household_id is None or await repo.get(Household, household_id) is None:
                 return {}
@@ -559,7 +560,7 @@ class PlanService:
     ) -> None:
         """Writes a step of the job unless it has finished already (a cancel wins over a late result)."""
         async with self._sessions() as session, session.begin():
-            repo = Repository(session, tenant_id=live.tenant_id)
+            repo = PlanJobs(session, tenant_id=live.tenant_id)
             job = await repo.get(PlanJob, job_id)
             if job is None or job.state in FINISHED:
                 return

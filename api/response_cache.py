@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repository import tenant_revision
+from db.repositories.tenants import tenant_revision
 from solver.rules.registry import load_rules
 
 # Root query fields whose answer is a function of the tenant's records, the rules and the arguments.

@@ -54,7 +54,7 @@ from api.observability import new_request_id, request_id_var
 from api.ratelimit import TokenBuckets
 from api.response_cache import Entry, Key, ResponseCache
 from api.solve_runner import SolverBusy
-from db.repository import Repository
+from db.repositories.access import Access
 from schema.admin import AUDIT_FIELDS, MANAGE_FIELDS
 from schema.auth import Principal
 from schema.context import Context
@@ -122,7 +122,7 @@ class DatabaseDocuments:
     async def get(self, tenant_id: str, digest: str) -> str | None:
         """The tenant's unrevoked document with this sha256, or None."""
         async with self._sessions() as session:
-            return await Repository(session, tenant_id=int(tenant_id)).trusted_document(digest)
+            return await Access(session, tenant_id=int(tenant_id)).trusted_document(digest)
 
 
 @dataclass

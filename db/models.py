@@ -2,7 +2,7 @@
 
 Column names follow the solver's domain (and so the contract's `ScenarioInput`, in snake_case) wherever
 the two overlap, so `db/scenario.py` maps a household onto a `Scenario` field by field. Every table but
-`tenants` carries `tenant_id`; `db/repository.py` filters on it in every query.
+`tenants` carries `tenant_id`; the repositories (`db/repositories/`) filter on it in every query.
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ class IdempotencyKey(TenantOwned):
     """The first answer to a create sent with an idempotency key: a retry of the same request (same tenant,
     mutation and key) gets the record this one created; the same key with another input is a conflict.
     Written in the create's transaction, so a key exists exactly when its record was committed; kept
-    `IDEMPOTENCY_KEY_TTL` (db/repository.py), then forgotten."""
+    `IDEMPOTENCY_KEY_TTL` (db/repositories/idempotency.py), then forgotten."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("tenant_id", "mutation", "key"),)

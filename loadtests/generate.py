@@ -2,7 +2,7 @@
 
 `scenario(rng, ...)` draws one household (single or couple, 0-6 offers, a 36-120 month horizon unless told
 otherwise) from a `random.Random`, so a seed names a household for good. Every household passes
-`solver.validation.validate_scenario`; the mix covers graduates, workers on open or employer-specific
+`solver.fields.validate_scenario`; the mix covers graduates, workers on open or employer-specific
 permits, and people abroad, with offers in every TEER and some LMIA-exempt codes.
 """
 

@@ -1,8 +1,9 @@
 """Administration over GraphQL: a tenant's API keys and trusted documents, and its audit trail.
 
 Keys and documents need an admin key; the audit trail an admin or consultant key (`schema/auth.py`).
-Everything goes through the tenant's `Repository`, so an admin of one firm never sees another's keys,
-and every change (a key created or revoked, a document registered) lands in the audit trail itself.
+Everything goes through the tenant's repositories (`db.repositories.access.Access`), so an admin of one
+firm never sees another's keys, and every change (a key created or revoked, a document registered) lands
+in the audit trail itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from strawberry.relay.utils import from_base64, to_base64
 from strawberry.scalars import JSON
 
 from db import models
+from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
 from schema.manifest import digest_of, invalid_operations, manifest_entries
@@ -167,13 +169,13 @@ class AdminQuery:
     @described("Your firm's API keys (admin keys only).")
     async def api_keys(self, info: Info) -> list[ApiKey]:
         _manage(info)
-        async with info.context.reading() as repo:
+        async with info.context.reading(Access) as repo:
             return [ApiKey.from_row(row) for row in await repo.api_keys()]
 
     @described("Your firm's registered trusted documents (admin keys only).")
     async def persisted_documents(self, info: Info) -> list[PersistedDocument]:
         _manage(info)
-        async with info.context.reading() as repo:
+        async with info.context.reading(Access) as repo:
             return [PersistedDocument.from_row(row) for row in await repo.documents()]
 
     @described("Your firm's stored changes, newest first, optionally of one record (admin and consultant keys).")
@@ -189,7 +191,7 @@ class AdminQuery:
         )
         size = page_size(first)
         record_type, record_pk = _record_filter(record_id)
-        async with info.context.reading() as repo:
+        async with info.context.reading(Access) as repo:
             rows = await repo.audit_entries(
                 before_id=_before_id(after), limit=size + 1, record_type=record_type, record_id=record_pk
             )
@@ -232,7 +234,7 @@ class AdminMutation:
     @mutation("Revoke a key of your firm: requests with it get 401 from now on.")
     async def revoke_api_key(self, info: Info, key_id: str) -> RevokeApiKeyResult:
         _manage(info)
-        row = await run(info.context, lambda repo: repo.revoke_api_key(key_id))
+        row = await run(info.context, lambda repo: repo.sibling(Access).revoke_api_key(key_id))
         if row is None or isinstance(row, Refusal):
             return NotFound(path="keyId", id=strawberry.ID(key_id), message=f"no key {key_id!r} in your firm")
         if (keys_changed := info.context.services.get("keys_changed")) is not None:
@@ -249,7 +251,7 @@ class AdminMutation:
         if problems := invalid_operations(info.schema._schema, entries):
             # A document that cannot run is refused now, not when an integrator first sends its id.
             return InvalidInput(errors=[FieldError(path="manifest", message=problem) for problem in problems])
-        rows = await run(info.context, lambda repo: repo.register_documents(entries))
+        rows = await run(info.context, lambda repo: repo.sibling(Access).register_documents(entries))
         if isinstance(rows, Refusal):
             return rows if isinstance(rows, InvalidInput) else _invalid("manifest", "could not store it; retry")
         return RegisteredDocuments(documents=[PersistedDocument.from_row(row) for row in rows])
@@ -258,7 +260,7 @@ class AdminMutation:
     async def revoke_document(self, info: Info, id: str) -> RevokeDocumentResult:
         _manage(info)
         digest = digest_of(id)
-        row = await run(info.context, lambda repo: repo.revoke_document(digest)) if digest else None
+        row = await run(info.context, lambda repo: repo.sibling(Access).revoke_document(digest)) if digest else None
         if row is None or isinstance(row, Refusal):
             return NotFound(path="id", id=strawberry.ID(id), message=f"no document {id!r} registered by your firm")
         return PersistedDocument.from_row(row)

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.repository import SYSTEM, Actor
+from db.repositories.scoped import SYSTEM, Actor
 from schema.errors import PublicError
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from db.models import PermitStatus
 from schema.errors import FieldError
-from solver.scenario_json import camel as contract_name
-from solver.validation import (
+from solver.fields import (
     check_clb,
     check_country,
     check_hours,
@@ -25,6 +24,7 @@ from solver.validation import (
     check_province,
     check_text,
 )
+from solver.scenario_json import camel as contract_name
 
 # Columns that GraphQL groups under a nested input.
 _GROUPED = {

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.repository import Actor, Repository
+from db.repositories.scoped import Actor, S
 from schema.auth import Principal, actor_of
 from schema.loaders import Loaders
 
@@ -57,7 +57,7 @@ class Context:
         return actor_of(self.principal)
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Repository]:
-        """A repository on a short read-only session of its own."""
+    async def reading(self, kind: type[S]) -> AsyncIterator[S]:
+        """The repository `kind` on a short read-only session of its own."""
         async with self.sessions() as session:
-            yield Repository(session, tenant_id=self.tenant_id)
+            yield kind(session, tenant_id=self.tenant_id)

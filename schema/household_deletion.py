@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from db.models import Household
-from db.repository import Repository
+from db.repositories.households import Households
+from db.repositories.jobs import PlanJobs
 from schema import writes
 from schema.context import Context
 from schema.errors import Deleted
@@ -15,7 +16,7 @@ from schema.errors import Deleted
 class JobStopper(Protocol):
     """What a deletion needs of the service's plan backend (`api.plan_service.PlanService`)."""
 
-    async def cancel_household_jobs(self, repo: Repository, household_id: int) -> list[int]: ...
+    async def cancel_household_jobs(self, jobs: PlanJobs, household_id: int) -> list[int]: ...
 
     def stop(self, job_ids: list[int]) -> None: ...
 
@@ -25,11 +26,11 @@ async def delete_household(context: Context, raw: str) -> Deleted | writes.Refus
     plans: JobStopper | None = context.services.get("plans")
     cancelled: list[int] = []
 
-    async def work(repo: Repository) -> Deleted:
+    async def work(repo: Households) -> Deleted:
         if plans is not None:
             # Before the delete: its cascade forgets which household a job planned (household_id SET NULL).
             household_id = writes.decode_id(raw, Household, "id")
-            cancelled.extend(await plans.cancel_household_jobs(repo, household_id))
+            cancelled.extend(await plans.cancel_household_jobs(repo.sibling(PlanJobs), household_id))
         return await writes.delete(repo, Household, raw)
 
     outcome = await writes.run(context, work)

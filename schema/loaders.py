@@ -22,7 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
 from db.models import Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
-from db.repository import Repository
+from db.repositories.households import Households
 
 R = TypeVar("R", bound=TenantOwned)
 
@@ -62,7 +62,7 @@ class Loaders:
         if not household_ids or not (wanted.members or wanted.offers):
             return
         async with self._turn, self._sessions() as session:
-            repo = Repository(session, tenant_id=self._tenant_id)
+            repo = Households(session, tenant_id=self._tenant_id)
             if wanted.offers:
                 await _prime(repo, self.offers_by_household, JobOffer, JobOffer.household_id, household_ids)
             if not wanted.members:
@@ -83,7 +83,7 @@ class Loaders:
     def _by_id(self, model: type[R]) -> DataLoader[int, R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:
             async with self._turn, self._sessions() as session:
-                found = await Repository(session, tenant_id=self._tenant_id).get_many(model, ids)
+                found = await Households(session, tenant_id=self._tenant_id).get_many(model, ids)
             return [found.get(record_id) for record_id in ids]
 
         return DataLoader(load_fn=load)
@@ -91,14 +91,14 @@ class Loaders:
     def _by_parent(self, model: type[R], parent: InstrumentedAttribute[int]) -> DataLoader[int, list[R]]:
         async def load(parent_ids: Sequence[int]) -> list[list[R]]:
             async with self._turn, self._sessions() as session:
-                grouped = await Repository(session, tenant_id=self._tenant_id).children(model, parent, parent_ids)
+                grouped = await Households(session, tenant_id=self._tenant_id).children(model, parent, parent_ids)
             return [grouped.get(parent_id, []) for parent_id in parent_ids]
 
         return DataLoader(load_fn=load)
 
 
 async def _prime(
-    repo: Repository,
+    repo: Households,
     loader: DataLoader[int, list[R]],
     model: type[R],
     parent: InstrumentedAttribute[int],

@@ -20,6 +20,7 @@ from strawberry.scalars import JSON
 
 from db import models
 from db.plan_json import from_plain
+from db.repositories.jobs import PlanJobs
 from schema.auth import require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
 from schema.mutations import mutation
@@ -95,7 +96,7 @@ async def _job(info: Info, raw: str) -> models.PlanJob | None:
     record_id = decode(raw, "PlanJob")
     if record_id is None:
         return None
-    async with info.context.reading() as repo:
+    async with info.context.reading(PlanJobs) as repo:
         return await repo.get(models.PlanJob, record_id)
 
 
@@ -143,7 +144,7 @@ class PlanJobsMutation:
         plans = backend(info)
         assert plans is not None
         job_id = await plans.start(info.context.tenant_id, info.context.actor, planned, parsed, record_id)
-        async with info.context.reading() as repo:
+        async with info.context.reading(PlanJobs) as repo:
             row = await repo.get(models.PlanJob, job_id)
         assert row is not None
         return PlanJob.from_row(row)

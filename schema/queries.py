@@ -13,11 +13,12 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from db.models import Household as HouseholdRow
 from db.models import Permit as PermitRow
+from db.repositories.households import Households
 from schema.enums import PermitStatus
 from schema.errors import PublicError
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
-from solver.validation import check_text
+from solver.fields import check_text
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -100,7 +101,7 @@ class RecordsQuery:
         permit_expiring_before: dt.date | None = None,
     ) -> HouseholdConnection:
         size = page_size(first)
-        async with info.context.reading() as repo:
+        async with info.context.reading(Households) as repo:
             rows = await repo.list_households(
                 after_id=after_id(after),
                 limit=size + 1,
@@ -127,7 +128,7 @@ class RecordsQuery:
         status: PermitStatus | None = None,
     ) -> PermitConnection:
         size = page_size(first)
-        async with info.context.reading() as repo:
+        async with info.context.reading(Households) as repo:
             rows = await repo.list_permits(
                 after_id=after_id(after), limit=size + 1, expiring_before=expiring_before, status=status
             )

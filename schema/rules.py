@@ -16,6 +16,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 import schema.enums
+from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema.context import Context
 from schema.errors import PublicError
@@ -294,7 +295,7 @@ class RulesQuery:
         if global_id.type_name != "Household" or not global_id.node_id.isdigit():
             return None
         day = on or _today()
-        async with info.context.reading() as repo:
+        async with info.context.reading(Households) as repo:
             household = await repo.load_household_graph(int(global_id.node_id))
             if household is None or all(m.role is not Role.PRINCIPAL for m in household.members):
                 return None

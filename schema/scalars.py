@@ -1,8 +1,8 @@
 """The `Date` scalar, bounded: a date a client sends is refused before any resolver sees it when it is outside
-`solver.validation.DATE_RANGE`, wherever it enters (an argument, an input field, a variable or a literal).
+`solver.fields.DATE_RANGE`, wherever it enters (an argument, an input field, a variable or a literal).
 
 GraphQL's `String` cannot be replaced the same way (introspection holds the built-in one); text is checked
-before execution instead (`api/limits.py`), with `solver.validation.check_text`.
+before execution instead (`api/limits.py`), with `solver.fields.check_text`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from solver.validation import check_date
+from solver.fields import check_date
 
 DESCRIPTION = "Date (isoformat), from 1900-01-01 to 2100-12-31 when sent"
 

@@ -21,7 +21,9 @@ from strawberry.scalars import JSON
 
 from db import models
 from db.plan_json import from_plain, stored_plan_values
-from db.repository import Actor, Repository
+from db.repositories.households import Households
+from db.repositories.plans import Plans
+from db.repositories.scoped import Actor
 from db.scenario import household_to_scenario
 from schema.auth import require
 from schema.errors import FieldError, NotFound
@@ -31,9 +33,9 @@ from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
 from schema.types import Info
 from solver import domain
 from solver.domain import DEFAULT_OBJECTIVE
+from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
 from solver.solve import plan as solve_plan
-from solver.validation import validate_scenario
 
 
 class PlanBackend(Protocol):
@@ -119,7 +121,7 @@ async def household_scenario(
     household_id = decode(raw_id, "Household")
     if household_id is None:
         return not_found("householdId", raw_id, "Household")
-    async with info.context.reading() as repo:
+    async with info.context.reading(Households) as repo:
         household = await repo.load_household_graph(household_id)
     if household is None:
         return not_found("householdId", raw_id, "Household")
@@ -213,7 +215,7 @@ class StoredPlansMutation:
             scenario, parsed, result, plan_key(scenario, parsed, result.rules_version), record_id
         )
         async with info.context.sessions() as session, session.begin():
-            repo = Repository(session, tenant_id=info.context.tenant_id, actor=info.context.actor)
+            repo = Plans(session, tenant_id=info.context.tenant_id, actor=info.context.actor)
             if await repo.get(models.Household, record_id) is None:  # deleted while it was being planned
                 return not_found("householdId", household_id, "Household")
             summary = ("household_id", "status", "rules_version", "plan_key")
@@ -228,7 +230,7 @@ class StoredPlansQuery:
         record_id = decode(id, "StoredPlan")
         if record_id is None:
             return not_found("id", id, "StoredPlan")
-        async with info.context.reading() as repo:
+        async with info.context.reading(Plans) as repo:
             row = await repo.get(models.StoredPlan, record_id)
         return not_found("id", id, "StoredPlan") if row is None else StoredPlan.from_row(row)
 
@@ -247,7 +249,7 @@ class StoredPlansQuery:
             return not_found("householdId", household_id, "Household")
         if before is not None and before_id is None:
             return not_found("before", before, "StoredPlan")
-        async with info.context.reading() as repo:
+        async with info.context.reading(Plans) as repo:
             if await repo.get(models.Household, record_id) is None:
                 return not_found("householdId", household_id, "Household")
             rows = await repo.stored_plans(record_id, before_id=before_id, limit=limit + 1)

@@ -37,7 +37,8 @@ from db.models import (
     Versioned,
     WorkPeriod,
 )
-from db.repository import IDEMPOTENCY_KEY_TTL, Repository
+from db.repositories.households import Households
+from db.repositories.idempotency import IDEMPOTENCY_KEY_TTL, IdempotencyKeys
 from schema import checks
 from schema.context import Context
 from schema.errors import Conflict, Deleted, FieldError, InvalidInput, NotFound
@@ -51,7 +52,7 @@ from schema.inputs import (
     provided,
 )
 from solver.domain import Role
-from solver.validation import MAX_OFFERS
+from solver.fields import MAX_OFFERS
 
 log = logging.getLogger("permitpath.writes")
 T = TypeVar("T")
@@ -85,7 +86,7 @@ _RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 _ATTEMPTS = 3
 
 
-async def run(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T | Refusal:
+async def run(context: Context, work: Callable[[Households], Awaitable[T]]) -> T | Refusal:
     """Run `work` in one write transaction: committed when it returns, rolled back when it refuses.
 
     A transaction PostgreSQL rolled back to break a deadlock (two writers locking the same rows in another
@@ -107,10 +108,10 @@ def _sqlstate(error: DBAPIError) -> str | None:
     return state if isinstance(state, str) else None
 
 
-async def _attempt(context: Context, work: Callable[[Repository], Awaitable[T]]) -> T | Refusal:
+async def _attempt(context: Context, work: Callable[[Households], Awaitable[T]]) -> T | Refusal:
     try:
         async with write_transaction(context.sessions) as session:
-            return await work(Repository(session, tenant_id=context.tenant_id, actor=context.actor))
+            return await work(Households(session, tenant_id=context.tenant_id, actor=context.actor))
     except Refused as refused:
         return refused.outcome
     except IntegrityError as error:
@@ -144,7 +145,7 @@ def decode_id(raw: str, model: type[TenantOwned], path: str) -> int:
     raise Refused(_not_found(path, raw, model))
 
 
-async def fetch(repo: Repository, model: type[R], raw: str, path: str, *, lock: bool = False) -> R:
+async def fetch(repo: Households, model: type[R], raw: str, path: str, *, lock: bool = False) -> R:
     """The record of `model` with global id `raw` in the tenant; refuses with NotFound otherwise.
 
     With `lock`, the row is locked until the mutation commits: take it first, before any other write.
@@ -172,13 +173,13 @@ def _required(model: type[TenantOwned]) -> frozenset[str]:
 
 
 async def update(
-    repo: Repository, model: type[V], raw: str, changes: dict[str, Any], check: Checks, version: int | None = None
+    repo: Households, model: type[V], raw: str, changes: dict[str, Any], check: Checks, version: int | None = None
 ) -> V:
     """Apply `changes` to the record with global id `raw` (argument `id`), if it is still at `version`."""
     return await update_row(repo, await fetch(repo, model, raw, "id", lock=True), changes, check, version)
 
 
-async def update_row(repo: Repository, row: V, changes: dict[str, Any], check: Checks, version: int | None = None) -> V:
+async def update_row(repo: Households, row: V, changes: dict[str, Any], check: Checks, version: int | None = None) -> V:
     """Apply `changes` to `row` (read with `lock`) after validating the record as it would stand.
 
     With a `version`, a record that has moved past it is refused as a Conflict: another change came first.
@@ -215,7 +216,7 @@ HOUSEHOLD_OFFER_LIMIT = MAX_OFFERS
 
 
 async def within_limit(
-    repo: Repository, model: type[TenantOwned], parent: InstrumentedAttribute[int], parent_id: int, path: str
+    repo: Households, model: type[TenantOwned], parent: InstrumentedAttribute[int], parent_id: int, path: str
 ) -> None:
     """Refuse when the parent (locked by the caller, so the count holds until commit) is full of `model`."""
     if model is JobOffer:
@@ -233,7 +234,7 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 200
 
 
 async def once(
-    repo: Repository,
+    repo: Households,
     mutation: str,
     key: str | None,
     request: object,
@@ -251,10 +252,11 @@ async def once(
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
         refuse("idempotencyKey", f"{len(key)} characters; an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH}")
     digest = request_hash(request)
-    first = await repo.idempotency_key(mutation, key)
+    keys = repo.sibling(IdempotencyKeys)
+    first = await keys.idempotency_key(mutation, key)
     if first is None:
         row = await create()
-        await repo.remember_idempotency_key(mutation, key, digest, row)
+        await keys.remember_idempotency_key(mutation, key, digest, row)
         return row
     if first.request_hash != digest:
         hours = int(IDEMPOTENCY_KEY_TTL.total_seconds() // 3600)
@@ -296,14 +298,14 @@ def _canonical(value: object) -> Any:
     return value
 
 
-async def delete(repo: Repository, model: type[TenantOwned], raw: str) -> Deleted:
+async def delete(repo: Households, model: type[TenantOwned], raw: str) -> Deleted:
     """Delete the record and everything that belongs to it."""
     if not await repo.delete(model, decode_id(raw, model, "id")):
         raise Refused(_not_found("id", raw, model))
     return Deleted(id=strawberry.ID(raw))
 
 
-async def create_member_record(repo: Repository, model: type[R], member_raw: str, data: object, check: Checks) -> R:
+async def create_member_record(repo: Households, model: type[R], member_raw: str, data: object, check: Checks) -> R:
     """Add an education, language test or work period to a member, within the member's limit of them."""
     member = await fetch(repo, Member, member_raw, "memberId", lock=True)
     values = provided(data)
@@ -330,7 +332,7 @@ def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
     return errors
 
 
-async def insert_member(repo: Repository, household_id: int, role: Role, data: CreateMemberInput) -> Member:
+async def insert_member(repo: Households, household_id: int, role: Role, data: CreateMemberInput) -> Member:
     """Write a member and its education, language tests and work history (permits come after offers)."""
     member = await repo.add(Member, {**data.columns(), "household_id": household_id, "role": role})
     for education in data.education:
@@ -342,20 +344,20 @@ async def insert_member(repo: Repository, household_id: int, role: Role, data: C
     return member
 
 
-async def insert_permits(repo: Repository, member: Member, permits: Sequence[CreatePermitInput], path: str) -> None:
+async def insert_permits(repo: Households, member: Member, permits: Sequence[CreatePermitInput], path: str) -> None:
     """Write a member's permits, each naming its offer (of the same household) by ref."""
     for i, permit in enumerate(permits):
         await insert_permit(repo, member, permit, f"{path}[{i}]")
 
 
-async def insert_permit(repo: Repository, member: Member, data: CreatePermitInput, path: str) -> Permit:
+async def insert_permit(repo: Households, member: Member, data: CreatePermitInput, path: str) -> Permit:
     """Write one permit of `member`."""
     values = provided(data)
     offer_id = await offer_id_for(repo, member, values.pop("offer_ref", None), f"{path}.offerRef")
     return await repo.add(Permit, {**values, "member_id": member.id, "offer_id": offer_id})
 
 
-async def offer_id_for(repo: Repository, member: Member, ref: str | None, path: str) -> int | None:
+async def offer_id_for(repo: Households, member: Member, ref: str | None, path: str) -> int | None:
     """The id of the household's offer `ref`, which must be held by `member`; None for no offer."""
     if ref is None:
         return None
@@ -367,7 +369,7 @@ async def offer_id_for(repo: Repository, member: Member, ref: str | None, path: 
     return offer.id
 
 
-async def create_household(repo: Repository, data: CreateHouseholdInput) -> Household:
+async def create_household(repo: Households, data: CreateHouseholdInput) -> Household:
     """Write a household with its members, their records, its offers and the members' permits."""
     errors = checks.household_errors(provided(data), "input")
     members = [(Role.PRINCIPAL, data.principal, "input.principal")]
@@ -390,7 +392,7 @@ async def create_household(repo: Repository, data: CreateHouseholdInput) -> Hous
     return household
 
 
-async def create_member(repo: Repository, household_raw: str, role: Role, data: CreateMemberInput) -> Member:
+async def create_member(repo: Households, household_raw: str, role: Role, data: CreateMemberInput) -> Member:
     """Add the principal or the spouse to a household, with their records."""
     household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     if await repo.member_by_role(household.id, role) is not None:
@@ -401,7 +403,7 @@ async def create_member(repo: Repository, household_raw: str, role: Role, data: 
     return member
 
 
-async def delete_member(repo: Repository, raw: str) -> Deleted:
+async def delete_member(repo: Households, raw: str) -> Deleted:
     """Remove the spouse (with the offers the spouse holds); the principal goes only with the household."""
     member = await fetch(repo, Member, raw, "id", lock=True)
     if member.role is Role.PRINCIPAL:
@@ -418,14 +420,14 @@ async def delete_member(repo: Repository, raw: str) -> Deleted:
 _NO_SPOUSE = "SPOUSE holds this offer but the household has no spouse"
 
 
-async def insert_offer(repo: Repository, household_id: int, data: CreateOfferInput, path: str) -> JobOffer:
+async def insert_offer(repo: Households, household_id: int, data: CreateOfferInput, path: str) -> JobOffer:
     """Write an offer whose ref is new in the household."""
     if await repo.offer_by_ref(household_id, data.ref) is not None:
         refuse(f"{path}.ref", f"ref {data.ref!r} is already used by an offer of this household; refs are unique")
     return await repo.add(JobOffer, {**provided(data), "household_id": household_id})
 
 
-async def create_offer(repo: Repository, household_raw: str, data: CreateOfferInput) -> JobOffer:
+async def create_offer(repo: Households, household_raw: str, data: CreateOfferInput) -> JobOffer:
     """Add an offer to a household."""
     household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     errors = checks.offer_errors(provided(data), "input")
@@ -436,7 +438,7 @@ async def create_offer(repo: Repository, household_raw: str, data: CreateOfferIn
     return await insert_offer(repo, household.id, data, "input")
 
 
-async def update_offer(repo: Repository, raw: str, data: UpdateOfferInput, version: int | None = None) -> JobOffer:
+async def update_offer(repo: Households, raw: str, data: UpdateOfferInput, version: int | None = None) -> JobOffer:
     """Change an offer; a new ref must stay unique, a new holder must exist."""
     offer = await fetch(repo, JobOffer, raw, "id", lock=True)
     check_version(offer, version)
@@ -449,7 +451,7 @@ async def update_offer(repo: Repository, raw: str, data: UpdateOfferInput, versi
     return await update_row(repo, offer, changes, checks.offer_errors, version)
 
 
-async def create_permit(repo: Repository, member_raw: str, data: CreatePermitInput) -> Permit:
+async def create_permit(repo: Households, member_raw: str, data: CreatePermitInput) -> Permit:
     """Add a permit to a member, within the member's limit of them."""
     member = await fetch(repo, Member, member_raw, "memberId", lock=True)
     refuse_if(checks.permit_errors(provided(data), "input"))
@@ -457,7 +459,7 @@ async def create_permit(repo: Repository, member_raw: str, data: CreatePermitInp
     return await insert_permit(repo, member, data, "input")
 
 
-async def update_permit(repo: Repository, raw: str, data: UpdatePermitInput, version: int | None = None) -> Permit:
+async def update_permit(repo: Households, raw: str, data: UpdatePermitInput, version: int | None = None) -> Permit:
     """Change a permit; `offerRef` names an offer of the member's household (null detaches it)."""
     permit = await fetch(repo, Permit, raw, "id", lock=True)
     check_version(permit, version)

@@ -37,7 +37,7 @@ from solver.domain import (
     StatusKind,
     WorkPeriod,
 )
-from solver.validation import validate_options, validate_scenario
+from solver.fields import validate_options, validate_scenario
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import make_engine, make_sessions, sqlite_url
 from db.migrate import upgrade
-from db.repository import ensure_tenant
+from db.repositories.tenants import ensure_tenant
 from schema.context import Context
 from schema.root import schema
 from solver import deadline

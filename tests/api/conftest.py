@@ -19,7 +19,8 @@ from api.app import create_app
 from api.keys import Role, generate_key
 from api.settings import Settings
 from db.models import ApiKey
-from db.repository import Repository, ensure_tenant
+from db.repositories.access import Access
+from db.repositories.tenants import ensure_tenant
 
 OPERATIONS = Path(__file__).parents[1] / "fixtures" / "contract" / "operations.graphql"
 # The contract's operations file is a built-in trusted document: its id is the sha256 of its bytes.
@@ -52,7 +53,7 @@ class Service:
         new = generate_key()
         async with self.sessions() as session, session.begin():
             values = {"key_id": new.key_id, "name": name or f"{role.value} key", "role": role.value}
-            await Repository(session, tenant_id=tenant.id).add(ApiKey, {**values, "secret_hash": new.secret_hash})
+            await Access(session, tenant_id=tenant.id).add(ApiKey, {**values, "secret_hash": new.secret_hash})
         return new.plaintext
 
     async def post(

@@ -11,7 +11,7 @@ import pytest
 
 from api.keys import Role, generate_key
 from api.settings import Settings
-from db.repository import Repository
+from db.repositories.access import Access
 from tests.api.conftest import BUILTIN_ID, Service, serve
 
 SCENARIOS = Path(__file__).parents[1] / "fixtures" / "scenarios"
@@ -94,7 +94,7 @@ async def test_a_key_revoked_by_another_process_is_401_at_once(service: Service)
     for _ in range(2):  # remembered after the first
         assert (await service.post({"query": LIST}, consultant)).status_code == 200
     async with service.sessions() as session, session.begin():
-        assert await Repository(session, tenant_id=tenant.id).revoke_api_key(consultant.split("_")[1]) is not None
+        assert await Access(session, tenant_id=tenant.id).revoke_api_key(consultant.split("_")[1]) is not None
     response = await service.post({"query": LIST}, consultant)
     assert (response.status_code, response.json()) == (401, unauthenticated(INVALID_KEY))
 

@@ -22,7 +22,8 @@ from api.keys import Role
 from api.plan_service import FIRST_RETRY_SECONDS, HOUSEHOLD_DELETED_REASON, ORPHAN_REASON, PlanService
 from db.engine import make_engine, make_sessions
 from db.models import PlanJob
-from db.repository import SYSTEM, Repository
+from db.repositories.jobs import PlanJobs
+from db.repositories.scoped import SYSTEM
 from schema.context import Context
 from schema.root import schema
 from schema.stored_plans import decode, global_id
@@ -90,7 +91,7 @@ async def _updates(
 
 async def _row(sessions: async_sessionmaker[AsyncSession], tenant_id: int, job_id: int) -> PlanJob:
     async with sessions() as session:
-        row = await Repository(session, tenant_id=tenant_id).get(PlanJob, job_id)
+        row = await PlanJobs(session, tenant_id=tenant_id).get(PlanJob, job_id)
     assert row is not None
     return row
 
@@ -187,7 +188,7 @@ async def test_a_job_another_process_ended_is_stopped_at_the_next_beat(database_
         blocker = _runner(service).submit(sleep_then, 30.0)
         job = await _queued_job(service, key)
         async with service.sessions() as session, session.begin():  # cancelled by another service process
-            row = await Repository(session, tenant_id=tenant.id).get(PlanJob, job)
+            row = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job)
             assert row is not None
             row.state = "CANCELLED"
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from api.keys import Role
 from api.plan_service import ORPHAN_REASON, RESTART_REASON, STOPPED_REASON, PlanService
 from db.models import PlanJob
-from db.repository import Repository
+from db.repositories.jobs import PlanJobs
 from schema.stored_plans import decode
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import sleep_then
@@ -44,13 +44,13 @@ async def add_job(service: Service, tenant_id: int, owner: str | None, heartbeat
         "heartbeat_at": heartbeat,
     }
     async with service.sessions() as session, session.begin():
-        job = await Repository(session, tenant_id=tenant_id).add_summarized(PlanJob, values, ("state",))
+        job = await PlanJobs(session, tenant_id=tenant_id).add_summarized(PlanJob, values, ("state",))
         return job.id
 
 
 async def states(service: Service, tenant_id: int) -> dict[int, tuple[str, str | None]]:
     async with service.sessions() as session:
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = PlanJobs(session, tenant_id=tenant_id)
         rows = (await session.scalars(select(PlanJob).where(PlanJob.tenant_id == repo.tenant_id))).all()
         return {row.id: (row.state, row.error) for row in rows}
 
@@ -117,14 +117,14 @@ async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) 
         job_id = int(decode((await _start(service, key, _variables()))["id"], "PlanJob") or 0)
         long_ago = NOW - dt.timedelta(minutes=5)
         async with service.sessions() as session, session.begin():
-            job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
+            job = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job_id)
             assert job is not None and job.owner == plans.owner and job.state == "QUEUED"
             job.heartbeat_at = long_ago
 
         assert await plans.beat() == 0  # its own job, followed by a task: renewed, not failed
 
         async with service.sessions() as session:
-            job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
+            job = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job_id)
             assert job is not None and job.state == "QUEUED"
             beat = job.heartbeat_at
             assert beat is not None and (beat if beat.tzinfo else beat.replace(tzinfo=dt.UTC)) == NOW

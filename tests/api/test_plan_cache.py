@@ -14,7 +14,7 @@ from typing import Any
 from api.keys import Role
 from api.plan_service import PlanService
 from db.plan_json import to_plain
-from db.repository import Repository
+from db.repositories.plans import Plans
 from loadtests.generate import scenario as generated_scenario
 from solver import domain
 from solver.fingerprint import plan_key
@@ -91,7 +91,7 @@ async def test_a_plan_cut_short_answers_only_its_own_time_limit(service: Service
     cut_short = domain.Plan(status=domain.PlanStatus.FEASIBLE, rules_version="r", solve_ms=1000.0)
     async with service.sessions() as session, session.begin():
         values = {"time_limit_ms": 1000, "status": "FEASIBLE", "plan": to_plain(cut_short)}
-        await Repository(session, tenant_id=tenant.id).put_cached_plan(key, values)
+        await Plans(session, tenant_id=tenant.id).put_cached_plan(key, values)
 
     assert await plans.cached(tenant.id, key, 1000) == cut_short
     assert await plans.cached(tenant.id, key, 5000) is None

@@ -21,7 +21,7 @@ from api.plan_service import RESTART_REASON
 from api.solve_runner import ProcessRunner
 from api.view import solves
 from db.models import PlanJob
-from db.repository import Repository
+from db.repositories.jobs import PlanJobs
 from loadtests.generate import scenario as generated_scenario
 from loadtests.wire import scenario_json
 from schema.stored_plans import global_id
@@ -382,7 +382,7 @@ async def test_updates_follow_a_job_that_another_process_runs(service: Service) 
     key = await service.key(tenant, Role.READONLY)
     values = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
     async with service.sessions() as session, session.begin():
-        repo = Repository(session, tenant_id=tenant.id)
+        repo = PlanJobs(session, tenant_id=tenant.id)
         row = await repo.add_summarized(
             PlanJob, {**values, "owner": "web-2", "heartbeat_at": dt.datetime.now(dt.UTC)}, ("state",)
         )
@@ -396,7 +396,7 @@ async def test_updates_follow_a_job_that_another_process_runs(service: Service) 
     assert (await socket.message())["payload"]["data"]["planJobUpdates"]["state"] == "RUNNING"
 
     async with service.sessions() as session, session.begin():  # web-2 finishes it
-        job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
+        job = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job_id)
         assert job is not None
         job.state, job.error = "FAILED", "stopped elsewhere"
 

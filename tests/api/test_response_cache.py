@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from api.keys import Role
 from api.response_cache import MAX_ENTRY_BYTES, Entry, Key, ResponseCache
 from db.models import Household
-from db.repository import Repository, tenant_revision
+from db.repositories.households import Households
+from db.repositories.tenants import tenant_revision
 from tests.api.conftest import Service, Tenant
 from tests.schema.records import household_input
 
@@ -68,7 +69,7 @@ async def test_a_change_made_by_another_process_is_seen_at_once(service: Service
     tenant, key = await firm(service)
     assert names(await service.data(HOUSEHOLDS, key)) == []
     async with service.sessions() as session, session.begin():
-        await Repository(session, tenant_id=tenant.id).add(Household, {"name": "Written elsewhere"})
+        await Households(session, tenant_id=tenant.id).add(Household, {"name": "Written elsewhere"})
     assert names(await service.data(HOUSEHOLDS, key)) == ["Written elsewhere"]
 
 
@@ -78,7 +79,7 @@ async def test_a_rolled_back_change_leaves_the_revision(service: Service) -> Non
         before = await tenant_revision(session, tenant.id)
     with pytest.raises(IntegrityError):
         async with service.sessions() as session, session.begin():
-            repository = Repository(session, tenant_id=tenant.id)
+            repository = Households(session, tenant_id=tenant.id)
             await repository.add(Household, {"name": "Doomed"})
             await repository.add(Household, {"name": None})  # NOT NULL: the whole transaction rolls back
     async with service.sessions() as session:

@@ -13,7 +13,8 @@ import pytest
 from api import subscriptions
 from api.keys import Role, split_key
 from db.models import PlanJob
-from db.repository import Repository
+from db.repositories.access import Access
+from db.repositories.jobs import PlanJobs
 from schema.stored_plans import global_id
 from tests.api.conftest import Service, Tenant
 from tests.api.test_plan_jobs import UPDATES, Socket
@@ -26,7 +27,7 @@ async def _running_job(service: Service, tenant: Tenant) -> int:
     """A job another process runs: it stays RUNNING until the test changes its row."""
     values = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
     async with service.sessions() as session, session.begin():
-        row = await Repository(session, tenant_id=tenant.id).add_summarized(
+        row = await PlanJobs(session, tenant_id=tenant.id).add_summarized(
             PlanJob, {**values, "owner": "web-2", "heartbeat_at": dt.datetime.now(dt.UTC)}, ("state",)
         )
         return row.id
@@ -34,7 +35,7 @@ async def _running_job(service: Service, tenant: Tenant) -> int:
 
 async def _finish(service: Service, tenant: Tenant, job_id: int) -> None:
     async with service.sessions() as session, session.begin():
-        job = await Repository(session, tenant_id=tenant.id).get(PlanJob, job_id)
+        job = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job_id)
         assert job is not None
         job.state = "DONE"
 
@@ -44,7 +45,7 @@ async def _revoke_elsewhere(service: Service, tenant: Tenant, key: str) -> None:
     parts = split_key(key)
     assert parts is not None
     async with service.sessions() as session, session.begin():
-        assert await Repository(session, tenant_id=tenant.id).revoke_api_key(parts[0]) is not None
+        assert await Access(session, tenant_id=tenant.id).revoke_api_key(parts[0]) is not None
 
 
 async def _connected(service: Service, key: str) -> Socket:

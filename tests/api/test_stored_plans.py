@@ -14,7 +14,10 @@ from api.keys import Role
 from db.engine import make_engine, make_sessions
 from db.models import CachedPlan, Household, PlanJob, StoredPlan
 from db.plan_json import from_plain, stored_plan_values, to_plain
-from db.repository import Repository, fail_unfinished_jobs
+from db.repositories.households import Households
+from db.repositories.jobs import fail_unfinished_jobs
+from db.repositories.plans import Plans
+from db.repositories.scoped import TenantScoped
 from db.scenario import household_to_scenario
 from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
 from solver.rules.registry import load_rules
@@ -55,7 +58,7 @@ async def _plan(service: Service, key: str, household_id: str, as_of: str) -> di
 async def _scenario_of(service: Service, tenant_id: int, household_id: str, as_of: dt.date) -> Scenario:
     record_id = int(base64.b64decode(household_id).decode().split(":")[1])
     async with service.sessions() as session:
-        household = await Repository(session, tenant_id=tenant_id).load_household_graph(record_id)
+        household = await Households(session, tenant_id=tenant_id).load_household_graph(record_id)
     assert household is not None and isinstance(household, Household)
     return household_to_scenario(household, as_of)
 
@@ -94,7 +97,7 @@ async def test_a_stored_plan_keeps_what_it_was_based_on(service: Service) -> Non
     reopened = (await service.data(REOPEN, key, {"id": stored["id"]}))["storedPlan"]
     assert reopened == stored
     async with service.sessions() as session:
-        audit = await Repository(session, tenant_id=tenant.id).audit_entries(limit=1, record_type="StoredPlan")
+        audit = await Plans(session, tenant_id=tenant.id).audit_entries(limit=1, record_type="StoredPlan")
     assert [(e.action, e.actor, e.changes) for e in audit] == [
         (
             "create",
@@ -209,7 +212,7 @@ async def test_postgres_row_security_covers_plans_jobs_and_the_cache(postgres_da
         tenants = [await new_tenant(sessions), await new_tenant(sessions)]
         for tenant in tenants:
             async with sessions() as session, session.begin():
-                repo = Repository(session, tenant_id=tenant)
+                repo = Plans(session, tenant_id=tenant)
                 household = await repo.add(Household, {"name": f"Household of {tenant}"})
                 values = stored_plan_values(scenario, options, plan, f"key-{tenant}", household.id)
                 await repo.add_summarized(StoredPlan, values, ("status",))
@@ -219,7 +222,7 @@ async def test_postgres_row_security_covers_plans_jobs_and_the_cache(postgres_da
                 await repo.put_cached_plan(f"key-{tenant}", cached)
 
         async with sessions() as session, session.begin():
-            Repository(session, tenant_id=tenants[0])
+            TenantScoped(session, tenant_id=tenants[0])
             await session.execute(text(f"SET LOCAL ROLE {role}"))
             for model in (StoredPlan, PlanJob, CachedPlan):
                 assert set((await session.scalars(select(model.tenant_id))).all()) == {tenants[0]}

@@ -22,7 +22,8 @@ from sqlalchemy.exc import DBAPIError
 from api.keys import Role
 from db.engine import make_engine, make_sessions
 from db.models import AuditEntry, Household, Member
-from db.repository import Repository
+from db.repositories.households import Households
+from db.repositories.scoped import TenantScoped
 from solver.domain import Role as Person
 from tests.api.conftest import Service
 from tests.conftest import new_tenant
@@ -212,10 +213,10 @@ async def test_postgres_row_security_hides_other_tenants_even_from_an_unscoped_q
         a, b = await new_tenant(sessions), await new_tenant(sessions)
         for tenant, name in ((a, "Ours"), (b, "Theirs")):
             async with sessions() as session, session.begin():
-                await Repository(session, tenant_id=tenant).add(Household, {"name": name})
+                await Households(session, tenant_id=tenant).add(Household, {"name": name})
 
         async with sessions() as session, session.begin():
-            repo = Repository(session, tenant_id=a)
+            repo = Households(session, tenant_id=a)
             await session.execute(text(f"SET LOCAL ROLE {role}"))
             # No tenant filter at all: row security still shows only tenant A's rows.
             names = set((await session.scalars(select(Household.name))).all())
@@ -244,7 +245,7 @@ async def test_postgres_row_security_hides_other_tenants_even_from_an_unscoped_q
 
         with pytest.raises(DBAPIError, match="row-level security"):
             async with sessions() as session, session.begin():
-                Repository(session, tenant_id=a)
+                TenantScoped(session, tenant_id=a)
                 await session.execute(text(f"SET LOCAL ROLE {role}"))
                 session.add(Household(name="Planted", tenant_id=b))
                 await session.flush()

@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Household, JobOffer, Member, Tenant
-from db.repository import Repository, ensure_tenant
+from db.repositories.households import Households
+from db.repositories.tenants import ensure_tenant
 from solver.domain import Role
 from tests.conftest import new_tenant
 
 
 async def _household(sessions: async_sessionmaker[AsyncSession], tenant_id: int, name: str) -> tuple[int, int]:
     async with sessions() as session, session.begin():
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = Households(session, tenant_id=tenant_id)
         household = await repo.add(Household, {"name": name})
         member = await repo.add(
             Member,
@@ -37,7 +38,7 @@ async def test_records_of_another_tenant_are_invisible(
     household_id, member_id = await _household(sessions, tenant_id, "Silva")
     other = await new_tenant(sessions)
     async with sessions() as session, session.begin():
-        theirs = Repository(session, tenant_id=other)
+        theirs = Households(session, tenant_id=other)
         assert await theirs.get(Household, household_id) is None
         assert await theirs.get_many(Member, [member_id]) == {}
         assert await theirs.children(Member, Member.household_id, [household_id]) == {}
@@ -46,22 +47,22 @@ async def test_records_of_another_tenant_are_invisible(
         assert await theirs.member_by_role(household_id, Role.PRINCIPAL) is None
         assert await theirs.delete(Household, household_id) is False
     async with sessions() as session:
-        ours = Repository(session, tenant_id=tenant_id)
+        ours = Households(session, tenant_id=tenant_id)
         assert [h.name for h in await ours.list_households(limit=10)] == ["Silva"]
         member = await ours.get(Member, member_id)
         assert member is not None
         with pytest.raises(ValueError, match="belongs to another tenant"):
-            await Repository(session, tenant_id=other).update(member, {"name": "Stolen"})
+            await Households(session, tenant_id=other).update(member, {"name": "Stolen"})
 
 
 async def test_the_caller_owns_the_transaction(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> None:
     async with sessions() as session, session.begin():
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = Households(session, tenant_id=tenant_id)
         household = await repo.add(Household, {"name": "Rolled back"})
         assert household.id is not None  # flushed, so the id is known
         await session.rollback()
     async with sessions() as session:
-        assert await Repository(session, tenant_id=tenant_id).list_households(limit=10) == []
+        assert await Households(session, tenant_id=tenant_id).list_households(limit=10) == []
 
 
 async def test_deleting_a_household_cascades_to_its_records(
@@ -69,7 +70,7 @@ async def test_deleting_a_household_cascades_to_its_records(
 ) -> None:
     household_id, member_id = await _household(sessions, tenant_id, "Kowalski")
     async with sessions() as session, session.begin():
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = Households(session, tenant_id=tenant_id)
         offer = await repo.add(
             JobOffer,
             {
@@ -85,7 +86,7 @@ async def test_deleting_a_household_cascades_to_its_records(
         )
         assert await repo.delete(Household, household_id) is True
     async with sessions() as session:
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = Households(session, tenant_id=tenant_id)
         assert await repo.get(Member, member_id) is None
         assert await repo.get(JobOffer, offer.id) is None
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import GlobalID
 
 from api.demo import DEMO_HOUSEHOLDS, seed_demo
-from db.repository import Repository
+from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from solver.domain import (
     Credential,
@@ -26,7 +26,7 @@ from solver.domain import (
     StatusKind,
     WorkPeriod,
 )
-from solver.validation import validate_scenario
+from solver.fields import validate_scenario
 from tests.conftest import Gql
 from tests.schema.records import CREATE_HOUSEHOLD, household_input
 
@@ -44,7 +44,7 @@ async def test_household_to_scenario_maps_every_fact(
     household_id = int(GlobalID.from_id(created["createHousehold"]["household"]["id"]).node_id)
 
     async with sessions() as session:
-        household = await Repository(session, tenant_id=tenant_id).load_household_graph(household_id)
+        household = await Households(session, tenant_id=tenant_id).load_household_graph(household_id)
     assert household is not None
     scenario = household_to_scenario(household, AS_OF)
 
@@ -110,7 +110,7 @@ async def test_every_demo_household_is_a_valid_scenario(
     assert await seed_demo(sessions, tenant_id) == len(DEMO_HOUSEHOLDS)
     assert await seed_demo(sessions, tenant_id) == 0  # only into a tenant without households
     async with sessions() as session:
-        repo = Repository(session, tenant_id=tenant_id)
+        repo = Households(session, tenant_id=tenant_id)
         households = await repo.list_households(limit=100)
         scenarios = {}
         for household in households:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import AuditEntry, Education, Household, IdempotencyKey
-from db.repository import IDEMPOTENCY_KEY_TTL
+from db.repositories.idempotency import IDEMPOTENCY_KEY_TTL
 from schema.context import Context
 from schema.root import schema
 from tests.conftest import Gql, new_tenant

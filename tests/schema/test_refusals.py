@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import GlobalID
 
 from db.models import RECORD_MODELS, Member
-from db.repository import Repository
+from db.repositories.households import Households
 from schema import writes
 from schema.context import Context
 from schema.errors import FieldError, InvalidInput
@@ -303,7 +303,7 @@ async def test_a_constraint_violation_from_a_concurrent_write_is_refused_not_mas
     household = await _household(gql, spouse=False)
     household_id = int(GlobalID.from_id(household["id"]).node_id)
 
-    async def second_principal(repo: Repository) -> Member:
+    async def second_principal(repo: Households) -> Member:
         # What a request racing another could write: the checks passed, the unique constraint did not.
         values = {"household_id": household_id, "role": Role.PRINCIPAL, "name": "Twin", "in_canada": False}
         return await repo.add(Member, {**values, "birth_date": dt.date(1990, 1, 1), "citizenships": ["FR"]})

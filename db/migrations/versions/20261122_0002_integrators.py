@@ -2,7 +2,7 @@
 
 On PostgreSQL every tenant-scoped table but `api_keys` (a key is looked up before its tenant is known) gets
 row-level security, forced for the table owner too: a row is visible and writable only while the
-transaction's `app.tenant_id` setting names its tenant (the repository sets it; see db/repository.py).
+transaction's `app.tenant_id` setting names its tenant (the repository sets it; see db/repositories/scoped.py).
 Superusers bypass it, so it is a second wall only for a service that connects as an ordinary role.
 
 Revision ID: 0002_integrators
