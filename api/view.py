@@ -1,6 +1,6 @@
 """The GraphQL endpoint: GraphQL over HTTP with keys, persisted documents and limits, then strawberry.
 
-`GraphQLView.handle` runs a request through these stages, in order; each refuses by raising `Refused`:
+`GraphQLView.handle` runs a request through these stages, in order (a stage that refuses raises `Refused`):
 
 1. check the method: GET or POST (405); a browser's GET without an operation gets GraphiQL;
 2. negotiate the media type from Accept (406);
@@ -15,7 +15,7 @@
 9. answer from the read cache;
 10. execute: strawberry's parse, validation (cached) and execution (a solve is cancelled when its caller
     hangs up, 499);
-11. respond: strawberry's result as GraphQL over HTTP (and remember a read for the cache).
+11. respond: strawberry's result as GraphQL over HTTP, and remember a read's answer in the cache.
 
 Every response carries the request id; an unexpected exception is logged with it and masked.
 """
@@ -172,8 +172,8 @@ class GraphQLView:
         if result is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         response = self.respond(result, media, request_id)
-        if cached is not None and not result.errors and response.status_code == 200:
-            cached.responses.put(cached.key, Entry(cached.revision, bytes(response.body), response.status_code, media))
+        if cached is not None:
+            self.remember(cached, result, response, media)
         return response
 
     # --- the stages, in order -------------------------------------------------------------------
@@ -375,6 +375,11 @@ class GraphQLView:
             status = 503
             extra["Retry-After"] = str(RETRY_AFTER_S)
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
+
+    def remember(self, slot: CacheSlot, result: ExecutionResult, response: Response, media: str) -> None:
+        """Keeps a read's response in the cache when it answered 200 without errors."""
+        if not result.errors and response.status_code == 200:
+            slot.responses.put(slot.key, Entry(slot.revision, bytes(response.body), response.status_code, media))
 
     # --- around the stages ----------------------------------------------------------------------
 
