@@ -1,46 +1,42 @@
 """The GraphQL endpoint: GraphQL over HTTP with keys, persisted documents and limits, then strawberry.
 
-A request goes through, in order: method (405), Accept (406), the key (401), the body or query string
-(400, 413, 415), the variables' limits, the document (a trusted document by id, an APQ hash, or text if
-the key may send any), what the key's role may run (403, and 405 for a mutation over GET), for an
-operation that solves whether the solver would take the firm's job (429 SOLVER_BUSY), the key's
-rate limit (429), and only then strawberry's parse, validation (cached) and execution. Every response
-carries the request id; an unexpected exception is logged with it and masked.
+`GraphQLView.handle` runs a request through these stages, in order (a stage that refuses raises `Refused`):
+
+1. check the method: GET or POST (405); a browser's GET without an operation gets GraphiQL;
+2. negotiate the media type from Accept (406);
+3. authenticate the key (401);
+4. read the request: the body or query string (400, 413, 415) and the variables' limits (api/request.py);
+5. resolve the document: a trusted document by id, an APQ hash, or text if the key may send any (403);
+6. check the document: what the key's role may run (403, and 405 for a mutation over GET) and its
+   literals' limits (api/shape.py);
+7. admit a solve: for an operation that solves, whether the solver would take the firm's job
+   (429 SOLVER_BUSY);
+8. spend the key's tokens (429; a plan costs more);
+9. answer from the read cache;
+10. execute: strawberry's parse, validation (cached) and execution (a solve is cancelled when its caller
+    hangs up, 499);
+11. respond: strawberry's result as GraphQL over HTTP, and remember a read's answer in the cache.
+
+Every response carries the request id; an unexpected exception is logged with it and masked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import logging
 import math
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import strawberry
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-    visit,
-)
-from graphql.language import Visitor
-from graphql.utilities import get_operation_ast
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
@@ -49,20 +45,18 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from api import protocol as p
 from api.auth import Authenticator, Unauthenticated
 from api.documents import DocumentError, DocumentResolver, Resolved
-from api.limits import Limits, document_problem, variables_problem
+from api.limits import Limits, variables_problem
 from api.observability import new_request_id, request_id_var
 from api.ratelimit import TokenBuckets
+from api.request import Refused, read_params
 from api.response_cache import Entry, Key, ResponseCache
+from api.shape import UNPARSED, DocumentShape, document_shape
 from api.solve_runner import SolverBusy
 from db.repositories.access import Access
 from schema.admin import AUDIT_FIELDS, MANAGE_FIELDS
 from schema.auth import Principal
 from schema.context import Context
 from schema.errors import PUBLIC_ERRORS, RETRY_AFTER_S, Unavailable, log_fault, unavailable
-from schema.limits import MAX_TOKENS
-from schema.plan_jobs import READING_FIELDS as JOB_READING_FIELDS
-from schema.plan_jobs import SOLVING_FIELDS
-from schema.root import CACHE_SIZE
 
 log = logging.getLogger("permitpath.http")
 T = TypeVar("T")
@@ -71,46 +65,18 @@ CLIENT_CLOSED_REQUEST = 499
 PUBLIC_ERRORS[SolverBusy] = p.SOLVER_BUSY
 
 
-class _StampRequestId(logging.Filter):
+class StampRequestId(logging.Filter):
     """Stamps each record with the request being served, when it is made (not when it is formatted)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Sets `record.request_id`; keeps every record."""
         record.request_id = request_id_var.get()
         return True
 
 
 # strawberry logs the unexpected errors it masks on this logger; this module logs its own.
 for _logger in ("strawberry.execution", log.name):
-    logging.getLogger(_logger).addFilter(_StampRequestId())
-_PARAMETERS = ("query", "operationName", "variables", "extensions", "documentId")
-# Objects and lists inside each other in a body (the variables have their own, lower limit in api/limits.py);
-# anything deeper is refused before it reaches code that recurses over it (json.dumps, the variables' walk).
-MAX_JSON_NESTING = 32
-# Root fields that solve (planScenario, and the planner's later plan operations) cost `plan_cost` tokens.
-PLAN_FIELD_PREFIX = "plan"
-
-
-def nesting(value: Any) -> int:
-    """How many objects and lists deep `value` goes (0 for a scalar), counted without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth + 1)
-        if deepest > MAX_JSON_NESTING:
-            break
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
-def solves(root_field: str) -> bool:
-    """Whether a root field starts a solve: `plan...` fields but the job reads, and `startPlan`."""
-    if root_field in SOLVING_FIELDS:
-        return True
-    return root_field.startswith(PLAN_FIELD_PREFIX) and root_field not in JOB_READING_FIELDS
+    logging.getLogger(_logger).addFilter(StampRequestId())
 
 
 class DatabaseDocuments:
@@ -139,58 +105,22 @@ class Gateway:
     responses: ResponseCache | None = None
 
 
-class Refused(Exception):
-    """A request answered before execution; carries the response."""
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The request's GraphQL parameters, checked (what `read_request` returns)."""
 
-    def __init__(self, response: Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-def parsed(text: str) -> DocumentNode | None:
-    """The document, or None when strawberry will report why not.
-
-    Parsed through strawberry's own parser cache with the schema's token limit (the same call its
-    `ParserCache` makes), so the view and strawberry share one parse and one document per text.
-    """
-    try:
-        document: DocumentNode = _get_parse_cache(CACHE_SIZE)(text, max_tokens=MAX_TOKENS)
-    except GraphQLError:
-        return None
-    return document
+    params: dict[str, Any]
+    name: str | None
+    variables: dict[str, Any]
 
 
-def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> frozenset[str]:
-    """The names of the root fields an operation selects (through fragments too)."""
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    names: set[str] = set()
+@dataclass(frozen=True, slots=True)
+class CacheSlot:
+    """Where a read that missed the cache stores its answer: the key, at the tenant's revision."""
 
-    def collect(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                collect(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None:
-                    collect(fragment.selection_set, seen | {selection.name.value})
-
-    collect(operation.selection_set, frozenset())
-    return frozenset(names)
-
-
-def introspects(document: DocumentNode) -> bool:
-    """Whether the document asks for the schema (`__schema`, `__type`)."""
-    found: list[bool] = []
-
-    class Introspection(Visitor):
-        def enter_field(self, node: FieldNode, *_: object) -> None:
-            if node.name.value in ("__schema", "__type"):
-                found.append(True)
-
-    visit(document, Introspection())
-    return bool(found)
+    responses: ResponseCache
+    key: Key
+    revision: int
 
 
 class GraphQLView:
@@ -212,119 +142,131 @@ class GraphQLView:
             except Refused as refused:
                 response = refused.response
             except Exception as error:
-                response = self._unexpected(error, request, request_id)
+                response = self.unexpected(error, request, request_id)
             response.headers["X-Request-ID"] = request_id
             response.headers["Vary"] = "Accept, Authorization"
             request.state.status = response.status_code
             await response(scope, receive, send)
         finally:
             request_id_var.reset(token)
-            self._observe(request, started)
-
-    def _unexpected(self, error: Exception, request: Request, request_id: str) -> Response:
-        """503 with Retry-After for a database fault (a warning line), else a bug: logged with the request
-        id, masked, 500."""
-        shown = unavailable(error)
-        if shown is not None:
-            log_fault(error, f"serving {request.method} {request.url.path}")
-            return p.refusal(503, shown.code, str(shown), headers={"Retry-After": str(RETRY_AFTER_S)})
-        log.exception("unexpected error serving %s %s", request.method, request.url.path)
-        return p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
-
-    def _observe(self, request: Request, started: float) -> None:
-        """Counts the request in `permitpath_graphql_request_seconds` by operation name and HTTP status."""
-        metrics = getattr(request.app.state, "metrics", None)
-        if metrics is None:
-            return
-        operation = self._operations.label(getattr(request.state, "operation", None))
-        status = str(getattr(request.state, "status", 0) or "disconnected")
-        metrics.requests.labels(operation=operation, outcome=status).observe(time.perf_counter() - started)
+            self.observe(request, started)
 
     async def handle(self, request: Request, request_id: str) -> Response:
-        """The response to one request (refusals are raised as `Refused`)."""
-        method = request.method
-        if method not in ("GET", "POST"):
+        """The response to one request: the stages of the module docstring, in order (refusals raise `Refused`)."""
+        self.check_method(request)
+        if self.wants_ide(request):
+            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        media = self.negotiate(request)
+        gateway: Gateway = request.app.state.gateway
+        principal = await self.authenticate(gateway, request, media)
+        operation = await self.read_request(request, media)
+        resolved = await self.resolve_document(gateway, operation, principal, media)
+        shape = self.check_document(resolved.query, operation.name, request.method, principal, media)
+        if shape.solves:
+            self.admit(gateway, principal, media)
+        self.spend(gateway, principal, shape.solves, media)
+        cached = await self.answer_from_cache(gateway, principal, resolved, operation, shape, media)
+        if isinstance(cached, Response):
+            return cached
+        result = await self.execute(request, context_of(gateway, request, principal), resolved, operation, shape, media)
+        if result is None:
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
+        response = self.respond(result, media, request_id)
+        if cached is not None:
+            self.remember(cached, result, response, media)
+        return response
+
+    # --- the stages, in order -------------------------------------------------------------------
+
+    def check_method(self, request: Request) -> None:
+        """Refuses any method but GET and POST with 405."""
+        if request.method not in ("GET", "POST"):
             raise Refused(
                 p.refusal(405, p.METHOD_NOT_ALLOWED, "/graphql takes GET and POST", headers={"Allow": "GET, POST"})
             )
-        if method == "GET" and self._wants_ide(request):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+
+    def wants_ide(self, request: Request) -> bool:
+        """Whether a browser asks for GraphiQL: a GET accepting HTML that names no operation."""
+        if request.method != "GET":
+            return False
+        accept = request.headers.get("accept", "")
+        asks_operation = any(name in request.query_params for name in ("query", "documentId", "extensions"))
+        return "text/html" in accept and not asks_operation
+
+    def negotiate(self, request: Request) -> str:
+        """The media type of the answer, from Accept, or 406."""
         media = p.negotiate(request.headers.get("accept"))
         if media is None:
             message = f"cannot answer in the accepted media types; accept {p.GRAPHQL_RESPONSE} or {p.JSON}"
             raise Refused(p.refusal(406, p.NOT_ACCEPTABLE, message))
-        gateway: Gateway = request.app.state.gateway
+        return media
+
+    async def authenticate(self, gateway: Gateway, request: Request, media: str) -> Principal:
+        """Who sends the request, from the Authorization header, or 401."""
         principal = await gateway.authenticator.authenticate(request.headers.get("authorization"))
         if isinstance(principal, Unauthenticated):
             headers = {"WWW-Authenticate": 'Bearer realm="permitpath"'}
             raise Refused(p.refusal(401, p.UNAUTHENTICATED, principal.message, media_type=media, headers=headers))
+        return principal
 
-        params = await self._params(request, media)
-        request.state.operation = params.get("operationName")
+    async def read_request(self, request: Request, media: str) -> Operation:
+        """The GraphQL parameters (api/request.py) and the variables within their limits."""
+        params = await read_params(request, media, self.limits)
+        name = params.get("operationName")
+        request.state.operation = name
         variables = params.get("variables") or {}
         if variables:
             raw_size = len(json.dumps(variables, separators=(",", ":")))
             if problem := variables_problem(variables, raw_size, self.limits):
-                raise Refused(self._request_error(media, p.INVALID_INPUT, problem))
-        resolved = await self._document(gateway, params, principal, media)
-        operation_name = params.get("operationName")
-        shape = self._check_document(resolved.query, operation_name, method, principal, media)
+                raise Refused(self.request_error(media, p.INVALID_INPUT, problem))
+        return Operation(params, name, variables)
 
-        if shape.solves:
-            self._admit(gateway, principal, media)
-        self._spend(gateway, principal, shape.solves, media)
-
-        responses = gateway.responses
-        cached: tuple[Key, int] | None = None
-        if responses is not None and responses.covers(shape.roots):
-            key = responses.key(
-                principal.tenant_id, principal.role.value, resolved.query, operation_name, variables, media
-            )
-            revision = principal.revision
-            if revision is None:  # no key (serve --dev): nothing read the revision yet
-                revision = await _revision_or_none(responses, principal.tenant_id)
-            hit = responses.get(key, revision) if revision is not None else None
-            self._count_cache(gateway, hit is not None)
-            if hit is not None:
-                return Response(hit.body, status_code=hit.status, media_type=f"{hit.media_type}; charset=utf-8")
-            cached = (key, revision) if revision is not None else None
-
-        context = Context.create(
-            gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
-        )
-        allowed = {StrawberryOperationType.QUERY}
-        if method == "POST":
-            allowed.add(StrawberryOperationType.MUTATION)
-        execution = self.schema.execute(
-            resolved.query,
-            variable_values=variables or None,
-            context_value=context,
-            operation_name=operation_name,
-            allowed_operation_types=allowed,
-        )
+    async def resolve_document(
+        self, gateway: Gateway, operation: Operation, principal: Principal, media: str
+    ) -> Resolved:
+        """The document's text, from `query`, `documentId` or an APQ hash, as the key's role allows."""
         try:
-            if shape.solves:
-                # A solve holds a worker for seconds: when its caller hangs up, stop it and free the worker.
-                found = await until_disconnected(execution, request.receive)
-                if found is None:
-                    log.info("the client went away; its solve was cancelled")
-                    return Response(status_code=CLIENT_CLOSED_REQUEST)
-                result = found
-            else:
-                result = await execution
-        except InvalidOperationTypeError as error:
-            raise Refused(self._not_allowed_over_get(media)) from error
-        except CannotGetOperationTypeError as error:
-            raise Refused(self._request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
-        response = self._respond(result, media, request_id)
-        if responses is not None and cached is not None and not result.errors and response.status_code == 200:
-            key, revision = cached
-            responses.put(key, Entry(revision, bytes(response.body), response.status_code, media))
-        return response
+            return await gateway.documents.resolve(
+                operation.params,
+                tenant_id=str(principal.tenant_id),
+                ad_hoc_allowed=principal.role.may_send_any_document,
+            )
+        except DocumentError as error:
+            if error.code == p.DOCUMENT_NOT_ALLOWED:
+                raise Refused(p.refusal(403, error.code, error.message, media_type=media)) from None
+            raise Refused(self.request_error(media, error.code, error.message)) from None
 
-    # --- the steps ------------------------------------------------------------------------------
+    def check_document(
+        self, text: str, operation_name: str | None, method: str, principal: Principal, media: str
+    ) -> DocumentShape:
+        """What the key's role may run, and literal limits; the operation's shape."""
+        shape = document_shape(text, operation_name, self.limits)
+        if shape is None:
+            return UNPARSED  # strawberry reports the syntax error
+        role = principal.role
 
-    def _admit(self, gateway: Gateway, principal: Principal, media: str) -> None:
+        def forbid(message: str) -> Refused:
+            return Refused(p.refusal(403, p.FORBIDDEN, message, media_type=media))
+
+        if shape.mutation:
+            if method == "GET":
+                raise Refused(self.not_allowed_over_get(media))
+            if not role.may_write:
+                raise forbid(f"a {role.value} key may not send mutations")
+        roots = shape.roots
+        if roots & MANAGE_FIELDS and not role.may_manage:
+            raise forbid(
+                f"a {role.value} key may not manage keys or documents ({', '.join(sorted(roots & MANAGE_FIELDS))})"
+            )
+        if roots & AUDIT_FIELDS and not role.may_read_audit:
+            raise forbid(f"a {role.value} key may not read the audit trail")
+        if not role.may_introspect and shape.introspects:
+            raise forbid(f"introspection is off for {role.value} keys")
+        if shape.problem:
+            raise Refused(self.request_error(media, p.INVALID_INPUT, shape.problem))
+        return shape
+
+    def admit(self, gateway: Gateway, principal: Principal, media: str) -> None:
         """Refuses a solving operation with 429 SOLVER_BUSY when the solver would refuse the key's firm now.
 
         Asked before the rate limit, the read cache and execution: under a burst of plans the refusal costs
@@ -340,7 +282,7 @@ class GraphQLView:
         headers = {"Retry-After": str(max(1, math.ceil(busy.retry_after)))}
         raise Refused(p.refusal(429, p.SOLVER_BUSY, str(busy), media_type=media, headers=headers))
 
-    def _spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
+    def spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
         """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
         cost = gateway.plan_cost if solving else 1.0
         decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
@@ -351,12 +293,65 @@ class GraphQLView:
             headers = {"Retry-After": str(seconds)}
             raise Refused(p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers=headers))
 
-    def _count_cache(self, gateway: Gateway, hit: bool) -> None:
-        metrics = gateway.services.get("metrics")
-        if metrics is not None:
-            metrics.response_cache.labels(result="hit" if hit else "miss").inc()
+    async def answer_from_cache(
+        self,
+        gateway: Gateway,
+        principal: Principal,
+        resolved: Resolved,
+        operation: Operation,
+        shape: DocumentShape,
+        media: str,
+    ) -> Response | CacheSlot | None:
+        """A cached read's response; else where to store this one's (None: not cached)."""
+        responses = gateway.responses
+        if responses is None or not responses.covers(shape.roots):
+            return None
+        key = responses.key(
+            principal.tenant_id, principal.role.value, resolved.query, operation.name, operation.variables, media
+        )
+        revision = principal.revision
+        if revision is None:  # no key (serve --dev): nothing read the revision yet
+            revision = await revision_or_none(responses, principal.tenant_id)
+        hit = responses.get(key, revision) if revision is not None else None
+        self.count_cache(gateway, hit is not None)
+        if hit is not None:
+            return Response(hit.body, status_code=hit.status, media_type=f"{hit.media_type}; charset=utf-8")
+        return CacheSlot(responses, key, revision) if revision is not None else None
 
-    def _respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
+    async def execute(
+        self,
+        request: Request,
+        context: Context,
+        resolved: Resolved,
+        operation: Operation,
+        shape: DocumentShape,
+        media: str,
+    ) -> ExecutionResult | None:
+        """strawberry's result (None: the client went away during a solve, which was cancelled)."""
+        allowed = {StrawberryOperationType.QUERY}
+        if request.method == "POST":
+            allowed.add(StrawberryOperationType.MUTATION)
+        execution = self.schema.execute(
+            resolved.query,
+            variable_values=operation.variables or None,
+            context_value=context,
+            operation_name=operation.name,
+            allowed_operation_types=allowed,
+        )
+        try:
+            if not shape.solves:
+                return await execution
+            # A solve holds a worker for seconds: when its caller hangs up, stop it and free the worker.
+            found = await until_disconnected(execution, request.receive)
+        except InvalidOperationTypeError as error:
+            raise Refused(self.not_allowed_over_get(media)) from error
+        except CannotGetOperationTypeError as error:
+            raise Refused(self.request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
+        if found is None:
+            log.info("the client went away; its solve was cancelled")
+        return found
+
+    def respond(self, result: ExecutionResult, media: str, request_id: str) -> Response:
         """strawberry's result as GraphQL over HTTP: no `data` and 400 (graphql-response+json) when it failed
         before execution, 429 with Retry-After when the solver was too busy to run, 503 with Retry-After when
         a field met a database fault (the client retries the whole operation), otherwise 200.
@@ -381,130 +376,56 @@ class GraphQLView:
             extra["Retry-After"] = str(RETRY_AFTER_S)
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
 
-    def _wants_ide(self, request: Request) -> bool:
-        accept = request.headers.get("accept", "")
-        asks_operation = any(name in request.query_params for name in ("query", "documentId", "extensions"))
-        return "text/html" in accept and not asks_operation
+    def remember(self, slot: CacheSlot, result: ExecutionResult, response: Response, media: str) -> None:
+        """Keeps a read's response in the cache when it answered 200 without errors."""
+        if not result.errors and response.status_code == 200:
+            slot.responses.put(slot.key, Entry(slot.revision, bytes(response.body), response.status_code, media))
 
-    def _request_error(self, media: str, code: str, message: str) -> Response:
+    # --- around the stages ----------------------------------------------------------------------
+
+    def unexpected(self, error: Exception, request: Request, request_id: str) -> Response:
+        """503 with Retry-After for a database fault (a warning line), else a bug: logged with the request
+        id, masked, 500."""
+        shown = unavailable(error)
+        if shown is not None:
+            log_fault(error, f"serving {request.method} {request.url.path}")
+            return p.refusal(503, shown.code, str(shown), headers={"Retry-After": str(RETRY_AFTER_S)})
+        log.exception("unexpected error serving %s %s", request.method, request.url.path)
+        return p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
+
+    def observe(self, request: Request, started: float) -> None:
+        """Counts the request in `permitpath_graphql_request_seconds` by operation name and HTTP status."""
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is None:
+            return
+        operation = self._operations.label(getattr(request.state, "operation", None))
+        status = str(getattr(request.state, "status", 0) or "disconnected")
+        metrics.requests.labels(operation=operation, outcome=status).observe(time.perf_counter() - started)
+
+    def count_cache(self, gateway: Gateway, hit: bool) -> None:
+        """Counts a read cache lookup as a hit or a miss."""
+        metrics = gateway.services.get("metrics")
+        if metrics is not None:
+            metrics.response_cache.labels(result="hit" if hit else "miss").inc()
+
+    def request_error(self, media: str, code: str, message: str) -> Response:
         """A request that failed before execution: 400 as graphql-response+json, 200 as application/json."""
         return p.refusal(400 if media == p.GRAPHQL_RESPONSE else 200, code, message, media_type=media)
 
-    def _not_allowed_over_get(self, media: str) -> Response:
+    def not_allowed_over_get(self, media: str) -> Response:
+        """405 for a mutation sent with GET."""
         message = "mutations are sent with POST (GET only runs queries)"
         return p.refusal(405, p.METHOD_NOT_ALLOWED, message, media_type=media, headers={"Allow": "POST"})
 
-    async def _params(self, request: Request, media: str) -> dict[str, Any]:
-        """The request's GraphQL parameters, from the query string (GET) or the JSON body (POST)."""
-        if request.method == "GET":
-            raw: dict[str, Any] = {k: v for k, v in request.query_params.items() if k in _PARAMETERS}
-            for name in ("variables", "extensions"):
-                if isinstance(raw.get(name), str):
-                    raw[name] = self._json(raw[name], f"the {name} parameter", media)
-        else:
-            raw = await self._body(request, media)
-        for name, kind, what in (
-            ("query", str, "a string"),
-            ("operationName", str, "a string"),
-            ("documentId", str, "a string"),
-            ("variables", dict, "an object"),
-            ("extensions", dict, "an object"),
-        ):
-            if raw.get(name) is not None and not isinstance(raw[name], kind):
-                raise Refused(p.refusal(400, p.BAD_REQUEST, f"`{name}` must be {what} or null", media_type=media))
-        persisted = (raw.get("extensions") or {}).get("persistedQuery")
-        if raw.get("query") is None and raw.get("documentId") is None and persisted is None:
-            message = "the request names no operation: send `query`, `documentId` or extensions.persistedQuery"
-            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
-        if raw.get("query") is not None and raw.get("documentId") is not None:
-            message = "send either `query` or `documentId`, not both"
-            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
-        return raw
 
-    async def _body(self, request: Request, media: str) -> dict[str, Any]:
-        content_type = request.headers.get("content-type", "")
-        kind, _, params = content_type.partition(";")
-        charset = params.partition("charset=")[2].strip().strip('"').lower()
-        if kind.strip().lower() != p.JSON or charset not in ("", "utf-8", "utf8"):
-            message = f"send the operation as {p.JSON} (UTF-8); got {content_type or 'no Content-Type'}"
-            raise Refused(p.refusal(415, p.UNSUPPORTED_MEDIA_TYPE, message, media_type=media))
-        limit = self.limits.max_body_bytes
-        too_large = p.refusal(
-            413, p.PAYLOAD_TOO_LARGE, f"the body is over the limit of {limit} bytes", media_type=media
-        )
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise Refused(too_large)
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise Refused(too_large)
-            chunks.append(chunk)
-        body = self._json(b"".join(chunks), "the body", media)
-        if not isinstance(body, dict):
-            message = "the body must be one JSON object {query, variables, operationName} (batching is off)"
-            raise Refused(p.refusal(400, p.BAD_REQUEST, message, media_type=media))
-        return body
-
-    def _json(self, raw: str | bytes, what: str, media: str) -> Any:
-        too_deep = f"{what} is nested too deep (at most {MAX_JSON_NESTING} levels of objects and lists)"
-        try:
-            # Decoded as UTF-8 first: json.loads would guess UTF-16 or UTF-32 from the first bytes.
-            value = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-        except ValueError as error:  # UnicodeDecodeError is a ValueError too
-            raise Refused(p.refusal(400, p.BAD_REQUEST, f"{what} is not JSON: {error}", media_type=media)) from None
-        except RecursionError:  # the decoder recurses once per level: thousands of levels exhaust the stack
-            raise Refused(p.refusal(400, p.BAD_REQUEST, too_deep, media_type=media)) from None
-        if nesting(value) > MAX_JSON_NESTING:
-            raise Refused(p.refusal(400, p.BAD_REQUEST, too_deep, media_type=media))
-        return value
-
-    async def _document(
-        self, gateway: Gateway, params: Mapping[str, Any], principal: Principal, media: str
-    ) -> Resolved:
-        try:
-            return await gateway.documents.resolve(
-                params, tenant_id=str(principal.tenant_id), ad_hoc_allowed=principal.role.may_send_any_document
-            )
-        except DocumentError as error:
-            if error.code == p.DOCUMENT_NOT_ALLOWED:
-                raise Refused(p.refusal(403, error.code, error.message, media_type=media)) from None
-            raise Refused(self._request_error(media, error.code, error.message)) from None
-
-    def _check_document(
-        self, text: str, operation_name: str | None, method: str, principal: Principal, media: str
-    ) -> DocumentShape:
-        """What the key's role may run, and literal limits; the operation's shape."""
-        shape = document_shape(text, operation_name, self.limits)
-        if shape is None:
-            return UNPARSED  # strawberry reports the syntax error
-        role = principal.role
-
-        def forbid(message: str) -> Refused:
-            return Refused(p.refusal(403, p.FORBIDDEN, message, media_type=media))
-
-        if shape.mutation:
-            if method == "GET":
-                raise Refused(self._not_allowed_over_get(media))
-            if not role.may_write:
-                raise forbid(f"a {role.value} key may not send mutations")
-        roots = shape.roots
-        if roots & MANAGE_FIELDS and not role.may_manage:
-            raise forbid(
-                f"a {role.value} key may not manage keys or documents ({', '.join(sorted(roots & MANAGE_FIELDS))})"
-            )
-        if roots & AUDIT_FIELDS and not role.may_read_audit:
-            raise forbid(f"a {role.value} key may not read the audit trail")
-        if not role.may_introspect and shape.introspects:
-            raise forbid(f"introspection is off for {role.value} keys")
-        if shape.problem:
-            raise Refused(self._request_error(media, p.INVALID_INPUT, shape.problem))
-        return shape
+def context_of(gateway: Gateway, request: Request, principal: Principal) -> Context:
+    """The per-request context strawberry's resolvers get."""
+    return Context.create(
+        gateway.sessions, principal.tenant_id, request=request, services=gateway.services, principal=principal
+    )
 
 
-async def _revision_or_none(responses: ResponseCache, tenant_id: int) -> int | None:
+async def revision_or_none(responses: ResponseCache, tenant_id: int) -> int | None:
     """The tenant's revision, or None while the database cannot say (the request runs uncached, so one that
     needs no database, like `{ rulesVersion }`, still answers)."""
     try:
@@ -523,7 +444,7 @@ async def until_disconnected(work: Awaitable[T], receive: Receive) -> T | None:
     disconnect.
     """
     task = asyncio.ensure_future(work)
-    watcher = asyncio.ensure_future(_disconnect(receive))
+    watcher = asyncio.ensure_future(disconnected(receive))
     try:
         await asyncio.wait((task, watcher), return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:
@@ -539,7 +460,7 @@ async def until_disconnected(work: Awaitable[T], receive: Receive) -> T | None:
     return None
 
 
-async def _disconnect(receive: Receive) -> None:
+async def disconnected(receive: Receive) -> None:
     """Returns when the server reports that the client has gone."""
     while (await receive())["type"] != "http.disconnect":
         pass
@@ -554,6 +475,7 @@ class OperationLabels:
         self._seen: set[str] = set()
 
     def label(self, name: object) -> str:
+        """The label for an operation name."""
         if not isinstance(name, str) or not name:
             return "anonymous"
         if name in self._seen:
@@ -562,38 +484,3 @@ class OperationLabels:
             return "other"
         self._seen.add(name)
         return name
-
-
-@dataclass(frozen=True)
-class DocumentShape:
-    """What the endpoint checks of an operation before running it, whoever sends it."""
-
-    mutation: bool
-    roots: frozenset[str]
-    introspects: bool
-    problem: str | None
-
-    @property
-    def solves(self) -> bool:
-        """Whether the operation starts a solve (it costs `plan_cost` and its caller's hang-up cancels it)."""
-        return any(solves(name) for name in self.roots)
-
-
-# A document that does not parse: nothing to check here, strawberry answers with the syntax error.
-UNPARSED = DocumentShape(mutation=False, roots=frozenset(), introspects=False, problem=None)
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def document_shape(text: str, operation_name: str | None, limits: Limits) -> DocumentShape | None:
-    """The shape of the operation `operation_name` of `text` (None when it does not parse), computed once per
-    document like strawberry's parse and validation: a frontend sends the same few documents all day."""
-    document = parsed(text)
-    if document is None:
-        return None
-    operation = get_operation_ast(document, operation_name)
-    return DocumentShape(
-        mutation=operation is not None and operation.operation is OperationType.MUTATION,
-        roots=root_fields(document, operation) if operation is not None else frozenset(),
-        introspects=introspects(document),
-        problem=document_problem(document, limits),
-    )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api.keys import Role
-from api.view import MAX_JSON_NESTING
+from api.request import MAX_JSON_NESTING
 from tests.api.conftest import Service
 from tests.schema.records import household_input
 

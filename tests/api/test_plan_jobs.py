@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 
 from api.keys import Role
 from api.plan_service import RESTART_REASON
+from api.shape import solves
 from api.solve_runner import ProcessRunner
-from api.view import solves
 from db.models import PlanJob
 from db.repositories.jobs import PlanJobs
 from loadtests.generate import scenario as generated_scenario
