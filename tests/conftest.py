@@ -1,8 +1,8 @@
 """Test databases: SQLite always, PostgreSQL when reachable (required when PERMITPATH_REQUIRE_POSTGRES=1).
 
 A test that takes `database_url` (or `engine`, `sessions`, `tenant_id`, `gql`) runs once per database.
-Each session migrates its own SQLite file and its own fresh PostgreSQL database (dropped at the end);
-each test gets a tenant of its own, so tests never see each other's rows.
+Each session (each pytest-xdist worker is one) migrates its own SQLite file and its own fresh PostgreSQL database
+(dropped at the end); each test gets a tenant of its own, so tests never see each other's rows.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
 POSTGRES_DEFAULT = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DATABASES = ("sqlite", "postgres")
 _outcomes: dict[str, Counter[str]] = {name: Counter() for name in DATABASES}
-_database_of: dict[str, str] = {}
+_ran: set[str] = set()  # the tests that ran on a database
 
 Gql = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -164,22 +164,25 @@ def gql(sessions: async_sessionmaker[AsyncSession], tenant_id: int) -> Gql:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The database rides on the report (user_properties), so counting works where reports are gathered: in
+    # this process, or in pytest-xdist's controller, which collects nothing itself.
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("database_url") in DATABASES:
-            _database_of[item.nodeid] = callspec.params["database_url"]
+            item.user_properties.append(("database", callspec.params["database_url"]))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    database = _database_of.get(report.nodeid)
-    if database is None:
+    database = dict(report.user_properties).get("database")
+    if database not in DATABASES:
         return
+    _ran.add(report.nodeid)
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         _outcomes[database]["error" if report.when == "setup" and report.failed else report.outcome] += 1
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _database_of:
+    if not _ran:
         return
     terminalreporter.section("tests per database")
     for database in DATABASES:

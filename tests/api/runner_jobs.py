@@ -19,6 +19,11 @@ def count_up(payload: int, emit: Emit) -> int:
     return payload
 
 
+# Longer than any test: a job that sleeps this long keeps its worker busy until the test cancels it or closes
+# the runner (both terminate the worker), however slowly the test runs.
+BUSY_S = 3600.0
+
+
 def sleep_then(payload: float, emit: Emit) -> float:
     emit("started")
     time.sleep(payload)

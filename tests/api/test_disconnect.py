@@ -79,7 +79,7 @@ async def test_hanging_up_cancels_the_solve_and_frees_the_worker(database_url: s
             await asyncio.sleep(0.02)
 
         client.hang_up()
-        await asyncio.wait_for(request, timeout=5)
+        await asyncio.wait_for(request, timeout=60)  # a safety net: the hang-up ends it at once
 
         assert runner.busy_workers == 0 and runner.queue_depth == 0
         assert client.sent[0]["status"] == 499
@@ -96,7 +96,7 @@ async def test_a_client_that_stays_gets_its_plan(database_url: str) -> None:
         variables = {"scenario": scenario_json(SLOW), "options": {"timeLimitMs": 300}}
         body = json.dumps({"query": PLAN, "variables": variables}).encode()
         client = Client(body)
-        await asyncio.wait_for(service.app(scope(key, len(body)), client.receive, client.send), timeout=30)
+        await asyncio.wait_for(service.app(scope(key, len(body)), client.receive, client.send), timeout=120)
         assert client.sent[0]["status"] == 200
         answer = json.loads(b"".join(m.get("body", b"") for m in client.sent[1:]))
         assert answer["data"]["planScenario"]["__typename"] == "Plan"

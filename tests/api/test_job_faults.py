@@ -30,7 +30,7 @@ from schema.stored_plans import decode, global_id
 from solver import domain
 from solver.scenario_json import parse_scenario
 from tests.api.conftest import Service
-from tests.api.runner_jobs import sleep_then
+from tests.api.runner_jobs import BUSY_S, sleep_then
 from tests.api.test_plan_cache import SCENARIO, _variables
 from tests.api.test_plan_jobs import CREATE, START, _pooled, _read, _runner
 from tests.conftest import new_tenant
@@ -165,7 +165,7 @@ async def test_deleting_a_household_cancels_its_jobs_and_frees_their_solves(data
     async with _pooled(database_url) as service:
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        blocker = _runner(service).submit(sleep_then, 30.0)  # the only worker is busy: the job waits in the queue
+        blocker = _runner(service).submit(sleep_then, BUSY_S)  # the only worker is busy: the job waits in the queue
         household = (await service.data(CREATE, key, {"input": household_input()}))["createHousehold"]["household"]
         job = (await service.data(START, key, {"householdId": household["id"], "asOf": "2026-01-15"}))["startPlan"]
         assert job["state"] == "QUEUED" and _runner(service).queue_depth == 1
@@ -185,7 +185,7 @@ async def test_a_job_another_process_ended_is_stopped_at_the_next_beat(database_
         plans: PlanService = service.app.state.services["plans"]
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        blocker = _runner(service).submit(sleep_then, 30.0)
+        blocker = _runner(service).submit(sleep_then, BUSY_S)
         job = await _queued_job(service, key)
         async with service.sessions() as session, session.begin():  # cancelled by another service process
             row = await PlanJobs(session, tenant_id=tenant.id).get(PlanJob, job)

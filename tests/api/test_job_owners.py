@@ -21,7 +21,7 @@ from db.models import PlanJob
 from db.repositories.jobs import PlanJobs
 from schema.stored_plans import decode
 from tests.api.conftest import Service, serve, settings_for
-from tests.api.runner_jobs import sleep_then
+from tests.api.runner_jobs import BUSY_S, sleep_then
 from tests.api.test_plan_cache import _variables
 from tests.api.test_plan_jobs import _pooled, _runner, _start
 
@@ -113,7 +113,7 @@ async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) 
         plans: PlanService = service.app.state.services["plans"]
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        _runner(service).submit(sleep_then, 30.0)  # the only worker is busy: the job stays QUEUED
+        _runner(service).submit(sleep_then, BUSY_S)  # the only worker is busy: the job stays QUEUED
         job_id = int(decode((await _start(service, key, _variables()))["id"], "PlanJob") or 0)
         long_ago = NOW - dt.timedelta(minutes=5)
         async with service.sessions() as session, session.begin():

@@ -20,6 +20,7 @@ from solver import domain
 from solver.fingerprint import plan_key
 from solver.scenario_json import parse_document
 from tests.api.conftest import Service, serve, settings_for
+from tests.api.test_solve_runner import until
 
 SCENARIO = Path(__file__).parents[1] / "fixtures" / "scenarios" / "p01-bachelor-pgwp-cec.json"
 PLAN = """query($scenario: ScenarioInput!, $options: PlanOptionsInput) { planScenario(scenario: $scenario,
@@ -160,13 +161,13 @@ async def test_a_shared_solve_is_cancelled_only_when_every_asker_has_gone(databa
         slow = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
         options = domain.PlanOptions(time_limit_ms=9000)
         askers = [asyncio.ensure_future(plans.plan(tenant.id, slow, options)) for _ in range(2)]
-        while runner.busy_workers == 0:
-            await asyncio.sleep(0.02)
+        await until(lambda: runner.busy_workers == 1, "the shared solve starts")
 
         askers[0].cancel()
-        await asyncio.sleep(0.2)
+        await asyncio.gather(askers[0], return_exceptions=True)  # its cancellation has been handled
+        await asyncio.sleep(0.2)  # and had time to reach the worker, were it (wrongly) passed on
         assert runner.busy_workers == 1  # the other asker still waits for it
         askers[1].cancel()
-        await asyncio.sleep(0.2)
-        assert runner.busy_workers == 0
+        await asyncio.gather(askers[1], return_exceptions=True)
+        await until(lambda: runner.busy_workers == 0, "the last asker's cancellation frees the worker")
         assert all(asker.cancelled() for asker in askers)

@@ -28,7 +28,7 @@ from schema.stored_plans import global_id
 from solver.domain import Plan, PlanOptions, PlanStatus
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service, serve, settings_for
-from tests.api.runner_jobs import sleep_then
+from tests.api.runner_jobs import BUSY_S, sleep_then
 from tests.api.test_plan_cache import PLAN, _variables
 from tests.schema.records import household_input
 
@@ -48,6 +48,7 @@ UPDATES = """subscription($id: ID!) { planJobUpdates(id: $id) { __typename
 CREATE = """mutation($input: CreateHouseholdInput!) {
   createHousehold(input: $input) { ... on HouseholdPayload { household { id } } } }"""
 FINISHED = ("DONE", "FAILED", "CANCELLED")
+SAFETY_NET_S = 120.0  # how long a wait may last before the test fails (a loaded machine is slow)
 
 
 async def _start(service: Service, key: str, variables: dict[str, Any]) -> dict[str, Any]:
@@ -60,13 +61,18 @@ async def _read(service: Service, key: str, job_id: str) -> dict[str, Any]:
     return job
 
 
+async def _until(service: Service, key: str, job_id: str, seen: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """Reads the job until `seen` holds for it (the limit is only a safety net: nothing here measures time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SAFETY_NET_S
+    while not seen(job := await _read(service, key, job_id)):
+        assert loop.time() < deadline, f"job {job_id} never got there: {job}"
+        await asyncio.sleep(0.02)
+    return job
+
+
 async def _until_finished(service: Service, key: str, job_id: str) -> dict[str, Any]:
-    for _ in range(400):
-        job = await _read(service, key, job_id)
-        if job["state"] in FINISHED:
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+    return await _until(service, key, job_id, lambda job: job["state"] in FINISHED)
 
 
 def _runner(service: Service) -> ProcessRunner:
@@ -155,7 +161,7 @@ async def test_a_queued_job_is_cancelled_and_a_full_queue_is_solver_busy(databas
     async with _pooled(database_url) as service:
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        blocker = _runner(service).submit(sleep_then, 30.0)  # the only worker is busy
+        blocker = _runner(service).submit(sleep_then, BUSY_S)  # the only worker is busy
 
         queued = await _start(service, key, _variables())
         assert queued["state"] == "QUEUED"
@@ -183,10 +189,7 @@ async def test_a_running_job_is_cancelled_and_its_worker_freed(database_url: str
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
         job = await _start(service, key, slow_variables())
-        for _ in range(200):
-            if (await _read(service, key, job["id"]))["state"] == "RUNNING":
-                break
-            await asyncio.sleep(0.02)
+        await _until(service, key, job["id"], lambda seen: seen["state"] == "RUNNING")
         assert _runner(service).busy_workers == 1
 
         cancelled = (await service.data(CANCEL, key, {"id": job["id"]}))["cancelPlanJob"]
@@ -202,7 +205,7 @@ async def test_a_job_left_unfinished_is_failed_at_the_next_start(database_url: s
     async with _pooled(database_url) as service:
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
-        _runner(service).submit(sleep_then, 30.0)
+        _runner(service).submit(sleep_then, BUSY_S)
         queued = await _start(service, key, _variables())
         assert queued["state"] == "QUEUED"
     async with _pooled(database_url) as restarted:
@@ -330,11 +333,7 @@ async def test_a_running_job_shows_its_best_plan_so_far(service: Service) -> Non
     tenant = await service.tenant()
     key = await service.key(tenant, Role.CONSULTANT)
     job = await _start(service, key, slow_variables(4000))
-    for _ in range(400):
-        seen = await _read(service, key, job["id"])
-        if seen["state"] != "QUEUED" and seen["improvements"] > 0:
-            break
-        await asyncio.sleep(0.01)
+    seen = await _until(service, key, job["id"], lambda job: job["state"] != "QUEUED" and job["improvements"] > 0)
 
     assert seen["state"] == "RUNNING"
     assert seen["plan"] is not None and seen["plan"]["status"] == "FEASIBLE"
@@ -381,11 +380,10 @@ async def test_updates_follow_a_job_that_another_process_runs(service: Service) 
     tenant = await service.tenant()
     key = await service.key(tenant, Role.READONLY)
     values = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
+    beat = service.hold_heartbeat_clock()  # web-2 keeps beating however long the test takes
     async with service.sessions() as session, session.begin():
         repo = PlanJobs(session, tenant_id=tenant.id)
-        row = await repo.add_summarized(
-            PlanJob, {**values, "owner": "web-2", "heartbeat_at": dt.datetime.now(dt.UTC)}, ("state",)
-        )
+        row = await repo.add_summarized(PlanJob, {**values, "owner": "web-2", "heartbeat_at": beat}, ("state",))
         job_id = row.id
     socket = Socket(service.app, [(b"authorization", f"Bearer {key}".encode())])
     await socket.event()

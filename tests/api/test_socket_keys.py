@@ -5,7 +5,6 @@ are no use to another firm or to a revoked key. Over graphql-transport-ws, both 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -26,9 +25,10 @@ CLOSED = {"type": "websocket.close", "code": 4403, "reason": "Forbidden"}
 async def _running_job(service: Service, tenant: Tenant) -> int:
     """A job another process runs: it stays RUNNING until the test changes its row."""
     values = {"state": "RUNNING", "scenario": {}, "options": {}, "rules_version": "r", "plan_key": "k"}
+    beat = service.hold_heartbeat_clock()  # web-2 keeps beating however long the test takes
     async with service.sessions() as session, session.begin():
         row = await PlanJobs(session, tenant_id=tenant.id).add_summarized(
-            PlanJob, {**values, "owner": "web-2", "heartbeat_at": dt.datetime.now(dt.UTC)}, ("state",)
+            PlanJob, {**values, "owner": "web-2", "heartbeat_at": beat}, ("state",)
         )
         return row.id
 

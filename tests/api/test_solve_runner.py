@@ -54,12 +54,11 @@ def exists(pid: int | None) -> bool:
 
 
 async def wait_running(pool: ProcessRunner, job_id: str) -> None:
-    for _ in range(400):
+    def started() -> bool:
         status = pool.status(job_id)
-        if status is not None and status.state is JobState.RUNNING and status.progress:
-            return
-        await asyncio.sleep(0.025)
-    raise AssertionError(f"{job_id} never started")
+        return status is not None and status.state is JobState.RUNNING and bool(status.progress)
+
+    await until(started, f"{job_id} starts")
 
 
 async def test_result_comes_back_from_a_worker(runner: ProcessRunner) -> None:
@@ -93,7 +92,7 @@ async def test_full_queue_answers_busy_at_once(runner: ProcessRunner) -> None:
 
 
 async def test_cancel_running_job_frees_its_worker(runner: ProcessRunner) -> None:
-    job_id = runner.submit(runner_jobs.sleep_then, 30.0)
+    job_id = runner.submit(runner_jobs.sleep_then, runner_jobs.BUSY_S)
     await wait_running(runner, job_id)
     assert runner.cancel(job_id) is True
     with pytest.raises(JobCancelled):
@@ -105,11 +104,8 @@ async def test_cancel_running_job_frees_its_worker(runner: ProcessRunner) -> Non
 
 
 async def test_a_caller_that_goes_away_cancels_its_solve(runner: ProcessRunner) -> None:
-    task = asyncio.create_task(runner.run(runner_jobs.sleep_then, 30.0))
-    for _ in range(400):
-        if runner.busy_workers == 1:
-            break
-        await asyncio.sleep(0.025)
+    task = asyncio.create_task(runner.run(runner_jobs.sleep_then, runner_jobs.BUSY_S))
+    await until(lambda: runner.busy_workers == 1, "the job starts")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -156,7 +152,7 @@ async def test_a_full_pool_refuses_every_tenant_and_untenanted_jobs_count_agains
     await pool.start()
     try:
         assert pool.tenant_share == 1
-        blocker = pool.submit(runner_jobs.sleep_then, 30.0)
+        blocker = pool.submit(runner_jobs.sleep_then, runner_jobs.BUSY_S)
         queued = pool.submit(runner_jobs.echo, 1)
         for tenant in ("A", "B", None):
             busy = pool.refusal(tenant)
@@ -197,7 +193,7 @@ async def test_a_job_sent_to_a_worker_that_dies_before_taking_it_runs_on_another
 
 
 async def test_a_cancelled_jobs_worker_is_reaped(runner: ProcessRunner) -> None:
-    job_id = runner.submit(runner_jobs.sleep_then, 30.0)
+    job_id = runner.submit(runner_jobs.sleep_then, runner_jobs.BUSY_S)
     await wait_running(runner, job_id)
     before = set(runner.worker_pids)
     assert runner.cancel(job_id) is True

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from api.keys import Role
 from api.solve_runner import ProcessRunner
 from tests.api.conftest import serve, settings_for
-from tests.api.runner_jobs import sleep_then
+from tests.api.runner_jobs import BUSY_S, sleep_then
 from tests.api.test_http_ratelimit import VALID_SCENARIO
 from tests.api.test_plan_cache import PLAN
 from tests.api.test_plan_jobs import START
@@ -37,7 +37,7 @@ async def test_a_firm_at_its_share_is_refused_before_any_work_and_another_firm_i
         other_key = await service.key(other_firm, Role.CONSULTANT)
         runner: ProcessRunner = service.app.state.services["solve_runner"]
         assert runner.tenant_share == 1
-        blocker = runner.submit(sleep_then, 30.0, tenant=busy_firm.id)  # the busy firm's whole share
+        blocker = runner.submit(sleep_then, BUSY_S, tenant=busy_firm.id)  # the busy firm's whole share
         variables = {"scenario": VALID_SCENARIO, "options": {"timeLimitMs": 2000}}
 
         statements: list[str] = []
