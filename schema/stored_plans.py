@@ -29,9 +29,9 @@ from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
 from schema.services import PlanBackend, Services, capped, plan
 from schema.types import Info
 from solver import domain
-from solver.domain import DEFAULT_OBJECTIVE
 from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
+from solver.scenario_json import read_options
 
 
 def backend(info: Info) -> PlanBackend | None:
@@ -68,22 +68,12 @@ def plan_options(raw: PlanOptionsInput | None, services: Services) -> domain.Pla
     if raw is None:
         options = domain.PlanOptions()
     else:
-        errors: list[FieldError] = []
-        terms = tuple(raw.objective) if raw.objective else DEFAULT_OBJECTIVE
-        if raw.time_limit_ms is not None and raw.time_limit_ms <= 0:
-            errors.append(FieldError(path="options.timeLimitMs", message="must be a positive number of milliseconds"))
-        if raw.ita_wait_days is not None and raw.ita_wait_days < 0:
-            errors.append(FieldError(path="options.itaWaitDays", message=f"{raw.ita_wait_days} must not be negative"))
-        if len(set(terms)) != len(terms):
-            errors.append(FieldError(path="options.objective", message="each objective term may appear once"))
-        if errors:
-            return InvalidScenario(errors=errors)
-        options = domain.PlanOptions(
-            time_limit_ms=raw.time_limit_ms or domain.PlanOptions.time_limit_ms,
-            objective=terms,
-            rules_as_of=raw.rules_as_of,
-            ita_wait_days=domain.PlanOptions.ita_wait_days if raw.ita_wait_days is None else raw.ita_wait_days,
+        terms = list(raw.objective) if raw.objective else []
+        options, errors = read_options(
+            raw.time_limit_ms, raw.ita_wait_days, raw.rules_as_of, terms, cite_time_limit=False
         )
+        if errors:
+            return InvalidScenario(errors=[FieldError.from_domain(e) for e in errors])
     return capped(options, services)
 
 
