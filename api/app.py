@@ -24,6 +24,7 @@ from api.observability import Metrics, watch_event_loop
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
+from api.services import ApiServices
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
 from api.subscriptions import SubscriptionEndpoint
@@ -50,11 +51,11 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         app.state.sessions = sessions
         app.state.tenant = tenant
         # The solve time cap is the planner's to apply to its default; the endpoint refuses requests above it.
-        services: dict[str, Any] = {"solve_time_cap_ms": settings.solve_time_cap_ms}
+        services = ApiServices(solve_time_cap_ms=settings.solve_time_cap_ms)
         app.state.services = services
         # The development tenant admits requests without a key only under `serve --dev`.
         authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None)
-        services["keys_changed"] = authenticator.keys_changed
+        services.keys_changed = authenticator.keys_changed
         app.state.gateway = Gateway(
             sessions=sessions,
             authenticator=authenticator,
@@ -70,7 +71,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         )
         metrics = Metrics()
         app.state.metrics = metrics
-        services["metrics"] = metrics
+        services.metrics = metrics
         runner: ProcessRunner | None = None
         if settings.solver_workers > 0:
             runner = ProcessRunner(
@@ -81,7 +82,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 jobs_per_worker=settings.solver_jobs_per_worker,
             )
             await runner.start()
-            services["solve_runner"] = runner
+            services.solve_runner = runner
             log.info(
                 "%d solver worker processes, queue of %d, %d solves at most per firm",
                 settings.solver_workers,
@@ -95,7 +96,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         plan_engine = make_engine(settings.database_url, pool_size=POOL_SIZE, max_overflow=0)
         plans = PlanService(make_sessions(plan_engine), services, owner=settings.instance_name, clock=clock)
         heartbeats: asyncio.Task[None] | None = None
-        services["plans"] = plans
+        services.plans = plans
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)

@@ -9,13 +9,12 @@ Lookups count in `permitpath_plan_cache_total{result="hit"|"miss"}`, solves in `
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.lru import Lru
 from api.observability import Metrics
+from api.services import ApiServices
 from db.plan_json import from_plain, to_plain
 from db.repositories.plans import Plans
 from solver import domain
@@ -30,7 +29,7 @@ class PlanCache:
     """Plans by (tenant, plan key): an LRU of `memory_size` entries over the tenant's `cached_plans` rows."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], services: dict[str, Any], *, memory_size: int = 1024
+        self, sessions: async_sessionmaker[AsyncSession], services: ApiServices, *, memory_size: int = 1024
     ) -> None:
         self._sessions = sessions
         self._services = services  # read at each use: tests and the lifespan may swap the metrics
@@ -68,8 +67,7 @@ class PlanCache:
 
     @property
     def _metrics(self) -> Metrics | None:
-        metrics: Metrics | None = self._services.get("metrics")
-        return metrics
+        return self._services.metrics
 
 
 def answers(entry: Entry, time_limit_ms: int) -> bool:

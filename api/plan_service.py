@@ -1,7 +1,7 @@
 """Plans as a service: the plan cache and plan jobs, over the solve runner (or a thread when there is none).
 
 This module (with its cache, `api/plan_cache.py`) is the only one that knows how plans are cached and how
-jobs run; resolvers reach it through the context's services ("plans") by `schema.stored_plans.PlanBackend`.
+jobs run; resolvers reach it through the context's services (`plans`) by `schema.services.Plans`.
 
 - `plan`: a cached plan (`PlanCache`: by plan key, per tenant, in memory and in `cached_plans`), else a solve
   on the runner, cached.
@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
 from api.plan_cache import PlanCache
+from api.services import ApiServices
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
@@ -132,7 +133,7 @@ class PlanService:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        services: dict[str, Any] | None = None,
+        services: ApiServices | None = None,
         *,
         memory_size: int = 1024,
         owner: str = "permitpath",
@@ -149,21 +150,19 @@ class PlanService:
         self.retry_for = retry_for
         # After a beat that failed, the next one only renews: the other processes could not beat either.
         self._beat_failed = False
-        # The lifespan's services, read at each use: the solve runner ("solve_runner") and metrics ("metrics").
-        self._services = services if services is not None else {}
+        # The lifespan's services, read at each use: the solve runner and the metrics.
+        self._services = services if services is not None else ApiServices()
         self.cache = PlanCache(sessions, self._services, memory_size=memory_size)
         self._live: dict[int, _Live] = {}
         self._flights: dict[tuple[int, str, int], _Flight] = {}
 
     @property
     def _runner(self) -> ProcessRunner | None:
-        runner: ProcessRunner | None = self._services.get("solve_runner")
-        return runner
+        return self._services.solve_runner
 
     @property
     def _metrics(self) -> Metrics | None:
-        metrics: Metrics | None = self._services.get("metrics")
-        return metrics
+        return self._services.metrics
 
     # --- the cache ------------------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ from api.observability import new_request_id, request_id_var
 from api.ratelimit import TokenBuckets
 from api.request import Refused, read_params
 from api.response_cache import Entry, Key, ResponseCache
+from api.services import ApiServices
 from api.shape import UNPARSED, DocumentShape, document_shape
 from api.solve_runner import SolverBusy
 from db.repositories.access import Access
@@ -100,7 +101,7 @@ class Gateway:
     documents: DocumentResolver
     buckets: TokenBuckets
     plan_cost: float = 10.0
-    services: dict[str, Any] = field(default_factory=dict)
+    services: ApiServices = field(default_factory=ApiServices)
     # Whole responses of read queries (None: every request executes).
     responses: ResponseCache | None = None
 
@@ -272,11 +273,11 @@ class GraphQLView:
         Asked before the rate limit, the read cache and execution: under a burst of plans the refusal costs
         no database query and no GraphQL work, so it stays as fast as the health check.
         """
-        runner = gateway.services.get("solve_runner")
+        runner = gateway.services.solve_runner
         busy = runner.refusal(principal.tenant_id) if runner is not None else None
         if busy is None:
             return
-        metrics = gateway.services.get("metrics")
+        metrics = gateway.services.metrics
         if metrics is not None:
             metrics.solver_busy.inc()
         headers = {"Retry-After": str(max(1, math.ceil(busy.retry_after)))}
@@ -404,7 +405,7 @@ class GraphQLView:
 
     def count_cache(self, gateway: Gateway, hit: bool) -> None:
         """Counts a read cache lookup as a hit or a miss."""
-        metrics = gateway.services.get("metrics")
+        metrics = gateway.services.metrics
         if metrics is not None:
             metrics.response_cache.labels(result="hit" if hit else "miss").inc()
 

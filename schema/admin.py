@@ -237,7 +237,7 @@ class AdminMutation:
         row = await run(info.context, lambda repo: repo.sibling(Access).revoke_api_key(key_id))
         if row is None or isinstance(row, Refusal):
             return NotFound(path="keyId", id=strawberry.ID(key_id), message=f"no key {key_id!r} in your firm")
-        if (keys_changed := info.context.services.get("keys_changed")) is not None:
+        if (keys_changed := info.context.services.keys_changed) is not None:
             keys_changed()  # this process's open sockets re-check their keys now, not at their next poll
         return ApiKey.from_row(row)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.repositories.scoped import Actor, S
 from schema.auth import Principal, actor_of
 from schema.loaders import Loaders
+from schema.services import Services
 
 
 @dataclass
@@ -24,8 +25,8 @@ class Context:
     # The HTTP request and response when served over HTTP (None in schema.execute calls).
     request: Any = None
     response: Any = None
-    # Process-wide services the api layer hands to resolvers (e.g. the solve runner), by name.
-    services: dict[str, Any] = field(default_factory=dict)
+    # Process-wide services the api layer hands to resolvers (the plan backend, the solve time cap).
+    services: Services = field(default_factory=Services)
     # Who is asking (set by the api from the request's key); None for in-process callers.
     principal: Principal | None = None
 
@@ -37,7 +38,7 @@ class Context:
         *,
         request: Any = None,
         response: Any = None,
-        services: dict[str, Any] | None = None,
+        services: Services | None = None,
         principal: Principal | None = None,
     ) -> Context:
         """A context with fresh DataLoaders (loaders cache per request, never across requests)."""
@@ -47,7 +48,7 @@ class Context:
             loaders=Loaders(sessions, tenant_id),
             request=request,
             response=response,
-            services=services or {},
+            services=services if services is not None else Services(),
             principal=principal,
         )
 

@@ -3,27 +3,18 @@ and once that has committed the service's plan backend frees their solves (`api/
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from db.models import Household
 from db.repositories.households import Households
 from db.repositories.jobs import PlanJobs
 from schema import writes
 from schema.context import Context
 from schema.errors import Deleted
-
-
-class JobStopper(Protocol):
-    """What a deletion needs of the service's plan backend (`api.plan_service.PlanService`)."""
-
-    async def cancel_household_jobs(self, jobs: PlanJobs, household_id: int) -> list[int]: ...
-
-    def stop(self, job_ids: list[int]) -> None: ...
+from schema.services import JobStopper
 
 
 async def delete_household(context: Context, raw: str) -> Deleted | writes.Refusal:
     """Deletes the household (argument `id`) and cancels its unfinished plan jobs, in one transaction."""
-    plans: JobStopper | None = context.services.get("plans")
+    plans: JobStopper | None = context.services.plans
     cancelled: list[int] = []
 
     async def work(repo: Households) -> Deleted:

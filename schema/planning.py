@@ -2,13 +2,12 @@
 
 Inputs are read through the same path as a scenario file (`solver.scenario_json.parse_scenario`), so a
 GraphQL input, a CLI file and a stored household are checked alike; invalid facts come back as
-`InvalidScenario` naming each field. Solving is CPU-bound: it runs on the api's solve runner when one is
-registered in the context's services ("solve_runner"), else in a worker thread, never on the event loop.
+`InvalidScenario` naming each field. Solving is CPU-bound: it goes through the service's plan backend (its
+cache and solve runner) when the context's services have one, else a worker thread, never the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 from typing import Annotated, Any
@@ -19,9 +18,9 @@ from strawberry.types import Info
 from schema.enums import CredentialEnum, InstitutionKindEnum, LanguageTestKindEnum, Person, StatusKindEnum
 from schema.errors import FieldError
 from schema.rules import described
+from schema.services import Services, capped, plan, services_of
 from solver import domain
 from solver.scenario_json import parse_scenario, to_json
-from solver.solve import plan as solve_plan
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
 ObjectiveTermEnum = strawberry.enum(domain.ObjectiveTerm, name="ObjectiveTerm")
@@ -291,32 +290,16 @@ class InvalidScenario:
 PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
 
 
-def solve_job(payload: tuple[domain.Scenario, domain.PlanOptions], emit: Any) -> domain.Plan:
-    """The solve runner's job: plan one scenario (module level, so a worker process can import it)."""
-    scenario, options = payload
-    return solve_plan(scenario, options)
-
-
 async def plan_scenario(
-    scenario: ScenarioInput, options: PlanOptionsInput | None, services: dict[str, Any], tenant_id: int | None = None
+    scenario: ScenarioInput, options: PlanOptionsInput | None, services: Services, tenant_id: int | None = None
 ) -> Plan | InvalidScenario:
-    """Checks and plans one scenario off the event loop."""
+    """Checks and plans one scenario through the service's plan backend (`schema.services.plan`)."""
     parsed = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
     if isinstance(parsed, domain.InvalidScenario):
         return InvalidScenario(errors=[FieldError.from_domain(e) for e in parsed.errors])
     scenario_, options_ = parsed
-    cap = services.get("solve_time_cap_ms")
-    if isinstance(cap, int) and options_.time_limit_ms > cap:
-        # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
-        parsed = (scenario_, dataclasses.replace(options_, time_limit_ms=cap))
-    runner = services.get("solve_runner")
-    if tenant_id is not None and services.get("plans") is not None:  # the service's plan cache (api/plan_service)
-        result = await services["plans"].plan(tenant_id, *parsed)
-    elif runner is not None:
-        result = await runner.run(solve_job, parsed)
-    else:
-        result = await asyncio.to_thread(solve_plan, *parsed)
-    return Plan.of(result)
+    # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
+    return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)))
 
 
 @strawberry.type
@@ -325,5 +308,5 @@ class PlanningQuery:
     async def plan_scenario(
         self, info: Info[Any, Any], scenario: ScenarioInput, options: PlanOptionsInput | None = None
     ) -> PlanResult:
-        services = getattr(info.context, "services", None) or {}
+        services = services_of(info.context)
         return await plan_scenario(scenario, options, services, getattr(info.context, "tenant_id", None))

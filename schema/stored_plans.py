@@ -3,17 +3,14 @@
 A stored plan carries the planner's input as it was (the household as a scenario on `asOf`, and the
 options), the rules version, the solver's parameters and the objective with the values the plan reached,
 so a consultant can reopen it later and see why it says what it says. A household's plans are listed newest
-first. Solving goes through the service's plan backend ("plans" in the context's services: the plan cache
-and the solve runner, `api/plan_service.py`), else a worker thread.
+first. Solving goes through the service's plan backend (`plans` in the context's services: the plan cache
+and the solve runner, `api/plan_service.py`), else a worker thread (`schema.services.plan`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
-from typing import Annotated, Any, Protocol, cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.relay.utils import from_base64, to_base64
@@ -23,44 +20,23 @@ from db import models
 from db.plan_json import from_plain, stored_plan_values
 from db.repositories.households import Households
 from db.repositories.plans import Plans
-from db.repositories.scoped import Actor
 from db.scenario import household_to_scenario
 from schema.auth import require
 from schema.errors import FieldError, NotFound
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, ObjectiveTermEnum, Plan, PlanOptionsInput, PlanStatusEnum
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
+from schema.services import PlanBackend, Services, capped, plan
 from schema.types import Info
 from solver import domain
-from solver.domain import DEFAULT_OBJECTIVE
 from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
-from solver.solve import plan as solve_plan
-
-
-class PlanBackend(Protocol):
-    """What the schema needs of the service's planning (implemented by `api.plan_service.PlanService`)."""
-
-    async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan: ...
-
-    async def start(
-        self,
-        tenant_id: int,
-        actor: Actor,
-        scenario: domain.Scenario,
-        options: domain.PlanOptions,
-        household_id: int | None = None,
-    ) -> int: ...
-
-    async def cancel(self, tenant_id: int, actor: Actor, job_id: int) -> models.PlanJob | None: ...
-
-    def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]: ...
+from solver.scenario_json import read_options
 
 
 def backend(info: Info) -> PlanBackend | None:
     """The service's plan backend, when the schema runs inside the service."""
-    found = (info.context.services or {}).get("plans")
-    return cast("PlanBackend", found) if found is not None else None
+    return info.context.services.plans
 
 
 def utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -87,31 +63,18 @@ def not_found(path: str, raw: str, type_name: str) -> NotFound:
     return NotFound(path=path, id=strawberry.ID(raw), message=f"no {type_name} with id {raw!r} in your firm")
 
 
-def plan_options(raw: PlanOptionsInput | None, services: dict[str, Any]) -> domain.PlanOptions | InvalidScenario:
+def plan_options(raw: PlanOptionsInput | None, services: Services) -> domain.PlanOptions | InvalidScenario:
     """The planner's options from the input (the service's solve time cap applied), or why not."""
     if raw is None:
         options = domain.PlanOptions()
     else:
-        errors: list[FieldError] = []
-        terms = tuple(raw.objective) if raw.objective else DEFAULT_OBJECTIVE
-        if raw.time_limit_ms is not None and raw.time_limit_ms <= 0:
-            errors.append(FieldError(path="options.timeLimitMs", message="must be a positive number of milliseconds"))
-        if raw.ita_wait_days is not None and raw.ita_wait_days < 0:
-            errors.append(FieldError(path="options.itaWaitDays", message=f"{raw.ita_wait_days} must not be negative"))
-        if len(set(terms)) != len(terms):
-            errors.append(FieldError(path="options.objective", message="each objective term may appear once"))
-        if errors:
-            return InvalidScenario(errors=errors)
-        options = domain.PlanOptions(
-            time_limit_ms=raw.time_limit_ms or domain.PlanOptions.time_limit_ms,
-            objective=terms,
-            rules_as_of=raw.rules_as_of,
-            ita_wait_days=domain.PlanOptions.ita_wait_days if raw.ita_wait_days is None else raw.ita_wait_days,
+        terms = list(raw.objective) if raw.objective else []
+        options, errors = read_options(
+            raw.time_limit_ms, raw.ita_wait_days, raw.rules_as_of, terms, cite_time_limit=False
         )
-    cap = services.get("solve_time_cap_ms")
-    if isinstance(cap, int) and options.time_limit_ms > cap:
-        options = dataclasses.replace(options, time_limit_ms=cap)
-    return options
+        if errors:
+            return InvalidScenario(errors=[FieldError.from_domain(e) for e in errors])
+    return capped(options, services)
 
 
 async def household_scenario(
@@ -206,11 +169,7 @@ class StoredPlansMutation:
         parsed = plan_options(options, info.context.services)
         if isinstance(parsed, InvalidScenario):
             return parsed
-        plans = backend(info)
-        if plans is not None:
-            result = await plans.plan(info.context.tenant_id, scenario, parsed)
-        else:
-            result = await asyncio.to_thread(solve_plan, scenario, parsed)
+        result = await plan(info.context.services, info.context.tenant_id, scenario, parsed)
         values = stored_plan_values(
             scenario, parsed, result, plan_key(scenario, parsed, result.rules_version), record_id
         )

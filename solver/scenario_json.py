@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from solver.domain import (
@@ -382,18 +382,41 @@ def _options(r: _Reader, raw: Any) -> PlanOptions:
     wait = r.integer(o, "itaWaitDays", "options")
     as_of = r.date(o, "rulesAsOf", "options", required=False)
     terms = r.items(o, "objective", "options", lambda x, p: _term(r, x, p))
-    if limit is not None and limit <= 0:
-        r.fail("options.timeLimitMs", f"{limit} must be a positive number of milliseconds")
-    if wait is not None and wait < 0:
-        r.fail("options.itaWaitDays", f"{wait} must not be negative")
-    if len(set(terms)) != len(terms):
-        r.fail("options.objective", "each objective term may appear once")
-    return PlanOptions(
-        time_limit_ms=limit if limit is not None and limit > 0 else PlanOptions.time_limit_ms,
-        objective=tuple(terms) if terms else DEFAULT_OBJECTIVE,
-        rules_as_of=as_of,
-        ita_wait_days=wait if wait is not None and wait >= 0 else PlanOptions.ita_wait_days,
+    options, errors = read_options(limit, wait, as_of, terms)
+    r.errors.extend(errors)
+    return options
+
+
+def read_options(
+    time_limit_ms: int | None,
+    ita_wait_days: int | None,
+    rules_as_of: dt.date | None,
+    objective: Sequence[ObjectiveTerm],
+    *,
+    cite_time_limit: bool = True,
+) -> tuple[PlanOptions, list[FieldError]]:
+    """The caller's plan settings (None: the default) as the planner's options, and what is wrong with them.
+
+    The one check of the settings, for a scenario file or `planScenario` (`_options`) and for the stored-plan
+    mutations (`schema.stored_plans.plan_options`); an invalid setting is left at its default. The range
+    checks (`solver.fields.validate_options`) come after, on the options. `cite_time_limit=False` keeps the
+    stored-plan mutations' message for timeLimitMs, which has never named the value.
+    """
+    errors: list[FieldError] = []
+    if time_limit_ms is not None and time_limit_ms <= 0:
+        cited = f"{time_limit_ms} " if cite_time_limit else ""
+        errors.append(FieldError("options.timeLimitMs", f"{cited}must be a positive number of milliseconds"))
+    if ita_wait_days is not None and ita_wait_days < 0:
+        errors.append(FieldError("options.itaWaitDays", f"{ita_wait_days} must not be negative"))
+    if len(set(objective)) != len(objective):
+        errors.append(FieldError("options.objective", "each objective term may appear once"))
+    options = PlanOptions(
+        time_limit_ms=time_limit_ms if time_limit_ms is not None and time_limit_ms > 0 else PlanOptions.time_limit_ms,
+        objective=tuple(objective) if objective else DEFAULT_OBJECTIVE,
+        rules_as_of=rules_as_of,
+        ita_wait_days=ita_wait_days if ita_wait_days is not None and ita_wait_days >= 0 else PlanOptions.ita_wait_days,
     )
+    return options, errors
 
 
 def _term(r: _Reader, raw: Any, path: str) -> ObjectiveTerm | None:

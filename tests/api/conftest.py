@@ -45,7 +45,7 @@ class Service:
     def hold_heartbeat_clock(self) -> dt.datetime:
         """Stops the clock the plan jobs' heartbeats are read against, and returns its time: a job row said to
         be run by another process (heartbeat_at = that time) stays alive however long the test takes."""
-        plans = self.app.state.services["plans"]
+        plans = self.app.state.services.plans
         now: dt.datetime = plans.clock()
         plans.clock = lambda: now
         return now

@@ -69,7 +69,7 @@ def scope(key: str, length: int) -> dict[str, Any]:
 async def test_hanging_up_cancels_the_solve_and_frees_the_worker(database_url: str) -> None:
     async with serve(settings_for(database_url, solver_workers=1, solver_queue=1)) as service:
         key = await service.key(await service.tenant(), Role.CONSULTANT)
-        runner = service.app.state.services["solve_runner"]
+        runner = service.app.state.services.solve_runner
         variables = {"scenario": scenario_json(SLOW), "options": {"timeLimitMs": 9000}}
         body = json.dumps({"query": PLAN, "variables": variables}).encode()
         client = Client(body)

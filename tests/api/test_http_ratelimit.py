@@ -91,7 +91,7 @@ class BusyRunner:
 
 async def test_a_busy_solver_is_429_with_retry_after_and_its_code(database_url: str) -> None:
     async with serve(settings_for(database_url)) as service:
-        service.app.state.services["solve_runner"] = BusyRunner()
+        service.app.state.services.solve_runner = BusyRunner()
         key = await service.key(await service.tenant(), Role.INTEGRATOR)
         body = {**INVALID_PLAN, "variables": {"scenario": VALID_SCENARIO}}
         response = await service.post(body, key)

@@ -26,6 +26,7 @@ from db.repositories.jobs import PlanJobs
 from db.repositories.scoped import SYSTEM
 from schema.context import Context
 from schema.root import schema
+from schema.services import Services
 from schema.stored_plans import decode, global_id
 from solver import domain
 from solver.scenario_json import parse_scenario
@@ -79,7 +80,7 @@ async def _updates(
     sessions: async_sessionmaker[AsyncSession], plans: PlanService, tenant_id: int, job_id: int
 ) -> AsyncIterator[dict[str, Any]]:
     """The real `planJobUpdates` subscription, as the tenant, on `sessions`."""
-    context = Context.create(sessions, tenant_id, services={"plans": plans})
+    context = Context.create(sessions, tenant_id, services=Services(plans=plans))
     variables = {"id": global_id("PlanJob", job_id)}
     stream = await schema.subscribe(UPDATES, variable_values=variables, context_value=context)
     assert not hasattr(stream, "errors"), stream
@@ -182,7 +183,7 @@ async def test_deleting_a_household_cancels_its_jobs_and_frees_their_solves(data
 
 async def test_a_job_another_process_ended_is_stopped_at_the_next_beat(database_url: str) -> None:
     async with _pooled(database_url) as service:
-        plans: PlanService = service.app.state.services["plans"]
+        plans: PlanService = service.app.state.services.plans
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
         blocker = _runner(service).submit(sleep_then, BUSY_S)

@@ -75,7 +75,7 @@ async def test_a_heartbeat_fails_a_stopped_neighbours_jobs_and_its_own_that_no_t
     database_url: str,
 ) -> None:
     async with serve(settings_for(database_url, instance="web-1"), clock=fixed_clock) as service:
-        plans: PlanService = service.app.state.services["plans"]
+        plans: PlanService = service.app.state.services.plans
         tenant = await service.tenant()
         neighbours = await add_job(service, tenant.id, "web-2", NOW)
         stopped = await add_job(service, tenant.id, "web-3", NOW - dt.timedelta(minutes=5))
@@ -97,7 +97,7 @@ async def test_a_heartbeat_fails_a_stopped_neighbours_jobs_and_its_own_that_no_t
 async def test_after_a_failed_heartbeat_the_next_one_only_renews(database_url: str) -> None:
     """The database was away for every process: the others get a heartbeat to renew theirs before a sweep."""
     async with serve(settings_for(database_url, instance="web-1"), clock=fixed_clock) as service:
-        plans: PlanService = service.app.state.services["plans"]
+        plans: PlanService = service.app.state.services.plans
         tenant = await service.tenant()
         late = await add_job(service, tenant.id, "web-2", NOW - dt.timedelta(minutes=5))
         plans._beat_failed = True  # what a beat that met a database fault leaves
@@ -110,7 +110,7 @@ async def test_after_a_failed_heartbeat_the_next_one_only_renews(database_url: s
 
 async def test_a_heartbeat_renews_the_jobs_this_process_runs(database_url: str) -> None:
     async with _pooled(database_url, clock=fixed_clock) as service:
-        plans: PlanService = service.app.state.services["plans"]
+        plans: PlanService = service.app.state.services.plans
         tenant = await service.tenant()
         key = await service.key(tenant, Role.CONSULTANT)
         _runner(service).submit(sleep_then, BUSY_S)  # the only worker is busy: the job stays QUEUED

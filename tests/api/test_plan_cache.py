@@ -87,7 +87,7 @@ async def test_the_database_cache_answers_after_a_restart(database_url: str) -> 
 async def test_a_plan_cut_short_answers_only_its_own_time_limit(service: Service) -> None:
     tenant = await service.tenant()
     scenario, options = scenario_and_options()
-    plans: PlanService = service.app.state.services["plans"]
+    plans: PlanService = service.app.state.services.plans
     key = plans.key(scenario, options)
     cut_short = domain.Plan(status=domain.PlanStatus.FEASIBLE, rules_version="r", solve_ms=1000.0)
     async with service.sessions() as session, session.begin():
@@ -112,7 +112,7 @@ async def test_a_hit_costs_a_lookup(service: Service) -> None:
     """Reports the in-process latency of a miss and of a hit (memory and database) of the same question."""
     tenant = await service.tenant()
     scenario, options = scenario_and_options()
-    plans: PlanService = service.app.state.services["plans"]
+    plans: PlanService = service.app.state.services.plans
     started = time.perf_counter()
     solved = await plans.plan(tenant.id, scenario, options)
     miss = time.perf_counter() - started
@@ -141,7 +141,7 @@ def _solves(service: Service) -> float:
 async def test_the_same_question_asked_at_once_is_solved_once(service: Service) -> None:
     tenant = await service.tenant()
     scenario, options = scenario_and_options()
-    plans: PlanService = service.app.state.services["plans"]
+    plans: PlanService = service.app.state.services.plans
 
     first, second = await asyncio.gather(
         plans.plan(tenant.id, scenario, options), plans.plan(tenant.id, scenario, options)
@@ -156,8 +156,8 @@ async def test_a_shared_solve_is_cancelled_only_when_every_asker_has_gone(databa
     settings = settings_for(database_url, solver_workers=1, solver_queue=1)
     async with serve(settings) as service:
         tenant = await service.tenant()
-        plans: PlanService = service.app.state.services["plans"]
-        runner = service.app.state.services["solve_runner"]
+        plans: PlanService = service.app.state.services.plans
+        runner = service.app.state.services.solve_runner
         slow = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
         options = domain.PlanOptions(time_limit_ms=9000)
         askers = [asyncio.ensure_future(plans.plan(tenant.id, slow, options)) for _ in range(2)]

@@ -76,7 +76,7 @@ async def _until_finished(service: Service, key: str, job_id: str) -> dict[str, 
 
 
 def _runner(service: Service) -> ProcessRunner:
-    runner: ProcessRunner = service.app.state.services["solve_runner"]
+    runner: ProcessRunner = service.app.state.services.solve_runner
     return runner
 
 

@@ -35,7 +35,7 @@ async def test_a_firm_at_its_share_is_refused_before_any_work_and_another_firm_i
         busy_firm, other_firm = await service.tenant(), await service.tenant()
         busy_key = await service.key(busy_firm, Role.CONSULTANT)
         other_key = await service.key(other_firm, Role.CONSULTANT)
-        runner: ProcessRunner = service.app.state.services["solve_runner"]
+        runner: ProcessRunner = service.app.state.services.solve_runner
         assert runner.tenant_share == 1
         blocker = runner.submit(sleep_then, BUSY_S, tenant=busy_firm.id)  # the busy firm's whole share
         variables = {"scenario": VALID_SCENARIO, "options": {"timeLimitMs": 2000}}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import strawberry
@@ -13,7 +12,9 @@ from strawberry.tools import merge_types
 
 from schema.planning import PlanningQuery
 from schema.rules import RulesQuery
-from solver.domain import PlanOptions, Scenario
+from schema.services import Services
+from solver.domain import Plan, PlanOptions, Scenario
+from solver.solve import plan as solve_plan
 from tests.solver.test_solve_public import FILES, expectation_failures, load
 
 OPERATIONS = (Path(__file__).parent.parent / "fixtures" / "contract" / "operations.graphql").read_text()
@@ -70,27 +71,28 @@ async def test_options_reach_the_planner() -> None:
     assert result.data == {"planScenario": {"status": "OPTIMAL", "prReadyDate": "2026-11-02", "permits": []}}
 
 
-class _Runner:
-    """A solve runner that records the limit it was asked to plan with, then plans in-process."""
+class _Plans:
+    """A plan backend that records the limit it was asked to plan with, then plans in-process."""
 
     def __init__(self) -> None:
         self.limits: list[int] = []
 
-    async def run(self, fn: Callable[[Any, Any], Any], payload: tuple[Scenario, PlanOptions]) -> Any:
-        self.limits.append(payload[1].time_limit_ms)
-        return fn(payload, None)
+    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions) -> Plan:
+        self.limits.append(options.time_limit_ms)
+        return solve_plan(scenario, options)
 
 
 @dataclass
 class _Context:
-    services: dict[str, Any]
+    services: Services
+    tenant_id: int = 1
 
 
 async def test_the_service_time_cap_applies_to_the_default_limit() -> None:
-    runner = _Runner()
+    plans = _Plans()
     query = "query($s: ScenarioInput!) { planScenario(scenario: $s) { __typename } }"
-    context = _Context({"solve_runner": runner, "solve_time_cap_ms": 500})
+    context = _Context(Services(plans=cast("Any", plans), solve_time_cap_ms=500))
     result = await SCHEMA.execute(query, variable_values={"s": load(FILES[0])["scenario"]}, context_value=context)
     assert result.errors is None
     assert result.data == {"planScenario": {"__typename": "Plan"}}
-    assert runner.limits == [500]
+    assert plans.limits == [500]

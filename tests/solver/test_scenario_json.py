@@ -18,7 +18,7 @@ from solver.domain import (
     Role,
     StatusKind,
 )
-from solver.scenario_json import parse_document, parse_scenario, plan_to_json
+from solver.scenario_json import parse_document, parse_scenario, plan_to_json, read_options
 
 SCENARIOS = Path(__file__).parent.parent / "fixtures" / "scenarios"
 
@@ -129,3 +129,20 @@ def test_plan_json_has_exactly_the_operation_fields() -> None:
         "rulesVersion": "v1",
         "solveMs": 12.5,
     }
+
+
+def test_plan_options_are_checked_by_one_function_with_each_path_s_message() -> None:
+    # A scenario file and planScenario cite the time limit; the stored-plan mutations never did (kept as is).
+    terms = [ObjectiveTerm.COST, ObjectiveTerm.COST]
+    options, errors = read_options(0, -1, None, terms)
+    assert options == PlanOptions(objective=(ObjectiveTerm.COST, ObjectiveTerm.COST))
+    assert errors == [
+        FieldError("options.timeLimitMs", "0 must be a positive number of milliseconds"),
+        FieldError("options.itaWaitDays", "-1 must not be negative"),
+        FieldError("options.objective", "each objective term may appear once"),
+    ]
+    _, errors = read_options(0, None, None, [], cite_time_limit=False)
+    assert errors == [FieldError("options.timeLimitMs", "must be a positive number of milliseconds")]
+    parsed = parse_scenario(MINIMAL, {"timeLimitMs": 0})
+    assert isinstance(parsed, InvalidScenario)
+    assert FieldError("options.timeLimitMs", "0 must be a positive number of milliseconds") in parsed.errors

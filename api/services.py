@@ -1,0 +1,18 @@
+"""The services of the running service: what the schema's resolvers may use (`schema.services.Services`) and
+what only the api reads (the solve runner, the metrics). Made and filled by the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.observability import Metrics
+from api.solve_runner import ProcessRunner
+from schema.services import Services
+
+
+@dataclass
+class ApiServices(Services):
+    """The schema's services, plus the solve runner (None: plans are solved in a worker thread) and metrics."""
+
+    solve_runner: ProcessRunner | None = None
+    metrics: Metrics | None = None

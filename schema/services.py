@@ -1,0 +1,88 @@
+"""The process-wide services the api layer hands to resolvers, typed by what the schema needs of them.
+
+The schema declares the Protocols; `api/app.py` fills a `Services` (the api's own subclass, `api.services`,
+adds what only the api reads: the solve runner and the metrics). Its fields are filled by the lifespan, some
+late, so the container is mutable. Outside the service (`schema.execute` in tests and tools) it is empty:
+there is no plan backend, and a plan is solved in a worker thread (`plan`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from db import models
+from db.repositories.jobs import PlanJobs
+from db.repositories.scoped import Actor
+from solver import domain
+from solver.solve import plan as solve_plan
+
+
+class PlanBackend(Protocol):
+    """What the schema needs of the service's planning (implemented by `api.plan_service.PlanService`)."""
+
+    async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan: ...
+
+    async def start(
+        self,
+        tenant_id: int,
+        actor: Actor,
+        scenario: domain.Scenario,
+        options: domain.PlanOptions,
+        household_id: int | None = None,
+    ) -> int: ...
+
+    async def cancel(self, tenant_id: int, actor: Actor, job_id: int) -> models.PlanJob | None: ...
+
+    def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]: ...
+
+
+class JobStopper(Protocol):
+    """What a household's deletion needs of the service's plan backend (`api.plan_service.PlanService`)."""
+
+    async def cancel_household_jobs(self, jobs: PlanJobs, household_id: int) -> list[int]: ...
+
+    def stop(self, job_ids: list[int]) -> None: ...
+
+
+class Plans(PlanBackend, JobStopper, Protocol):
+    """The service's plan backend: planning, plan jobs, and stopping a deleted household's jobs."""
+
+
+@dataclass
+class Services:
+    """What the schema's resolvers may use of the running service; every field is absent outside it."""
+
+    # The plan cache and plan jobs (`api.plan_service.PlanService`).
+    plans: Plans | None = None
+    # The service's bound on a solve's time limit, applied to the default limit too.
+    solve_time_cap_ms: int | None = None
+    # Wakes this process's open sockets to re-check their keys (a key was revoked).
+    keys_changed: Callable[[], None] | None = None
+
+
+def services_of(context: Any) -> Services:
+    """The context's services; empty when the schema runs without a service's context (`schema.execute`)."""
+    found = getattr(context, "services", None)
+    return found if isinstance(found, Services) else Services()
+
+
+def capped(options: domain.PlanOptions, services: Services) -> domain.PlanOptions:
+    """`options` with the service's solve time cap applied (to the default limit too)."""
+    cap = services.solve_time_cap_ms
+    if cap is not None and options.time_limit_ms > cap:
+        return dataclasses.replace(options, time_limit_ms=cap)
+    return options
+
+
+async def plan(
+    services: Services, tenant_id: int | None, scenario: domain.Scenario, options: domain.PlanOptions
+) -> domain.Plan:
+    """The plan for the question: through the service's plan backend (its cache, its solve runner), or, outside
+    the service, solved in a worker thread (never on the event loop)."""
+    if services.plans is not None and tenant_id is not None:
+        return await services.plans.plan(tenant_id, scenario, options)
+    return await asyncio.to_thread(solve_plan, scenario, options)
