@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from solver import catalog, dates
+from solver import dates
 from solver.domain import Finding, Person, Role, Scenario
-from solver.rules import bowp, cec, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, cec, employer, iec, pgwp, spousal
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from solver import catalog
 from solver.domain import Education, Offer, Person
-from solver.rules import bowp, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, employer, iec, pgwp, spousal
 from solver.rules.registry import RuleSet
 
 
