@@ -33,10 +33,6 @@ class CategoryEligibility:
     offer_ref: str | None = None
 
 
-def _best(decisions: list[Decision]) -> Decision:
-    return min(decisions, key=lambda d: _RANK[d.verdict])
-
-
 def _fail(rules: RuleSet, rule_id: str, message: str) -> Decision:
     c = Checks(rules)
     c.fail(rule_id, message)

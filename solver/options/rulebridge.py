@@ -71,11 +71,6 @@ def c41_occupation_ok(rules: RuleSet, noc_code: str, on: dt.date) -> bool:
     return spousal.c41_occupation_ok(noc_code, on, rules)
 
 
-def c41_validity_months(rules: RuleSet, on: dt.date) -> int:
-    """spousal.c41_min_months_left."""
-    return spousal.c41_min_months_left(on, rules)
-
-
 def bowp_classes(rules: RuleSet, on: dt.date) -> frozenset[str]:
     """bowp.eligible_classes."""
     return bowp.eligible_classes(on, rules)

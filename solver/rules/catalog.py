@@ -79,11 +79,6 @@ def _load() -> tuple[tuple[_Entry, ...], tuple[str, ...], tuple[str, ...]]:
     return entries, tuple(doc["common_documents"]), tuple(doc["employer_documents"])
 
 
-def all_codes() -> tuple[str, ...]:
-    """Every code the catalog can serve, whatever the date."""
-    return tuple(e.code for e in _load()[0])
-
-
 def current_code(code: str) -> tuple[str, ...]:
     """The current code(s) for `code`: itself when current, the successors of a pre-2022 alias, else ()."""
     entries = _load()[0]
