@@ -146,7 +146,16 @@ def evaluate(scenario: Scenario, role: Role, on: dt.date, rules: RuleSet) -> tup
             used = sum(1 for p in person.permit_history if p.code == "C21")
             d = iec.check(person, on, rules, participations_used=used)
             out.append(_answer(cat, d, on if d.eligible else None))
-        else:
+        elif cat.employer_specific:
             out.extend(_offers(scenario, role, cat.code, person, on, rules))
+        else:
+            raise ValueError(_unknown(cat.code, on, rules))
     out.extend(_pr_routes(person, on, horizon_end, rules))
     return tuple(out)
+
+
+def _unknown(code: str, on: dt.date, rules: RuleSet) -> str:
+    """The error for an open category this module has no check for (an employer-specific one goes by its offers)."""
+    employer_codes = [c.code for c in catalog.categories(on, rules) if c.employer_specific]
+    known = ", ".join(["C43", *_SPOUSAL, "A75", "C21", *employer_codes])
+    return f"no eligibility check for the open permit category {code!r}; known codes: {known}"
