@@ -20,8 +20,9 @@ from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema.context import Context
 from schema.errors import PublicError
-from solver import catalog, crs, eligibility
+from solver import crs, eligibility
 from solver.domain import Finding, Role, Scenario
+from solver.rules import catalog
 from solver.rules.decision import Verdict
 from solver.rules.registry import Rule, RuleSet, load_rules
 from solver.scenario_json import parse_scenario

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from solver import catalog, dates
+from solver import dates
 from solver.domain import Finding, Person, Role, Scenario
-from solver.rules import bowp, cec, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, cec, employer, iec, pgwp, spousal
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 
@@ -31,10 +31,6 @@ class CategoryEligibility:
     missing: tuple[str, ...] = ()
     eligible_from: dt.date | None = None
     offer_ref: str | None = None
-
-
-def _best(decisions: list[Decision]) -> Decision:
-    return min(decisions, key=lambda d: _RANK[d.verdict])
 
 
 def _fail(rules: RuleSet, rule_id: str, message: str) -> Decision:
@@ -150,7 +146,16 @@ def evaluate(scenario: Scenario, role: Role, on: dt.date, rules: RuleSet) -> tup
             used = sum(1 for p in person.permit_history if p.code == "C21")
             d = iec.check(person, on, rules, participations_used=used)
             out.append(_answer(cat, d, on if d.eligible else None))
-        else:
+        elif cat.employer_specific:
             out.extend(_offers(scenario, role, cat.code, person, on, rules))
+        else:
+            raise ValueError(_unknown(cat.code, on, rules))
     out.extend(_pr_routes(person, on, horizon_end, rules))
     return tuple(out)
+
+
+def _unknown(code: str, on: dt.date, rules: RuleSet) -> str:
+    """The error for an open category this module has no check for (an employer-specific one goes by its offers)."""
+    employer_codes = [c.code for c in catalog.categories(on, rules) if c.employer_specific]
+    known = ", ".join(["C43", *_SPOUSAL, "A75", "C21", *employer_codes])
+    return f"no eligibility check for the open permit category {code!r}; known codes: {known}"

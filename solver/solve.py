@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
-from solver.explain import blockers
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
+from solver.model.explain import blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars

@@ -14,13 +14,13 @@ import math
 from solver import crs
 from solver.dates import add_days, add_months
 from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap, WorkPeriod
-from solver.model import rulebridge
 from solver.model.constraints.pr import PNP, program_of
 from solver.model.constraints.status import counts_tail_gap
+from solver.model.explain import explanation
 from solver.model.objective import biometrics_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
-from solver.options import Kind
+from solver.options import Kind, rulebridge
 from solver.rules.language import best_clb
 
 ACTION_APPLY = "APPLY_PERMIT"
@@ -121,8 +121,6 @@ def _pr(s: Solved) -> tuple[Role | None, str | None]:
 
 def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Finding, ...]) -> Plan:
     """The Plan of a solved model."""
-    from solver.explain import explanation
-
     v = s.vars
     cal = v.opts.cal
     rules = v.opts.rules

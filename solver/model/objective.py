@@ -10,8 +10,8 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.domain import ObjectiveTerm, Role
-from solver.model import rulebridge
 from solver.model.variables import Vars
+from solver.options import rulebridge
 
 
 def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from solver.dates import add_months
 from solver.domain import Person, PlanOptions, Role, Scenario
-from solver.model import rulebridge as rules_eligibility
+from solver.options import rulebridge as rules_eligibility
 from solver.options.records import Calendar, Candidate, Depot, Job
 from solver.rules.registry import RuleSet
 

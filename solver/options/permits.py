@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from solver.domain import Offer, Person, Role
-from solver.model import rulebridge as rules_eligibility
+from solver.options import rulebridge as rules_eligibility
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, fee_cents
 from solver.options.records import Candidate, DepotKind, Kind

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from solver import dates, noc
-from solver.catalog import TFWP_CODE, current_code
 from solver.domain import Offer, Person
 from solver.rules import iec
+from solver.rules.catalog import TFWP_CODE, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_abilities
 from solver.rules.registry import RuleSet

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from solver import dates
-from solver.catalog import current_code
 from solver.domain import Credential, Education, InstitutionKind, Person, Status, StatusKind
+from solver.rules.catalog import current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from solver import dates
-from solver.domain import HeldPermit, Person, StatusKind
+from solver.domain import Person, StatusKind
 from solver.rules.registry import RuleSet
 
 # Codes of permits that authorize work (anything in permit history that is not a study or visitor record).
@@ -36,11 +36,6 @@ def can_restore(status_end: dt.date, on: dt.date, rules: RuleSet) -> bool:
     return status_end < on <= restoration_deadline(status_end, rules)
 
 
-def in_status(person: Person, on: dt.date) -> bool:
-    """True when the status held on the scenario date still covers `on` (ignoring later applications)."""
-    return person.status is not None and person.status.kind is not StatusKind.NONE and on <= person.status.valid_to
-
-
 def holds_work_permit(person: Person, on: dt.date) -> bool:
     """True when the person holds a valid work permit on `on` (a worker status or a work permit in history)."""
     status = person.status
@@ -55,14 +50,6 @@ def work_permit_end(person: Person) -> dt.date | None:
     if person.status is not None and person.status.kind is StatusKind.WORKER:
         ends.append(person.status.valid_to)
     return max(ends) if ends else None
-
-
-def held_codes(permits: Iterable[HeldPermit], current: str | None) -> tuple[str, ...]:
-    """Codes held (history plus the current status's code), as written."""
-    out = [p.code for p in permits]
-    if current is not None:
-        out.append(current)
-    return tuple(out)
 
 
 def maintains_status(applied_on: dt.date, status_end: dt.date, in_canada: bool) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from solver import catalog
+from solver.rules import catalog
 from solver.rules.registry import load_rules
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from solver.domain import Role, Scenario
 from solver.eligibility import CategoryEligibility, evaluate
+from solver.rules import catalog
 from solver.rules.decision import Verdict
 from solver.rules.registry import load_rules
 from solver.scenario_json import parse_document
@@ -134,3 +136,13 @@ def test_any_date_gives_answers_not_exceptions(name: str, on: dt.date) -> None:
         for a in answers:
             assert a.verdict is E or a.eligible_from is None or a.eligible_from > on
             assert bool(a.missing) == (a.verdict is U), a
+
+
+def test_an_unknown_open_category_is_an_error_not_an_employer_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = _scenario("p01-bachelor-pgwp-cec")
+    real = catalog.categories
+    monkeypatch.setattr(
+        catalog, "categories", lambda on, rules: (*real(on, rules), dataclasses.replace(real(on, rules)[0], code="C99"))
+    )
+    with pytest.raises(ValueError, match=r"'C99'.*known codes: C43, C41, C42, C49, A74, A75, C21, C10"):
+        evaluate(scenario, Role.PRINCIPAL, scenario.as_of, RULES)

@@ -9,11 +9,10 @@ A75.completeness (issued no earlier than submission plus the R10 check), PASSPOR
 
 from __future__ import annotations
 
-from solver.model import rulebridge
 from solver.model.constraints.permits import passport_day
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
-from solver.options import Kind
+from solver.options import Kind, rulebridge
 
 
 def _held_on_apply(v: Vars, node: Node, source: Node) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.dates import add_months
-from solver.domain import Person, Role
+from solver.domain import Person
 from solver.model.tables import add_function
 from solver.model.variables import PrVars, Vars
 from solver.rules.language import best_clb
@@ -100,7 +100,3 @@ def add_pr(v: Vars) -> PrVars:
 def program_of(branch: str) -> str:
     """The contract's prProgram for a branch."""
     return "PNP" if branch == PNP else "CEC"
-
-
-def applicant_roles(v: Vars) -> list[Role]:
-    return [role for role, _ in v.opts.scenario.members]

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from solver import catalog
 from solver.domain import Education, Offer, Person
-from solver.rules import bowp, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, employer, iec, pgwp, spousal
 from solver.rules.registry import RuleSet
 
 
@@ -70,11 +69,6 @@ def c42_on(rules: RuleSet, edu: Education, on: dt.date) -> bool:
 def c41_occupation_ok(rules: RuleSet, noc_code: str, on: dt.date) -> bool:
     """spousal.c41_occupation_ok."""
     return spousal.c41_occupation_ok(noc_code, on, rules)
-
-
-def c41_validity_months(rules: RuleSet, on: dt.date) -> int:
-    """spousal.c41_min_months_left."""
-    return spousal.c41_min_months_left(on, rules)
 
 
 def bowp_classes(rules: RuleSet, on: dt.date) -> frozenset[str]:

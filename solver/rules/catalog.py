@@ -1,6 +1,6 @@
 """The permit catalog by date: each category's attributes, fees, processing times and documents.
 
-Names, attributes and documents are data (`data/catalog.toml`); fees and processing times are rules
+Names, attributes and documents are data (`solver/data/catalog.toml`); fees and processing times are rules
 (`FEES.*`, `PROCESSING.*`, `TFWP.lmia`) read for the date asked.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from solver.rules.registry import RuleSet
 
-CATALOG_FILE = Path(__file__).parent / "data" / "catalog.toml"
+CATALOG_FILE = Path(__file__).parent.parent / "data" / "catalog.toml"
 TFWP_CODE = "TFWP"
 
 
@@ -77,11 +77,6 @@ def _load() -> tuple[tuple[_Entry, ...], tuple[str, ...], tuple[str, ...]]:
     doc = tomllib.loads(CATALOG_FILE.read_text())
     entries = tuple(_Entry(raw) for raw in doc["category"])
     return entries, tuple(doc["common_documents"]), tuple(doc["employer_documents"])
-
-
-def all_codes() -> tuple[str, ...]:
-    """Every code the catalog can serve, whatever the date."""
-    return tuple(e.code for e in _load()[0])
 
 
 def current_code(code: str) -> tuple[str, ...]:
