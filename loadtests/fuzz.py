@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import graphql
 import httpx
 import schemathesis.graphql
 from graphql import introspection_from_schema
@@ -31,8 +30,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
-from schemathesis.graphql import nodes
 
+from loadtests.literals import json_literal
 from schema.root import schema
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -42,31 +41,13 @@ TEXT_ROLES = ("admin", "consultant", "readonly")
 WRITING_ROLES = ("admin", "consultant")
 
 
-def _json_node(value: Any) -> graphql.ValueNode:
-    """A JSON value as a GraphQL literal."""
-    if isinstance(value, dict):
-        fields = [
-            graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=_json_node(v)) for k, v in value.items()
-        ]
-        return nodes.Object(fields)
-    if isinstance(value, list):
-        return nodes.List([_json_node(v) for v in value])
-    if isinstance(value, bool):
-        return nodes.Boolean(value)
-    if isinstance(value, int):
-        return nodes.Int(value)
-    if value is None:
-        return nodes.Null
-    return nodes.String(str(value))
-
-
 # schemathesis knows no strategy for the JSON scalar (the inline scenarios of `eligibility` and `crs`).
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
     max_leaves=12,
 )
-schemathesis.graphql.scalar("JSON", st.dictionaries(st.text(max_size=12), _JSON, max_size=6).map(_json_node))
+schemathesis.graphql.scalar("JSON", st.dictionaries(st.text(max_size=12), _JSON, max_size=6).map(json_literal))
 
 
 def strategy() -> st.SearchStrategy[str]:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
 
-import graphql
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, nodes, queries
 
 from api.keys import Role
+from loadtests.literals import json_literal
 from schema.root import schema
 from tests.api.conftest import Service
 from tests.schema.records import household_input
@@ -30,20 +29,6 @@ assert _QUERY_TYPE is not None
 QUERY_FIELDS = [name for name in _QUERY_TYPE.fields if name != "planScenario"]
 CREATE = """mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) {
   ... on HouseholdPayload { household { id members { id } offers { id } } } } }"""
-
-
-def _json_node(value: Any) -> graphql.ValueNode:
-    if isinstance(value, dict):
-        return nodes.Object(
-            [graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=_json_node(v)) for k, v in value.items()]
-        )
-    if isinstance(value, list):
-        return nodes.List([_json_node(v) for v in value])
-    if isinstance(value, bool):
-        return nodes.Boolean(value)
-    if isinstance(value, int):
-        return nodes.Int(value)
-    return nodes.String(value)
 
 
 # Every date, year 1 to 9999: a date outside the accepted range must be refused, not crash the service.
@@ -59,7 +44,7 @@ _json = st.recursive(
 SCALARS = {
     "Date": _dates.map(lambda d: nodes.String(d.isoformat())),
     "DateTime": st.datetimes(timezones=st.just(dt.UTC)).map(lambda d: nodes.String(d.isoformat())),
-    "JSON": _json.map(_json_node),
+    "JSON": _json.map(json_literal),
 }
 FUZZ = settings(
     max_examples=150,
