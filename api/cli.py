@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"permitpath: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`permitpath plan FILE | head`): stop quietly, as a shell tool does. Python
+        # would flush stdout again at exit and fail once more, so it is pointed at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE
     return status
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,16 @@ def test_plan_rules_as_of_must_be_a_date() -> None:
     assert json.loads(done.stdout)["errors"] == [
         {"path": "--rules-as-of", "message": "'someday' is not a date like 2026-05-01"}
     ]
+
+
+def test_a_reader_that_goes_away_stops_the_timeline_quietly() -> None:
+    """`permitpath plan FILE | head`: the pipe is closed before anything is written (as after head's last line)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [str(PERMITPATH), "plan", str(FILES[0])], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (141, "")
