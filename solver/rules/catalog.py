@@ -53,6 +53,7 @@ class Category:
     aliases: tuple[str, ...] = ()
     streams: tuple[Stream, ...] = ()
     effective: dt.date | None = None
+    family: str = ""
 
     @property
     def employer_specific(self) -> bool:
@@ -85,6 +86,24 @@ def current_code(code: str) -> tuple[str, ...]:
     if any(e.code == code for e in entries):
         return (code,)
     return tuple(e.code for e in entries if code in e.raw.get("aliases", ()))
+
+
+def family_of(code: str) -> str | None:
+    """The family (a module of solver/categories) of `code` or of its one successor; None when unknown."""
+    found = current_code(code)
+    if len(found) != 1:
+        return None
+    return next(str(e.raw["family"]) for e in _load()[0] if e.code == found[0])
+
+
+def family_names() -> tuple[str, ...]:
+    """Every family the catalog names, once each, in catalog order."""
+    return tuple(dict.fromkeys(str(e.raw["family"]) for e in _load()[0]))
+
+
+def codes() -> tuple[str, ...]:
+    """Every current code in the catalog, whatever its effective date, in catalog order."""
+    return tuple(e.code for e in _load()[0])
 
 
 def processing_days(code: str, on: dt.date, rules: RuleSet, *, inside: bool) -> int:
@@ -129,6 +148,7 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
         aliases=tuple(raw.get("aliases", ())),
         streams=tuple(Stream(**s) for s in raw.get("streams", ())),
         effective=raw.get("effective"),
+        family=str(raw["family"]),
     )
 
 

@@ -30,7 +30,7 @@ class Violation:
 
 
 @dataclass
-class _Ctx:
+class PlanContext:
     scenario: Scenario
     plan: Plan
     options: PlanOptions

@@ -19,7 +19,7 @@ from solver.domain import (
     Role,
     StatusKind,
 )
-from solver.validate.context import _Ctx
+from solver.validate.context import PlanContext
 from solver.validate.status import _restorable, current_program, program_months, study_permit_end
 
 # --- eligibility, one function per category --------------------------------------------------------
@@ -27,7 +27,7 @@ from solver.validate.status import _restorable, current_program, program_months,
 _Issue = tuple[str, str]
 
 
-def _opt(ctx: _Ctx, rule_id: str, name: str, trigger: dt.date, default: Any) -> Any:
+def _opt(ctx: PlanContext, rule_id: str, name: str, trigger: dt.date, default: Any) -> Any:
     """A parameter that an older version of a rule may lack: `default` when it is absent or not in force."""
     rule = ctx.rules.rules.get(rule_id)
     version = rule.at(ctx.on(trigger)) if rule is not None else None
@@ -36,7 +36,7 @@ def _opt(ctx: _Ctx, rule_id: str, name: str, trigger: dt.date, default: Any) -> 
     return version.params[name]
 
 
-def _in_force(ctx: _Ctx, rule_id: str, trigger: dt.date) -> bool:
+def _in_force(ctx: PlanContext, rule_id: str, trigger: dt.date) -> bool:
     return rule_id in ctx.rules and ctx.rules.in_force(rule_id, ctx.on(trigger))
 
 
@@ -47,7 +47,7 @@ def language_ok(person: Person, on: dt.date, min_clb: int, max_age_months: int) 
     )
 
 
-def pgwp_months(ctx: _Ctx, edu: Education, apply_on: dt.date) -> int:
+def pgwp_months(ctx: PlanContext, edu: Education, apply_on: dt.date) -> int:
     """The PGWP's length before the passport cap (C43.duration, C43.masters_duration)."""
     length = program_months(edu)
     if edu.credential is Credential.MASTER and _in_force(ctx, "C43.masters_duration", apply_on):
@@ -59,7 +59,7 @@ def pgwp_months(ctx: _Ctx, edu: Education, apply_on: dt.date) -> int:
     return min(months, int(ctx.param("C43.duration", "max_months", apply_on)))
 
 
-def _pgwp_clb(ctx: _Ctx, edu: Education, a: dt.date) -> int:
+def _pgwp_clb(ctx: PlanContext, edu: Education, a: dt.date) -> int:
     if edu.institution is InstitutionKind.UNIVERSITY:
         return int(ctx.param("C43.language", "university_clb", a))
     if edu.credential.is_degree:
@@ -67,7 +67,7 @@ def _pgwp_clb(ctx: _Ctx, edu: Education, a: dt.date) -> int:
     return int(ctx.param("C43.language", "other_clb", a))
 
 
-def _pgwp(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _pgwp(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     edu = current_program(person, a)
     if edu is None:
@@ -100,7 +100,7 @@ def _pgwp(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_
         yield "C43.study_permit_required", "applied in Canada without a valid study permit"
 
 
-def _covering_work_permit_end(ctx: _Ctx, role: Role, on: dt.date) -> dt.date | None:
+def _covering_work_permit_end(ctx: PlanContext, role: Role, on: dt.date) -> dt.date | None:
     """The latest valid_to of a work permit (planned, or held on as_of) that `role` holds on `on`."""
     ends = [q.valid_to for q in ctx.permits_of(role) if q.valid_from <= on <= q.valid_to]
     person = ctx.scenario.person(role)
@@ -110,7 +110,7 @@ def _covering_work_permit_end(ctx: _Ctx, role: Role, on: dt.date) -> dt.date | N
     return max(ends, default=None)
 
 
-def _job_on(ctx: _Ctx, role: Role, on: dt.date) -> PlannedJob | None:
+def _job_on(ctx: PlanContext, role: Role, on: dt.date) -> PlannedJob | None:
     for job in ctx.jobs_of(role):
         end = job.end or add_days(ctx.horizon_end, -1)
         if job.start <= on <= end:
@@ -118,7 +118,7 @@ def _job_on(ctx: _Ctx, role: Role, on: dt.date) -> PlannedJob | None:
     return None
 
 
-def _c41(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _c41(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     if role is not Role.SPOUSE:
         yield "C41.principal_occupation", "only the principal's spouse may hold C41"
@@ -139,7 +139,7 @@ def _c41(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
         yield "C41.principal_validity", f"the principal's work permit ends {end}, less than {months} months after {a}"
 
 
-def _c42(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _c42(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     principal = ctx.scenario.principal
     if role is not Role.SPOUSE:
@@ -172,7 +172,7 @@ def _c42(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
         yield rule, "the principal's program is not PGWP-eligible"
 
 
-def _c49(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _c49(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     applicant = ctx.plan.pr_applicant
     submitted = ctx.pr_submission
@@ -183,7 +183,7 @@ def _c49(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
         yield "C49.principal_pr_applicant", "the PR applicant holds no valid work permit on that date"
 
 
-def _a75(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _a75(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     submitted = ctx.pr_submission
     classes = tuple(ctx.param("A75.eligible_classes", "classes", a))
@@ -198,7 +198,7 @@ def _a75(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
         yield "A75.status_at_application", "no work permit, maintained worker status, or restorable worker status"
 
 
-def _iec(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _iec(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     entry = _iec_entry(ctx, person, p.apply_on)
     if entry is None:
         yield "C21.partner", f"no IEC arrangement for {', '.join(person.citizenships)}"
@@ -214,7 +214,7 @@ def _iec(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_I
         yield "C21.partner", f"all {entry['participations']} participations used"
 
 
-def _iec_entry(ctx: _Ctx, person: Person, a: dt.date) -> dict[str, Any] | None:
+def _iec_entry(ctx: PlanContext, person: Person, a: dt.date) -> dict[str, Any] | None:
     table = _opt(ctx, "C21.partner", "countries", a, {})
     for country in person.citizenships:
         if country in table:
@@ -222,7 +222,7 @@ def _iec_entry(ctx: _Ctx, person: Person, a: dt.date) -> dict[str, Any] | None:
     return None
 
 
-def _employer(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
+def _employer(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     offer = ctx.offer(p.offer_ref)
     if offer is None or offer.holder is not role:
@@ -250,7 +250,7 @@ def _employer(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterat
         yield from _ict(ctx, role, person, offer, p)
 
 
-def _ict(ctx: _Ctx, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[_Issue]:
+def _ict(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[_Issue]:
     a = p.apply_on
     max_teer = int(ctx.param(f"{p.code}.occupation", "max_teer", a))
     if noc.teer(offer.noc_code) > max_teer:
@@ -267,7 +267,7 @@ def _ict(ctx: _Ctx, role: Role, person: Person, offer: Offer, p: PlannedPermit) 
         yield "ICT.total", f"{used} of {total} months of intra-company transfer already used"
 
 
-def _c16(ctx: _Ctx, person: Person, offer: Offer, a: dt.date) -> Iterator[_Issue]:
+def _c16(ctx: PlanContext, person: Person, offer: Offer, a: dt.date) -> Iterator[_Issue]:
     nclc = int(ctx.param("C16.french", "nclc", a))
     tests = person.language_tests
     if not any(t.test.is_french and t.taken <= a and min(t.speaking, t.listening) >= nclc for t in tests):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedJob, Role, StatusKind, WorkPeriod
-from solver.validate.context import Violation, _Ctx
+from solver.validate.context import PlanContext, Violation
 from solver.validate.status import study_program
 
 # --- jobs ------------------------------------------------------------------------------------------
@@ -22,12 +22,12 @@ def _history_entry(person: Person, job: PlannedJob, as_of: dt.date) -> WorkPerio
     return next((w for w in _ongoing(person, as_of) if w.noc_code == job.noc_code), None)
 
 
-def job_end(ctx: _Ctx, job: PlannedJob) -> dt.date:
+def job_end(ctx: PlanContext, job: PlannedJob) -> dt.date:
     """The job's last day, with an open end meaning the horizon's last day."""
     return job.end if job.end is not None else add_days(ctx.horizon_end, -1)
 
 
-def _job_issues(ctx: _Ctx, role: Role, person: Person) -> Iterator[Violation]:
+def _job_issues(ctx: PlanContext, role: Role, person: Person) -> Iterator[Violation]:
     s, t = ctx.scenario, ctx.timelines[role]
     last_day = add_days(ctx.horizon_end, -1)
     previous: PlannedJob | None = None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedPermit, Role
 from solver.rules import employer
-from solver.validate.context import OPEN_CODES, Violation, _Ctx
+from solver.validate.context import OPEN_CODES, PlanContext, Violation
 from solver.validate.eligibility import (
     _ELIGIBILITY,
     LMIA_CODE,
@@ -22,7 +22,7 @@ from solver.validate.status import _restorable, current_program, processing_days
 # --- the dates a permit must carry ----------------------------------------------------------------
 
 
-def expected_valid_from(ctx: _Ctx, role: Role, p: PlannedPermit) -> dt.date:
+def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.date:
     """apply_on plus the category's processing days (inside Canada when in Canada on apply_on); A75 waits for R10."""
     t = ctx.timelines[role]
     inside = t.on(t.in_canada, p.apply_on)
@@ -38,7 +38,7 @@ def expected_valid_from(ctx: _Ctx, role: Role, p: PlannedPermit) -> dt.date:
     return start
 
 
-def expected_valid_to(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
+def expected_valid_to(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
     """The last valid day per the category's duration rule, capped at the passport and the offer's end."""
     a, vf = p.apply_on, p.valid_from
     end: dt.date | None
@@ -63,7 +63,7 @@ def expected_valid_to(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -
     return end
 
 
-def _employer_end(ctx: _Ctx, p: PlannedPermit) -> dt.date | None:
+def _employer_end(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
     offer = ctx.offer(p.offer_ref)
     if offer is None:
         return None
@@ -76,7 +76,7 @@ def _employer_end(ctx: _Ctx, p: PlannedPermit) -> dt.date | None:
     return end
 
 
-def permit_fee(ctx: _Ctx, role: Role, p: PlannedPermit) -> float:
+def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     """What the application costs (FEES.*): processing, open-permit holder fee, biometrics on the person's
     first planned permit, the employer's compliance or LMIA fee, and the IEC participation fee."""
     a = p.apply_on
@@ -94,7 +94,7 @@ def permit_fee(ctx: _Ctx, role: Role, p: PlannedPermit) -> float:
     return fee
 
 
-def _permit_issues(ctx: _Ctx, role: Role, person: Person, p: PlannedPermit) -> Iterator[Violation]:
+def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Violation]:
     def v(rule_id: str, message: str, day: dt.date | None = p.apply_on) -> Violation:
         return Violation(rule_id, role, day, f"{p.code}: {message}")
 

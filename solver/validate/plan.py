@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from solver.dates import add_months
 from solver.domain import ObjectiveTerm, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
 from solver.rules.registry import RuleSet, load_rules
-from solver.validate.context import Violation, _Ctx
+from solver.validate.context import PlanContext, Violation
 from solver.validate.jobs import _job_issues
 from solver.validate.permits import _permit_issues, permit_fee
 from solver.validate.readiness import _pr_issues, first_ready_day
@@ -18,8 +18,10 @@ from solver.validate.status import _build_timeline, status_gaps
 # --- the whole plan --------------------------------------------------------------------------------
 
 
-def _context(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None) -> _Ctx:
-    ctx = _Ctx(scenario, plan, options, rules or load_rules(), add_months(scenario.as_of, scenario.horizon_months))
+def _context(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None) -> PlanContext:
+    ctx = PlanContext(
+        scenario, plan, options, rules or load_rules(), add_months(scenario.as_of, scenario.horizon_months)
+    )
     for role, person in scenario.members:
         ctx.timelines[role] = _build_timeline(ctx, role, person)
     return ctx
@@ -41,7 +43,7 @@ def validate_and_score(
     return _validate(ctx), tuple(values[term.value] for term in options.objective)
 
 
-def _validate(ctx: _Ctx) -> tuple[Violation, ...]:
+def _validate(ctx: PlanContext) -> tuple[Violation, ...]:
     scenario, plan = ctx.scenario, ctx.plan
     out: list[Violation] = []
     roles = {role for role, _ in scenario.members}
@@ -80,7 +82,7 @@ def _validate(ctx: _Ctx) -> tuple[Violation, ...]:
     return tuple(out)
 
 
-def _objective(ctx: _Ctx) -> dict[str, int]:
+def _objective(ctx: PlanContext) -> dict[str, int]:
     s, plan = ctx.scenario, ctx.plan
     horizon_days = (ctx.horizon_end - s.as_of).days
     ready = plan.pr_ready_date

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from solver import noc
 from solver.dates import add_days, add_months
 from solver.domain import Person, Role
-from solver.validate.context import PR_PROGRAMS, Violation, _Ctx
+from solver.validate.context import PR_PROGRAMS, PlanContext, Violation
 from solver.validate.eligibility import language_ok
 from solver.validate.jobs import _history_entry, job_end
 
@@ -29,7 +29,7 @@ class _Hours:
     teer23: list[int]
 
 
-def _cec_hours(ctx: _Ctx, role: Role, person: Person) -> _Hours:
+def _cec_hours(ctx: PlanContext, role: Role, person: Person) -> _Hours:
     s = ctx.scenario
     first = add_months(s.as_of, -int(ctx.param("CEC.skilled_experience", "lookback_months", s.as_of)))
     n = (ctx.horizon_end - first).days
@@ -72,7 +72,7 @@ def _cec_hours(ctx: _Ctx, role: Role, person: Person) -> _Hours:
     return _Hours(first, prefix_all, prefix_23)
 
 
-def meets_program(ctx: _Ctx, role: Role, program: str, day: dt.date, hours: _Hours | None) -> bool:
+def meets_program(ctx: PlanContext, role: Role, program: str, day: dt.date, hours: _Hours | None) -> bool:
     """True when `role` meets `program` (CEC or PNP) on `day` (docs/plan-semantics.md, Canadian Experience Class)."""
     person = ctx.scenario.person(role)
     if person is None:
@@ -95,7 +95,7 @@ def meets_program(ctx: _Ctx, role: Role, program: str, day: dt.date, hours: _Hou
     return teer23 >= need and language_ok(person, day, int(ctx.param("CEC.language", "clb_teer_2_3", day)), validity)
 
 
-def first_ready_day(ctx: _Ctx, role: Role, program: str) -> dt.date | None:
+def first_ready_day(ctx: PlanContext, role: Role, program: str) -> dt.date | None:
     """The first day in [as_of, H) on which `role` meets `program` under this plan's jobs and permits."""
     person = ctx.scenario.person(role)
     if person is None:
@@ -117,14 +117,14 @@ def first_ready_day(ctx: _Ctx, role: Role, program: str) -> dt.date | None:
     return None
 
 
-def _constant(ctx: _Ctx, rule_id: str, start: dt.date) -> bool:
+def _constant(ctx: PlanContext, rule_id: str, start: dt.date) -> bool:
     """True when `rule_id` has the same version from `start` through the horizon (or rules_as_of is set)."""
     if ctx.options.rules_as_of is not None:
         return True
     return not any(start < b < ctx.horizon_end for b in ctx.rules.rule(rule_id).breakpoints)
 
 
-def _pr_issues(ctx: _Ctx) -> Iterator[Violation]:
+def _pr_issues(ctx: PlanContext) -> Iterator[Violation]:
     plan, ready = ctx.plan, ctx.plan.pr_ready_date
     if ready is None:
         if plan.pr_program is not None or plan.pr_applicant is not None:

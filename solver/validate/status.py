@@ -7,7 +7,7 @@ import datetime as dt
 from solver.dates import add_days, whole_months_between
 from solver.domain import Education, Person, Role, StatusGap, StatusKind
 from solver.rules.registry import RuleSet
-from solver.validate.context import _Ctx
+from solver.validate.context import PlanContext
 from solver.validate.timeline import Timeline
 
 
@@ -27,7 +27,7 @@ def study_program(person: Person) -> Education | None:
     return max((e for e in person.education if e.canadian), key=lambda e: e.completion, default=None)
 
 
-def study_permit_end(ctx: _Ctx, person: Person) -> dt.date | None:
+def study_permit_end(ctx: PlanContext, person: Person) -> dt.date | None:
     """Last day of a study permit held on as_of: its expiry, or completion + STATUS.study_permit_end days."""
     status = person.status
     if status is None or status.kind is not StatusKind.STUDENT:
@@ -48,7 +48,7 @@ def processing_days(rules: RuleSet, code: str, inside: bool, on: dt.date) -> int
     return int(days)
 
 
-def _build_timeline(ctx: _Ctx, role: Role, person: Person) -> Timeline:
+def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
     s = ctx.scenario
     n = (ctx.horizon_end - s.as_of).days
     t = Timeline(s.as_of, n, bytearray(n), bytearray(n), bytearray(n))
@@ -91,7 +91,7 @@ def _build_timeline(ctx: _Ctx, role: Role, person: Person) -> Timeline:
     return t
 
 
-def status_gaps(ctx: _Ctx, role: Role) -> list[StatusGap]:
+def status_gaps(ctx: PlanContext, role: Role) -> list[StatusGap]:
     """Maximal runs of days in Canada without status (end inclusive)."""
     t = ctx.timelines[role]
     out: list[StatusGap] = []
@@ -108,7 +108,7 @@ def status_gaps(ctx: _Ctx, role: Role) -> list[StatusGap]:
     return out
 
 
-def _restorable(ctx: _Ctx, role: Role, on: dt.date, *, worker: bool = False) -> bool:
+def _restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = False) -> bool:
     """Without status on `on`, within STATUS.restoration days of losing it (`worker`: a worker's status)."""
     t = ctx.timelines[role]
     i = t.index(on)

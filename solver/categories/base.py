@@ -1,0 +1,101 @@
+"""What a permit category family is: one interface that the eligibility query, the planner and the validator use.
+
+A family owns one or more catalog codes (`family = "..."` in `solver/data/catalog.toml`). Each family module in
+this package defines `FAMILY`, an instance of a `Family` subclass; the registry (`solver.categories`) finds the
+modules, and nothing outside them branches on a category code.
+
+The three parts of a family answer three callers and share no computation:
+- the eligibility query (`solver.eligibility`): `eligibility`, a verdict with reasons citing rule ids;
+- the planner (`solver.options`, `solver.model`): `candidates`, the permits a person could apply for with their
+  apply days, processing, validity and fee, and `constrain`, the family's own CP-SAT constraints;
+- the independent validator (`solver.validate`): `issues`, `valid_from` and `valid_to`, read from the rules and
+  the plan alone, never from the planner's code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from solver.domain import Finding, Person, PlannedPermit, Role, Scenario
+from solver.rules.decision import Verdict
+from solver.rules.registry import RuleSet
+
+if TYPE_CHECKING:
+    from solver.model.variables import Node, Vars
+    from solver.options.options import Options
+    from solver.options.records import Candidate
+    from solver.rules.catalog import Category
+    from solver.validate.context import PlanContext
+
+# A rule a planned permit breaks: (rule id, what is wrong).
+Issue = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class CategoryEligibility:
+    """One answer of the eligibility query: a category or PR route, its verdict and the reasons."""
+
+    code: str
+    name: str
+    kind: str  # "PERMIT" or "PR"
+    verdict: Verdict
+    reasons: tuple[Finding, ...]
+    missing: tuple[str, ...] = ()
+    eligible_from: dt.date | None = None
+    offer_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the eligibility query asks about: one member of a household on one date, under one rule set."""
+
+    scenario: Scenario
+    role: Role
+    person: Person
+    on: dt.date
+    rules: RuleSet
+    horizon_end: dt.date
+
+
+class Family:
+    """A family of permit categories. Subclasses override the parts their categories need.
+
+    `stage` orders candidate building (lower first, as before the split); a family with `after_partners` builds
+    its candidates once every member's own candidates exist (spousal permits rest on the partner's).
+    """
+
+    name: ClassVar[str]
+    stage: ClassVar[int] = 100
+    after_partners: ClassVar[bool] = False
+
+    # --- the eligibility query --------------------------------------------------------------------
+
+    def eligibility(self, asked: Asked, category: Category) -> list[CategoryEligibility]:
+        """The answers for `category` (one per offer for an offer-based family)."""
+        raise NotImplementedError(f"{self.name}: eligibility")
+
+    # --- the planner ------------------------------------------------------------------------------
+
+    def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
+        """Every permit of this family `person` could apply for, with the days the rules allow."""
+        return []
+
+    def constrain(self, v: Vars, node: Node) -> None:
+        """The family's own constraints on one of its candidate nodes (beyond the chain every permit is in)."""
+
+    # --- the independent validator ----------------------------------------------------------------
+
+    def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+        """Every eligibility rule the planned permit `p` breaks on its application day."""
+        raise NotImplementedError(f"{self.name}: issues")
+
+    def valid_from(self, ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
+        """The first valid day, given `processed` (apply_on plus the category's processing days)."""
+        return processed
+
+    def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
+        """The last valid day before the passport cap (None when the plan cannot carry one)."""
+        raise NotImplementedError(f"{self.name}: valid_to")
