@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver import dates
+from solver.categories import employer
 from solver.domain import Finding, Person, Role, Scenario
-from solver.rules import bowp, catalog, cec, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, cec, iec, pgwp, spousal
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 

@@ -3,7 +3,166 @@ the LMIA-based TFWP permit. Each code's own check is a function here, chosen by 
 
 from __future__ import annotations
 
+import datetime as dt
+
+from solver import dates, noc
 from solver.categories.base import Family
+from solver.domain import Offer, Person
+from solver.rules import iec
+from solver.rules.catalog import TFWP_CODE, current_code
+from solver.rules.decision import Checks, Decision
+from solver.rules.language import best_abilities
+from solver.rules.registry import RuleSet
+
+# --- the rules of each code (used by all three parts) --------------------------------------------
+
+_DISCRETIONARY = {
+    "C10": ("C10.significant_benefit", "significant benefit assessment"),
+    "C11": ("C11.entrepreneur", "business plan and significant benefit assessment"),
+    "C20": ("C20.reciprocal", "reciprocal arrangement"),
+    "C50": ("C50.religious", "religious organization and duties"),
+    "C51": ("C51.charitable", "charitable organization and duties"),
+    "T34": ("T34.trader", "substantial trade with the US or Mexico"),
+    "T35": ("T34.trader", "substantial investment"),
+}
+_ICT = {
+    "C61": "C61.occupation",
+    "C62": "C62.occupation",
+    "C63": "C63.occupation",
+    "T37": "T37.occupation",
+    "T38": "T38.occupation",
+}
+_CUSMA = frozenset({"T34", "T35", "T36", "T37", "T38"})
+
+
+def offer_code(offer: Offer) -> str:
+    """The offer's current category code: its exemption code (an unambiguous alias is mapped), else TFWP."""
+    if offer.lmia_exempt_code is None:
+        return TFWP_CODE
+    found = current_code(offer.lmia_exempt_code)
+    return found[0] if len(found) == 1 else offer.lmia_exempt_code
+
+
+def _ict(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+    rule = _ICT[code]
+    max_teer = int(c.rules.param(rule, "max_teer", on))
+    teer = noc.teer(offer.noc_code)
+    c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
+    cap_codes = set(c.rules.param("ICT.total", "codes", on))
+    used = sum(
+        dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
+        for p in person.permit_history
+        if p.code in cap_codes
+    )
+    total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
+    c.check(used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})")
+    c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
+
+
+def _c16(c: Checks, person: Person, offer: Offer, on: dt.date) -> None:
+    rule = "C16.french"
+    nclc = int(c.rules.param(rule, "nclc", on))
+    best = best_abilities(person.language_tests, on, int(c.rules.param(rule, "test_max_age_months", on)), french=True)
+    if best is None:
+        c.unknown_fact(rule, f"needs French speaking and listening at NCLC {nclc}", "French test results")
+    else:
+        level = min(best[0], best[3])
+        c.check(
+            level >= nclc, rule, f"French NCLC {level} >= {nclc}", f"French speaking/listening NCLC {level} < {nclc}"
+        )
+    c.check(
+        offer.province not in c.rules.param(rule, "excluded_provinces", on),
+        rule,
+        f"job in {offer.province}, outside Quebec",
+        "job in Quebec",
+    )
+    teer_ok = noc.teer(offer.noc_code) <= int(c.rules.param(rule, "max_teer", on))
+    excluded = offer.noc_code in c.rules.param(rule, "excluded_codes", on)
+    c.check(
+        teer_ok and not excluded, rule, "occupation eligible", "occupation not eligible (TEER or primary agriculture)"
+    )
+
+
+def _citizenship(c: Checks, person: Person, rule: str, countries: list[str], on: dt.date) -> None:
+    ok = any(code in countries for code in person.citizenships)
+    c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+
+
+def check_offer(person: Person, offer: Offer, apply_on: dt.date, rules: RuleSet) -> Decision:
+    """Whether `person` can get the employer-specific permit the offer's code names, applying on `apply_on`."""
+    c = Checks(rules)
+    code = offer_code(offer)
+    if not noc.is_valid(offer.noc_code):
+        c.fail("CEC.skilled_experience", f"offer NOC {offer.noc_code!r} is not a NOC 2021 code")
+        return c.decision()
+    if code == TFWP_CODE:
+        if offer.lmia_approved:
+            c.ok("TFWP.lmia", "positive LMIA")
+        else:
+            # The LMIA is the employer's application: the worker qualifies once it is positive (plan-semantics
+            # adds its processing days before the permit can start).
+            days = int(rules.param("TFWP.lmia", "processing_days", apply_on))
+            c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA (about {days} days)")
+    elif code in _DISCRETIONARY:
+        rule, fact = _DISCRETIONARY[code]
+        if code in _CUSMA:
+            _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
+        c.unknown_fact(rule, "an officer decides it on evidence", fact)
+    elif code == "C16":
+        _c16(c, person, offer, apply_on)
+    elif code == "C18":
+        provinces = rules.param("C18.endorsement", "provinces", apply_on)
+        c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", "not an Atlantic province")
+        c.unknown_fact("C18.endorsement", "needs a provincial endorsement", "provincial endorsement")
+    elif code in _ICT:
+        if code in _CUSMA:
+            _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
+        _ict(c, person, offer, code, apply_on)
+    elif code == "T13":
+        nom = person.provincial_nomination
+        if nom is None or nom.nominated_on > apply_on:
+            c.fail("T13.nomination", "no provincial nomination by the application date")
+        else:
+            c.check(
+                nom.province == offer.province,
+                "T13.nomination",
+                f"nominated by {nom.province}, offer in {offer.province}",
+                f"nominated by {nom.province} but the offer is in {offer.province}",
+            )
+    elif code == "T36":
+        _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
+        if offer.noc_code in rules.param("T36.profession", "noc_codes", apply_on):
+            c.ok("T36.profession", f"NOC {offer.noc_code} maps to a CUSMA profession")
+        else:
+            c.unknown_fact("T36.profession", f"NOC {offer.noc_code} not in our CUSMA list", "CUSMA profession")
+    elif code in ("T43", "T47"):
+        _citizenship(c, person, "T43.ceta", rules.param("T43.ceta", "countries", apply_on), apply_on)
+    elif code == "C21":
+        return iec.check(person, apply_on, rules, stream="YP")
+    else:
+        c.fail("OFFER.duration", f"{code} is not an employer-specific category an offer can ground")
+    return c.decision()
+
+
+def permit_months(offer: Offer, on: dt.date, rules: RuleSet) -> int:
+    """Longest first permit for the offer's code on `on`, no longer than the offer (when it has a length)."""
+    code = offer_code(offer)
+    limit: int | None = None
+    if code in _ICT:
+        limit = int(rules.param(_ICT[code], "first_permit_months", on))
+    elif code == "T36":
+        limit = int(rules.param("T36.duration", "first_permit_months", on))
+    elif code == "C18":
+        limit = int(rules.param("C18.endorsement", "max_months", on))
+    elif code in ("T43", "T47"):
+        limit = int(rules.param("T43.ceta", "max_months", on))
+    elif code == TFWP_CODE and noc.is_valid(offer.noc_code):
+        name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
+        limit = int(rules.param("TFWP.duration", name, on))
+    if offer.months is not None:
+        return offer.months if limit is None else min(offer.months, limit)
+    return limit if limit is not None else int(rules.param("OFFER.duration", "default_months", on))
+
 
 # --- the eligibility query -------------------------------------------------------------------------
 

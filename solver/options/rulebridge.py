@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from solver.categories import employer
 from solver.domain import Education, Offer, Person
-from solver.rules import bowp, catalog, employer, iec, pgwp, spousal
+from solver.rules import bowp, catalog, iec, pgwp, spousal
 from solver.rules.registry import RuleSet
 
 

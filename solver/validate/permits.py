@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from solver.categories import employer
 from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedPermit, Role
-from solver.rules import employer
 from solver.validate.context import OPEN_CODES, PlanContext, Violation
 from solver.validate.eligibility import (
     _ELIGIBILITY,

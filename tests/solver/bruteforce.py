@@ -15,9 +15,9 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from solver.categories import employer
 from solver.dates import add_days, add_months
 from solver.domain import ObjectiveTerm, Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
-from solver.rules import employer
 from solver.rules.registry import RuleSet, load_rules
 from solver.validate import (
     _ELIGIBILITY,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from solver.categories import employer
 from solver.domain import LanguageTestKind, Nomination, Offer, Person
-from solver.rules import employer
 from solver.rules.decision import Verdict
 from solver.rules.registry import load_rules
 from tests.solver.rules_people import D, held, lang, offer, person
