@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from solver.domain import Finding, Person, PlannedPermit, Role, Scenario
-from solver.rules.decision import Verdict
+from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 
 if TYPE_CHECKING:
@@ -58,6 +58,22 @@ class Asked:
     on: dt.date
     rules: RuleSet
     horizon_end: dt.date
+
+
+def answer(
+    category: Category, d: Decision, eligible_from: dt.date | None, offer_ref: str | None = None
+) -> CategoryEligibility:
+    """The eligibility answer for a permit category from its decision."""
+    return CategoryEligibility(
+        category.code, category.name, "PERMIT", d.verdict, d.reasons, d.missing, eligible_from, offer_ref
+    )
+
+
+def refusal(rules: RuleSet, rule_id: str, message: str) -> Decision:
+    """A NOT_ELIGIBLE decision with one failed condition."""
+    c = Checks(rules)
+    c.fail(rule_id, message)
+    return c.decision()
 
 
 class Family:

@@ -4,62 +4,104 @@ the LMIA-based TFWP permit. Each code's own check is a function here, chosen by 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from solver import dates, noc
-from solver.categories.base import Family
+from solver.categories.base import Asked, CategoryEligibility, Family, answer
 from solver.domain import Offer, Person
 from solver.rules import iec
-from solver.rules.catalog import TFWP_CODE, current_code
+from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_abilities
 from solver.rules.registry import RuleSet
 
 # --- the rules of each code (used by all three parts) --------------------------------------------
 
-_DISCRETIONARY = {
-    "C10": ("C10.significant_benefit", "significant benefit assessment"),
-    "C11": ("C11.entrepreneur", "business plan and significant benefit assessment"),
-    "C20": ("C20.reciprocal", "reciprocal arrangement"),
-    "C50": ("C50.religious", "religious organization and duties"),
-    "C51": ("C51.charitable", "charitable organization and duties"),
-    "T34": ("T34.trader", "substantial trade with the US or Mexico"),
-    "T35": ("T34.trader", "substantial investment"),
-}
-_ICT = {
-    "C61": "C61.occupation",
-    "C62": "C62.occupation",
-    "C63": "C63.occupation",
-    "T37": "T37.occupation",
-    "T38": "T38.occupation",
-}
-_CUSMA = frozenset({"T34", "T35", "T36", "T37", "T38"})
+# Records one code's conditions on an offer, in order: (checks, person, offer, code, apply_on).
+_Conditions = Callable[[Checks, Person, Offer, str, dt.date], None]
+# The longest first permit a code allows for an offer on a date, before the offer's own length (None: no limit).
+_Length = Callable[[Offer, dt.date, RuleSet], int | None]
 
 
-def offer_code(offer: Offer) -> str:
-    """The offer's current category code: its exemption code (an unambiguous alias is mapped), else TFWP."""
-    if offer.lmia_exempt_code is None:
-        return TFWP_CODE
-    found = current_code(offer.lmia_exempt_code)
-    return found[0] if len(found) == 1 else offer.lmia_exempt_code
+@dataclass(frozen=True)
+class _CodeRules:
+    """What one offer-based code checks, and how long its first permit may run."""
+
+    check: Callable[[Person, Offer, str, dt.date, RuleSet], Decision]
+    length: _Length | None = None
 
 
-def _ict(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
-    rule = _ICT[code]
-    max_teer = int(c.rules.param(rule, "max_teer", on))
-    teer = noc.teer(offer.noc_code)
-    c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
-    cap_codes = set(c.rules.param("ICT.total", "codes", on))
-    used = sum(
-        dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
-        for p in person.permit_history
-        if p.code in cap_codes
-    )
-    total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
-    c.check(used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})")
-    c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
+def _recorded(*conditions: _Conditions) -> Callable[[Person, Offer, str, dt.date, RuleSet], Decision]:
+    """A check that records `conditions` in order and answers their decision."""
+
+    def check(person: Person, offer: Offer, code: str, apply_on: dt.date, rules: RuleSet) -> Decision:
+        c = Checks(rules)
+        for condition in conditions:
+            condition(c, person, offer, code, apply_on)
+        return c.decision()
+
+    return check
 
 
-def _c16(c: Checks, person: Person, offer: Offer, on: dt.date) -> None:
+def _param_length(rule: str, name: str) -> _Length:
+    """A length read from one rule parameter."""
+
+    def length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
+        return int(rules.param(rule, name, on))
+
+    return length
+
+
+def _lmia(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+    if offer.lmia_approved:
+        c.ok("TFWP.lmia", "positive LMIA")
+    else:
+        # The LMIA is the employer's application: the worker qualifies once it is positive (plan-semantics
+        # adds its processing days before the permit can start).
+        days = int(c.rules.param("TFWP.lmia", "processing_days", on))
+        c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA (about {days} days)")
+
+
+def _lmia_length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
+    if not noc.is_valid(offer.noc_code):
+        return None
+    name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
+    return int(rules.param("TFWP.duration", name, on))
+
+
+def _discretionary(rule: str, fact: str) -> _Conditions:
+    """An officer's decision on evidence (`fact`) under `rule`."""
+
+    def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+        c.unknown_fact(rule, "an officer decides it on evidence", fact)
+
+    return conditions
+
+
+def _ict(rule: str) -> _Conditions:
+    """An intra-company transfer under `rule`: the occupation's TEER and the ICT months left."""
+
+    def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+        max_teer = int(c.rules.param(rule, "max_teer", on))
+        teer = noc.teer(offer.noc_code)
+        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
+        cap_codes = set(c.rules.param("ICT.total", "codes", on))
+        used = sum(
+            dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
+            for p in person.permit_history
+            if p.code in cap_codes
+        )
+        total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
+        c.check(
+            used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})"
+        )
+        c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
+
+    return conditions
+
+
+def _c16(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     rule = "C16.french"
     nclc = int(c.rules.param(rule, "nclc", on))
     best = best_abilities(person.language_tests, on, int(c.rules.param(rule, "test_max_age_months", on)), french=True)
@@ -83,88 +125,140 @@ def _c16(c: Checks, person: Person, offer: Offer, on: dt.date) -> None:
     )
 
 
-def _citizenship(c: Checks, person: Person, rule: str, countries: list[str], on: dt.date) -> None:
-    ok = any(code in countries for code in person.citizenships)
-    c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+def _c18(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+    provinces = c.rules.param("C18.endorsement", "provinces", on)
+    c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", "not an Atlantic province")
+    c.unknown_fact("C18.endorsement", "needs a provincial endorsement", "provincial endorsement")
+
+
+def _t13(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+    nom = person.provincial_nomination
+    if nom is None or nom.nominated_on > on:
+        c.fail("T13.nomination", "no provincial nomination by the application date")
+    else:
+        c.check(
+            nom.province == offer.province,
+            "T13.nomination",
+            f"nominated by {nom.province}, offer in {offer.province}",
+            f"nominated by {nom.province} but the offer is in {offer.province}",
+        )
+
+
+def _citizenship(rule: str) -> _Conditions:
+    """A citizenship of one of the countries `rule` lists."""
+
+    def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+        countries: list[str] = c.rules.param(rule, "countries", on)
+        ok = any(country in countries for country in person.citizenships)
+        c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+
+    return conditions
+
+
+_CUSMA = _citizenship("T36.citizenship")
+
+
+def _t36_profession(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+    if offer.noc_code in c.rules.param("T36.profession", "noc_codes", on):
+        c.ok("T36.profession", f"NOC {offer.noc_code} maps to a CUSMA profession")
+    else:
+        c.unknown_fact("T36.profession", f"NOC {offer.noc_code} not in our CUSMA list", "CUSMA profession")
+
+
+def _young_professionals(person: Person, offer: Offer, code: str, apply_on: dt.date, rules: RuleSet) -> Decision:
+    return iec.check(person, apply_on, rules, stream="YP")
+
+
+def _ict_rules(rule: str, *first: _Conditions) -> _CodeRules:
+    return _CodeRules(_recorded(*first, _ict(rule)), _param_length(rule, "first_permit_months"))
+
+
+_CETA = _CodeRules(_recorded(_citizenship("T43.ceta")), _param_length("T43.ceta", "max_months"))
+
+# Each offer-based code: adding one is one entry. A code not here cannot ground an offer.
+_CODES: dict[str, _CodeRules] = {
+    TFWP_CODE: _CodeRules(_recorded(_lmia), _lmia_length),
+    "C10": _CodeRules(_recorded(_discretionary("C10.significant_benefit", "significant benefit assessment"))),
+    "C11": _CodeRules(
+        _recorded(_discretionary("C11.entrepreneur", "business plan and significant benefit assessment"))
+    ),
+    "C16": _CodeRules(_recorded(_c16)),
+    "C18": _CodeRules(_recorded(_c18), _param_length("C18.endorsement", "max_months")),
+    "C20": _CodeRules(_recorded(_discretionary("C20.reciprocal", "reciprocal arrangement"))),
+    "C21": _CodeRules(_young_professionals),
+    "C50": _CodeRules(_recorded(_discretionary("C50.religious", "religious organization and duties"))),
+    "C51": _CodeRules(_recorded(_discretionary("C51.charitable", "charitable organization and duties"))),
+    "C61": _ict_rules("C61.occupation"),
+    "C62": _ict_rules("C62.occupation"),
+    "C63": _ict_rules("C63.occupation"),
+    "T13": _CodeRules(_recorded(_t13)),
+    "T34": _CodeRules(_recorded(_CUSMA, _discretionary("T34.trader", "substantial trade with the US or Mexico"))),
+    "T35": _CodeRules(_recorded(_CUSMA, _discretionary("T34.trader", "substantial investment"))),
+    "T36": _CodeRules(_recorded(_CUSMA, _t36_profession), _param_length("T36.duration", "first_permit_months")),
+    "T37": _ict_rules("T37.occupation", _CUSMA),
+    "T38": _ict_rules("T38.occupation", _CUSMA),
+    "T43": _CETA,
+    "T47": _CETA,
+}
+
+
+def offer_code(offer: Offer) -> str:
+    """The offer's current category code: its exemption code (an unambiguous alias is mapped), else TFWP."""
+    if offer.lmia_exempt_code is None:
+        return TFWP_CODE
+    found = current_code(offer.lmia_exempt_code)
+    return found[0] if len(found) == 1 else offer.lmia_exempt_code
 
 
 def check_offer(person: Person, offer: Offer, apply_on: dt.date, rules: RuleSet) -> Decision:
     """Whether `person` can get the employer-specific permit the offer's code names, applying on `apply_on`."""
-    c = Checks(rules)
     code = offer_code(offer)
+    c = Checks(rules)
     if not noc.is_valid(offer.noc_code):
         c.fail("CEC.skilled_experience", f"offer NOC {offer.noc_code!r} is not a NOC 2021 code")
         return c.decision()
-    if code == TFWP_CODE:
-        if offer.lmia_approved:
-            c.ok("TFWP.lmia", "positive LMIA")
-        else:
-            # The LMIA is the employer's application: the worker qualifies once it is positive (plan-semantics
-            # adds its processing days before the permit can start).
-            days = int(rules.param("TFWP.lmia", "processing_days", apply_on))
-            c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA (about {days} days)")
-    elif code in _DISCRETIONARY:
-        rule, fact = _DISCRETIONARY[code]
-        if code in _CUSMA:
-            _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
-        c.unknown_fact(rule, "an officer decides it on evidence", fact)
-    elif code == "C16":
-        _c16(c, person, offer, apply_on)
-    elif code == "C18":
-        provinces = rules.param("C18.endorsement", "provinces", apply_on)
-        c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", "not an Atlantic province")
-        c.unknown_fact("C18.endorsement", "needs a provincial endorsement", "provincial endorsement")
-    elif code in _ICT:
-        if code in _CUSMA:
-            _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
-        _ict(c, person, offer, code, apply_on)
-    elif code == "T13":
-        nom = person.provincial_nomination
-        if nom is None or nom.nominated_on > apply_on:
-            c.fail("T13.nomination", "no provincial nomination by the application date")
-        else:
-            c.check(
-                nom.province == offer.province,
-                "T13.nomination",
-                f"nominated by {nom.province}, offer in {offer.province}",
-                f"nominated by {nom.province} but the offer is in {offer.province}",
-            )
-    elif code == "T36":
-        _citizenship(c, person, "T36.citizenship", rules.param("T36.citizenship", "countries", apply_on), apply_on)
-        if offer.noc_code in rules.param("T36.profession", "noc_codes", apply_on):
-            c.ok("T36.profession", f"NOC {offer.noc_code} maps to a CUSMA profession")
-        else:
-            c.unknown_fact("T36.profession", f"NOC {offer.noc_code} not in our CUSMA list", "CUSMA profession")
-    elif code in ("T43", "T47"):
-        _citizenship(c, person, "T43.ceta", rules.param("T43.ceta", "countries", apply_on), apply_on)
-    elif code == "C21":
-        return iec.check(person, apply_on, rules, stream="YP")
-    else:
+    code_rules = _CODES.get(code)
+    if code_rules is None:
         c.fail("OFFER.duration", f"{code} is not an employer-specific category an offer can ground")
-    return c.decision()
+        return c.decision()
+    return code_rules.check(person, offer, code, apply_on, rules)
 
 
 def permit_months(offer: Offer, on: dt.date, rules: RuleSet) -> int:
     """Longest first permit for the offer's code on `on`, no longer than the offer (when it has a length)."""
-    code = offer_code(offer)
-    limit: int | None = None
-    if code in _ICT:
-        limit = int(rules.param(_ICT[code], "first_permit_months", on))
-    elif code == "T36":
-        limit = int(rules.param("T36.duration", "first_permit_months", on))
-    elif code == "C18":
-        limit = int(rules.param("C18.endorsement", "max_months", on))
-    elif code in ("T43", "T47"):
-        limit = int(rules.param("T43.ceta", "max_months", on))
-    elif code == TFWP_CODE and noc.is_valid(offer.noc_code):
-        name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
-        limit = int(rules.param("TFWP.duration", name, on))
+    code_rules = _CODES.get(offer_code(offer))
+    length = code_rules.length if code_rules is not None else None
+    limit = length(offer, on, rules) if length is not None else None
     if offer.months is not None:
         return offer.months if limit is None else min(offer.months, limit)
     return limit if limit is not None else int(rules.param("OFFER.duration", "default_months", on))
 
 
 # --- the eligibility query -------------------------------------------------------------------------
+
+# Codes an officer may grant without a job offer, on business evidence: the rule that decides it, and whether the
+# applicant must be a US or Mexican citizen (the CUSMA codes).
+_WITHOUT_OFFER = {"C11": ("C11.entrepreneur", False), "T34": ("T34.trader", True), "T35": ("T34.trader", True)}
+
+
+def _without_offer(asked: Asked, code: str) -> Decision:
+    """The answer for a code the member has no offer under: an officer's call on evidence, or no."""
+    c = Checks(asked.rules)
+    if code not in _WITHOUT_OFFER:
+        c.fail("EMPLOYER.offer", f"no job offer under {code}")
+        return c.decision()
+    rule, cusma = _WITHOUT_OFFER[code]
+    if cusma:
+        countries = asked.rules.param("T36.citizenship", "countries", asked.on)
+        c.check(
+            any(x in countries for x in asked.person.citizenships),
+            "T36.citizenship",
+            "US or Mexican citizen",
+            "needs US or Mexican citizenship",
+        )
+    c.unknown_fact(rule, "an officer decides it on evidence", "business evidence")
+    return c.decision()
+
 
 # --- the planner -----------------------------------------------------------------------------------
 
@@ -174,6 +268,14 @@ def permit_months(offer: Offer, on: dt.date, rules: RuleSet) -> int:
 class Employer(Family):
     name = "employer"
     stage = 20
+
+    def eligibility(self, asked: Asked, category: Category) -> list[CategoryEligibility]:
+        out: list[CategoryEligibility] = []
+        for offer in asked.scenario.offers:
+            if offer.holder is asked.role and offer_code(offer) == category.code:
+                d = check_offer(asked.person, offer, asked.on, asked.rules)
+                out.append(answer(category, d, asked.on if d.eligible else None, offer.ref))
+        return out or [answer(category, _without_offer(asked, category.code), None)]
 
 
 FAMILY = Employer()

@@ -3,7 +3,9 @@ the employer family)."""
 
 from __future__ import annotations
 
-from solver.categories.base import Family
+from solver.categories.base import Asked, CategoryEligibility, Family, answer
+from solver.rules import iec
+from solver.rules.catalog import Category
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -15,6 +17,11 @@ from solver.categories.base import Family
 class Iec(Family):
     name = "iec"
     stage = 30
+
+    def eligibility(self, asked: Asked, category: Category) -> list[CategoryEligibility]:
+        used = sum(1 for p in asked.person.permit_history if p.code == category.code)
+        d = iec.check(asked.person, asked.on, asked.rules, participations_used=used)
+        return [answer(category, d, asked.on if d.eligible else None)]
 
 
 FAMILY = Iec()
