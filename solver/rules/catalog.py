@@ -54,6 +54,7 @@ class Category:
     streams: tuple[Stream, ...] = ()
     effective: dt.date | None = None
     family: str = ""
+    participation_fee_rule: str | None = None
 
     @property
     def employer_specific(self) -> bool:
@@ -96,6 +97,11 @@ def family_of(code: str) -> str | None:
     return next(str(e.raw["family"]) for e in _load()[0] if e.code == found[0])
 
 
+def codes_checking(rule_id: str) -> tuple[str, ...]:
+    """The current codes whose eligibility rules include `rule_id`, in catalog order."""
+    return tuple(e.code for e in _load()[0] if rule_id in e.raw.get("eligibility_rules", ()))
+
+
 def family_names() -> tuple[str, ...]:
     """Every family the catalog names, once each, in catalog order."""
     return tuple(dict.fromkeys(str(e.raw["family"]) for e in _load()[0]))
@@ -123,8 +129,10 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
     compliance = (
         0.0 if (is_open or not imp or fee_exempt) else float(rules.param("FEES.employer_compliance", "amount", on))
     )
-    lmia = float(rules.param("TFWP.lmia", "employer_fee", on)) if raw["program"] == "TFWP" else 0.0
-    participation = float(rules.param("FEES.iec", "participation", on)) if entry.code == "C21" else 0.0
+    lmia_rule = raw.get("lmia_fee_rule")
+    lmia = float(rules.param(lmia_rule, "employer_fee", on)) if lmia_rule else 0.0
+    participation_rule = raw.get("participation_fee_rule")
+    participation = float(rules.param(participation_rule, "participation", on)) if participation_rule else 0.0
     docs = common + (employer_docs if needs_offer and imp else ()) + tuple(raw.get("documents", ()))
     return Category(
         code=entry.code,
@@ -149,6 +157,7 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
         streams=tuple(Stream(**s) for s in raw.get("streams", ())),
         effective=raw.get("effective"),
         family=str(raw["family"]),
+        participation_fee_rule=participation_rule,
     )
 
 
@@ -173,9 +182,9 @@ def fee_for(code: str, on: dt.date, rules: RuleSet, *, first_biometrics: bool) -
     """The worker's fees for one application for `code` on `on` (employer fees excluded)."""
     cat = category(code, on, rules)
     total = cat.open_permit_holder_fee + (cat.biometrics_fee if first_biometrics else 0.0)
-    if cat.code == "C21":
+    if cat.participation_fee_rule is not None:
         total += cat.participation_fee
-        if rules.param("FEES.iec", "with_processing_fee", on):
+        if rules.param(cat.participation_fee_rule, "with_processing_fee", on):
             total += cat.processing_fee
         return total
     return total + cat.processing_fee

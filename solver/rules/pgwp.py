@@ -6,7 +6,7 @@ import datetime as dt
 
 from solver import dates
 from solver.domain import Credential, Education, InstitutionKind, Person, Status, StatusKind
-from solver.rules.catalog import current_code
+from solver.rules.catalog import codes_checking, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
@@ -82,7 +82,9 @@ def already_held(person: Person) -> bool:
     codes = [p.code for p in person.permit_history]
     if person.status is not None and person.status.permit_code is not None:
         codes.append(person.status.permit_code)
-    return any("C43" in current_code(c) for c in codes)
+    # The permits the rule counts are the categories the catalog checks under it, so no code is written here.
+    once = set(codes_checking("C43.once_per_lifetime"))
+    return any(once.intersection(current_code(c)) for c in codes)
 
 
 def work_while_pending(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> bool:
