@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from solver import noc
 from solver.countries import is_country
 from solver.domain import Education, FieldError, LanguageTest, Offer, Person, PlanOptions, Role, Scenario, WorkPeriod
+from solver.rules import catalog
 
 PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})
 MAX_HOURS_PER_WEEK = 80.0
@@ -94,9 +95,14 @@ def check_offer_number(number: str) -> str | None:
 
 
 def check_permit_code(code: str) -> str | None:
-    if _CODE.match(code):
+    """A code that is not a letter and two digits, or that the catalog does not know (current or pre-2022)."""
+    if not _CODE.match(code):
+        return f"{code!r} is not an exemption code: a letter and two digits (e.g. C43, A75, T13)"
+    if catalog.current_code(code):
         return None
-    return f"{code!r} is not an exemption code: a letter and two digits (e.g. C43, A75, T13)"
+    allowed = ", ".join(c for c in catalog.codes() if _CODE.match(c))
+    aliases = ", ".join(catalog.aliases())
+    return f"{code!r} is not a permit category code; allowed: {allowed}, or a code used before 2022-12-15: {aliases}"
 
 
 def check_order(start: dt.date, end: dt.date | None, start_name: str, end_name: str) -> str | None:

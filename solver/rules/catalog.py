@@ -97,6 +97,11 @@ def family_of(code: str) -> str | None:
     return next(str(e.raw["family"]) for e in _load()[0] if e.code == found[0])
 
 
+def aliases() -> tuple[str, ...]:
+    """Every pre-2022 alias in the catalog, once each, in catalog order."""
+    return tuple(dict.fromkeys(a for e in _load()[0] for a in e.raw.get("aliases", ())))
+
+
 def codes_checking(rule_id: str) -> tuple[str, ...]:
     """The current codes whose eligibility rules include `rule_id`, in catalog order."""
     return tuple(e.code for e in _load()[0] if rule_id in e.raw.get("eligibility_rules", ()))

@@ -43,6 +43,26 @@ def test_plan_invalid_file_exits_2_and_names_the_fields(tmp_path: Path) -> None:
     assert "principal.birthDate: 2030-01-01 is not before asOf 2026-12-01" in done.stderr
 
 
+def test_plan_unknown_permit_code_exits_2_and_names_the_field(tmp_path: Path) -> None:
+    case = load(FILES[0])
+    case["scenario"]["principal"]["status"]["permitCode"] = "C99"
+    unknown = tmp_path / "unknown-code.json"
+    unknown.write_text(json.dumps(case))
+    done = run("--json", str(unknown))
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {
+        "__typename": "InvalidScenario",
+        "errors": [
+            {
+                "path": "principal.status.permitCode",
+                "message": "'C99' is not a permit category code; allowed: C43, C41, C42, C49, A74, A75, C21, C10, C11,"
+                " C16, C18, C20, C50, C51, C61, C62, C63, T13, T34, T35, T36, T37, T38, T43, T47, or a code used before"
+                " 2022-12-15: C12, T21, T22, T23, T24",
+            }
+        ],
+    }
+
+
 def test_plan_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

@@ -59,6 +59,30 @@ async def test_invalid_scenario_is_a_typed_result_naming_the_fields() -> None:
     }
 
 
+UNKNOWN_C99 = (
+    "'C99' is not a permit category code; allowed: C43, C41, C42, C49, A74, A75, C21, C10, C11, C16, C18, C20, C50,"
+    " C51, C61, C62, C63, T13, T34, T35, T36, T37, T38, T43, T47, or a code used before 2022-12-15: C12, T21, T22,"
+    " T23, T24"
+)
+
+
+async def test_an_unknown_permit_code_is_a_field_error_and_a_split_alias_is_accepted() -> None:
+    query = """query($s: ScenarioInput!) { planScenario(scenario: $s) {
+        __typename ... on InvalidScenario { errors { path message } } } }"""
+    scenario = load(FILES[2])["scenario"]
+    scenario["principal"]["permitHistory"] = [{"code": "T24", "validFrom": "2020-01-01", "validTo": "2020-12-31"}]
+    scenario["spouse"]["permitHistory"] = [{"code": "C12", "validFrom": "2020-01-01", "validTo": "2020-12-31"}]
+    scenario["offers"][0]["lmiaExemptCode"] = "C99"
+    result = await SCHEMA.execute(query, variable_values={"s": scenario})
+    assert result.errors is None
+    assert result.data == {
+        "planScenario": {
+            "__typename": "InvalidScenario",
+            "errors": [{"path": "offers[0].lmiaExemptCode", "message": UNKNOWN_C99}],
+        }
+    }
+
+
 async def test_options_reach_the_planner() -> None:
     query = """query($s: ScenarioInput!, $o: PlanOptionsInput) { planScenario(scenario: $s, options: $o) {
         ... on Plan { status prReadyDate permits { code } } } }"""
