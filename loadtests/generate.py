@@ -125,6 +125,7 @@ def _offer(rng: random.Random, index: int, as_of: dt.date, holder: Role, holder_
     latest = add_days(earliest, rng.choice((30, 90, 180))) if rng.random() < 0.4 else None
     months = rng.choice((None, 12, 24, 36))
     code: str | None = None
+    province: str | None = None
     draw = rng.random()
     if draw < 0.15:
         code, months = "C63", rng.choice((12, 24, 36))
@@ -133,12 +134,9 @@ def _offer(rng: random.Random, index: int, as_of: dt.date, holder: Role, holder_
     elif draw < 0.3 and any(t.test.is_french for t in holder_person.language_tests):
         code = "C16"
     elif draw < 0.35 and holder_person.provincial_nomination is not None:
-        code = "T13"
-    province = (
-        holder_person.provincial_nomination.province
-        if code == "T13" and holder_person.provincial_nomination
-        else rng.choice(PROVINCES)
-    )
+        # T13 is for the nominating province's own offers.
+        code, province = "T13", holder_person.provincial_nomination.province
+    province = province or rng.choice(PROVINCES)
     return Offer(
         ref=f"o{index}",
         holder=holder,
