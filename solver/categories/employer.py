@@ -1,5 +1,5 @@
 """Offer-based permits: the employer-specific IMP codes (ICT, CUSMA, CETA, Francophone Mobility, PNP, ...) and
-the LMIA-based TFWP permit. Each code's own check is a function here, chosen by code."""
+the LMIA-based TFWP permit. Each code's own check and first-permit length are one entry of a table here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver import dates, noc
-from solver.categories.base import Asked, CategoryEligibility, Family, answer
+from solver.categories.base import Asked, CategoryEligibility, Family, answer, refusal
 from solver.domain import Offer, Person
 from solver.rules import iec
 from solver.rules.catalog import TFWP_CODE, Category, current_code
@@ -20,6 +20,8 @@ from solver.rules.registry import RuleSet
 
 # Records one code's conditions on an offer, in order: (checks, person, offer, code, apply_on).
 _Conditions = Callable[[Checks, Person, Offer, str, dt.date], None]
+# One code's decision on an offer: (person, offer, code, apply_on, rules).
+_Check = Callable[[Person, Offer, str, dt.date, RuleSet], Decision]
 # The longest first permit a code allows for an offer on a date, before the offer's own length (None: no limit).
 _Length = Callable[[Offer, dt.date, RuleSet], int | None]
 
@@ -28,11 +30,11 @@ _Length = Callable[[Offer, dt.date, RuleSet], int | None]
 class _CodeRules:
     """What one offer-based code checks, and how long its first permit may run."""
 
-    check: Callable[[Person, Offer, str, dt.date, RuleSet], Decision]
+    check: _Check
     length: _Length | None = None
 
 
-def _recorded(*conditions: _Conditions) -> Callable[[Person, Offer, str, dt.date, RuleSet], Decision]:
+def _recorded(*conditions: _Conditions) -> _Check:
     """A check that records `conditions` in order and answers their decision."""
 
     def check(person: Person, offer: Offer, code: str, apply_on: dt.date, rules: RuleSet) -> Decision:
@@ -243,10 +245,9 @@ _WITHOUT_OFFER = {"C11": ("C11.entrepreneur", False), "T34": ("T34.trader", True
 
 def _without_offer(asked: Asked, code: str) -> Decision:
     """The answer for a code the member has no offer under: an officer's call on evidence, or no."""
-    c = Checks(asked.rules)
     if code not in _WITHOUT_OFFER:
-        c.fail("EMPLOYER.offer", f"no job offer under {code}")
-        return c.decision()
+        return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
+    c = Checks(asked.rules)
     rule, cusma = _WITHOUT_OFFER[code]
     if cusma:
         countries = asked.rules.param("T36.citizenship", "countries", asked.on)
