@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from solver import dates, noc
 from solver.categories.base import Asked, CategoryEligibility, Family, answer, refusal
-from solver.domain import Offer, Person
+from solver.domain import Offer, Person, Role
+from solver.model.variables import Node, Vars
+from solver.options.options import Options, fee_cents
+from solver.options.records import Candidate, Validity
 from solver.rules import iec
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
@@ -263,6 +266,70 @@ def _without_offer(asked: Asked, code: str) -> Decision:
 
 # --- the planner -----------------------------------------------------------------------------------
 
+
+def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
+    """One permit per offer `person` holds whose job is in the plan's jobs, in the offers' order."""
+    out: list[Candidate] = []
+    for offer in opts.scenario.offers:
+        if offer.holder is role and any(j.offer_ref == offer.ref for j in opts.jobs):
+            out.extend(_offer_candidates(opts, role, person, offer))
+    return out
+
+
+def _offer_candidates(opts: Options, role: Role, person: Person, offer: Offer) -> list[Candidate]:
+    as_of = opts.scenario.as_of
+    last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
+    code = offer_code(offer)
+    lmia = offer.lmia_exempt_code is None
+    if lmia:
+        days = list(opts.days(0, last))
+    else:
+        days = list(opts.eligible_days(0, last, person, lambda on: check_offer(person, offer, on, opts.rules).eligible))
+    if not days:
+        return []
+    d0 = opts.cal.date(days[0])
+    wait = 0 if not lmia or offer.lmia_approved else opts.int_param("TFWP.lmia", "processing_days", as_of)
+    return [
+        Candidate(
+            key=f"{role.value}:{code}:{offer.ref}",
+            person=role,
+            code=code,
+            family=FAMILY.name,
+            open=False,
+            apply_days=tuple(days),
+            processing_inside=wait + opts.processing(code, True, d0),
+            processing_outside=wait + opts.processing(code, False, d0),
+            months=permit_months(offer, opts.on(d0), opts.rules),
+            fee_cents=fee_cents(opts, code, d0),
+            rule_ids=_grounds(opts.rules, person, offer, opts.on(d0)),
+            offer_ref=offer.ref,
+            lmia=lmia,
+            validity=Validity.JOB,
+        )
+    ]
+
+
+def _grounds(rules: RuleSet, person: Person, offer: Offer, on: dt.date) -> tuple[str, ...]:
+    """The rule ids check_offer cites for the offer on `on` (the permit's grounds)."""
+    cited = check_offer(person, offer, on, rules).rule_ids
+    return tuple(r for r in cited if r in rules) or (("TFWP.lmia",) if offer.lmia_exempt_code is None else ())
+
+
+def _constrain(v: Vars, node: Node) -> None:
+    """The permit needs the job from its offer, and runs no later than that job."""
+    m = v.model
+    for jv in v.jobs.values():
+        job = jv.job
+        if job.person is not node.person or job.offer_ref != node.offer_ref:
+            continue
+        m.add_implication(node.present, jv.present)
+        assert node.uncapped_end is not None
+        if job.months is None:
+            m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
+        else:
+            m.add_min_equality(node.end, [node.uncapped_end, jv.end])
+
+
 # --- the independent validator ---------------------------------------------------------------------
 
 
@@ -277,6 +344,12 @@ class Employer(Family):
                 d = check_offer(asked.person, offer, asked.on, asked.rules)
                 out.append(answer(category, d, asked.on if d.eligible else None, offer.ref))
         return out or [answer(category, _without_offer(asked, category.code), None)]
+
+    def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
+        return _candidates(opts, role, person)
+
+    def constrain(self, v: Vars, node: Node) -> None:
+        _constrain(v, node)
 
 
 FAMILY = Employer()

@@ -4,14 +4,23 @@ an economic PR applicant) and A74 (sponsored spouse in Canada; eligibility only,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from solver.categories.base import Asked, CategoryEligibility, Family, answer, refusal
-from solver.domain import Person, Role
+from solver.domain import Education, Person, Role
+from solver.model.constraints.permits import passport_day
+from solver.model.tables import add_function
+from solver.model.variables import Node, Vars
+from solver.options.household import could_apply_for_pr
+from solver.options.options import Options, fee_cents
+from solver.options.records import Candidate, DepotKind, Validity
 from solver.rules import spousal
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
 from solver.rules.registry import RuleSet
+
+C41, C42, C49 = "C41", "C42", "C49"
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -33,6 +42,206 @@ def _eligibility(asked: Asked, code: str) -> Decision:
 
 # --- the planner -----------------------------------------------------------------------------------
 
+# The partner's permits a spousal permit may rest on, by family: C41 on a work permit of the principal's own
+# (not a bridging permit), C49 on any work permit of the PR applicant.
+_WORKER_SOURCES = frozenset({"pgwp", "employer", "iec"})
+_PR_APPLICANT_SOURCES = _WORKER_SOURCES | {"bowp"}
+
+
+def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
+    partner = opts.partner(role)
+    if partner is None:
+        return []
+    p_person = opts.scenario.person(partner)
+    assert p_person is not None
+    out: list[Candidate] = []
+    if role is Role.SPOUSE:
+        # C41 and C42 are for the principal's spouse (the principal is who first held a permit).
+        out.extend(_spouse_of_student(opts, role, partner, p_person))
+        out.extend(_spouse_of_worker(opts, role, partner))
+    out.extend(_spouse_of_pr_applicant(opts, role, partner))
+    return out
+
+
+def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: object) -> Candidate:
+    d0 = opts.cal.date(days[0])
+    return Candidate(
+        key=key,
+        person=role,
+        code=code,
+        family=FAMILY.name,
+        open=True,
+        apply_days=days,
+        processing_inside=opts.processing(code, True, d0),
+        processing_outside=opts.processing(code, False, d0),
+        months=None,
+        fee_cents=fee_cents(opts, code, d0),
+        validity=Validity.FAMILY,
+        exclusive_variants=True,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _spouse_of_student(opts: Options, role: Role, partner: Role, p_person: Person) -> list[Candidate]:
+    """C42 for the first Canadian program of the principal with an eligible day while they study."""
+    depot = opts.depots[partner]
+    if depot.kind is not DepotKind.STUDENT or p_person.status is None:
+        return []
+    for i, edu in enumerate(p_person.education):
+        if not edu.canadian:
+            continue
+        first = max(0, opts.cal.day(edu.start))
+        last = min(depot.end, opts.cal.day(edu.completion))
+        ok = functools.partial(_c42_program_ok, opts.rules, edu)
+        days = opts.eligible_days(first, last, p_person, ok)
+        if days:
+            return [
+                _candidate(
+                    opts,
+                    role,
+                    C42,
+                    f"{role.value}:{C42}:{i}",
+                    days,
+                    rule_ids=("C42.principal_program",),
+                    source=f"{partner.value}:depot",
+                    fixed_end=opts.cal.day(p_person.status.valid_to),
+                )
+            ]
+    return []
+
+
+def _c42_program_ok(rules: RuleSet, edu: Education, on: dt.date) -> bool:
+    return spousal.c42_program_ok(edu, on, rules)
+
+
+def _c41_occupation_ok(rules: RuleSet, noc_code: str, on: dt.date) -> bool:
+    return spousal.c41_occupation_ok(noc_code, on, rules)
+
+
+def _work_sources(opts: Options, partner: Role, families: frozenset[str]) -> list[tuple[str, bool, str | None]]:
+    """(node key, open, offer ref) of each work permit `partner` may hold: their status on as_of, their candidates."""
+    sources: list[tuple[str, bool, str | None]] = []
+    depot = opts.depots[partner]
+    if depot.works:
+        sources.append((f"{partner.value}:depot", depot.kind is DepotKind.WORKER_OPEN, None))
+    for c in opts.candidates:
+        if c.person is partner and c.family in families:
+            sources.append((c.key, c.open, c.offer_ref))
+    return sources
+
+
+def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidate]:
+    """C41 variants: one per (principal's work permit, principal's job) that could support it."""
+    out: list[Candidate] = []
+    depot = opts.depots[partner]
+    for source, is_open, offer_ref in _work_sources(opts, partner, _WORKER_SOURCES):
+        if source.endswith(":depot") and depot.kind is DepotKind.WORKER_SPECIFIC:
+            jobs = [j for j in opts.jobs if j.person is partner and j.offer_ref is None]
+        else:
+            jobs = [j for j in opts.jobs if j.person is partner and (is_open or j.offer_ref == offer_ref)]
+        for job in jobs:
+            ok = functools.partial(_c41_occupation_ok, opts.rules, job.noc_code)
+            days = opts.eligible_days(0, opts.cal.horizon - 1, None, ok)
+            if not days:
+                continue
+            months = opts.param_series("C41.principal_validity", "months", days[0], days[-1])
+            refs = tuple(opts.shift_months(d, months[d - days[0]]) for d in range(days[0], days[-1] + 1))
+            out.append(
+                _candidate(
+                    opts,
+                    role,
+                    C41,
+                    f"{role.value}:{C41}:{source}:{job.key}",
+                    days,
+                    rule_ids=("C41.principal_occupation", "C41.principal_validity", "C41.principal_employed"),
+                    source=source,
+                    source_job=job.key,
+                    validity_ref_months=refs,
+                )
+            )
+    return out
+
+
+def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Candidate]:
+    """C49 variants: one per work permit of the PR applicant (the partner) it may run to."""
+    days = opts.days(0, opts.cal.horizon - 1)
+    if not days or not opts.rules.in_force("C49.principal_pr_applicant", opts.on(opts.cal.date(days[-1]))):
+        return []
+    applicant = opts.scenario.person(partner)
+    if applicant is None or not could_apply_for_pr(opts, applicant):
+        return []
+    return [
+        _candidate(
+            opts,
+            role,
+            C49,
+            f"{role.value}:{C49}:{source}",
+            days,
+            rule_ids=("C49.principal_pr_applicant",),
+            source=source,
+        )
+        for source, _open, _ref in _work_sources(opts, partner, _PR_APPLICANT_SOURCES)
+    ]
+
+
+def _held_on_apply(v: Vars, node: Node, source: Node) -> None:
+    """The source permit is issued and still valid on the spouse's application day; the spouse's runs to its end."""
+    m = v.model
+    x = node.present
+    m.add_implication(x, source.present)
+    if not source.is_depot:
+        m.add(node.apply >= source.start).only_enforce_if(x)
+    m.add(node.apply <= source.end).only_enforce_if(x)
+    assert node.candidate is not None
+    m.add_min_equality(node.end, [source.end, passport_day(v, node.candidate)])
+    # The source is the partner's work permit with the latest valid_to among those held on the apply day.
+    for other in v.person_nodes(source.person):
+        if other is source or not other.works:
+            continue
+        tag = f"{node.key}|{other.key}"
+        before = m.new_bool_var(f"not_yet_held[{tag}]")
+        after = m.new_bool_var(f"no_longer_held[{tag}]")
+        later = m.new_bool_var(f"source_runs_longer[{tag}]")
+        m.add(node.apply <= other.start - 1).only_enforce_if(before)
+        m.add(node.apply >= other.end + 1).only_enforce_if(after)
+        m.add(source.end >= other.end).only_enforce_if(later)
+        m.add_bool_or([before, after, later]).only_enforce_if([x, other.present])
+
+
+def _constrain(v: Vars, node: Node) -> None:
+    """Links a spousal permit to the partner's permit or study permit it rests on.
+
+    Rules: C41.principal_occupation (in the candidate's days), C41.principal_validity (the principal's permit has
+    the months left on the spouse's application day), C41.principal_employed (the principal holds the job on
+    that day), C42.principal_program (in the candidate's days; runs to the study permit's valid_to),
+    C49.principal_pr_applicant (the partner is the PR applicant and has submitted), PASSPORT.cap.
+    """
+    m = v.model
+    c = node.candidate
+    assert c is not None
+    if c.code == C42:
+        assert c.fixed_end is not None
+        m.add(node.end == min(c.fixed_end, passport_day(v, c)))
+    elif c.code == C41:
+        assert c.source is not None and c.source_job is not None
+        source = v.nodes[c.source]
+        _held_on_apply(v, node, source)
+        needed = m.new_int_var(0, v.big, f"c41_validity_needed[{node.key}]")
+        add_function(m, node.apply, c.apply_days[0], list(c.validity_ref_months), needed, f"c41_validity[{node.key}]")
+        m.add(source.end >= needed).only_enforce_if([node.present, v.group("C41.principal_validity")])
+        job = v.jobs[c.source_job]
+        m.add_implication(node.present, job.present)
+        m.add(job.start <= node.apply).only_enforce_if(node.present)
+        m.add(job.end >= node.apply).only_enforce_if(node.present)
+    elif c.code == C49:
+        assert c.source is not None
+        source = v.nodes[c.source]
+        _held_on_apply(v, node, source)
+        pr = v.prv()
+        m.add_implication(node.present, pr.applicant[source.person])
+        m.add(node.apply >= pr.submit).only_enforce_if(node.present)
+
+
 # --- the independent validator ---------------------------------------------------------------------
 
 
@@ -44,6 +253,12 @@ class Spousal(Family):
     def eligibility(self, asked: Asked, category: Category) -> list[CategoryEligibility]:
         d = _eligibility(asked, category.code)
         return [answer(category, d, asked.on if d.eligible else None)]
+
+    def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
+        return _candidates(opts, role, person)
+
+    def constrain(self, v: Vars, node: Node) -> None:
+        _constrain(v, node)
 
 
 FAMILY = Spousal()

@@ -1,11 +1,12 @@
-"""Assembles the CP-SAT model from its named parts: nodes, PR, jobs, chains, families, CEC."""
+"""Assembles the CP-SAT model from its named parts: nodes, PR, jobs, chains, each family's own, CEC."""
 
 from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.categories import family_named
 from solver.deadline import NEVER, Deadline
-from solver.model.constraints import cec, family, jobs, permits, pr, status
+from solver.model.constraints import cec, jobs, permits, pr, status
 from solver.model.variables import Vars
 from solver.options import Options
 
@@ -24,8 +25,9 @@ def build(opts: Options, deadline: Deadline = NEVER) -> Vars:
         status.add_chain(v, role)
         deadline.check()
     status.add_work_windows(v)
-    family.add_spousal(v)
-    family.add_bridging(v)
+    for node in list(v.nodes.values()):
+        if node.candidate is not None:
+            family_named(node.candidate.family).constrain(v, node)
     deadline.check()
     jobs.add_job_authorization(v)
     deadline.check()

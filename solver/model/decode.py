@@ -20,11 +20,9 @@ from solver.model.explain import explanation
 from solver.model.objective import biometrics_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
-from solver.options import Kind, rulebridge
+from solver.rules import catalog
 from solver.rules.language import best_clb
 
-ACTION_APPLY = "APPLY_PERMIT"
-ACTION_BOWP = "APPLY_BOWP"
 ACTION_JOB = "START_JOB"
 ACTION_PROFILE = "CREATE_EE_PROFILE"
 ACTION_SUBMIT = "SUBMIT_PR"
@@ -137,7 +135,7 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
             permit = PlannedPermit(
                 person=role,
                 code=c.code,
-                name=rulebridge.name(rules, c.code, on),
+                name=catalog.category(c.code, on, rules).name,
                 open=c.open,
                 apply_on=apply_on,
                 valid_from=cal.date(s.value(n.start)),
@@ -217,10 +215,10 @@ def _job_rules(s: Solved, job: PlannedJob) -> tuple[str, ...]:
     rules: list[str] = ["CEC.skilled_experience"]
     for n in s.vars.person_nodes(job.person):
         c = n.candidate
-        if c is not None and c.kind is Kind.PGWP and s.value(n.present):
+        if c is not None and c.work_while_pending is not None and s.value(n.present):
             day = s.vars.opts.cal.day(job.start)
             if s.value(n.apply) <= day < s.value(n.start):
-                rules.append("C43.work_while_pending")
+                rules.append(c.work_while_pending)
     return tuple(rules)
 
 
@@ -261,9 +259,8 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
         deadline = " (restoring status)"
     else:
         deadline = " (from outside Canada)"
-    action = ACTION_BOWP if c.kind is Kind.BRIDGING else ACTION_APPLY
     detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
-    steps = [PlanStep(permit.apply_on, permit.person, action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
+    steps = [PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
     person = v.opts.scenario.person(permit.person)
     assert person is not None
     if person.passport_expiry is not None and permit.valid_to == person.passport_expiry:

@@ -7,11 +7,12 @@ the optimum of their own term and stay exact once that term's bound is fixed.
 
 from __future__ import annotations
 
+import math
+
 from ortools.sat.python import cp_model
 
 from solver.domain import ObjectiveTerm, Role
 from solver.model.variables import Vars
-from solver.options import rulebridge
 
 
 def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
@@ -91,7 +92,8 @@ def stages(v: Vars, order: list[ObjectiveTerm]) -> list[cp_model.LinearExprT]:
 
 def biometrics_cents(v: Vars, role: Role) -> int:
     """FEES.work_permit.biometrics in cents, paid once per person with the first planned permit."""
-    return rulebridge.biometrics_cents(v.opts.rules, "C43", v.opts.on(v.opts.scenario.as_of))
+    dollars = float(v.opts.rules.param("FEES.work_permit", "biometrics", v.opts.on(v.opts.scenario.as_of)))
+    return math.ceil(round(dollars * 100, 6))
 
 
 def tie_break(v: Vars) -> cp_model.LinearExprT:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from solver.options.build import build_options
 from solver.options.options import Options
-from solver.options.records import Candidate, Depot, DepotKind, Job, Kind
+from solver.options.records import ACTION_APPLY, After, Candidate, Depot, DepotKind, Job, Validity
 
 # Exactly the names callers import from solver.options.
-__all__ = ["Candidate", "Depot", "DepotKind", "Job", "Kind", "Options", "build_options"]
+__all__ = ["ACTION_APPLY", "After", "Candidate", "Depot", "DepotKind", "Job", "Options", "Validity", "build_options"]

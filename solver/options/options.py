@@ -5,13 +5,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from solver.dates import add_months
 from solver.domain import Person, PlanOptions, Role, Scenario
-from solver.options import rulebridge as rules_eligibility
 from solver.options.records import Calendar, Candidate, Depot, Job
+from solver.rules import catalog
 from solver.rules.registry import RuleSet
 
 
@@ -123,7 +124,7 @@ class Options:
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
-        return rules_eligibility.processing_days(self.rules, code, self.on(d), inside)
+        return catalog.processing_days(code, self.on(d), self.rules, inside=inside)
 
     def partner(self, role: Role) -> Role | None:
         other = Role.SPOUSE if role is Role.PRINCIPAL else Role.PRINCIPAL
@@ -143,5 +144,9 @@ class Options:
 
 
 def fee_cents(opts: Options, code: str, d: dt.date) -> int:
-    """Government and employer fees of one application in cents, biometrics excluded (catalog)."""
-    return rules_eligibility.fee_cents(opts.rules, code, opts.on(d))
+    """Government and employer fees of one application in cents, biometrics excluded (catalog.fee_for)."""
+    on = opts.on(d)
+    dollars = catalog.fee_for(code, on, opts.rules, first_biometrics=False) + catalog.employer_fee_for(
+        code, on, opts.rules
+    )
+    return math.ceil(round(dollars * 100, 6))

@@ -9,18 +9,27 @@ from dataclasses import dataclass
 from solver.dates import add_days, add_months
 from solver.domain import Role, Scenario
 
+# The plan step's action for an application (a family may name its own).
+ACTION_APPLY = "APPLY_PERMIT"
+
 # Days past the horizon that valid-from/valid-to tables cover (processing, ITA wait, completeness).
 TABLE_SLACK_DAYS = 800
 
 
-class Kind(enum.Enum):
-    PGWP = "PGWP"
-    IEC = "IEC"
-    SPOUSE_OF_STUDENT = "SPOUSE_OF_STUDENT"
-    SPOUSE_OF_WORKER = "SPOUSE_OF_WORKER"
-    EMPLOYER = "EMPLOYER"
-    SPOUSE_OF_PR_APPLICANT = "SPOUSE_OF_PR_APPLICANT"
-    BRIDGING = "BRIDGING"
+class After(enum.Enum):
+    """What a permit may follow in a person's chain."""
+
+    ANY = "ANY"
+    STUDY_PERMIT = "STUDY_PERMIT"  # only the study permit held on as_of (C43.study_permit_required)
+    WORK_PERMIT = "WORK_PERMIT"  # only a work permit, held or planned (A75.status_at_application)
+
+
+class Validity(enum.Enum):
+    """How a permit's last valid day is set."""
+
+    MONTHS = "MONTHS"  # valid_from plus `months`, capped at the passport and the horizon
+    JOB = "JOB"  # as MONTHS, then capped at the end of the job taken under the permit (its offer)
+    FAMILY = "FAMILY"  # the family's own constraints set it (a spousal permit runs to the partner's)
 
 
 class DepotKind(enum.Enum):
@@ -74,12 +83,24 @@ class Job:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One permit a person could apply for, with the days they may apply under the rules in force then."""
+    """One permit a person could apply for, with the days they may apply under the rules in force then.
+
+    `family` names the module of solver/categories that built it and adds its own constraints. The fields from
+    `after` on describe the permit's shape to the model's generic constraints, so the model never asks which
+    category a permit is:
+    - `after`: what it may follow in the chain;
+    - `validity`: how its last day is set;
+    - `issued_by_family`: its first valid day is set by the family, not apply + processing (A75 waits for R10);
+    - `inside_only`: applied for only in Canada with status held (never from outside after leaving);
+    - `exclusive_variants`: its variants (one per permit of the partner it rests on) exclude each other;
+    - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
+    - `action`: the plan step's action when it is applied for.
+    """
 
     key: str
     person: Role
     code: str
-    kind: Kind
+    family: str
     open: bool
     apply_days: tuple[int, ...]
     processing_inside: int
@@ -93,6 +114,13 @@ class Candidate:
     validity_ref_months: tuple[int, ...] = ()
     lmia: bool = False
     fixed_end: int | None = None
+    after: After = After.ANY
+    validity: Validity = Validity.MONTHS
+    issued_by_family: bool = False
+    inside_only: bool = False
+    exclusive_variants: bool = False
+    work_while_pending: str | None = None
+    action: str = ACTION_APPLY
 
 
 @dataclass(frozen=True)

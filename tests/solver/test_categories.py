@@ -26,12 +26,10 @@ RULES = load_rules()
 CODES = frozenset(catalog.codes()) | frozenset(catalog.aliases())
 # Where a category code may drive a branch: the family modules, and the demo's data.
 OWNERS = ("solver/categories/", "api/demo.py")
-# Files that still branch on codes until the planner's and the validator's branches of issue #11 land: merging them
-# empties this list (an entry left behind fails test_the_pending_list_holds_only_files_that_still_branch).
+# Files that still branch on codes until the validator's branch of issue #11 lands: merging it empties this list
+# (an entry left behind fails test_the_pending_list_holds_only_files_that_still_branch).
 PENDING = frozenset(
     {
-        "solver/options/permits.py",
-        "solver/options/rulebridge.py",
         "solver/validate/context.py",
         "solver/validate/eligibility.py",
         "solver/validate/permits.py",

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from solver.model.constraints import status
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars
-from solver.options import DepotKind, Job, Kind
+from solver.options import DepotKind, Job
 
 
 def _end_table(v: Vars, job: Job) -> list[int]:
@@ -98,21 +98,11 @@ def _last_day_in_horizon(v: Vars, jv: JobVars) -> cp_model.IntVar:
 
 def add_job_authorization(v: Vars) -> None:
     """Every day of a job is in a window that authorizes it, or after PR approval."""
-    m = v.model
     for jv in v.jobs.values():
         job = jv.job
         for node in v.person_nodes(job.person):
             if not allows(node, job):
                 _disjoint(v, jv, node.window_start, node.window_end, [jv.present, node.present], node.key)
-            c = node.candidate
-            if c is not None and c.kind is Kind.EMPLOYER and c.offer_ref == job.offer_ref:
-                m.add_implication(node.present, jv.present)
-                # The permit runs no later than the job taken under it.
-                assert node.uncapped_end is not None
-                if job.months is None:
-                    m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
-                else:
-                    m.add_min_equality(node.end, [node.uncapped_end, jv.end])
             if node.next_window is not None:
                 # No work in the gap after the node, until the next node's window.
                 lits = [jv.present, *status.lapsed(node)]

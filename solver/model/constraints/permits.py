@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from solver.domain import Role
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
-from solver.options import Candidate, Depot, DepotKind, Kind
+from solver.options import Candidate, Depot, DepotKind, Validity
 
 
 def passport_day(v: Vars, candidate_or_depot: Candidate | Depot) -> int:
@@ -60,9 +60,6 @@ def valid_to_table(v: Vars, c: Candidate, first: int, last: int) -> list[int]:
     return out
 
 
-SPOUSAL = (Kind.SPOUSE_OF_STUDENT, Kind.SPOUSE_OF_WORKER, Kind.SPOUSE_OF_PR_APPLICANT)
-
-
 def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
     """A candidate permit as an optional node; `outside_first`: the person starts outside Canada."""
     m = v.model
@@ -74,17 +71,17 @@ def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
     proc_hi = max(c.processing_inside, c.processing_outside if outside_first else c.processing_inside)
     f_lo = days[0] + proc_lo
     f_hi = min(days[-1] + proc_hi, v.opts.cal.table_size - 1)
-    if c.kind is Kind.BRIDGING:
+    if c.issued_by_family:
         f_hi = v.opts.cal.table_size - 1
     start = m.new_int_var(f_lo, f_hi, f"valid_from[{name}]")
     end = m.new_int_var(-1, v.big, f"valid_to[{name}]")
     uncapped = None
-    if c.kind is Kind.EMPLOYER:
+    if c.validity is Validity.JOB:
         uncapped = m.new_int_var(-1, v.big, f"valid_to_before_job_end[{name}]")
         add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), uncapped, f"valid_to[{name}]")
-    elif c.kind not in SPOUSAL:
+    elif c.validity is Validity.MONTHS:
         add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), end, f"valid_to[{name}]")
-    window_start = apply if c.kind is Kind.PGWP else start
+    window_start = apply if c.work_while_pending is not None else start
     node = Node(
         key=name,
         person=c.person,
@@ -114,14 +111,14 @@ def add_permit_nodes(v: Vars) -> None:
         for c in v.opts.candidates:
             if c.person is role:
                 node = add_candidate(v, c, outside_first=depot.kind is DepotKind.OUTSIDE)
-                if depot.kind is not DepotKind.OUTSIDE and c.kind is not Kind.BRIDGING:
+                if depot.kind is not DepotKind.OUTSIDE and not c.issued_by_family:
                     v.model.add(node.start == node.apply + c.processing_inside)
-    # One permit per category and person in a plan: the variants of C41/C49 (one per partner's permit it
-    # rests on) exclude each other.
+    # One permit per category and person in a plan: the variants of a permit that rests on the partner's (one
+    # per permit of the partner) exclude each other.
     by_code: dict[tuple[Role, str], list[Node]] = {}
     for node in v.nodes.values():
         if node.candidate is not None:
             by_code.setdefault((node.person, node.candidate.code), []).append(node)
     for group in by_code.values():
-        if len(group) > 1 and group[0].candidate is not None and group[0].candidate.kind in SPOUSAL:
+        if len(group) > 1 and group[0].candidate is not None and group[0].candidate.exclusive_variants:
             v.model.add_at_most_one([n.present for n in group])

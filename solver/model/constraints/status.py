@@ -12,20 +12,19 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.domain import Role
-from solver.model.constraints.permits import SPOUSAL
 from solver.model.variables import Arc, Lit, Node, Vars
-from solver.options import DepotKind, Kind
+from solver.options import After, DepotKind
 
 
 def _arc_allowed(tail: Node, head: Node) -> bool:
     c = head.candidate
     assert c is not None
-    if c.kind is Kind.PGWP:
+    if c.after is After.STUDY_PERMIT:
         return tail.is_depot and tail.depot is not None and tail.depot.kind is DepotKind.STUDENT
-    if c.kind is Kind.BRIDGING:
+    if c.after is After.WORK_PERMIT:
         return tail.works
-    # Variants of one spousal category exclude each other (permits.add_permit_nodes): never one after another.
-    return not (c.kind in SPOUSAL and tail.candidate is not None and tail.candidate.code == c.code)
+    # Variants of one permit exclude each other (permits.add_permit_nodes): never one after another.
+    return not (c.exclusive_variants and tail.candidate is not None and tail.candidate.code == c.code)
 
 
 def add_chain(v: Vars, role: Role) -> None:
@@ -106,7 +105,7 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     m.add(tail.next_window == head.window_start).only_enforce_if(z)
     if v.opts.depots[tail.person].kind is DepotKind.OUTSIDE:
         # Someone who came from abroad leaves when status ends and applies again from outside: no gap.
-        if c.kind is Kind.BRIDGING:
+        if c.inside_only:
             m.add(maintained == 1).only_enforce_if(z)
         else:
             m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
