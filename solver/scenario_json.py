@@ -165,6 +165,15 @@ def parse_scenario(raw: Any, raw_options: Any = None) -> tuple[Scenario, PlanOpt
     options = _options(r, raw_options)
     if r.errors or scenario is None:
         return InvalidScenario(tuple(r.errors))
+    return checked(scenario, options)
+
+
+def checked(scenario: Scenario, options: PlanOptions) -> tuple[Scenario, PlanOptions] | InvalidScenario:
+    """The question as given when its facts and options pass `solver.fields`' checks, else every error.
+
+    The one check of a question once it is read, whether from a scenario file (`parse_scenario`) or from
+    GraphQL inputs mapped straight onto the domain (`schema.planning.question`).
+    """
     errors = validate_scenario(scenario) + validate_options(options)
     if errors:
         return InvalidScenario(errors)
@@ -397,8 +406,9 @@ def read_options(
 ) -> tuple[PlanOptions, list[FieldError]]:
     """The caller's plan settings (None: the default) as the planner's options, and what is wrong with them.
 
-    The one check of the settings, for a scenario file or `planScenario` (`_options`) and for the stored-plan
-    mutations (`schema.stored_plans.plan_options`); an invalid setting is left at its default. The range
+    The one check of the settings, for a scenario file (`_options`) and for GraphQL's `PlanOptionsInput`
+    (`schema.planning.PlanOptionsInput.read`: `planScenario`, `startPlan` and the stored-plan mutations); an
+    invalid setting is left at its default. The range
     checks (`solver.fields.validate_options`) come after, on the options. `cite_time_limit=False` keeps the
     stored-plan mutations' message for timeLimitMs, which has never named the value.
     """
