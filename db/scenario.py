@@ -2,25 +2,22 @@
 
 The columns carry the solver's names and enums, so `solver.assemble` reads each domain field from the row's
 attribute of the same name (and a row's extra columns, such as an offer's employer, stay behind). Only what
-is stored otherwise is given here: the member's status and nomination columns (`status_*`,
-`nomination_*`) are regrouped, held permits become the permit history, and the date and horizon come from
-the question.
+is stored otherwise is given here: the member's status and nomination columns (`models.STATUS_PREFIX`,
+`models.NOMINATION_PREFIX`) are regrouped, held permits become the permit history, and the date and
+horizon come from the question.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from db.models import Household, Member, Permit, PermitStatus
+from db.models import NOMINATION_PREFIX, STATUS_PREFIX, Household, Member, Permit, PermitStatus
 from solver import domain
 from solver.assemble import assemble
 from solver.domain import Role
 
 # Permits that were issued: the history the rules look at (a PGWP is once in a lifetime).
 _HELD = frozenset({PermitStatus.APPROVED, PermitStatus.EXPIRED})
-# The column prefixes of the member's flattened status and nomination.
-STATUS_PREFIX = "status_"
-NOMINATION_PREFIX = "nomination_"
 
 
 class _Prefixed:

@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import GlobalID
 
 from db import models
+from db.models import NOMINATION_PREFIX, STATUS_PREFIX
 from db.repositories.households import Households
-from db.scenario import NOMINATION_PREFIX, STATUS_PREFIX, household_to_scenario
+from db.scenario import household_to_scenario
 from schema import inputs, planning
 from schema import types as records
 from schema.services import Services
