@@ -2,8 +2,8 @@
 
 `parse_document` reads a scenario file's content (a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`)
 into a `Scenario` and `PlanOptions`, reporting every type or shape problem as a `FieldError` named by its
-contract path, then runs `validate_scenario`. `plan_to_json` writes a `Plan` exactly as the `PlanScenario`
-operation returns it (with `__typename`).
+contract path, then checks the values (`checked`, which GraphQL's inputs pass too). `plan_to_json` writes a
+`Plan` exactly as the `PlanScenario` operation returns it (with `__typename`).
 """
 
 from __future__ import annotations
@@ -512,8 +512,8 @@ def camel(name: str) -> str:
 
 
 def to_json(value: Any, *, drop_none: bool = False) -> Any:
-    """A dataclass value (a domain object or a GraphQL input) as the contract's camelCase JSON: dates as ISO
-    strings, enums by value; `drop_none` leaves out fields that are None, as a client would."""
+    """A domain value as the contract's camelCase JSON: dates as ISO strings, enums by value; `drop_none`
+    leaves out fields that are None, as a client would."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date):
