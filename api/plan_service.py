@@ -85,19 +85,21 @@ Sleep = Callable[[float], Awaitable[None]]
 # A write made in the job's transaction before its step (storing a household's plan); returns more columns.
 Before = Callable[[TenantScoped], Awaitable[dict[str, Any]]]
 
-Payload = tuple[domain.Scenario, domain.PlanOptions]
+
+@dataclass(frozen=True)
+class Solve:
+    """What the solve runner's job is given: the question, and whether its improving plans are wanted."""
+
+    scenario: domain.Scenario
+    options: domain.PlanOptions
+    # A plan job shows each improving plan; `plan` waits for the last one only, so it spares the decoding.
+    progress: bool = False
 
 
-def plan_job(payload: Payload, emit: Emit) -> domain.Plan:
-    """The solve runner's job for `plan`: plan one scenario (module level, so a worker process can import it)."""
-    scenario, options = payload
-    return solve_plan(scenario, options)
-
-
-def progress_job(payload: Payload, emit: Emit) -> domain.Plan:
-    """The solve runner's job for a plan job: plan one scenario, emitting each improving plan on the way."""
-    scenario, options = payload
-    return solve_plan(scenario, options, on_improvement=emit)
+def plan_job(solve: Solve, emit: Emit) -> domain.Plan:
+    """The solve runner's one job, for `plan` and plan jobs alike: plan one scenario, handing each improving
+    plan to `emit` when `solve.progress` asks for them (module level, so a worker process can import it)."""
+    return solve_plan(solve.scenario, solve.options, on_improvement=emit if solve.progress else None)
 
 
 @dataclass
@@ -205,12 +207,12 @@ class PlanService:
         runner = self._runner
         if runner is not None:
             try:
-                result: domain.Plan = await runner.run(plan_job, (scenario, options), tenant=tenant_id)
+                result: domain.Plan = await runner.run(plan_job, Solve(scenario, options), tenant=tenant_id)
             except SolverBusy:
                 self._count_busy()
                 raise
         else:
-            result = await asyncio.to_thread(plan_job, (scenario, options), _ignore)
+            result = await asyncio.to_thread(plan_job, Solve(scenario, options), _ignore)
         await self._keep(tenant_id, key, options.time_limit_ms, result)
         return result
 
@@ -259,7 +261,7 @@ class PlanService:
             runner = self._runner
             if found is None and runner is not None:
                 try:
-                    live.runner_job = runner.submit(progress_job, (scenario, options), tenant=tenant_id)
+                    live.runner_job = runner.submit(plan_job, Solve(scenario, options, progress=True), tenant=tenant_id)
                 except SolverBusy:
                     self._count_busy()
                     raise  # the transaction rolls back: no job was started
@@ -430,7 +432,7 @@ class PlanService:
             def emit(value: Any) -> None:
                 loop.call_soon_threadsafe(improved.put_nowait, value)
 
-            solving = asyncio.ensure_future(asyncio.to_thread(progress_job, (scenario, options), emit))
+            solving = asyncio.ensure_future(asyncio.to_thread(plan_job, Solve(scenario, options, progress=True), emit))
             seen = 0
             while not solving.done() or not improved.empty():
                 getting = asyncio.ensure_future(improved.get())

@@ -110,6 +110,12 @@ class Household(Versioned):
     offers: Mapped[list[JobOffer]] = relationship(lazy="raise", passive_deletes=True, order_by="JobOffer.id")
 
 
+# A member's status and provincial nomination are stored flat: each field of the solver's `Status` (and
+# `Nomination`) is the member's column of the same name under this prefix (`status_kind`, `nomination_province`).
+STATUS_PREFIX = "status_"
+NOMINATION_PREFIX = "nomination_"
+
+
 class Member(Versioned):
     """A person of a household: the facts of the contract's `PersonInput`, flattened into columns."""
 

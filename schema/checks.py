@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from db.models import PermitStatus
+from db.models import NOMINATION_PREFIX, STATUS_PREFIX, PermitStatus
 from schema.errors import FieldError
 from solver.fields import (
     check_clb,
@@ -26,24 +26,19 @@ from solver.fields import (
 )
 from solver.scenario_json import camel as contract_name
 
-# Columns that GraphQL groups under a nested input.
-_GROUPED = {
-    "status_kind": "status.kind",
-    "status_valid_to": "status.validTo",
-    "status_permit_code": "status.permitCode",
-    "status_employer_specific": "status.employerSpecific",
-    "nomination_province": "provincialNomination.province",
-    "nomination_nominated_on": "provincialNomination.nominatedOn",
-    "nomination_employer_restricted": "provincialNomination.employerRestricted",
-}
+# A member's flattened columns and the nested input GraphQL groups them under.
+_GROUPS = ((STATUS_PREFIX, "status"), (NOMINATION_PREFIX, "provincialNomination"))
 _MONTHS_RANGE = (1, 240)
 _OFFER_MONTHS_RANGE = (1, 120)
 _NAME_LENGTH = 200
 
 
 def camel(column: str) -> str:
-    """The GraphQL name of a column (`hours_per_week` -> `hoursPerWeek`)."""
-    return _GROUPED.get(column) or contract_name(column)
+    """The GraphQL name of a column (`hours_per_week` -> `hoursPerWeek`, `status_kind` -> `status.kind`)."""
+    for prefix, group in _GROUPS:
+        if column.startswith(prefix):
+            return f"{group}.{contract_name(column.removeprefix(prefix))}"
+    return contract_name(column)
 
 
 def join(path: str, column: str) -> str:

@@ -12,7 +12,9 @@ from typing import Any
 
 import strawberry
 
+from db.models import NOMINATION_PREFIX, STATUS_PREFIX
 from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from solver import domain
 
 # Inputs whose nested lists are written as records of their own, not as columns.
 _NESTED = frozenset({"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers"})
@@ -43,19 +45,23 @@ class MemberNominationInput:
     employer_restricted: bool = False
 
 
+# The member's nested inputs that are stored flat: the field, its columns' prefix, and its domain type.
+_FLAT: tuple[tuple[str, str, type[Any]], ...] = (
+    ("status", STATUS_PREFIX, domain.Status),
+    ("provincial_nomination", NOMINATION_PREFIX, domain.Nomination),
+)
+
+
 def _flatten(values: dict[str, Any]) -> dict[str, Any]:
-    """Status and nomination inputs as their member columns (null clears every column of the group)."""
-    if "status" in values:
-        status: MemberStatusInput | None = values.pop("status")
-        values["status_kind"] = status.kind if status else None
-        values["status_valid_to"] = status.valid_to if status else None
-        values["status_permit_code"] = status.permit_code if status else None
-        values["status_employer_specific"] = status.employer_specific if status else False
-    if "provincial_nomination" in values:
-        nomination: MemberNominationInput | None = values.pop("provincial_nomination")
-        values["nomination_province"] = nomination.province if nomination else None
-        values["nomination_nominated_on"] = nomination.nominated_on if nomination else None
-        values["nomination_employer_restricted"] = nomination.employer_restricted if nomination else False
+    """Status and nomination inputs as their member columns, one per field of the domain's type (null clears
+    every column of the group: to the field's default, else null)."""
+    for name, prefix, kind in _FLAT:
+        if name not in values:
+            continue
+        group = values.pop(name)
+        for f in dataclasses.fields(kind):
+            cleared = None if f.default is dataclasses.MISSING else f.default
+            values[prefix + f.name] = cleared if group is None else getattr(group, f.name)
     return values
 
 

@@ -24,12 +24,12 @@ from db.repositories.jobs import PlanJobs
 from schema.auth import require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
 from schema.mutations import mutation
-from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput
+from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, question
 from schema.queries import described
+from schema.services import capped
 from schema.stored_plans import backend, decode, global_id, household_scenario, not_found, plan_options, utc
 from schema.types import Info
 from solver import domain
-from solver.scenario_json import parse_scenario, to_json
 
 # Root fields of this module that start solves (the endpoint charges them the plan cost), and those that only
 # read a job (named `plan...` by the issue, but as cheap as any read).
@@ -134,13 +134,11 @@ class PlanJobsMutation:
             if isinstance(parsed, InvalidScenario):
                 return parsed
         else:
-            read = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
-            if isinstance(read, domain.InvalidScenario):
-                return InvalidScenario(errors=[FieldError.from_domain(e) for e in read.errors])
-            planned = read[0]
-            parsed = plan_options(options, info.context.services)
-            if isinstance(parsed, InvalidScenario):
-                return parsed
+            assert scenario is not None  # exactly one of the two, checked above
+            read = question(scenario, options)
+            if isinstance(read, InvalidScenario):
+                return read
+            planned, parsed = read[0], capped(read[1], info.context.services)
         plans = backend(info)
         assert plans is not None
         job_id = await plans.start(info.context.tenant_id, info.context.actor, planned, parsed, record_id)

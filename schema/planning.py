@@ -1,8 +1,9 @@
 """planScenario: the contract's stateless planning query, its inputs and the Plan it returns.
 
-Inputs are read through the same path as a scenario file (`solver.scenario_json.parse_scenario`), so a
-GraphQL input, a CLI file and a stored household are checked alike; invalid facts come back as
-`InvalidScenario` naming each field. Solving is CPU-bound: it goes through the service's plan backend (its
+The inputs carry the domain's field names, so they become `solver.domain` values directly
+(`solver.assemble`), and then pass the same check as a scenario file (`solver.scenario_json.checked`): a GraphQL
+input, a CLI file and a stored household are checked alike; invalid facts come back as `InvalidScenario`
+naming each field. Solving is CPU-bound: it goes through the service's plan backend (its
 cache and solve runner) when the context's services have one, else a worker thread, never the event loop.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
@@ -20,7 +22,8 @@ from schema.errors import FieldError
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
-from solver.scenario_json import parse_scenario, to_json
+from solver.assemble import assemble
+from solver.scenario_json import checked, read_options
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
 ObjectiveTermEnum = strawberry.enum(domain.ObjectiveTerm, name="ObjectiveTerm")
@@ -141,6 +144,10 @@ class ScenarioInput:
     spouse: PersonInput | None = None
     offers: list[OfferInput] | None = strawberry.field(default_factory=list)
 
+    def to_domain(self) -> domain.Scenario:
+        """The planner's scenario: every field as given, a null one at its default."""
+        return assemble(domain.Scenario, self)
+
 
 @strawberry.input
 class PlanOptionsInput:
@@ -165,6 +172,13 @@ class PlanOptionsInput:
         description="Days assumed from entering the Express Entry pool to an invitation, to date what follows it "
         "(PR application, BOWP, C49)",
     )
+
+    def read(self, *, cite_time_limit: bool = True) -> tuple[domain.PlanOptions, list[domain.FieldError]]:
+        """The planner's options and what is wrong with them (`solver.scenario_json.read_options`)."""
+        terms = list(self.objective) if self.objective else []
+        return read_options(
+            self.time_limit_ms, self.ita_wait_days, self.rules_as_of, terms, cite_time_limit=cite_time_limit
+        )
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -286,17 +300,37 @@ class Plan:
 class InvalidScenario:
     errors: list[FieldError]
 
+    @classmethod
+    def of(cls, errors: Iterable[domain.FieldError]) -> InvalidScenario:
+        """The GraphQL form of the solver's field errors."""
+        return cls(errors=[FieldError.from_domain(e) for e in errors])
+
 
 PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
+
+
+def question(
+    scenario: ScenarioInput, options: PlanOptionsInput | None
+) -> tuple[domain.Scenario, domain.PlanOptions] | InvalidScenario:
+    """The inputs as the planner's scenario and options once they pass the checks, else every error.
+
+    As for a scenario file: the options' own errors alone first, then the checks of facts and options together.
+    """
+    scenario_ = scenario.to_domain()
+    options_, errors = options.read() if options is not None else (domain.PlanOptions(), [])
+    if errors:
+        return InvalidScenario.of(errors)
+    found = checked(scenario_, options_)
+    return InvalidScenario.of(found.errors) if isinstance(found, domain.InvalidScenario) else found
 
 
 async def plan_scenario(
     scenario: ScenarioInput, options: PlanOptionsInput | None, services: Services, tenant_id: int | None = None
 ) -> Plan | InvalidScenario:
     """Checks and plans one scenario through the service's plan backend (`schema.services.plan`)."""
-    parsed = parse_scenario(to_json(scenario), to_json(options) if options is not None else None)
-    if isinstance(parsed, domain.InvalidScenario):
-        return InvalidScenario(errors=[FieldError.from_domain(e) for e in parsed.errors])
+    parsed = question(scenario, options)
+    if isinstance(parsed, InvalidScenario):
+        return parsed
     scenario_, options_ = parsed
     # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
     return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)))

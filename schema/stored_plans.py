@@ -31,7 +31,6 @@ from schema.types import Info
 from solver import domain
 from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
-from solver.scenario_json import read_options
 
 
 def backend(info: Info) -> PlanBackend | None:
@@ -68,12 +67,10 @@ def plan_options(raw: PlanOptionsInput | None, services: Services) -> domain.Pla
     if raw is None:
         options = domain.PlanOptions()
     else:
-        terms = list(raw.objective) if raw.objective else []
-        options, errors = read_options(
-            raw.time_limit_ms, raw.ita_wait_days, raw.rules_as_of, terms, cite_time_limit=False
-        )
+        # The stored-plan mutations' message for timeLimitMs has never named the value.
+        options, errors = raw.read(cite_time_limit=False)
         if errors:
-            return InvalidScenario(errors=[FieldError.from_domain(e) for e in errors])
+            return InvalidScenario.of(errors)
     return capped(options, services)
 
 
@@ -95,7 +92,7 @@ async def household_scenario(
     scenario = household_to_scenario(household, as_of or dt.datetime.now(dt.UTC).date(), horizon_months=horizon_months)
     errors = validate_scenario(scenario)
     if errors:
-        return InvalidScenario(errors=[FieldError.from_domain(e) for e in errors])
+        return InvalidScenario.of(errors)
     return household_id, scenario
 
 

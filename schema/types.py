@@ -45,10 +45,10 @@ def _then(pending: Awaitable[T], convert: Callable[[T], U]) -> U:
     return cast(U, later())
 
 
-def _copy(cls: type[Any], row: models.TenantOwned) -> Any:
-    """An instance of strawberry type `cls` from the row's attributes of the same names."""
+def _copy(cls: type[Any], row: models.TenantOwned, prefix: str = "") -> Any:
+    """An instance of strawberry type `cls` from the row's attributes of the same names (under `prefix`)."""
     names = [f.name for f in dataclasses.fields(cls) if f.init]
-    return cls(**{name: getattr(row, name) for name in names})
+    return cls(**{name: getattr(row, prefix + name) for name in names})
 
 
 async def _resolve_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
@@ -160,19 +160,10 @@ class HouseholdMember(relay.Node):
         """The GraphQL view of a stored member (status and nomination regrouped)."""
         status = None
         if row.status_kind is not None and row.status_valid_to is not None:
-            status = MemberStatus(
-                kind=row.status_kind,
-                permit_code=row.status_permit_code,
-                valid_to=row.status_valid_to,
-                employer_specific=row.status_employer_specific,
-            )
+            status = _copy(MemberStatus, row, models.STATUS_PREFIX)
         nomination = None
         if row.nomination_province is not None and row.nomination_nominated_on is not None:
-            nomination = ProvincialNomination(
-                province=row.nomination_province,
-                nominated_on=row.nomination_nominated_on,
-                employer_restricted=row.nomination_employer_restricted,
-            )
+            nomination = _copy(ProvincialNomination, row, models.NOMINATION_PREFIX)
         return cls(
             id=row.id,
             version=row.version,

@@ -2,8 +2,8 @@
 
 `parse_document` reads a scenario file's content (a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`)
 into a `Scenario` and `PlanOptions`, reporting every type or shape problem as a `FieldError` named by its
-contract path, then runs `validate_scenario`. `plan_to_json` writes a `Plan` exactly as the `PlanScenario`
-operation returns it (with `__typename`).
+contract path, then checks the values (`checked`, which GraphQL's inputs pass too). `plan_to_json` writes a
+`Plan` exactly as the `PlanScenario` operation returns it (with `__typename`).
 """
 
 from __future__ import annotations
@@ -165,6 +165,15 @@ def parse_scenario(raw: Any, raw_options: Any = None) -> tuple[Scenario, PlanOpt
     options = _options(r, raw_options)
     if r.errors or scenario is None:
         return InvalidScenario(tuple(r.errors))
+    return checked(scenario, options)
+
+
+def checked(scenario: Scenario, options: PlanOptions) -> tuple[Scenario, PlanOptions] | InvalidScenario:
+    """The question as given when its facts and options pass `solver.fields`' checks, else every error.
+
+    The one check of a question once it is read, whether from a scenario file (`parse_scenario`) or from
+    GraphQL inputs mapped straight onto the domain (`schema.planning.question`).
+    """
     errors = validate_scenario(scenario) + validate_options(options)
     if errors:
         return InvalidScenario(errors)
@@ -397,8 +406,9 @@ def read_options(
 ) -> tuple[PlanOptions, list[FieldError]]:
     """The caller's plan settings (None: the default) as the planner's options, and what is wrong with them.
 
-    The one check of the settings, for a scenario file or `planScenario` (`_options`) and for the stored-plan
-    mutations (`schema.stored_plans.plan_options`); an invalid setting is left at its default. The range
+    The one check of the settings, for a scenario file (`_options`) and for GraphQL's `PlanOptionsInput`
+    (`schema.planning.PlanOptionsInput.read`: `planScenario`, `startPlan` and the stored-plan mutations); an
+    invalid setting is left at its default. The range
     checks (`solver.fields.validate_options`) come after, on the options. `cite_time_limit=False` keeps the
     stored-plan mutations' message for timeLimitMs, which has never named the value.
     """
@@ -502,8 +512,8 @@ def camel(name: str) -> str:
 
 
 def to_json(value: Any, *, drop_none: bool = False) -> Any:
-    """A dataclass value (a domain object or a GraphQL input) as the contract's camelCase JSON: dates as ISO
-    strings, enums by value; `drop_none` leaves out fields that are None, as a client would."""
+    """A domain value as the contract's camelCase JSON: dates as ISO strings, enums by value; `drop_none`
+    leaves out fields that are None, as a client would."""
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date):

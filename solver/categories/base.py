@@ -8,8 +8,8 @@ The three parts of a family answer three callers and share no computation:
 - the eligibility query (`solver.eligibility`): `eligibility`, a verdict with reasons citing rule ids;
 - the planner (`solver.options`, `solver.model`): `candidates`, the permits a person could apply for with their
   apply days, processing, validity and fee, and `constrain`, the family's own CP-SAT constraints;
-- the independent validator (`solver.validate`): `issues`, `valid_from` and `valid_to`, read from the rules and
-  the plan alone, never from the planner's code.
+- the independent validator (`solver.validate`): `issues`, `valid_from`, `valid_to`, `extra_fees` and
+  `works_while_pending`, read from the rules and the plan alone, never from the planner's code.
 """
 
 from __future__ import annotations
@@ -115,3 +115,15 @@ class Family:
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         """The last valid day before the passport cap (None when the plan cannot carry one)."""
         raise NotImplementedError(f"{self.name}: valid_to")
+
+    def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+        """What the application costs beyond processing, the open-permit holder fee and biometrics; by default
+        the employer compliance fee (FEES.employer_compliance) of an employer-specific permit."""
+        if p.open:
+            return 0.0
+        return float(ctx.param("FEES.employer_compliance", "amount", p.apply_on))
+
+    def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
+        """True when filing `p` in status lets `person` work for any employer until the decision (beyond the
+        work conditions that maintained status keeps)."""
+        return False

@@ -4,12 +4,12 @@ the LMIA-based TFWP permit. Each code's own check and first-permit length are on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from solver import dates, noc
-from solver.categories.base import Asked, CategoryEligibility, Family, answer, refusal
-from solver.domain import Offer, Person, Role
+from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.domain import Offer, Person, PlannedPermit, Role
 from solver.model.variables import Node, Vars
 from solver.options.options import Options, fee_cents
 from solver.options.records import Candidate, Validity
@@ -18,6 +18,7 @@ from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_abilities
 from solver.rules.registry import RuleSet
+from solver.validate.context import PlanContext
 
 # --- the rules of each code (used by all three parts) --------------------------------------------
 
@@ -333,6 +334,86 @@ def _constrain(v: Vars, node: Node) -> None:
 # --- the independent validator ---------------------------------------------------------------------
 
 
+def _issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+    a = p.apply_on
+    offer = ctx.offer(p.offer_ref)
+    if offer is None or offer.holder is not role:
+        yield "EMPLOYER.offer", f"no offer {p.offer_ref!r} held by {role.value}"
+        return
+    if p.code != (offer.lmia_exempt_code or TFWP_CODE):
+        yield "EMPLOYER.offer", f"offer {offer.ref} gives code {offer.lmia_exempt_code or TFWP_CODE}, not {p.code}"
+    if p.code in ("T36", "T37", "T38"):
+        countries = tuple(ctx.param("T36.citizenship", "countries", a))
+        if not set(person.citizenships) & set(countries):
+            yield "T36.citizenship", "CUSMA professionals and transferees must be US or Mexican citizens"
+    if p.code == "T36" and offer.noc_code not in tuple(ctx.param("T36.profession", "noc_codes", a)):
+        yield "T36.profession", f"{offer.noc_code} is not a CUSMA profession"
+    elif p.code == "C16":
+        yield from _c16_issues(ctx, person, offer, a)
+    elif p.code == "T13":
+        nomination = person.provincial_nomination
+        if nomination is None or nomination.nominated_on > a or nomination.province != offer.province:
+            yield "T13.nomination", f"no nomination by {offer.province} on {a}"
+    elif p.code == "C18" and offer.province not in tuple(ctx.param("C18.endorsement", "provinces", a)):
+        yield "C18.endorsement", f"{offer.province} is not an Atlantic province"
+    elif p.code in ("T43", "T47") and not set(person.citizenships) & set(ctx.param("T43.ceta", "countries", a)):
+        yield "T43.ceta", "CETA professionals must be EU citizens"
+    elif p.code in ("C61", "C62", "C63", "T37", "T38"):
+        yield from _ict_issues(ctx, role, person, offer, p)
+
+
+def _ict_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
+    a = p.apply_on
+    max_teer = int(ctx.param(f"{p.code}.occupation", "max_teer", a))
+    if noc.teer(offer.noc_code) > max_teer:
+        yield f"{p.code}.occupation", f"{offer.noc_code} is above TEER {max_teer}"
+    # ICT.total: months already spent on intra-company transfers, held or planned before this one.
+    codes = set(ctx.param("ICT.total", "codes", a))
+    spans = [(h.valid_from, h.valid_to) for h in person.permit_history if h.code in codes]
+    spans += [(q.valid_from, q.valid_to) for q in ctx.permits_of(role) if q.code in codes and q.apply_on < a]
+    used = sum(dates.whole_months_between(lo, dates.add_days(hi, 1)) for lo, hi in spans)
+    total = min(
+        int(ctx.param("ICT.total", "total_months", a)), int(ctx.param(f"{p.code}.occupation", "total_months", a))
+    )
+    if used >= total:
+        yield "ICT.total", f"{used} of {total} months of intra-company transfer already used"
+
+
+def _c16_issues(ctx: PlanContext, person: Person, offer: Offer, a: dt.date) -> Iterator[Issue]:
+    nclc = int(ctx.param("C16.french", "nclc", a))
+    tests = person.language_tests
+    if not any(t.test.is_french and t.taken <= a and min(t.speaking, t.listening) >= nclc for t in tests):
+        yield "C16.french", f"no French test with speaking and listening >= NCLC {nclc}"
+    if noc.teer(offer.noc_code) > int(ctx.param("C16.french", "max_teer", a)):
+        yield "C16.french", f"{offer.noc_code} is above the TEERs Francophone Mobility covers"
+    if offer.noc_code in tuple(ctx.param("C16.french", "excluded_codes", a)):
+        yield "C16.french", f"{offer.noc_code} is excluded (primary agriculture)"
+    if offer.province in tuple(ctx.param("C16.french", "excluded_provinces", a)):
+        yield "C16.french", "the job must be outside Quebec"
+
+
+def _valid_from(ctx: PlanContext, p: PlannedPermit, processed: dt.date) -> dt.date:
+    """A TFWP permit without a positive LMIA waits for the employer's LMIA first (TFWP.lmia)."""
+    offer = ctx.offer(p.offer_ref)
+    if offer is not None and p.code == TFWP_CODE and not offer.lmia_approved:
+        return dates.add_days(processed, int(ctx.param("TFWP.lmia", "processing_days", p.apply_on)))
+    return processed
+
+
+def _valid_to(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
+    """The category's first grant (permit_months), no later than the end of the offer's planned job."""
+    offer = ctx.offer(p.offer_ref)
+    if offer is None:
+        return None
+    # The category's first-grant length is a rule value (permit_months), not plan semantics.
+    months = permit_months(offer, ctx.on(p.apply_on), ctx.rules)
+    end = dates.add_days(dates.add_months(p.valid_from, months), -1)
+    job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
+    if job is not None and job.end is not None:
+        end = min(end, job.end)
+    return end
+
+
 class Employer(Family):
     name = "employer"
     stage = 20
@@ -350,6 +431,21 @@ class Employer(Family):
 
     def constrain(self, v: Vars, node: Node) -> None:
         _constrain(v, node)
+
+    def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+        return _issues(ctx, role, person, p)
+
+    def valid_from(self, ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
+        return _valid_from(ctx, p, processed)
+
+    def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
+        return _valid_to(ctx, p)
+
+    def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+        # TFWP's employer pays the LMIA fee instead of the compliance fee (TFWP.lmia).
+        if p.code == TFWP_CODE:
+            return float(ctx.param("TFWP.lmia", "employer_fee", p.apply_on))
+        return super().extra_fees(ctx, p)
 
 
 FAMILY = Employer()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
-from solver.categories.base import Asked, CategoryEligibility, Family, answer, refusal
-from solver.domain import Education, Person, Role
+from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.dates import add_days, add_months
+from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role
 from solver.options.options import Options, fee_cents
 from solver.options.records import After, Candidate, DepotKind
 from solver.rules import pgwp
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision, Verdict
 from solver.rules.registry import RuleSet
+from solver.validate.context import PlanContext
+from solver.validate.facts import in_force, language_ok, optional_param
+from solver.validate.status import current_program, program_months, study_permit_end
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -80,6 +85,72 @@ def _ok(opts: Options, person: Person, edu: Education, day: int) -> bool:
 # --- the independent validator ---------------------------------------------------------------------
 
 
+def _expected_months(ctx: PlanContext, edu: Education, apply_on: dt.date) -> int:
+    """The PGWP's length before the passport cap (C43.duration, C43.masters_duration)."""
+    length = program_months(edu)
+    if edu.credential is Credential.MASTER and in_force(ctx, "C43.masters_duration", apply_on):
+        months = int(ctx.param("C43.masters_duration", "months", apply_on))
+    elif length >= int(ctx.param("C43.duration", "long_program_months", apply_on)):
+        months = int(ctx.param("C43.duration", "long_duration_months", apply_on))
+    else:
+        months = length
+    return min(months, int(ctx.param("C43.duration", "max_months", apply_on)))
+
+
+def _required_clb(ctx: PlanContext, edu: Education, a: dt.date) -> int:
+    if edu.institution is InstitutionKind.UNIVERSITY:
+        return int(ctx.param("C43.language", "university_clb", a))
+    if edu.credential.is_degree:
+        return int(ctx.param("C43.language", "college_degree_clb", a))
+    return int(ctx.param("C43.language", "other_clb", a))
+
+
+def _issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+    a = p.apply_on
+    edu = current_program(person, a)
+    if edu is None:
+        yield "C43.institution", "no Canadian program to graduate from"
+        return
+    if optional_param(ctx, "C43.institution", "requires_pgwp_eligible_dli", a, True) and not edu.pgwp_eligible_dli:
+        yield "C43.institution", "the school is not a PGWP-eligible DLI"
+    if program_months(edu) < int(ctx.param("C43.min_program_length", "months", a)):
+        yield "C43.min_program_length", f"the program lasted {program_months(edu)} months"
+    if not edu.full_time:
+        yield "C43.full_time", "the program was not full time"
+    last = add_days(edu.completion, int(ctx.param("C43.application_window", "days", a)))
+    if not edu.completion <= a <= last:
+        yield "C43.application_window", f"applied {a} outside {edu.completion}..{last}"
+    held = [h for h in person.permit_history if h.code == "C43"]
+    planned = [q for q in ctx.permits_of(role) if q.code == "C43"]
+    if held or (person.status is not None and person.status.permit_code == "C43") or len(planned) > 1:
+        yield "C43.once_per_lifetime", "a PGWP was already held or is planned twice"
+    if in_force(ctx, "C43.language", a):
+        clb = _required_clb(ctx, edu, a)
+        if not language_ok(person, a, clb, int(ctx.param("C43.language", "test_max_age_months", a))):
+            yield "C43.language", f"no valid language test with every ability >= CLB {clb}"
+    fos_trigger = edu.study_permit_applied_on or edu.start
+    fos_applies = in_force(ctx, "C43.field_of_study", fos_trigger) and not edu.credential.is_degree
+    if fos_applies and not edu.field_of_study_eligible:
+        yield "C43.field_of_study", "the field of study is not on the eligible list"
+    t = ctx.timelines[role]
+    study_end = study_permit_end(ctx, person)
+    if t.on(t.in_canada, a) and (study_end is None or a > study_end):
+        yield "C43.study_permit_required", "applied in Canada without a valid study permit"
+
+
+def _valid_to(ctx: PlanContext, person: Person, p: PlannedPermit) -> dt.date | None:
+    edu = current_program(person, p.apply_on)
+    if edu is None:
+        return None
+    return add_days(add_months(p.valid_from, _expected_months(ctx, edu, p.apply_on)), -1)
+
+
+def _works_while_pending(ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
+    # C43.work_while_pending (R186(w)): filed before the study permit ends, the graduate may work full time.
+    study_end = study_permit_end(ctx, person)
+    return study_end is not None and p.apply_on <= study_end
+
+
 class Pgwp(Family):
     name = "pgwp"
     stage = 10
@@ -90,6 +161,15 @@ class Pgwp(Family):
 
     def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
         return _candidates(opts, role, person)
+
+    def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+        return _issues(ctx, role, person, p)
+
+    def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
+        return _valid_to(ctx, person, p)
+
+    def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
+        return _works_while_pending(ctx, person, p)
 
 
 FAMILY = Pgwp()

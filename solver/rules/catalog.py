@@ -117,6 +117,11 @@ def codes() -> tuple[str, ...]:
     return tuple(e.code for e in _load()[0])
 
 
+def open_codes() -> frozenset[str]:
+    """Every current code whose category is an open permit (any employer), whatever its effective date."""
+    return frozenset(e.code for e in _load()[0] if e.raw["open"])
+
+
 def processing_days(code: str, on: dt.date, rules: RuleSet, *, inside: bool) -> int:
     """Reported processing days for `code` on `on`, inside or outside Canada (the table's default otherwise)."""
     rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"

@@ -1,8 +1,11 @@
 """Checks any plan against the rules without the solver, and recomputes its objective.
 
 This package reads docs/plan-semantics.md on its own: it never imports the CP-SAT model or the planner, so a
-bug in one is not copied into the other. Rule values come from the registry (docs/rule-ids.md), read on the
-date each rule's trigger names, or on `options.rules_as_of` for a what-if.
+bug in one is not copied into the other. Each category's own checks (eligibility, dates, fees) are the
+"independent validator" section of its family module in solver/categories/, which reads only this package and
+the rules; the checks here reach them through the family of each planned code (a code no catalog entry names
+is a PLAN.category violation). Rule values come from the registry (docs/rule-ids.md), read on the date each
+rule's trigger names, or on `options.rules_as_of` for a what-if.
 
 A Violation cites a rule id of docs/rule-ids.md, or one of the plan's own ids: PLAN.horizon, PLAN.category,
 PLAN.duration, PLAN.person, PLAN.pr, PLAN.status, PLAN.objective (the plan contradicts plan-semantics),
@@ -12,31 +15,27 @@ or phantom gap) and STATUS.work_authorized (a job day without authorization for 
 
 from __future__ import annotations
 
-from solver.validate.context import OPEN_CODES
-from solver.validate.eligibility import _ELIGIBILITY, _employer
-from solver.validate.permits import expected_valid_from, expected_valid_to
+from solver.validate.permits import eligibility_issues, expected_valid_from, expected_valid_to
 from solver.validate.plan import (
-    _context,
     check_plan,
     complete_plan,
     objective,
     objective_vector,
+    plan_context,
     validate,
     validate_and_score,
 )
 
-# Exactly the names callers import from solver.validate (tests/solver/bruteforce.py also reads three private ones).
+# Exactly the names callers import from solver.validate (tests/solver/bruteforce.py among them).
 __all__ = [
-    "OPEN_CODES",
-    "_ELIGIBILITY",
-    "_context",
-    "_employer",
     "check_plan",
     "complete_plan",
+    "eligibility_issues",
     "expected_valid_from",
     "expected_valid_to",
     "objective",
     "objective_vector",
+    "plan_context",
     "validate",
     "validate_and_score",
 ]

@@ -1,4 +1,4 @@
-"""What every check shares: the plan's rule-id constants, Violation, and the plan read with its rules."""
+"""What every check shares: Violation, the family that checks a category, and the plan read with its rules."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from solver.categories import Family, UnknownCategory, family_of
 from solver.dates import add_days, add_months
 from solver.domain import Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, Role, Scenario
 from solver.rules.registry import RuleSet
 from solver.validate.timeline import Timeline
 
-OPEN_CODES = frozenset({"C43", "C41", "C42", "C49", "A75", "C21"})
-SPOUSAL_CODES = frozenset({"C41", "C42", "C49"})
 PR_PROGRAMS = frozenset({"CEC", "PNP"})
 
 
@@ -24,6 +23,14 @@ class Violation:
     person: Role | None
     date: dt.date | None
     message: str
+
+
+def category_family(code: str) -> Family | None:
+    """The family whose validator section checks the category `code`; None when no catalog entry names it."""
+    try:
+        return family_of(code)
+    except UnknownCategory:
+        return None
 
 
 # --- the context shared by the checks ------------------------------------------------------------

@@ -5,92 +5,53 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from solver.categories import employer
-from solver.dates import add_days, add_months
+from solver.categories import family_of
+from solver.categories.base import Issue
+from solver.dates import add_days
 from solver.domain import Person, PlannedPermit, Role
-from solver.validate.context import OPEN_CODES, PlanContext, Violation
-from solver.validate.eligibility import (
-    _ELIGIBILITY,
-    LMIA_CODE,
-    _covering_work_permit_end,
-    _employer,
-    _iec_entry,
-    pgwp_months,
-)
-from solver.validate.status import _restorable, current_program, processing_days
+from solver.rules.catalog import open_codes
+from solver.validate.context import PlanContext, Violation, category_family
+from solver.validate.status import processing_days, restorable
 
-# --- the dates a permit must carry ----------------------------------------------------------------
+# --- what each category's family says of a permit ----------------------------------------------------
+
+
+def eligibility_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+    """Every eligibility rule `p` breaks on its application day, per its category's family (UnknownCategory for
+    a code no catalog entry names)."""
+    return family_of(p.code).issues(ctx, role, person, p)
 
 
 def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.date:
-    """apply_on plus the category's processing days (inside Canada when in Canada on apply_on); A75 waits for R10."""
+    """apply_on plus the category's processing days (inside Canada when in Canada on apply_on), then whatever
+    wait the category adds (the LMIA for TFWP, A75's completeness check)."""
     t = ctx.timelines[role]
     inside = t.on(t.in_canada, p.apply_on)
-    on = ctx.on(p.apply_on)
-    start = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, on))
-    offer = ctx.offer(p.offer_ref)
-    if offer is not None and p.code == LMIA_CODE and not offer.lmia_approved:
-        start = add_days(start, int(ctx.param("TFWP.lmia", "processing_days", p.apply_on)))
-    submitted = ctx.pr_submission
-    if p.code == "A75" and submitted is not None:
-        ready = add_days(submitted, int(ctx.param("A75.completeness", "days_after_submission", submitted)))
-        start = max(start, ready)
-    return start
+    processed = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, ctx.on(p.apply_on)))
+    return family_of(p.code).valid_from(ctx, role, p, processed)
 
 
 def expected_valid_to(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
-    """The last valid day per the category's duration rule, capped at the passport and the offer's end."""
-    a, vf = p.apply_on, p.valid_from
-    end: dt.date | None
-    if p.code == "C43":
-        edu = current_program(person, a)
-        end = add_days(add_months(vf, pgwp_months(ctx, edu, a)), -1) if edu is not None else None
-    elif p.code in ("C41", "C49"):
-        anchor = Role.PRINCIPAL if p.code == "C41" else ctx.plan.pr_applicant
-        end = _covering_work_permit_end(ctx, anchor, a) if anchor is not None else None
-    elif p.code == "C42":
-        status = ctx.scenario.principal.status
-        end = status.valid_to if status is not None else None
-    elif p.code == "A75":
-        end = add_days(add_months(vf, int(ctx.param("A75.validity", "months", a))), -1)
-    elif p.code == "C21":
-        entry = _iec_entry(ctx, person, a)
-        end = add_days(add_months(vf, int(entry["months"]["WH"])), -1) if entry is not None else None
-    else:
-        end = _employer_end(ctx, p)
+    """The last valid day per the category's duration rule, capped at the passport."""
+    end = family_of(p.code).valid_to(ctx, role, person, p)
     if end is not None and person.passport_expiry is not None:
         end = min(end, person.passport_expiry)
     return end
 
 
-def _employer_end(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
-    offer = ctx.offer(p.offer_ref)
-    if offer is None:
-        return None
-    # The category's first-grant length is a rule value (employer.permit_months), not plan semantics.
-    months = employer.permit_months(offer, ctx.on(p.apply_on), ctx.rules)
-    end = add_days(add_months(p.valid_from, months), -1)
-    job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
-    if job is not None and job.end is not None:
-        end = min(end, job.end)
-    return end
-
-
 def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     """What the application costs (FEES.*): processing, open-permit holder fee, biometrics on the person's
-    first planned permit, the employer's compliance or LMIA fee, and the IEC participation fee."""
+    first planned permit, and the category's own fees (the employer's compliance or LMIA fee, IEC participation)."""
     a = p.apply_on
     fee = float(ctx.param("FEES.work_permit", "processing", a))
     if p.open:
         fee += float(ctx.param("FEES.work_permit", "open_permit_holder", a))
     if ctx.permits_of(role)[0] == p:
         fee += float(ctx.param("FEES.work_permit", "biometrics", a))
-    if p.code == "C21":
-        fee += float(ctx.param("FEES.iec", "participation", a))
-    elif p.code == LMIA_CODE:
-        fee += float(ctx.param("TFWP.lmia", "employer_fee", a))
-    elif not p.open:
-        fee += float(ctx.param("FEES.employer_compliance", "amount", a))
+    family = category_family(p.code)
+    # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own to add.
+    if family is not None:
+        fee += family.extra_fees(ctx, p)
     return fee
 
 
@@ -104,13 +65,17 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
     if not s.as_of <= p.apply_on < ctx.horizon_end:
         yield v("PLAN.horizon", f"applied {p.apply_on} outside [{s.as_of}, {ctx.horizon_end})")
         return
-    if p.open != (p.code in OPEN_CODES):
+    family = category_family(p.code)
+    if family is None:
+        yield v("PLAN.category", "no catalog category has this code")
+        return
+    if p.open != (p.code in open_codes()):
         yield v("PLAN.category", f"open={p.open} is wrong for this category")
     if p.open == (p.offer_ref is not None):
         yield v("PLAN.category", "an employer-specific permit names its offer; an open one names none")
     t = ctx.timelines[role]
     a = t.index(p.apply_on)
-    if t.in_canada[a] and not t.status[a] and not _restorable(ctx, role, p.apply_on):
+    if t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
     if p.valid_from != vf:
@@ -124,8 +89,7 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
         )
     if p.valid_to < p.valid_from:
         yield v("PLAN.duration", f"valid_to {p.valid_to} before valid_from {p.valid_from}")
-    check = _ELIGIBILITY.get(p.code, _employer)
-    for rule_id, message in check(ctx, role, person, p):
+    for rule_id, message in family.issues(ctx, role, person, p):
         yield v(rule_id, message)
     fee = permit_fee(ctx, role, p)
     if abs(p.fee - fee) > 0.005:

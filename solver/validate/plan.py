@@ -18,7 +18,8 @@ from solver.validate.status import _build_timeline, status_gaps
 # --- the whole plan --------------------------------------------------------------------------------
 
 
-def _context(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None) -> PlanContext:
+def plan_context(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None) -> PlanContext:
+    """`plan` read with its rules (the registry's when None), every member's timeline built."""
     ctx = PlanContext(
         scenario, plan, options, rules or load_rules(), add_months(scenario.as_of, scenario.horizon_months)
     )
@@ -31,14 +32,14 @@ def validate(
     scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None = None
 ) -> tuple[Violation, ...]:
     """Every way `plan` breaks the rules or docs/plan-semantics.md for `scenario`; empty when it is valid."""
-    return _validate(_context(scenario, plan, options, rules))
+    return _validate(plan_context(scenario, plan, options, rules))
 
 
 def validate_and_score(
     scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None = None
 ) -> tuple[tuple[Violation, ...], tuple[int, ...]]:
     """validate() and the objective vector in `options.objective` order, from one reading of the plan."""
-    ctx = _context(scenario, plan, options, rules)
+    ctx = plan_context(scenario, plan, options, rules)
     values = _objective(ctx)
     return _validate(ctx), tuple(values[term.value] for term in options.objective)
 
@@ -100,7 +101,7 @@ def _objective(ctx: PlanContext) -> dict[str, int]:
 
 def objective(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None = None) -> dict[str, int]:
     """Every objective term of `plan`, recomputed from its permits, jobs and dates (docs/plan-semantics.md)."""
-    return _objective(_context(scenario, plan, options, rules))
+    return _objective(plan_context(scenario, plan, options, rules))
 
 
 def objective_vector(
@@ -131,7 +132,7 @@ def complete_plan(
     date of applicant and program `pr`, status gaps, fees and objective values (for tests and brute force)."""
     ruleset = rules or load_rules()
     draft = Plan(PlanStatus.FEASIBLE, ruleset.version, 0.0, permits=tuple(permits), jobs=tuple(jobs))
-    ctx = _context(scenario, draft, options, ruleset)
+    ctx = plan_context(scenario, draft, options, ruleset)
     priced = tuple(dataclasses.replace(p, fee=permit_fee(ctx, p.person, p)) for p in permits)
     ready = first_ready_day(ctx, pr[0], pr[1]) if pr is not None else None
     plan = Plan(
@@ -144,7 +145,7 @@ def complete_plan(
         permits=priced,
         jobs=tuple(jobs),
     )
-    ctx = _context(scenario, plan, options, ruleset)
+    ctx = plan_context(scenario, plan, options, ruleset)
     gaps = tuple(g for role, _ in scenario.members for g in status_gaps(ctx, role))
     plan = dataclasses.replace(plan, status_gaps=gaps, fees_total=sum(p.fee for p in priced))
     return dataclasses.replace(plan, objective_values=_objective(ctx))

@@ -10,7 +10,7 @@ from solver import noc
 from solver.dates import add_days, add_months
 from solver.domain import Person, Role
 from solver.validate.context import PR_PROGRAMS, PlanContext, Violation
-from solver.validate.eligibility import language_ok
+from solver.validate.facts import language_ok
 from solver.validate.jobs import _history_entry, job_end
 
 # --- the PR date -----------------------------------------------------------------------------------

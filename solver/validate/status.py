@@ -7,7 +7,7 @@ import datetime as dt
 from solver.dates import add_days, whole_months_between
 from solver.domain import Education, Person, Role, StatusGap, StatusKind
 from solver.rules.registry import RuleSet
-from solver.validate.context import PlanContext
+from solver.validate.context import PlanContext, category_family
 from solver.validate.timeline import Timeline
 
 
@@ -70,7 +70,6 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
         last = add_days(ctx.horizon_end, -1)
         t.mark(t.status, approval, last)
         t.mark(t.open_work, approval, last)
-    study_end = study_permit_end(ctx, person)
     for p in permits:
         # Maintained status: filed in status, in Canada -> status (and the conditions held then) until decision.
         a = t.index(p.apply_on)
@@ -78,8 +77,9 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
             continue
         last = add_days(p.valid_from, -1)
         t.mark(t.status, p.apply_on, last)
-        if p.code == "C43" and study_end is not None and p.apply_on <= study_end:
-            t.mark(t.open_work, p.apply_on, last)  # C43.work_while_pending (R186(w))
+        family = category_family(p.code)
+        if family is not None and family.works_while_pending(ctx, person, p):
+            t.mark(t.open_work, p.apply_on, last)
         if t.open_work[a]:
             t.mark(t.open_work, p.apply_on, last)
         for arr in list(t.specific.values()):
@@ -108,7 +108,7 @@ def status_gaps(ctx: PlanContext, role: Role) -> list[StatusGap]:
     return out
 
 
-def _restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = False) -> bool:
+def restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = False) -> bool:
     """Without status on `on`, within STATUS.restoration days of losing it (`worker`: a worker's status)."""
     t = ctx.timelines[role]
     i = t.index(on)

@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from solver.categories import employer
 from solver.dates import add_days, add_months
 from solver.domain import ObjectiveTerm, Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
+from solver.rules.catalog import open_codes
 from solver.rules.registry import RuleSet, load_rules
 from solver.validate import (
-    _ELIGIBILITY,
-    OPEN_CODES,
-    _context,
-    _employer,
     complete_plan,
+    eligibility_issues,
     expected_valid_from,
     expected_valid_to,
+    plan_context,
     validate_and_score,
 )
 
@@ -102,12 +101,12 @@ def dated_permits(
     for code, apply_on, ref in sorted(specs, key=lambda s: (s[1], s[0])):
         # An empty validity (from the next day to apply_on) while the permit's own dates are worked out, so
         # that whether the person is in Canada on apply_on follows from the earlier permits only.
-        p = PlannedPermit(role, code, code, code in OPEN_CODES, apply_on, add_days(apply_on, 1), apply_on, 0.0, ref)
+        p = PlannedPermit(role, code, code, code in open_codes(), apply_on, add_days(apply_on, 1), apply_on, 0.0, ref)
         if code == "A75" and ready is None:
             ready = complete_plan(scenario, options, done, jobs, pr, rules).pr_ready_date
-        ctx = _context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
+        ctx = plan_context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
         p = dataclasses.replace(p, valid_from=expected_valid_from(ctx, role, p))
-        ctx = _context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
+        ctx = plan_context(scenario, _draft(rules, (*done, p), jobs, pr, ready), options, rules)
         end = expected_valid_to(ctx, role, person, p)
         done.append(dataclasses.replace(p, valid_to=end if end is not None else p.valid_from))
     return done
@@ -120,9 +119,9 @@ def _eligible_alone(
     person = scenario.person(role)
     assert person is not None
     code, apply_on, ref = spec
-    p = PlannedPermit(role, code, code, code in OPEN_CODES, apply_on, apply_on, apply_on, 0.0, ref)
-    ctx = _context(scenario, _draft(rules, (p,), jobs, None, None), options, rules)
-    return not list(_ELIGIBILITY.get(code, _employer)(ctx, role, person, p))
+    p = PlannedPermit(role, code, code, code in open_codes(), apply_on, apply_on, apply_on, 0.0, ref)
+    ctx = plan_context(scenario, _draft(rules, (p,), jobs, None, None), options, rules)
+    return not list(eligibility_issues(ctx, role, person, p))
 
 
 def _offer_choices(
@@ -167,7 +166,7 @@ def _history_ends(
     nxt = min((j.start for j in jobs), default=None)
     if nxt is not None:
         ends = [add_days(nxt, -1) if w.end is None else min(w.end, add_days(nxt, -1))]
-    t = _context(scenario, _draft(rules, permits, jobs, None, None), options, rules).timelines[role]
+    t = plan_context(scenario, _draft(rules, permits, jobs, None, None), options, rules).timelines[role]
     i = 0
     while i < t.days and t.authorized(i, None):
         i += 1

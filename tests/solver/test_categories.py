@@ -26,16 +26,6 @@ RULES = load_rules()
 CODES = frozenset(catalog.codes()) | frozenset(catalog.aliases())
 # Where a category code may drive a branch: the family modules, and the demo's data.
 OWNERS = ("solver/categories/", "api/demo.py")
-# Files that still branch on codes until the validator's branch of issue #11 lands: merging it empties this list
-# (an entry left behind fails test_the_pending_list_holds_only_files_that_still_branch).
-PENDING = frozenset(
-    {
-        "solver/validate/context.py",
-        "solver/validate/eligibility.py",
-        "solver/validate/permits.py",
-        "solver/validate/status.py",
-    }
-)
 
 
 def _scenario(path: str) -> Scenario:
@@ -132,13 +122,7 @@ def _code_branches() -> dict[str, list[tuple[int, str]]]:
 
 
 def test_no_module_outside_the_families_branches_on_a_category_code() -> None:
-    branching = {name: hits for name, hits in _code_branches().items() if name not in PENDING}
-    assert branching == {}
-
-
-def test_the_pending_list_holds_only_files_that_still_branch() -> None:
-    done = sorted(PENDING - set(_code_branches()))
-    assert done == [], f"no code branch left in {done}: remove them from PENDING"
+    assert _code_branches() == {}
 
 
 def test_the_literal_search_sees_each_kind_of_branch() -> None:
