@@ -19,11 +19,15 @@ class UnknownCategory(ValueError):
     """A code that no catalog entry (current or a pre-2022 alias with one successor) names."""
 
 
+# Modules of this package that families share, not families themselves.
+SHARED = frozenset({"base", "offers"})
+
+
 @functools.cache
 def _families() -> dict[str, Family]:
     found: dict[str, Family] = {}
     for info in pkgutil.iter_modules(__path__):
-        if info.name == "base":
+        if info.name in SHARED:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         family = getattr(module, "FAMILY", None)

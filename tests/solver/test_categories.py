@@ -35,7 +35,8 @@ def _scenario(path: str) -> Scenario:
 
 
 def test_the_registry_finds_every_catalog_family_and_each_modules_family() -> None:
-    modules = [info.name for info in pkgutil.iter_modules(solver.categories.__path__) if info.name != "base"]
+    found = pkgutil.iter_modules(solver.categories.__path__)
+    modules = [info.name for info in found if info.name not in solver.categories.SHARED]
     defined = {importlib.import_module(f"solver.categories.{name}").FAMILY for name in modules}
     assert all(isinstance(f, Family) for f in defined)
     assert set(families()) == defined

@@ -1,0 +1,295 @@
+"""What every offer-based family shares: a permit resting on one job offer, its rules chosen by the offer's code.
+
+An offer-based family (`employer.py`, `ceta_ict.py`) is an `OfferFamily` whose `codes` table holds one `CodeRules`
+per code: the conditions on the person and the offer, the first permit's length, and the validator's check. What
+follows from resting on an offer is the same for all of them and lives here: one eligibility answer per offer,
+one candidate per offer whose job the plan may take, the permit tied to that job, and the validator's dates.
+
+This module is shared, not a family: the registry skips it (it defines no FAMILY).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from solver import dates, noc
+from solver.categories import UnknownCategory, family_of
+from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.domain import Offer, Person, PlannedPermit, Role
+from solver.model.variables import Node, Vars
+from solver.options.options import Options, fee_cents
+from solver.options.records import Candidate, Validity
+from solver.rules.catalog import TFWP_CODE, Category, current_code
+from solver.rules.decision import Checks, Decision
+from solver.rules.registry import RuleSet
+from solver.validate.context import PlanContext
+
+# --- one code's rules --------------------------------------------------------------------------------
+
+# Records one code's conditions on an offer, in order: (checks, person, offer, code, apply_on).
+Conditions = Callable[[Checks, Person, Offer, str, dt.date], None]
+# One code's decision on an offer: (person, offer, code, apply_on, rules).
+Check = Callable[[Person, Offer, str, dt.date, RuleSet], Decision]
+# The longest first permit a code allows for an offer on a date, before the offer's own length (None: no limit).
+Length = Callable[[Offer, dt.date, RuleSet], int | None]
+# The validator's own check of one condition of a planned permit: (context, role, person, offer, permit).
+IssueCheck = Callable[[PlanContext, Role, Person, Offer, PlannedPermit], Iterator[Issue]]
+
+
+@dataclass(frozen=True)
+class CodeRules:
+    """What one offer-based code checks, how long its first permit may run, and what the validator checks."""
+
+    check: Check
+    length: Length | None = None
+    issues: tuple[IssueCheck, ...] = ()
+
+
+def recorded(*conditions: Conditions) -> Check:
+    """A check that records `conditions` in order and answers their decision."""
+
+    def check(person: Person, offer: Offer, code: str, apply_on: dt.date, rules: RuleSet) -> Decision:
+        c = Checks(rules)
+        for condition in conditions:
+            condition(c, person, offer, code, apply_on)
+        return c.decision()
+
+    return check
+
+
+def param_length(rule: str, name: str) -> Length:
+    """A length read from one rule parameter."""
+
+    def length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
+        return int(rules.param(rule, name, on))
+
+    return length
+
+
+def citizenship(rule: str) -> Conditions:
+    """A citizenship of one of the countries `rule` lists."""
+
+    def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+        countries: list[str] = c.rules.param(rule, "countries", on)
+        ok = any(country in countries for country in person.citizenships)
+        c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+
+    return conditions
+
+
+def citizenship_issues(rule: str, message: str) -> IssueCheck:
+    """The validator's check that the person holds a citizenship `rule` lists."""
+
+    def issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
+        if not set(person.citizenships) & set(ctx.param(rule, "countries", p.apply_on)):
+            yield rule, message
+
+    return issues
+
+
+def intra_company(rule: str) -> Conditions:
+    """An intra-company transfer under `rule`: the occupation's TEER and the ICT months left (ICT.total)."""
+
+    def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
+        max_teer = int(c.rules.param(rule, "max_teer", on))
+        teer = noc.teer(offer.noc_code)
+        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
+        cap_codes = set(c.rules.param("ICT.total", "codes", on))
+        used = sum(
+            dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
+            for p in person.permit_history
+            if p.code in cap_codes
+        )
+        total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
+        c.check(
+            used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})"
+        )
+        c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
+
+    return conditions
+
+
+def intra_company_issues(rule: str) -> IssueCheck:
+    """The validator's check of an intra-company transfer: TEER, and ICT months held or planned before it."""
+
+    def issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
+        a = p.apply_on
+        max_teer = int(ctx.param(rule, "max_teer", a))
+        if noc.teer(offer.noc_code) > max_teer:
+            yield rule, f"{offer.noc_code} is above TEER {max_teer}"
+        codes = set(ctx.param("ICT.total", "codes", a))
+        spans = [(h.valid_from, h.valid_to) for h in person.permit_history if h.code in codes]
+        spans += [(q.valid_from, q.valid_to) for q in ctx.permits_of(role) if q.code in codes and q.apply_on < a]
+        used = sum(dates.whole_months_between(lo, dates.add_days(hi, 1)) for lo, hi in spans)
+        total = min(int(ctx.param("ICT.total", "total_months", a)), int(ctx.param(rule, "total_months", a)))
+        if used >= total:
+            yield "ICT.total", f"{used} of {total} months of intra-company transfer already used"
+
+    return issues
+
+
+def intra_company_rules(rule: str, *first: Conditions, issues: tuple[IssueCheck, ...] = ()) -> CodeRules:
+    """An intra-company transfer code: `first` conditions, then TEER and ICT months; its first-permit length."""
+    return CodeRules(
+        recorded(*first, intra_company(rule)),
+        param_length(rule, "first_permit_months"),
+        (*issues, intra_company_issues(rule)),
+    )
+
+
+# --- any offer, whatever its family ------------------------------------------------------------------
+
+
+def offer_code(offer: Offer) -> str:
+    """The offer's current category code: its exemption code (an unambiguous alias is mapped), else TFWP."""
+    if offer.lmia_exempt_code is None:
+        return TFWP_CODE
+    found = current_code(offer.lmia_exempt_code)
+    return found[0] if len(found) == 1 else offer.lmia_exempt_code
+
+
+def code_rules(code: str) -> CodeRules | None:
+    """The rules of an offer-based code (None for a code no offer-based family holds)."""
+    try:
+        family = family_of(code)
+    except UnknownCategory:
+        return None
+    return family.codes.get(code) if isinstance(family, OfferFamily) else None
+
+
+def check_offer(person: Person, offer: Offer, apply_on: dt.date, rules: RuleSet) -> Decision:
+    """Whether `person` can get the employer-specific permit the offer's code names, applying on `apply_on`."""
+    code = offer_code(offer)
+    if not noc.is_valid(offer.noc_code):
+        return refusal(rules, "CEC.skilled_experience", f"offer NOC {offer.noc_code!r} is not a NOC 2021 code")
+    found = code_rules(code)
+    if found is None:
+        return refusal(rules, "OFFER.duration", f"{code} is not an employer-specific category an offer can ground")
+    return found.check(person, offer, code, apply_on, rules)
+
+
+def permit_months(offer: Offer, on: dt.date, rules: RuleSet) -> int:
+    """Longest first permit for the offer's code on `on`, no longer than the offer (when it has a length)."""
+    found = code_rules(offer_code(offer))
+    length = found.length if found is not None else None
+    limit = length(offer, on, rules) if length is not None else None
+    if offer.months is not None:
+        return offer.months if limit is None else min(offer.months, limit)
+    return limit if limit is not None else int(rules.param("OFFER.duration", "default_months", on))
+
+
+# --- the family ----------------------------------------------------------------------------------------
+
+
+class OfferFamily(Family):
+    """A family of codes whose permits each rest on one job offer (`codes`: one entry per code)."""
+
+    codes: ClassVar[Mapping[str, CodeRules]]
+
+    # --- the eligibility query --------------------------------------------------------------------
+
+    def eligibility(self, asked: Asked, category: Category) -> list[CategoryEligibility]:
+        out: list[CategoryEligibility] = []
+        for offer in asked.scenario.offers:
+            if offer.holder is asked.role and offer_code(offer) == category.code:
+                d = check_offer(asked.person, offer, asked.on, asked.rules)
+                out.append(answer(category, d, asked.on if d.eligible else None, offer.ref))
+        return out or [answer(category, self.without_offer(asked, category.code), None)]
+
+    def without_offer(self, asked: Asked, code: str) -> Decision:
+        """The answer for a code the member holds no offer under."""
+        return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
+
+    # --- the planner ------------------------------------------------------------------------------
+
+    def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
+        """One permit per offer of this family's codes `person` holds whose job is in the plan's jobs."""
+        out: list[Candidate] = []
+        for offer in opts.scenario.offers:
+            mine = offer_code(offer) in self.codes
+            if offer.holder is role and mine and any(j.offer_ref == offer.ref for j in opts.jobs):
+                out.extend(self._offer_candidates(opts, role, person, offer))
+        return out
+
+    def _offer_candidates(self, opts: Options, role: Role, person: Person, offer: Offer) -> list[Candidate]:
+        as_of = opts.scenario.as_of
+        last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
+        code = offer_code(offer)
+        lmia = offer.lmia_exempt_code is None
+        if lmia:
+            days = list(opts.days(0, last))
+        else:
+            days = list(
+                opts.eligible_days(0, last, person, lambda on: check_offer(person, offer, on, opts.rules).eligible)
+            )
+        if not days:
+            return []
+        d0 = opts.cal.date(days[0])
+        wait = 0 if not lmia or offer.lmia_approved else opts.int_param("TFWP.lmia", "processing_days", as_of)
+        return [
+            Candidate(
+                key=f"{role.value}:{code}:{offer.ref}",
+                person=role,
+                code=code,
+                family=self.name,
+                open=False,
+                apply_days=tuple(days),
+                processing_inside=wait + opts.processing(code, True, d0),
+                processing_outside=wait + opts.processing(code, False, d0),
+                months=permit_months(offer, opts.on(d0), opts.rules),
+                fee_cents=fee_cents(opts, code, d0),
+                rule_ids=_grounds(opts.rules, person, offer, opts.on(d0)),
+                offer_ref=offer.ref,
+                lmia=lmia,
+                validity=Validity.JOB,
+            )
+        ]
+
+    def constrain(self, v: Vars, node: Node) -> None:
+        """The permit needs the job from its offer, and runs no later than that job."""
+        m = v.model
+        for jv in v.jobs.values():
+            job = jv.job
+            if job.person is not node.person or job.offer_ref != node.offer_ref:
+                continue
+            m.add_implication(node.present, jv.present)
+            assert node.uncapped_end is not None
+            if job.months is None:
+                m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing
+            else:
+                m.add_min_equality(node.end, [node.uncapped_end, jv.end])
+
+    # --- the independent validator ----------------------------------------------------------------
+
+    def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
+        offer = ctx.offer(p.offer_ref)
+        if offer is None or offer.holder is not role:
+            yield "EMPLOYER.offer", f"no offer {p.offer_ref!r} held by {role.value}"
+            return
+        if p.code != (offer.lmia_exempt_code or TFWP_CODE):
+            yield "EMPLOYER.offer", f"offer {offer.ref} gives code {offer.lmia_exempt_code or TFWP_CODE}, not {p.code}"
+        rules = self.codes.get(p.code)
+        for check in rules.issues if rules is not None else ():
+            yield from check(ctx, role, person, offer, p)
+
+    def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
+        """The category's first grant (permit_months), no later than the end of the offer's planned job."""
+        offer = ctx.offer(p.offer_ref)
+        if offer is None:
+            return None
+        # The category's first-grant length is a rule value (permit_months), not plan semantics.
+        months = permit_months(offer, ctx.on(p.apply_on), ctx.rules)
+        end = dates.add_days(dates.add_months(p.valid_from, months), -1)
+        job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
+        if job is not None and job.end is not None:
+            end = min(end, job.end)
+        return end
+
+
+def _grounds(rules: RuleSet, person: Person, offer: Offer, on: dt.date) -> tuple[str, ...]:
+    """The rule ids check_offer cites for the offer on `on` (the permit's grounds)."""
+    cited = check_offer(person, offer, on, rules).rule_ids
+    return tuple(r for r in cited if r in rules) or (("TFWP.lmia",) if offer.lmia_exempt_code is None else ())
