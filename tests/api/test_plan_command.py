@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from solver.rules import catalog
 from tests.solver.test_solve_public import FILES, expectation_failures, load
 
 PERMITPATH = Path(sys.executable).parent / "permitpath"
+
+# The catalog's current codes (an added category extends the list), TFWP aside: an offer names no code for it.
+ALLOWED_CODES = ", ".join(code for code in catalog.codes() if code != catalog.TFWP_CODE)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -55,8 +59,7 @@ def test_plan_unknown_permit_code_exits_2_and_names_the_field(tmp_path: Path) ->
         "errors": [
             {
                 "path": "principal.status.permitCode",
-                "message": "'C99' is not a permit category code; allowed: C43, C41, C42, C49, A74, A75, C21, C10, C11,"
-                " C16, C18, C20, C50, C51, C61, C62, C63, T13, T34, T35, T36, T37, T38, T43, T47, or a code used before"
+                "message": f"'C99' is not a permit category code; allowed: {ALLOWED_CODES}, or a code used before"
                 " 2022-12-15: C12, T21, T22, T23, T24",
             }
         ],

@@ -4,6 +4,7 @@ a code no catalog entry names is a PLAN.category violation."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,8 +95,11 @@ def _iec() -> Case:
 CASES = {"pgwp": _pgwp, "spousal": _spousal, "bowp": _bowp, "iec": _iec, "employer": _employer}
 
 
-def test_every_catalog_family_has_a_case() -> None:
-    assert sorted(CASES) == sorted(catalog.family_names())
+def test_every_catalog_family_has_a_case_here_or_its_own_test_file() -> None:
+    # A family added after these (docs/architecture.md, "How to add a category") brings its own test file.
+    own = {name for name in catalog.family_names() if (Path(__file__).parent / f"test_category_{name}.py").exists()}
+    assert set(CASES) <= set(catalog.family_names())
+    assert sorted(set(catalog.family_names()) - set(CASES) - own) == []
 
 
 @pytest.mark.parametrize("family", sorted(CASES))
