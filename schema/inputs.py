@@ -14,7 +14,10 @@ import strawberry
 
 from db.models import NOMINATION_PREFIX, STATUS_PREFIX
 from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from schema.errors import FieldError
 from solver import domain
+from solver.assemble import null_message
+from solver.scenario_json import camel
 
 # Inputs whose nested lists are written as records of their own, not as columns.
 _NESTED = frozenset({"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers"})
@@ -35,14 +38,14 @@ class MemberStatusInput:
     kind: StatusKind
     valid_to: dt.date
     permit_code: str | None = None
-    employer_specific: bool = False
+    employer_specific: bool | None = False
 
 
 @strawberry.input(description="A provincial nomination (the contract's `NominationInput`).")
 class MemberNominationInput:
     province: str
     nominated_on: dt.date
-    employer_restricted: bool = False
+    employer_restricted: bool | None = False
 
 
 # The member's nested inputs that are stored flat: the field, its columns' prefix, and its domain type.
@@ -72,9 +75,9 @@ class CreateEducationInput:
     canadian: bool
     start: dt.date
     completion: dt.date = strawberry.field(description="Date of written confirmation of completion.")
-    pgwp_eligible_dli: bool = False
-    field_of_study_eligible: bool = True
-    full_time: bool = True
+    pgwp_eligible_dli: bool | None = False
+    field_of_study_eligible: bool | None = True
+    full_time: bool | None = True
     length_months: int | None = None
     study_permit_applied_on: dt.date | None = None
 
@@ -120,9 +123,9 @@ class CreateWorkPeriodInput:
     hours_per_week: float
     in_canada: bool
     end: dt.date | None = None
-    self_employed: bool = False
-    while_full_time_student: bool = False
-    authorized: bool = True
+    self_employed: bool | None = False
+    while_full_time_student: bool | None = False
+    authorized: bool | None = True
 
 
 @strawberry.input
@@ -150,11 +153,11 @@ class CreateOfferInput:
     latest_start: dt.date | None = None
     months: int | None = None
     lmia_exempt_code: str | None = None
-    lmia_approved: bool = False
+    lmia_approved: bool | None = False
     offer_number: str | None = strawberry.field(
         default=None, description="IRCC Employer Portal offer-of-employment number: 'A' and 7 digits."
     )
-    compliance_fee_paid: bool = False
+    compliance_fee_paid: bool | None = False
 
 
 @strawberry.input
@@ -206,10 +209,10 @@ class CreateMemberInput:
     passport_expiry: dt.date | None = None
     status: MemberStatusInput | None = None
     provincial_nomination: MemberNominationInput | None = None
-    education: list[CreateEducationInput] = strawberry.field(default_factory=list)
-    language_tests: list[CreateLanguageTestInput] = strawberry.field(default_factory=list)
-    work_history: list[CreateWorkPeriodInput] = strawberry.field(default_factory=list)
-    permits: list[CreatePermitInput] = strawberry.field(default_factory=list)
+    education: list[CreateEducationInput] | None = strawberry.field(default_factory=list)
+    language_tests: list[CreateLanguageTestInput] | None = strawberry.field(default_factory=list)
+    work_history: list[CreateWorkPeriodInput] | None = strawberry.field(default_factory=list)
+    permits: list[CreatePermitInput] | None = strawberry.field(default_factory=list)
 
     def columns(self) -> dict[str, Any]:
         """The member's own columns (nested records excluded)."""
@@ -236,9 +239,30 @@ class CreateHouseholdInput:
     name: str
     principal: CreateMemberInput
     spouse: CreateMemberInput | None = None
-    offers: list[CreateOfferInput] = strawberry.field(default_factory=list)
+    offers: list[CreateOfferInput] | None = strawberry.field(default_factory=list)
 
 
 @strawberry.input
 class UpdateHouseholdInput:
     name: str | None = strawberry.UNSET
+
+
+def null_defaults(data: object, path: str) -> list[FieldError]:
+    """Every explicit null in `data` (and the inputs nested in it) for a field that has a default: an error
+    naming its path, as for planScenario's inputs (`solver.assemble`); the default is had by leaving it out."""
+    errors: list[FieldError] = []
+    for f in dataclasses.fields(data):  # type: ignore[arg-type]
+        value = getattr(data, f.name)
+        where = f"{path}.{camel(f.name)}"
+        if value is None:
+            if f.default_factory is not dataclasses.MISSING:
+                errors.append(FieldError(path=where, message=null_message(f.default_factory())))
+            elif f.default not in (None, dataclasses.MISSING, strawberry.UNSET):
+                errors.append(FieldError(path=where, message=null_message(f.default)))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if dataclasses.is_dataclass(item):
+                    errors += null_defaults(item, f"{where}[{i}]")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            errors += null_defaults(value, where)
+    return errors

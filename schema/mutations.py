@@ -32,6 +32,7 @@ from schema.inputs import (
     UpdateOfferInput,
     UpdatePermitInput,
     UpdateWorkPeriodInput,
+    null_defaults,
     provided,
 )
 from schema.payloads import (
@@ -225,6 +226,8 @@ class RecordsMutation:
     async def update_member(
         self, info: Info, id: strawberry.ID, input: UpdateMemberInput, version: Version = None
     ) -> UpdateMemberResult:
+        if nulls := null_defaults(input, "input"):  # a null inside `status` or `provincialNomination`
+            return InvalidInput(errors=nulls)
         changes = input.changes()
         outcome = await writes.run(
             info.context, lambda repo: writes.update(repo, models.Member, id, changes, checks.member_errors, version)

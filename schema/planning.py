@@ -22,7 +22,7 @@ from schema.errors import FieldError
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
-from solver.assemble import assemble
+from solver.assemble import NullFields, assemble, null_message
 from solver.scenario_json import checked, read_options
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
@@ -145,7 +145,7 @@ class ScenarioInput:
     offers: list[OfferInput] | None = strawberry.field(default_factory=list)
 
     def to_domain(self) -> domain.Scenario:
-        """The planner's scenario: every field as given, a null one at its default."""
+        """The planner's scenario: every field as given (`NullFields` for a null where the input has a default)."""
         return assemble(domain.Scenario, self)
 
 
@@ -174,11 +174,21 @@ class PlanOptionsInput:
     )
 
     def read(self, *, cite_time_limit: bool = True) -> tuple[domain.PlanOptions, list[domain.FieldError]]:
-        """The planner's options and what is wrong with them (`solver.scenario_json.read_options`)."""
+        """The planner's options and what is wrong with them (`solver.scenario_json.read_options`); an explicit
+        null for a setting that has a default is an error, as in a scenario file."""
         terms = list(self.objective) if self.objective else []
-        return read_options(
+        options, errors = read_options(
             self.time_limit_ms, self.ita_wait_days, self.rules_as_of, terms, cite_time_limit=cite_time_limit
         )
+        nulls = [
+            domain.FieldError(f"options.{name}", null_message(default))
+            for name, value, default in (
+                ("timeLimitMs", self.time_limit_ms, domain.PlanOptions.time_limit_ms),
+                ("itaWaitDays", self.ita_wait_days, domain.PlanOptions.ita_wait_days),
+            )
+            if value is None
+        ]
+        return options, nulls + errors
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -314,12 +324,17 @@ def question(
 ) -> tuple[domain.Scenario, domain.PlanOptions] | InvalidScenario:
     """The inputs as the planner's scenario and options once they pass the checks, else every error.
 
-    As for a scenario file: the options' own errors alone first, then the checks of facts and options together.
+    As for a scenario file: what reading finds first (a null where the input has a default, the options' own
+    errors), alone; then the checks of facts and options together.
     """
-    scenario_ = scenario.to_domain()
+    try:
+        scenario_: domain.Scenario | None = scenario.to_domain()
+        nulls: tuple[domain.FieldError, ...] = ()
+    except NullFields as refused:
+        scenario_, nulls = None, refused.errors
     options_, errors = options.read() if options is not None else (domain.PlanOptions(), [])
-    if errors:
-        return InvalidScenario.of(errors)
+    if nulls or errors or scenario_ is None:
+        return InvalidScenario.of([*nulls, *errors])
     found = checked(scenario_, options_)
     return InvalidScenario.of(found.errors) if isinstance(found, domain.InvalidScenario) else found
 

@@ -22,6 +22,7 @@ from schema.context import Context
 from schema.errors import PublicError
 from solver import crs, eligibility
 from solver.domain import Finding, Role, Scenario
+from solver.fields import check_noc, validate_scenario
 from solver.rules import catalog
 from solver.rules.decision import Verdict
 from solver.rules.registry import Rule, RuleSet, load_rules
@@ -225,6 +226,13 @@ def _scenario(raw: JSON) -> Scenario:
     return parsed[0]
 
 
+def _refuse_invalid(what: str, facts: Scenario) -> None:
+    """A PublicError naming every invalid field of `facts` (a record stored before a check was added)."""
+    errors = validate_scenario(facts)
+    if errors:
+        raise PublicError(f"{what}: " + "; ".join(f"{e.path}: {e.message}" for e in errors))
+
+
 def _rules() -> RuleSet:
     return load_rules()
 
@@ -301,6 +309,7 @@ class RulesQuery:
             if household is None or all(m.role is not Role.PRINCIPAL for m in household.members):
                 return None
             facts = household_to_scenario(household, day)
+        _refuse_invalid("the stored household is invalid (correct it with the record's update mutation)", facts)
         return _answers(facts, person, day)
 
     @described(
@@ -316,6 +325,8 @@ class RulesQuery:
         draw_type: str = "CEC",
     ) -> CrsScore | None:
         kind = _draw_type(draw_type)
+        if arranged_employment_noc is not None and (message := check_noc(arranged_employment_noc)):
+            raise PublicError(f"arrangedEmploymentNoc: {message}")
         facts = _scenario(scenario)
         day = on or facts.as_of
         rules = _rules()

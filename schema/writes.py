@@ -49,6 +49,7 @@ from schema.inputs import (
     CreatePermitInput,
     UpdateOfferInput,
     UpdatePermitInput,
+    null_defaults,
     provided,
 )
 from solver.domain import Role
@@ -308,6 +309,7 @@ async def delete(repo: Households, model: type[TenantOwned], raw: str) -> Delete
 async def create_member_record(repo: Households, model: type[R], member_raw: str, data: object, check: Checks) -> R:
     """Add an education, language test or work period to a member, within the member's limit of them."""
     member = await fetch(repo, Member, member_raw, "memberId", lock=True)
+    refuse_if(null_defaults(data, "input"))
     values = provided(data)
     refuse_if(check(values, "input"))
     await within_limit(repo, model, model.member_id, member.id, "memberId")  # type: ignore[attr-defined]
@@ -318,13 +320,13 @@ async def create_member_record(repo: Households, model: type[R], member_raw: str
 
 
 def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
-    """Every error in a member's input and its nested records."""
+    """Every error in a member's input and its nested records (after `null_defaults`: no list is null)."""
     errors = checks.member_errors(data.columns(), path)
     nested: list[tuple[str, Sequence[object], Checks]] = [
-        ("education", data.education, checks.education_errors),
-        ("languageTests", data.language_tests, checks.language_test_errors),
-        ("workHistory", data.work_history, checks.work_errors),
-        ("permits", data.permits, checks.permit_errors),
+        ("education", data.education or [], checks.education_errors),
+        ("languageTests", data.language_tests or [], checks.language_test_errors),
+        ("workHistory", data.work_history or [], checks.work_errors),
+        ("permits", data.permits or [], checks.permit_errors),
     ]
     for name, items, check in nested:
         for i, item in enumerate(items):
@@ -335,11 +337,11 @@ def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
 async def insert_member(repo: Households, household_id: int, role: Role, data: CreateMemberInput) -> Member:
     """Write a member and its education, language tests and work history (permits come after offers)."""
     member = await repo.add(Member, {**data.columns(), "household_id": household_id, "role": role})
-    for education in data.education:
+    for education in data.education or []:
         await repo.add(Education, {**provided(education), "member_id": member.id})
-    for test in data.language_tests:
+    for test in data.language_tests or []:
         await repo.add(LanguageTest, {**provided(test), "member_id": member.id})
-    for work in data.work_history:
+    for work in data.work_history or []:
         await repo.add(WorkPeriod, {**provided(work), "member_id": member.id})
     return member
 
@@ -371,13 +373,14 @@ async def offer_id_for(repo: Households, member: Member, ref: str | None, path: 
 
 async def create_household(repo: Households, data: CreateHouseholdInput) -> Household:
     """Write a household with its members, their records, its offers and the members' permits."""
+    refuse_if(null_defaults(data, "input"))
     errors = checks.household_errors(provided(data), "input")
     members = [(Role.PRINCIPAL, data.principal, "input.principal")]
     if data.spouse is not None:
         members.append((Role.SPOUSE, data.spouse, "input.spouse"))
     for _role, member_data, path in members:
         errors += member_input_errors(member_data, path)
-    for i, offer in enumerate(data.offers):
+    for i, offer in enumerate(data.offers or []):
         errors += checks.offer_errors(provided(offer), f"input.offers[{i}]")
         if offer.holder is Role.SPOUSE and data.spouse is None:
             errors.append(FieldError(path=f"input.offers[{i}].holder", message=_NO_SPOUSE))
@@ -385,10 +388,10 @@ async def create_household(repo: Households, data: CreateHouseholdInput) -> Hous
 
     household = await repo.add(Household, {"name": data.name})
     rows = {role: await insert_member(repo, household.id, role, member_data) for role, member_data, _ in members}
-    for i, offer in enumerate(data.offers):
+    for i, offer in enumerate(data.offers or []):
         await insert_offer(repo, household.id, offer, f"input.offers[{i}]")
     for role, member_data, path in members:
-        await insert_permits(repo, rows[role], member_data.permits, f"{path}.permits")
+        await insert_permits(repo, rows[role], member_data.permits or [], f"{path}.permits")
     return household
 
 
@@ -397,9 +400,9 @@ async def create_member(repo: Households, household_raw: str, role: Role, data: 
     household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     if await repo.member_by_role(household.id, role) is not None:
         refuse("role", f"the household already has a {role.value.lower()}; update that member instead")
-    refuse_if(member_input_errors(data, "input"))
+    refuse_if(null_defaults(data, "input") or member_input_errors(data, "input"))
     member = await insert_member(repo, household.id, role, data)
-    await insert_permits(repo, member, data.permits, "input.permits")
+    await insert_permits(repo, member, data.permits or [], "input.permits")
     return member
 
 
@@ -430,6 +433,7 @@ async def insert_offer(repo: Households, household_id: int, data: CreateOfferInp
 async def create_offer(repo: Households, household_raw: str, data: CreateOfferInput) -> JobOffer:
     """Add an offer to a household."""
     household = await fetch(repo, Household, household_raw, "householdId", lock=True)
+    refuse_if(null_defaults(data, "input"))
     errors = checks.offer_errors(provided(data), "input")
     if data.holder is Role.SPOUSE and await repo.member_by_role(household.id, Role.SPOUSE) is None:
         errors.append(FieldError(path="input.holder", message=_NO_SPOUSE))

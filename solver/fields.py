@@ -57,9 +57,14 @@ def check_text(text: str) -> str | None:
 
 
 def check_noc(code: str) -> str | None:
+    """A code that is not one of the 516 unit groups of NOC 2021."""
     if noc.is_valid(code):
         return None
-    return f"{code!r} is not a NOC 2021 code: five digits, the second a TEER from 0 to 5 (e.g. 21231)"
+    hint = "; a four-digit code is NOC 2016, which IRCC no longer uses" if code.isdigit() and len(code) == 4 else ""
+    return (
+        f"{code!r} is not a NOC 2021 unit group; allowed: one of the {len(noc.UNIT_GROUPS)} unit groups of"
+        f" NOC 2021 Version 1.0, five digits (e.g. 21231 software engineers and designers){hint}"
+    )
 
 
 def check_country(code: str) -> str | None:

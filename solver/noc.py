@@ -1,22 +1,58 @@
-"""NOC 2021 codes: five digits; the first is the broad category, the second the TEER."""
+"""NOC 2021 unit groups: the 516 of NOC 2021 Version 1.0 (`solver/data/noc2021.csv`, its source beside it).
+
+A code is valid only when it is one of them; its TEER comes from the data (it is the code's second digit,
+which `tests/solver/test_noc.py` checks row by row). The first digit is the broad occupational category.
+"""
 
 from __future__ import annotations
 
-import re
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 
-_NOC = re.compile(r"^[0-9][0-5][0-9]{3}$")
+NOC_FILE = Path(__file__).parent / "data" / "noc2021.csv"
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    """One NOC 2021 unit group."""
+
+    code: str
+    title: str
+    teer: int
+
+
+def _load(path: Path) -> MappingProxyType[str, UnitGroup]:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = [UnitGroup(row["code"], row["title"], int(row["teer"])) for row in csv.DictReader(f)]
+    return MappingProxyType({group.code: group for group in rows})
+
+
+UNIT_GROUPS = _load(NOC_FILE)
 
 
 def is_valid(code: str) -> bool:
-    """True for a five-digit NOC 2021 code whose second digit is a TEER (0-5)."""
-    return bool(_NOC.match(code))
+    """True for one of the 516 unit groups of NOC 2021."""
+    return code in UNIT_GROUPS
+
+
+def unit_group(code: str) -> UnitGroup:
+    """The NOC 2021 unit group `code`; a ValueError for any other code."""
+    group = UNIT_GROUPS.get(code)
+    if group is None:
+        raise ValueError(f"{code!r} is not a NOC 2021 unit group")
+    return group
 
 
 def teer(code: str) -> int:
-    """The TEER of a valid NOC 2021 code (its second digit)."""
-    if not is_valid(code):
-        raise ValueError(f"not a NOC 2021 code: {code!r} (five digits, the second 0-5)")
-    return int(code[1])
+    """The TEER of a NOC 2021 unit group (from the data)."""
+    return unit_group(code).teer
+
+
+def title(code: str) -> str:
+    """The English class title of a NOC 2021 unit group."""
+    return unit_group(code).title
 
 
 def is_skilled(code: str) -> bool:
@@ -25,8 +61,8 @@ def is_skilled(code: str) -> bool:
 
 
 def major_group(code: str) -> str:
-    """The first two digits of a valid code: broad category and TEER (e.g. '22' for 22310)."""
-    teer(code)  # validates
+    """The first two digits of a unit group: broad category and TEER (e.g. '22' for 22310)."""
+    unit_group(code)  # validates
     return code[:2]
 
 

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from solver.assemble import null_message
 from solver.domain import (
     DEFAULT_OBJECTIVE,
     Credential,
@@ -42,6 +43,7 @@ from solver.fields import validate_options, validate_scenario
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
 _MISSING = object()
+_NO_DEFAULT = object()
 
 
 class _Reader:
@@ -59,8 +61,13 @@ class _Reader:
         self.fail(path or "scenario", f"expected an object, got {_kind(raw)}")
         return None
 
-    def get(self, o: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
+    def get(self, o: Mapping[str, Any], key: str, path: str, required: bool, default: Any = _NO_DEFAULT) -> Any:
+        """`o[key]`; None when absent (an error if `required`). A field with a `default` may be left out, not
+        sent as null (as over GraphQL): a null there is an error naming it."""
         value = o.get(key, _MISSING)
+        if value is None and default is not _NO_DEFAULT:
+            self.fail(_join(path, key), null_message(default))
+            return None
         if value is _MISSING or value is None:
             if required:
                 self.fail(_join(path, key), "is required")
@@ -80,7 +87,7 @@ class _Reader:
         return None
 
     def boolean(self, o: Mapping[str, Any], key: str, path: str, default: bool | None = None) -> bool | None:
-        value = self.get(o, key, path, default is None)
+        value = self.get(o, key, path, default is None, _NO_DEFAULT if default is None else default)
         if value is None:
             return default
         if isinstance(value, bool):
@@ -88,8 +95,10 @@ class _Reader:
         self.fail(_join(path, key), f"expected true or false, got {value!r}")
         return default
 
-    def integer(self, o: Mapping[str, Any], key: str, path: str, required: bool = False) -> int | None:
-        value = self.get(o, key, path, required)
+    def integer(
+        self, o: Mapping[str, Any], key: str, path: str, required: bool = False, default: Any = _NO_DEFAULT
+    ) -> int | None:
+        value = self.get(o, key, path, required, default)
         if value is None:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -128,8 +137,11 @@ class _Reader:
             self.fail(_join(path, key), f"{value!r} is not one of {allowed}")
             return None
 
-    def items(self, o: Mapping[str, Any], key: str, path: str, read: Callable[[Any, str], T | None]) -> list[T]:
-        value = self.get(o, key, path, False)
+    def items(
+        self, o: Mapping[str, Any], key: str, path: str, read: Callable[[Any, str], T | None], nullable: bool = False
+    ) -> list[T]:
+        """A list (default empty); null is an error unless `nullable` (a field whose default is null)."""
+        value = self.get(o, key, path, False, _NO_DEFAULT if nullable else ())
         if value is None:
             return []
         if not isinstance(value, list):
@@ -185,7 +197,7 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
     if o is None:
         return None
     as_of = r.date(o, "asOf", "")
-    horizon = r.integer(o, "horizonMonths", "")
+    horizon = r.integer(o, "horizonMonths", "", default=Scenario.horizon_months)
     principal = _person(r, r.get(o, "principal", "", True), "principal")
     spouse_raw = r.get(o, "spouse", "", False)
     spouse = _person(r, spouse_raw, "spouse") if spouse_raw is not None else None
@@ -387,10 +399,10 @@ def _options(r: _Reader, raw: Any) -> PlanOptions:
     o = r.obj(raw, "options")
     if o is None:
         return PlanOptions()
-    limit = r.integer(o, "timeLimitMs", "options")
-    wait = r.integer(o, "itaWaitDays", "options")
+    limit = r.integer(o, "timeLimitMs", "options", default=PlanOptions.time_limit_ms)
+    wait = r.integer(o, "itaWaitDays", "options", default=PlanOptions.ita_wait_days)
     as_of = r.date(o, "rulesAsOf", "options", required=False)
-    terms = r.items(o, "objective", "options", lambda x, p: _term(r, x, p))
+    terms = r.items(o, "objective", "options", lambda x, p: _term(r, x, p), nullable=True)
     options, errors = read_options(limit, wait, as_of, terms)
     r.errors.extend(errors)
     return options

@@ -66,6 +66,36 @@ def test_plan_unknown_permit_code_exits_2_and_names_the_field(tmp_path: Path) ->
     }
 
 
+def test_plan_unknown_noc_and_exemption_codes_exit_2_naming_the_fields(tmp_path: Path) -> None:
+    case = load(FILES[0])
+    case["scenario"]["offers"][0]["nocCode"] = "21999"
+    case["scenario"]["offers"][0]["lmiaExemptCode"] = "Z99"
+    unknown = tmp_path / "unknown-codes.json"
+    unknown.write_text(json.dumps(case))
+    done = run("--json", str(unknown))
+    assert done.returncode == 2
+    errors = json.loads(done.stdout)["errors"]
+    assert [(e["path"], e["message"].split(";")[0]) for e in errors] == [
+        ("offers[0].nocCode", "'21999' is not a NOC 2021 unit group"),
+        ("offers[0].lmiaExemptCode", "'Z99' is not a permit category code"),
+    ]
+
+
+def test_plan_null_for_a_field_with_a_default_exits_2_naming_it(tmp_path: Path) -> None:
+    case = load(FILES[0])
+    case["scenario"]["principal"]["education"][0]["pgwpEligibleDli"] = None
+    case["scenario"]["horizonMonths"] = None
+    case["scenario"]["principal"]["passportExpiry"] = None  # optional: null is accepted
+    nulls = tmp_path / "nulls.json"
+    nulls.write_text(json.dumps(case))
+    done = run(str(nulls))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "horizonMonths: must not be null; omit it to use the default (60)" in done.stderr
+    assert "principal.education[0].pgwpEligibleDli: must not be null; omit it to use the default (false)" in done.stderr
+    assert "passportExpiry" not in done.stderr
+
+
 def test_plan_unreadable_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")

@@ -135,6 +135,31 @@ async def test_a_job_names_exactly_one_input(service: Service) -> None:
     }
 
 
+async def test_a_job_refuses_a_null_with_a_default_and_an_unknown_noc_naming_them(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    variables = _variables()
+    variables["scenario"]["principal"]["education"][0]["pgwpEligibleDli"] = None
+    variables["options"]["itaWaitDays"] = None
+    assert await _start(service, key, variables) == {
+        "__typename": "InvalidScenario",
+        "errors": [
+            {
+                "path": "principal.education[0].pgwpEligibleDli",
+                "message": "must not be null; omit it to use the default (false)",
+            },
+            {"path": "options.itaWaitDays", "message": "must not be null; omit it to use the default (30)"},
+        ],
+    }
+    variables = _variables()
+    variables["scenario"]["offers"][0]["nocCode"] = "21999"
+    refused = await _start(service, key, variables)
+    assert refused["__typename"] == "InvalidScenario"
+    assert [(e["path"], e["message"].split(";")[0]) for e in refused["errors"]] == [
+        ("offers[0].nocCode", "'21999' is not a NOC 2021 unit group")
+    ]
+
+
 async def test_another_firms_jobs_are_not_found_and_readonly_keys_only_read(service: Service) -> None:
     owner, thief = await service.tenant(), await service.tenant()
     key, thief_key = await service.key(owner, Role.CONSULTANT), await service.key(thief, Role.ADMIN)

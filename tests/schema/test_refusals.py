@@ -72,7 +72,9 @@ async def test_invalid_household_names_every_bad_field_and_writes_nothing(
                 {"path": "input.principal.languageTests[0].writing", "message": "CLB/NCLC level 13 is outside 1-12"},
                 {
                     "path": "input.principal.workHistory[0].nocCode",
-                    "message": "'2123' is not a NOC 2021 code: five digits, the second a TEER from 0 to 5 (e.g. 21231)",
+                    "message": "'2123' is not a NOC 2021 unit group; allowed: one of the 516 unit groups of NOC 2021"
+                    " Version 1.0, five digits (e.g. 21231 software engineers and designers); a four-digit code is"
+                    " NOC 2016, which IRCC no longer uses",
                 },
                 {
                     "path": "input.spouse.workHistory[0].hoursPerWeek",

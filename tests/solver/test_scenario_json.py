@@ -146,3 +146,135 @@ def test_plan_options_are_checked_by_one_function_with_each_path_s_message() -> 
     parsed = parse_scenario(MINIMAL, {"timeLimitMs": 0})
     assert isinstance(parsed, InvalidScenario)
     assert FieldError("options.timeLimitMs", "0 must be a positive number of milliseconds") in parsed.errors
+
+
+FULL = {
+    "asOf": "2026-12-01",
+    "horizonMonths": 48,
+    "principal": {
+        "birthDate": "1995-01-01",
+        "citizenships": ["NG"],
+        "inCanada": True,
+        "status": {"kind": "WORKER", "validTo": "2027-06-30", "permitCode": "C43", "employerSpecific": False},
+        "education": [
+            {
+                "credential": "MASTER",
+                "institution": "UNIVERSITY",
+                "canadian": True,
+                "start": "2023-09-01",
+                "completion": "2025-05-31",
+                "pgwpEligibleDli": True,
+            }
+        ],
+        "workHistory": [{"nocCode": "21231", "start": "2025-07-01", "hoursPerWeek": 40, "inCanada": True}],
+        "provincialNomination": {"province": "ON", "nominatedOn": "2026-10-01", "employerRestricted": False},
+    },
+    "offers": [
+        {
+            "ref": "acme",
+            "holder": "PRINCIPAL",
+            "nocCode": "21231",
+            "province": "ON",
+            "hoursPerWeek": 40,
+            "earliestStart": "2027-01-04",
+        }
+    ],
+}
+
+
+_LEFT_OUT = object()
+
+
+def _with(changes: dict[str, object]) -> dict[str, object]:
+    """FULL with each `a.b[0].c` path set to its value (left out for `_LEFT_OUT`)."""
+    doc = json.loads(json.dumps(FULL))
+    for path, value in changes.items():
+        *parents, last = path.replace("[", ".").replace("]", "").split(".")
+        node = doc
+        for key in parents:
+            node = node[int(key)] if key.isdigit() else node[key]
+        if value is _LEFT_OUT:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return doc  # type: ignore[no-any-return]
+
+
+def test_a_null_where_the_contract_has_a_default_is_an_error_naming_it() -> None:
+    doc = _with(
+        {
+            "horizonMonths": None,
+            "principal.education[0].pgwpEligibleDli": None,
+            "principal.education[0].fieldOfStudyEligible": None,
+            "principal.education[0].fullTime": None,
+            "principal.status.employerSpecific": None,
+            "principal.workHistory[0].selfEmployed": None,
+            "principal.workHistory[0].whileFullTimeStudent": None,
+            "principal.workHistory[0].authorized": None,
+            "principal.provincialNomination.employerRestricted": None,
+            "principal.languageTests": None,
+            "principal.permitHistory": None,
+            "offers[0].lmiaApproved": None,
+        }
+    )
+    parsed = parse_document({"scenario": doc, "options": {"timeLimitMs": None, "itaWaitDays": None}})
+    assert isinstance(parsed, InvalidScenario)
+    assert sorted(parsed.errors, key=lambda e: e.path) == [
+        FieldError(path, f"must not be null; omit it to use the default ({default})")
+        for path, default in sorted(
+            [
+                ("horizonMonths", "60"),
+                ("principal.education[0].pgwpEligibleDli", "false"),
+                ("principal.education[0].fieldOfStudyEligible", "true"),
+                ("principal.education[0].fullTime", "true"),
+                ("principal.status.employerSpecific", "false"),
+                ("principal.workHistory[0].selfEmployed", "false"),
+                ("principal.workHistory[0].whileFullTimeStudent", "false"),
+                ("principal.workHistory[0].authorized", "true"),
+                ("principal.provincialNomination.employerRestricted", "false"),
+                ("principal.languageTests", "[]"),
+                ("principal.permitHistory", "[]"),
+                ("offers[0].lmiaApproved", "false"),
+                ("options.timeLimitMs", "2000"),
+                ("options.itaWaitDays", "30"),
+            ]
+        )
+    ]
+
+
+def test_a_null_optional_field_is_accepted_as_if_left_out() -> None:
+    optional = [
+        "spouse",
+        "principal.passportExpiry",
+        "principal.status.permitCode",
+        "principal.education[0].lengthMonths",
+        "principal.education[0].studyPermitAppliedOn",
+        "principal.workHistory[0].end",
+        "offers[0].latestStart",
+        "offers[0].months",
+        "offers[0].lmiaExemptCode",
+    ]
+    left_out = parse_scenario(_with(dict.fromkeys(optional, _LEFT_OUT)))
+    nulls = parse_document(
+        {"scenario": _with(dict.fromkeys(optional)), "options": {"rulesAsOf": None, "objective": None}}
+    )
+    assert not isinstance(left_out, InvalidScenario)
+    assert nulls == left_out
+
+
+def test_a_noc_code_that_is_no_unit_group_is_refused_in_work_and_offers() -> None:
+    parsed = parse_scenario(_with({"principal.workHistory[0].nocCode": "21999", "offers[0].nocCode": "00018"}))
+    assert isinstance(parsed, InvalidScenario)
+    assert [(e.path, e.message.split(";")[0]) for e in parsed.errors] == [
+        ("principal.workHistory[0].nocCode", "'21999' is not a NOC 2021 unit group"),
+        ("offers[0].nocCode", "'00018' is not a NOC 2021 unit group"),
+    ]
+
+
+def test_an_exemption_code_the_catalog_does_not_know_is_refused() -> None:
+    parsed = parse_scenario(_with({"offers[0].lmiaExemptCode": "Z99", "principal.status.permitCode": "Z99"}))
+    assert isinstance(parsed, InvalidScenario)
+    assert [(e.path, e.message.split(";")[0]) for e in parsed.errors] == [
+        ("principal.status.permitCode", "'Z99' is not a permit category code"),
+        ("offers[0].lmiaExemptCode", "'Z99' is not a permit category code"),
+    ]
