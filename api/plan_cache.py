@@ -9,6 +9,8 @@ Lookups count in `permitpath_plan_cache_total{result="hit"|"miss"}`, solves in `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -45,7 +47,8 @@ class PlanCache:
         if entry is None:
             async with self._sessions() as session:
                 row = await Plans(session, tenant_id=tenant_id).cached_plan(key)
-                if row is not None:
+                # A row cached before plans carried deadlines would answer without them: solve it again.
+                if row is not None and current(row.plan):
                     entry = (row.time_limit_ms, from_plain(row.plan, domain.Plan))
                     self._memory.put((tenant_id, key), entry)
         found = entry[1] if entry is not None and answers(entry, time_limit_ms) else None
@@ -74,3 +77,8 @@ def answers(entry: Entry, time_limit_ms: int) -> bool:
     """A proven optimum answers any limit; a plan cut short by its limit, only that limit."""
     limit, cached = entry
     return cached.status is domain.PlanStatus.OPTIMAL or limit == time_limit_ms
+
+
+def current(stored: Mapping[str, object]) -> bool:
+    """True when a stored plan's JSON has every field a plan now carries (`deadlines` came last)."""
+    return "deadlines" in stored

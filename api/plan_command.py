@@ -1,7 +1,8 @@
 """`permitpath plan FILE.json [--json] [--rules-as-of DATE]`: plan a scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
-timeline; `--json` prints the Plan (or InvalidScenario) exactly as the PlanScenario operation returns it.
+timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
+PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.deadlines` selects them).
 Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
 """
 
@@ -15,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from solver.domain import FieldError, InvalidScenario, Plan, PlanOptions, Scenario
-from solver.scenario_json import invalid_to_json, parse_document, plan_to_json
+from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
+from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
 from solver.solve import plan
 
 EXIT_PLAN = 0
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     scenario, options = loaded
     result = plan(scenario, options)
     if args.json:
-        print(json.dumps(plan_to_json(result), indent=2))
+        print(json.dumps({**plan_to_json(result), "deadlines": to_json(result.deadlines)}, indent=2))
     else:
         print_timeline(result, sys.stdout)
     return EXIT_PLAN
@@ -77,18 +78,23 @@ def print_invalid(invalid: InvalidScenario, out: TextIO) -> None:
 
 
 def print_timeline(p: Plan, out: TextIO) -> None:
-    """A readable timeline: the PR target, then every dated step, status gaps, fees and blockers."""
+    """A readable timeline: the PR target, then every dated step and deadline, status gaps, fees and blockers."""
     if p.pr_ready_date is not None and p.pr_applicant is not None:
         who = p.pr_applicant.value.lower()
         print(f"PR ready {p.pr_ready_date.isoformat()} ({p.pr_program}, {who} applies)   [{p.status.value}]", file=out)
     else:
         print(f"PR not reachable within the horizon   [{p.status.value}]", file=out)
     print("", file=out)
-    for s in p.steps:
-        rules = ", ".join(s.rule_ids)
-        print(f"{s.date.isoformat()}  {s.person.value.lower():9}  {s.detail}", file=out)
-        if rules:
-            print(f"{'':22}  rules: {rules}", file=out)
+    for entry in _dated(p):
+        if isinstance(entry, PlanStep):
+            rules = ", ".join(entry.rule_ids)
+            print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  {entry.detail}", file=out)
+            if rules:
+                print(f"{'':22}  rules: {rules}", file=out)
+            continue
+        print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  DEADLINE {entry.message}", file=out)
+        step = "" if entry.step_date is None else f" (for the step of {entry.step_date.isoformat()})"
+        print(f"{'':22}  rule: {entry.rule_id}{step}", file=out)
     if p.permits:
         print("\npermits:", file=out)
         for x in p.permits:
@@ -103,3 +109,12 @@ def print_timeline(p: Plan, out: TextIO) -> None:
     print(f"\nfees: ${p.fees_total:,.2f}   rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
     for b in p.blockers:
         print(f"blocker [{b.rule_id}]: {b.message}", file=out)
+
+
+def _dated(p: Plan) -> list[PlanStep | Deadline]:
+    """The steps and the deadlines in date order (on one day the steps first, each list keeping its order)."""
+    entries: list[tuple[tuple[dt.date, int, int], PlanStep | Deadline]] = [
+        ((s.date, 0, i), s) for i, s in enumerate(p.steps)
+    ]
+    entries += [((d.date, 1, i), d) for i, d in enumerate(p.deadlines)]
+    return [entry for _, entry in sorted(entries, key=lambda e: e[0])]

@@ -27,6 +27,12 @@ from solver.scenario_json import checked, read_options
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
 ObjectiveTermEnum = strawberry.enum(domain.ObjectiveTerm, name="ObjectiveTerm")
+DeadlineKindEnum = strawberry.enum(
+    domain.DeadlineKind,
+    name="DeadlineKind",
+    description="What a deadline is the last day for: applying while in status (to keep it), applying for "
+    "restoration, a PGWP application window, a language test's validity, answering an Express Entry invitation.",
+)
 
 
 @strawberry.input
@@ -249,6 +255,22 @@ class Finding:
     source: str | None
 
 
+@strawberry.type(
+    description="A last day (inclusive) the plan depends on, the rule that sets it, and the step it belongs to "
+    "(stepDate, stepAction, stepCode name that step of Plan.steps; null when no step acts on it, e.g. a status that "
+    "lapses with nothing filed after it)."
+)
+class Deadline:
+    person: Person  # type: ignore[valid-type]
+    kind: DeadlineKindEnum  # type: ignore[valid-type]
+    date: dt.date
+    rule_id: str
+    message: str
+    step_date: dt.date | None
+    step_action: str | None
+    step_code: str | None
+
+
 @strawberry.type
 class Plan:
     status: PlanStatusEnum  # type: ignore[valid-type]
@@ -274,6 +296,12 @@ class Plan:
     explanation: list[Finding]
     rules_version: str
     solve_ms: float
+    deadlines: list[Deadline] = strawberry.field(
+        default_factory=list,
+        description="The plan's deadlines in date order, then person: the last day to apply to keep status, the "
+        "end of restoration, a PGWP window's last day, a relied-on language test's last valid day, the day an "
+        "invitation must be answered by. Empty for a plan stored before deadlines were computed.",
+    )
 
     @classmethod
     def of(cls, p: domain.Plan) -> Plan:
@@ -303,6 +331,7 @@ class Plan:
             explanation=[Finding(rule_id=f.rule_id, message=f.message, source=f.source) for f in p.explanation],
             rules_version=p.rules_version,
             solve_ms=p.solve_ms,
+            deadlines=[Deadline(**dataclasses.asdict(d)) for d in p.deadlines],
         )
 
 

@@ -269,6 +269,34 @@ class StatusGap:
     work_authorized: bool
 
 
+class DeadlineKind(enum.Enum):
+    """What a plan's deadline is the last day for."""
+
+    APPLY_TO_KEEP_STATUS = "APPLY_TO_KEEP_STATUS"
+    RESTORATION_ENDS = "RESTORATION_ENDS"
+    WINDOW_CLOSES = "WINDOW_CLOSES"
+    TEST_EXPIRES = "TEST_EXPIRES"
+    ITA_ACCEPTANCE = "ITA_ACCEPTANCE"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A last day the plan depends on (inclusive), the rule that sets it and the step it belongs to.
+
+    The step is named by its date, action and code (`step_*`, all None when no step of the plan acts on it,
+    e.g. a status that lapses with no application after it).
+    """
+
+    person: Role
+    kind: DeadlineKind
+    date: dt.date
+    rule_id: str
+    message: str
+    step_date: dt.date | None = None
+    step_action: str | None = None
+    step_code: str | None = None
+
+
 @dataclass(frozen=True)
 class Plan:
     status: PlanStatus
@@ -286,6 +314,7 @@ class Plan:
     blockers: tuple[Finding, ...] = ()
     explanation: tuple[Finding, ...] = ()
     objective_values: dict[str, int] = field(default_factory=dict)
+    deadlines: tuple[Deadline, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import math
 
 from solver import crs
 from solver.dates import add_days, add_months
+from solver.deadlines import deadlines
 from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap, WorkPeriod
 from solver.model.constraints.pr import PNP, program_of
 from solver.model.constraints.status import counts_tail_gap
@@ -170,7 +171,7 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
     ]
     steps.sort(key=lambda st: (st.date, st.person.value, st.action, st.code or ""))
     permits.sort(key=lambda p: (p.apply_on, p.person.value, p.code))
-    return Plan(
+    plan = Plan(
         status=status,
         rules_version=rules.version,
         solve_ms=solve_ms,
@@ -187,6 +188,7 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         explanation=explanation(steps, rules),
         objective_values=objective_values(s),
     )
+    return dataclasses.replace(plan, deadlines=deadlines(v.opts.scenario, plan, v.opts.plan_options, rules))
 
 
 def _crs(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> int:

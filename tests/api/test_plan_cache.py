@@ -103,6 +103,24 @@ async def test_a_plan_cut_short_answers_only_its_own_time_limit(service: Service
     assert await plans.cached(tenant.id, key, 5000) == optimal
 
 
+async def test_a_plan_cached_before_plans_carried_deadlines_is_solved_again(service: Service) -> None:
+    tenant = await service.tenant()
+    scenario, options = scenario_and_options()
+    plans: PlanService = service.app.state.services.plans
+    key = plans.key(scenario, options)
+    solved = domain.Plan(status=domain.PlanStatus.OPTIMAL, rules_version="r", solve_ms=10.0)
+    older = {k: v for k, v in to_plain(solved).items() if k != "deadlines"}
+    async with service.sessions() as session, session.begin():
+        await Plans(session, tenant_id=tenant.id).put_cached_plan(
+            key, {"time_limit_ms": 1000, "status": "OPTIMAL", "plan": older}
+        )
+
+    assert await plans.cached(tenant.id, key, 1000) is None
+    fresh = await plans.plan(tenant.id, scenario, options)  # solves, and replaces the entry
+    assert fresh.deadlines
+    assert await plans.cached(tenant.id, key, 1000) == fresh
+
+
 def test_a_new_rules_version_is_another_key() -> None:
     scenario, options = scenario_and_options()
     assert plan_key(scenario, options, "2026-11-01+aaa") != plan_key(scenario, options, "2026-11-01+bbb")

@@ -40,6 +40,44 @@ def test_plan_timeline_reads_as_dated_steps() -> None:
     assert "2028-02-02  principal  submit the PR application (CEC)" in done.stdout
 
 
+def test_plan_timeline_shows_the_deadlines_among_the_steps_in_date_order() -> None:
+    done = run(str(FILES[0]))
+    assert done.returncode == 0, done.stderr
+    dated = [line[:10] for line in done.stdout.splitlines() if line[:4].isdigit()]
+    assert dated == sorted(dated)
+    deadlines = [line for line in done.stdout.splitlines() if "  DEADLINE " in line]
+    assert deadlines[:2] == [
+        "2027-02-18  principal  DEADLINE apply for the Post-graduation work permit (C43) by 2027-02-18, the last day "
+        "of status, to keep it",
+        "2027-05-19  principal  DEADLINE the application window for the C43 (program completed 2026-11-20) closes on "
+        "2027-05-19",
+    ]
+    assert "rule: STATUS.maintained (for the step of 2026-12-01)" in done.stdout
+
+
+def test_plan_json_includes_the_deadlines() -> None:
+    done = run("--json", str(FILES[0]))
+    assert done.returncode == 0, done.stderr
+    deadlines = json.loads(done.stdout)["deadlines"]
+    assert deadlines[0] == {
+        "person": "PRINCIPAL",
+        "kind": "APPLY_TO_KEEP_STATUS",
+        "date": "2027-02-18",
+        "ruleId": "STATUS.maintained",
+        "message": "apply for the Post-graduation work permit (C43) by 2027-02-18, the last day of status, to keep it",
+        "stepDate": "2026-12-01",
+        "stepAction": "APPLY_PERMIT",
+        "stepCode": "C43",
+    }
+    assert [d["kind"] for d in deadlines] == [
+        "APPLY_TO_KEEP_STATUS",
+        "WINDOW_CLOSES",
+        "ITA_ACCEPTANCE",
+        "TEST_EXPIRES",
+        "TEST_EXPIRES",
+    ]
+
+
 def test_plan_invalid_file_exits_2_and_names_the_fields(tmp_path: Path) -> None:
     done = run(str(FILES[-1]))
     assert done.returncode == 2

@@ -26,10 +26,11 @@ from loadtests.generate import scenario as generated_scenario
 from loadtests.wire import scenario_json
 from schema.stored_plans import global_id
 from solver.domain import Plan, PlanOptions, PlanStatus
+from solver.scenario_json import to_json
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import BUSY_S, sleep_then
-from tests.api.test_plan_cache import PLAN, _variables
+from tests.api.test_plan_cache import PLAN, _variables, scenario_and_options
 from tests.schema.records import household_input
 
 JOB = """id state householdId createdAt startedAt finishedAt rulesVersion improvements error storedPlanId
@@ -106,6 +107,21 @@ async def test_a_job_answers_at_once_and_ends_with_the_plan_of_plan_scenario(ser
     }
     assert done["objectiveValues"]["PR_READY"] > 0
     assert done["startedAt"] is not None and done["finishedAt"] >= done["startedAt"]
+
+
+async def test_a_finished_job_carries_the_plans_deadlines(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    started = await _start(service, key, _variables())
+    await _until_finished(service, key, started["id"])
+
+    read = """query($id: ID!) { planJob(id: $id) { ... on PlanJob { state plan {
+      deadlines { person kind date ruleId message stepDate stepAction stepCode } } } } }"""
+    done = (await service.data(read, key, {"id": started["id"]}))["planJob"]
+    scenario, options = scenario_and_options()
+    expected = solve_plan(scenario, dataclasses.replace(options, time_limit_ms=3000))
+    assert done["state"] == "DONE" and expected.deadlines
+    assert done["plan"]["deadlines"] == to_json(expected.deadlines)
 
 
 async def test_a_household_job_stores_the_households_plan(service: Service) -> None:

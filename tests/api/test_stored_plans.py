@@ -4,6 +4,7 @@ id, listed newest first, and belongs to the tenant (another firm's ids find noth
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import secrets
 from typing import Any
@@ -21,6 +22,7 @@ from db.repositories.scoped import TenantScoped
 from db.scenario import household_to_scenario
 from solver.domain import Plan, PlanOptions, PlanStatus, Scenario
 from solver.rules.registry import load_rules
+from solver.scenario_json import to_json
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service
 from tests.api.test_plan_cache import scenario_and_options
@@ -192,6 +194,41 @@ def test_plans_and_snapshots_read_back_exactly_as_they_were() -> None:
     assert from_plain(to_plain(scenario), Scenario) == scenario
     assert from_plain(to_plain(options), PlanOptions) == options
     assert from_plain(to_plain(plan), Plan) == plan
+
+
+def test_a_plan_keeps_its_deadlines_and_one_stored_before_them_reads_back_with_none() -> None:
+    scenario, options = scenario_and_options()
+    plan = solve_plan(scenario, options)
+    assert plan.deadlines
+    assert from_plain(to_plain(plan), Plan) == plan
+    older = {k: v for k, v in to_plain(plan).items() if k != "deadlines"}
+    assert from_plain(older, Plan) == dataclasses.replace(plan, deadlines=())
+
+
+DEADLINES = """query($id: ID!) { storedPlan(id: $id) { ... on StoredPlan { plan {
+  deadlines { person kind date ruleId message stepDate stepAction stepCode } } } } }"""
+
+
+async def test_a_stored_plan_serves_its_deadlines_and_one_stored_before_them_serves_none(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    household_id = await _household(service, key)
+    stored = await _plan(service, key, household_id, "2026-01-15")
+    scenario = await _scenario_of(service, tenant.id, household_id, dt.date(2026, 1, 15))
+    expected = solve_plan(scenario, PlanOptions(time_limit_ms=3000))
+    assert expected.deadlines
+
+    served = (await service.data(DEADLINES, key, {"id": stored["id"]}))["storedPlan"]["plan"]["deadlines"]
+    assert served == to_json(expected.deadlines)
+
+    record_id = int(base64.b64decode(stored["id"]).decode().split(":")[1])
+    async with service.sessions() as session, session.begin():
+        row = await session.get(StoredPlan, record_id)
+        assert row is not None
+        row.plan = {k: v for k, v in row.plan.items() if k != "deadlines"}
+    # Another document than the one above: the read cache keeps its answer, the tenant's revision unmoved.
+    again = (await service.data("# stored before deadlines\n" + DEADLINES, key, {"id": stored["id"]}))["storedPlan"]
+    assert again == {"plan": {"deadlines": []}}
 
 
 async def test_postgres_row_security_covers_plans_jobs_and_the_cache(postgres_database: str) -> None:
