@@ -447,5 +447,18 @@ class Employer(Family):
             return float(ctx.param("TFWP.lmia", "employer_fee", p.apply_on))
         return super().extra_fees(ctx, p)
 
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        """The member holds an offer under the code."""
+        return any(o.holder is asked.role and offer_code(o) == category.code for o in asked.scenario.offers)
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        """The day asked and each such offer's earliest start (within the horizon)."""
+        starts = {
+            max(asked.on, o.earliest_start)
+            for o in asked.scenario.offers
+            if o.holder is asked.role and offer_code(o) == category.code and o.earliest_start <= asked.horizon_end
+        }
+        return tuple(sorted(starts | {asked.on}))
+
 
 FAMILY = Employer()
