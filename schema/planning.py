@@ -253,6 +253,41 @@ class Finding:
     rule_id: str
     message: str
     source: str | None
+    effective: dt.date | None = strawberry.field(
+        default=None, description="The date the version of the rule applied took effect (null for a PLAN. id)."
+    )
+
+    @classmethod
+    def of(cls, f: domain.Finding) -> Finding:
+        """The GraphQL form of a solver finding."""
+        return cls(rule_id=f.rule_id, message=f.message, source=f.source, effective=f.effective)
+
+
+@strawberry.type(
+    description="A route the catalog says the person could plausibly use and the plan leaves out: the rules that "
+    "close it (or why it was not needed), and the smallest change that would open it."
+)
+class ClosedRoute:
+    person: Person  # type: ignore[valid-type]
+    code: str
+    name: str
+    offer_ref: str | None = strawberry.field(description="The offer the route rests on (offer-based codes).")
+    reasons: list[Finding]
+    fix: str | None = strawberry.field(description="The smallest change that would open it; null when none would.")
+    fix_by: dt.date | None = strawberry.field(description="The last day the fix helps; null when it has none.")
+
+    @classmethod
+    def of(cls, r: domain.ClosedRoute) -> ClosedRoute:
+        """The GraphQL form of a closed route."""
+        return cls(
+            person=r.person,
+            code=r.code,
+            name=r.name,
+            offer_ref=r.offer_ref,
+            reasons=[Finding.of(f) for f in r.reasons],
+            fix=r.fix,
+            fix_by=r.fix_by,
+        )
 
 
 @strawberry.type(
@@ -302,6 +337,10 @@ class Plan:
         "end of restoration, a PGWP window's last day, a relied-on language test's last valid day, the day an "
         "invitation must be answered by. Empty for a plan stored before deadlines were computed.",
     )
+    closed_routes: list[ClosedRoute] = strawberry.field(
+        default_factory=list,
+        description="Each route a member could plausibly use that the plan holds no permit of, and why.",
+    )
 
     @classmethod
     def of(cls, p: domain.Plan) -> Plan:
@@ -327,11 +366,12 @@ class Plan:
             ],
             status_gaps=[StatusGap(**dataclasses.asdict(g)) for g in p.status_gaps],
             fees=Fees(total=p.fees_total),
-            blockers=[Finding(rule_id=f.rule_id, message=f.message, source=f.source) for f in p.blockers],
-            explanation=[Finding(rule_id=f.rule_id, message=f.message, source=f.source) for f in p.explanation],
+            blockers=[Finding.of(f) for f in p.blockers],
+            explanation=[Finding.of(f) for f in p.explanation],
             rules_version=p.rules_version,
             solve_ms=p.solve_ms,
             deadlines=[Deadline(**dataclasses.asdict(d)) for d in p.deadlines],
+            closed_routes=[ClosedRoute.of(r) for r in p.closed_routes],
         )
 
 

@@ -225,6 +225,22 @@ class Finding:
     rule_id: str
     message: str
     source: str | None = None
+    # The date the version of the rule applied took effect (solver.citing fills it with `source`).
+    effective: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ClosedRoute:
+    """A category the catalog says `person` could plausibly use and the plan leaves out: why, and what would
+    open it (`fix`, by `fix_by` where the change has a last useful day)."""
+
+    person: Role
+    code: str
+    name: str
+    reasons: tuple[Finding, ...]
+    fix: str | None = None
+    fix_by: dt.date | None = None
+    offer_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -315,6 +331,7 @@ class Plan:
     explanation: tuple[Finding, ...] = ()
     objective_values: dict[str, int] = field(default_factory=dict)
     deadlines: tuple[Deadline, ...] = ()
+    closed_routes: tuple[ClosedRoute, ...] = ()
 
 
 @dataclass(frozen=True)

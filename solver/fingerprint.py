@@ -16,6 +16,10 @@ from typing import Any
 
 from solver.domain import PlanOptions, Scenario
 
+# The shape of the Plan a key answers: bumped when a plan gains content (2: closed routes and findings' effective
+# dates), so a plan cached before it is not served without it.
+PLAN_FORMAT = 2
+
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -39,7 +43,7 @@ def plan_key(scenario: Scenario, options: PlanOptions, rules_version: str) -> st
     options_plain = _plain(options)
     options_plain.pop("time_limit_ms", None)
     canonical = json.dumps(
-        {"scenario": _plain(scenario), "options": options_plain, "rules": rules_version},
+        {"scenario": _plain(scenario), "options": options_plain, "rules": rules_version, "format": PLAN_FORMAT},
         sort_keys=True,
         separators=(",", ":"),
     )

@@ -14,9 +14,11 @@ most, so the plan stays valid) and decoding run; a build still unfinished at the
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
+from solver.closed_routes import closed_routes
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
@@ -81,7 +83,8 @@ def plan(
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
-    return decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
+    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
+    return dataclasses.replace(decoded, closed_routes=closed_routes(scenario, decoded, rules))
 
 
 def _ignore(step: Step) -> None:

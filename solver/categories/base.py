@@ -46,6 +46,15 @@ class CategoryEligibility:
     missing: tuple[str, ...] = ()
     eligible_from: dt.date | None = None
     offer_ref: str | None = None
+    failing: tuple[Finding, ...] = ()  # the reasons that make it NOT_ELIGIBLE or UNDECIDED (Decision.failing)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """The smallest change that would open a route, and the last day it helps (None when any day does)."""
+
+    change: str
+    by: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ def answer(
 ) -> CategoryEligibility:
     """The eligibility answer for a permit category from its decision."""
     return CategoryEligibility(
-        category.code, category.name, "PERMIT", d.verdict, d.reasons, d.missing, eligible_from, offer_ref
+        category.code, category.name, "PERMIT", d.verdict, d.reasons, d.missing, eligible_from, offer_ref, d.failing
     )
 
 
@@ -127,3 +136,20 @@ class Family:
         """True when filing `p` in status lets `person` work for any employer until the decision (beyond the
         work conditions that maintained status keeps)."""
         return False
+
+    # --- why not: the eligibility query's view of a route a plan leaves out -------------------------
+
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        """True when an RCIC would consider `category` for the member asked about at all (by default no)."""
+        return False
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        """The days on which `category` is worth asking about for the member (by default the day asked)."""
+        return (asked.on,)
+
+    def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
+        """The smallest change that would open `category`, given the answer on `asked.on`; by default, for an
+        undecided answer, the facts that would decide it, and none for a refusal."""
+        if decision.missing:
+            return Fix(f"the facts that decide it: {', '.join(decision.missing)}")
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer
+from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer
 from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedPermit, Role
 from solver.model.variables import Node, Vars
@@ -16,6 +16,7 @@ from solver.rules import bowp, cec
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
 from solver.rules.registry import RuleSet
+from solver.rules.status import work_permit_end
 from solver.validate.context import PlanContext
 from solver.validate.status import restorable
 
@@ -136,6 +137,33 @@ class Bowp(Family):
 
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, p)
+
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        """A member who could apply for PR within the horizon (CEC on the facts alone, or a nomination)."""
+        return _pr_from(asked) is not None
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        """The day asked and the first day the member could apply for PR."""
+        first = _pr_from(asked)
+        return tuple(sorted({asked.on} | ({first} if first is not None else set())))
+
+    def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
+        """Undecided until a PR application is submitted: submit it while in worker status (the permit's end)."""
+        if "PR application date" in decision.missing and all(f.rule_id == "A75.completeness" for f in decision.failing):
+            return Fix(
+                f"an economic PR application submitted in Canada while in worker status opens {CODE}",
+                work_permit_end(asked.person),
+            )
+        return super().smallest_fix(asked, category, decision)
+
+
+def _pr_from(asked: Asked) -> dt.date | None:
+    """The first day in the horizon the member could apply for PR (CEC on the facts alone, or a nomination)."""
+    person = asked.person
+    nomination = person.provincial_nomination
+    nominated = None if nomination is None else max(asked.on, nomination.nominated_on)
+    cec_from = cec.first_eligible_date(person, asked.on, asked.horizon_end, asked.rules)
+    return min((d for d in (nominated, cec_from) if d is not None), default=None)
 
 
 FAMILY = Bowp()

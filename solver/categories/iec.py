@@ -116,5 +116,10 @@ class Iec(Family):
     def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
         return float(ctx.param("FEES.iec", "participation", p.apply_on))
 
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        """A citizen of an IEC partner country, whatever the age (past the limit nothing opens it: no fix)."""
+        table = iec.partners(asked.on, asked.rules)
+        return any(country in table for country in asked.person.citizenships)
+
 
 FAMILY = Iec()

@@ -203,6 +203,19 @@ class OfferFamily(Family):
         """The answer for a code the member holds no offer under."""
         return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
 
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        """The member holds an offer under the code."""
+        return any(o.holder is asked.role and offer_code(o) == category.code for o in asked.scenario.offers)
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        """The day asked and each such offer's earliest start (within the horizon)."""
+        starts = {
+            max(asked.on, o.earliest_start)
+            for o in asked.scenario.offers
+            if o.holder is asked.role and offer_code(o) == category.code and o.earliest_start <= asked.horizon_end
+        }
+        return tuple(sorted(starts | {asked.on}))
+
     # --- the planner ------------------------------------------------------------------------------
 
     def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer, refusal
 from solver.dates import add_days, add_months
 from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role
 from solver.options.options import Options, fee_cents
@@ -36,6 +36,37 @@ def _eligibility(person: Person, on: dt.date, rules: RuleSet) -> tuple[Decision,
     if on < first and pgwp.check(person, edu, first, rules).eligible:
         return best, first
     return best, None
+
+
+def _moments(asked: Asked) -> tuple[dt.date, ...]:
+    """The first day of each Canadian program's application window not yet past (as_of when it has passed)."""
+    out = {asked.on}
+    for edu in asked.person.education:
+        if not edu.canadian:
+            continue
+        first, _ = pgwp.application_window(edu, asked.rules)
+        if asked.on < first <= asked.horizon_end:
+            out.add(first)
+    return tuple(sorted(out))
+
+
+def _language_fix(asked: Asked) -> Fix | None:
+    """The CLB the language rule alone stands between a program and a PGWP with, and the window's last day."""
+    for edu in asked.person.education:
+        if not edu.canadian:
+            continue
+        d = pgwp.check(asked.person, edu, asked.on, asked.rules)
+        if d.verdict is not Verdict.NOT_ELIGIBLE or {f.rule_id for f in d.failing} != {"C43.language"}:
+            continue
+        need = pgwp.required_clb(edu, asked.on, asked.rules)
+        months = int(asked.rules.param("C43.language", "test_max_age_months", asked.on))
+        _, last = pgwp.application_window(edu, asked.rules)
+        return Fix(
+            f"a CLB {need} result in all four abilities (a test under {months} months old) before applying by "
+            f"{last.isoformat()} opens {CODE}",
+            last,
+        )
+    return None
 
 
 # --- the planner -----------------------------------------------------------------------------------
@@ -170,6 +201,17 @@ class Pgwp(Family):
 
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         return _works_while_pending(ctx, person, p)
+
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        return any(e.canadian for e in asked.person.education)
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        return _moments(asked)
+
+    def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
+        if decision.verdict is Verdict.NOT_ELIGIBLE:
+            return _language_fix(asked)
+        return super().smallest_fix(asked, category, decision)
 
 
 FAMILY = Pgwp()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from solver import noc
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
 from solver.dates import add_months
-from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role
+from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role, StatusKind
 from solver.model.constraints.permits import passport_day
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
@@ -368,6 +368,40 @@ class Spousal(Family):
 
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, p)
+
+    def plausible(self, asked: Asked, category: Category) -> bool:
+        return _plausible(asked, category.code)
+
+    def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
+        return _moments(asked, category.code)
+
+
+def _plausible(asked: Asked, code: str) -> bool:
+    """The principal's spouse, with a principal in the situation the code rests on: studying in Canada (C42),
+    working or about to (C41); A74 is considered for every spouse (it needs a citizen or PR sponsor)."""
+    if asked.role is not Role.SPOUSE or asked.scenario.spouse is None:
+        return False
+    principal = asked.scenario.principal
+    status = principal.status
+    if code == C42:
+        studies = status is not None and status.kind is StatusKind.STUDENT
+        return studies or any(e.canadian and e.completion >= asked.on for e in principal.education)
+    if code == C41:
+        works = status is not None and status.kind is StatusKind.WORKER
+        return works or any(o.holder is Role.PRINCIPAL for o in asked.scenario.offers)
+    return code == "A74"
+
+
+def _moments(asked: Asked, code: str) -> tuple[dt.date, ...]:
+    """The day asked and, for C41, the start of each of the principal's offers (within the horizon)."""
+    out = {asked.on}
+    if code == C41:
+        out |= {
+            max(asked.on, o.earliest_start)
+            for o in asked.scenario.offers
+            if o.holder is Role.PRINCIPAL and o.earliest_start <= asked.horizon_end
+        }
+    return tuple(sorted(out))
 
 
 FAMILY = Spousal()

@@ -185,7 +185,7 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         status_gaps=tuple(gaps),
         fees_total=round(sum(fees.values()) / 100, 2),
         blockers=blockers,
-        explanation=explanation(steps, rules),
+        explanation=explanation(steps, rules, v.opts.plan_options.rules_as_of),
         objective_values=objective_values(s),
     )
     return dataclasses.replace(plan, deadlines=deadlines(v.opts.scenario, plan, v.opts.plan_options, rules))

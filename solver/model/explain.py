@@ -8,6 +8,7 @@ and the finding says by how much and what would change it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
@@ -18,6 +19,7 @@ from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
 from solver.model.search import Budget, Solved
 from solver.options import Options
+from solver.rules.decision import cited
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
 
@@ -28,19 +30,27 @@ RELAXED_SHARE = 0.5
 RELAXED_LINEARIZATION = 1
 
 
-def _finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
-    source = rules.source(rule_id) if rule_id in rules else None
-    return Finding(rule_id=rule_id, message=message, source=source)
+def _finding(rules: RuleSet, rule_id: str, message: str, on: dt.date) -> Finding:
+    """A finding citing `rule_id` as applied on `on` (its source and effective date)."""
+    return cited(rules, Finding(rule_id=rule_id, message=message), on)
 
 
-def explanation(steps: Iterable[PlanStep], rules: RuleSet) -> tuple[Finding, ...]:
-    """One finding per step: what to do and when, citing the rules it rests on."""
+def explanation(steps: Iterable[PlanStep], rules: RuleSet, rules_as_of: dt.date | None = None) -> tuple[Finding, ...]:
+    """One finding per step: what to do and when, citing the rules it rests on as applied on the step's date
+    (or on `rules_as_of`, the options' date whose rules apply to every step)."""
     out = []
     for step in steps:
         if not step.rule_ids:
             continue
-        cited = " and ".join(step.rule_ids)
-        out.append(_finding(rules, step.rule_ids[0], f"{step.person.value.lower()}: {step.detail}: {cited}"))
+        names = " and ".join(step.rule_ids)
+        out.append(
+            _finding(
+                rules,
+                step.rule_ids[0],
+                f"{step.person.value.lower()}: {step.detail}: {names}",
+                rules_as_of or step.date,
+            )
+        )
     return tuple(out)
 
 
@@ -108,6 +118,7 @@ def blockers(
                 f"a valid language test at CLB {need} (instead of {held} on that day) would make "
                 f"{role.value.lower()} ready on {cal.date(day).isoformat()}"
                 + ("" if reached else " (PR is not reachable otherwise)"),
+                opts.on(cal.date(day)),
             )
         )
     experience = _relaxed_ready(solved, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
@@ -121,6 +132,7 @@ def blockers(
                 "CEC.skilled_experience",
                 f"{hours} hours of skilled (TEER 0-3) work in Canada are what PR readiness waits for; with them the "
                 f"language result would allow {cal.date(experience[0]).isoformat()}: {change} would move it",
+                opts.on(cal.as_of),
             )
         )
     if not reached and not out:
@@ -130,6 +142,7 @@ def blockers(
                 "CEC.skilled_experience",
                 "no PR program is reachable within the horizon: no path to the CEC hours with a valid language test, "
                 "and no provincial nomination",
+                opts.on(cal.as_of),
             )
         )
     return tuple(out)

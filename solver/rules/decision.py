@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
@@ -22,6 +24,9 @@ class Decision:
     verdict: Verdict
     reasons: tuple[Finding, ...]
     missing: tuple[str, ...] = ()
+    # The reasons that make it so: the failed conditions of a NOT_ELIGIBLE answer, the unknown ones of an
+    # UNDECIDED one (the reasons also hold notes, and the passed conditions of an undecided answer).
+    failing: tuple[Finding, ...] = ()
 
     @property
     def eligible(self) -> bool:
@@ -37,6 +42,21 @@ class Decision:
 def finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
     """A Finding for `rule_id` carrying the rule's source URL (RuleError when the id is unknown)."""
     return Finding(rule_id=rule_id, message=message, source=rules.source(rule_id))
+
+
+def cited(rules: RuleSet, f: Finding, on: dt.date) -> Finding:
+    """`f` with its rule's source and the date the version applied on `on` took effect (the last one to take
+    effect by then when none is in force, the first when none had yet); unchanged for an id that is no rule
+    (the validator's PLAN. and JOB. ids)."""
+    if f.rule_id not in rules:
+        return f
+    rule = rules.rule(f.rule_id)
+    version = rule.at(on)
+    if version is not None:
+        effective = version.effective
+    else:
+        effective = max((v.effective for v in rule.versions if v.effective <= on), default=rule.effective)
+    return dataclasses.replace(f, source=rule.source, effective=effective)
 
 
 @dataclass
@@ -82,7 +102,9 @@ class Checks:
     def decision(self) -> Decision:
         """NOT_ELIGIBLE on any failure, else UNDECIDED on any unknown, else ELIGIBLE."""
         if self.failed:
-            return Decision(Verdict.NOT_ELIGIBLE, tuple(self.failed + self.unknown + self.notes))
+            reasons = tuple(self.failed + self.unknown + self.notes)
+            return Decision(Verdict.NOT_ELIGIBLE, reasons, failing=tuple(self.failed))
         if self.unknown:
-            return Decision(Verdict.UNDECIDED, tuple(self.unknown + self.passed + self.notes), tuple(self.missing))
+            reasons = tuple(self.unknown + self.passed + self.notes)
+            return Decision(Verdict.UNDECIDED, reasons, tuple(self.missing), failing=tuple(self.unknown))
         return Decision(Verdict.ELIGIBLE, tuple(self.passed + self.notes))

@@ -1,0 +1,91 @@
+"""Why not: the routes a person could plausibly use that a plan leaves out, each with the rule that closes it.
+
+For each member and each category its family calls plausible (`Family.plausible`) with no permit of that code
+in the plan, the family's eligibility query is asked on the days that matter (`Family.moments`: the day the
+plan starts from, the PGWP's window, an offer's start, ...). A route eligible on one of them was left out by
+the optimizer, and says so; otherwise the answer with the fewest failing rules is the reason, with the
+family's smallest change that would open it (`Family.smallest_fix`). Every finding cites its rule as applied
+on the day it was asked (`solver.rules.decision.cited`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from solver import dates
+from solver.categories import family_of
+from solver.categories.base import Asked, CategoryEligibility, Family
+from solver.domain import ClosedRoute, Finding, Plan, Scenario
+from solver.rules import catalog
+from solver.rules.catalog import Category
+from solver.rules.decision import Verdict, cited
+from solver.rules.registry import RuleSet
+
+# An answer on one day, per offer (None for a category without offers).
+_Asked = tuple[dt.date, CategoryEligibility]
+
+
+def closed_routes(scenario: Scenario, plan: Plan, rules: RuleSet) -> tuple[ClosedRoute, ...]:
+    """Every plausible route of every member that `plan` holds no permit of, with why and what would open it."""
+    horizon_end = dates.add_months(scenario.as_of, scenario.horizon_months)
+    out: list[ClosedRoute] = []
+    for role, person in scenario.members:
+        planned = {p.code for p in plan.permits if p.person is role}
+        asked = Asked(scenario, role, person, scenario.as_of, rules, horizon_end)
+        for category in catalog.categories(scenario.as_of, rules):
+            if category.code in planned:
+                continue
+            family = family_of(category.code)
+            if family.plausible(asked, category):
+                out.extend(_closed(family, asked, category, plan))
+    return tuple(out)
+
+
+def _closed(family: Family, asked: Asked, category: Category, plan: Plan) -> list[ClosedRoute]:
+    by_offer: dict[str | None, list[_Asked]] = {}
+    for on in family.moments(asked, category):
+        for answer in family.eligibility(dataclasses.replace(asked, on=on), category):
+            by_offer.setdefault(answer.offer_ref, []).append((on, answer))
+    return [_route(family, asked, category, plan, answers) for answers in by_offer.values()]
+
+
+def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers: list[_Asked]) -> ClosedRoute:
+    rules = asked.rules
+    eligible = next(((on, a) for on, a in answers if a.verdict is Verdict.ELIGIBLE), None)
+    if eligible is not None:
+        on, a = eligible
+        return ClosedRoute(
+            asked.role, a.code, a.name, (cited(rules, _not_needed(a, on, plan), on),), None, None, a.offer_ref
+        )
+    # The answer closest to opening: fewest failing rules, then the earliest day.
+    on, a = min(answers, key=lambda pair: len(_failing(pair[1])))
+    reasons = tuple(cited(rules, f, on) for f in _failing(a))
+    fix = family.smallest_fix(dataclasses.replace(asked, on=on), category, a)
+    return ClosedRoute(
+        asked.role,
+        a.code,
+        a.name,
+        reasons,
+        None if fix is None else fix.change,
+        None if fix is None else fix.by,
+        a.offer_ref,
+    )
+
+
+def _failing(a: CategoryEligibility) -> tuple[Finding, ...]:
+    return a.failing or a.reasons
+
+
+def _not_needed(a: CategoryEligibility, on: dt.date, plan: Plan) -> Finding:
+    """The route was open on `on`; the optimizer preferred a plan without it. Cites the route's first rule."""
+    rule_id = a.reasons[0].rule_id if a.reasons else f"{a.code}.eligibility"
+    held = next((p for p in plan.permits if a.offer_ref is not None and p.offer_ref == a.offer_ref), None)
+    job = next((j for j in plan.jobs if a.offer_ref is not None and j.offer_ref == a.offer_ref), None)
+    if held is None and job is not None:
+        why = f"not needed: the plan holds the job from offer {a.offer_ref} on another permit"
+    elif plan.pr_ready_date is not None:
+        why = f"not needed: the plan reaches PR by {plan.pr_ready_date.isoformat()} without it"
+    else:
+        why = "not chosen: the plan is no better with it (PR is not reachable within the horizon either way)"
+    return Finding(rule_id, f"{why} (eligible on {on.isoformat()})")
