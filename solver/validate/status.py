@@ -117,8 +117,16 @@ def restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = Fals
     j = i
     while j > 0 and not t.status[j - 1]:
         j -= 1
+    days = int(ctx.param("STATUS.restoration", "days", on))
     if j == 0:
-        return False  # no status since as_of: when it was lost is not known here
+        # No status since as_of: it was lost before, on the day after the status the person last held ended.
+        person = ctx.scenario.person(role)
+        status = person.status if person is not None else None
+        if person is None or not person.in_canada or status is None or status.kind is StatusKind.NONE:
+            return False
+        if worker and status.kind is not StatusKind.WORKER:
+            return False
+        return on <= add_days(study_permit_end(ctx, person) or status.valid_to, days)
     if worker and not t.any_work(j - 1):
         return False
-    return on <= add_days(add_days(t.start, j - 1), int(ctx.param("STATUS.restoration", "days", on)))
+    return on <= add_days(add_days(t.start, j - 1), days)

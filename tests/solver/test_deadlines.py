@@ -94,9 +94,8 @@ def test_a_status_lapsed_before_as_of_can_be_restored_for_90_days_after_it_ended
         offers=(offer("w", "22310", "2027-01-04"),),
     )
     options = PlanOptions(time_limit_ms=20_000)
-    # Not passed through check_plan: the validator's `restorable` does not know when a status lost before as_of
-    # ended and refuses the restoring application the planner makes here (reported with issue #12, item 5).
     result = plan(scenario, options)
+    check_plan(scenario, result, options)  # the validator restores a status lost before as_of too
     restoring = next(s for s in result.steps if "STATUS.restoration" in s.rule_ids)
     (restoration,) = [d for d in result.deadlines if d.kind is DeadlineKind.RESTORATION_ENDS]
     assert restoration == Deadline(

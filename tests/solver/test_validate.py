@@ -18,7 +18,8 @@ from solver.domain import (
     Scenario,
     StatusGap,
 )
-from solver.validate import check_plan, complete_plan, objective, validate
+from solver.validate import check_plan, complete_plan, objective, plan_context, validate
+from solver.validate.status import restorable as can_restore
 from tests.solver.factories import D, abroad, graduate, ielts, job, offer, permit, worker
 
 OPTIONS = PlanOptions()
@@ -483,3 +484,16 @@ def test_study_permit_ends_90_days_after_a_program_that_starts_after_as_of() -> 
     scenario = dataclasses.replace(GRAD, principal=graduate(education=(edu,), study_valid_to="2027-12-10"), offers=())
     plan = complete_plan(scenario, OPTIONS, (), (), None)
     assert plan.status_gaps == (StatusGap(P, D("2027-11-11"), D("2031-11-30"), work_authorized=False),)
+
+
+@pytest.mark.parametrize(
+    ("on", "restorable"),
+    [("2027-01-13", True), ("2027-01-14", False)],
+    ids=["day 90 after a status lost before as_of", "day 91"],
+)
+def test_a_status_lost_before_as_of_is_restorable_for_its_90_days(on: str, restorable: bool) -> None:
+    scenario = Scenario(as_of=D("2026-12-01"), principal=worker(valid_to="2026-10-15"), horizon_months=24)
+    plan = complete_plan(scenario, OPTIONS, (), (), None)
+    ctx = plan_context(scenario, plan, OPTIONS, None)
+    assert can_restore(ctx, Role.PRINCIPAL, D(on), worker=True) is restorable
+    assert can_restore(ctx, Role.PRINCIPAL, D(on)) is restorable
