@@ -282,8 +282,8 @@ class OfferFamily(Family):
         if offer is None or offer.holder is not role:
             yield "EMPLOYER.offer", f"no offer {p.offer_ref!r} held by {role.value}"
             return
-        if p.code != (offer.lmia_exempt_code or TFWP_CODE):
-            yield "EMPLOYER.offer", f"offer {offer.ref} gives code {offer.lmia_exempt_code or TFWP_CODE}, not {p.code}"
+        if p.code != offer_code(offer):  # a pre-2022 code names its one successor
+            yield "EMPLOYER.offer", f"offer {offer.ref} gives code {offer_code(offer)}, not {p.code}"
         rules = self.codes.get(p.code)
         for check in rules.issues if rules is not None else ():
             yield from check(ctx, role, person, offer, p)

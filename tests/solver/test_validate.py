@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from solver.categories import family_of
 from solver.domain import (
     Credential,
     HeldPermit,
@@ -497,3 +498,14 @@ def test_a_status_lost_before_as_of_is_restorable_for_its_90_days(on: str, resto
     ctx = plan_context(scenario, plan, OPTIONS, None)
     assert can_restore(ctx, Role.PRINCIPAL, D(on), worker=True) is restorable
     assert can_restore(ctx, Role.PRINCIPAL, D(on)) is restorable
+
+
+def test_an_offer_under_a_pre_2022_code_grounds_its_successors_permit() -> None:
+    # T23 became T36 (CUSMA professional) on 2022-12-15; the planner plans T36 for such an offer.
+    cusma = offer("o", "21231", "2027-01-04", lmia_exempt_code="T23")
+    scenario = Scenario(as_of=D("2026-12-01"), principal=abroad("US"), offers=(cusma,), horizon_months=24)
+    t36 = permit("T36", "2026-12-01", "2027-01-04", "2029-12-31", offer_ref="o")
+    plan = complete_plan(scenario, OPTIONS, (t36,), (job("21231", "2027-01-04", None, ref="o"),), None)
+    ctx = plan_context(scenario, plan, OPTIONS, None)
+    issues = list(family_of("T36").issues(ctx, Role.PRINCIPAL, scenario.principal, plan.permits[0]))
+    assert [rule for rule, _ in issues if rule == "EMPLOYER.offer"] == []
