@@ -10,7 +10,7 @@ from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedPermit, Role
 from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, open_candidate
 from solver.options.records import After, Candidate
 from solver.rules import bowp, cec
 from solver.rules.catalog import Category
@@ -47,17 +47,14 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
     if not could_apply_for_pr(opts, person):
         return []
     return [
-        Candidate(
-            key=f"{role.value}:{CODE}",
-            person=role,
-            code=CODE,
-            family=FAMILY.name,
-            open=True,
-            apply_days=opts.days(0, opts.cal.horizon - 1),
-            processing_inside=opts.processing(CODE, True, d0),
-            processing_outside=opts.processing(CODE, False, d0),
+        open_candidate(
+            opts,
+            role,
+            CODE,
+            FAMILY.name,
+            f"{role.value}:{CODE}",
+            opts.days(0, opts.cal.horizon - 1),  # from as_of, whose rules set processing, fee and length
             months=opts.int_param("A75.validity", "months", d0),
-            fee_cents=fee_cents(opts, CODE, d0),
             rule_ids=_GROUNDS,
             after=After.WORK_PERMIT,
             issued_by_family=True,

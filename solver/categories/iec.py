@@ -10,7 +10,7 @@ from typing import Any
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer
 from solver.dates import add_days, add_months, age_on
 from solver.domain import Person, PlannedPermit, Role
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, open_candidate
 from solver.options.records import Candidate
 from solver.rules import iec
 from solver.rules.catalog import Category
@@ -32,19 +32,15 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
     days = opts.eligible_days(0, opts.cal.horizon - 1, person, lambda on: _months(opts.rules, person, on) > 0)
     if not days:
         return []
-    d0 = opts.cal.date(days[0])
     return [
-        Candidate(
-            key=f"{role.value}:{CODE}",
-            person=role,
-            code=CODE,
-            family=FAMILY.name,
-            open=True,
-            apply_days=tuple(days),
-            processing_inside=opts.processing(CODE, True, d0),
-            processing_outside=opts.processing(CODE, False, d0),
-            months=_months(opts.rules, person, opts.on(d0)),
-            fee_cents=fee_cents(opts, CODE, d0),
+        open_candidate(
+            opts,
+            role,
+            CODE,
+            FAMILY.name,
+            f"{role.value}:{CODE}",
+            days,
+            months=_months(opts.rules, person, opts.on(opts.cal.date(days[0]))),
             rule_ids=("C21.partner",),
         )
     ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer, refusal
 from solver.dates import add_days, add_months
 from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, open_candidate
 from solver.options.records import After, Candidate, DepotKind
 from solver.rules import pgwp
 from solver.rules.catalog import Category
@@ -86,19 +86,16 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
         days = [d for d in opts.days(first, min(first + window, depot.end)) if _ok(opts, person, edu, d)]
         if not days:
             continue
-        d0 = opts.cal.date(days[0])
+        on = opts.on(opts.cal.date(days[0]))
         return [
-            Candidate(
-                key=f"{role.value}:{CODE}:{i}",
-                person=role,
-                code=CODE,
-                family=FAMILY.name,
-                open=True,
-                apply_days=tuple(days),
-                processing_inside=opts.processing(CODE, True, d0),
-                processing_outside=opts.processing(CODE, False, d0),
-                months=pgwp.duration_months(edu, opts.on(d0), opts.rules),
-                fee_cents=fee_cents(opts, CODE, d0),
+            open_candidate(
+                opts,
+                role,
+                CODE,
+                FAMILY.name,
+                f"{role.value}:{CODE}:{i}",
+                days,
+                months=pgwp.duration_months(edu, on, opts.rules),
                 rule_ids=_GROUNDS,
                 after=After.STUDY_PERMIT,
                 work_while_pending="C43.work_while_pending",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from solver import noc
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
@@ -15,7 +16,7 @@ from solver.model.constraints.permits import passport_day
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, open_candidate
 from solver.options.records import Candidate, DepotKind, Validity
 from solver.rules import spousal
 from solver.rules.catalog import Category
@@ -68,22 +69,10 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
     return out
 
 
-def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: object) -> Candidate:
-    d0 = opts.cal.date(days[0])
-    return Candidate(
-        key=key,
-        person=role,
-        code=code,
-        family=FAMILY.name,
-        open=True,
-        apply_days=days,
-        processing_inside=opts.processing(code, True, d0),
-        processing_outside=opts.processing(code, False, d0),
-        months=None,
-        fee_cents=fee_cents(opts, code, d0),
-        validity=Validity.FAMILY,
-        exclusive_variants=True,
-        **kw,  # type: ignore[arg-type]
+def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: Any) -> Candidate:
+    """A spousal permit: it runs to the partner's permit it rests on, and its variants exclude each other."""
+    return open_candidate(
+        opts, role, code, FAMILY.name, key, days, months=None, validity=Validity.FAMILY, exclusive_variants=True, **kw
     )
 
 

@@ -6,8 +6,9 @@ import calendar
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from solver.dates import add_months
 from solver.domain import Person, PlanOptions, Role, Scenario
@@ -150,3 +151,23 @@ def fee_cents(opts: Options, code: str, d: dt.date) -> int:
         code, on, opts.rules
     )
     return math.ceil(round(dollars * 100, 6))
+
+
+def open_candidate(
+    opts: Options, role: Role, code: str, family: str, key: str, days: Sequence[int], **rest: Any
+) -> Candidate:
+    """An open permit `role` may apply for on `days`: processing and fee as on the first of them; `rest` holds
+    its months, grounds and shape (Candidate's other fields)."""
+    d0 = opts.cal.date(days[0])
+    return Candidate(
+        key=key,
+        person=role,
+        code=code,
+        family=family,
+        open=True,
+        apply_days=tuple(days),
+        processing_inside=opts.processing(code, True, d0),
+        processing_outside=opts.processing(code, False, d0),
+        fee_cents=fee_cents(opts, code, d0),
+        **rest,
+    )
