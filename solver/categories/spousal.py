@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from solver import noc
+from solver.categories import family_named
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
 from solver.dates import add_months
 from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role, StatusKind
@@ -48,10 +49,15 @@ def _eligibility(asked: Asked, code: str) -> Decision:
 
 # --- the planner -----------------------------------------------------------------------------------
 
-# The partner's permits a spousal permit may rest on, by family: C41 on a work permit of the principal's own
-# (not a bridging permit), C49 on any work permit of the PR applicant.
-_WORKER_SOURCES = frozenset({"pgwp", "employer", "iec"})
-_PR_APPLICANT_SOURCES = _WORKER_SOURCES | {"bowp"}
+
+def _worker_source(c: Candidate) -> bool:
+    """C41 rests on a work permit of the principal's own, not one issued after a PR submission (a bridging one)."""
+    return _own(c) and not c.issued_by_family
+
+
+def _own(c: Candidate) -> bool:
+    """C49 rests on any work permit of the PR applicant's own (not one resting on their partner's in turn)."""
+    return not family_named(c.family).after_partners
 
 
 def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
@@ -112,14 +118,16 @@ def _c41_occupation_ok(rules: RuleSet, noc_code: str, on: dt.date) -> bool:
     return spousal.c41_occupation_ok(noc_code, on, rules)
 
 
-def _work_sources(opts: Options, partner: Role, families: frozenset[str]) -> list[tuple[str, bool, str | None]]:
+def _work_sources(
+    opts: Options, partner: Role, grounds: Callable[[Candidate], bool]
+) -> list[tuple[str, bool, str | None]]:
     """(node key, open, offer ref) of each work permit `partner` may hold: their status on as_of, their candidates."""
     sources: list[tuple[str, bool, str | None]] = []
     depot = opts.depots[partner]
     if depot.works:
         sources.append((f"{partner.value}:depot", depot.kind is DepotKind.WORKER_OPEN, None))
     for c in opts.candidates:
-        if c.person is partner and c.family in families:
+        if c.person is partner and grounds(c):
             sources.append((c.key, c.open, c.offer_ref))
     return sources
 
@@ -128,7 +136,7 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
     """C41 variants: one per (principal's work permit, principal's job) that could support it."""
     out: list[Candidate] = []
     depot = opts.depots[partner]
-    for source, is_open, offer_ref in _work_sources(opts, partner, _WORKER_SOURCES):
+    for source, is_open, offer_ref in _work_sources(opts, partner, _worker_source):
         if source.endswith(":depot") and depot.kind is DepotKind.WORKER_SPECIFIC:
             jobs = [j for j in opts.jobs if j.person is partner and j.offer_ref is None]
         else:
@@ -174,7 +182,7 @@ def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Ca
             rule_ids=("C49.principal_pr_applicant",),
             source=source,
         )
-        for source, _open, _ref in _work_sources(opts, partner, _PR_APPLICANT_SOURCES)
+        for source, _open, _ref in _work_sources(opts, partner, _own)
     ]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from solver.categories.offers import check_offer, permit_months
 from solver.domain import PlanOptions, Role
 from solver.eligibility import evaluate
+from solver.options import build_options
 from solver.rules import catalog
 from solver.rules.decision import Verdict
 from solver.rules.registry import load_rules
@@ -81,3 +82,11 @@ def test_the_validator_refuses_the_same_plan_for_a_non_eu_citizen() -> None:
 def test_a_non_eu_citizen_with_a_t41_offer_gets_no_t41_permit() -> None:
     plan = solve(household(abroad(), offers=(offer(noc="21231", code="T41"),), months=36))
     assert "T41" not in codes(plan)
+
+
+def test_a_t44_transferee_grounds_the_spouses_c41_like_any_own_work_permit() -> None:
+    principal = dataclasses.replace(abroad(), citizenships=("FR",))
+    scenario = household(principal, spouse=abroad(), offers=(offer(noc="00012", code="T44"),), months=36)
+    opts = build_options(scenario, PlanOptions(), RULES)
+    (t44,) = [c for c in opts.candidates if c.code == "T44"]
+    assert any(c.code == "C41" and c.source == t44.key for c in opts.candidates)
