@@ -64,6 +64,13 @@ class LanguageTestKind(enum.Enum):
         return self in (LanguageTestKind.TEF_CANADA, LanguageTestKind.TCF_CANADA)
 
 
+class CanadianStatus(enum.Enum):
+    """A partner who is Canadian: a citizen or a permanent resident (who needs no permit and may sponsor)."""
+
+    CITIZEN = "CITIZEN"
+    PERMANENT_RESIDENT = "PERMANENT_RESIDENT"
+
+
 class PlanStatus(enum.Enum):
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
@@ -158,6 +165,37 @@ class Nomination:
 
 
 @dataclass(frozen=True)
+class PendingApplication:
+    """An application filed and not yet decided on as_of: a fact the plan starts from, never a decision it
+    remakes. `code` is an exemption code or TFWP; `offer_ref` names the offer an employer-specific one is for."""
+
+    code: str
+    applied_on: dt.date
+    inside_canada: bool = True
+    with_restoration: bool = False
+    offer_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class PrApplication:
+    """A permanent-residence application already submitted (program e.g. CEC, FSW, PNP, SPOUSAL); `aor_on` is
+    the acknowledgement of receipt, None while not yet received."""
+
+    program: str
+    submitted_on: dt.date
+    aor_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Child:
+    """A dependent child of the household."""
+
+    birth_date: dt.date
+    citizenships: tuple[str, ...]
+    in_canada: bool
+
+
+@dataclass(frozen=True)
 class Person:
     birth_date: dt.date
     citizenships: tuple[str, ...]
@@ -169,6 +207,12 @@ class Person:
     language_tests: tuple[LanguageTest, ...] = ()
     work_history: tuple[WorkPeriod, ...] = ()
     provincial_nomination: Nomination | None = None
+    pending_applications: tuple[PendingApplication, ...] = ()
+    pr_application: PrApplication | None = None
+    # The day biometrics were last given (they serve FEES.biometrics validity years); None if never.
+    biometrics_given_on: dt.date | None = None
+    # A Canadian partner (no permit needed; may sponsor); None for a foreign national.
+    canadian_status: CanadianStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +227,8 @@ class Offer:
     months: int | None = None
     lmia_exempt_code: str | None = None
     lmia_approved: bool = False
+    # The day the employer applied for the LMIA; with lmia_approved False the LMIA is pending.
+    lmia_applied_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +238,7 @@ class Scenario:
     spouse: Person | None = None
     offers: tuple[Offer, ...] = ()
     horizon_months: int = 60
+    children: tuple[Child, ...] = ()
 
     def person(self, role: Role) -> Person | None:
         """The household member in `role`, or None when the household has no spouse."""

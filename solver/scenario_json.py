@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from solver.assemble import null_message
 from solver.domain import (
     DEFAULT_OBJECTIVE,
+    CanadianStatus,
+    Child,
     Credential,
     Education,
     FieldError,
@@ -29,9 +31,11 @@ from solver.domain import (
     Nomination,
     ObjectiveTerm,
     Offer,
+    PendingApplication,
     Person,
     Plan,
     PlanOptions,
+    PrApplication,
     Role,
     Scenario,
     Status,
@@ -202,6 +206,7 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
     spouse_raw = r.get(o, "spouse", "", False)
     spouse = _person(r, spouse_raw, "spouse") if spouse_raw is not None else None
     offers = r.items(o, "offers", "", lambda x, p: _offer(r, x, p))
+    children = r.items(o, "children", "", lambda x, p: _child(r, x, p))
     if as_of is None or principal is None:
         return None
     return Scenario(
@@ -210,6 +215,7 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
         spouse=spouse,
         offers=tuple(offers),
         horizon_months=60 if horizon is None else horizon,
+        children=tuple(children),
     )
 
 
@@ -220,22 +226,14 @@ def _person(r: _Reader, raw: Any, path: str) -> Person | None:
     if o is None:
         return None
     birth = r.date(o, "birthDate", path)
-    cits_raw = r.get(o, "citizenships", path, True)
-    cits: list[str] = []
-    if cits_raw is not None:
-        if isinstance(cits_raw, list):
-            for i, c in enumerate(cits_raw):
-                if isinstance(c, str):
-                    cits.append(c)
-                else:
-                    r.fail(f"{path}.citizenships[{i}]", f"expected a string, got {c!r}")
-        else:
-            r.fail(f"{path}.citizenships", f"expected a list, got {_kind(cits_raw)}")
+    cits = _citizenships(r, o, path)
     in_canada = r.boolean(o, "inCanada", path)
     status_raw = r.get(o, "status", path, False)
     status = _status(r, status_raw, f"{path}.status") if status_raw is not None else None
     nom_raw = r.get(o, "provincialNomination", path, False)
     nomination = _nomination(r, nom_raw, f"{path}.provincialNomination") if nom_raw is not None else None
+    pr_raw = r.get(o, "prApplication", path, False)
+    pr_application = _pr_application(r, pr_raw, f"{path}.prApplication") if pr_raw is not None else None
     person = Person(
         birth_date=birth or dt.date.min,
         citizenships=tuple(cits),
@@ -247,8 +245,71 @@ def _person(r: _Reader, raw: Any, path: str) -> Person | None:
         language_tests=tuple(r.items(o, "languageTests", path, lambda x, p: _test(r, x, p))),
         work_history=tuple(r.items(o, "workHistory", path, lambda x, p: _work(r, x, p))),
         provincial_nomination=nomination,
+        pending_applications=tuple(r.items(o, "pendingApplications", path, lambda x, p: _pending(r, x, p))),
+        pr_application=pr_application,
+        biometrics_given_on=r.date(o, "biometricsGivenOn", path, required=False),
+        canadian_status=r.member(o, "canadianStatus", path, CanadianStatus, required=False),
     )
     return None if birth is None or in_canada is None else person
+
+
+def _citizenships(r: _Reader, o: Mapping[str, Any], path: str) -> list[str]:
+    cits_raw = r.get(o, "citizenships", path, True)
+    cits: list[str] = []
+    if cits_raw is not None:
+        if isinstance(cits_raw, list):
+            for i, c in enumerate(cits_raw):
+                if isinstance(c, str):
+                    cits.append(c)
+                else:
+                    r.fail(f"{path}.citizenships[{i}]", f"expected a string, got {c!r}")
+        else:
+            r.fail(f"{path}.citizenships", f"expected a list, got {_kind(cits_raw)}")
+    return cits
+
+
+def _pending(r: _Reader, raw: Any, path: str) -> PendingApplication | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    code = r.string(o, "code", path)
+    applied_on = r.date(o, "appliedOn", path)
+    inside = r.boolean(o, "insideCanada", path, default=True)
+    restoration = r.boolean(o, "withRestoration", path, default=False)
+    offer_ref = r.string(o, "offerRef", path, required=False)
+    if code is None or applied_on is None:
+        return None
+    return PendingApplication(
+        code=code,
+        applied_on=applied_on,
+        inside_canada=bool(inside),
+        with_restoration=bool(restoration),
+        offer_ref=offer_ref,
+    )
+
+
+def _pr_application(r: _Reader, raw: Any, path: str) -> PrApplication | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    program = r.string(o, "program", path)
+    submitted_on = r.date(o, "submittedOn", path)
+    aor_on = r.date(o, "aorOn", path, required=False)
+    if program is None or submitted_on is None:
+        return None
+    return PrApplication(program=program, submitted_on=submitted_on, aor_on=aor_on)
+
+
+def _child(r: _Reader, raw: Any, path: str) -> Child | None:
+    o = r.obj(raw, path)
+    if o is None:
+        return None
+    birth = r.date(o, "birthDate", path)
+    cits = _citizenships(r, o, path)
+    in_canada = r.boolean(o, "inCanada", path)
+    if birth is None or in_canada is None:
+        return None
+    return Child(birth_date=birth, citizenships=tuple(cits), in_canada=in_canada)
 
 
 def _status(r: _Reader, raw: Any, path: str) -> Status | None:
@@ -376,6 +437,7 @@ def _offer(r: _Reader, raw: Any, path: str) -> Offer | None:
         r.integer(o, "months", path),
         r.string(o, "lmiaExemptCode", path, required=False),
         r.boolean(o, "lmiaApproved", path, default=False),
+        r.date(o, "lmiaAppliedOn", path, required=False),
     )
     if ref is None or holder is None or noc_code is None or province is None or hours is None or earliest is None:
         return None
@@ -390,6 +452,7 @@ def _offer(r: _Reader, raw: Any, path: str) -> Offer | None:
         months=rest[1],
         lmia_exempt_code=rest[2],
         lmia_approved=bool(rest[3]),
+        lmia_applied_on=rest[4],
     )
 
 
