@@ -132,6 +132,66 @@ def _jobs_gaps_findings(plan: Json, expect: Json) -> list[str]:
     return fails
 
 
+def _matches(item: Json, want: Json) -> bool:
+    """Whether `item` has every wanted property: a plain key equal, `<key>_prefix` a prefix of it,
+    `<key>_min`/`<key>_max` a bound (dates or numbers), `text_any` some of the words in any of its texts."""
+    for key, value in want.items():
+        if key == "text_any":
+            text = " ".join(str(v) for v in _texts(item)).lower()
+            if not any(str(t).lower() in text for t in value):
+                return False
+        elif key.endswith("_prefix"):
+            if not str(item.get(key.removesuffix("_prefix")) or "").startswith(value):
+                return False
+        elif key.endswith(("_min", "_max")):
+            got = item.get(key[:-4])
+            if got is None:
+                return False
+            if isinstance(value, str):
+                got, value = _day(got), _day(value)
+            if (got < value) if key.endswith("_min") else (got > value):
+                return False
+        elif item.get(key) != value:
+            return False
+    return True
+
+
+def _texts(item: Any) -> list[Any]:
+    if isinstance(item, dict):
+        return [t for v in item.values() for t in _texts(v)]
+    if isinstance(item, list):
+        return [t for v in item for t in _texts(v)]
+    return [item]
+
+
+# Lists of the full plan (beyond the contract's PlanScenario selection) that `<list>_include` and
+# `<list>_exclude` hold to: each wanted item must match some item (`_matches`), or none.
+_LISTS = {
+    "closed_routes": "closedRoutes",
+    "deadlines": "deadlines",
+    "steps": "steps",
+    "blockers": "blockers",
+    "explanation": "explanation",
+}
+
+
+def _lists(plan: Json, expect: Json) -> list[str]:
+    fails: list[str] = []
+    for short, key in _LISTS.items():
+        items = plan.get(key) or []
+        for want in expect.get(f"{short}_include", []):
+            if not any(_matches(i, want) for i in items):
+                fails.append(f"no {key} item matching {want}")
+        for want in expect.get(f"{short}_exclude", []):
+            bad = [i for i in items if _matches(i, want)]
+            if bad:
+                fails.append(f"{key} has {bad[0]}, which matches excluded {want}")
+    if "fees" in expect:
+        fees = plan.get("fees") or {}
+        fails += [f"fees.{k} {fees.get(k)}, wanted {v}" for k, v in expect["fees"].items() if fees.get(k) != v]
+    return fails
+
+
 def check(plan: Json, expect: Json) -> list[str]:
     """Every property of `expect` that the contract JSON `plan` lacks (check.py's semantics)."""
     typename = plan.get("__typename")
@@ -144,4 +204,4 @@ def check(plan: Json, expect: Json) -> list[str]:
             for group in expect.get("invalid_paths_mention", [])
             if not any(g.lower() in paths.lower() for g in group)
         ]
-    return _pr(plan, expect) + _permits(plan, expect) + _jobs_gaps_findings(plan, expect)
+    return _pr(plan, expect) + _permits(plan, expect) + _jobs_gaps_findings(plan, expect) + _lists(plan, expect)
