@@ -99,14 +99,23 @@ def print_timeline(p: Plan, out: TextIO) -> None:
         print("\npermits:", file=out)
         for x in p.permits:
             kind = "open" if x.open else f"employer-specific ({x.offer_ref})"
+            bio = f" incl. biometrics ${x.biometrics_fee:,.2f}" if x.biometrics_fee else ""
+            employer = f"   employer pays ${x.employer_fee:,.2f}" if x.employer_fee else ""
             print(
                 f"  {x.person.value.lower():9} {x.code}  {x.valid_from.isoformat()} to {x.valid_to.isoformat()}"
-                f"  {kind}  ${x.fee:,.2f}",
+                f"  {kind}  ${x.fee:,.2f}{bio}{employer}",
                 file=out,
             )
     for g in p.status_gaps:
         print(f"\nno status: {g.person.value.lower()} {g.start.isoformat()} to {g.end.isoformat()}", file=out)
-    print(f"\nfees: ${p.fees_total:,.2f}   rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
+    print(
+        f"\nfees (client, to the government): ${p.fees_total:,.2f} = permits ${p.fees_permits:,.2f}"
+        f" + biometrics ${p.fees_biometrics:,.2f} + PR ${p.fees_pr:,.2f}",
+        file=out,
+    )
+    if p.fees_employer:
+        print(f"employer fees (not the client's): ${p.fees_employer:,.2f}", file=out)
+    print(f"rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
     for b in p.blockers:
         print(f"blocker [{b.rule_id}]: {b.message}", file=out)
 

@@ -210,7 +210,16 @@ class PlannedPermit:
     valid_from: dt.date
     valid_to: dt.date
     offer_ref: str | None
-    fee: float
+    fee: float = strawberry.field(
+        description="What the client pays the government for this application: processing, the open-permit "
+        "holder fee, a participation fee, and biometrics when due (biometricsFee, included)."
+    )
+    biometrics_fee: float = strawberry.field(
+        default=0.0, description="The biometrics fee paid with this application (0 while earlier ones serve)."
+    )
+    employer_fee: float = strawberry.field(
+        default=0.0, description="What the employer pays for it (compliance or LMIA fee); not in fee."
+    )
 
 
 @strawberry.type(description="A job the plan has a person hold, from an offer or already held.")
@@ -240,9 +249,22 @@ class StatusGap:
     work_authorized: bool
 
 
-@strawberry.type
+@strawberry.type(
+    description="The plan's fees: total is what the client pays the government (permits + biometrics + pr); "
+    "the employer's fees are apart."
+)
 class Fees:
     total: float
+    permits: float = strawberry.field(default=0.0, description="Work-permit fees, biometrics aside.")
+    biometrics: float = strawberry.field(
+        default=0.0, description="Biometrics, only when none given in the last 10 years serve."
+    )
+    pr: float = strawberry.field(
+        default=0.0,
+        description="PR fees: processing and right of PR fee for the applicant and an accompanying spouse, "
+        "and the dependent-child fee per child.",
+    )
+    employer: float = strawberry.field(default=0.0, description="The employer's fees (compliance, LMIA); not in total.")
 
 
 @strawberry.type(
@@ -365,7 +387,13 @@ class Plan:
                 for s in p.steps
             ],
             status_gaps=[StatusGap(**dataclasses.asdict(g)) for g in p.status_gaps],
-            fees=Fees(total=p.fees_total),
+            fees=Fees(
+                total=p.fees_total,
+                permits=p.fees_permits,
+                biometrics=p.fees_biometrics,
+                pr=p.fees_pr,
+                employer=p.fees_employer,
+            ),
             blockers=[Finding.of(f) for f in p.blockers],
             explanation=[Finding.of(f) for f in p.explanation],
             rules_version=p.rules_version,

@@ -299,8 +299,13 @@ class PlannedPermit:
     apply_on: dt.date
     valid_from: dt.date
     valid_to: dt.date
+    # What the client pays the government for this application: processing, the open-permit holder fee,
+    # a participation fee, and biometrics when due (`biometrics_fee`, included here).
     fee: float
     offer_ref: str | None = None
+    biometrics_fee: float = 0.0
+    # What the employer pays for it (the compliance fee or the LMIA fee); not in `fee`.
+    employer_fee: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -373,12 +378,19 @@ class Plan:
     jobs: tuple[PlannedJob, ...] = ()
     steps: tuple[PlanStep, ...] = ()
     status_gaps: tuple[StatusGap, ...] = ()
+    # What the client pays the government: fees_permits + fees_biometrics + fees_pr. The employer's fees
+    # (fees_employer) are apart, never in the total.
     fees_total: float = 0.0
     blockers: tuple[Finding, ...] = ()
     explanation: tuple[Finding, ...] = ()
     objective_values: dict[str, int] = field(default_factory=dict)
     deadlines: tuple[Deadline, ...] = ()
     closed_routes: tuple[ClosedRoute, ...] = ()
+    # The split of fees_total (permits without biometrics, biometrics when due, PR fees) and the employer's.
+    fees_permits: float = 0.0
+    fees_biometrics: float = 0.0
+    fees_pr: float = 0.0
+    fees_employer: float = 0.0
 
 
 @dataclass(frozen=True)

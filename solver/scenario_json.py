@@ -539,6 +539,8 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
                 "validTo": _d(p.valid_to),
                 "offerRef": p.offer_ref,
                 "fee": p.fee,
+                "biometricsFee": p.biometrics_fee,
+                "employerFee": p.employer_fee,
             }
             for p in plan.permits
         ],
@@ -567,7 +569,13 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
             {"person": g.person.value, "start": _d(g.start), "end": _d(g.end), "workAuthorized": g.work_authorized}
             for g in plan.status_gaps
         ],
-        "fees": {"total": plan.fees_total},
+        "fees": {
+            "total": plan.fees_total,
+            "permits": plan.fees_permits,
+            "biometrics": plan.fees_biometrics,
+            "pr": plan.fees_pr,
+            "employer": plan.fees_employer,
+        },
         "blockers": [{"ruleId": f.rule_id, "message": f.message, "source": f.source} for f in plan.blockers],
         "explanation": [{"ruleId": f.rule_id, "message": f.message, "source": f.source} for f in plan.explanation],
         "rulesVersion": plan.rules_version,

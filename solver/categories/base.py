@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from solver.domain import Finding, Person, PlannedPermit, Role, Scenario
+from solver.rules import catalog
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 
@@ -125,10 +126,20 @@ class Family:
         """The last valid day before the passport cap (None when the plan cannot carry one)."""
         raise NotImplementedError(f"{self.name}: valid_to")
 
-    def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
-        """What the application costs beyond processing, the open-permit holder fee and biometrics; by default
-        the employer compliance fee (FEES.employer_compliance) of an employer-specific permit."""
+    def government_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+        """What the client pays the government for the application, biometrics aside: the work-permit
+        processing fee, and the open-work-permit holder fee for an open permit (FEES.work_permit)."""
+        fee = float(ctx.param("FEES.work_permit", "processing", p.apply_on))
         if p.open:
+            fee += float(ctx.param("FEES.work_permit", "open_permit_holder", p.apply_on))
+        return fee
+
+    def employer_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+        """What the employer pays for it: by default the compliance fee (FEES.employer_compliance) of an
+        employer-specific permit, unless the catalog exempts the category's employers (rules-2026.md section 8)."""
+        if p.open:
+            return 0.0
+        if catalog.category(p.code, ctx.on(p.apply_on), ctx.rules).employer_fee_exempt:
             return 0.0
         return float(ctx.param("FEES.employer_compliance", "amount", p.apply_on))
 

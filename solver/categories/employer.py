@@ -233,11 +233,11 @@ class Employer(OfferFamily):
     def valid_from(self, ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
         return _valid_from(ctx, p, processed)
 
-    def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+    def employer_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
         # TFWP's employer pays the LMIA fee instead of the compliance fee (TFWP.lmia).
         if p.code == TFWP_CODE:
             return float(ctx.param("TFWP.lmia", "employer_fee", p.apply_on))
-        return super().extra_fees(ctx, p)
+        return super().employer_fees(ctx, p)
 
 
 FAMILY = Employer()

@@ -109,8 +109,15 @@ class Iec(Family):
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, person, p)
 
-    def extra_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
-        return float(ctx.param("FEES.iec", "participation", p.apply_on))
+    def government_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
+        # The participation fee stands in for the processing fee unless FEES.iec says both are paid; the
+        # open working-holiday permit adds the open-work-permit holder fee (rules-2026.md section 8).
+        fee = float(ctx.param("FEES.iec", "participation", p.apply_on))
+        if p.open:
+            fee += float(ctx.param("FEES.work_permit", "open_permit_holder", p.apply_on))
+        if ctx.param("FEES.iec", "with_processing_fee", p.apply_on):
+            fee += float(ctx.param("FEES.work_permit", "processing", p.apply_on))
+        return fee
 
     def plausible(self, asked: Asked, category: Category) -> bool:
         """A citizen of an IEC partner country, whatever the age (past the limit nothing opens it: no fix)."""

@@ -20,7 +20,7 @@ from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
 from solver.domain import Offer, Person, PlannedPermit, Role
 from solver.model.variables import Node, Vars
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, employer_fee_cents, fee_cents
 from solver.options.records import Candidate, Validity
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
@@ -254,6 +254,7 @@ class OfferFamily(Family):
                 processing_outside=wait + opts.processing(code, False, d0),
                 months=permit_months(offer, opts.on(d0), opts.rules),
                 fee_cents=fee_cents(opts, code, d0),
+                employer_fee_cents=employer_fee_cents(opts, code, d0),
                 rule_ids=_grounds(opts.rules, person, offer, opts.on(d0)),
                 offer_ref=offer.ref,
                 lmia=lmia,

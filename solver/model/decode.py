@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+from dataclasses import dataclass
 
 from solver import crs
 from solver.dates import add_days, add_months
@@ -22,6 +23,7 @@ from solver.model.objective import biometrics_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
 from solver.rules import catalog
+from solver.rules.fees import biometrics_charged, pr_fees
 from solver.rules.language import best_clb
 
 ACTION_JOB = "START_JOB"
@@ -83,14 +85,27 @@ def authorized_days(s: Solved, role: Role) -> int:
     return total
 
 
-def _fees(s: Solved) -> dict[str, int]:
-    """Cents per permit key, biometrics on each person's first permit."""
+@dataclass(frozen=True)
+class _PermitFees:
+    """One planned permit's fees in cents: the client's (biometrics included) and the employer's."""
+
+    client: int
+    biometrics: int
+    employer: int
+
+
+def _fees(s: Solved) -> dict[str, _PermitFees]:
+    """Fees per permit key: biometrics on each application that finds none valid (rules.fees)."""
     v = s.vars
-    out: dict[str, int] = {}
-    for role, _ in v.opts.scenario.members:
-        for i, n in enumerate(_chain(s, role)[1:]):
+    out: dict[str, _PermitFees] = {}
+    for role, person in v.opts.scenario.members:
+        chain = _chain(s, role)[1:]
+        charged = biometrics_charged(person, (v.opts.cal.date(s.value(n.apply)) for n in chain), v.opts.rules)
+        for n in chain:
             assert n.candidate is not None
-            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 else 0)
+            bio = biometrics_cents(v, role) if v.opts.cal.date(s.value(n.apply)) in charged else 0
+            charged.discard(v.opts.cal.date(s.value(n.apply)))
+            out[n.key] = _PermitFees(n.candidate.fee_cents + bio, bio, n.candidate.employer_fee_cents)
     return out
 
 
@@ -105,7 +120,7 @@ def objective_values(s: Solved) -> dict[str, int]:
         "PR_READY": s.value(v.prv().day),
         "STATUS_CONTINUITY": gaps,
         "WORK_CONTINUITY": work,
-        "COST": math.ceil(sum(fees.values()) / 100),
+        "COST": math.ceil(sum(f.client + f.employer for f in fees.values()) / 100),
         "FEWEST_APPLICATIONS": len(fees),
     }
 
@@ -141,8 +156,10 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
                 apply_on=apply_on,
                 valid_from=cal.date(s.value(n.start)),
                 valid_to=cal.date(s.value(n.end)),
-                fee=fees[n.key] / 100,
+                fee=fees[n.key].client / 100,
                 offer_ref=c.offer_ref,
+                biometrics_fee=fees[n.key].biometrics / 100,
+                employer_fee=fees[n.key].employer / 100,
             )
             permits.append(permit)
             steps.extend(_permit_steps(s, tail, n, permit))
@@ -171,6 +188,10 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
     ]
     steps.sort(key=lambda st: (st.date, st.person.value, st.action, st.code or ""))
     permits.sort(key=lambda p: (p.apply_on, p.person.value, p.code))
+    pr_fee = 0.0
+    if ready and applicant is not None:
+        submitted = cal.date(s.value(pr.submit))
+        pr_fee = round(pr_fees(v.opts.scenario, applicant, v.opts.on(submitted), rules), 2)
     plan = Plan(
         status=status,
         rules_version=rules.version,
@@ -183,7 +204,11 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         jobs=tuple(jobs),
         steps=tuple(steps),
         status_gaps=tuple(gaps),
-        fees_total=round(sum(fees.values()) / 100, 2),
+        fees_total=round(sum(f.client for f in fees.values()) / 100 + pr_fee, 2),
+        fees_permits=round(sum(f.client - f.biometrics for f in fees.values()) / 100, 2),
+        fees_biometrics=round(sum(f.biometrics for f in fees.values()) / 100, 2),
+        fees_pr=pr_fee,
+        fees_employer=round(sum(f.employer for f in fees.values()) / 100, 2),
         blockers=blockers,
         explanation=explanation(steps, rules, v.opts.plan_options.rules_as_of),
         objective_values=objective_values(s),

@@ -12,12 +12,12 @@ import math
 from ortools.sat.python import cp_model
 
 from solver.domain import ObjectiveTerm, Role
-from solver.model.variables import Vars
+from solver.model.variables import Node, Vars
+from solver.rules.fees import biometrics_valid_until
 
 
 def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
     """Every objective term as a linear expression over the model's variables."""
-    m = v.model
     pr = v.prv()
     status_gaps = [n.gap for n in v.nodes.values() if n.gap is not None]
     work: list[cp_model.LinearExprT] = []
@@ -30,12 +30,12 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
         permits = [n for n in v.person_nodes(role) if n.candidate is not None]
         if not permits:
             continue
-        any_permit = m.new_bool_var(f"has_permit[{role.value}]")
-        m.add_max_equality(any_permit, [n.present for n in permits])
-        cost.append(biometrics_cents(v, role) * any_permit)
+        due = _biometrics_due(v, role, permits)
+        if due is not None:
+            cost.append(biometrics_cents(v, role) * due)
         for n in permits:
             assert n.candidate is not None
-            cost.append(n.candidate.fee_cents * n.present)
+            cost.append((n.candidate.fee_cents + n.candidate.employer_fee_cents) * n.present)
             applications.append(n.present)
     return {
         ObjectiveTerm.PR_READY: pr.day,
@@ -49,7 +49,9 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
 def term_ranges(v: Vars) -> dict[ObjectiveTerm, int]:
     """An exclusive upper bound on each term's value (every term is >= 0), for merging stages."""
     members = len(v.opts.scenario.members)
-    fees = sum(c.fee_cents for c in v.opts.candidates) + members * biometrics_cents(v, Role.PRINCIPAL)
+    fees = sum(c.fee_cents + c.employer_fee_cents for c in v.opts.candidates) + members * biometrics_cents(
+        v, Role.PRINCIPAL
+    )
     return {
         ObjectiveTerm.PR_READY: v.horizon + 2,
         ObjectiveTerm.STATUS_CONTINUITY: members * v.horizon + 1,
@@ -94,6 +96,34 @@ def biometrics_cents(v: Vars, role: Role) -> int:
     """FEES.work_permit.biometrics in cents, paid once per person with the first planned permit."""
     dollars = float(v.opts.rules.param("FEES.work_permit", "biometrics", v.opts.on(v.opts.scenario.as_of)))
     return math.ceil(round(dollars * 100, 6))
+
+
+def _biometrics_due(v: Vars, role: Role, permits: list[Node]) -> cp_model.IntVar | None:
+    """True when `role` files an application on a day the biometrics given before (Person.biometrics_given_on)
+    no longer serve (FEES.work_permit.biometrics_validity_years); None when no candidate can be.
+
+    Charged once: a second charge within the horizon (an application 10 years after the first charged one,
+    horizons of more than 10 years only) is counted by the decoded plan and the validator but not here.
+    """
+    person = v.opts.scenario.person(role)
+    assert person is not None
+    given = person.biometrics_given_on
+    first = 0 if given is None else v.opts.cal.day(biometrics_valid_until(given, v.opts.rules))
+    late = [n for n in permits if n.candidate is not None and max(n.candidate.apply_days) >= first]
+    if not late:
+        return None
+    m = v.model
+    due = m.new_bool_var(f"biometrics_due[{role.value}]")
+    for n in late:
+        assert n.candidate is not None
+        if min(n.candidate.apply_days) >= first:
+            m.add_implication(n.present, due)
+            continue
+        after = m.new_bool_var(f"applies_after_biometrics[{n.key}]")
+        m.add(n.apply >= first).only_enforce_if(after)
+        m.add(n.apply < first).only_enforce_if(after.Not())
+        m.add_bool_or([n.present.Not(), after.Not(), due])
+    return due
 
 
 def tie_break(v: Vars) -> cp_model.LinearExprT:

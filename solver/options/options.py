@@ -145,11 +145,18 @@ class Options:
 
 
 def fee_cents(opts: Options, code: str, d: dt.date) -> int:
-    """Government and employer fees of one application in cents, biometrics excluded (catalog.fee_for)."""
-    on = opts.on(d)
-    dollars = catalog.fee_for(code, on, opts.rules, first_biometrics=False) + catalog.employer_fee_for(
-        code, on, opts.rules
-    )
+    """The client's government fees of one application in cents, biometrics excluded (catalog.fee_for)."""
+    dollars = catalog.fee_for(code, opts.on(d), opts.rules, first_biometrics=False)
+    return math.ceil(round(dollars * 100, 6))
+
+
+def employer_fee_cents(opts: Options, code: str, d: dt.date) -> int:
+    """The employer's fees of one application in cents: the compliance or LMIA fee (catalog.employer_fee_for).
+
+    They are not the client's: the plan reports them apart (Plan.fees_employer), but the COST term still counts
+    them, so that a plan does not look cheaper by moving a fee onto the employer (who may not recover an LMIA
+    fee from the worker)."""
+    dollars = catalog.employer_fee_for(code, opts.on(d), opts.rules)
     return math.ceil(round(dollars * 100, 6))
 
 

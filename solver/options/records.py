@@ -121,6 +121,8 @@ class Candidate:
     exclusive_variants: bool = False
     work_while_pending: str | None = None
     action: str = ACTION_APPLY
+    # The employer's fees (compliance or LMIA) in cents; `fee_cents` is the client's, biometrics excluded.
+    employer_fee_cents: int = 0
 
 
 @dataclass(frozen=True)

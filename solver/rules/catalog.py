@@ -55,6 +55,8 @@ class Category:
     effective: dt.date | None = None
     family: str = ""
     participation_fee_rule: str | None = None
+    # The catalog exempts this category's employers from the compliance fee (e.g. C11, TFWP).
+    employer_fee_exempt: bool = False
 
     @property
     def employer_specific(self) -> bool:
@@ -168,6 +170,7 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
         effective=raw.get("effective"),
         family=str(raw["family"]),
         participation_fee_rule=participation_rule,
+        employer_fee_exempt=fee_exempt,
     )
 
 

@@ -11,6 +11,7 @@ from solver.dates import add_days
 from solver.domain import Person, PlannedPermit, Role
 from solver.rules.catalog import open_codes
 from solver.validate.context import PlanContext, Violation, category_family
+from solver.validate.fees import biometrics_fee, client_fee, employer_fee
 from solver.validate.status import processing_days, restorable
 
 # --- what each category's family says of a permit ----------------------------------------------------
@@ -37,22 +38,6 @@ def expected_valid_to(ctx: PlanContext, role: Role, person: Person, p: PlannedPe
     if end is not None and person.passport_expiry is not None:
         end = min(end, person.passport_expiry)
     return end
-
-
-def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
-    """What the application costs (FEES.*): processing, open-permit holder fee, biometrics on the person's
-    first planned permit, and the category's own fees (the employer's compliance or LMIA fee, IEC participation)."""
-    a = p.apply_on
-    fee = float(ctx.param("FEES.work_permit", "processing", a))
-    if p.open:
-        fee += float(ctx.param("FEES.work_permit", "open_permit_holder", a))
-    if ctx.permits_of(role)[0] == p:
-        fee += float(ctx.param("FEES.work_permit", "biometrics", a))
-    family = category_family(p.code)
-    # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own to add.
-    if family is not None:
-        fee += family.extra_fees(ctx, p)
-    return fee
 
 
 def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Violation]:
@@ -91,6 +76,12 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
         yield v("PLAN.duration", f"valid_to {p.valid_to} before valid_from {p.valid_from}")
     for rule_id, message in family.issues(ctx, role, person, p):
         yield v(rule_id, message)
-    fee = permit_fee(ctx, role, p)
+    fee = client_fee(ctx, role, p)
     if abs(p.fee - fee) > 0.005:
         yield v("FEES.work_permit", f"fee {p.fee}, expected {fee}")
+    bio = biometrics_fee(ctx, role, p)
+    if abs(p.biometrics_fee - bio) > 0.005:
+        yield v("FEES.work_permit", f"biometrics fee {p.biometrics_fee}, expected {bio}")
+    employer = employer_fee(ctx, p)
+    if abs(p.employer_fee - employer) > 0.005:
+        yield v("FEES.employer_compliance", f"employer fee {p.employer_fee}, expected {employer}")

@@ -10,8 +10,9 @@ from solver.dates import add_months
 from solver.domain import ObjectiveTerm, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
 from solver.rules.registry import RuleSet, load_rules
 from solver.validate.context import PlanContext, Violation
+from solver.validate.fees import biometrics_fee, client_fee, employer_fee, fee_issues, plan_fees
 from solver.validate.jobs import _job_issues
-from solver.validate.permits import _permit_issues, permit_fee
+from solver.validate.permits import _permit_issues
 from solver.validate.readiness import _pr_issues, first_ready_day
 from solver.validate.status import _build_timeline, status_gaps
 
@@ -72,9 +73,7 @@ def _validate(ctx: PlanContext) -> tuple[Violation, ...]:
             if gap not in want:
                 out.append(Violation("STATUS.gap", role, gap.start, f"phantom gap {gap.start}..{gap.end}"))
     out.extend(_pr_issues(ctx))
-    fees = sum(permit_fee(ctx, p.person, p) for p in plan.permits)
-    if abs(plan.fees_total - fees) > 0.005:
-        out.append(Violation("FEES.work_permit", None, None, f"fees_total {plan.fees_total}, expected {fees}"))
+    out.extend(fee_issues(ctx))
     if plan.objective_values:
         want_obj = _objective(ctx)
         for key, value in plan.objective_values.items():
@@ -89,7 +88,8 @@ def _objective(ctx: PlanContext) -> dict[str, int]:
     ready = plan.pr_ready_date
     no_status = sum(sum(1 for i in range(t.days) if t.in_canada[i] and not t.status[i]) for t in ctx.timelines.values())
     no_work = sum(sum(1 for i in range(t.days) if not t.any_work(i)) for t in ctx.timelines.values())
-    cost = math.ceil(round(sum(permit_fee(ctx, p.person, p) for p in plan.permits), 2))
+    # COST: the permits' fees, the client's (biometrics included) and the employer's; PR fees are not a choice.
+    cost = math.ceil(round(sum(client_fee(ctx, p.person, p) + employer_fee(ctx, p) for p in plan.permits), 2))
     return {
         ObjectiveTerm.PR_READY.value: (ready - s.as_of).days if ready is not None else horizon_days + 1,
         ObjectiveTerm.STATUS_CONTINUITY.value: no_status,
@@ -133,7 +133,15 @@ def complete_plan(
     ruleset = rules or load_rules()
     draft = Plan(PlanStatus.FEASIBLE, ruleset.version, 0.0, permits=tuple(permits), jobs=tuple(jobs))
     ctx = plan_context(scenario, draft, options, ruleset)
-    priced = tuple(dataclasses.replace(p, fee=permit_fee(ctx, p.person, p)) for p in permits)
+    priced = tuple(
+        dataclasses.replace(
+            p,
+            fee=client_fee(ctx, p.person, p),
+            biometrics_fee=biometrics_fee(ctx, p.person, p),
+            employer_fee=employer_fee(ctx, p),
+        )
+        for p in permits
+    )
     ready = first_ready_day(ctx, pr[0], pr[1]) if pr is not None else None
     plan = Plan(
         PlanStatus.FEASIBLE,
@@ -147,5 +155,14 @@ def complete_plan(
     )
     ctx = plan_context(scenario, plan, options, ruleset)
     gaps = tuple(g for role, _ in scenario.members for g in status_gaps(ctx, role))
-    plan = dataclasses.replace(plan, status_gaps=gaps, fees_total=sum(p.fee for p in priced))
+    fees = plan_fees(ctx)
+    plan = dataclasses.replace(
+        plan,
+        status_gaps=gaps,
+        fees_total=fees.total,
+        fees_permits=fees.permits,
+        fees_biometrics=fees.biometrics,
+        fees_pr=fees.pr,
+        fees_employer=fees.employer,
+    )
     return dataclasses.replace(plan, objective_values=_objective(ctx))

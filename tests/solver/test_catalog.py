@@ -107,8 +107,9 @@ def test_category_attributes(code: str, program: str, open_: bool, offer: bool, 
         pytest.param("C43", "2026-06-01", True, 340.0, id="open permit with biometrics: 155+100+85"),
         pytest.param("C43", "2026-06-01", False, 255.0, id="open permit without biometrics"),
         pytest.param("C63", "2026-06-01", False, 155.0, id="employer-specific: processing only"),
-        pytest.param("C21", "2025-11-30", False, 434.75, id="IEC before Dec 2025: 155+100+179.75"),
-        pytest.param("C21", "2025-12-01", False, 439.75, id="IEC from Dec 2025: 155+100+184.75"),
+        # FEES.iec.with_processing_fee is false: the participation fee stands in for the 155 processing fee.
+        pytest.param("C21", "2025-11-30", False, 279.75, id="IEC before Dec 2025: 100+179.75"),
+        pytest.param("C21", "2025-12-01", False, 284.75, id="IEC from Dec 2025: 100+184.75"),
     ],
 )
 def test_worker_fees(code: str, on: str, biometrics: bool, fee: float) -> None:

@@ -194,7 +194,8 @@ def test_employer_specific_permit_authorizes_only_that_employer() -> None:
     ict = permit("C63", "2026-11-12", "2027-01-11", "2030-01-10", offer_ref="ict")
     good = complete_plan(scenario, OPTIONS, [ict], [job("21211", "2027-01-11", "2030-01-10", ref="ict")], (P, "CEC"))
     check_plan(scenario, good, OPTIONS)
-    assert good.permits[0].fee == 155 + 85 + 230  # employer compliance fee, no open-permit fee
+    # The client's fee has no open-permit fee; the compliance fee is the employer's, not in it.
+    assert (good.permits[0].fee, good.permits[0].employer_fee) == (155 + 85, 230)
     assert good.pr_ready_date == D("2028-01-10")
     other = job("21231", "2027-01-11", "2028-01-10", ref="other")
     bad = complete_plan(scenario, OPTIONS, [ict], [other], (P, "CEC"))

@@ -111,10 +111,11 @@ def test_each_family_checks_the_permits_of_its_codes(family: str) -> None:
 
 
 def test_the_family_adds_its_own_fees() -> None:
-    # Processing, the open-permit holder fee and biometrics, plus the IEC participation fee (FEES.iec).
-    assert _iec().plan.permits[0].fee == 155 + 100 + 85 + 184.75
-    # An employer-specific permit: the employer compliance fee, no open-permit holder fee.
-    assert _employer().plan.permits[0].fee == 155 + 85 + 230
+    # The IEC participation fee (FEES.iec) instead of processing, the open-permit holder fee and biometrics.
+    assert _iec().plan.permits[0].fee == 184.75 + 100 + 85
+    # An employer-specific permit: processing and biometrics; the compliance fee is the employer's.
+    employer = _employer().plan.permits[0]
+    assert (employer.fee, employer.employer_fee) == (155 + 85, 230)
 
 
 def test_a_code_no_catalog_entry_names_is_a_category_violation() -> None:
