@@ -202,7 +202,7 @@ class CrsScore:
     rules_version: str
 
 
-# Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in CRS.cutoffs.
+# Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in EE.cutoff.
 DRAW_TYPES = ("GENERAL", "CEC", "FSW", "FST", "PNP", "FRENCH", "HEALTHCARE", "STEM", "TRADES", "TRANSPORT", "EDUCATION")
 
 

@@ -14,6 +14,11 @@ from typing import Any
 from solver import dates, noc
 from solver.domain import Credential, Education, LanguageTest, Person, Role, Scenario
 from solver.rules.cec import hours_between
+
+# The recent draws' cut-offs live with the Express Entry rules (EE.cutoff); re-exported for schema/rules.py.
+from solver.rules.express_entry import Draw as Draw
+from solver.rules.express_entry import cutoffs as cutoffs
+from solver.rules.express_entry import latest_cutoff as latest_cutoff
 from solver.rules.language import valid_on
 from solver.rules.registry import RuleSet
 
@@ -48,14 +53,6 @@ class CrsScore:
     transferability: int
     additional: int
     factors: tuple[Factor, ...]
-
-
-@dataclass(frozen=True)
-class Draw:
-    date: dt.date
-    type: str
-    score: int
-    invitations: int
 
 
 def education_level(education: Sequence[Education]) -> str:
@@ -274,20 +271,6 @@ def _additional(
     if total > cap:
         out.append(Factor("additional_cap", cap - total, "CRS.additional", f"capped at {cap}"))
     return out
-
-
-def cutoffs(on: dt.date, rules: RuleSet, draw_type: str | None = None) -> tuple[Draw, ...]:
-    """Recorded draws on or before `on` (newest first), optionally of one type."""
-    raw: list[Mapping[str, Any]] = rules.param("CRS.cutoffs", "draws", on)
-    draws = [Draw(d["date"], str(d["type"]), int(d["score"]), int(d["invitations"])) for d in raw]
-    chosen = [d for d in draws if d.date <= on and (draw_type is None or d.type == draw_type)]
-    return tuple(sorted(chosen, key=lambda d: d.date, reverse=True))
-
-
-def latest_cutoff(on: dt.date, rules: RuleSet, draw_type: str = "CEC") -> Draw | None:
-    """The newest recorded draw of `draw_type` on or before `on`."""
-    found = cutoffs(on, rules, draw_type)
-    return found[0] if found else None
 
 
 def score_member(

@@ -12,10 +12,21 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from solver import crs
+from solver import crs, invitation
 from solver.dates import add_days, add_months
 from solver.deadlines import deadlines
-from solver.domain import Finding, Plan, PlannedJob, PlannedPermit, PlanStatus, PlanStep, Role, StatusGap, WorkPeriod
+from solver.domain import (
+    Finding,
+    Person,
+    Plan,
+    PlannedJob,
+    PlannedPermit,
+    PlanStatus,
+    PlanStep,
+    Role,
+    StatusGap,
+    WorkPeriod,
+)
 from solver.model.constraints.pr import PNP, program_of
 from solver.model.constraints.status import counts_tail_gap
 from solver.model.explain import explanation
@@ -210,7 +221,8 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         fees_pr=pr_fee,
         fees_employer=round(sum(f.employer for f in fees.values()) / 100, 2),
         blockers=blockers,
-        explanation=explanation(steps, rules, v.opts.plan_options.rules_as_of),
+        explanation=explanation(steps, rules, v.opts.plan_options.rules_as_of)
+        + (_invitation(s, applicant, branch, jobs) if ready and applicant is not None and branch else ()),
         objective_values=objective_values(s),
     )
     return dataclasses.replace(plan, deadlines=deadlines(v.opts.scenario, plan, v.opts.plan_options, rules))
@@ -218,6 +230,24 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
 
 def _crs(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> int:
     """CRS score of the PR applicant on the ready day, counting the plan's jobs held before it."""
+    person, spouse, ready = _applicant_file(s, applicant, jobs)
+    return crs.score(person, ready, s.vars.opts.rules, spouse=spouse).total
+
+
+def _invitation(s: Solved, applicant: Role, branch: str, jobs: list[PlannedJob]) -> tuple[Finding, ...]:
+    """The invitation wait the plan assumed, and the risk that the CRS does not reach recent cut-offs."""
+    v = s.vars
+    person, spouse, ready = _applicant_file(s, applicant, jobs)
+    on = v.opts.on(ready)
+    out = [invitation.ita_wait_finding(v.opts.plan_options, ready, v.opts.rules, on)]
+    risk = invitation.cutoff_finding(person, spouse, program_of(branch), ready, v.opts.rules, on)
+    if risk is not None:
+        out.append(risk)
+    return tuple(out)
+
+
+def _applicant_file(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> tuple[Person, Person | None, dt.date]:
+    """The PR applicant on the ready day with the plan's jobs held before it, the partner, and that day."""
     v = s.vars
     ready = v.opts.cal.date(s.value(v.prv().day))
     person = v.opts.scenario.person(applicant)
@@ -230,7 +260,7 @@ def _crs(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> int:
     partner = v.opts.partner(applicant)
     spouse = v.opts.scenario.person(partner) if partner is not None else None
     with_jobs = dataclasses.replace(person, work_history=person.work_history + planned)
-    return crs.score(with_jobs, ready, v.opts.rules, spouse=spouse).total
+    return with_jobs, spouse, ready
 
 
 def _hours(v: Vars, job: PlannedJob) -> float:
