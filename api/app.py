@@ -32,6 +32,7 @@ from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from schema.root import schema
+from solver.rules.registry import use_overrides
 
 log = logging.getLogger("permitpath")
 
@@ -44,6 +45,8 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The firm's rule files first: a bad one stops the start (RuleError), and the workers inherit them.
+        use_overrides(settings.rules_overrides_dir)
         engine = make_engine(settings.database_url)
         sessions = make_sessions(engine)
         tenant = TenantDefault(sessions, settings.tenant_slug, settings.tenant_name)

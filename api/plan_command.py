@@ -16,7 +16,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from api.settings import Settings
 from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
+from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
 from solver.solve import plan
 
@@ -54,6 +56,8 @@ def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] |
 
 def run(args: argparse.Namespace) -> int:
     """Plans the file and prints the plan; returns the exit status."""
+    # The firm's rule overrides apply to the command line as to the service (PERMITPATH_RULES_OVERRIDES_DIR).
+    use_overrides(Settings.from_env().rules_overrides_dir)
     loaded = _load(args.file, args.rules_as_of)
     if isinstance(loaded, InvalidScenario):
         if args.json:

@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from api.limits import Limits
@@ -76,6 +77,9 @@ class Settings:
     freeze_heap_after_start: bool = False
     # Responses of read queries kept in memory until the tenant's records change (0: no read cache).
     response_cache_entries: int = 4096
+    # A directory of the firm's own rule files (TOML, as solver/rules/params) layered over the shipped rules,
+    # so newer draws' cut-offs or fees need no release (docs/integrators.md "Rule overrides"); None: none.
+    rules_overrides_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -122,6 +126,12 @@ class Settings:
         for name in ("rate_capacity", "rate_per_second", "plan_cost"):
             if raw := env.get(f"PERMITPATH_{name.upper()}"):
                 values[name] = _positive(f"PERMITPATH_{name.upper()}", raw, float)
+        if overrides := env.get("PERMITPATH_RULES_OVERRIDES_DIR"):
+            if not Path(overrides).is_dir():
+                raise SettingsError(
+                    f"PERMITPATH_RULES_OVERRIDES_DIR must name a directory of rule files, not {overrides!r}"
+                )
+            values["rules_overrides_dir"] = Path(overrides)
         return cls(**values)
 
     @property

@@ -48,7 +48,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, Protocol
+
+from solver.rules.registry import overrides_dir, use_overrides
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +109,13 @@ class Runner(Protocol):
     def cancel(self, job_id: str) -> bool: ...
 
 
-def _worker_main(conn: Connection, niceness: int = 0, parent: int | None = None, deathsig: bool = False) -> None:
+def _worker_main(
+    conn: Connection,
+    niceness: int = 0,
+    parent: int | None = None,
+    deathsig: bool = False,
+    rules_overrides: Path | None = None,
+) -> None:
     """A worker process: runs jobs one at a time and reports progress, the result or the failure.
 
     It lowers its own scheduling priority by `niceness` first: when the solves fill every core, the
@@ -117,6 +126,8 @@ def _worker_main(conn: Connection, niceness: int = 0, parent: int | None = None,
         os.nice(niceness)
     if parent is not None:
         _die_with(parent, deathsig)
+    # A spawned process starts with the shipped rules: layer the service's rule overrides the same way.
+    use_overrides(rules_overrides)
     while True:
         try:
             message = conn.recv()
@@ -397,7 +408,7 @@ class ProcessRunner:
         deathsig = threading.current_thread() is threading.main_thread()
         process = self._ctx.Process(
             target=_worker_main,
-            args=(child, self._niceness, os.getpid(), deathsig),
+            args=(child, self._niceness, os.getpid(), deathsig, overrides_dir()),
             daemon=True,
             name="permitpath-solver",
         )

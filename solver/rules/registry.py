@@ -153,31 +153,110 @@ def _rule(raw: Mapping[str, Any], where: str) -> Rule:
     )
 
 
-def load_rules_from(directory: Path) -> RuleSet:
-    """Reads every `*.toml` in `directory` into a RuleSet whose version hashes the files' bytes."""
+def _read(path: Path, digest: Any, label: str) -> list[Rule]:
+    """The rules of one file, its bytes added to `digest` under `label`."""
+    data = path.read_bytes()
+    digest.update(label.encode() + b"\0" + data)
+    try:
+        doc = tomllib.loads(data.decode())
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{label}: {exc}") from exc
+    return [_rule(raw, f"{label} rule {i}") for i, raw in enumerate(doc.get("rule", []))]
+
+
+def _layer(shipped: Rule, override: Rule, where: str) -> Rule:
+    """`shipped` with `override`'s versions in force from the first one's effective date on.
+
+    Shipped versions that take effect on or after that date give way; the one before it ends there. The
+    override's title, trigger, source, confidence and note replace the shipped ones (its source is the one the
+    firm read). Its versions may not overlap and must carry the parameters the code reads: every parameter of
+    the shipped rule's newest version and no unknown one, so a firm's file cannot make a plan fail mid-way.
+    """
+    first = override.versions[0].effective
+    for before, after in zip(override.versions, override.versions[1:], strict=False):
+        if before.ends is None or before.ends > after.effective:
+            raise RuleError(f"{where}: versions of {override.id} overlap ({before.effective} and {after.effective})")
+    needed = set(shipped.versions[-1].params)
+    known = {k for v in shipped.versions for k in v.params}
+    for version in override.versions:
+        missing, unknown = needed - set(version.params), set(version.params) - known
+        if missing or unknown:
+            raise RuleError(
+                f"{where}: {override.id} version {version.effective}: parameters missing {sorted(missing)}, "
+                f"unknown {sorted(unknown)} (the shipped rule has {sorted(known)})"
+            )
+    kept = [
+        v if v.ends is not None and v.ends <= first else RuleVersion(v.effective, v.params, first, v.note)
+        for v in shipped.versions
+        if v.effective < first
+    ]
+    return Rule(
+        id=shipped.id,
+        title=override.title,
+        trigger=override.trigger,
+        source=override.source,
+        confidence=override.confidence,
+        versions=(*kept, *override.versions),
+        note=override.note,
+    )
+
+
+def load_rules_from(directory: Path, overrides: Path | None = None) -> RuleSet:
+    """Reads every `*.toml` in `directory` into a RuleSet whose version hashes the files' bytes, then layers
+    the rules of every `*.toml` in `overrides` (a firm's newer versions of shipped rules, `_layer`) over them;
+    their bytes are part of the version too, so plans cached under other rules are not served."""
     rules: dict[str, Rule] = {}
     digest = hashlib.sha256()
-    newest = dt.date.min
     for path in sorted(directory.glob("*.toml")):
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data)
-        try:
-            doc = tomllib.loads(data.decode())
-        except tomllib.TOMLDecodeError as exc:
-            raise RuleError(f"{path.name}: {exc}") from exc
-        for i, raw in enumerate(doc.get("rule", [])):
-            rule = _rule(raw, f"{path.name} rule {i}")
+        for rule in _read(path, digest, path.name):
             if rule.id in rules:
                 raise RuleError(f"{path.name}: rule id {rule.id} is defined twice")
             rules[rule.id] = rule
-            newest = max(newest, *(v.effective for v in rule.versions))
     if not rules:
         raise RuleError(f"no rules found in {directory}")
+    if overrides is not None:
+        if not overrides.is_dir():
+            raise RuleError(f"the rule overrides directory {overrides} does not exist or is not a directory")
+        layered: set[str] = set()
+        for path in sorted(overrides.glob("*.toml")):
+            label = f"override/{path.name}"
+            for rule in _read(path, digest, label):
+                if rule.id not in rules:
+                    raise RuleError(f"{label}: {rule.id} is no shipped rule; an override layers versions over one")
+                if rule.id in layered:
+                    raise RuleError(f"{label}: rule id {rule.id} is overridden twice")
+                layered.add(rule.id)
+                rules[rule.id] = _layer(rules[rule.id], rule, label)
+    newest = max(v.effective for rule in rules.values() for v in rule.versions)
     version = f"{newest.isoformat()}+{digest.hexdigest()[:12]}"
     return RuleSet(rules=rules, version=version)
 
 
+# A directory of a firm's rule files layered over the shipped ones (use_overrides); None: the shipped alone.
+_overrides: Path | None = None
+
+
+def use_overrides(directory: Path | None) -> RuleSet:
+    """Layers the rule files of `directory` over the shipped ones for every later load_rules() of this process
+    (None: the shipped rules alone), and loads them at once, so a bad file fails at start (RuleError)."""
+    global _overrides
+    if directory != _overrides:
+        _overrides = directory
+        load_rules.cache_clear()
+    try:
+        return load_rules()
+    except RuleError:
+        _overrides = None
+        load_rules.cache_clear()
+        raise
+
+
+def overrides_dir() -> Path | None:
+    """The directory use_overrides() named (a solver worker process is started with the same)."""
+    return _overrides
+
+
 @functools.cache
 def load_rules() -> RuleSet:
-    """The rules shipped with the package (read once per process)."""
-    return load_rules_from(PARAMS_DIR)
+    """The rules shipped with the package, with the overrides of use_overrides() (read once per process)."""
+    return load_rules_from(PARAMS_DIR, _overrides)

@@ -161,3 +161,27 @@ def test_a_reader_that_goes_away_stops_the_timeline_quietly() -> None:
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_plan_uses_the_firms_rule_overrides(tmp_path: Path) -> None:
+    # PERMITPATH_RULES_OVERRIDES_DIR layers a firm's newer rule versions (docs/integrators.md "Rule overrides").
+    (tmp_path / "fees.toml").write_text(
+        '[[rule]]\nid = "FEES.pr"\ntitle = "PR fees (firm)"\ntrigger = "PR application date"\n'
+        'source = "https://example.org/fees"\nconfidence = "M"\n'
+        "[[rule.version]]\neffective = 2026-04-01\n"
+        "params = { processing = 1000, rprf = 600, dependent_child = 270 }\n"
+    )
+    path = FILES[0]
+    env = {**os.environ, "PERMITPATH_RULES_OVERRIDES_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [str(PERMITPATH), "plan", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    plain = json.loads(run("--json", str(path)).stdout)
+    layered = json.loads(done.stdout)
+    assert plain["rulesVersion"] != layered["rulesVersion"]
+    assert (plain["fees"]["pr"], layered["fees"]["pr"]) == (1525.0, 1600.0)

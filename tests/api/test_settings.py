@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,11 @@ def test_environment_and_flags() -> None:
 def test_a_bad_port_is_explained() -> None:
     with pytest.raises(SettingsError, match=r"PERMITPATH_PORT must be a port number \(e.g. 8000\), not 'http'"):
         Settings.from_env({"PERMITPATH_PORT": "http"})
+
+
+def test_rule_overrides_directory(tmp_path: Path) -> None:
+    assert Settings.from_env({}).rules_overrides_dir is None
+    settings = Settings.from_env({"PERMITPATH_RULES_OVERRIDES_DIR": str(tmp_path)})
+    assert settings.rules_overrides_dir == tmp_path
+    with pytest.raises(SettingsError, match="PERMITPATH_RULES_OVERRIDES_DIR must name a directory"):
+        Settings.from_env({"PERMITPATH_RULES_OVERRIDES_DIR": str(tmp_path / "missing")})
