@@ -128,32 +128,41 @@ def _one_more_year(person: Person, on: dt.date, rules: RuleSet) -> tuple[Person,
 
 def cutoff_finding(
     person: Person, spouse: Person | None, program: str, ready: dt.date, rules: RuleSet, rules_on: dt.date
-) -> Finding | None:
-    """A risk finding (EE.cutoff) when the CRS on `ready` is below every recorded cut-off of the draw types
-    the profile enters, naming the shortfall and the levers; None when it reaches one or none is recorded."""
+) -> Finding:
+    """The CRS on `ready` against the recorded cut-offs of the draw types the profile enters (EE.cutoff): a
+    risk finding naming the shortfall and the levers when it is below every one of them; otherwise a note
+    that it reaches one, or that the rules record none to compare with."""
     types = entered_draw_types(person, program, ready, rules)
-    lowest = lowest_cutoff(rules_on, rules, types)
-    if lowest is None:
-        return None
     score = crs.score(person, ready, rules, spouse=spouse).total
+    lowest = lowest_cutoff(rules_on, rules, types)
+    recorded = [kind for kind in types if cutoffs(rules_on, rules, kind)]
+    missing = [kind for kind in types if kind not in recorded]
+    if lowest is None:
+        message = (
+            f"CRS {score} on {ready.isoformat()}: no recent cut-off recorded for {', '.join(missing) or 'any'} "
+            "draws, the draws this profile enters; the invitation the plan assumes cannot be compared with one"
+        )
+        return cited(rules, Finding("EE.cutoff", message), rules_on)
     if score >= lowest.score:
-        return None
+        message = (
+            f"CRS {score} on {ready.isoformat()} reaches the recent cut-off of {lowest.score} "
+            f"({lowest.type} draw of {lowest.date.isoformat()})"
+        )
+        return cited(rules, Finding("EE.cutoff", message), rules_on)
     ranges = []
-    for kind in types:
+    for kind in recorded:
         found = cutoffs(rules_on, rules, kind)
-        if found:
-            scores = [d.score for d in found]
-            ranges.append(f"{kind} {min(scores)}-{max(scores)} (latest {found[0].score} on {found[0].date})")
-    missing = [kind for kind in types if not cutoffs(rules_on, rules, kind)]
+        scores = [d.score for d in found]
+        ranges.append(f"{kind} {min(scores)}-{max(scores)} (latest {found[0].score} on {found[0].date})")
     gap = lowest.score - score
-    parts = [
+    head = (
         f"risk: CRS {score} on {ready.isoformat()} is below every recent cut-off of the draws this profile "
         f"enters: {'; '.join(ranges)}; {gap} points short of the lowest ({lowest.score}, {lowest.type} draw of "
         f"{lowest.date.isoformat()})"
-    ]
+    )
     if missing:
-        parts[0] += f"; no cut-off recorded for {', '.join(missing)} draws"
-    parts[0] += ": the invitation the plan assumes may not come"
+        head += f"; no cut-off recorded for {', '.join(missing)} draws"
+    parts = [head + ": the invitation the plan assumes may not come"]
     shown = []
     for lever in levers(person, spouse, ready, rules):
         reach = " reaches it" if score + lever.points >= lowest.score else ""

@@ -239,11 +239,10 @@ def _invitation(s: Solved, applicant: Role, branch: str, jobs: list[PlannedJob])
     v = s.vars
     person, spouse, ready = _applicant_file(s, applicant, jobs)
     on = v.opts.on(ready)
-    out = [invitation.ita_wait_finding(v.opts.plan_options, ready, v.opts.rules, on)]
-    risk = invitation.cutoff_finding(person, spouse, program_of(branch), ready, v.opts.rules, on)
-    if risk is not None:
-        out.append(risk)
-    return tuple(out)
+    return (
+        invitation.ita_wait_finding(v.opts.plan_options, ready, v.opts.rules, on),
+        invitation.cutoff_finding(person, spouse, program_of(branch), ready, v.opts.rules, on),
+    )
 
 
 def _applicant_file(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> tuple[Person, Person | None, dt.date]:
