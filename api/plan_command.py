@@ -122,6 +122,10 @@ def print_timeline(p: Plan, out: TextIO) -> None:
     print(f"rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
     for b in p.blockers:
         print(f"blocker [{b.rule_id}]: {b.message}", file=out)
+    # The invitation the PR steps assume: the wait used, and how the CRS compares with recent cut-offs.
+    for f in p.explanation:
+        if f.rule_id in ("EE.ita_wait", "EE.cutoff"):
+            print(f"invitation [{f.rule_id}]: {f.message}", file=out)
 
 
 def _dated(p: Plan) -> list[PlanStep | Deadline]:
