@@ -276,9 +276,12 @@ def _additional(
 def score_member(
     scenario: Scenario, role: Role, on: dt.date, rules: RuleSet, *, arranged_employment_noc: str | None = None
 ) -> CrsScore | None:
-    """CRS score of the member in `role` as principal applicant, the other member accompanying (None if absent)."""
+    """CRS score of the member in `role` as principal applicant, the other member accompanying unless they are
+    a Canadian citizen or PR (rules-2026.md section 5c); None if `role` is absent."""
     person = scenario.person(role)
     if person is None:
         return None
     other = scenario.spouse if role is Role.PRINCIPAL else scenario.principal
+    if other is not None and other.canadian_status is not None:
+        other = None  # "with spouse" means an accompanying spouse who is not a Canadian citizen or PR
     return score(person, on, rules, spouse=other, arranged_employment_noc=arranged_employment_noc)

@@ -258,6 +258,8 @@ def _applicant_file(s: Solved, applicant: Role, jobs: list[PlannedJob]) -> tuple
     )
     partner = v.opts.partner(applicant)
     spouse = v.opts.scenario.person(partner) if partner is not None else None
+    if spouse is not None and spouse.canadian_status is not None:
+        spouse = None  # a Canadian partner does not accompany: the applicant scores as single (CRS.core)
     with_jobs = dataclasses.replace(person, work_history=person.work_history + planned)
     return with_jobs, spouse, ready
 
