@@ -42,7 +42,8 @@ def _chain(s: Solved, role: Role) -> list[Node]:
 
 
 def _maintained(s: Solved, tail: Node, head: Node) -> bool:
-    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada
+    filed_outside = head.candidate is not None and head.candidate.filed_outside
+    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada and not filed_outside
 
 
 def _from_abroad(s: Solved, role: Role) -> bool:
@@ -84,13 +85,16 @@ def authorized_days(s: Solved, role: Role) -> int:
 
 
 def _fees(s: Solved) -> dict[str, int]:
-    """Cents per permit key, biometrics on each person's first permit."""
+    """Cents per permit key, biometrics on each person's first permit (none for a person with an application
+    pending: given with it, and what was filed is paid)."""
     v = s.vars
     out: dict[str, int] = {}
     for role, _ in v.opts.scenario.members:
-        for i, n in enumerate(_chain(s, role)[1:]):
+        chain = _chain(s, role)[1:]
+        filed = any(n.candidate is not None and n.candidate.filed_on is not None for n in chain)
+        for i, n in enumerate(chain):
             assert n.candidate is not None
-            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 else 0)
+            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 and not filed else 0)
     return out
 
 
@@ -253,6 +257,8 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     v = s.vars
     cal = v.opts.cal
     rule_ids = list(c.rule_ids)
+    if c.filed_on is not None:
+        return [_pending_step(s, tail, n, permit)]
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
         deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
@@ -280,6 +286,32 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
                 )
             )
     return steps
+
+
+def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:
+    """The step of an application the client already filed: the plan keeps it, and says what holds meanwhile."""
+    c = n.candidate
+    assert c is not None
+    rule_ids = list(c.rule_ids)
+    decided = f"decision expected {permit.valid_from.isoformat()}"
+    if c.filed_outside:
+        meanwhile = "filed from outside Canada: it maintains no status, and no work under it before approval"
+    elif tail.in_canada and _maintained(s, tail, n):
+        rule_ids.append("STATUS.maintained")
+        meanwhile = "status maintained meanwhile with the conditions held (STATUS.maintained)"
+        if c.work_while_pending is not None:
+            rule_ids.append(c.work_while_pending)
+            meanwhile += f", full-time work allowed ({c.work_while_pending})"
+    elif tail.in_canada:
+        rule_ids.append("STATUS.restoration")
+        meanwhile = "filed with restoration: no status and no work until it is approved (STATUS.restoration)"
+    else:
+        meanwhile = "filed from outside Canada"
+    detail = (
+        f"the {permit.name} ({c.code}) applied for on {permit.apply_on.isoformat()} is pending (already filed, fees"
+        f" paid), {decided}; {meanwhile}"
+    )
+    return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
 
 
 def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver.categories import families
+from solver.categories import families, family_of
 from solver.deadline import NEVER, Deadline
 from solver.domain import PlanOptions, Scenario
 from solver.options.household import _depot, _jobs
@@ -34,4 +34,10 @@ def build_options(
         for family in families():
             if family.after_partners:
                 opts.candidates.extend(family.candidates(opts, role, person))
+    # What the client already filed: each pending application is a permit of the plan, fixed to its filing.
+    for role, person in scenario.members:
+        for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
+            c = family_of(app.code).pending(opts, role, person, app)
+            if c is not None:
+                opts.candidates.append(c)
     return opts
