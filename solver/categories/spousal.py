@@ -28,6 +28,8 @@ from solver.validate.facts import covering_work_permit_end, job_on, optional_par
 from solver.validate.status import current_program, program_months, study_permit_end
 
 C41, C42, C49 = "C41", "C42", "C49"
+# PR programs of the family class: their applicant's partner has no C49 (C49.principal_pr_applicant: economic).
+_FAMILY_CLASS = frozenset({"SPOUSAL"})
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -170,7 +172,13 @@ def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Ca
     if not days or not opts.rules.in_force("C49.principal_pr_applicant", opts.on(opts.cal.date(days[-1]))):
         return []
     applicant = opts.scenario.person(partner)
-    if applicant is None or not could_apply_for_pr(opts, applicant):
+    submitted = opts.submitted_pr()
+    if submitted is not None:
+        # The PR application already submitted decides: the partner's, and an economic one (not the family
+        # class: a sponsored spouse uses A74).
+        if submitted[0] is not partner or submitted[1].program in _FAMILY_CLASS:
+            return []
+    elif applicant is None or not could_apply_for_pr(opts, applicant):
         return []
     return [
         _candidate(
@@ -311,6 +319,9 @@ def _c49_issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issu
     submitted = ctx.pr_submission
     if applicant is None or applicant is role or submitted is None or a < submitted:
         yield "C49.principal_pr_applicant", "the partner has not yet submitted an economic PR application"
+        return
+    if ctx.plan.pr_program in _FAMILY_CLASS:
+        yield "C49.principal_pr_applicant", f"a {ctx.plan.pr_program} application is not an economic-class one"
         return
     if covering_work_permit_end(ctx, applicant, a) is None:
         yield "C49.principal_pr_applicant", "the PR applicant holds no valid work permit on that date"

@@ -27,6 +27,7 @@ from solver.rules.language import best_clb
 ACTION_JOB = "START_JOB"
 ACTION_PROFILE = "CREATE_EE_PROFILE"
 ACTION_SUBMIT = "SUBMIT_PR"
+ACTION_SUBMITTED = "PR_SUBMITTED"
 ACTION_PASSPORT = "RENEW_PASSPORT"
 ACTION_RETAKE = "RETAKE_LANGUAGE_TEST"
 
@@ -166,8 +167,9 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
     applicant, branch = _pr(s)
     pr = v.prv()
     ready = s.value(pr.ready) == 1
+    submitted = v.opts.submitted_pr()
     if ready and applicant is not None and branch is not None:
-        steps.extend(_pr_steps(s, applicant, branch))
+        steps.extend(_pr_steps(s, applicant, branch) if submitted is None else [_submitted_step(s)])
     gaps = [
         StatusGap(role, cal.date(a), cal.date(b), False)
         for role, _ in v.opts.scenario.members
@@ -179,8 +181,9 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         status=status,
         rules_version=rules.version,
         solve_ms=solve_ms,
-        pr_ready_date=cal.date(s.value(pr.day)) if ready else None,
-        crs_score=_crs(s, applicant, jobs) if ready and applicant is not None else None,
+        # A submitted application: the submission day (every requirement was met by then, as the file says).
+        pr_ready_date=(submitted[1].submitted_on if submitted else cal.date(s.value(pr.day))) if ready else None,
+        crs_score=_crs(s, applicant, jobs) if ready and applicant is not None and submitted is None else None,
         pr_program=program_of(branch) if ready and branch else None,
         pr_applicant=applicant if ready else None,
         permits=tuple(permits),
@@ -322,6 +325,29 @@ def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]
     if c.months is None:
         return cal.date(cal.horizon - 1)
     return add_days(add_months(start, c.months), -1)
+
+
+def _submitted_step(s: Solved) -> PlanStep:
+    """The PR application the client already submitted: the plan starts from it and plans no other."""
+    v = s.vars
+    submitted = v.opts.submitted_pr()
+    assert submitted is not None
+    role, app = submitted
+    aor = f"AOR received {app.aor_on.isoformat()}" if app.aor_on else "AOR not yet received"
+    approval = s.value(v.prv().approval)
+    when = (
+        f"approval expected {v.opts.cal.date(approval).isoformat()}"
+        if approval < v.big
+        else "no approval date within the plan (no processing time for this program in the rules)"
+    )
+    return PlanStep(
+        app.submitted_on,
+        role,
+        ACTION_SUBMITTED,
+        f"the PR application ({app.program}) submitted on {app.submitted_on.isoformat()} is in process ({aor}); {when}",
+        app.program,
+        ("PR.processing",),
+    )
 
 
 def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.dates import add_months
-from solver.domain import PendingApplication, Person, PlanOptions, Role, Scenario
+from solver.domain import PendingApplication, Person, PlanOptions, PrApplication, Role, Scenario
 from solver.options.records import ACTION_PENDING, After, Calendar, Candidate, Depot, Job
 from solver.rules import catalog
 from solver.rules.registry import RuleSet
@@ -137,6 +137,19 @@ class Options:
         lo, hi = max(first, 0), min(last, self.cal.horizon - 1)
         start = lo + (-lo) % self.grid
         return tuple(range(start, hi + 1, self.grid))
+
+    def submitted_pr(self) -> tuple[Role, PrApplication] | None:
+        """The PR application a member already submitted (the earliest), if any: the plan starts from it.
+        A Canadian partner is never a PR applicant."""
+        apps = [
+            (p.pr_application.submitted_on, role.value, role, p.pr_application)
+            for role, p in self.scenario.members
+            if p.pr_application is not None and p.canadian_status is None
+        ]
+        if not apps:
+            return None
+        _, _, role, app = min(apps)
+        return role, app
 
     def candidate(self, key: str) -> Candidate:
         return next(c for c in self.candidates if c.key == key)

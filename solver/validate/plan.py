@@ -93,7 +93,8 @@ def _objective(ctx: PlanContext) -> dict[str, int]:
     no_work = sum(sum(1 for i in range(t.days) if not t.any_work(i)) for t in ctx.timelines.values())
     cost = math.ceil(round(sum(permit_fee(ctx, p.person, p) for p in plan.permits), 2))
     return {
-        ObjectiveTerm.PR_READY.value: (ready - s.as_of).days if ready is not None else horizon_days + 1,
+        # max: a PR application submitted before as_of is ready on day 0.
+        ObjectiveTerm.PR_READY.value: max((ready - s.as_of).days, 0) if ready is not None else horizon_days + 1,
         ObjectiveTerm.STATUS_CONTINUITY.value: no_status,
         ObjectiveTerm.WORK_CONTINUITY.value: no_work,
         ObjectiveTerm.COST.value: cost,
