@@ -26,16 +26,18 @@ def build_options(
         opts.jobs.extend(_jobs(opts, role, person))
     deadline.check()
     own = [f for f in families() if not f.after_partners]
-    for role, person in scenario.members:
+    # A Canadian partner holds no permit of the plan: only the other member is planned.
+    foreign = [(role, person) for role, person in scenario.members if person.canadian_status is None]
+    for role, person in foreign:
         for family in own:
             opts.candidates.extend(family.candidates(opts, role, person))
         deadline.check()
-    for role, person in scenario.members:
+    for role, person in foreign:
         for family in families():
             if family.after_partners:
                 opts.candidates.extend(family.candidates(opts, role, person))
     # What the client already filed: each pending application is a permit of the plan, fixed to its filing.
-    for role, person in scenario.members:
+    for role, person in foreign:
         for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
             c = family_of(app.code).pending(opts, role, person, app)
             if c is not None:

@@ -43,6 +43,7 @@ class DepotKind(enum.Enum):
     WORKER_SPECIFIC = "WORKER_SPECIFIC"
     VISITOR = "VISITOR"
     NONE = "NONE"
+    CANADIAN = "CANADIAN"  # a citizen or permanent resident: status and open work throughout, no permit
 
 
 @dataclass(frozen=True)
@@ -145,4 +146,9 @@ class Depot:
 
     @property
     def works(self) -> bool:
-        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC)
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC, DepotKind.CANADIAN)
+
+    @property
+    def open_work(self) -> bool:
+        """Any employer: an open work permit, or a Canadian's own right to work."""
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.CANADIAN)

@@ -5,6 +5,8 @@ permit applied for on its real day (before as_of) with fee 0 (paid when filed); 
 it again, nor adds a second application of that code for that person while it is pending. Its decision comes
 after the category's processing days as on the filing day (PROCESSING.*), never before as_of. Read from the
 scenario and the plan alone, like every validator check.
+
+The file's other facts the plan starts from are checked here too: a Canadian partner holds no permit.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ def filing_of(ctx: PlanContext, role: Role, p: PlannedPermit) -> PendingApplicat
 def decided_on(ctx: PlanContext, app: PendingApplication, processing: int) -> dt.date:
     """The expected decision of a filing: its day plus `processing` days, never before as_of."""
     return max(add_days(app.applied_on, processing), ctx.scenario.as_of)
+
+
+def canadian_issues(ctx: PlanContext, role: Role) -> Iterator[Violation]:
+    """A Canadian partner (citizen or permanent resident) holds no permit of the plan and is no PR applicant."""
+    person = ctx.scenario.person(role)
+    if person is None or person.canadian_status is None:
+        return
+    for p in ctx.permits_of(role):
+        yield Violation("PLAN.canadian", role, p.apply_on, f"{p.code}: a Canadian partner needs no work permit")
+    if ctx.plan.pr_applicant is role:
+        yield Violation("PLAN.canadian", role, ctx.plan.pr_ready_date, "a Canadian partner is no PR applicant")
 
 
 def pending_issues(ctx: PlanContext, role: Role) -> Iterator[Violation]:

@@ -11,7 +11,7 @@ from solver.domain import ObjectiveTerm, Plan, PlannedJob, PlannedPermit, PlanOp
 from solver.rules.registry import RuleSet, load_rules
 from solver.validate.context import PlanContext, Violation
 from solver.validate.jobs import _job_issues
-from solver.validate.pending import pending_issues
+from solver.validate.pending import canadian_issues, pending_issues
 from solver.validate.permits import _permit_issues, permit_fee
 from solver.validate.readiness import _pr_issues, first_ready_day
 from solver.validate.status import _build_timeline, status_gaps
@@ -65,6 +65,7 @@ def _validate(ctx: PlanContext) -> tuple[Violation, ...]:
             out.extend(_permit_issues(ctx, role, person, p))
         out.extend(_job_issues(ctx, role, person))
         out.extend(pending_issues(ctx, role))
+        out.extend(canadian_issues(ctx, role))
         want = status_gaps(ctx, role)
         have = sorted((g for g in plan.status_gaps if g.person is role), key=lambda g: g.start)
         for gap in want:

@@ -57,7 +57,11 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
     if t.entry is not None:
         t.mark(t.in_canada, t.entry, add_days(ctx.horizon_end, -1))
     status = person.status
-    if person.in_canada and status is not None and status.kind is not StatusKind.NONE:
+    if person.canadian_status is not None:
+        # A citizen or permanent resident: in status and free to work every day, without a permit.
+        t.mark(t.status, s.as_of, add_days(ctx.horizon_end, -1))
+        t.mark(t.open_work, s.as_of, add_days(ctx.horizon_end, -1))
+    elif person.in_canada and status is not None and status.kind is not StatusKind.NONE:
         end = study_permit_end(ctx, person) or status.valid_to
         t.mark(t.status, s.as_of, end)
         if status.kind is StatusKind.WORKER:

@@ -40,7 +40,7 @@ def add_depot(v: Vars, depot: Depot) -> Node:
         window_start=zero,
         window_end=m.new_int_var(min(-1, depot.end), v.big, f"window_end[{name}]"),
         works=depot.works,
-        open=depot.kind is DepotKind.WORKER_OPEN,
+        open=depot.open_work,
         offer_ref=None,
         in_canada=depot.in_canada,
         depot=depot,

@@ -99,6 +99,10 @@ def add_pr(v: Vars) -> PrVars:
         m.add(approval == pnp_approval).only_enforce_if(pnp)
         branch_lits.append(pnp)
         mine = [pr.branches[(role, b)] for b in (CEC_HIGH, CEC_LOW, PNP)]
+        if person.canadian_status is not None:
+            # A Canadian partner is never a PR applicant.
+            for lit in mine:
+                m.add(lit == 0)
         if submitted is None:
             m.add_max_equality(app, mine)
     if submitted is None:
