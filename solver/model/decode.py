@@ -314,6 +314,11 @@ def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> Plan
         f"the {permit.name} ({c.code}) applied for on {permit.apply_on.isoformat()} is pending (already filed, fees"
         f" paid), {decided}; {meanwhile}"
     )
+    if c.filed_risks:
+        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal.
+        reasons = "; ".join(f"{f.rule_id}: {f.message}" for f in c.filed_risks)
+        detail += f"; at risk of refusal ({reasons})"
+        rule_ids.extend(f.rule_id for f in c.filed_risks)
     return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
 
 

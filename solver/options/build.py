@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from solver.categories import families, family_of
+from solver.categories import families
 from solver.deadline import NEVER, Deadline
 from solver.domain import PlanOptions, Scenario
+from solver.options.filings import filed_candidates
 from solver.options.household import _depot, _jobs
 from solver.options.options import Options
 from solver.options.records import Calendar
@@ -38,8 +39,5 @@ def build_options(
                 opts.candidates.extend(family.candidates(opts, role, person))
     # What the client already filed: each pending application is a permit of the plan, fixed to its filing.
     for role, person in foreign:
-        for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
-            c = family_of(app.code).pending(opts, role, person, app)
-            if c is not None:
-                opts.candidates.append(c)
+        opts.candidates.extend(filed_candidates(opts, role, person))
     return opts

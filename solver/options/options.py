@@ -196,8 +196,9 @@ def filed(opts: Options, c: Candidate, app: PendingApplication, *, maintains_wor
     False says the family's own rule does not apply to this filing either).
     """
     day = opts.cal.day(app.applied_on)
-    inside = opts.processing(c.code, True, app.applied_on)
     outside = opts.processing(c.code, False, app.applied_on)
+    # A filing from outside Canada (R197) is processed as one, wherever the person waits for it.
+    inside = opts.processing(c.code, True, app.applied_on) if app.inside_canada else outside
     wait = max(c.processing_inside - opts.processing(c.code, True, opts.cal.date(c.apply_days[0])), 0)
     depot = opts.depots[c.person]
     in_status = app.inside_canada and depot.in_canada and day <= depot.end

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from solver.dates import add_days, add_months
-from solver.domain import Role, Scenario
+from solver.domain import Finding, Role, Scenario
 
 # The plan step's action for an application (a family may name its own).
 ACTION_APPLY = "APPLY_PERMIT"
@@ -129,6 +129,8 @@ class Candidate:
     action: str = ACTION_APPLY
     filed_on: dt.date | None = None
     filed_outside: bool = False
+    # What the rules would refuse a filing for on its day: a risk the plan reports, never a reason to drop it.
+    filed_risks: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,10 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     if c.filed_outside:
         # Filed from outside Canada (R197): it maintains nothing; the status held runs out on its own day.
         m.add(maintained == 0).only_enforce_if(z)
-        m.add(tail.window_end == tail.end).only_enforce_if(z)
+        # The status held runs to its end, but the new permit's days are the new permit's.
+        until = m.new_int_var(-1, v.big, f"held_until[{tail.key}->{head.key}]")
+        m.add_min_equality(until, [tail.end, head.window_start - 1])
+        m.add(tail.window_end == until).only_enforce_if(z)
         m.add(tail.next_window == head.window_start).only_enforce_if(z)
         if next_start is not None:
             m.add(next_start == head.start).only_enforce_if(z)
