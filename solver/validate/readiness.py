@@ -129,9 +129,9 @@ def _pr_issues(ctx: PlanContext) -> Iterator[Violation]:
     submitted = ctx.submitted_pr
     if submitted is not None:
         # Submitted already: the plan reports that application, not a readiness of its own.
-        role, app = submitted
-        if (plan.pr_applicant, plan.pr_program, ready) != (role, app.program, app.submitted_on):
-            message = f"the {app.program} application submitted on {app.submitted_on} by {role.value} is the plan's"
+        by, app = submitted
+        if (plan.pr_applicant, plan.pr_program, ready) != (by, app.program, app.submitted_on):
+            message = f"the {app.program} application submitted on {app.submitted_on} by {by.value} is the plan's"
             yield Violation("PLAN.pr", plan.pr_applicant, ready, message)
         return
     if ready is None:
