@@ -25,8 +25,19 @@ from solver.validate.status import restorable
 
 
 def _eligibility(person: Person, on: dt.date, rules: RuleSet) -> Decision:
-    """A75 on `on`, for the PR class the person could apply under that day (CEC first, else PNP)."""
+    """A75 on `on`, for the PR application the person submitted (its program and day), else for the PR class
+    they could apply under that day (CEC first, else PNP); a filed work-permit application keeps them in
+    maintained status."""
     nomination = person.provincial_nomination
+    filed = person.pr_application
+    ended = work_permit_end(person)
+    maintained = ended is not None and any(
+        a.inside_canada and a.applied_on <= min(on, ended) for a in person.pending_applications
+    )
+    if filed is not None:
+        return bowp.check(
+            person, on, rules, pr_class=filed.program, pr_submitted_on=filed.submitted_on, maintained=maintained
+        )
     if cec.check(person, on, rules).eligible:
         pr_class: str | None = "CEC"
     elif nomination is not None and nomination.nominated_on <= on:
