@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from solver.categories import family_of
+from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked
 from solver.dates import add_months
 from solver.domain import Finding, PendingApplication, Person, Role
@@ -20,13 +20,20 @@ from solver.rules import catalog
 from solver.rules.decision import Verdict
 
 
-def filed_candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
-    """The candidates of `person`'s pending applications, in the order filed (none for a Canadian partner)."""
+def filed_candidates(opts: Options, role: Role, person: Person, *, after_partners: bool) -> list[Candidate]:
+    """The candidates of `person`'s pending applications whose family rests on the partner's permits or not
+    (`after_partners`), in the order filed (none for a Canadian partner)."""
     if person.canadian_status is not None:
         return []
     out: list[Candidate] = []
     for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
-        c = family_of(app.code).pending(opts, role, person, app)
+        try:
+            family = family_of(app.code)
+        except UnknownCategory:
+            continue  # a code no catalog entry names: the scenario's field check refuses it, not the planner
+        if family.after_partners is not after_partners:
+            continue
+        c = family.pending(opts, role, person, app)
         if c is not None:
             out.append(dataclasses.replace(c, filed_risks=_risks(opts, role, person, app)))
     return out

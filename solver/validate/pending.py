@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from solver.dates import add_days
 from solver.domain import PendingApplication, PlannedPermit, Role
-from solver.validate.context import PlanContext, Violation
+from solver.validate.context import PlanContext, Violation, category_family
 
 
 def filing_of(ctx: PlanContext, role: Role, p: PlannedPermit) -> PendingApplication | None:
@@ -54,6 +54,8 @@ def pending_issues(ctx: PlanContext, role: Role) -> Iterator[Violation]:
     permits = ctx.permits_of(role)
     for app in person.pending_applications:
         kept = [p for p in permits if filing_of(ctx, role, p) == app]
+        if not kept and category_family(app.code) is None:
+            continue  # no category of the catalog: nothing the plan could hold
         if not kept:
             message = f"{app.code} filed on {app.applied_on} is pending: the plan must keep it as filed"
             yield Violation("PLAN.pending", role, app.applied_on, message)
