@@ -293,8 +293,10 @@ def _constrain(v: Vars, node: Node) -> None:
         m.add(source.end >= needed).only_enforce_if([node.present, v.group("C41.principal_validity")])
         job = v.jobs[c.source_job]
         m.add_implication(node.present, job.present)
-        m.add(job.start <= node.apply).only_enforce_if(node.present)
-        m.add(job.end >= node.apply).only_enforce_if(node.present)
+        # A filing before as_of: the principal's job then is the file's fact (the plan's jobs start at as_of).
+        on = max(c.apply_days[0], 0) if c.filed_on is not None else node.apply
+        m.add(job.start <= on).only_enforce_if(node.present)
+        m.add(job.end >= on).only_enforce_if(node.present)
     elif c.code == C49:
         assert c.source is not None
         source = v.nodes[c.source]

@@ -8,7 +8,7 @@ import datetime as dt
 from solver.domain import CanadianStatus, PendingApplication, PlanOptions, PrApplication, Role
 from solver.options import build_options
 from solver.rules.registry import load_rules
-from tests.solver.planner_cases import AS_OF, graduate, household, solve, worker
+from tests.solver.planner_cases import AS_OF, abroad, graduate, household, solve, worker
 
 P, S = Role.PRINCIPAL, Role.SPOUSE
 
@@ -44,3 +44,19 @@ def test_a_submitted_pr_application_is_the_plans_and_no_new_one_is_planned() -> 
     plan = solve(household(applicant))
     assert (plan.pr_program, plan.pr_applicant, plan.pr_ready_date) == ("CEC", P, submitted)
     assert [s.action for s in plan.steps if s.action in ("CREATE_EE_PROFILE", "SUBMIT_PR")] == []
+
+
+def test_a_spouses_c41_filed_from_abroad_rests_on_the_permit_the_principal_held_then() -> None:
+    spouse = dataclasses.replace(
+        abroad(), pending_applications=(PendingApplication("C41", dt.date(2026, 11, 1), inside_canada=False),)
+    )
+    plan = solve(household(worker(valid_to=dt.date(2029, 6, 30)), spouse=spouse))
+    c41 = next(p for p in plan.permits if p.person is S)
+    # Processed as filed from outside Canada (60 days as on the filing day), to the principal's permit's end.
+    assert (c41.code, c41.apply_on, c41.valid_from, c41.valid_to, c41.fee) == (
+        "C41",
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 31),
+        dt.date(2029, 6, 30),
+        0.0,
+    )
