@@ -17,7 +17,14 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from schema.enums import CredentialEnum, InstitutionKindEnum, LanguageTestKindEnum, Person, StatusKindEnum
+from schema.enums import (
+    CanadianStatusEnum,
+    CredentialEnum,
+    InstitutionKindEnum,
+    LanguageTestKindEnum,
+    Person,
+    StatusKindEnum,
+)
 from schema.errors import FieldError
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
@@ -116,13 +123,6 @@ class NominationInput:
     province: str
     nominated_on: dt.date
     employer_restricted: bool | None = False
-
-
-CanadianStatusEnum = strawberry.enum(
-    domain.CanadianStatus,
-    name="CanadianStatus",
-    description="A Canadian member: a citizen or a permanent resident (needs no permit; may sponsor a partner).",
-)
 
 
 @strawberry.input(description="An application filed and not yet decided on asOf: the plan starts from it.")

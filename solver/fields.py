@@ -36,6 +36,7 @@ MAX_HOURS_PER_WEEK = 80.0
 CLB_RANGE = (1, 12)
 HORIZON_MONTHS_RANGE = (1, 240)
 MAX_OFFERS = 50
+MAX_CHILDREN = 20
 _OFFER_NUMBER = re.compile(r"^A[0-9]{7}$")
 _CODE = re.compile(r"^[A-Z][0-9]{2}$")
 # Every date a client sends is in this range: the rules begin after 1900, a plan reaches at most 20 years
@@ -220,6 +221,8 @@ def _scenario_errors(s: Scenario) -> Iterator[FieldError]:
             "both members are Canadian; at most one member may be a citizen or permanent resident (the household "
             "is planned for the foreign national)",
         )
+    if len(s.children) > MAX_CHILDREN:
+        yield FieldError("children", f"{len(s.children)} children; at most {MAX_CHILDREN} per household")
     for i, child in enumerate(s.children):
         yield from _child_errors(child, f"children[{i}]", s.as_of)
     if len(s.offers) > MAX_OFFERS:
