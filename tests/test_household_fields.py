@@ -403,9 +403,8 @@ def _away_from_defaults(value: object, path: str = "") -> Iterator[str]:
     for f in dataclasses.fields(value):
         here = f"{path}.{f.name}" if path else f.name
         current = getattr(value, f.name)
-        if f.default is not dataclasses.MISSING and current == f.default:
-            yield here
-        elif f.default_factory is not dataclasses.MISSING and current == f.default_factory():
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if default is not dataclasses.MISSING and current == default:
             yield here
         yield from _away_from_defaults(current, here)
 

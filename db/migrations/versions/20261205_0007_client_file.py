@@ -75,14 +75,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_children_household_id"))
     op.drop_table("children")
 
-    with op.batch_alter_table("permits", schema=None) as batch_op:
-        batch_op.drop_column("with_restoration")
-        batch_op.drop_column("inside_canada")
-    with op.batch_alter_table("offers", schema=None) as batch_op:
-        batch_op.drop_column("lmia_applied_on")
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_column("canadian_status")
-        batch_op.drop_column("biometrics_given_on")
-        batch_op.drop_column("pr_aor_on")
-        batch_op.drop_column("pr_submitted_on")
-        batch_op.drop_column("pr_program")
+    _drop_columns("permits", ("with_restoration", "inside_canada"))
+    _drop_columns("offers", ("lmia_applied_on",))
+    _drop_columns("members", ("canadian_status", "biometrics_given_on", "pr_aor_on", "pr_submitted_on", "pr_program"))
+
+
+def _drop_columns(table: str, columns: tuple[str, ...]) -> None:
+    """Drop plain columns in place. On SQLite a batch would copy the table and drop the old one, and with
+    foreign keys on, dropping `members` deletes every member's records by ON DELETE CASCADE: SQLite (3.35 and
+    later) drops a column that no index or constraint names without copying the table."""
+    if op.get_bind().dialect.name == "sqlite":
+        for column in columns:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        return
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.drop_column(column)
