@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Annotated, Any
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
@@ -40,6 +40,14 @@ DeadlineKindEnum = strawberry.enum(
     description="What a deadline is the last day for: applying while in status (to keep it), applying for "
     "restoration, a PGWP application window, a language test's validity, answering an Express Entry invitation.",
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _deprecated(reason: str) -> Callable[[F], F]:
+    """`strawberry.field(deprecation_reason=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.field(deprecation_reason=reason))
 
 
 # What each kind of deadline asks of the person, as the contract's `Deadline.what` says it. WINDOW_CLOSES is
@@ -327,7 +335,7 @@ class Finding:
         default=None, description="The day the cited version of the rule took effect (null for a PLAN. id)."
     )
 
-    @strawberry.field(deprecation_reason="Use effectiveFrom (the contract's name since December 2026).")
+    @_deprecated("Use effectiveFrom (the contract's name since December 2026).")
     def effective(self) -> dt.date | None:
         """The same day as effectiveFrom, under the name clients stored before December 2026."""
         return self.effective_from
@@ -374,9 +382,9 @@ class Deadline:
     person: Person  # type: ignore[valid-type]
     kind: DeadlineKindEnum  # type: ignore[valid-type]
 
-    @strawberry.field(
-        description="what is due, e.g. apply to keep status, restoration window closes, PGWP window closes, "
-        "language test expires, accept the invitation"
+    @described(
+        "what is due, e.g. apply to keep status, restoration window closes, PGWP window closes, language test "
+        "expires, accept the invitation"
     )
     def what(self) -> str:
         """The kind as the phrase a client shows (the contract's `what`)."""

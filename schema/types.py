@@ -21,6 +21,7 @@ from db import models
 from schema.context import Context
 from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import PublicError
+from schema.rules import described
 
 Info = strawberry.Info[Context, None]
 _VERSION = (
@@ -122,7 +123,7 @@ class Household(relay.Node):
     def offers(self, info: Info) -> list[JobOffer]:
         return _then(info.context.loaders.offers_by_household.load(self.id), _rows_as(JobOffer))
 
-    @strawberry.field(description="Dependent children (fees, and the rules where children matter).")
+    @described("Dependent children (fees, and the rules where children matter).")
     def children(self, info: Info) -> list[Child]:
         return _then(info.context.loaders.children_by_household.load(self.id), _rows_as(Child))
 

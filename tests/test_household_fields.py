@@ -370,7 +370,7 @@ def sample_household() -> Scenario:
     national with the whole file (a pending application for the offer the principal holds), the spouse the
     Canadian partner (no status, permit or application of their own), and of the two offers the one under an
     exemption code needs no LMIA while the other had its LMIA applied for."""
-    every = sample(Scenario)
+    every: Scenario = sample(Scenario)
     principal = dataclasses.replace(
         every.principal,
         canadian_status=None,
