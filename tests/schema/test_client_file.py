@@ -213,3 +213,34 @@ async def test_household_mutations_refuse_the_file_s_bad_facts_naming_the_field(
         ("input.spouse.inCanada", "must be true for a citizen (canadianStatus)"),
         ("input.offers[0].lmiaAppliedOn", "an offer under LMIA-exempt code C10 needs no LMIA"),
     ]
+
+
+WHAT = """query($s: ScenarioInput!) { planScenario(scenario: $s) { __typename ... on Plan {
+    explanation { ruleId effective effectiveFrom } closedRoutes { reasons { effective effectiveFrom } }
+    deadlines { kind what date ruleId } } } }"""
+PHRASES = {
+    "APPLY_TO_KEEP_STATUS": "apply to keep status",
+    "RESTORATION_ENDS": "restoration window closes",
+    "WINDOW_CLOSES": "PGWP window closes",
+    "TEST_EXPIRES": "language test expires",
+    "ITA_ACCEPTANCE": "accept the invitation",
+}
+
+
+async def test_findings_cite_effective_from_and_deadlines_say_what_is_due() -> None:
+    result = await SCHEMA.execute(WHAT, variable_values={"s": _scenario()})
+    assert result.errors is None and result.data is not None
+    plan = result.data["planScenario"]
+    findings = plan["explanation"] + [r for route in plan["closedRoutes"] for r in route["reasons"]]
+    assert any(f["effectiveFrom"] is not None for f in findings)
+    assert all(f["effective"] == f["effectiveFrom"] for f in findings)
+    assert plan["deadlines"]
+    assert all(d["what"] == PHRASES[d["kind"]] for d in plan["deadlines"])
+
+
+def test_finding_effective_is_a_deprecated_alias_of_effective_from() -> None:
+    finding = SCHEMA._schema.get_type("Finding")
+    assert finding is not None
+    fields = finding.fields  # type: ignore[attr-defined]
+    assert fields["effective"].deprecation_reason == "Use effectiveFrom (the contract's name since December 2026)."
+    assert fields["effectiveFrom"].deprecation_reason is None
