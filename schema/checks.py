@@ -13,6 +13,7 @@ from typing import Any
 
 from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX, PermitStatus
 from schema.errors import FieldError
+from solver.domain import CanadianStatus
 from solver.fields import (
     MAX_CHILDREN,
     check_application_code,
@@ -152,6 +153,14 @@ def _file_errors(values: Mapping[str, Any], path: str, today: dt.date) -> Iterat
         if values.get("in_canada") is False:
             message = f"must be true for {who}: the planner takes a Canadian member as in Canada"
             yield FieldError(path=join(path, "in_canada"), message=message)
+
+
+def canadian_permits_errors(canadian: CanadianStatus | None, permits: int, path: str) -> list[FieldError]:
+    """A Canadian member given permits: a citizen or permanent resident holds and applies for none."""
+    if canadian is None or not permits:
+        return []
+    who = f"a {canadian.value.lower().replace('_', ' ')} (canadianStatus)"
+    return [FieldError(path=path, message=f"must be empty for {who}: a Canadian holds and applies for no permit")]
 
 
 def children_count_errors(count: int, path: str) -> list[FieldError]:

@@ -334,7 +334,7 @@ def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
     for name, items, check in nested:
         for i, item in enumerate(items):
             errors += check(provided(item), f"{path}.{name}[{i}]")
-    return errors
+    return errors + checks.canadian_permits_errors(data.canadian_status, len(data.permits or []), f"{path}.permits")
 
 
 async def insert_member(repo: Households, household_id: int, role: Role, data: CreateMemberInput) -> Member:
@@ -504,7 +504,11 @@ async def update_offer(repo: Households, raw: str, data: UpdateOfferInput, versi
 async def create_permit(repo: Households, member_raw: str, data: CreatePermitInput) -> Permit:
     """Add a permit to a member, within the member's limit of them."""
     member = await fetch(repo, Member, member_raw, "memberId", lock=True)
-    refuse_if(null_defaults(data, "input") or checks.permit_errors(provided(data), "input"))
+    refuse_if(
+        null_defaults(data, "input")
+        or checks.permit_errors(provided(data), "input")
+        or checks.canadian_permits_errors(member.canadian_status, 1, "memberId")
+    )
     await within_limit(repo, Permit, Permit.member_id, member.id, "memberId")
     return await insert_permit(repo, member, data, "input")
 

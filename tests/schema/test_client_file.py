@@ -194,6 +194,7 @@ async def test_household_mutations_refuse_the_file_s_bad_facts_naming_the_field(
     data["offers"][0]["lmiaExemptCode"] = "C10"
     data["spouse"]["status"] = {"kind": "VISITOR", "validTo": "2027-01-01"}
     data["spouse"]["inCanada"] = False
+    data["spouse"]["permits"] = [{"code": "C41", "open": True, "status": "APPLIED", "appliedOn": "2025-09-09"}]
     answer = (await gql(CREATE_HOUSEHOLD, {"input": data}))["createHousehold"]
     assert answer == {
         "__typename": "InvalidInput",
@@ -211,6 +212,7 @@ async def test_household_mutations_refuse_the_file_s_bad_facts_naming_the_field(
         ("input.principal.prApplication.program", "'EE' is not a permanent-residence program (PR.programs)"),
         ("input.spouse.status", "must be empty for a citizen (canadianStatus)"),
         ("input.spouse.inCanada", "must be true for a citizen (canadianStatus)"),
+        ("input.spouse.permits", "must be empty for a citizen (canadianStatus)"),
         ("input.offers[0].lmiaAppliedOn", "an offer under LMIA-exempt code C10 needs no LMIA"),
     ]
 
