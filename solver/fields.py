@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from solver import noc
 from solver.countries import is_country
 from solver.domain import (
+    CanadianStatus,
     Child,
     Education,
     FieldError,
@@ -284,7 +285,7 @@ def _file_errors(p: Person, role: Role, path: str, s: Scenario) -> Iterator[Fiel
                 where, f"{p.biometrics_given_on.isoformat()} is not after birthDate {p.birth_date.isoformat()}"
             )
     if p.canadian_status is not None:
-        yield from _canadian_errors(p, path)
+        yield from _canadian_errors(p, p.canadian_status, path)
 
 
 def _pending_errors(a: PendingApplication, path: str, role: Role, s: Scenario) -> Iterator[FieldError]:
@@ -317,10 +318,10 @@ def _pr_errors(a: PrApplication, path: str, as_of: dt.date) -> Iterator[FieldErr
             yield FieldError(f"{path}.aorOn", f"{message}; an acknowledgement not yet received is null")
 
 
-def _canadian_errors(p: Person, path: str) -> Iterator[FieldError]:
-    """A Canadian member holds no temporary status, permit or application of a foreign national, and is here."""
-    assert p.canadian_status is not None
-    who = f"a {p.canadian_status.value.lower().replace('_', ' ')} (canadianStatus)"
+def _canadian_errors(p: Person, canadian: CanadianStatus, path: str) -> Iterator[FieldError]:
+    """A Canadian member holds no temporary status, permit or application of a foreign national, and is here
+    (the planner plans the foreign national beside them; a PR application of a Canadian makes no sense)."""
+    who = f"a {canadian.value.lower().replace('_', ' ')} (canadianStatus)"
     for name, present in (
         ("status", p.status is not None),
         ("pendingApplications", bool(p.pending_applications)),
