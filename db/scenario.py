@@ -42,15 +42,19 @@ def household_to_scenario(household: Household, as_of: dt.date, *, horizon_month
         domain.Scenario,
         household,
         as_of=as_of,
-        principal=member_to_person(members[Role.PRINCIPAL], refs),
-        spouse=member_to_person(spouse, refs) if spouse is not None else None,
+        principal=member_to_person(members[Role.PRINCIPAL], refs, as_of),
+        spouse=member_to_person(spouse, refs, as_of) if spouse is not None else None,
         horizon_months=horizon_months,
     )
 
 
-def member_to_person(member: Member, offer_refs: Mapping[int, str] | None = None) -> domain.Person:
+def member_to_person(
+    member: Member, offer_refs: Mapping[int, str] | None = None, as_of: dt.date | None = None
+) -> domain.Person:
     """A member's facts as the solver's `Person`; `offer_refs` names the household's offers by id (a pending
-    application for an offer the map lacks is taken without its offer)."""
+    application for an offer the map lacks is taken without its offer). With `as_of`, an application filed
+    after it was not yet pending on that day and is left out (a household planned as of an earlier day, or a
+    row stored before applications were checked against today)."""
     status = None
     if member.status_kind is not None and member.status_valid_to is not None:
         status = assemble(domain.Status, _Prefixed(member, STATUS_PREFIX))
@@ -69,7 +73,9 @@ def member_to_person(member: Member, offer_refs: Mapping[int, str] | None = None
         pr_application=pr_application,
         permit_history=tuple(held for permit in member.permits if (held := _held(permit)) is not None),
         pending_applications=tuple(
-            pending for permit in member.permits if (pending := _pending(permit, refs)) is not None
+            pending
+            for permit in member.permits
+            if (pending := _pending(permit, refs)) is not None and (as_of is None or pending.applied_on <= as_of)
         ),
     )
 

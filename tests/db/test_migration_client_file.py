@@ -201,6 +201,8 @@ async def test_a_household_stored_before_0007_loads_as_it_was(scratch_database: 
             household = await Households(session, tenant_id=1).load_household_graph(1)
         assert household is not None
         assert household_to_scenario(household, AS_OF) == EXPECTED
+        # Planned as of a day before it was filed, the application was not yet pending.
+        assert household_to_scenario(household, dt.date(2026, 4, 30)).principal.pending_applications == ()
         # And 0007 goes down again with the rows in place, the old columns kept.
         await downgrade(engine, BEFORE)
         assert await current(engine) == BEFORE
