@@ -230,7 +230,9 @@ PHRASES = {
 
 
 async def test_findings_cite_effective_from_and_deadlines_say_what_is_due() -> None:
-    result = await SCHEMA.execute(WHAT, variable_values={"s": _scenario()})
+    # The file as it stands before anything was filed: with the C10 extension pending, status is maintained and
+    # nothing is due (no deadline to say what of).
+    result = await SCHEMA.execute(WHAT, variable_values={"s": copy.deepcopy(SCENARIO)})
     assert result.errors is None and result.data is not None
     plan = result.data["planScenario"]
     findings = plan["explanation"] + [r for route in plan["closedRoutes"] for r in route["reasons"]]
