@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from solver.domain import ObjectiveTerm, Role
 from solver.model.variables import Node, Vars
-from solver.rules.fees import biometrics_valid_until
+from solver.rules.fees import biometrics_given, biometrics_valid_until
 
 
 def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
@@ -99,17 +99,23 @@ def biometrics_cents(v: Vars, role: Role) -> int:
 
 
 def _biometrics_due(v: Vars, role: Role, permits: list[Node]) -> cp_model.IntVar | None:
-    """True when `role` files an application on a day the biometrics given before (Person.biometrics_given_on)
-    no longer serve (FEES.work_permit.biometrics_validity_years); None when no candidate can be.
+    """True when `role` files an application on a day the biometrics given before (Person.biometrics_given_on,
+    or with an application pending on as_of) no longer serve (FEES.work_permit.biometrics_validity_years);
+    None when no candidate can be.
 
     Charged once: a second charge within the horizon (an application 10 years after the first charged one,
     horizons of more than 10 years only) is counted by the decoded plan and the validator but not here.
     """
     person = v.opts.scenario.person(role)
     assert person is not None
-    given = person.biometrics_given_on
+    given = biometrics_given(person, v.opts.rules)
     first = 0 if given is None else v.opts.cal.day(biometrics_valid_until(given, v.opts.rules))
-    late = [n for n in permits if n.candidate is not None and max(n.candidate.apply_days) >= first]
+    # An application filed before as_of was paid with its biometrics (biometrics_given counts it).
+    late = [
+        n
+        for n in permits
+        if n.candidate is not None and n.candidate.filed_on is None and max(n.candidate.apply_days) >= first
+    ]
     if not late:
         return None
     m = v.model

@@ -7,10 +7,12 @@ import enum
 from dataclasses import dataclass
 
 from solver.dates import add_days, add_months
-from solver.domain import Role, Scenario
+from solver.domain import Finding, Role, Scenario
 
 # The plan step's action for an application (a family may name its own).
 ACTION_APPLY = "APPLY_PERMIT"
+# The plan step of an application already filed and pending on as_of.
+ACTION_PENDING = "PENDING"
 
 # Days past the horizon that valid-from/valid-to tables cover (processing, ITA wait, completeness).
 TABLE_SLACK_DAYS = 800
@@ -41,6 +43,7 @@ class DepotKind(enum.Enum):
     WORKER_SPECIFIC = "WORKER_SPECIFIC"
     VISITOR = "VISITOR"
     NONE = "NONE"
+    CANADIAN = "CANADIAN"  # a citizen or permanent resident: status and open work throughout, no permit
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,10 @@ class Candidate:
     - `inside_only`: applied for only in Canada with status held (never from outside after leaving);
     - `exclusive_variants`: its variants (one per permit of the partner it rests on) exclude each other;
     - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
-    - `action`: the plan step's action when it is applied for.
+    - `action`: the plan step's action when it is applied for;
+    - `filed_on`: the real filing day of an application pending on as_of (a fact of the client file: applied
+      for once, fee already paid, its day before as_of); `filed_outside`: that filing was made from outside
+      Canada (R197 and the like), so it maintains no status.
     """
 
     key: str
@@ -121,6 +127,10 @@ class Candidate:
     exclusive_variants: bool = False
     work_while_pending: str | None = None
     action: str = ACTION_APPLY
+    filed_on: dt.date | None = None
+    filed_outside: bool = False
+    # What the rules would refuse a filing for on its day: a risk the plan reports, never a reason to drop it.
+    filed_risks: tuple[Finding, ...] = ()
     # The employer's fees (compliance or LMIA) in cents; `fee_cents` is the client's, biometrics excluded.
     employer_fee_cents: int = 0
 
@@ -140,4 +150,9 @@ class Depot:
 
     @property
     def works(self) -> bool:
-        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC)
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC, DepotKind.CANADIAN)
+
+    @property
+    def open_work(self) -> bool:
+        """Any employer: an open work permit, or a Canadian's own right to work."""
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.CANADIAN)

@@ -22,10 +22,21 @@ def biometrics_valid_until(given_on: dt.date, rules: RuleSet) -> dt.date:
     return dates.add_years(given_on, years)
 
 
+def biometrics_given(person: Person, rules: RuleSet) -> dt.date | None:
+    """The day the biometrics that serve on as_of were given: Person.biometrics_given_on, or a later
+    application pending on as_of that was filed when those no longer served (it gave new ones, paid with it)."""
+    given = person.biometrics_given_on
+    for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
+        if given is None or app.applied_on >= biometrics_valid_until(given, rules):
+            given = app.applied_on
+    return given
+
+
 def biometrics_charged(person: Person, apply_days: Iterable[dt.date], rules: RuleSet) -> set[dt.date]:
-    """The application days (of one person's applications, in any order) that pay biometrics: the first one
-    filed when none given before are valid; they then serve the validity years from that day."""
-    valid_until = biometrics_valid_until(person.biometrics_given_on, rules) if person.biometrics_given_on else None
+    """The days of the plan's new applications (of one person, in any order) that pay biometrics: the first
+    one filed when none given before serve (`biometrics_given`); they then serve the validity years from it."""
+    given = biometrics_given(person, rules)
+    valid_until = biometrics_valid_until(given, rules) if given is not None else None
     charged: set[dt.date] = set()
     for day in sorted(apply_days):
         if valid_until is None or day >= valid_until:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from solver.dates import add_months
 from solver.domain import PlannedPermit, Role
 from solver.validate.context import PlanContext, Violation, category_family
+from solver.validate.pending import filing_of
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class PlanFees:
 
 
 def _biometrics_days(ctx: PlanContext, role: Role) -> list[tuple[dt.date, str]]:
-    """(apply_on, code) of each of `role`'s permits that pays biometrics."""
+    """(apply_on, code) of each of `role`'s new permits that pays biometrics (a filing pending on as_of gave
+    them, and paid, before the plan: it starts their validity when none served, and pays nothing here)."""
     person = ctx.scenario.person(role)
     assert person is not None
 
@@ -38,8 +40,13 @@ def _biometrics_days(ctx: PlanContext, role: Role) -> list[tuple[dt.date, str]]:
         return add_months(given, 12 * int(ctx.param("FEES.work_permit", "biometrics_validity_years", given)))
 
     serves_until = until(person.biometrics_given_on) if person.biometrics_given_on is not None else None
+    for app in sorted(person.pending_applications, key=lambda a: a.applied_on):
+        if serves_until is None or app.applied_on >= serves_until:
+            serves_until = until(app.applied_on)
     out: list[tuple[dt.date, str]] = []
     for p in ctx.permits_of(role):
+        if filing_of(ctx, role, p) is not None:
+            continue
         if serves_until is None or p.apply_on >= serves_until:
             out.append((p.apply_on, p.code))
             serves_until = until(p.apply_on)
@@ -54,7 +61,10 @@ def biometrics_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
 
 
 def client_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
-    """What the client pays the government for `p`: its family's government fees plus biometrics when due."""
+    """What the client pays the government for `p`: its family's government fees plus biometrics when due
+    (nothing for an application filed and paid before as_of)."""
+    if filing_of(ctx, role, p) is not None:
+        return 0.0
     family = category_family(p.code)
     # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own.
     own = family.government_fees(ctx, p) if family is not None else 0.0
@@ -62,7 +72,10 @@ def client_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
 
 
 def employer_fee(ctx: PlanContext, p: PlannedPermit) -> float:
-    """What the employer pays for `p` (compliance or LMIA fee), never the client's."""
+    """What the employer pays for `p` (compliance or LMIA fee), never the client's; nothing for an
+    application filed before as_of (paid then)."""
+    if filing_of(ctx, p.person, p) is not None:
+        return 0.0
     family = category_family(p.code)
     return family.employer_fees(ctx, p) if family is not None else 0.0
 
