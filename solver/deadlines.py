@@ -113,6 +113,8 @@ def _keep_status(r: _Reader) -> Iterator[Deadline]:
         initial = _initial_status_end(r, person)
         permits = _permits_of(r, role)
         for p in permits:
+            if r.step(role, p.apply_on, "STATUS.visitor_work_permit", p.code) is not None:
+                continue  # a visitor's application processed outside Canada keeps no status
             ends = [q.valid_to for q in permits if q is not p and q.valid_from <= p.apply_on <= q.valid_to]
             if initial is not None and r.scenario.as_of <= p.apply_on <= initial:
                 ends.append(initial)

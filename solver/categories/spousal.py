@@ -28,6 +28,9 @@ from solver.validate.facts import covering_work_permit_end, job_on, optional_par
 from solver.validate.status import current_program, program_months, study_permit_end
 
 C41, C42, C49 = "C41", "C42", "C49"
+# A spouse of a work or study permit holder (or of a PR applicant who holds one) may apply inside Canada even as
+# a visitor once the visitor policy ended (STATUS.visitor_work_permit; addendum §8): R199 lets family members.
+R199 = "STATUS.r199"
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -78,7 +81,17 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
 def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: Any) -> Candidate:
     """A spousal permit: it runs to the partner's permit it rests on, and its variants exclude each other."""
     return open_candidate(
-        opts, role, code, FAMILY.name, key, days, months=None, validity=Validity.FAMILY, exclusive_variants=True, **kw
+        opts,
+        role,
+        code,
+        FAMILY.name,
+        key,
+        days,
+        months=None,
+        validity=Validity.FAMILY,
+        exclusive_variants=True,
+        r199=R199,
+        **kw,
     )
 
 
@@ -365,6 +378,10 @@ class Spousal(Family):
 
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, p)
+
+    def r199_ground(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> str | None:
+        """A spouse of a permit holder (or of a PR applicant) may apply inside Canada even as a visitor (R199)."""
+        return R199
 
     def plausible(self, asked: Asked, category: Category) -> bool:
         return _plausible(asked, category.code)

@@ -94,7 +94,10 @@ class Candidate:
     - `inside_only`: applied for only in Canada with status held (never from outside after leaving);
     - `exclusive_variants`: its variants (one per permit of the partner it rests on) exclude each other;
     - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
-    - `action`: the plan step's action when it is applied for.
+    - `action`: the plan step's action when it is applied for;
+    - `r199`: the rule id that lets a visitor in Canada apply for it inside Canada (R199: a family member of a
+      permit holder) once the visitor policy (STATUS.visitor_work_permit) no longer does; None: a visitor
+      applies for it for processing outside Canada.
     """
 
     key: str
@@ -121,6 +124,7 @@ class Candidate:
     exclusive_variants: bool = False
     work_while_pending: str | None = None
     action: str = ACTION_APPLY
+    r199: str | None = None
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,13 @@ def may_work_while_restoring(on: dt.date, rules: RuleSet) -> bool:
     return bool(rules.param("STATUS.restoration", "work_allowed", on))
 
 
+def visitor_may_apply_inside(on: dt.date, rules: RuleSet) -> bool:
+    """STATUS.visitor_work_permit: whether a visitor in Canada may apply for a work permit inside Canada on `on`
+    without an R199 ground (the public policy of 2020-08-24 to 2024-08-27; never outside it)."""
+    rule = "STATUS.visitor_work_permit"
+    return rules.in_force(rule, on) and bool(rules.param(rule, "allowed", on))
+
+
 def port_of_entry_allowed(code: str, citizenships: Iterable[str], on: dt.date, rules: RuleSet) -> bool:
     """STATUS.flagpoling: whether someone in Canada may apply for `code` at the border on `on`."""
     rule = "STATUS.flagpoling"

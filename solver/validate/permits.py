@@ -12,6 +12,7 @@ from solver.domain import Person, PlannedPermit, Role
 from solver.rules.catalog import open_codes
 from solver.validate.context import PlanContext, Violation, category_family
 from solver.validate.status import processing_days, restorable
+from solver.validate.visitors import visitor_applies_outside, with_restoration
 
 # --- what each category's family says of a permit ----------------------------------------------------
 
@@ -26,7 +27,9 @@ def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.da
     """apply_on plus the category's processing days (inside Canada when in Canada on apply_on), then whatever
     wait the category adds (the LMIA for TFWP, A75's completeness check)."""
     t = ctx.timelines[role]
-    inside = t.on(t.in_canada, p.apply_on)
+    person = ctx.scenario.person(role)
+    outside = person is not None and visitor_applies_outside(ctx, role, person, p)
+    inside = t.on(t.in_canada, p.apply_on) and not outside
     processed = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, ctx.on(p.apply_on)))
     return family_of(p.code).valid_from(ctx, role, p, processed)
 
@@ -43,7 +46,11 @@ def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     """What the application costs (FEES.*): processing, open-permit holder fee, biometrics on the person's
     first planned permit, and the category's own fees (the employer's compliance or LMIA fee, IEC participation)."""
     a = p.apply_on
-    fee = float(ctx.param("FEES.work_permit", "processing", a))
+    if with_restoration(ctx.timelines[role], p):
+        # FEES.restoration: restoring status with a new work permit; it includes the processing fee.
+        fee = float(ctx.param("FEES.restoration", "restore_with_permit", a))
+    else:
+        fee = float(ctx.param("FEES.work_permit", "processing", a))
     if p.open:
         fee += float(ctx.param("FEES.work_permit", "open_permit_holder", a))
     if ctx.permits_of(role)[0] == p:
@@ -78,7 +85,13 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
     if t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
-    if p.valid_from != vf:
+    if p.valid_from != vf and visitor_applies_outside(ctx, role, person, p):
+        yield v(
+            "STATUS.visitor_work_permit",
+            f"a visitor applied inside Canada (valid_from {p.valid_from}) without an R199 ground after the visitor"
+            f" policy ended: only processing outside Canada is open (valid_from {vf})",
+        )
+    elif p.valid_from != vf:
         yield v("PROCESSING.inside_canada", f"valid_from {p.valid_from}, processing gives {vf}", p.valid_from)
     vt = expected_valid_to(ctx, role, person, p)
     if person.passport_expiry is not None and person.passport_expiry < p.valid_from:

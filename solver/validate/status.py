@@ -9,6 +9,7 @@ from solver.domain import Education, Person, Role, StatusGap, StatusKind
 from solver.rules.registry import RuleSet
 from solver.validate.context import PlanContext, category_family
 from solver.validate.timeline import Timeline
+from solver.validate.visitors import visitor_applies_outside
 
 
 def current_program(person: Person, on: dt.date) -> Education | None:
@@ -73,7 +74,7 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
     for p in permits:
         # Maintained status: filed in status, in Canada -> status (and the conditions held then) until decision.
         a = t.index(p.apply_on)
-        if not 0 <= a < n or not t.status[a]:
+        if not 0 <= a < n or not t.status[a] or visitor_applies_outside(ctx, role, person, p):
             continue
         last = add_days(p.valid_from, -1)
         t.mark(t.status, p.apply_on, last)
