@@ -24,6 +24,7 @@ from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.explain import blockers
+from solver.restoration import restoration_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
@@ -84,7 +85,8 @@ def plan(
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
-    return dataclasses.replace(decoded, closed_routes=closed_routes(scenario, decoded, rules))
+    decoded = dataclasses.replace(decoded, closed_routes=closed_routes(scenario, decoded, rules))
+    return dataclasses.replace(decoded, blockers=decoded.blockers + restoration_blockers(decoded, options, rules))
 
 
 def _ignore(step: Step) -> None:
