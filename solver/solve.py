@@ -24,11 +24,11 @@ from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.explain import blockers
-from solver.restoration import restoration_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
 from solver.options import build_options
+from solver.restoration import restoration_blockers
 from solver.rules.registry import RuleSet, load_rules
 
 BLOCKER_SHARE = 0.15
