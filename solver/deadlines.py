@@ -37,6 +37,7 @@ from solver.domain import (
     StatusKind,
 )
 from solver.rules.registry import RuleSet
+from solver.rules.status import lost_status
 
 
 class _Reader:
@@ -92,7 +93,9 @@ def _initial_status_end(r: _Reader, person: Person) -> dt.date | None:
     days at the latest); None when the person holds none in Canada."""
     status = person.status
     if not person.in_canada or status is None or status.kind is StatusKind.NONE:
-        return None
+        # No status on as_of: it ended with the permit of the history that ended last, if any.
+        held = lost_status(person, r.scenario.as_of)
+        return held.valid_to if held is not None else None
     if status.kind is not StatusKind.STUDENT:
         return status.valid_to
     programs = [e for e in person.education if e.canadian]

@@ -86,7 +86,9 @@ def plan(
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
     decoded = dataclasses.replace(decoded, closed_routes=closed_routes(scenario, decoded, rules))
-    return dataclasses.replace(decoded, blockers=decoded.blockers + restoration_blockers(decoded, options, rules))
+    return dataclasses.replace(
+        decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
+    )
 
 
 def _ignore(step: Step) -> None:

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from solver import dates
-from solver.domain import Person, StatusKind
+from solver.domain import HeldPermit, Person, StatusKind
 from solver.rules.registry import RuleSet
 
 # Codes of permits that authorize work (anything in permit history that is not a study or visitor record).
 _NON_WORK_CODES = frozenset({"STUDY", "SP", "VISITOR", "TRV"})
+_STUDY_CODES = frozenset({"STUDY", "SP"})
 
 
 def cap_to_passport(valid_to: dt.date, passport_expiry: dt.date | None) -> dt.date:
@@ -50,6 +51,27 @@ def work_permit_end(person: Person) -> dt.date | None:
     if person.status is not None and person.status.kind is StatusKind.WORKER:
         ends.append(person.status.valid_to)
     return max(ends) if ends else None
+
+
+def lost_status(person: Person, as_of: dt.date) -> HeldPermit | None:
+    """For a person in Canada holding no status on `as_of` (status NONE or unknown), the permit of their history
+    that ended last before `as_of`: status was lost the day after its end (STATUS.restoration counts from it).
+    None when they hold a status, are outside Canada, or their history has no permit that ended before."""
+    status = person.status
+    if not person.in_canada or (status is not None and status.kind is not StatusKind.NONE):
+        return None
+    ended = [p for p in person.permit_history if p.valid_to < as_of]
+    return max(ended, key=lambda p: (p.valid_to, p.code), default=None)
+
+
+def is_work_permit(code: str) -> bool:
+    """Whether a permit of the history with this code authorized work (not a study permit or visitor record)."""
+    return code not in _NON_WORK_CODES
+
+
+def is_study_permit(code: str) -> bool:
+    """Whether a permit of the history with this code is a study permit."""
+    return code in _STUDY_CODES
 
 
 def maintains_status(applied_on: dt.date, status_end: dt.date, in_canada: bool) -> bool:

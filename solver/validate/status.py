@@ -7,6 +7,7 @@ import datetime as dt
 from solver.dates import add_days, whole_months_between
 from solver.domain import Education, Person, Role, StatusGap, StatusKind
 from solver.rules.registry import RuleSet
+from solver.rules.status import is_work_permit, lost_status
 from solver.validate.context import PlanContext, category_family
 from solver.validate.timeline import Timeline
 from solver.validate.visitors import visitor_applies_outside
@@ -123,8 +124,14 @@ def restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = Fals
         # No status since as_of: it was lost before, on the day after the status the person last held ended.
         person = ctx.scenario.person(role)
         status = person.status if person is not None else None
-        if person is None or not person.in_canada or status is None or status.kind is StatusKind.NONE:
+        if person is None or not person.in_canada:
             return False
+        if status is None or status.kind is StatusKind.NONE:
+            # No status on as_of: lost the day after the permit of the history that ended last, if any.
+            held = lost_status(person, ctx.scenario.as_of)
+            if held is None or (worker and not is_work_permit(held.code)):
+                return False
+            return on <= add_days(held.valid_to, days)
         if worker and status.kind is not StatusKind.WORKER:
             return False
         return on <= add_days(study_permit_end(ctx, person) or status.valid_to, days)

@@ -141,6 +141,10 @@ def _restoration_window(v: Vars, arc: Arc, lapsed_here: Sequence[Lit]) -> None:
     m = v.model
     head, z = arc.head, arc.lit
     assert head is not None and head.restoring is not None and arc.tail.maintained is not None
+    if arc.tail.depot is not None and arc.tail.depot.kind is DepotKind.NONE:
+        # No day of loss is known (options/household.py): nothing to restore from.
+        m.add(head.present == 0).only_enforce_if(lapsed_here)
+        return
     restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.on(v.opts.scenario.as_of)))
     m.add(head.apply <= arc.tail.end + restoration).only_enforce_if(lapsed_here)
     m.add(head.restoring == 1).only_enforce_if(lapsed_here)
