@@ -31,7 +31,7 @@ def restoration_blockers(scenario: Scenario, plan: Plan, options: PlanOptions, r
         fixes = [
             f"{r.code}: {r.fix}" + (f" (by {r.fix_by.isoformat()})" if r.fix_by is not None else "")
             for r in plan.closed_routes
-            if r.person is d.person and r.fix
+            if r.person is d.person and r.fix and not r.open
         ]
         opens = "; ".join(fixes) if fixes else "a job offer under an LMIA-exempt code or with a positive LMIA"
         message = (
