@@ -126,6 +126,8 @@ def _sponsored_partner(opts: Options, role: Role, partner: Role, sponsor: Person
             months=None,
             rule_ids=("A74.sponsored_spouse",),
             inside_only=True,
+            # The public policy is for the sponsored partner in Canada, visitors included (R199's family ground).
+            r199=R199,
         )
     ]
 
