@@ -37,6 +37,7 @@ from solver.domain import (
     StatusKind,
 )
 from solver.rules.registry import RuleSet
+from solver.rules.status import lost_status
 
 
 class _Reader:
@@ -93,7 +94,9 @@ def _initial_status_end(r: _Reader, person: Person) -> dt.date | None:
     days at the latest); None when the person holds none in Canada."""
     status = person.status
     if not person.in_canada or status is None or status.kind is StatusKind.NONE:
-        return None
+        # No status on as_of: it ended with the permit of the history that ended last, if any.
+        held = lost_status(person, r.scenario.as_of)
+        return held.valid_to if held is not None else None
     if status.kind is not StatusKind.STUDENT:
         return status.valid_to
     programs = [e for e in person.education if e.canadian]
@@ -114,6 +117,8 @@ def _keep_status(r: _Reader) -> Iterator[Deadline]:
         initial = _initial_status_end(r, person)
         permits = _permits_of(r, role)
         for p in permits:
+            if r.step(role, p.apply_on, "STATUS.visitor_work_permit", p.code) is not None:
+                continue  # a visitor's application processed outside Canada keeps no status
             ends = [q.valid_to for q in permits if q is not p and q.valid_from <= p.apply_on <= q.valid_to]
             if initial is not None and r.scenario.as_of <= p.apply_on <= initial:
                 ends.append(initial)

@@ -28,6 +28,7 @@ from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
 from solver.options import build_options
+from solver.restoration import restoration_blockers
 from solver.rules.registry import RuleSet, load_rules
 
 BLOCKER_SHARE = 0.15
@@ -87,7 +88,10 @@ def plan(
     routes = closed_routes(scenario, decoded, rules)
     told = set(decoded.explanation)
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
-    return dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
+    decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
+    return dataclasses.replace(
+        decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
+    )
 
 
 def _ignore(step: Step) -> None:

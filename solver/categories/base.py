@@ -155,6 +155,11 @@ class Family:
             return 0.0
         return float(ctx.param("FEES.employer_compliance", "amount", p.apply_on))
 
+    def r199_ground(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> str | None:
+        """The rule id that lets a visitor in Canada apply for `p` inside Canada after the visitor policy ended
+        (STATUS.visitor_work_permit), or None (by default: none; the application is processed outside)."""
+        return None
+
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         """True when filing `p` in status lets `person` work for any employer until the decision (beyond the
         work conditions that maintained status keeps)."""

@@ -17,7 +17,7 @@ from solver.rules import bowp, cec
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
 from solver.rules.registry import RuleSet
-from solver.rules.status import work_permit_end
+from solver.rules.status import restoration_deadline, work_permit_end
 from solver.validate.context import PlanContext
 from solver.validate.status import restorable
 
@@ -169,11 +169,14 @@ class Bowp(Family):
         return tuple(sorted({asked.on} | ({first} if first is not None else set())))
 
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
-        """Undecided until a PR application is submitted: submit it while in worker status (the permit's end)."""
+        """Undecided until a PR application is submitted: submit it while in worker status or while worker status
+        can still be restored (addendum §4 (2): STATUS.restoration days after the permit's end)."""
         if "PR application date" in decision.missing and all(f.rule_id == "A75.completeness" for f in decision.failing):
+            ended = work_permit_end(asked.person)
             return Fix(
-                f"an economic PR application submitted in Canada while in worker status opens {CODE}",
-                work_permit_end(asked.person),
+                f"an economic PR application submitted in Canada while in worker status, or while worker status can"
+                f" still be restored, opens {CODE}",
+                None if ended is None else restoration_deadline(ended, asked.rules),
             )
         return super().smallest_fix(asked, category, decision)
 

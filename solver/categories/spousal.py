@@ -32,6 +32,9 @@ C41, C42, C49, A74 = "C41", "C42", "C49", "A74"
 _RESTS_ON = {C41: "C41.principal_validity", C42: "C42.principal_program", C49: "C49.principal_pr_applicant"}
 # PR programs of the family class: their applicant's partner has no C49 (C49.principal_pr_applicant: economic).
 _FAMILY_CLASS = frozenset({"SPOUSAL"})
+# A spouse of a work or study permit holder (or of a PR applicant who holds one) may apply inside Canada even as
+# a visitor once the visitor policy ended (STATUS.visitor_work_permit; addendum §8): R199 lets family members.
+R199 = "STATUS.r199"
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -123,6 +126,8 @@ def _sponsored_partner(opts: Options, role: Role, partner: Role, sponsor: Person
             months=None,
             rule_ids=("A74.sponsored_spouse",),
             inside_only=True,
+            # The public policy is for the sponsored partner in Canada, visitors included (R199's family ground).
+            r199=R199,
         )
     ]
 
@@ -130,7 +135,17 @@ def _sponsored_partner(opts: Options, role: Role, partner: Role, sponsor: Person
 def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: Any) -> Candidate:
     """A spousal permit: it runs to the partner's permit it rests on, and its variants exclude each other."""
     return open_candidate(
-        opts, role, code, FAMILY.name, key, days, months=None, validity=Validity.FAMILY, exclusive_variants=True, **kw
+        opts,
+        role,
+        code,
+        FAMILY.name,
+        key,
+        days,
+        months=None,
+        validity=Validity.FAMILY,
+        exclusive_variants=True,
+        r199=R199,
+        **kw,
     )
 
 
@@ -454,6 +469,10 @@ class Spousal(Family):
 
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, p)
+
+    def r199_ground(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> str | None:
+        """A spouse of a permit holder (or of a PR applicant) may apply inside Canada even as a visitor (R199)."""
+        return R199
 
     def plausible(self, asked: Asked, category: Category) -> bool:
         return _plausible(asked, category.code)

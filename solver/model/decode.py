@@ -30,7 +30,7 @@ from solver.domain import (
 from solver.model.constraints.pr import PNP, program_of
 from solver.model.constraints.status import counts_tail_gap
 from solver.model.explain import explanation
-from solver.model.objective import biometrics_cents
+from solver.model.objective import biometrics_cents, restoration_surcharge_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
 from solver.rules import catalog
@@ -43,6 +43,8 @@ ACTION_SUBMIT = "SUBMIT_PR"
 ACTION_SUBMITTED = "PR_SUBMITTED"
 ACTION_PASSPORT = "RENEW_PASSPORT"
 ACTION_RETAKE = "RETAKE_LANGUAGE_TEST"
+ACTION_RESTORE = "RESTORE_STATUS"
+RESTORE_RULES = ("STATUS.restoration", "FEES.restoration")
 
 
 def _chain(s: Solved, role: Role) -> list[Node]:
@@ -57,7 +59,22 @@ def _chain(s: Solved, role: Role) -> list[Node]:
 
 def _maintained(s: Solved, tail: Node, head: Node) -> bool:
     filed_outside = head.candidate is not None and head.candidate.filed_outside
-    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada and not filed_outside
+    return (
+        s.value(head.apply) <= s.value(tail.end)
+        and tail.in_canada
+        and not filed_outside
+        and not processed_outside(s, head)
+    )
+
+
+def processed_outside(s: Solved, n: Node) -> bool:
+    """Whether a visitor's application `n` is processed outside Canada (constraints/visitors.py)."""
+    return n.processed_outside is not None and bool(s.value(n.processed_outside))
+
+
+def restoring(s: Solved, n: Node) -> bool:
+    """Whether the permit of node `n` is applied for with restoration (constraints/status.py)."""
+    return n.restoring is not None and bool(s.value(n.restoring))
 
 
 def _from_abroad(s: Solved, role: Role) -> bool:
@@ -122,7 +139,9 @@ def _fees(s: Solved) -> dict[str, _PermitFees]:
             bio = biometrics_cents(v, role) if n.candidate.filed_on is None and day in charged else 0
             if bio:
                 charged.discard(day)
-            out[n.key] = _PermitFees(n.candidate.fee_cents + bio, bio, n.candidate.employer_fee_cents)
+            # Restoring status with the permit: FEES.restoration's fee instead of the processing fee.
+            surcharge = restoration_surcharge_cents(v) if restoring(s, n) else 0
+            out[n.key] = _PermitFees(n.candidate.fee_cents + surcharge + bio, bio, n.candidate.employer_fee_cents)
     return out
 
 
@@ -322,16 +341,23 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     rule_ids = list(c.rule_ids)
     if c.filed_on is not None:
         return [_pending_step(s, tail, n, permit)]
+    restore: PlanStep | None = None
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
         deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
-    elif tail.in_canada:
+    elif restoring(s, n):
         rule_ids.append("STATUS.restoration")
-        deadline = " (restoring status)"
+        deadline = " (with restoration of status)"
+        restore = _restore_step(s, tail, n, permit)
+    elif tail.in_canada:
+        rule_ids.append("STATUS.visitor_work_permit")
+        deadline = " (for processing outside Canada: a visitor may not apply inside Canada; no maintained status)"
     else:
         deadline = " (from outside Canada)"
     detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
     steps = [PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
+    if restore is not None:
+        steps.append(restore)
     person = v.opts.scenario.person(permit.person)
     assert person is not None
     if person.passport_expiry is not None and permit.valid_to == person.passport_expiry:
@@ -380,6 +406,24 @@ def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> Plan
         detail += f"; at risk of refusal ({reasons})"
         rule_ids.extend(f.rule_id for f in c.filed_risks)
     return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
+
+
+def _restore_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:
+    """The restoration asked for in the same application as `permit`: its last day, its fee, no work until the
+    permit is issued (STATUS.restoration, FEES.restoration)."""
+    v = s.vars
+    cal = v.opts.cal
+    lost = cal.date(s.value(tail.end))
+    on = v.opts.on(v.opts.scenario.as_of)
+    days = int(v.opts.rules.param("STATUS.restoration", "days", on))
+    fee = float(v.opts.rules.param("FEES.restoration", "restore_with_permit", on))
+    detail = (
+        f"restore status (lost after {lost.isoformat()}; restoration may be applied for until "
+        f"{add_days(lost, days).isoformat()}) in the {permit.code} application: the restoration fee "
+        f"${fee:.2f} replaces the permit's processing fee; no work until the permit is issued on "
+        f"{permit.valid_from.isoformat()}"
+    )
+    return PlanStep(permit.apply_on, permit.person, ACTION_RESTORE, detail, permit.code, RESTORE_RULES)
 
 
 def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]

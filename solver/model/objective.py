@@ -36,6 +36,8 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
         for n in permits:
             assert n.candidate is not None
             cost.append((n.candidate.fee_cents + n.candidate.employer_fee_cents) * n.present)
+            if n.restoring is not None:
+                cost.append(restoration_surcharge_cents(v) * n.restoring)
             applications.append(n.present)
     return {
         ObjectiveTerm.PR_READY: pr.day,
@@ -49,9 +51,8 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
 def term_ranges(v: Vars) -> dict[ObjectiveTerm, int]:
     """An exclusive upper bound on each term's value (every term is >= 0), for merging stages."""
     members = len(v.opts.scenario.members)
-    fees = sum(c.fee_cents + c.employer_fee_cents for c in v.opts.candidates) + members * biometrics_cents(
-        v, Role.PRINCIPAL
-    )
+    fees = sum(c.fee_cents + c.employer_fee_cents + restoration_surcharge_cents(v) for c in v.opts.candidates)
+    fees += members * biometrics_cents(v, Role.PRINCIPAL)
     return {
         ObjectiveTerm.PR_READY: v.horizon + 2,
         ObjectiveTerm.STATUS_CONTINUITY: members * v.horizon + 1,
@@ -130,6 +131,16 @@ def _biometrics_due(v: Vars, role: Role, permits: list[Node]) -> cp_model.IntVar
         m.add(n.apply < first).only_enforce_if(after.Not())
         m.add_bool_or([n.present.Not(), after.Not(), due])
     return due
+
+
+def restoration_surcharge_cents(v: Vars) -> int:
+    """What an application with restoration costs beyond a plain one, in cents: FEES.restoration's
+    `restore_with_permit` (which includes the work-permit processing fee) replaces FEES.work_permit's
+    `processing`; the open-permit holder fee and biometrics stay as they are."""
+    on = v.opts.on(v.opts.scenario.as_of)
+    with_permit = float(v.opts.rules.param("FEES.restoration", "restore_with_permit", on))
+    processing = float(v.opts.rules.param("FEES.work_permit", "processing", on))
+    return math.ceil(round((with_permit - processing) * 100, 6))
 
 
 def tie_break(v: Vars) -> cp_model.LinearExprT:

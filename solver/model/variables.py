@@ -48,6 +48,11 @@ class Node:
     maintained: IntVar | None = None
     next_window: IntVar | None = None
     gap: IntVar | None = None
+    # A candidate applied for within STATUS.restoration days after status was lost: it restores status too
+    # (FEES.restoration instead of the processing fee; no work until it is issued).
+    restoring: IntVar | None = None
+    # A visitor's first application without an R199 ground, processed outside Canada (constraints/visitors.py).
+    processed_outside: IntVar | None = None
 
     @property
     def is_depot(self) -> bool:

@@ -8,6 +8,8 @@ from solver.dates import add_days, add_months
 from solver.domain import Person, Role, StatusKind
 from solver.options.options import Options
 from solver.options.records import Depot, DepotKind, Job
+from solver.rules import catalog
+from solver.rules.status import is_study_permit, is_work_permit, lost_status
 
 
 def study_end(opts: Options, person: Person) -> dt.date | None:
@@ -30,7 +32,7 @@ def _depot(opts: Options, role: Role, person: Person) -> Depot:
         return Depot(role, DepotKind.OUTSIDE, -1)
     status = person.status
     if status is None or status.kind is StatusKind.NONE:
-        return Depot(role, DepotKind.NONE, -1)
+        return _lost_depot(opts, role, person)
     if status.kind is StatusKind.STUDENT:
         end = study_end(opts, person)
         return Depot(role, DepotKind.STUDENT, opts.cal.day(end or status.valid_to))
@@ -39,6 +41,22 @@ def _depot(opts: Options, role: Role, person: Person) -> Depot:
         return Depot(role, DepotKind.VISITOR, end_day)
     kind = DepotKind.WORKER_SPECIFIC if status.employer_specific else DepotKind.WORKER_OPEN
     return Depot(role, kind, end_day, status.permit_code)
+
+
+def _lost_depot(opts: Options, role: Role, person: Person) -> Depot:
+    """No status on as_of: the permit of the history that ended last (STATUS.restoration counts from its end, and
+    a lost work permit leaves worker status restorable, which A75.status_at_application accepts); NONE when the
+    history shows none, so no day of loss is known and nothing can be restored."""
+    held = lost_status(person, opts.scenario.as_of)
+    if held is None:
+        return Depot(role, DepotKind.NONE, -1)
+    end = opts.cal.day(held.valid_to)
+    if is_study_permit(held.code):
+        return Depot(role, DepotKind.STUDENT, end)
+    if not is_work_permit(held.code):
+        return Depot(role, DepotKind.VISITOR, end)
+    kind = DepotKind.WORKER_OPEN if held.code in catalog.open_codes() else DepotKind.WORKER_SPECIFIC
+    return Depot(role, kind, end, held.code)
 
 
 def _jobs(opts: Options, role: Role, person: Person) -> list[Job]:

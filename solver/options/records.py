@@ -101,6 +101,9 @@ class Candidate:
     - `filed_on`: the real filing day of an application pending on as_of (a fact of the client file: applied
       for once, fee already paid, its day before as_of); `filed_outside`: that filing was made from outside
       Canada (R197 and the like), so it maintains no status.
+    - `r199`: the rule id that lets a visitor in Canada apply for it inside Canada (R199: a family member of a
+      permit holder) once the visitor policy (STATUS.visitor_work_permit) no longer does; None: a visitor
+      applies for it for processing outside Canada.
     """
 
     key: str
@@ -131,6 +134,7 @@ class Candidate:
     filed_outside: bool = False
     # What the rules would refuse a filing for on its day: a risk the plan reports, never a reason to drop it.
     filed_risks: tuple[Finding, ...] = ()
+    r199: str | None = None
     # The employer's fees (compliance or LMIA) in cents; `fee_cents` is the client's, biometrics excluded.
     employer_fee_cents: int = 0
 

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from solver import dates
-from solver.domain import Person, StatusKind
+from solver.domain import HeldPermit, Person, StatusKind
 from solver.rules.registry import RuleSet
 
 # Codes of permits that authorize work (anything in permit history that is not a study or visitor record).
 _NON_WORK_CODES = frozenset({"STUDY", "SP", "VISITOR", "TRV"})
+_STUDY_CODES = frozenset({"STUDY", "SP"})
 
 
 def cap_to_passport(valid_to: dt.date, passport_expiry: dt.date | None) -> dt.date:
@@ -52,6 +53,27 @@ def work_permit_end(person: Person) -> dt.date | None:
     return max(ends) if ends else None
 
 
+def lost_status(person: Person, as_of: dt.date) -> HeldPermit | None:
+    """For a person in Canada holding no status on `as_of` (status NONE or unknown), the permit of their history
+    that ended last before `as_of`: status was lost the day after its end (STATUS.restoration counts from it).
+    None when they hold a status, are outside Canada, or their history has no permit that ended before."""
+    status = person.status
+    if not person.in_canada or (status is not None and status.kind is not StatusKind.NONE):
+        return None
+    ended = [p for p in person.permit_history if p.valid_to < as_of]
+    return max(ended, key=lambda p: (p.valid_to, p.code), default=None)
+
+
+def is_work_permit(code: str) -> bool:
+    """Whether a permit of the history with this code authorized work (not a study permit or visitor record)."""
+    return code not in _NON_WORK_CODES
+
+
+def is_study_permit(code: str) -> bool:
+    """Whether a permit of the history with this code is a study permit."""
+    return code in _STUDY_CODES
+
+
 def maintains_status(applied_on: dt.date, status_end: dt.date, in_canada: bool) -> bool:
     """STATUS.maintained: an application filed in Canada on or before the last day of status keeps it."""
     return in_canada and applied_on <= status_end
@@ -60,6 +82,13 @@ def maintains_status(applied_on: dt.date, status_end: dt.date, in_canada: bool) 
 def may_work_while_restoring(on: dt.date, rules: RuleSet) -> bool:
     """STATUS.restoration: whether work is allowed while restoration is pending (never, today)."""
     return bool(rules.param("STATUS.restoration", "work_allowed", on))
+
+
+def visitor_may_apply_inside(on: dt.date, rules: RuleSet) -> bool:
+    """STATUS.visitor_work_permit: whether a visitor in Canada may apply for a work permit inside Canada on `on`
+    without an R199 ground (the public policy of 2020-08-24 to 2024-08-27; never outside it)."""
+    rule = "STATUS.visitor_work_permit"
+    return rules.in_force(rule, on) and bool(rules.param(rule, "allowed", on))
 
 
 def port_of_entry_allowed(code: str, citizenships: Iterable[str], on: dt.date, rules: RuleSet) -> bool:

@@ -17,6 +17,7 @@ from solver.dates import add_months
 from solver.domain import PlannedPermit, Role
 from solver.validate.context import PlanContext, Violation, category_family
 from solver.validate.pending import filing_of
+from solver.validate.visitors import with_restoration
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ def client_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     family = category_family(p.code)
     # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own.
     own = family.government_fees(ctx, p) if family is not None else 0.0
+    if with_restoration(ctx.timelines[role], p):
+        # FEES.restoration: restoring status with a new work permit replaces the processing fee (it includes it).
+        own += float(ctx.param("FEES.restoration", "restore_with_permit", p.apply_on))
+        own -= float(ctx.param("FEES.work_permit", "processing", p.apply_on))
     return own + biometrics_fee(ctx, role, p)
 
 

@@ -14,6 +14,7 @@ from solver.validate.context import PlanContext, Violation, category_family
 from solver.validate.fees import biometrics_fee, client_fee, employer_fee
 from solver.validate.pending import decided_on, filing_of
 from solver.validate.status import processing_days, restorable
+from solver.validate.visitors import visitor_applies_outside
 
 # --- what each category's family says of a permit ----------------------------------------------------
 
@@ -33,7 +34,9 @@ def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.da
         # Filed before as_of: processing as on the filing day, from where it was filed; decided today at the earliest.
         days = processing_days(ctx.rules, p.code, app.inside_canada, ctx.on(p.apply_on))
         return family_of(p.code).valid_from(ctx, role, p, decided_on(ctx, app, days))
-    inside = t.on(t.in_canada, p.apply_on)
+    person = ctx.scenario.person(role)
+    outside = person is not None and visitor_applies_outside(ctx, role, person, p)
+    inside = t.on(t.in_canada, p.apply_on) and not outside
     processed = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, ctx.on(p.apply_on)))
     return family_of(p.code).valid_from(ctx, role, p, processed)
 
@@ -70,7 +73,13 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
     if filing is None and t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
-    if p.valid_from != vf:
+    if p.valid_from != vf and visitor_applies_outside(ctx, role, person, p):
+        yield v(
+            "STATUS.visitor_work_permit",
+            f"a visitor applied inside Canada (valid_from {p.valid_from}) without an R199 ground after the visitor"
+            f" policy ended: only processing outside Canada is open (valid_from {vf})",
+        )
+    elif p.valid_from != vf:
         yield v("PROCESSING.inside_canada", f"valid_from {p.valid_from}, processing gives {vf}", p.valid_from)
     vt = expected_valid_to(ctx, role, person, p)
     if person.passport_expiry is not None and person.passport_expiry < p.valid_from:

@@ -7,8 +7,10 @@ import datetime as dt
 from solver.dates import add_days, whole_months_between
 from solver.domain import Education, Person, Role, StatusGap, StatusKind
 from solver.rules.registry import RuleSet
+from solver.rules.status import is_work_permit, lost_status
 from solver.validate.context import PlanContext, category_family
 from solver.validate.timeline import Timeline
+from solver.validate.visitors import visitor_applies_outside
 
 
 def current_program(person: Person, on: dt.date) -> Education | None:
@@ -78,7 +80,7 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
     for p in permits:
         # Maintained status: filed in status, in Canada -> status (and the conditions held then) until decision.
         a = t.index(p.apply_on)
-        if not 0 <= a < n or not t.status[a]:
+        if not 0 <= a < n or not t.status[a] or visitor_applies_outside(ctx, role, person, p):
             continue
         last = add_days(p.valid_from, -1)
         t.mark(t.status, p.apply_on, last)
@@ -148,8 +150,14 @@ def restorable(ctx: PlanContext, role: Role, on: dt.date, *, worker: bool = Fals
         # No status since as_of: it was lost before, on the day after the status the person last held ended.
         person = ctx.scenario.person(role)
         status = person.status if person is not None else None
-        if person is None or not person.in_canada or status is None or status.kind is StatusKind.NONE:
+        if person is None or not person.in_canada:
             return False
+        if status is None or status.kind is StatusKind.NONE:
+            # No status on as_of: lost the day after the permit of the history that ended last, if any.
+            held = lost_status(person, ctx.scenario.as_of)
+            if held is None or (worker and not is_work_permit(held.code)):
+                return False
+            return on <= add_days(held.valid_to, days)
         if worker and status.kind is not StatusKind.WORKER:
             return False
         return on <= add_days(study_permit_end(ctx, person) or status.valid_to, days)

@@ -47,7 +47,8 @@ async def test_a_plan_names_each_closed_route_with_its_rule_source_and_effective
                     "fixBy": "2027-05-19",
                 }
             ],
-            "explanation": [],
+            # The closed route's reason also reaches the explanation (solver.closed_routes.why_not), cited alike.
+            "explanation": [{"ruleId": "C43.language", "effective": "2025-03-11"}],
         }
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.domain import Role
+from solver.model.constraints.visitors import visitor_applies_outside
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
 from solver.options import Candidate, Depot, DepotKind, Validity
@@ -115,8 +116,10 @@ def add_permit_nodes(v: Vars) -> None:
         add_depot(v, depot)
         for c in v.opts.candidates:
             if c.person is role:
-                node = add_candidate(v, c, outside_first=depot.kind is DepotKind.OUTSIDE)
-                if depot.kind is not DepotKind.OUTSIDE and not c.issued_by_family:
+                from_visitor = visitor_applies_outside(v.opts, depot, c)
+                node = add_candidate(v, c, outside_first=depot.kind is DepotKind.OUTSIDE or from_visitor)
+                # A visitor's first application may be processed outside Canada: status.py sets its valid-from.
+                if depot.kind is not DepotKind.OUTSIDE and not c.issued_by_family and not from_visitor:
                     v.model.add(node.start == node.apply + c.processing_inside)
     # One permit per category and person in a plan: the variants of a permit that rests on the partner's (one
     # per permit of the partner) exclude each other.

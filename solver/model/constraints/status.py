@@ -3,15 +3,23 @@
 Rules: STATUS.maintained (applying on or before the last day of status keeps status and the old work
 conditions until the new permit starts), STATUS.restoration (applying within its days after status ended;
 a status gap until the new permit starts), C43.study_permit_required (a PGWP follows the study permit),
-A75.status_at_application (a bridging permit follows a work permit), and entry to Canada on the first
-permit of a person outside Canada (PROCESSING.outside_canada for that application).
+A75.status_at_application (a bridging permit follows a work permit, or restores worker status within
+STATUS.restoration days of its loss), entry to Canada on the first permit of a person outside Canada
+(PROCESSING.outside_canada for that application), and a visitor's first application (constraints/visitors.py:
+STATUS.visitor_work_permit, STATUS.r199).
+
+Each candidate node's `restoring` says whether it is applied for with restoration: filed in Canada after status
+ended (within STATUS.restoration days), so it pays FEES.restoration and allows no work before it is issued.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ortools.sat.python import cp_model
 
 from solver.domain import Role
+from solver.model.constraints.visitors import link_from_visitor, visitor_applies_outside
 from solver.model.variables import Arc, Lit, Node, Vars
 from solver.options import After, DepotKind
 
@@ -47,6 +55,8 @@ def add_chain(v: Vars, role: Role) -> None:
     for n in nodes[1:]:
         arcs.append((index[n.key], index[n.key], n.present.Not()))
         m.add(n.present == 0).only_enforce_if(empty)
+        n.restoring = m.new_bool_var(f"restoring[{n.key}]")
+        m.add_implication(n.restoring, n.present)
     for tail in nodes:
         next_start = _add_successor_vars(v, tail) if tail.in_canada else None
         for head in nodes[1:]:
@@ -94,7 +104,7 @@ def _add_successor_vars(v: Vars, tail: Node) -> cp_model.IntVar | None:
 def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     m = v.model
     tail, head, z = arc.tail, arc.head, arc.lit
-    assert head is not None and head.candidate is not None
+    assert head is not None and head.candidate is not None and head.restoring is not None
     c = head.candidate
     if not tail.is_depot and c.filed_on is None:
         # One application at a time: the next is filed once the previous permit is issued.
@@ -103,12 +113,14 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
         # Entry to Canada on the first permit, applied for from outside.
         m.add(head.start == head.apply + c.processing_outside).only_enforce_if(z)
         m.add(tail.window_end == head.window_start - 1).only_enforce_if(z)
+        m.add(head.restoring == 0).only_enforce_if(z)
         return
     maintained = tail.maintained
     assert maintained is not None and tail.next_window is not None
     if c.filed_outside:
         # Filed from outside Canada (R197): it maintains nothing; the status held runs out on its own day.
         m.add(maintained == 0).only_enforce_if(z)
+        m.add(head.restoring == 0).only_enforce_if(z)
         # The status held runs to its end, but the new permit's days are the new permit's.
         until = m.new_int_var(-1, v.big, f"held_until[{tail.key}->{head.key}]")
         m.add_min_equality(until, [tail.end, head.window_start - 1])
@@ -117,13 +129,21 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
         if next_start is not None:
             m.add(next_start == head.start).only_enforce_if(z)
         return
+    # Filed in Canada after status ended: restoration (none for a visitor's application processed outside).
+    lapsed_here = [z, maintained.Not()]
+    depot = v.opts.depots[tail.person]
+    if tail.is_depot and visitor_applies_outside(v.opts, depot, c):
+        lapsed_here.append(link_from_visitor(v, arc).Not())
+    elif visitor_applies_outside(v.opts, depot, c):
+        m.add(head.start == head.apply + c.processing_inside).only_enforce_if(z)
     m.add(head.apply <= tail.end).only_enforce_if([z, maintained])
-    m.add(head.apply >= tail.end + 1).only_enforce_if([z, maintained.Not()])
+    m.add(head.apply >= tail.end + 1).only_enforce_if(lapsed_here)
     m.add(tail.window_end == head.window_start - 1).only_enforce_if([z, maintained])
     m.add(tail.window_end == tail.end).only_enforce_if([z, maintained.Not()])
     m.add(tail.next_window == head.window_start).only_enforce_if(z)
-    if v.opts.depots[tail.person].kind is DepotKind.OUTSIDE:
+    if depot.kind is DepotKind.OUTSIDE:
         # Someone who came from abroad leaves when status ends and applies again from outside: no gap.
+        m.add(head.restoring == 0).only_enforce_if(z)
         if c.inside_only:
             m.add(maintained == 1).only_enforce_if(z)
         else:
@@ -131,11 +151,29 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
             m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
         return
     if c.filed_on is None:
-        # A filing of the client file is a fact, restorable or not; the plan's own must be within the window.
-        restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
-        m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
+        # The plan's own application must be within the window; a filing of the client file is a fact, restorable
+        # or not, whose restoration (and its fee) was asked for when it was filed (its PENDING step says so).
+        _restoration_window(v, arc, lapsed_here)
+    else:
+        m.add(head.restoring == 0).only_enforce_if(z)
     assert next_start is not None
     m.add(next_start == head.start).only_enforce_if(z)
+
+
+def _restoration_window(v: Vars, arc: Arc, lapsed_here: Sequence[Lit]) -> None:
+    """STATUS.restoration: filed within its days after `arc.tail`'s status ended, `arc.head` restores status
+    (`restoring`); filed by the last day of status, it does not."""
+    m = v.model
+    head, z = arc.head, arc.lit
+    assert head is not None and head.restoring is not None and arc.tail.maintained is not None
+    if arc.tail.depot is not None and arc.tail.depot.kind is DepotKind.NONE:
+        # No day of loss is known (options/household.py): nothing to restore from.
+        m.add(head.present == 0).only_enforce_if(lapsed_here)
+        return
+    restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.on(v.opts.scenario.as_of)))
+    m.add(head.apply <= arc.tail.end + restoration).only_enforce_if(lapsed_here)
+    m.add(head.restoring == 1).only_enforce_if(lapsed_here)
+    m.add(head.restoring == 0).only_enforce_if([z, arc.tail.maintained])
 
 
 def _close(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:

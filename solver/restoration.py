@@ -1,0 +1,65 @@
+"""Nobody left without status in silence: a lost status the plan restores with no application becomes a blocker.
+
+A restoration deadline (`RESTORATION_ENDS`, solver/deadlines.py) that no planned step acts on means no permit
+was open to the person within STATUS.restoration days of losing status (the optimizer restores status whenever
+a permit allows it: every day without status counts). The blocker says so, with the last day to apply, what
+restoring visitor status alone costs (FEES.restoration `restore`), and the routes that would open a permit
+(the plan's closed routes for that person, with their smallest fixes).
+"""
+
+from __future__ import annotations
+
+from solver.domain import DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver.rules.decision import cited
+from solver.rules.registry import RuleSet
+from solver.rules.status import lost_status
+
+RULE = "STATUS.restoration"
+
+
+def restoration_blockers(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> tuple[Finding, ...]:
+    """One finding per restoration deadline of `plan` that no step acts on, and one per member in Canada without
+    status whose day of loss is unknown, citing STATUS.restoration."""
+    out = list(_unknown_loss(scenario, plan, options, rules))
+    for d in plan.deadlines:
+        if d.kind is not DeadlineKind.RESTORATION_ENDS or d.step_date is not None:
+            continue
+        if any(p.person is d.person and p.apply_on <= d.date and p.valid_to >= d.date for p in plan.permits):
+            continue  # a permit already issued covers the window: nothing to restore then
+        on = options.rules_as_of or d.date
+        fee = float(rules.param("FEES.restoration", "restore", on))
+        fixes = [
+            f"{r.code}: {r.fix}" + (f" (by {r.fix_by.isoformat()})" if r.fix_by is not None else "")
+            for r in plan.closed_routes
+            if r.person is d.person and r.fix and not r.open
+        ]
+        opens = "; ".join(fixes) if fixes else "a job offer under an LMIA-exempt code or with a positive LMIA"
+        message = (
+            f"{d.person.value.lower()}: no work permit is open to restore status with by {d.date.isoformat()}, "
+            f"the last day of restoration ({d.message}); restoring visitor status alone costs ${fee:.2f} "
+            f"(FEES.restoration) and allows no work. What would open a permit: {opens}"
+        )
+        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+    return tuple(out)
+
+
+def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> list[Finding]:
+    """Members in Canada with no status on as_of and no permit in their history that ended before it: the day
+    status was lost is unknown, so restoration cannot be planned (and the plan holds no permit for them)."""
+    out: list[Finding] = []
+    for role, person in scenario.members:
+        status = person.status
+        if not person.in_canada or (status is not None and status.kind is not StatusKind.NONE):
+            continue
+        if lost_status(person, scenario.as_of) is not None or any(p.person is role for p in plan.permits):
+            continue
+        on = options.rules_as_of or scenario.as_of
+        days = int(rules.param(RULE, "days", on))
+        message = (
+            f"{role.value.lower()}: in Canada without status and no day of loss is known (no permit in the history "
+            f"ended before {scenario.as_of.isoformat()}): restoration must be applied for within {days} days of "
+            f"losing status; if that is still possible, enter the permit that ended in the permit history, "
+            f"otherwise a permit is applied for from outside Canada"
+        )
+        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+    return out
