@@ -256,6 +256,12 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
         deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
+    elif tail.in_canada and c.without_status is not None:
+        rule_ids.append(c.without_status)
+        deadline = (
+            " (from inside Canada without status: processed as from outside Canada, no work until it is issued;"
+            " leave and re-enter once approved)"
+        )
     elif tail.in_canada:
         rule_ids.append("STATUS.restoration")
         deadline = " (restoring status)"

@@ -94,6 +94,8 @@ class Candidate:
     - `inside_only`: applied for only in Canada with status held (never from outside after leaving);
     - `exclusive_variants`: its variants (one per permit of the partner it rests on) exclude each other;
     - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
+    - `without_status`: the rule id under which it is filed from inside Canada after status ended and processed
+      as from outside (the R197 PGWP, C43.study_permit_required): no restoration, no work until it is issued;
     - `action`: the plan step's action when it is applied for.
     """
 
@@ -120,6 +122,7 @@ class Candidate:
     inside_only: bool = False
     exclusive_variants: bool = False
     work_while_pending: str | None = None
+    without_status: str | None = None
     action: str = ACTION_APPLY
 
 
