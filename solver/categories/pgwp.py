@@ -214,7 +214,7 @@ def _issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> I
         # the look-back before applying (addendum §6), processed as from outside (_valid_from).
         lookback = int(ctx.param("C43.study_permit_required", "outside_lookback_days", a))
         if study_end is None or a > add_days(study_end, lookback):
-            yield "C43.study_permit_required", f"applied in Canada with no study permit valid in the {lookback} days before"
+            yield "C43.study_permit_required", f"applied in Canada, no study permit valid in the {lookback} days before"
 
 
 def _valid_to(ctx: PlanContext, person: Person, p: PlannedPermit) -> dt.date | None:

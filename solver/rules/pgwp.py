@@ -46,19 +46,14 @@ def stacked_months(edu: Education, apply_on: dt.date, rules: RuleSet, programs: 
     others = [
         program_months(o)
         for o in programs
-        if o is not edu
-        and eligible_program(o, rules)
-        and o.completion <= edu.completion
-        and program_months(o) >= least
+        if o is not edu and eligible_program(o, rules) and o.completion <= edu.completion and program_months(o) >= least
     ]
     if length < least or not others or int(rules.param(r, "max_programs", apply_on)) < 2:
         return length
     return length + max(others)
 
 
-def duration_months(
-    edu: Education, apply_on: dt.date, rules: RuleSet, programs: tuple[Education, ...] = ()
-) -> int:
+def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet, programs: tuple[Education, ...] = ()) -> int:
     """PGWP length in months before the passport cap (0 when the program is too short); `programs`, the
     person's education, lets a second eligible program add its length (C43.combined_programs)."""
     if not edu.canadian:
