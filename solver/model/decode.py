@@ -268,7 +268,10 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     else:
         deadline = " (from outside Canada)"
     detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
-    steps = [PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
+    steps = [
+        *c.prior_steps,
+        PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids))),
+    ]
     person = v.opts.scenario.person(permit.person)
     assert person is not None
     if person.passport_expiry is not None and permit.valid_to == person.passport_expiry:

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from solver.dates import add_days, add_months
-from solver.domain import Role, Scenario
+from solver.domain import PlanStep, Role, Scenario
 
 # The plan step's action for an application (a family may name its own).
 ACTION_APPLY = "APPLY_PERMIT"
@@ -96,7 +96,8 @@ class Candidate:
     - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
     - `without_status`: the rule id under which it is filed from inside Canada after status ended and processed
       as from outside (the R197 PGWP, C43.study_permit_required): no restoration, no work until it is issued;
-    - `action`: the plan step's action when it is applied for.
+    - `action`: the plan step's action when it is applied for;
+    - `prior_steps`: what another party does first for it (the employer's LMIA), shown in the plan with it.
     """
 
     key: str
@@ -124,6 +125,7 @@ class Candidate:
     work_while_pending: str | None = None
     without_status: str | None = None
     action: str = ACTION_APPLY
+    prior_steps: tuple[PlanStep, ...] = ()
 
 
 @dataclass(frozen=True)
