@@ -179,6 +179,8 @@ _CODES: dict[str, CodeRules] = {
     "C18": CodeRules(recorded(_c18), param_length("C18.endorsement", "max_months"), (_c18_issues,)),
     "C20": CodeRules(recorded(_discretionary("C20.reciprocal", "reciprocal arrangement"))),
     "C21": CodeRules(_young_professionals),
+    "C44": CodeRules(recorded(_discretionary("C44.postdoc", "post-doctoral fellowship"))),
+    "C52": CodeRules(recorded(_discretionary("C52.academic_award", "academic award for research"))),
     "C50": CodeRules(recorded(_discretionary("C50.religious", "religious organization and duties"))),
     "C51": CodeRules(recorded(_discretionary("C51.charitable", "charitable organization and duties"))),
     "C61": intra_company_rules("C61.occupation"),

@@ -1,5 +1,7 @@
 """Permits that rest on the partner: C42 (spouse of a student), C41 (spouse of a skilled worker), C49 (family of
-an economic PR applicant) and A74 (sponsored spouse in Canada; eligibility only, not planned yet)."""
+an economic PR applicant); answered for eligibility and closed routes but not planned: A74 (sponsored spouse in
+Canada), C47 (spouse of a TEER 4/5 worker, from 2025-01-21 only for families moving to PR and matching renewals)
+and the dependent children's C46 and C48 (children are not members the planner plans for)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from solver.validate.context import PlanContext
 from solver.validate.facts import covering_work_permit_end, job_on, optional_param
 from solver.validate.status import current_program, program_months, study_permit_end
 
-C41, C42, C49 = "C41", "C42", "C49"
+C41, C42, C47, C49 = "C41", "C42", "C47", "C49"
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -40,10 +42,18 @@ _PRINCIPAL_CHECKS: dict[str, Callable[[Person, dt.date, RuleSet], Decision]] = {
 }
 
 
+# The codes of a dependent child (C46, C48): answered, never planned (children are not members planned for).
+_CHILD_RULES = {"C46": "C46.dependent_child", "C48": "C48.dependent_child"}
+
+
 def _eligibility(asked: Asked, code: str) -> Decision:
     """`code` for the member asked about: only the principal's accompanying spouse can hold it."""
+    if code in _CHILD_RULES:
+        return spousal.check_child_code(_CHILD_RULES[code], asked.on, asked.rules)
     if asked.role is Role.PRINCIPAL or asked.scenario.spouse is None:
         return refusal(asked.rules, "C41.no_role_swap", "only the accompanying spouse of the principal can hold it")
+    if code == C47:
+        return spousal.check_c47(asked.scenario.principal, asked.person, asked.on, asked.rules)
     return _PRINCIPAL_CHECKS[code](asked.scenario.principal, asked.on, asked.rules)
 
 
@@ -342,7 +352,7 @@ def _valid_to(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
     if p.code == "C42":
         status = ctx.scenario.principal.status
         return status.valid_to if status is not None else None
-    return None  # A74: not planned (_issues says so)
+    return None  # A74, C46, C47, C48: not planned (_issues says so)
 
 
 class Spousal(Family):
@@ -386,6 +396,12 @@ def _plausible(asked: Asked, code: str) -> bool:
     if code == C41:
         works = status is not None and status.kind is StatusKind.WORKER
         return works or any(o.holder is Role.PRINCIPAL for o in asked.scenario.offers)
+    if code == C47:
+        # A TEER 4/5 principal, working on as_of or holding an offer (C47.principal_occupation).
+        job = spousal.principal_job(principal, asked.on)
+        nocs = [job] if job is not None else []
+        nocs += [o.noc_code for o in asked.scenario.offers if o.holder is Role.PRINCIPAL]
+        return any(noc.is_valid(n) and noc.teer(n) >= 4 for n in nocs)
     return code == "A74"
 
 
