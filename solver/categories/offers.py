@@ -237,7 +237,9 @@ class OfferFamily(Family):
             # Two steps (TFWP.lmia): the employer's LMIA, then the worker's application once it is positive; no
             # application (so no maintained status) rests on an LMIA still pending.
             positive = lmia_positive_on(offer, as_of, opts.rules)
-            days = list(opts.days(max(0, opts.cal.day(positive)), last))
+            # Any day from the positive LMIA: a job already held on an open permit may go on under it, so the
+            # offer's latest start does not bound the application.
+            days = list(opts.days(max(0, opts.cal.day(positive)), opts.cal.horizon - 1))
             prior = lmia_steps(offer, role, as_of, positive, code)
         else:
             days = list(
