@@ -147,6 +147,11 @@ class Family:
         """The days on which `category` is worth asking about for the member (by default the day asked)."""
         return (asked.on,)
 
+    def planned(self, category: Category) -> bool:
+        """Whether the planner ever plans `category` (False for a code answered for eligibility only, such as
+        A74 or C47), so an open route left out says so instead of "not needed"."""
+        return True
+
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
         """The smallest change that would open `category`, given the answer on `asked.on`; by default, for an
         undecided answer, the facts that would decide it, and none for a refusal."""

@@ -382,6 +382,9 @@ class Spousal(Family):
     def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
         return _moments(asked, category.code)
 
+    def planned(self, category: Category) -> bool:
+        return category.code in _CHECKS
+
 
 def _plausible(asked: Asked, code: str) -> bool:
     """The principal's spouse, with a principal in the situation the code rests on: studying in Canada (C42),
