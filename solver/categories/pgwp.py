@@ -70,6 +70,23 @@ def _language_fix(asked: Asked) -> Fix | None:
     return None
 
 
+def _study_permit_fix(asked: Asked) -> Fix | None:
+    """Addendum §6, option 2: when only the study-permit rule closes a program's PGWP, a new study permit restores
+    status (it needs a letter of acceptance, which the file does not hold) and the PGWP is filed with it."""
+    for edu in asked.person.education:
+        if not edu.canadian:
+            continue
+        d = pgwp.check(asked.person, edu, asked.on, asked.rules)
+        if d.verdict is Verdict.NOT_ELIGIBLE and {f.rule_id for f in d.failing} == {"C43.study_permit_required"}:
+            _, last = pgwp.application_window(edu, asked.rules)
+            return Fix(
+                f"a new study permit (it needs a letter of acceptance from a DLI) restores status; file the {CODE} "
+                f"with it by {last.isoformat()}",
+                last,
+            )
+    return None
+
+
 # --- the planner -----------------------------------------------------------------------------------
 
 CODE = "C43"
@@ -276,7 +293,7 @@ class Pgwp(Family):
 
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
         if decision.verdict is Verdict.NOT_ELIGIBLE:
-            return _language_fix(asked)
+            return _language_fix(asked) or _study_permit_fix(asked)
         return super().smallest_fix(asked, category, decision)
 
 
