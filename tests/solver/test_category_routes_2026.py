@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from solver.categories.offers import check_offer, lmia_positive_on
+from solver.categories.offers import check_offer, lmia_positive_on, permit_months
 from solver.domain import (
     Credential,
     Education,
@@ -198,3 +198,11 @@ def test_c47_without_a_pr_prospect_or_renewal_is_undecided() -> None:
 def test_child_codes_are_never_a_members() -> None:
     answers = _answers(_teer4_family())
     assert answers["C46"] is Verdict.NOT_ELIGIBLE and answers["C48"] is Verdict.NOT_ELIGIBLE
+
+
+def test_the_low_wage_cap_reads_the_lmia_application_day() -> None:
+    # TFWP.duration: 1 year for low-wage (TEER 4/5 as the proxy) LMIAs applied for from 2024-09-26, 2 before.
+    low = offer("shop", "65200", D("2026-12-07"))
+    assert permit_months(low, ON, RULES) == 12
+    assert permit_months(dataclasses.replace(low, lmia_applied_on=D("2024-09-01")), ON, RULES) == 24
+    assert permit_months(dataclasses.replace(low, lmia_applied_on=D("2024-09-26")), ON, RULES) == 12
