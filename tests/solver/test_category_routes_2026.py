@@ -206,3 +206,13 @@ def test_the_low_wage_cap_reads_the_lmia_application_day() -> None:
     assert permit_months(low, ON, RULES) == 12
     assert permit_months(dataclasses.replace(low, lmia_applied_on=D("2024-09-01")), ON, RULES) == 24
     assert permit_months(dataclasses.replace(low, lmia_applied_on=D("2024-09-26")), ON, RULES) == 12
+
+
+def test_a_pgwp_closed_only_by_the_study_permit_names_a_new_study_permit_as_the_fix() -> None:
+    # The study permit's printed expiry (2026-01-01) is more than 180 days before any day of the window: neither
+    # the in-Canada route nor R197 is open; addendum §6's other option is a new study permit.
+    plan = solve(household(graduate(status_to=D("2026-01-01"))))
+    assert "C43" not in codes(plan)
+    (route,) = [r for r in plan.closed_routes if r.code == "C43"]
+    assert [f.rule_id for f in route.reasons] == ["C43.study_permit_required"]
+    assert route.fix is not None and "letter of acceptance" in route.fix
