@@ -132,6 +132,11 @@ class Family:
             return 0.0
         return float(ctx.param("FEES.employer_compliance", "amount", p.apply_on))
 
+    def files_without_status(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> bool:
+        """True when the category's own rule lets `p` be filed from inside Canada without status and without
+        restoring it (the R197 PGWP), so STATUS.restoration's days do not bound it."""
+        return False
+
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         """True when filing `p` in status lets `person` work for any employer until the decision (beyond the
         work conditions that maintained status keeps)."""

@@ -282,6 +282,10 @@ class Pgwp(Family):
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, person, p)
 
+    def files_without_status(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> bool:
+        person = ctx.scenario.person(role)
+        return person is not None and _r197(ctx, role, person, p)
+
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         return _works_while_pending(ctx, person, p)
 

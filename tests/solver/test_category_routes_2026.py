@@ -216,3 +216,12 @@ def test_a_pgwp_closed_only_by_the_study_permit_names_a_new_study_permit_as_the_
     (route,) = [r for r in plan.closed_routes if r.code == "C43"]
     assert [f.rule_id for f in route.reasons] == ["C43.study_permit_required"]
     assert route.fix is not None and "letter of acceptance" in route.fix
+
+
+def test_r197_is_not_bounded_by_the_restoration_days() -> None:
+    # The study permit's printed expiry, 2026-09-01, came before completion (2026-11-20): restoration ended
+    # 2026-11-30, but R197 needs only a study permit valid in the 180 days before applying (to 2027-02-28).
+    plan = solve(household(graduate(status_to=D("2026-09-01"))))
+    (permit,) = [p for p in plan.permits if p.code == "C43"]
+    assert ON <= permit.apply_on <= D("2027-02-28")
+    assert permit.valid_from == permit.apply_on + dt.timedelta(days=60)

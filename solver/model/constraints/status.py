@@ -111,8 +111,11 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
             m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
             m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
         return
-    restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
-    m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
+    if c.without_status is None:
+        # An application filed without status restores it only within the restoration days; one the category
+        # lets a person file without status (the R197 PGWP) is bounded by its own rule (its apply days).
+        restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
+        m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
     assert next_start is not None
     m.add(next_start == head.start).only_enforce_if(z)
 
