@@ -24,7 +24,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 
-from solver.fields import MAX_OFFERS, check_text
+from solver.fields import MAX_CHILDREN, MAX_OFFERS, check_text
 
 # Named list limits by input field (the same names in ScenarioInput and in the household inputs).
 LIST_LIMITS: dict[str, tuple[int, str]] = {
@@ -35,6 +35,8 @@ LIST_LIMITS: dict[str, tuple[int, str]] = {
     "permitHistory": (50, "held permits per person"),
     "permits": (50, "permits per person"),
     "citizenships": (5, "citizenships per person"),
+    "pendingApplications": (20, "pending applications per person"),
+    "children": (MAX_CHILDREN, "children per scenario or household"),
 }
 MAX_LIST_ITEMS = 100  # any other list in the variables
 MAX_NESTING = 12  # objects and lists inside each other in the variables

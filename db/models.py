@@ -24,11 +24,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from solver.domain import Credential, InstitutionKind, LanguageTestKind, Role, StatusKind
+from solver.domain import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, Role, StatusKind
 
 # Named constraints keep Alembic's batch mode on SQLite and the PostgreSQL names identical.
 NAMING_CONVENTION = {
@@ -108,12 +110,15 @@ class Household(Versioned):
         back_populates="household", lazy="raise", passive_deletes=True, order_by="Member.role"
     )
     offers: Mapped[list[JobOffer]] = relationship(lazy="raise", passive_deletes=True, order_by="JobOffer.id")
+    children: Mapped[list[Child]] = relationship(lazy="raise", passive_deletes=True, order_by="Child.id")
 
 
-# A member's status and provincial nomination are stored flat: each field of the solver's `Status` (and
-# `Nomination`) is the member's column of the same name under this prefix (`status_kind`, `nomination_province`).
+# A member's status, provincial nomination and submitted PR application are stored flat: each field of the
+# solver's `Status` (`Nomination`, `PrApplication`) is the member's column of the same name under this prefix
+# (`status_kind`, `nomination_province`, `pr_program`).
 STATUS_PREFIX = "status_"
 NOMINATION_PREFIX = "nomination_"
+PR_PREFIX = "pr_"
 
 
 class Member(Versioned):
@@ -136,6 +141,11 @@ class Member(Versioned):
     nomination_province: Mapped[str | None] = mapped_column(String(2))
     nomination_nominated_on: Mapped[dt.date | None] = mapped_column(Date)
     nomination_employer_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    pr_program: Mapped[str | None] = mapped_column(String(16))
+    pr_submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    pr_aor_on: Mapped[dt.date | None] = mapped_column(Date)
+    biometrics_given_on: Mapped[dt.date | None] = mapped_column(Date)
+    canadian_status: Mapped[CanadianStatus | None] = mapped_column(_enum(CanadianStatus))
 
     household: Mapped[Household] = relationship(back_populates="members", lazy="raise")
     education: Mapped[list[Education]] = relationship(lazy="raise", passive_deletes=True, order_by="Education.id")
@@ -144,6 +154,18 @@ class Member(Versioned):
     )
     work_history: Mapped[list[WorkPeriod]] = relationship(lazy="raise", passive_deletes=True, order_by="WorkPeriod.id")
     permits: Mapped[list[Permit]] = relationship(lazy="raise", passive_deletes=True, order_by="Permit.id")
+
+
+class Child(TenantOwned):
+    """A dependent child of a household. Children have no records of their own: the household's mutations
+    write the whole list (`children` of CreateHouseholdInput and UpdateHouseholdInput)."""
+
+    __tablename__ = "children"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    citizenships: Mapped[list[str]] = mapped_column(JSON)
+    in_canada: Mapped[bool] = mapped_column(Boolean)
 
 
 class Education(Versioned):
@@ -209,12 +231,15 @@ class JobOffer(Versioned):
     months: Mapped[int | None] = mapped_column(Integer)
     lmia_exempt_code: Mapped[str | None] = mapped_column(String(8))
     lmia_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    lmia_applied_on: Mapped[dt.date | None] = mapped_column(Date)
     offer_number: Mapped[str | None] = mapped_column(String(8))
     compliance_fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Permit(Versioned):
-    """A permit a member holds, applied for, or the consultant plans."""
+    """A permit a member holds, applied for, or the consultant plans. One APPLIED (with `applied_on`) is an
+    application not yet decided: the planner's pending application, filed inside Canada or not and with a
+    request to restore status or not."""
 
     __tablename__ = "permits"
 
@@ -226,6 +251,8 @@ class Permit(Versioned):
     valid_to: Mapped[dt.date | None] = mapped_column(Date, index=True)
     applied_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[PermitStatus] = mapped_column(_enum(PermitStatus))
+    inside_canada: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    with_restoration: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApiKey(TenantOwned):
@@ -276,6 +303,7 @@ RECORD_MODELS: tuple[type[TenantOwned], ...] = (
     WorkPeriod,
     JobOffer,
     Permit,
+    Child,
 )
 
 

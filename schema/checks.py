@@ -11,9 +11,12 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from db.models import NOMINATION_PREFIX, STATUS_PREFIX, PermitStatus
+from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX, PermitStatus
 from schema.errors import FieldError
+from solver.domain import CanadianStatus
 from solver.fields import (
+    MAX_CHILDREN,
+    check_application_code,
     check_clb,
     check_country,
     check_hours,
@@ -21,13 +24,14 @@ from solver.fields import (
     check_offer_number,
     check_order,
     check_permit_code,
+    check_pr_program,
     check_province,
     check_text,
 )
 from solver.scenario_json import camel as contract_name
 
 # A member's flattened columns and the nested input GraphQL groups them under.
-_GROUPS = ((STATUS_PREFIX, "status"), (NOMINATION_PREFIX, "provincialNomination"))
+_GROUPS = ((STATUS_PREFIX, "status"), (NOMINATION_PREFIX, "provincialNomination"), (PR_PREFIX, "prApplication"))
 _MONTHS_RANGE = (1, 240)
 _OFFER_MONTHS_RANGE = (1, 120)
 _NAME_LENGTH = 200
@@ -78,6 +82,14 @@ def _not_future(values: Mapping[str, Any], column: str, path: str, today: dt.dat
         yield FieldError(path=join(path, column), message=message)
 
 
+def _not_after_today(values: Mapping[str, Any], column: str, path: str, today: dt.date) -> Iterator[FieldError]:
+    """A fact of the file that has happened (applied, submitted, given) is not dated after today."""
+    day = values.get(column)
+    if day is not None and day > today:
+        message = f"{day.isoformat()} is after today ({today.isoformat()}); it records what has already happened"
+        yield FieldError(path=join(path, column), message=message)
+
+
 def _within(values: Mapping[str, Any], column: str, path: str, bounds: tuple[int, int]) -> Iterator[FieldError]:
     value = values.get(column)
     low, high = bounds
@@ -114,6 +126,59 @@ def member_errors(values: Mapping[str, Any], path: str, today: dt.date | None = 
             errors.append(FieldError(path=f"{join(path, 'citizenships')}[{i}]", message=message))
     errors += _check(values, "status_permit_code", path, check_permit_code)
     errors += _check(values, "nomination_province", path, check_province)
+    return errors + list(_file_errors(values, path, today or dt.date.today()))
+
+
+def _file_errors(values: Mapping[str, Any], path: str, today: dt.date) -> Iterator[FieldError]:
+    """The member's client-file facts that one record holds: the PR application, biometrics and a Canadian's
+    own status (what spans records, such as a Canadian's pending applications, is checked when planned)."""
+    submitted = values.get("pr_submitted_on")
+    program = values.get("pr_program")
+    if program is not None and submitted is not None and (message := check_pr_program(program, submitted)):
+        yield FieldError(path=join(path, "pr_program"), message=message)
+    yield from _not_after_today(values, "pr_submitted_on", path, today)
+    yield from _order(values, "pr_submitted_on", "pr_aor_on", path)
+    yield from _not_after_today(values, "pr_aor_on", path, today)
+    yield from _not_after_today(values, "biometrics_given_on", path, today)
+    biometrics, birth = values.get("biometrics_given_on"), values.get("birth_date")
+    if biometrics is not None and birth is not None and biometrics <= birth:
+        message = f"{biometrics.isoformat()} is not after birthDate {birth.isoformat()}"
+        yield FieldError(path=join(path, "biometrics_given_on"), message=message)
+    canadian = values.get("canadian_status")
+    if canadian is not None:
+        who = f"a {canadian.value.lower().replace('_', ' ')} (canadianStatus)"
+        if values.get("status_kind") is not None:
+            message = f"must be empty for {who}: a Canadian needs no temporary status"
+            yield FieldError(path=f"{path}.status", message=message)
+        if values.get("in_canada") is False:
+            message = f"must be true for {who}: the planner takes a Canadian member as in Canada"
+            yield FieldError(path=join(path, "in_canada"), message=message)
+
+
+def canadian_permits_errors(canadian: CanadianStatus | None, permits: int, path: str) -> list[FieldError]:
+    """A Canadian member given permits: a citizen or permanent resident holds and applies for none."""
+    if canadian is None or not permits:
+        return []
+    who = f"a {canadian.value.lower().replace('_', ' ')} (canadianStatus)"
+    return [FieldError(path=path, message=f"must be empty for {who}: a Canadian holds and applies for no permit")]
+
+
+def children_count_errors(count: int, path: str) -> list[FieldError]:
+    """More children than a household may list."""
+    if count <= MAX_CHILDREN:
+        return []
+    return [FieldError(path=path, message=f"{count} children; at most {MAX_CHILDREN} per household")]
+
+
+def child_errors(values: Mapping[str, Any], path: str, today: dt.date | None = None) -> list[FieldError]:
+    """Errors in a child: birth date not after today, citizenships (one at least, ISO codes)."""
+    errors = list(_not_future(values, "birth_date", path, today or dt.date.today()))
+    citizenships = values.get("citizenships")
+    if citizenships is not None and not citizenships:
+        errors.append(FieldError(path=join(path, "citizenships"), message="at least one citizenship is required"))
+    for i, code in enumerate(citizenships or ()):
+        if message := check_country(code):
+            errors.append(FieldError(path=f"{join(path, 'citizenships')}[{i}]", message=message))
     return errors
 
 
@@ -148,6 +213,13 @@ def offer_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
     errors += _order(values, "earliest_start", "latest_start", path)
     errors += _within(values, "months", path, _OFFER_MONTHS_RANGE)
     errors += _check(values, "lmia_exempt_code", path, check_permit_code)
+    errors += _not_after_today(values, "lmia_applied_on", path, dt.date.today())
+    if values.get("lmia_applied_on") is not None and values.get("lmia_exempt_code") is not None:
+        message = (
+            f"an offer under LMIA-exempt code {values['lmia_exempt_code']} needs no LMIA; give lmiaAppliedOn only "
+            "for an offer without lmiaExemptCode"
+        )
+        errors.append(FieldError(path=join(path, "lmia_applied_on"), message=message))
     errors += _check(values, "offer_number", path, check_offer_number)
     wage = values.get("hourly_wage")
     if wage is not None and wage < 0:
@@ -156,9 +228,13 @@ def offer_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
 
 
 def permit_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
-    """Errors in a permit: exemption code, validity order, and the dates an issued permit must have."""
-    errors = [*_check(values, "code", path, check_permit_code), *_order(values, "valid_from", "valid_to", path)]
+    """Errors in a permit: its code (an application, APPLIED, may also be TFWP: any catalog category), validity
+    order, and the dates an issued permit must have."""
     status = values.get("status")
+    code_check = check_application_code if status is PermitStatus.APPLIED else check_permit_code
+    errors = [*_check(values, "code", path, code_check), *_order(values, "valid_from", "valid_to", path)]
+    if status is PermitStatus.APPLIED:  # a planned permit's applied_on is the day it is planned for
+        errors += _not_after_today(values, "applied_on", path, dt.date.today())
     if status in (PermitStatus.APPROVED, PermitStatus.EXPIRED):
         for column in ("valid_from", "valid_to"):
             if values.get(column) is None:

@@ -12,15 +12,18 @@ from typing import Any
 
 import strawberry
 
-from db.models import NOMINATION_PREFIX, STATUS_PREFIX
-from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX
+from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import FieldError
+from schema.planning import ChildInput
 from solver import domain
 from solver.assemble import null_message
 from solver.scenario_json import camel
 
 # Inputs whose nested lists are written as records of their own, not as columns.
-_NESTED = frozenset({"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers"})
+_NESTED = frozenset(
+    {"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers", "children"}
+)
 
 
 def provided(data: object) -> dict[str, Any]:
@@ -48,10 +51,20 @@ class MemberNominationInput:
     employer_restricted: bool | None = False
 
 
+@strawberry.input(description="A permanent-residence application submitted (the contract's `PrApplicationInput`).")
+class MemberPrApplicationInput:
+    program: str = strawberry.field(description="e.g. CEC, FSW, PNP, SPOUSAL (PR.programs lists them)")
+    submitted_on: dt.date
+    aor_on: dt.date | None = strawberry.field(
+        default=None, description="acknowledgement of receipt; null while not yet received"
+    )
+
+
 # The member's nested inputs that are stored flat: the field, its columns' prefix, and its domain type.
 _FLAT: tuple[tuple[str, str, type[Any]], ...] = (
     ("status", STATUS_PREFIX, domain.Status),
     ("provincial_nomination", NOMINATION_PREFIX, domain.Nomination),
+    ("pr_application", PR_PREFIX, domain.PrApplication),
 )
 
 
@@ -154,6 +167,9 @@ class CreateOfferInput:
     months: int | None = None
     lmia_exempt_code: str | None = None
     lmia_approved: bool | None = False
+    lmia_applied_on: dt.date | None = strawberry.field(
+        default=None, description="the day the employer applied for the LMIA; with lmiaApproved false it is pending"
+    )
     offer_number: str | None = strawberry.field(
         default=None, description="IRCC Employer Portal offer-of-employment number: 'A' and 7 digits."
     )
@@ -174,6 +190,7 @@ class UpdateOfferInput:
     months: int | None = strawberry.UNSET
     lmia_exempt_code: str | None = strawberry.UNSET
     lmia_approved: bool | None = strawberry.UNSET
+    lmia_applied_on: dt.date | None = strawberry.UNSET
     offer_number: str | None = strawberry.UNSET
     compliance_fee_paid: bool | None = strawberry.UNSET
 
@@ -186,7 +203,15 @@ class CreatePermitInput:
     offer_ref: str | None = strawberry.field(default=None, description="`ref` of an offer of the same household")
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    applied_on: dt.date | None = None
+    applied_on: dt.date | None = strawberry.field(
+        default=None, description="With status APPLIED: the application is pending (the planner starts from it)."
+    )
+    inside_canada: bool | None = strawberry.field(
+        default=True, description="false for an application processed outside Canada (e.g. under R197)"
+    )
+    with_restoration: bool | None = strawberry.field(
+        default=False, description="true when filed together with a request to restore status"
+    )
 
 
 @strawberry.input
@@ -198,6 +223,8 @@ class UpdatePermitInput:
     valid_from: dt.date | None = strawberry.UNSET
     valid_to: dt.date | None = strawberry.UNSET
     applied_on: dt.date | None = strawberry.UNSET
+    inside_canada: bool | None = strawberry.UNSET
+    with_restoration: bool | None = strawberry.UNSET
 
 
 @strawberry.input(description="A person and their records, written in one go.")
@@ -209,6 +236,13 @@ class CreateMemberInput:
     passport_expiry: dt.date | None = None
     status: MemberStatusInput | None = None
     provincial_nomination: MemberNominationInput | None = None
+    pr_application: MemberPrApplicationInput | None = None
+    biometrics_given_on: dt.date | None = strawberry.field(
+        default=None, description="The day biometrics were last given (they serve 10 years); null if never."
+    )
+    canadian_status: CanadianStatus | None = strawberry.field(
+        default=None, description="CITIZEN or PERMANENT_RESIDENT for a Canadian member; null for a foreign national."
+    )
     education: list[CreateEducationInput] | None = strawberry.field(default_factory=list)
     language_tests: list[CreateLanguageTestInput] | None = strawberry.field(default_factory=list)
     work_history: list[CreateWorkPeriodInput] | None = strawberry.field(default_factory=list)
@@ -228,6 +262,9 @@ class UpdateMemberInput:
     passport_expiry: dt.date | None = strawberry.UNSET
     status: MemberStatusInput | None = strawberry.UNSET
     provincial_nomination: MemberNominationInput | None = strawberry.UNSET
+    pr_application: MemberPrApplicationInput | None = strawberry.UNSET
+    biometrics_given_on: dt.date | None = strawberry.UNSET
+    canadian_status: CanadianStatus | None = strawberry.UNSET
 
     def changes(self) -> dict[str, Any]:
         """The member columns this update sets."""
@@ -240,11 +277,17 @@ class CreateHouseholdInput:
     principal: CreateMemberInput
     spouse: CreateMemberInput | None = None
     offers: list[CreateOfferInput] | None = strawberry.field(default_factory=list)
+    children: list[ChildInput] | None = strawberry.field(
+        default_factory=list, description="Dependent children (fees, and the rules where children matter)"
+    )
 
 
 @strawberry.input
 class UpdateHouseholdInput:
     name: str | None = strawberry.UNSET
+    children: list[ChildInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The household's children, all of them: replaces the stored list."
+    )
 
 
 def null_defaults(data: object, path: str) -> list[FieldError]:

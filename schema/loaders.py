@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
-from db.models import Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
+from db.models import Child, Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
 from db.repositories.households import Households
 
 R = TypeVar("R", bound=TenantOwned)
@@ -52,6 +52,7 @@ class Loaders:
         self.permit = self._by_id(Permit)
         self.members_by_household = self._by_parent(Member, Member.household_id)
         self.offers_by_household = self._by_parent(JobOffer, JobOffer.household_id)
+        self.children_by_household = self._by_parent(Child, Child.household_id)
         self.education_by_member = self._by_parent(Education, Education.member_id)
         self.language_tests_by_member = self._by_parent(LanguageTest, LanguageTest.member_id)
         self.work_by_member = self._by_parent(WorkPeriod, WorkPeriod.member_id)

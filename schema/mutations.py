@@ -183,15 +183,11 @@ class RecordsMutation:
         )
         return _wrap(outcome, _household)
 
-    @mutation("Rename a household.")
+    @mutation("Rename a household, or replace its children (the whole list).")
     async def update_household(
         self, info: Info, id: strawberry.ID, input: UpdateHouseholdInput, version: Version = None
     ) -> UpdateHouseholdResult:
-        changes = provided(input)
-        outcome = await writes.run(
-            info.context,
-            lambda repo: writes.update(repo, models.Household, id, changes, checks.household_errors, version),
-        )
+        outcome = await writes.run(info.context, lambda repo: writes.update_household(repo, id, input, version))
         return _wrap(outcome, _household)
 
     @mutation("Delete a household with its members, their records, its offers and permits.")

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Annotated, Any
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
 
-from schema.enums import CredentialEnum, InstitutionKindEnum, LanguageTestKindEnum, Person, StatusKindEnum
+from schema.enums import (
+    CanadianStatusEnum,
+    CredentialEnum,
+    InstitutionKindEnum,
+    LanguageTestKindEnum,
+    Person,
+    StatusKindEnum,
+)
 from schema.errors import FieldError
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
@@ -33,6 +40,25 @@ DeadlineKindEnum = strawberry.enum(
     description="What a deadline is the last day for: applying while in status (to keep it), applying for "
     "restoration, a PGWP application window, a language test's validity, answering an Express Entry invitation.",
 )
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _deprecated(reason: str) -> Callable[[F], F]:
+    """`strawberry.field(deprecation_reason=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.field(deprecation_reason=reason))
+
+
+# What each kind of deadline asks of the person, as the contract's `Deadline.what` says it. WINDOW_CLOSES is
+# the PGWP application window (solver/deadlines.py sets it from C43.application_window only).
+DEADLINE_WHAT: dict[domain.DeadlineKind, str] = {
+    domain.DeadlineKind.APPLY_TO_KEEP_STATUS: "apply to keep status",
+    domain.DeadlineKind.RESTORATION_ENDS: "restoration window closes",
+    domain.DeadlineKind.WINDOW_CLOSES: "PGWP window closes",
+    domain.DeadlineKind.TEST_EXPIRES: "language test expires",
+    domain.DeadlineKind.ITA_ACCEPTANCE: "accept the invitation",
+}
 
 
 @strawberry.input
@@ -107,6 +133,36 @@ class NominationInput:
     employer_restricted: bool | None = False
 
 
+@strawberry.input(description="An application filed and not yet decided on asOf: the plan starts from it.")
+class PendingApplicationInput:
+    code: str = strawberry.field(description="Category applied for: an exemption code (C43, A75, ...) or TFWP")
+    applied_on: dt.date
+    inside_canada: bool | None = strawberry.field(
+        default=True, description="false for an application processed outside Canada (e.g. under R197)"
+    )
+    with_restoration: bool | None = strawberry.field(
+        default=False, description="true when filed together with a request to restore status"
+    )
+    offer_ref: str | None = strawberry.field(default=None, description="the offer it is for, when employer-specific")
+
+
+@strawberry.input(description="A permanent-residence application already submitted.")
+class PrApplicationInput:
+    program: str = strawberry.field(description="e.g. CEC, FSW, PNP, SPOUSAL")
+    submitted_on: dt.date
+    aor_on: dt.date | None = strawberry.field(
+        default=None,
+        description="acknowledgement of receipt after the completeness check; null while not yet received",
+    )
+
+
+@strawberry.input(description="A dependent child of the household.")
+class ChildInput:
+    birth_date: dt.date
+    citizenships: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes")
+    in_canada: bool
+
+
 @strawberry.input
 class PersonInput:
     birth_date: dt.date
@@ -122,6 +178,21 @@ class PersonInput:
     language_tests: list[LanguageTestInput] | None = strawberry.field(default_factory=list)
     work_history: list[WorkInput] | None = strawberry.field(default_factory=list)
     provincial_nomination: NominationInput | None = None
+    pending_applications: list[PendingApplicationInput] | None = strawberry.field(
+        default_factory=list,
+        description="Applications filed and not yet decided on asOf; the plan starts from them and never remakes them.",
+    )
+    pr_application: PrApplicationInput | None = strawberry.field(
+        default=None, description="A permanent-residence application already submitted, if any."
+    )
+    biometrics_given_on: dt.date | None = strawberry.field(
+        default=None, description="The day biometrics were last given (they serve 10 years); null if never."
+    )
+    canadian_status: CanadianStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="CITIZEN or PERMANENT_RESIDENT for a Canadian partner (e.g. a sponsoring spouse); null for a "
+        "foreign national.",
+    )
 
 
 @strawberry.input
@@ -140,6 +211,10 @@ class OfferInput:
         "null means an LMIA is needed",
     )
     lmia_approved: bool | None = False
+    lmia_applied_on: dt.date | None = strawberry.field(
+        default=None,
+        description="the day the employer applied for the LMIA, if it has; with lmiaApproved false the LMIA is pending",
+    )
 
 
 @strawberry.input(description="A household's situation on a date: everything the planner needs, nothing stored.")
@@ -149,6 +224,9 @@ class ScenarioInput:
     horizon_months: int | None = 60
     spouse: PersonInput | None = None
     offers: list[OfferInput] | None = strawberry.field(default_factory=list)
+    children: list[ChildInput] | None = strawberry.field(
+        default_factory=list, description="Dependent children (fees, and the rules where children matter)"
+    )
 
     def to_domain(self) -> domain.Scenario:
         """The planner's scenario: every field as given (`NullFields` for a null where the input has a default)."""
@@ -253,14 +331,19 @@ class Finding:
     rule_id: str
     message: str
     source: str | None
-    effective: dt.date | None = strawberry.field(
-        default=None, description="The date the version of the rule applied took effect (null for a PLAN. id)."
+    effective_from: dt.date | None = strawberry.field(
+        default=None, description="The day the cited version of the rule took effect (null for a PLAN. id)."
     )
+
+    @_deprecated("Use effectiveFrom (the contract's name since December 2026).")
+    def effective(self) -> dt.date | None:
+        """The same day as effectiveFrom, under the name clients stored before December 2026."""
+        return self.effective_from
 
     @classmethod
     def of(cls, f: domain.Finding) -> Finding:
         """The GraphQL form of a solver finding."""
-        return cls(rule_id=f.rule_id, message=f.message, source=f.source, effective=f.effective)
+        return cls(rule_id=f.rule_id, message=f.message, source=f.source, effective_from=f.effective)
 
 
 @strawberry.type(
@@ -298,6 +381,15 @@ class ClosedRoute:
 class Deadline:
     person: Person  # type: ignore[valid-type]
     kind: DeadlineKindEnum  # type: ignore[valid-type]
+
+    @described(
+        "what is due, e.g. apply to keep status, restoration window closes, PGWP window closes, language test "
+        "expires, accept the invitation"
+    )
+    def what(self) -> str:
+        """The kind as the phrase a client shows (the contract's `what`)."""
+        return DEADLINE_WHAT[self.kind]
+
     date: dt.date
     rule_id: str
     message: str

@@ -19,8 +19,9 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from schema.context import Context
-from schema.enums import Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import PublicError
+from schema.rules import described
 
 Info = strawberry.Info[Context, None]
 _VERSION = (
@@ -80,6 +81,25 @@ class ProvincialNomination:
     employer_restricted: bool
 
 
+@strawberry.type(description="A permanent-residence application submitted (the contract's `PrApplicationInput`).")
+class PrApplication:
+    program: str
+    submitted_on: dt.date
+    aor_on: dt.date | None
+
+
+@strawberry.type(description="A dependent child of a household (the contract's `ChildInput`).")
+class Child:
+    birth_date: dt.date
+    citizenships: list[str]
+    in_canada: bool
+
+    @classmethod
+    def from_row(cls, row: models.Child) -> Self:
+        """The GraphQL view of a stored child."""
+        return cls(birth_date=row.birth_date, citizenships=list(row.citizenships), in_canada=row.in_canada)
+
+
 @strawberry.type(description="A household: a principal applicant, an optional spouse, and the job offers they hold.")
 class Household(relay.Node):
     id: relay.NodeID[int]
@@ -102,6 +122,10 @@ class Household(relay.Node):
     @strawberry.field
     def offers(self, info: Info) -> list[JobOffer]:
         return _then(info.context.loaders.offers_by_household.load(self.id), _rows_as(JobOffer))
+
+    @described("Dependent children (fees, and the rules where children matter).")
+    def children(self, info: Info) -> list[Child]:
+        return _then(info.context.loaders.children_by_household.load(self.id), _rows_as(Child))
 
     @classmethod
     def from_row(cls, row: models.Household) -> Self:
@@ -130,6 +154,13 @@ class HouseholdMember(relay.Node):
     in_canada: bool
     status: MemberStatus | None
     provincial_nomination: ProvincialNomination | None
+    pr_application: PrApplication | None
+    biometrics_given_on: dt.date | None = strawberry.field(
+        description="The day biometrics were last given (they serve 10 years); null if never."
+    )
+    canadian_status: CanadianStatus | None = strawberry.field(
+        description="CITIZEN or PERMANENT_RESIDENT for a Canadian member; null for a foreign national."
+    )
     household_id: strawberry.Private[int]
 
     @strawberry.field
@@ -164,6 +195,9 @@ class HouseholdMember(relay.Node):
         nomination = None
         if row.nomination_province is not None and row.nomination_nominated_on is not None:
             nomination = _copy(ProvincialNomination, row, models.NOMINATION_PREFIX)
+        pr_application = None
+        if row.pr_program is not None and row.pr_submitted_on is not None:
+            pr_application = _copy(PrApplication, row, models.PR_PREFIX)
         return cls(
             id=row.id,
             version=row.version,
@@ -175,6 +209,9 @@ class HouseholdMember(relay.Node):
             in_canada=row.in_canada,
             status=status,
             provincial_nomination=nomination,
+            pr_application=pr_application,
+            biometrics_given_on=row.biometrics_given_on,
+            canadian_status=row.canadian_status,
             household_id=row.household_id,
         )
 
@@ -296,6 +333,9 @@ class JobOffer(relay.Node):
     months: int | None
     lmia_exempt_code: str | None
     lmia_approved: bool
+    lmia_applied_on: dt.date | None = strawberry.field(
+        description="the day the employer applied for the LMIA; with lmiaApproved false the LMIA is pending"
+    )
     offer_number: str | None = strawberry.field(
         description="IRCC Employer Portal offer-of-employment number: 'A' and 7 digits."
     )
@@ -332,6 +372,10 @@ class Permit(relay.Node, _MemberChild):
     valid_to: dt.date | None
     applied_on: dt.date | None
     status: PermitStatus
+    inside_canada: bool = strawberry.field(
+        description="false for an application processed outside Canada (e.g. under R197)"
+    )
+    with_restoration: bool = strawberry.field(description="true when filed together with a request to restore status")
     member_id: strawberry.Private[int]
     offer_id: strawberry.Private[int | None]
 

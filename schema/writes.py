@@ -27,6 +27,7 @@ from strawberry import relay
 
 from db.engine import write_transaction
 from db.models import (
+    Child,
     Education,
     Household,
     JobOffer,
@@ -47,11 +48,13 @@ from schema.inputs import (
     CreateMemberInput,
     CreateOfferInput,
     CreatePermitInput,
+    UpdateHouseholdInput,
     UpdateOfferInput,
     UpdatePermitInput,
     null_defaults,
     provided,
 )
+from schema.planning import ChildInput
 from solver.domain import Role
 from solver.fields import MAX_OFFERS
 
@@ -331,7 +334,7 @@ def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
     for name, items, check in nested:
         for i, item in enumerate(items):
             errors += check(provided(item), f"{path}.{name}[{i}]")
-    return errors
+    return errors + checks.canadian_permits_errors(data.canadian_status, len(data.permits or []), f"{path}.permits")
 
 
 async def insert_member(repo: Households, household_id: int, role: Role, data: CreateMemberInput) -> Member:
@@ -386,12 +389,55 @@ async def create_household(repo: Households, data: CreateHouseholdInput) -> Hous
             errors.append(FieldError(path=f"input.offers[{i}].holder", message=_NO_SPOUSE))
     refuse_if(errors)
 
+    errors += children_errors(data.children or [], "input.children")
+    refuse_if(errors)
+
     household = await repo.add(Household, {"name": data.name})
+    await insert_children(repo, household.id, data.children or [])
     rows = {role: await insert_member(repo, household.id, role, member_data) for role, member_data, _ in members}
     for i, offer in enumerate(data.offers or []):
         await insert_offer(repo, household.id, offer, f"input.offers[{i}]")
     for role, member_data, path in members:
         await insert_permits(repo, rows[role], member_data.permits or [], f"{path}.permits")
+    return household
+
+
+def children_errors(children: Sequence[ChildInput], path: str) -> list[FieldError]:
+    """Every error in a household's list of children."""
+    errors = checks.children_count_errors(len(children), path)
+    for i, child in enumerate(children):
+        errors += checks.child_errors(provided(child), f"{path}[{i}]")
+    return errors
+
+
+async def insert_children(repo: Households, household_id: int, children: Sequence[ChildInput]) -> None:
+    """Write a household's children."""
+    for child in children:
+        await repo.add(Child, {**provided(child), "household_id": household_id})
+
+
+async def update_household(
+    repo: Households, raw: str, data: UpdateHouseholdInput, version: int | None = None
+) -> Household:
+    """Rename a household and, when `children` is given, replace its children with that list (a change of the
+    household: its version moves)."""
+    household = await fetch(repo, Household, raw, "id", lock=True)
+    check_version(household, version)
+    changes = provided(data)
+    if data.children is strawberry.UNSET:
+        return await update_row(repo, household, changes, checks.household_errors, version)
+    if data.children is None:
+        refuse("input.children", "must not be null; give [] for a household without children")
+    refuse_if(children_errors(data.children, "input.children"))
+    read_at = household.version
+    household = await update_row(repo, household, changes, checks.household_errors, version)
+    stored_children = await repo.children(Child, Child.household_id, [household.id])
+    for child in stored_children.get(household.id, []):
+        await repo.delete(Child, child.id)
+    await insert_children(repo, household.id, data.children)
+    if household.version == read_at:
+        # Only the children changed: the household's version still counts the change.
+        await repo.update(household, {"version": read_at + 1})
     return household
 
 
@@ -458,7 +504,11 @@ async def update_offer(repo: Households, raw: str, data: UpdateOfferInput, versi
 async def create_permit(repo: Households, member_raw: str, data: CreatePermitInput) -> Permit:
     """Add a permit to a member, within the member's limit of them."""
     member = await fetch(repo, Member, member_raw, "memberId", lock=True)
-    refuse_if(checks.permit_errors(provided(data), "input"))
+    refuse_if(
+        null_defaults(data, "input")
+        or checks.permit_errors(provided(data), "input")
+        or checks.canadian_permits_errors(member.canadian_status, 1, "memberId")
+    )
     await within_limit(repo, Permit, Permit.member_id, member.id, "memberId")
     return await insert_permit(repo, member, data, "input")
 

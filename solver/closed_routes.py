@@ -56,7 +56,7 @@ def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers
     if eligible is not None:
         on, a = eligible
         finding = _not_needed(a, on, plan) if family.planned(category) else _not_planned(a, on)
-        return ClosedRoute(asked.role, a.code, a.name, (cited(rules, finding, on),), None, None, a.offer_ref)
+        return ClosedRoute(asked.role, a.code, a.name, (cited(rules, finding, on),), None, None, a.offer_ref, True)
     # The answer closest to opening: fewest failing rules, then the earliest day.
     on, a = min(answers, key=lambda pair: len(_failing(pair[1])))
     reasons = tuple(cited(rules, f, on) for f in _failing(a))
@@ -70,6 +70,27 @@ def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers
         None if fix is None else fix.by,
         a.offer_ref,
     )
+
+
+def why_not(routes: tuple[ClosedRoute, ...]) -> tuple[Finding, ...]:
+    """Each closed route's reasons as findings a plan's explanation carries, naming the route, the person and the
+    smallest fix: a client that selects only `explanation` (the contract's PlanScenario operation) still learns
+    why a plausible route is left out. Routes that were open and not needed are left to `Plan.closed_routes`."""
+    out: list[Finding] = []
+    for route in routes:
+        if route.open:
+            continue
+        offer = f" (offer {route.offer_ref})" if route.offer_ref is not None else ""
+        fix = ""
+        if route.fix is not None:
+            by = ""
+            if route.fix_by is not None and route.fix_by.isoformat() not in route.fix:
+                by = f" by {route.fix_by.isoformat()}"
+            fix = f"; would open it: {route.fix}{by}"
+        for reason in route.reasons:
+            message = f"{route.name} ({route.code}){offer} is not open to the {route.person.value.lower()}: "
+            out.append(dataclasses.replace(reason, message=message + reason.message + fix))
+    return tuple(out)
 
 
 def _failing(a: CategoryEligibility) -> tuple[Finding, ...]:

@@ -65,7 +65,8 @@ class _Reader:
         return None
 
     def steps_citing(self, rule_id: str) -> list[PlanStep]:
-        return [s for s in self.plan.steps if rule_id in s.rule_ids]
+        """The steps from as_of on citing `rule_id` (one before is a filing of the file: done, nothing due)."""
+        return [s for s in self.plan.steps if rule_id in s.rule_ids and s.date >= self.scenario.as_of]
 
 
 def deadlines(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> tuple[Deadline, ...]:
@@ -129,7 +130,11 @@ def _restoration(r: _Reader) -> Iterator[Deadline]:
     as_of = r.scenario.as_of
     for role, person in r.scenario.members:
         initial = _initial_status_end(r, person)
-        lost = [initial] if initial is not None and initial < as_of else []
+        # A status whose printed end passed after an application filed in Canada by then is maintained, not lost.
+        maintained = initial is not None and any(
+            a.inside_canada and a.applied_on <= initial for a in person.pending_applications
+        )
+        lost = [initial] if initial is not None and initial < as_of and not maintained else []
         lost += [add_days(g.start, -1) for g in r.plan.status_gaps if g.person is role and g.start > as_of]
         for last_day in sorted(set(lost)):
             first_without = add_days(last_day, 1)

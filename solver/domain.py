@@ -288,6 +288,8 @@ class ClosedRoute:
     fix: str | None = None
     fix_by: dt.date | None = None
     offer_ref: str | None = None
+    # True when the route was open and the optimizer did without it (`reasons` then says so), not closed by a rule.
+    open: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,30 @@ from collections.abc import Iterator
 
 from solver import noc
 from solver.countries import is_country
-from solver.domain import Education, FieldError, LanguageTest, Offer, Person, PlanOptions, Role, Scenario, WorkPeriod
+from solver.domain import (
+    CanadianStatus,
+    Child,
+    Education,
+    FieldError,
+    LanguageTest,
+    Offer,
+    PendingApplication,
+    Person,
+    PlanOptions,
+    PrApplication,
+    Role,
+    Scenario,
+    WorkPeriod,
+)
 from solver.rules import catalog
+from solver.rules.registry import load_rules
 
 PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})
 MAX_HOURS_PER_WEEK = 80.0
 CLB_RANGE = (1, 12)
 HORIZON_MONTHS_RANGE = (1, 240)
 MAX_OFFERS = 50
+MAX_CHILDREN = 20
 _OFFER_NUMBER = re.compile(r"^A[0-9]{7}$")
 _CODE = re.compile(r"^[A-Z][0-9]{2}$")
 # Every date a client sends is in this range: the rules begin after 1900, a plan reaches at most 20 years
@@ -110,6 +126,34 @@ def check_permit_code(code: str) -> str | None:
     return f"{code!r} is not a permit category code; allowed: {allowed}, or a code used before 2022-12-15: {aliases}"
 
 
+def check_application_code(code: str) -> str | None:
+    """A pending application's category that the catalog does not know: an exemption code (current or pre-2022)
+    or TFWP, as the catalog lists them."""
+    if catalog.current_code(code):
+        return None
+    allowed = ", ".join(catalog.codes())
+    aliases = ", ".join(catalog.aliases())
+    return (
+        f"{code!r} is not a permit category of the catalog; allowed: {allowed}, or a code used before 2022-12-15:"
+        f" {aliases}"
+    )
+
+
+def check_pr_program(program: str, on: dt.date) -> str | None:
+    """A PR program that is not one of `PR.programs` in force on `on` (the day the application was submitted)."""
+    programs: list[str] = load_rules().param("PR.programs", "programs", on)
+    if program in programs:
+        return None
+    return f"{program!r} is not a permanent-residence program (PR.programs); allowed: {', '.join(programs)}"
+
+
+def check_not_after(day: dt.date, limit: dt.date, limit_name: str) -> str | None:
+    """A day after `limit` (a fact of the file that cannot lie in the future of asOf, say)."""
+    if day <= limit:
+        return None
+    return f"{day.isoformat()} is after {limit_name} {limit.isoformat()}"
+
+
 def check_order(start: dt.date, end: dt.date | None, start_name: str, end_name: str) -> str | None:
     if end is None or end >= start:
         return None
@@ -168,7 +212,20 @@ def _scenario_errors(s: Scenario) -> Iterator[FieldError]:
     if not low <= s.horizon_months <= high:
         yield FieldError("horizonMonths", f"{s.horizon_months} is outside {low}-{high} months")
     for role, person in s.members:
-        yield from _person_errors(person, role.value.lower(), s.as_of)
+        path = role.value.lower()
+        yield from _person_errors(person, path, s.as_of)
+        yield from _file_errors(person, role, path, s)
+    canadians = [role for role, person in s.members if person.canadian_status is not None]
+    if len(canadians) > 1:
+        yield FieldError(
+            "spouse.canadianStatus",
+            "both members are Canadian; at most one member may be a citizen or permanent resident (the household "
+            "is planned for the foreign national)",
+        )
+    if len(s.children) > MAX_CHILDREN:
+        yield FieldError("children", f"{len(s.children)} children; at most {MAX_CHILDREN} per household")
+    for i, child in enumerate(s.children):
+        yield from _child_errors(child, f"children[{i}]", s.as_of)
     if len(s.offers) > MAX_OFFERS:
         yield FieldError("offers", f"{len(s.offers)} offers; at most {MAX_OFFERS} per scenario")
     seen: set[str] = set()
@@ -202,6 +259,94 @@ def _person_errors(p: Person, path: str, as_of: dt.date) -> Iterator[FieldError]
         yield from _work_errors(work, f"{path}.workHistory[{i}]")
     if p.provincial_nomination is not None and (m := check_province(p.provincial_nomination.province)):
         yield FieldError(f"{path}.provincialNomination.province", m)
+
+
+def _file_errors(p: Person, role: Role, path: str, s: Scenario) -> Iterator[FieldError]:
+    """The client file's facts: applications pending and submitted, biometrics, and a Canadian's own status."""
+    seen: set[str] = set()
+    for i, pending in enumerate(p.pending_applications):
+        where = f"{path}.pendingApplications[{i}]"
+        yield from _pending_errors(pending, where, role, s)
+        if pending.code in seen:
+            yield FieldError(
+                f"{where}.code",
+                f"{pending.code} is pending in an earlier application of this person; at most one pending "
+                "application per category and person",
+            )
+        seen.add(pending.code)
+    if p.pr_application is not None:
+        yield from _pr_errors(p.pr_application, f"{path}.prApplication", s.as_of)
+    if p.biometrics_given_on is not None:
+        where = f"{path}.biometricsGivenOn"
+        if message := check_not_after(p.biometrics_given_on, s.as_of, "asOf"):
+            yield FieldError(where, message)
+        if p.biometrics_given_on <= p.birth_date:
+            yield FieldError(
+                where, f"{p.biometrics_given_on.isoformat()} is not after birthDate {p.birth_date.isoformat()}"
+            )
+    if p.canadian_status is not None:
+        yield from _canadian_errors(p, p.canadian_status, path)
+
+
+def _pending_errors(a: PendingApplication, path: str, role: Role, s: Scenario) -> Iterator[FieldError]:
+    if message := check_application_code(a.code):
+        yield FieldError(f"{path}.code", message)
+    if message := check_not_after(a.applied_on, s.as_of, "asOf"):
+        yield FieldError(f"{path}.appliedOn", f"{message}; a pending application was filed on or before asOf")
+    if a.offer_ref is not None:
+        offer = next((o for o in s.offers if o.ref == a.offer_ref), None)
+        if offer is None:
+            refs = ", ".join(repr(o.ref) for o in s.offers) or "none"
+            yield FieldError(f"{path}.offerRef", f"no offer has ref {a.offer_ref!r}; the offers' refs: {refs}")
+        elif offer.holder is not role:
+            yield FieldError(
+                f"{path}.offerRef",
+                f"offer {a.offer_ref!r} is held by {offer.holder.value}; an application rests on an offer its "
+                "applicant holds",
+            )
+
+
+def _pr_errors(a: PrApplication, path: str, as_of: dt.date) -> Iterator[FieldError]:
+    if message := check_pr_program(a.program, a.submitted_on):
+        yield FieldError(f"{path}.program", message)
+    if message := check_not_after(a.submitted_on, as_of, "asOf"):
+        yield FieldError(f"{path}.submittedOn", f"{message}; a submitted application was submitted by asOf")
+    if a.aor_on is not None:
+        if message := check_order(a.submitted_on, a.aor_on, "submittedOn", "aorOn"):
+            yield FieldError(f"{path}.aorOn", message)
+        elif message := check_not_after(a.aor_on, as_of, "asOf"):
+            yield FieldError(f"{path}.aorOn", f"{message}; an acknowledgement not yet received is null")
+
+
+def _canadian_errors(p: Person, canadian: CanadianStatus, path: str) -> Iterator[FieldError]:
+    """A Canadian member holds no temporary status, permit or application of a foreign national, and is here
+    (the planner plans the foreign national beside them; a PR application of a Canadian makes no sense)."""
+    who = f"a {canadian.value.lower().replace('_', ' ')} (canadianStatus)"
+    for name, present in (
+        ("status", p.status is not None),
+        ("pendingApplications", bool(p.pending_applications)),
+        ("permitHistory", bool(p.permit_history)),
+        ("prApplication", p.pr_application is not None),
+    ):
+        if present:
+            yield FieldError(
+                f"{path}.{name}",
+                f"must be empty for {who}: a Canadian needs no temporary status, permit or PR application",
+            )
+    if not p.in_canada:
+        yield FieldError(
+            f"{path}.inCanada", f"must be true for {who}: the planner takes a Canadian member as in Canada"
+        )
+
+
+def _child_errors(c: Child, path: str, as_of: dt.date) -> Iterator[FieldError]:
+    if c.birth_date >= as_of:
+        yield FieldError(f"{path}.birthDate", f"{c.birth_date.isoformat()} is not before asOf {as_of.isoformat()}")
+    if not c.citizenships:
+        yield FieldError(f"{path}.citizenships", "at least one citizenship is required")
+    for i, code in enumerate(c.citizenships):
+        if message := check_country(code):
+            yield FieldError(f"{path}.citizenships[{i}]", message)
 
 
 def _education_errors(e: Education, path: str) -> Iterator[FieldError]:
@@ -245,3 +390,12 @@ def _offer_errors(o: Offer, path: str, s: Scenario) -> Iterator[FieldError]:
         yield FieldError(f"{path}.months", f"{o.months} is outside 1-120 months")
     if o.lmia_exempt_code is not None and (m := check_permit_code(o.lmia_exempt_code)):
         yield FieldError(f"{path}.lmiaExemptCode", m)
+    if o.lmia_applied_on is not None:
+        if message := check_not_after(o.lmia_applied_on, s.as_of, "asOf"):
+            yield FieldError(f"{path}.lmiaAppliedOn", f"{message}; an LMIA not yet applied for is null")
+        if o.lmia_exempt_code is not None:
+            yield FieldError(
+                f"{path}.lmiaAppliedOn",
+                f"an offer under LMIA-exempt code {o.lmia_exempt_code} needs no LMIA; give lmiaAppliedOn only for "
+                "an offer without lmiaExemptCode",
+            )

@@ -18,7 +18,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from solver.closed_routes import closed_routes
+from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
@@ -84,7 +84,10 @@ def plan(
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
-    return dataclasses.replace(decoded, closed_routes=closed_routes(scenario, decoded, rules))
+    routes = closed_routes(scenario, decoded, rules)
+    told = set(decoded.explanation)
+    explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
+    return dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
 
 
 def _ignore(step: Step) -> None:

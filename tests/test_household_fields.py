@@ -27,22 +27,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import GlobalID
 
 from db import models
-from db.models import NOMINATION_PREFIX, STATUS_PREFIX
+from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX
 from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema import inputs, planning
 from schema import types as records
 from schema.services import Services
 from solver.domain import (
+    Child,
     Education,
     HeldPermit,
     LanguageTest,
     Nomination,
     Offer,
+    PendingApplication,
     Person,
     Plan,
     PlanOptions,
     PlanStatus,
+    PrApplication,
+    Role,
     Scenario,
     Status,
     WorkPeriod,
@@ -97,9 +101,10 @@ def column_names(model: type[models.Base], prefix: str | None = None) -> set[str
 
 
 def member_names() -> set[str]:
-    """A member's columns with the flattened status and nomination seen as the groups they are."""
-    flat = {key for key in column_names(models.Member) if not key.startswith((STATUS_PREFIX, NOMINATION_PREFIX))}
-    return flat | {"status", "provincial_nomination"}
+    """A member's columns with the flattened status, nomination and PR application seen as the groups they are."""
+    grouped = (STATUS_PREFIX, NOMINATION_PREFIX, PR_PREFIX)
+    flat = {key for key in column_names(models.Member) if not key.startswith(grouped)}
+    return flat | {"status", "provincial_nomination", "pr_application"}
 
 
 # --- the places, and where each differs on purpose ----------------------------------------------------------
@@ -111,16 +116,23 @@ RECORD = frozenset(
 )
 # An offer's employer and filing: stored, shown and checked, but the planner does not use them.
 EMPLOYER = frozenset({"employer_name", "hourly_wage", "offer_number", "compliance_fee_paid"})
-# A permit record is any permit (planned, applied for, refused); the issued ones are the permit history.
-PERMIT_RECORD = frozenset({"open", "status", "offer_ref", "offer_id", "offer", "applied_on"})
+# A permit record is any permit (planned, applied for, refused); the issued ones are the permit history, those
+# applied for (APPLIED, with the day) the pending applications.
+PERMIT_RECORD = frozenset(
+    {"open", "status", "offer_ref", "offer_id", "offer", "applied_on", "inside_canada", "with_restoration"}
+)
+# Seen as a pending application, a permit record has the validity and kind of any permit beside it; a stored
+# one names its offer by id (the GraphQL type by the offer itself), and db/scenario.py reads the ref from it.
+APPLICATION_RECORD = frozenset({"open", "status", "valid_from", "valid_to"})
+BY_OFFER_ID = frozenset({"offer_id", "offer"})
 # A member record is named, has its role, and keeps all its permits, not only the history derived from them.
 MEMBER_RECORD = frozenset({"name", "role", "permits"})
-DERIVED_HISTORY = frozenset({"permit_history"})
+DERIVED_HISTORY = frozenset({"permit_history", "pending_applications"})
 # A stored household is named; its date and horizon are asked when it is planned (planHousehold's arguments).
 HOUSEHOLD_RECORD = frozenset({"name"})
 ASKED_WHEN_PLANNED = frozenset({"as_of", "horizon_months"})
 # Updates change one record: the nested records are changed by their own mutations.
-MEMBER_RECORDS = frozenset({"education", "language_tests", "work_history", "permit_history"})
+MEMBER_RECORDS = frozenset({"education", "language_tests", "work_history", "permit_history", "pending_applications"})
 HOUSEHOLD_RECORDS = frozenset({"principal", "spouse", "offers"})
 
 
@@ -148,6 +160,9 @@ PLACES = [
             (LanguageTest, planning.LanguageTestInput),
             (WorkPeriod, planning.WorkInput),
             (Nomination, planning.NominationInput),
+            (PendingApplication, planning.PendingApplicationInput),
+            (PrApplication, planning.PrApplicationInput),
+            (Child, planning.ChildInput),
             (Offer, planning.OfferInput),
             (PlanOptions, planning.PlanOptionsInput),
         )
@@ -185,6 +200,7 @@ PLACES = [
     ),
     Place("schema.inputs.MemberStatusInput", Status, names(inputs.MemberStatusInput)),
     Place("schema.inputs.MemberNominationInput", Nomination, names(inputs.MemberNominationInput)),
+    Place("schema.inputs.MemberPrApplicationInput", PrApplication, names(inputs.MemberPrApplicationInput)),
     Place("schema.inputs.CreateEducationInput", Education, names(inputs.CreateEducationInput)),
     Place("schema.inputs.UpdateEducationInput", Education, names(inputs.UpdateEducationInput)),
     Place("schema.inputs.CreateLanguageTestInput", LanguageTest, names(inputs.CreateLanguageTestInput)),
@@ -195,6 +211,18 @@ PLACES = [
     Place("schema.inputs.UpdateOfferInput", Offer, names(inputs.UpdateOfferInput), EMPLOYER),
     Place("schema.inputs.CreatePermitInput", HeldPermit, names(inputs.CreatePermitInput), PERMIT_RECORD),
     Place("schema.inputs.UpdatePermitInput", HeldPermit, names(inputs.UpdatePermitInput), PERMIT_RECORD),
+    Place(
+        "schema.inputs.CreatePermitInput (APPLIED)",
+        PendingApplication,
+        names(inputs.CreatePermitInput),
+        APPLICATION_RECORD,
+    ),
+    Place(
+        "schema.inputs.UpdatePermitInput (APPLIED)",
+        PendingApplication,
+        names(inputs.UpdatePermitInput),
+        APPLICATION_RECORD,
+    ),
     # The stored records as GraphQL types (schema/types.py); a household's members are shown by role.
     Place(
         "schema.types.Household",
@@ -212,11 +240,20 @@ PLACES = [
     ),
     Place("schema.types.MemberStatus", Status, graphql_names(records.MemberStatus)),
     Place("schema.types.ProvincialNomination", Nomination, graphql_names(records.ProvincialNomination)),
+    Place("schema.types.PrApplication", PrApplication, graphql_names(records.PrApplication)),
+    Place("schema.types.Child", Child, graphql_names(records.Child)),
     Place("schema.types.Education", Education, graphql_names(records.Education), RECORD),
     Place("schema.types.LanguageTest", LanguageTest, graphql_names(records.LanguageTest), RECORD),
     Place("schema.types.WorkPeriod", WorkPeriod, graphql_names(records.WorkPeriod), RECORD),
     Place("schema.types.JobOffer", Offer, graphql_names(records.JobOffer), RECORD | EMPLOYER),
     Place("schema.types.Permit", HeldPermit, graphql_names(records.Permit), RECORD | PERMIT_RECORD),
+    Place(
+        "schema.types.Permit (APPLIED)",
+        PendingApplication,
+        graphql_names(records.Permit),
+        RECORD | APPLICATION_RECORD | BY_OFFER_ID,
+        frozenset({"offer_ref"}),
+    ),
     # The tables (db/models.py), which db/scenario.py reads by the domain's names.
     Place(
         "db.models.Household",
@@ -229,11 +266,20 @@ PLACES = [
     Place("db.models.Member", Person, member_names(), RECORD | MEMBER_RECORD, DERIVED_HISTORY),
     Place(f"db.models.Member {STATUS_PREFIX}*", Status, column_names(models.Member, STATUS_PREFIX)),
     Place(f"db.models.Member {NOMINATION_PREFIX}*", Nomination, column_names(models.Member, NOMINATION_PREFIX)),
+    Place(f"db.models.Member {PR_PREFIX}*", PrApplication, column_names(models.Member, PR_PREFIX)),
+    Place("db.models.Child", Child, column_names(models.Child), RECORD),
     Place("db.models.Education", Education, column_names(models.Education), RECORD),
     Place("db.models.LanguageTest", LanguageTest, column_names(models.LanguageTest), RECORD),
     Place("db.models.WorkPeriod", WorkPeriod, column_names(models.WorkPeriod), RECORD),
     Place("db.models.JobOffer", Offer, column_names(models.JobOffer), RECORD | EMPLOYER),
     Place("db.models.Permit", HeldPermit, column_names(models.Permit), RECORD | PERMIT_RECORD),
+    Place(
+        "db.models.Permit (APPLIED)",
+        PendingApplication,
+        column_names(models.Permit),
+        RECORD | APPLICATION_RECORD | BY_OFFER_ID,
+        frozenset({"offer_ref"}),
+    ),
 ]
 
 
@@ -278,6 +324,7 @@ VALID: dict[str, Any] = {
     "permit_code": "C43",
     "lmia_exempt_code": "C10",
     "ref": "offer-1",
+    "program": "CEC",
 }
 # Every other date: before asOf, and the same day for both ends of a period (in order).
 DAY = dt.date(2026, 1, 15)
@@ -318,13 +365,61 @@ def _other_than(default: Any, hint: Any) -> Any:
     raise AssertionError(f"no sample value for {hint}")
 
 
-SCENARIO: Scenario = sample(Scenario)
+def sample_household() -> Scenario:
+    """`sample(Scenario)` made consistent where the checks tie fields together: the principal is the foreign
+    national with the whole file (a pending application for the offer the principal holds), the spouse the
+    Canadian partner (no status, permit or application of their own), and of the two offers the one under an
+    exemption code needs no LMIA while the other had its LMIA applied for."""
+    every: Scenario = sample(Scenario)
+    principal = dataclasses.replace(
+        every.principal,
+        canadian_status=None,
+        pending_applications=tuple(
+            dataclasses.replace(p, code="C10", offer_ref="offer-1") for p in every.principal.pending_applications
+        ),
+    )
+    assert every.spouse is not None and every.spouse.canadian_status is not None
+    spouse = dataclasses.replace(
+        every.spouse, status=None, permit_history=(), pending_applications=(), pr_application=None, in_canada=True
+    )
+    (offer,) = every.offers
+    exempt = dataclasses.replace(offer, holder=Role.PRINCIPAL, lmia_applied_on=None)
+    lmia = dataclasses.replace(offer, ref="offer-2", lmia_exempt_code=None)
+    return dataclasses.replace(every, principal=principal, spouse=spouse, offers=(exempt, lmia))
+
+
+SCENARIO: Scenario = sample_household()
 OPTIONS: PlanOptions = sample(PlanOptions)
+
+
+def _away_from_defaults(value: object, path: str = "") -> Iterator[str]:
+    """The paths of the fields of `value` (and of the values nested in it) left at their defaults."""
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _away_from_defaults(item, f"{path}[{i}]")
+        return
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return
+    for f in dataclasses.fields(value):
+        here = f"{path}.{f.name}" if path else f.name
+        current = getattr(value, f.name)
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if default is not dataclasses.MISSING and current == default:
+            yield here
+        yield from _away_from_defaults(current, here)
 
 
 def test_the_sample_question_is_valid_and_sets_every_field_away_from_its_default() -> None:
     assert checked(SCENARIO, OPTIONS) == (SCENARIO, OPTIONS)
     assert SCENARIO.spouse is not None and SCENARIO.offers and SCENARIO.principal.education
+    # Each field is away from its default in one member at least (a Canadian has no permits, and a foreign
+    # national no Canadian status).
+    left = set(_away_from_defaults(SCENARIO.principal)) & set(_away_from_defaults(SCENARIO.spouse))
+    assert left == set()
+    assert [path for path in _away_from_defaults(SCENARIO) if not path.startswith(("principal", "spouse"))] == [
+        "offers[0].lmia_applied_on",
+        "offers[1].lmia_exempt_code",
+    ]
 
 
 def test_the_contract_json_writer_and_reader_carry_every_field() -> None:
@@ -365,7 +460,13 @@ def _member_input(person: Person, name: str) -> dict[str, Any]:
     """A CreateMemberInput of `person`: its history as issued permits."""
     data = cast("dict[str, Any]", to_json(person))
     history = data.pop("permitHistory")
-    return {**data, "name": name, "permits": [{**held, "open": True, "status": "APPROVED"} for held in history]}
+    pending = data.pop("pendingApplications")
+    return {
+        **data,
+        "name": name,
+        "permits": [{**held, "open": True, "status": "APPROVED"} for held in history]
+        + [{**applied, "open": False, "status": "APPLIED"} for applied in pending],
+    }
 
 
 async def test_a_stored_household_carries_every_field(
@@ -377,6 +478,7 @@ async def test_a_stored_household_carries_every_field(
         "principal": _member_input(SCENARIO.principal, "Principal"),
         "spouse": _member_input(SCENARIO.spouse, "Spouse"),
         "offers": [{**cast("dict[str, Any]", to_json(offer)), "employerName": "Acme"} for offer in SCENARIO.offers],
+        "children": [to_json(child) for child in SCENARIO.children],
     }
     created = await gql(CREATE_HOUSEHOLD, {"input": data})
     assert created["createHousehold"]["__typename"] == "HouseholdPayload", created

@@ -68,12 +68,13 @@ class Households(TenantScoped):
         return (await self.session.scalars(query)).all()
 
     async def load_household_graph(self, household_id: int) -> Household | None:
-        """A household with its members (and their education, tests, work, permits) and offers loaded."""
+        """A household with its members (and their education, tests, work, permits), offers and children loaded."""
         query = (
             self._scoped(Household)
             .where(Household.id == household_id)
             .options(
                 selectinload(Household.offers),
+                selectinload(Household.children),
                 selectinload(Household.members).options(
                     selectinload(Member.education),
                     selectinload(Member.language_tests),

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from solver.domain import Finding, Person, PlannedPermit, Role, Scenario
+from solver.domain import Finding, PendingApplication, Person, PlannedPermit, Role, Scenario
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
 
@@ -108,6 +108,18 @@ class Family:
         """Every permit of this family `person` could apply for, with the days the rules allow."""
         return []
 
+    def pending(self, opts: Options, role: Role, person: Person, app: PendingApplication) -> Candidate | None:
+        """The application `app`, filed before as_of and still pending, as a candidate fixed to its filing
+        (`solver.options.options.filed`); None when the family cannot say what it would grant.
+
+        By default the family's own candidate of that code (and offer) fixed to the filing day: a family whose
+        candidates exist only on days the rules allow today (a PGWP inside its window) builds it itself.
+        """
+        from solver.options.options import filed
+
+        own = [c for c in self.candidates(opts, role, person) if c.code == app.code and c.offer_ref == app.offer_ref]
+        return filed(opts, own[0], app) if own else None
+
     def constrain(self, v: Vars, node: Node) -> None:
         """The family's own constraints on one of its candidate nodes (beyond the chain every permit is in)."""
 
@@ -154,7 +166,7 @@ class Family:
 
     def planned(self, category: Category) -> bool:
         """Whether the planner ever plans `category` (False for a code answered for eligibility only, such as
-        A74 or C47), so an open route left out says so instead of "not needed"."""
+        C47), so an open route left out says so instead of "not needed"."""
         return True
 
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:

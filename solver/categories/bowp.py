@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer
 from solver.dates import add_days, add_months
 from solver.domain import Person, PlannedPermit, Role
+from solver.model.constraints.pr import program_of
 from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, open_candidate
@@ -24,8 +25,19 @@ from solver.validate.status import restorable
 
 
 def _eligibility(person: Person, on: dt.date, rules: RuleSet) -> Decision:
-    """A75 on `on`, for the PR class the person could apply under that day (CEC first, else PNP)."""
+    """A75 on `on`, for the PR application the person submitted (its program and day), else for the PR class
+    they could apply under that day (CEC first, else PNP); a filed work-permit application keeps them in
+    maintained status."""
     nomination = person.provincial_nomination
+    filed = person.pr_application
+    ended = work_permit_end(person)
+    maintained = ended is not None and any(
+        a.inside_canada and a.applied_on <= min(on, ended) for a in person.pending_applications
+    )
+    if filed is not None:
+        return bowp.check(
+            person, on, rules, pr_class=filed.program, pr_submitted_on=filed.submitted_on, maintained=maintained
+        )
     if cec.check(person, on, rules).eligible:
         pr_class: str | None = "CEC"
     elif nomination is not None and nomination.nominated_on <= on:
@@ -44,7 +56,10 @@ _GROUNDS = ("A75.eligible_classes", "A75.completeness", "A75.status_at_applicati
 def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
     """The bridging permit of a person who could apply for PR in the horizon, applied for after submission."""
     d0 = opts.scenario.as_of
-    if not could_apply_for_pr(opts, person):
+    submitted = opts.submitted_pr()
+    if submitted is not None and submitted[0] is not role:
+        return []  # the other member's PR application is the household's: bridging is its applicant's
+    if submitted is None and not could_apply_for_pr(opts, person):
         return []
     return [
         open_candidate(
@@ -75,10 +90,15 @@ def _constrain(v: Vars, node: Node) -> None:
     completeness = bowp.completeness_days(on, v.opts.rules)
     m.add_implication(node.present, pr.applicant[c.person])
     for (role, branch), lit in pr.branches.items():
-        program = "PNP" if branch == "PNP" else "CEC"
-        if role is c.person and program not in classes:
+        if role is c.person and program_of(branch) not in classes:
             m.add_implication(node.present, lit.Not())
     m.add(node.apply >= pr.submit).only_enforce_if(node.present)
+    submitted = v.opts.submitted_pr()
+    if submitted is not None:
+        # Applied for with the acknowledgement of receipt (A75.completeness: the AOR is the proof); an Express
+        # Entry AOR comes on submission, so one not yet received is expected on the submission day.
+        aor = submitted[1].aor_on or submitted[1].submitted_on
+        m.add(node.apply >= v.opts.cal.day(aor)).only_enforce_if(node.present)
     m.add_max_equality(node.start, [node.apply + c.processing_inside, pr.submit + completeness])
 
 
@@ -98,6 +118,10 @@ def _issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issue]:
         yield "A75.status_at_application", "not in Canada on the application date"
     elif not t.any_work(i) and not restorable(ctx, role, a, worker=True):
         yield "A75.status_at_application", "no work permit, maintained worker status, or restorable worker status"
+    filed = ctx.scenario.person(role)
+    app = filed.pr_application if filed is not None else None
+    if app is not None and a < (app.aor_on or app.submitted_on):
+        yield "A75.completeness", f"applied before the acknowledgement of receipt ({app.aor_on or app.submitted_on})"
 
 
 def _valid_from(ctx: PlanContext, processed: dt.date) -> dt.date:

@@ -18,9 +18,9 @@ from typing import ClassVar
 from solver import dates, noc
 from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
-from solver.domain import Offer, Person, PlannedPermit, PlanStep, Role
+from solver.domain import Offer, PendingApplication, Person, PlannedPermit, PlanStep, Role
 from solver.model.variables import Node, Vars
-from solver.options.options import Options, fee_cents
+from solver.options.options import Options, fee_cents, filed
 from solver.options.records import Candidate, Validity
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
@@ -227,13 +227,26 @@ class OfferFamily(Family):
                 out.extend(self._offer_candidates(opts, role, person, offer))
         return out
 
-    def _offer_candidates(self, opts: Options, role: Role, person: Person, offer: Offer) -> list[Candidate]:
+    def pending(self, opts: Options, role: Role, person: Person, app: PendingApplication) -> Candidate | None:
+        """The permit filed for the offer `app.offer_ref`, as filed: whether the rules would grant it today is a
+        risk the plan reports (solver.options.filings), not a reason to drop a filing; it needs the offer's job."""
+        offer = next((o for o in opts.scenario.offers if o.ref == app.offer_ref and o.holder is role), None)
+        if offer is None or not any(j.offer_ref == offer.ref and j.person is role for j in opts.jobs):
+            return None
+        built = self._offer_candidates(opts, role, person, offer, filed_day=opts.cal.day(app.applied_on))
+        return filed(opts, built[0], app) if built else None
+
+    def _offer_candidates(
+        self, opts: Options, role: Role, person: Person, offer: Offer, filed_day: int | None = None
+    ) -> list[Candidate]:
         as_of = opts.scenario.as_of
         last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
         code = offer_code(offer)
         lmia = offer.lmia_exempt_code is None
         prior: tuple[PlanStep, ...] = ()
-        if lmia:
+        if filed_day is not None:
+            days = [filed_day]
+        elif lmia:
             # Two steps (TFWP.lmia): the employer's LMIA, then the worker's application once it is positive; no
             # application (so no maintained status) rests on an LMIA still pending.
             positive = lmia_positive_on(offer, as_of, opts.rules)
@@ -276,6 +289,11 @@ class OfferFamily(Family):
             if job.person is not node.person or job.offer_ref != node.offer_ref:
                 continue
             m.add_implication(node.present, jv.present)
+            if node.candidate is not None and node.candidate.filed_on is not None:
+                # The filing was made for this job: it starts by the decision (or the offer's first day, if later).
+                by = m.new_int_var(0, v.big, f"filed_job_by[{node.key}]")
+                m.add_max_equality(by, [node.start, min(job.start_days)])
+                m.add(jv.start <= by)
             assert node.uncapped_end is not None
             if job.months is None:
                 m.add(node.end == node.uncapped_end)  # an open-ended job caps nothing

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer, refusal
 from solver.dates import add_days, add_months
-from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role
-from solver.options.options import Options, open_candidate
+from solver.domain import Credential, Education, InstitutionKind, PendingApplication, Person, PlannedPermit, Role
+from solver.options.options import Options, filed, open_candidate
 from solver.options.records import After, Candidate, DepotKind
 from solver.rules import pgwp
 from solver.rules.catalog import Category
@@ -150,6 +150,28 @@ def _r197_candidate(opts: Options, role: Role, person: Person, edu: Education, i
     return dataclasses.replace(base, processing_inside=outside, processing_outside=outside)
 
 
+def _pending(opts: Options, role: Role, person: Person, app: PendingApplication) -> Candidate | None:
+    """A PGWP already filed: its length from the program completed last by the filing day (C43.duration as on
+    that day); work while pending (C43.work_while_pending, R186(w)) only when filed in Canada while the study
+    permit was valid, which `filed` reads from the filing and the status held."""
+    edu = current_program(person, app.applied_on)
+    if edu is None:
+        return None
+    day = opts.cal.day(app.applied_on)
+    candidate = open_candidate(
+        opts,
+        role,
+        CODE,
+        FAMILY.name,
+        f"{role.value}:{CODE}:pending",
+        (day,),
+        months=max(pgwp.duration_months(edu, opts.on(app.applied_on), opts.rules, person.education), 1),
+        rule_ids=_GROUNDS,
+        work_while_pending="C43.work_while_pending",
+    )
+    return filed(opts, candidate, app)
+
+
 def _ok(opts: Options, person: Person, edu: Education, day: int) -> bool:
     """Eligible on `day` from `edu`, and the program grounds a PGWP of some length."""
     on = opts.on(opts.cal.date(day))
@@ -272,6 +294,9 @@ class Pgwp(Family):
 
     def candidates(self, opts: Options, role: Role, person: Person) -> list[Candidate]:
         return _candidates(opts, role, person)
+
+    def pending(self, opts: Options, role: Role, person: Person, app: PendingApplication) -> Candidate | None:
+        return _pending(opts, role, person, app)
 
     def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
         return _issues(ctx, role, person, p)

@@ -1,7 +1,7 @@
 """Permits that rest on the partner: C42 (spouse of a student), C41 (spouse of a skilled worker), C49 (family of
-an economic PR applicant); answered for eligibility and closed routes but not planned: A74 (sponsored spouse in
-Canada), C47 (spouse of a TEER 4/5 worker, from 2025-01-21 only for families moving to PR and matching renewals)
-and the dependent children's C46 and C48 (children are not members the planner plans for)."""
+an economic PR applicant), A74 (the sponsored partner of a Canadian); answered for eligibility and closed routes
+but not planned: C47 (spouse of a TEER 4/5 worker, from 2025-01-21 only for families moving to PR and matching
+renewals) and the dependent children's C46 and C48 (children are not members the planner plans for)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from solver import noc
 from solver.categories import family_named
-from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer, refusal
 from solver.dates import add_months
-from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role, StatusKind
+from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role, Scenario, StatusKind
 from solver.model.constraints.permits import passport_day
 from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
@@ -27,9 +27,18 @@ from solver.rules.decision import Decision
 from solver.rules.registry import RuleSet
 from solver.validate.context import PlanContext
 from solver.validate.facts import covering_work_permit_end, job_on, optional_param
-from solver.validate.status import current_program, program_months, study_permit_end
+from solver.validate.status import current_program, program_months, restorable, study_permit_end
 
-C41, C42, C47, C49 = "C41", "C42", "C47", "C49"
+C41, C42, C47, C49, A74 = "C41", "C42", "C47", "C49", "A74"
+# The rule each partner-based code rests on (what a Canadian partner, who holds no permit, cannot give).
+_RESTS_ON = {
+    C41: "C41.principal_validity",
+    C42: "C42.principal_program",
+    C47: "C47.principal_occupation",
+    C49: "C49.principal_pr_applicant",
+}
+# PR programs of the family class: their applicant's partner has no C49 (C49.principal_pr_applicant: economic).
+_FAMILY_CLASS = frozenset({"SPOUSAL"})
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -38,7 +47,7 @@ _PRINCIPAL_CHECKS: dict[str, Callable[[Person, dt.date, RuleSet], Decision]] = {
     "C41": spousal.check_c41,
     "C42": spousal.check_c42,
     "C49": spousal.check_c49,
-    "A74": spousal.check_a74,
+    A74: spousal.check_a74,
 }
 
 
@@ -46,10 +55,23 @@ _PRINCIPAL_CHECKS: dict[str, Callable[[Person, dt.date, RuleSet], Decision]] = {
 _CHILD_RULES = {"C46": "C46.dependent_child", "C48": "C48.dependent_child"}
 
 
+def _canadian_partner(scenario: Scenario, role: Role) -> Person | None:
+    """The other member when they are Canadian (a citizen or permanent resident), else None."""
+    other = scenario.person(Role.SPOUSE if role is Role.PRINCIPAL else Role.PRINCIPAL)
+    return other if other is not None and other.canadian_status is not None else None
+
+
 def _eligibility(asked: Asked, code: str) -> Decision:
-    """`code` for the member asked about: only the principal's accompanying spouse can hold it."""
+    """`code` for the member asked about: only the principal's accompanying spouse can hold it, except A74,
+    which is the sponsored partner's of a Canadian, whichever member that is (C46, C48: a child's only)."""
     if code in _CHILD_RULES:
         return spousal.check_child_code(_CHILD_RULES[code], asked.on, asked.rules)
+    sponsor = _canadian_partner(asked.scenario, asked.role)
+    if code == A74 and sponsor is not None:
+        return spousal.check_a74_sponsored(asked.person, sponsor, asked.on, asked.rules)
+    if sponsor is not None:
+        message = "the partner is Canadian: no permit of theirs to rest on (a sponsored partner uses A74)"
+        return refusal(asked.rules, _RESTS_ON[code], message)
     if asked.role is Role.PRINCIPAL or asked.scenario.spouse is None:
         return refusal(asked.rules, "C41.no_role_swap", "only the accompanying spouse of the principal can hold it")
     if code == C47:
@@ -77,12 +99,47 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
     p_person = opts.scenario.person(partner)
     assert p_person is not None
     out: list[Candidate] = []
+    if p_person.canadian_status is not None:
+        # C41, C42 and C49 rest on the partner's permit; a Canadian partner sponsors instead (A74).
+        return _sponsored_partner(opts, role, partner, p_person, person)
     if role is Role.SPOUSE:
         # C41 and C42 are for the principal's spouse (the principal is who first held a permit).
         out.extend(_spouse_of_student(opts, role, partner, p_person))
         out.extend(_spouse_of_worker(opts, role, partner))
     out.extend(_spouse_of_pr_applicant(opts, role, partner))
     return out
+
+
+def _sponsored_partner(opts: Options, role: Role, partner: Role, sponsor: Person, person: Person) -> list[Candidate]:
+    """A74 for the partner of a Canadian sponsor, once the spousal sponsorship PR application is submitted (from
+    its AOR, or its submission while none is recorded), applied for in Canada while in status, on maintained
+    status or within restoration (the chain's rules); valid, as far as the brief says, to the plan's end."""
+    submitted = opts.submitted_pr()
+    depot = opts.depots[role]
+    if submitted is None or submitted[0] is not role or submitted[1].program != spousal.SPOUSAL_PROGRAM:
+        return []
+    if not depot.in_canada:
+        return []
+    app = submitted[1]
+    first = max(0, opts.cal.day(app.aor_on or app.submitted_on))
+    days = opts.eligible_days(
+        first, opts.cal.horizon - 1, person, lambda on: spousal.sponsor_ok(sponsor, on, opts.rules)
+    )
+    if not days:
+        return []
+    return [
+        open_candidate(
+            opts,
+            role,
+            A74,
+            FAMILY.name,
+            f"{role.value}:{A74}",
+            days,
+            months=None,
+            rule_ids=("A74.sponsored_spouse",),
+            inside_only=True,
+        )
+    ]
 
 
 def _candidate(opts: Options, role: Role, code: str, key: str, days: tuple[int, ...], **kw: Any) -> Candidate:
@@ -134,6 +191,8 @@ def _work_sources(
     """(node key, open, offer ref) of each work permit `partner` may hold: their status on as_of, their candidates."""
     sources: list[tuple[str, bool, str | None]] = []
     depot = opts.depots[partner]
+    if depot.kind is DepotKind.CANADIAN:
+        return []  # C41 and C49 rest on a partner's work permit; a Canadian partner holds none
     if depot.works:
         sources.append((f"{partner.value}:depot", depot.kind is DepotKind.WORKER_OPEN, None))
     for c in opts.candidates:
@@ -180,7 +239,13 @@ def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Ca
     if not days or not opts.rules.in_force("C49.principal_pr_applicant", opts.on(opts.cal.date(days[-1]))):
         return []
     applicant = opts.scenario.person(partner)
-    if applicant is None or not could_apply_for_pr(opts, applicant):
+    submitted = opts.submitted_pr()
+    if submitted is not None:
+        # The PR application already submitted decides: the partner's, and an economic one (not the family
+        # class: a sponsored spouse uses A74).
+        if submitted[0] is not partner or submitted[1].program in _FAMILY_CLASS:
+            return []
+    elif applicant is None or not could_apply_for_pr(opts, applicant):
         return []
     return [
         _candidate(
@@ -243,8 +308,10 @@ def _constrain(v: Vars, node: Node) -> None:
         m.add(source.end >= needed).only_enforce_if([node.present, v.group("C41.principal_validity")])
         job = v.jobs[c.source_job]
         m.add_implication(node.present, job.present)
-        m.add(job.start <= node.apply).only_enforce_if(node.present)
-        m.add(job.end >= node.apply).only_enforce_if(node.present)
+        # A filing before as_of: the principal's job then is the file's fact (the plan's jobs start at as_of).
+        on = max(c.apply_days[0], 0) if c.filed_on is not None else node.apply
+        m.add(job.start <= on).only_enforce_if(node.present)
+        m.add(job.end >= on).only_enforce_if(node.present)
     elif c.code == C49:
         assert c.source is not None
         source = v.nodes[c.source]
@@ -322,8 +389,33 @@ def _c49_issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issu
     if applicant is None or applicant is role or submitted is None or a < submitted:
         yield "C49.principal_pr_applicant", "the partner has not yet submitted an economic PR application"
         return
+    if ctx.plan.pr_program in _FAMILY_CLASS:
+        yield "C49.principal_pr_applicant", f"a {ctx.plan.pr_program} application is not an economic-class one"
+        return
     if covering_work_permit_end(ctx, applicant, a) is None:
         yield "C49.principal_pr_applicant", "the PR applicant holds no valid work permit on that date"
+
+
+def _a74_issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issue]:
+    """A74.sponsored_spouse: a Canadian sponsor, a spousal PR application of the planned partner submitted by
+    the application day (its AOR when recorded), and in Canada with status, maintained status or restorable."""
+    a = p.apply_on
+    person = ctx.scenario.person(role)
+    sponsor = _canadian_partner(ctx.scenario, role)
+    assert person is not None
+    if sponsor is None or not spousal.sponsor_ok(sponsor, ctx.on(a), ctx.rules):
+        yield "A74.sponsored_spouse", "the partner is not a Canadian citizen or permanent resident sponsor"
+        return
+    app = person.pr_application
+    if app is None or app.program != spousal.SPOUSAL_PROGRAM or a < (app.aor_on or app.submitted_on):
+        yield "A74.sponsored_spouse", "no spousal sponsorship PR application submitted (with its AOR) by then"
+        return
+    t = ctx.timelines[role]
+    i = t.index(a)
+    if not 0 <= i < t.days or not t.in_canada[i]:
+        yield "A74.sponsored_spouse", "not in Canada on the application day"
+    elif not t.status[i] and not restorable(ctx, role, a):
+        yield "A74.sponsored_spouse", "no status, maintained status or restorable status on the application day"
 
 
 # The codes a plan may hold, each with its check of the partner's situation.
@@ -331,6 +423,7 @@ _CHECKS: dict[str, Callable[[PlanContext, Role, PlannedPermit], Iterator[Issue]]
     "C41": _c41_issues,
     "C42": _c42_issues,
     "C49": _c49_issues,
+    A74: _a74_issues,
 }
 
 
@@ -352,7 +445,9 @@ def _valid_to(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
     if p.code == "C42":
         status = ctx.scenario.principal.status
         return status.valid_to if status is not None else None
-    return None  # A74, C46, C47, C48: not planned (_issues says so)
+    # A74: to the plan's end (the brief gives no length), capped at the passport by the caller. C46, C47 and C48
+    # are never planned (_issues says so).
+    return dt.date.fromordinal(ctx.horizon_end.toordinal() - 1)
 
 
 class Spousal(Family):
@@ -385,10 +480,25 @@ class Spousal(Family):
     def planned(self, category: Category) -> bool:
         return category.code in _CHECKS
 
+    def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
+        """A74 for the partner of a Canadian: the spousal sponsorship PR application, filed while in status."""
+        sponsor = _canadian_partner(asked.scenario, asked.role)
+        app = asked.person.pr_application
+        if category.code == A74 and sponsor is not None and (app is None or app.program != spousal.SPOUSAL_PROGRAM):
+            status = asked.person.status
+            return Fix(
+                "a spousal sponsorship PR application by the Canadian partner, submitted while this partner is in"
+                " Canada with status, opens A74",
+                status.valid_to if status is not None and status.valid_to >= asked.on else None,
+            )
+        return super().smallest_fix(asked, category, decision)
+
 
 def _plausible(asked: Asked, code: str) -> bool:
     """The principal's spouse, with a principal in the situation the code rests on: studying in Canada (C42),
     working or about to (C41); A74 is considered for every spouse (it needs a citizen or PR sponsor)."""
+    if code == A74 and _canadian_partner(asked.scenario, asked.role) is not None:
+        return asked.person.canadian_status is None  # the sponsored partner of a Canadian, whichever role
     if asked.role is not Role.SPOUSE or asked.scenario.spouse is None:
         return False
     principal = asked.scenario.principal
@@ -405,7 +515,7 @@ def _plausible(asked: Asked, code: str) -> bool:
         nocs = [job] if job is not None else []
         nocs += [o.noc_code for o in asked.scenario.offers if o.holder is Role.PRINCIPAL]
         return any(noc.is_valid(n) and noc.teer(n) >= 4 for n in nocs)
-    return code == "A74"
+    return code == A74
 
 
 def _moments(asked: Asked, code: str) -> tuple[dt.date, ...]:

@@ -27,6 +27,7 @@ from solver.rules.language import best_clb
 ACTION_JOB = "START_JOB"
 ACTION_PROFILE = "CREATE_EE_PROFILE"
 ACTION_SUBMIT = "SUBMIT_PR"
+ACTION_SUBMITTED = "PR_SUBMITTED"
 ACTION_PASSPORT = "RENEW_PASSPORT"
 ACTION_RETAKE = "RETAKE_LANGUAGE_TEST"
 
@@ -42,7 +43,8 @@ def _chain(s: Solved, role: Role) -> list[Node]:
 
 
 def _maintained(s: Solved, tail: Node, head: Node) -> bool:
-    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada
+    filed_outside = head.candidate is not None and head.candidate.filed_outside
+    return s.value(head.apply) <= s.value(tail.end) and tail.in_canada and not filed_outside
 
 
 def _from_abroad(s: Solved, role: Role) -> bool:
@@ -84,13 +86,16 @@ def authorized_days(s: Solved, role: Role) -> int:
 
 
 def _fees(s: Solved) -> dict[str, int]:
-    """Cents per permit key, biometrics on each person's first permit."""
+    """Cents per permit key, biometrics on each person's first permit (none for a person with an application
+    pending: given with it, and what was filed is paid)."""
     v = s.vars
     out: dict[str, int] = {}
     for role, _ in v.opts.scenario.members:
-        for i, n in enumerate(_chain(s, role)[1:]):
+        chain = _chain(s, role)[1:]
+        filed = any(n.candidate is not None and n.candidate.filed_on is not None for n in chain)
+        for i, n in enumerate(chain):
             assert n.candidate is not None
-            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 else 0)
+            out[n.key] = n.candidate.fee_cents + (biometrics_cents(v, role) if i == 0 and not filed else 0)
     return out
 
 
@@ -162,8 +167,9 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
     applicant, branch = _pr(s)
     pr = v.prv()
     ready = s.value(pr.ready) == 1
+    submitted = v.opts.submitted_pr()
     if ready and applicant is not None and branch is not None:
-        steps.extend(_pr_steps(s, applicant, branch))
+        steps.extend(_pr_steps(s, applicant, branch) if submitted is None else [_submitted_step(s)])
     gaps = [
         StatusGap(role, cal.date(a), cal.date(b), False)
         for role, _ in v.opts.scenario.members
@@ -175,8 +181,9 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         status=status,
         rules_version=rules.version,
         solve_ms=solve_ms,
-        pr_ready_date=cal.date(s.value(pr.day)) if ready else None,
-        crs_score=_crs(s, applicant, jobs) if ready and applicant is not None else None,
+        # A submitted application: the submission day (every requirement was met by then, as the file says).
+        pr_ready_date=(submitted[1].submitted_on if submitted else cal.date(s.value(pr.day))) if ready else None,
+        crs_score=_crs(s, applicant, jobs) if ready and applicant is not None and submitted is None else None,
         pr_program=program_of(branch) if ready and branch else None,
         pr_applicant=applicant if ready else None,
         permits=tuple(permits),
@@ -253,6 +260,8 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     v = s.vars
     cal = v.opts.cal
     rule_ids = list(c.rule_ids)
+    if c.filed_on is not None:
+        return [_pending_step(s, tail, n, permit)]
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
         deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
@@ -291,6 +300,37 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     return steps
 
 
+def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:
+    """The step of an application the client already filed: the plan keeps it, and says what holds meanwhile."""
+    c = n.candidate
+    assert c is not None
+    rule_ids = list(c.rule_ids)
+    decided = f"decision expected {permit.valid_from.isoformat()}"
+    if c.filed_outside:
+        meanwhile = "filed from outside Canada: it maintains no status, and no work under it before approval"
+    elif tail.in_canada and _maintained(s, tail, n):
+        rule_ids.append("STATUS.maintained")
+        meanwhile = "status maintained meanwhile with the conditions held (STATUS.maintained)"
+        if c.work_while_pending is not None:
+            rule_ids.append(c.work_while_pending)
+            meanwhile += f", full-time work allowed ({c.work_while_pending})"
+    elif tail.in_canada:
+        rule_ids.append("STATUS.restoration")
+        meanwhile = "filed with restoration: no status and no work until it is approved (STATUS.restoration)"
+    else:
+        meanwhile = "filed from outside Canada"
+    detail = (
+        f"the {permit.name} ({c.code}) applied for on {permit.apply_on.isoformat()} is pending (already filed, fees"
+        f" paid), {decided}; {meanwhile}"
+    )
+    if c.filed_risks:
+        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal.
+        reasons = "; ".join(f"{f.rule_id}: {f.message}" for f in c.filed_risks)
+        detail += f"; at risk of refusal ({reasons})"
+        rule_ids.extend(f.rule_id for f in c.filed_risks)
+    return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
+
+
 def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]
     c = n.candidate
     assert c is not None
@@ -299,6 +339,29 @@ def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]
     if c.months is None:
         return cal.date(cal.horizon - 1)
     return add_days(add_months(start, c.months), -1)
+
+
+def _submitted_step(s: Solved) -> PlanStep:
+    """The PR application the client already submitted: the plan starts from it and plans no other."""
+    v = s.vars
+    submitted = v.opts.submitted_pr()
+    assert submitted is not None
+    role, app = submitted
+    aor = f"AOR received {app.aor_on.isoformat()}" if app.aor_on else "AOR not yet received"
+    approval = s.value(v.prv().approval)
+    when = (
+        f"approval expected {v.opts.cal.date(approval).isoformat()}"
+        if approval < v.big
+        else "no approval date within the plan (no processing time for this program in the rules)"
+    )
+    return PlanStep(
+        app.submitted_on,
+        role,
+        ACTION_SUBMITTED,
+        f"the PR application ({app.program}) submitted on {app.submitted_on.isoformat()} is in process ({aor}); {when}",
+        app.program,
+        ("PR.processing",),
+    )
 
 
 def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:

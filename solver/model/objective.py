@@ -30,9 +30,11 @@ def terms(v: Vars) -> dict[ObjectiveTerm, cp_model.LinearExprT]:
         permits = [n for n in v.person_nodes(role) if n.candidate is not None]
         if not permits:
             continue
-        any_permit = m.new_bool_var(f"has_permit[{role.value}]")
-        m.add_max_equality(any_permit, [n.present for n in permits])
-        cost.append(biometrics_cents(v, role) * any_permit)
+        if not any(n.candidate is not None and n.candidate.filed_on is not None for n in permits):
+            # Biometrics once, with the first application; a person with one pending gave them with it.
+            any_permit = m.new_bool_var(f"has_permit[{role.value}]")
+            m.add_max_equality(any_permit, [n.present for n in permits])
+            cost.append(biometrics_cents(v, role) * any_permit)
         for n in permits:
             assert n.candidate is not None
             cost.append(n.candidate.fee_cents * n.present)

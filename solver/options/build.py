@@ -5,6 +5,7 @@ from __future__ import annotations
 from solver.categories import families
 from solver.deadline import NEVER, Deadline
 from solver.domain import PlanOptions, Scenario
+from solver.options.filings import filed_candidates
 from solver.options.household import _depot, _jobs
 from solver.options.options import Options
 from solver.options.records import Calendar
@@ -17,7 +18,9 @@ def build_options(
     """The static facts and candidate permits of `scenario` (OutOfTime when `deadline` passes between parts).
 
     Each family of solver/categories adds its candidates: first every member's own, then those that rest on
-    the partner's (spousal permits).
+    the partner's (spousal permits). The applications pending on as_of come after their family's candidates,
+    so a spousal permit may rest on a partner's filed one (issued first, addendum §3) and a filed spousal
+    permit on whatever the partner holds.
     """
     opts = Options(scenario, plan_options, rules, Calendar.of(scenario), max(1, grid_days))
     for role, person in scenario.members:
@@ -26,12 +29,19 @@ def build_options(
         opts.jobs.extend(_jobs(opts, role, person))
     deadline.check()
     own = [f for f in families() if not f.after_partners]
-    for role, person in scenario.members:
+    # A Canadian partner holds no permit of the plan: only the other member is planned.
+    foreign = [(role, person) for role, person in scenario.members if person.canadian_status is None]
+    for role, person in foreign:
         for family in own:
             opts.candidates.extend(family.candidates(opts, role, person))
         deadline.check()
-    for role, person in scenario.members:
+    # What the client already filed: each pending application is a permit of the plan, fixed to its filing.
+    for role, person in foreign:
+        opts.candidates.extend(filed_candidates(opts, role, person, after_partners=False))
+    for role, person in foreign:
         for family in families():
             if family.after_partners:
                 opts.candidates.extend(family.candidates(opts, role, person))
+    for role, person in foreign:
+        opts.candidates.extend(filed_candidates(opts, role, person, after_partners=True))
     return opts

@@ -23,6 +23,9 @@ def study_end(opts: Options, person: Person) -> dt.date | None:
 
 
 def _depot(opts: Options, role: Role, person: Person) -> Depot:
+    if person.canadian_status is not None:
+        # A Canadian partner needs no permit: status and open work past every day the model holds.
+        return Depot(role, DepotKind.CANADIAN, opts.cal.table_size)
     if not person.in_canada:
         return Depot(role, DepotKind.OUTSIDE, -1)
     status = person.status

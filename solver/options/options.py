@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.dates import add_months
-from solver.domain import Person, PlanOptions, Role, Scenario
-from solver.options.records import Calendar, Candidate, Depot, Job
+from solver.domain import PendingApplication, Person, PlanOptions, PrApplication, Role, Scenario
+from solver.options.records import ACTION_PENDING, After, Calendar, Candidate, Depot, Job
 from solver.rules import catalog
 from solver.rules.registry import RuleSet
 
@@ -137,6 +138,19 @@ class Options:
         start = lo + (-lo) % self.grid
         return tuple(range(start, hi + 1, self.grid))
 
+    def submitted_pr(self) -> tuple[Role, PrApplication] | None:
+        """The PR application a member already submitted (the earliest), if any: the plan starts from it.
+        A Canadian partner is never a PR applicant."""
+        apps = [
+            (p.pr_application.submitted_on, role.value, role, p.pr_application)
+            for role, p in self.scenario.members
+            if p.pr_application is not None and p.canadian_status is None
+        ]
+        if not apps:
+            return None
+        _, _, role, app = min(apps)
+        return role, app
+
     def candidate(self, key: str) -> Candidate:
         return next(c for c in self.candidates if c.key == key)
 
@@ -170,4 +184,35 @@ def open_candidate(
         processing_outside=opts.processing(code, False, d0),
         fee_cents=fee_cents(opts, code, d0),
         **rest,
+    )
+
+
+def filed(opts: Options, c: Candidate, app: PendingApplication, *, maintains_work: bool = True) -> Candidate:
+    """`c` fixed to the filing `app` of the client file: applied for on its real day (before as_of), already paid
+    (fee 0), decided after the category's processing days as on the filing day but never before as_of.
+
+    A filing from outside Canada maintains no status; one that does not maintain status (outside, or after status
+    ended: restoration) lets no one work before the decision, whatever the category allows (`maintains_work`
+    False says the family's own rule does not apply to this filing either).
+    """
+    day = opts.cal.day(app.applied_on)
+    outside = opts.processing(c.code, False, app.applied_on)
+    # A filing from outside Canada (R197) is processed as one, wherever the person waits for it.
+    inside = opts.processing(c.code, True, app.applied_on) if app.inside_canada else outside
+    wait = max(c.processing_inside - opts.processing(c.code, True, opts.cal.date(c.apply_days[0])), 0)
+    depot = opts.depots[c.person]
+    in_status = app.inside_canada and depot.in_canada and day <= depot.end
+    return dataclasses.replace(
+        c,
+        key=f"{c.key}:filed",
+        apply_days=(day,),
+        # Never decided before as_of (day 0): what is still pending today is decided today at the earliest.
+        processing_inside=max(wait + inside, -day),
+        processing_outside=max(wait + outside, -day),
+        fee_cents=0,
+        work_while_pending=c.work_while_pending if in_status and maintains_work else None,
+        action=ACTION_PENDING,
+        after=After.ANY,  # the filing is a fact: it follows whatever the person held then
+        filed_on=app.applied_on,
+        filed_outside=not app.inside_canada,
     )

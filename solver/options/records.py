@@ -7,10 +7,12 @@ import enum
 from dataclasses import dataclass
 
 from solver.dates import add_days, add_months
-from solver.domain import PlanStep, Role, Scenario
+from solver.domain import Finding, PlanStep, Role, Scenario
 
 # The plan step's action for an application (a family may name its own).
 ACTION_APPLY = "APPLY_PERMIT"
+# The plan step of an application already filed and pending on as_of.
+ACTION_PENDING = "PENDING"
 
 # Days past the horizon that valid-from/valid-to tables cover (processing, ITA wait, completeness).
 TABLE_SLACK_DAYS = 800
@@ -41,6 +43,7 @@ class DepotKind(enum.Enum):
     WORKER_SPECIFIC = "WORKER_SPECIFIC"
     VISITOR = "VISITOR"
     NONE = "NONE"
+    CANADIAN = "CANADIAN"  # a citizen or permanent resident: status and open work throughout, no permit
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,10 @@ class Candidate:
     - `without_status`: the rule id under which it is filed from inside Canada after status ended and processed
       as from outside (the R197 PGWP, C43.study_permit_required): no restoration, no work until it is issued;
     - `action`: the plan step's action when it is applied for;
-    - `prior_steps`: what another party does first for it (the employer's LMIA), shown in the plan with it.
+    - `prior_steps`: what another party does first for it (the employer's LMIA), shown in the plan with it;
+    - `filed_on`: the real filing day of an application pending on as_of (a fact of the client file: applied
+      for once, fee already paid, its day before as_of); `filed_outside`: that filing was made from outside
+      Canada (R197 and the like), so it maintains no status.
     """
 
     key: str
@@ -126,6 +132,10 @@ class Candidate:
     without_status: str | None = None
     action: str = ACTION_APPLY
     prior_steps: tuple[PlanStep, ...] = ()
+    filed_on: dt.date | None = None
+    filed_outside: bool = False
+    # What the rules would refuse a filing for on its day: a risk the plan reports, never a reason to drop it.
+    filed_risks: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,4 +153,9 @@ class Depot:
 
     @property
     def works(self) -> bool:
-        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC)
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.WORKER_SPECIFIC, DepotKind.CANADIAN)
+
+    @property
+    def open_work(self) -> bool:
+        """Any employer: an open work permit, or a Canadian's own right to work."""
+        return self.kind in (DepotKind.WORKER_OPEN, DepotKind.CANADIAN)

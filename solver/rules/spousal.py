@@ -180,6 +180,45 @@ def check_c49(
     return c.decision()
 
 
+# How A74.sponsored_spouse's sponsor_statuses name a Canadian partner's status.
+_SPONSOR_STATUS = {"CITIZEN": "CITIZEN", "PERMANENT_RESIDENT": "PR"}
+# The PR program of a spousal sponsorship (SCLPC or family class), as a submitted PR application names it.
+SPOUSAL_PROGRAM = "SPOUSAL"
+
+
+def sponsor_ok(sponsor: Person, on: dt.date, rules: RuleSet) -> bool:
+    """Whether `sponsor` is a Canadian partner of a status that may sponsor for A74 (A74.sponsored_spouse)."""
+    status = sponsor.canadian_status
+    if status is None or not rules.in_force("A74.sponsored_spouse", on):
+        return False
+    return _SPONSOR_STATUS[status.value] in rules.param("A74.sponsored_spouse", "sponsor_statuses", on)
+
+
+def check_a74_sponsored(sponsored: Person, sponsor: Person, on: dt.date, rules: RuleSet) -> Decision:
+    """A74 for `sponsored`, partner of the Canadian `sponsor`: sponsored in a spousal PR application already
+    submitted (a complete one, R10) and in Canada (A74.sponsored_spouse; not at a port of entry)."""
+    c = Checks(rules)
+    rule = "A74.sponsored_spouse"
+    if _not_in_force(c, rule, on):
+        return c.decision()
+    status = sponsor.canadian_status
+    c.check(
+        sponsor_ok(sponsor, on, rules),
+        rule,
+        f"sponsored by a partner who is a {status.value.lower().replace('_', ' ') if status else 'foreign national'}",
+        "the partner is not a Canadian citizen or permanent resident",
+    )
+    app = sponsored.pr_application
+    c.check(
+        app is not None and app.program == SPOUSAL_PROGRAM and app.submitted_on <= on,
+        rule,
+        "included in a spousal sponsorship PR application submitted",
+        f"no spousal sponsorship PR application submitted by {on.isoformat()}",
+    )
+    c.check(sponsored.in_canada, rule, "in Canada", "not in Canada (A74 is for a partner in Canada)")
+    return c.decision()
+
+
 def check_a74(principal: Person, on: dt.date, rules: RuleSet) -> Decision:
     """A74 needs a citizen or PR sponsor: a household of two foreign nationals never qualifies."""
     c = Checks(rules)

@@ -8,11 +8,13 @@ from typing import Any
 
 from solver.categories import Family, UnknownCategory, family_of
 from solver.dates import add_days, add_months
-from solver.domain import Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, Role, Scenario
+from solver.domain import Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, PrApplication, Role, Scenario
 from solver.rules.registry import RuleSet
 from solver.validate.timeline import Timeline
 
 PR_PROGRAMS = frozenset({"CEC", "PNP"})
+# PR.processing months of each program (a submitted application may be under any of them).
+_PROCESSING_MONTHS = {"CEC": "cec_months", "FSW": "fsw_months", "FST": "fsw_months", "PNP": "pnp_ee_months"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,20 @@ class PlanContext:
         return next((o for o in self.scenario.offers if o.ref == ref), None)
 
     @property
+    def submitted_pr(self) -> tuple[Role, PrApplication] | None:
+        """The PR application a member (not a Canadian partner) already submitted, the earliest: a fact."""
+        apps = [
+            (p.pr_application.submitted_on, role.value, role, p.pr_application)
+            for role, p in self.scenario.members
+            if p.pr_application is not None and p.canadian_status is None
+        ]
+        return (min(apps)[2], min(apps)[3]) if apps else None
+
+    @property
     def pr_submission(self) -> dt.date | None:
+        submitted = self.submitted_pr
+        if submitted is not None:
+            return submitted[1].submitted_on
         if self.plan.pr_ready_date is None:
             return None
         return add_days(self.plan.pr_ready_date, self.options.ita_wait_days)
@@ -70,7 +85,11 @@ class PlanContext:
     @property
     def pr_approval(self) -> dt.date | None:
         submitted = self.pr_submission
-        if submitted is None or self.plan.pr_program not in PR_PROGRAMS:
+        if submitted is None:
             return None
-        name = "cec_months" if self.plan.pr_program == "CEC" else "pnp_ee_months"
-        return add_months(submitted, int(self.param("PR.processing", name, submitted)))
+        name = _PROCESSING_MONTHS.get(self.plan.pr_program or "")
+        if self.submitted_pr is None and self.plan.pr_program not in PR_PROGRAMS:
+            return None
+        if name is None:
+            return None  # no processing time for the program in the rules: not approved within the plan
+        return max(add_months(submitted, int(self.param("PR.processing", name, submitted))), self.scenario.as_of)

@@ -37,7 +37,8 @@ def covering_work_permit_end(ctx: PlanContext, role: Role, on: dt.date) -> dt.da
     ends = [q.valid_to for q in ctx.permits_of(role) if q.valid_from <= on <= q.valid_to]
     person = ctx.scenario.person(role)
     status = person.status if person is not None else None
-    if status is not None and status.kind is StatusKind.WORKER and ctx.scenario.as_of <= on <= status.valid_to:
+    # The status held on as_of also grounds a filing made before as_of (the file reports it, not its start).
+    if status is not None and status.kind is StatusKind.WORKER and on <= status.valid_to:
         ends.append(status.valid_to)
     return max(ends, default=None)
 

@@ -11,6 +11,7 @@ from solver.dates import add_days
 from solver.domain import Person, PlannedPermit, Role
 from solver.rules.catalog import open_codes
 from solver.validate.context import PlanContext, Violation, category_family
+from solver.validate.pending import decided_on, filing_of
 from solver.validate.status import processing_days, restorable
 
 # --- what each category's family says of a permit ----------------------------------------------------
@@ -26,6 +27,11 @@ def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.da
     """apply_on plus the category's processing days (inside Canada when in Canada on apply_on), then whatever
     wait the category adds (the LMIA for TFWP, A75's completeness check)."""
     t = ctx.timelines[role]
+    app = filing_of(ctx, role, p)
+    if app is not None:
+        # Filed before as_of: processing as on the filing day, from where it was filed; decided today at the earliest.
+        days = processing_days(ctx.rules, p.code, app.inside_canada, ctx.on(p.apply_on))
+        return family_of(p.code).valid_from(ctx, role, p, decided_on(ctx, app, days))
     inside = t.on(t.in_canada, p.apply_on)
     processed = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, ctx.on(p.apply_on)))
     return family_of(p.code).valid_from(ctx, role, p, processed)
@@ -43,10 +49,14 @@ def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     """What the application costs (FEES.*): processing, open-permit holder fee, biometrics on the person's
     first planned permit, and the category's own fees (the employer's compliance or LMIA fee, IEC participation)."""
     a = p.apply_on
+    if filing_of(ctx, role, p) is not None:
+        return 0.0  # filed and paid before as_of
     fee = float(ctx.param("FEES.work_permit", "processing", a))
     if p.open:
         fee += float(ctx.param("FEES.work_permit", "open_permit_holder", a))
-    if ctx.permits_of(role)[0] == p:
+    person = ctx.scenario.person(role)
+    # Biometrics once, with the first application; given already with an application pending on as_of.
+    if ctx.permits_of(role)[0] == p and (person is None or not person.pending_applications):
         fee += float(ctx.param("FEES.work_permit", "biometrics", a))
     family = category_family(p.code)
     # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own to add.
@@ -62,7 +72,8 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
     s = ctx.scenario
     if p.offer_ref is not None and not any(j.offer_ref == p.offer_ref and j.person is role for j in ctx.plan.jobs):
         yield v("EMPLOYER.offer", f"an employer-specific permit without a job from offer {p.offer_ref}")
-    if not s.as_of <= p.apply_on < ctx.horizon_end:
+    filing = filing_of(ctx, role, p)
+    if filing is None and not s.as_of <= p.apply_on < ctx.horizon_end:
         yield v("PLAN.horizon", f"applied {p.apply_on} outside [{s.as_of}, {ctx.horizon_end})")
         return
     family = category_family(p.code)
@@ -76,7 +87,7 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
     t = ctx.timelines[role]
     a = t.index(p.apply_on)
     lapsed = t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on)
-    if lapsed and not family.files_without_status(ctx, role, p):
+    if filing is None and lapsed and not family.files_without_status(ctx, role, p):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
     if p.valid_from != vf:
@@ -90,7 +101,8 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
         )
     if p.valid_to < p.valid_from:
         yield v("PLAN.duration", f"valid_to {p.valid_to} before valid_from {p.valid_from}")
-    for rule_id, message in family.issues(ctx, role, person, p):
+    # What was filed is decided by IRCC, not by the plan: its eligibility is a risk, not a flaw of the plan.
+    for rule_id, message in family.issues(ctx, role, person, p) if filing is None else ():
         yield v(rule_id, message)
     fee = permit_fee(ctx, role, p)
     if abs(p.fee - fee) > 0.005:

@@ -11,6 +11,7 @@ from solver.domain import ObjectiveTerm, Plan, PlannedJob, PlannedPermit, PlanOp
 from solver.rules.registry import RuleSet, load_rules
 from solver.validate.context import PlanContext, Violation
 from solver.validate.jobs import _job_issues
+from solver.validate.pending import canadian_issues, pending_issues
 from solver.validate.permits import _permit_issues, permit_fee
 from solver.validate.readiness import _pr_issues, first_ready_day
 from solver.validate.status import _build_timeline, status_gaps
@@ -63,6 +64,8 @@ def _validate(ctx: PlanContext) -> tuple[Violation, ...]:
         for p in ctx.permits_of(role):
             out.extend(_permit_issues(ctx, role, person, p))
         out.extend(_job_issues(ctx, role, person))
+        out.extend(pending_issues(ctx, role))
+        out.extend(canadian_issues(ctx, role))
         want = status_gaps(ctx, role)
         have = sorted((g for g in plan.status_gaps if g.person is role), key=lambda g: g.start)
         for gap in want:
@@ -91,7 +94,8 @@ def _objective(ctx: PlanContext) -> dict[str, int]:
     no_work = sum(sum(1 for i in range(t.days) if not t.any_work(i)) for t in ctx.timelines.values())
     cost = math.ceil(round(sum(permit_fee(ctx, p.person, p) for p in plan.permits), 2))
     return {
-        ObjectiveTerm.PR_READY.value: (ready - s.as_of).days if ready is not None else horizon_days + 1,
+        # max: a PR application submitted before as_of is ready on day 0.
+        ObjectiveTerm.PR_READY.value: max((ready - s.as_of).days, 0) if ready is not None else horizon_days + 1,
         ObjectiveTerm.STATUS_CONTINUITY.value: no_status,
         ObjectiveTerm.WORK_CONTINUITY.value: no_work,
         ObjectiveTerm.COST.value: cost,

@@ -126,6 +126,14 @@ def _constant(ctx: PlanContext, rule_id: str, start: dt.date) -> bool:
 
 def _pr_issues(ctx: PlanContext) -> Iterator[Violation]:
     plan, ready = ctx.plan, ctx.plan.pr_ready_date
+    submitted = ctx.submitted_pr
+    if submitted is not None:
+        # Submitted already: the plan reports that application, not a readiness of its own.
+        by, app = submitted
+        if (plan.pr_applicant, plan.pr_program, ready) != (by, app.program, app.submitted_on):
+            message = f"the {app.program} application submitted on {app.submitted_on} by {by.value} is the plan's"
+            yield Violation("PLAN.pr", plan.pr_applicant, ready, message)
+        return
     if ready is None:
         if plan.pr_program is not None or plan.pr_applicant is not None:
             yield Violation("PLAN.pr", None, None, "a PR program or applicant without a PR-ready date")

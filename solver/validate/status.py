@@ -57,11 +57,16 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
     if t.entry is not None:
         t.mark(t.in_canada, t.entry, add_days(ctx.horizon_end, -1))
     status = person.status
-    if person.in_canada and status is not None and status.kind is not StatusKind.NONE:
+    if person.canadian_status is not None:
+        # A citizen or permanent resident: in status and free to work every day, without a permit.
+        t.mark(t.status, s.as_of, add_days(ctx.horizon_end, -1))
+        t.mark(t.open_work, s.as_of, add_days(ctx.horizon_end, -1))
+    elif person.in_canada and status is not None and status.kind is not StatusKind.NONE:
         end = study_permit_end(ctx, person) or status.valid_to
         t.mark(t.status, s.as_of, end)
         if status.kind is StatusKind.WORKER:
             t.mark(t.spec(None) if status.employer_specific else t.open_work, s.as_of, end)
+        _mark_filings(ctx, t, person, end)
     for p in permits:
         t.mark(t.status, p.valid_from, p.valid_to)
         t.mark(t.open_work if p.open else t.spec(p.offer_ref), p.valid_from, p.valid_to)
@@ -89,6 +94,27 @@ def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:
         # Someone who came from abroad is in Canada while they hold status, and leaves when it ends.
         t.in_canada[:] = t.status
     return t
+
+
+def _mark_filings(ctx: PlanContext, t: Timeline, person: Person, status_end: dt.date) -> None:
+    """Maintained status from the applications pending on as_of (STATUS.maintained, R183(5)): one filed in
+    Canada on or before the day the status held ended keeps that status and its work conditions (R186(u)) until
+    the decision, even when the printed status ended before as_of; one filed after (restoration) or from outside
+    Canada keeps nothing. A PGWP filed so lets the graduate work full time meanwhile (C43.work_while_pending)."""
+    status = person.status
+    assert status is not None
+    for app in person.pending_applications:
+        if not app.inside_canada or app.applied_on > status_end:
+            continue
+        kept = [p for p in ctx.plan.permits if p.code == app.code and p.apply_on == app.applied_on]
+        decision = kept[0].valid_from if kept else ctx.horizon_end
+        last = add_days(decision, -1)
+        t.mark(t.status, ctx.scenario.as_of, last)
+        if status.kind is StatusKind.WORKER:
+            t.mark(t.spec(None) if status.employer_specific else t.open_work, ctx.scenario.as_of, last)
+        family = category_family(app.code)
+        if kept and family is not None and family.works_while_pending(ctx, person, kept[0]):
+            t.mark(t.open_work, ctx.scenario.as_of, last)
 
 
 def status_gaps(ctx: PlanContext, role: Role) -> list[StatusGap]:

@@ -31,6 +31,7 @@ TABLES = {
     "plan_jobs",
     "cached_plans",
     "idempotency_keys",
+    "children",
 }
 
 

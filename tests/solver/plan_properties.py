@@ -53,6 +53,9 @@ def permit_mismatches(p: Json, want: Json, plan: Json) -> list[str]:
             bad.append(f"applyOn {p['applyOn']} < {want['applyOn_min_ref']} {ref}")
     if "validTo_max" in want and _day(p["validTo"]) > _day(want["validTo_max"]):
         bad.append(f"validTo {p['validTo']} > {want['validTo_max']}")
+    for key in ("applyOn", "validFrom", "validTo", "fee"):
+        if key in want and p.get(key) != want[key]:
+            bad.append(f"{key} {p.get(key)}, wanted {want[key]}")
     if "validMonths" in want:
         m = months_between(_day(p["validFrom"]), _day(p["validTo"]))
         lo, hi = want["validMonths"]
@@ -172,6 +175,8 @@ _LISTS = {
     "steps": "steps",
     "blockers": "blockers",
     "explanation": "explanation",
+    "jobs": "jobs",
+    "status_gaps": "statusGaps",
 }
 
 

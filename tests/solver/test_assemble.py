@@ -36,6 +36,10 @@ def _person(**changes: object) -> SimpleNamespace:
         "language_tests": None,
         "work_history": [],
         "provincial_nomination": None,
+        "pending_applications": [],
+        "pr_application": None,
+        "biometrics_given_on": None,
+        "canadian_status": None,
     }
     return SimpleNamespace(**{**fields, **changes})
 

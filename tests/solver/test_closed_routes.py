@@ -20,6 +20,7 @@ from solver.domain import (
     StatusKind,
 )
 from solver.rules.registry import load_rules
+from solver.scenario_json import plan_to_json
 from solver.solve import plan
 from solver.validate import check_plan
 from tests.solver.factories import D, abroad, graduate, offer
@@ -161,3 +162,20 @@ def test_the_explanation_cites_the_version_in_force_on_the_step() -> None:
         version = rules.rule(f.rule_id).at(step.date)
         assert version is not None
         assert f.effective == version.effective
+
+
+def test_the_contract_operation_hears_why_not_through_the_explanation() -> None:
+    # PlanScenario selects blockers, explanation and steps only: a closed route's reason and fix reach it there,
+    # as check.py reads findings (a C43.* finding that mentions the CLB); a route open and not needed does not.
+    result = solved(Scenario(AS_OF, graduate(clb=6)))
+    explanation = plan_to_json(result)["explanation"]
+    language = [f for f in explanation if f["ruleId"] == "C43.language"]
+    assert [f["message"] for f in language] == [
+        "Post-graduation work permit (C43) is not open to the principal: needs CLB 7 in all four abilities on a "
+        "test under 24 months old; best valid is 6; would open it: a CLB 7 result in all four abilities (a test "
+        "under 24 months old) before applying by 2027-05-19 opens C43"
+    ]
+    assert language[0]["source"] == load_rules().source("C43.language")
+    korean = solved(Scenario(AS_OF, graduate(citizenships=("KR",)), offers=(offer("lab", "21231", "2027-01-04"),)))
+    assert not [f for f in korean.explanation if "not needed" in f.message]
+    assert route(korean, Role.PRINCIPAL, "C21").open

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from solver.model.constraints import status
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars
-from solver.options import DepotKind, Job
+from solver.options import Job
 
 
 def _end_table(v: Vars, job: Job) -> list[int]:
@@ -55,7 +55,7 @@ def allows(node: Node, job: Job) -> bool:
         return False
     if node.is_depot:
         assert node.depot is not None
-        if node.depot.kind is DepotKind.WORKER_OPEN:
+        if node.depot.open_work:
             return True
         return job.offer_ref is None
     if node.open:

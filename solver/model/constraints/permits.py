@@ -40,7 +40,7 @@ def add_depot(v: Vars, depot: Depot) -> Node:
         window_start=zero,
         window_end=m.new_int_var(min(-1, depot.end), v.big, f"window_end[{name}]"),
         works=depot.works,
-        open=depot.kind is DepotKind.WORKER_OPEN,
+        open=depot.open_work,
         offer_ref=None,
         in_canada=depot.in_canada,
         depot=depot,
@@ -82,6 +82,11 @@ def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:
     elif c.validity is Validity.MONTHS:
         add_function(m, start, f_lo, valid_to_table(v, c, f_lo, f_hi), end, f"valid_to[{name}]")
     window_start = apply if c.work_while_pending is not None else start
+    if c.filed_on is not None:
+        # Filed before as_of: the plan holds it, and only days from as_of on are the plan's.
+        m.add(present == 1)
+        if c.work_while_pending is not None:
+            window_start = m.new_constant(max(days[0], 0))
     node = Node(
         key=name,
         person=c.person,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from solver.dates import add_months
-from solver.domain import Person
+from solver.domain import Person, Role
 from solver.model.tables import add_function
 from solver.model.variables import PrVars, Vars
 from solver.rules.language import best_clb
@@ -17,6 +17,11 @@ from solver.rules.language import best_clb
 CEC_HIGH = "CEC_0_1"
 CEC_LOW = "CEC_2_3"
 PNP = "PNP"
+# The branch of a PR application the client already submitted: "SUBMITTED:<program>".
+SUBMITTED = "SUBMITTED:"
+
+# PR.processing months by submitted program (none: no approval inside the plan, a conservative reading).
+_PROCESSING_MONTHS = {"CEC": "cec_months", "FSW": "fsw_months", "FST": "fsw_months", "PNP": "pnp_ee_months"}
 
 
 def language_days(v: Vars, person: Person, level_param: str) -> list[int]:
@@ -51,12 +56,15 @@ def add_pr(v: Vars) -> PrVars:
     """Creates the PR variables and the language and nomination conditions of each branch."""
     m = v.model
     h = v.horizon
+    submitted = v.opts.submitted_pr()
     ready = m.new_bool_var("pr_ready")
     day = m.new_int_var_from_domain(cp_model.Domain.from_intervals([[0, h - 1], [h + 1, h + 1]]), "pr_ready_day")
     m.add(day <= h - 1).only_enforce_if(ready)
     m.add(day == h + 1).only_enforce_if(ready.Not())
-    submit = m.new_int_var(0, h + 1 + v.opts.plan_options.ita_wait_days, "pr_submission_day")
-    m.add(submit == day + v.opts.plan_options.ita_wait_days)
+    sub_day = v.opts.cal.day(submitted[1].submitted_on) if submitted is not None else 0
+    submit = m.new_int_var(min(0, sub_day), h + 1 + v.opts.plan_options.ita_wait_days, "pr_submission_day")
+    if submitted is None:
+        m.add(submit == day + v.opts.plan_options.ita_wait_days)
     approval = m.new_int_var(0, v.big, "pr_approval_day")
     capped = m.new_int_var(0, h, "pr_approval_in_horizon")
     m.add_min_equality(capped, [approval, h])
@@ -91,12 +99,48 @@ def add_pr(v: Vars) -> PrVars:
         m.add(approval == pnp_approval).only_enforce_if(pnp)
         branch_lits.append(pnp)
         mine = [pr.branches[(role, b)] for b in (CEC_HIGH, CEC_LOW, PNP)]
-        m.add_max_equality(app, mine)
-    m.add(sum(branch_lits) == ready)
+        if person.canadian_status is not None:
+            # A Canadian partner is never a PR applicant.
+            for lit in mine:
+                m.add(lit == 0)
+        if submitted is None:
+            m.add_max_equality(app, mine)
+    if submitted is None:
+        m.add(sum(branch_lits) == ready)
+    else:
+        _add_submitted(v, pr, branch_lits, submitted[0], submitted[1].program, sub_day)
     v.pr = pr
     return pr
 
 
+def _add_submitted(v: Vars, pr: PrVars, planned: list[cp_model.IntVar], role: Role, program: str, sub_day: int) -> None:
+    """A PR application already submitted is the plan's: ready (PR_READY 0; the plan reports the submission
+    day as the ready date), submitted on its day, approved after PR.processing months of its program as on that
+    day, or not within the plan when the brief gives no processing time for it. Nothing else is planned for PR.
+    """
+    m = v.model
+    for lit in planned:
+        m.add(lit == 0)
+    m.add(pr.ready == 1)
+    m.add(pr.day == 0)
+    m.add(pr.submit == sub_day)
+    lit = m.new_constant(1)
+    pr.branches[(role, SUBMITTED + program)] = lit
+    m.add(pr.applicant[role] == 1)
+    for other, app in pr.applicant.items():
+        if other is not role:
+            m.add(app == 0)
+    name = _PROCESSING_MONTHS.get(program)
+    submitted_on = v.opts.cal.date(sub_day)
+    if name is None:
+        m.add(pr.approval == v.big)
+        return
+    months = int(v.opts.rules.param("PR.processing", name, v.opts.on(submitted_on)))
+    m.add(pr.approval == min(max(v.opts.shift_months(sub_day, months), 0), v.big))
+
+
 def program_of(branch: str) -> str:
     """The contract's prProgram for a branch."""
+    if branch.startswith(SUBMITTED):
+        return branch.removeprefix(SUBMITTED)
     return "PNP" if branch == PNP else "CEC"

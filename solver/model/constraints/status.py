@@ -16,9 +16,16 @@ from solver.model.variables import Arc, Lit, Node, Vars
 from solver.options import After, DepotKind
 
 
-def _arc_allowed(tail: Node, head: Node) -> bool:
+def _arc_allowed(tail: Node, head: Node, filings: bool) -> bool:
+    """Whether `head` may follow `tail`; `filings`: the person has applications pending on as_of, which come
+    first in the chain, in the order filed (what the plan adds follows their decision)."""
     c = head.candidate
     assert c is not None
+    if c.filed_on is not None:
+        before = tail.candidate.filed_on if tail.candidate is not None else None
+        return tail.is_depot or (before is not None and (before, tail.key) < (c.filed_on, head.key))
+    if filings and tail.is_depot:
+        return False
     if c.after is After.STUDY_PERMIT:
         return tail.is_depot and tail.depot is not None and tail.depot.kind is DepotKind.STUDENT
     if c.after is After.WORK_PERMIT:
@@ -36,13 +43,14 @@ def add_chain(v: Vars, role: Role) -> None:
     arcs: list[tuple[int, int, object]] = []
     empty = m.new_bool_var(f"no_permits[{role.value}]")
     arcs.append((0, 0, empty))
+    filings = any(n.candidate is not None and n.candidate.filed_on is not None for n in nodes)
     for n in nodes[1:]:
         arcs.append((index[n.key], index[n.key], n.present.Not()))
         m.add(n.present == 0).only_enforce_if(empty)
     for tail in nodes:
         next_start = _add_successor_vars(v, tail) if tail.in_canada else None
         for head in nodes[1:]:
-            if head is tail or not _arc_allowed(tail, head):
+            if head is tail or not _arc_allowed(tail, head, filings):
                 continue
             lit = m.new_bool_var(f"next[{tail.key}->{head.key}]")
             arcs.append((index[tail.key], index[head.key], lit))
@@ -88,7 +96,7 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
     tail, head, z = arc.tail, arc.head, arc.lit
     assert head is not None and head.candidate is not None
     c = head.candidate
-    if not tail.is_depot:
+    if not tail.is_depot and c.filed_on is None:
         # One application at a time: the next is filed once the previous permit is issued.
         m.add(head.apply >= tail.start).only_enforce_if(z)
     if not tail.in_canada:
@@ -98,6 +106,17 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
         return
     maintained = tail.maintained
     assert maintained is not None and tail.next_window is not None
+    if c.filed_outside:
+        # Filed from outside Canada (R197): it maintains nothing; the status held runs out on its own day.
+        m.add(maintained == 0).only_enforce_if(z)
+        # The status held runs to its end, but the new permit's days are the new permit's.
+        until = m.new_int_var(-1, v.big, f"held_until[{tail.key}->{head.key}]")
+        m.add_min_equality(until, [tail.end, head.window_start - 1])
+        m.add(tail.window_end == until).only_enforce_if(z)
+        m.add(tail.next_window == head.window_start).only_enforce_if(z)
+        if next_start is not None:
+            m.add(next_start == head.start).only_enforce_if(z)
+        return
     m.add(head.apply <= tail.end).only_enforce_if([z, maintained])
     m.add(head.apply >= tail.end + 1).only_enforce_if([z, maintained.Not()])
     m.add(tail.window_end == head.window_start - 1).only_enforce_if([z, maintained])
@@ -111,9 +130,9 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
             m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
             m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
         return
-    if c.without_status is None:
-        # An application filed without status restores it only within the restoration days; one the category
-        # lets a person file without status (the R197 PGWP) is bounded by its own rule (its apply days).
+    if c.filed_on is None and c.without_status is None:
+        # A filing of the client file is a fact, restorable or not; the plan's own must be within the window,
+        # except one the category lets a person file without status (the R197 PGWP), bounded by its own rule.
         restoration = int(v.opts.rules.param("STATUS.restoration", "days", v.opts.scenario.as_of))
         m.add(head.apply <= tail.end + restoration).only_enforce_if([z, maintained.Not()])
     assert next_start is not None
