@@ -54,8 +54,12 @@ def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     a = p.apply_on
     if filing_of(ctx, role, p) is not None:
         return 0.0  # filed and paid before as_of
-    if with_restoration(ctx.timelines[role], p):
-        # FEES.restoration: restoring status with a new work permit; it includes the processing fee.
+    family = category_family(p.code)
+    if with_restoration(ctx.timelines[role], p) and not (
+        family is not None and family.files_without_status(ctx, role, p)
+    ):
+        # FEES.restoration: restoring status with a new work permit; it includes the processing fee (an R197
+        # application is filed without status and restores nothing).
         fee = float(ctx.param("FEES.restoration", "restore_with_permit", a))
     else:
         fee = float(ctx.param("FEES.work_permit", "processing", a))
@@ -65,7 +69,6 @@ def permit_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     # Biometrics once, with the first application; given already with an application pending on as_of.
     if ctx.permits_of(role)[0] == p and (person is None or not person.pending_applications):
         fee += float(ctx.param("FEES.work_permit", "biometrics", a))
-    family = category_family(p.code)
     # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own to add.
     if family is not None:
         fee += family.extra_fees(ctx, p)
@@ -93,7 +96,8 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
         yield v("PLAN.category", "an employer-specific permit names its offer; an open one names none")
     t = ctx.timelines[role]
     a = t.index(p.apply_on)
-    if filing is None and t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on):
+    lapsed = t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on)
+    if filing is None and lapsed and not family.files_without_status(ctx, role, p):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
     if p.valid_from != vf and visitor_applies_outside(ctx, role, person, p):
