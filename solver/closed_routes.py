@@ -55,9 +55,8 @@ def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers
     eligible = next(((on, a) for on, a in answers if a.verdict is Verdict.ELIGIBLE), None)
     if eligible is not None:
         on, a = eligible
-        return ClosedRoute(
-            asked.role, a.code, a.name, (cited(rules, _not_needed(a, on, plan), on),), None, None, a.offer_ref, True
-        )
+        finding = _not_needed(a, on, plan) if family.planned(category) else _not_planned(a, on)
+        return ClosedRoute(asked.role, a.code, a.name, (cited(rules, finding, on),), None, None, a.offer_ref, True)
     # The answer closest to opening: fewest failing rules, then the earliest day.
     on, a = min(answers, key=lambda pair: len(_failing(pair[1])))
     reasons = tuple(cited(rules, f, on) for f in _failing(a))
@@ -96,6 +95,12 @@ def why_not(routes: tuple[ClosedRoute, ...]) -> tuple[Finding, ...]:
 
 def _failing(a: CategoryEligibility) -> tuple[Finding, ...]:
     return a.failing or a.reasons
+
+
+def _not_planned(a: CategoryEligibility, on: dt.date) -> Finding:
+    """The route is open but the planner never plans its category (answered for eligibility only)."""
+    rule_id = a.reasons[0].rule_id if a.reasons else f"{a.code}.eligibility"
+    return Finding(rule_id, f"open (eligible on {on.isoformat()}) but not planned here: apply for it beside the plan")
 
 
 def _not_needed(a: CategoryEligibility, on: dt.date, plan: Plan) -> Finding:

@@ -160,6 +160,11 @@ class Family:
         (STATUS.visitor_work_permit), or None (by default: none; the application is processed outside)."""
         return None
 
+    def files_without_status(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> bool:
+        """True when the category's own rule lets `p` be filed from inside Canada without status and without
+        restoring it (the R197 PGWP), so STATUS.restoration's days do not bound it."""
+        return False
+
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         """True when filing `p` in status lets `person` work for any employer until the decision (beyond the
         work conditions that maintained status keeps)."""
@@ -174,6 +179,11 @@ class Family:
     def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
         """The days on which `category` is worth asking about for the member (by default the day asked)."""
         return (asked.on,)
+
+    def planned(self, category: Category) -> bool:
+        """Whether the planner ever plans `category` (False for a code answered for eligibility only, such as
+        C47), so an open route left out says so instead of "not needed"."""
+        return True
 
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
         """The smallest change that would open `category`, given the answer on `asked.on`; by default, for an

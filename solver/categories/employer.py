@@ -41,17 +41,31 @@ def _lmia(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> No
     if offer.lmia_approved:
         c.ok("TFWP.lmia", "positive LMIA")
     else:
-        # The LMIA is the employer's application: the worker qualifies once it is positive (plan-semantics
-        # adds its processing days before the permit can start).
+        # The LMIA is the employer's application: the worker applies once it is positive (the planner and the
+        # validator hold the application to that day; a pending LMIA maintains no status).
         days = int(c.rules.param("TFWP.lmia", "processing_days", on))
-        c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA (about {days} days)")
+        filed = f"filed {offer.lmia_applied_on.isoformat()}" if offer.lmia_applied_on else "not filed yet"
+        c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA ({filed}; about {days} days)")
 
 
 def _lmia_length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
+    """TFWP.duration, read on its trigger, the LMIA's application day when known (the low-wage 1-year cap
+    applies to LMIAs applied for from 2024-09-26), else on the day asked."""
     if not noc.is_valid(offer.noc_code):
         return None
     name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
-    return int(rules.param("TFWP.duration", name, on))
+    return int(rules.param("TFWP.duration", name, offer.lmia_applied_on or on))
+
+
+def _lmia_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
+    """The worker applies only once the employer's LMIA is positive (TFWP.lmia): already positive, or filed (on
+    the offer's lmia_applied_on, else on as_of at the earliest) plus the LMIA processing days."""
+    if offer.lmia_approved:
+        return
+    filed = offer.lmia_applied_on or ctx.scenario.as_of
+    positive = dates.add_days(filed, int(ctx.rules.param("TFWP.lmia", "processing_days", filed)))
+    if p.apply_on < positive:
+        yield "TFWP.lmia", f"applied on {p.apply_on} before the LMIA (filed {filed}) can be positive on {positive}"
 
 
 def _discretionary(rule: str, fact: str) -> Conditions:
@@ -160,13 +174,15 @@ _CETA = CodeRules(
 
 # Each offer-based code of this family: adding one is one entry.
 _CODES: dict[str, CodeRules] = {
-    TFWP_CODE: CodeRules(recorded(_lmia), _lmia_length),
+    TFWP_CODE: CodeRules(recorded(_lmia), _lmia_length, (_lmia_issues,)),
     "C10": CodeRules(recorded(_discretionary("C10.significant_benefit", "significant benefit assessment"))),
     "C11": CodeRules(recorded(_discretionary("C11.entrepreneur", "business plan and significant benefit assessment"))),
     "C16": CodeRules(recorded(_c16), issues=(_c16_issues,)),
     "C18": CodeRules(recorded(_c18), param_length("C18.endorsement", "max_months"), (_c18_issues,)),
     "C20": CodeRules(recorded(_discretionary("C20.reciprocal", "reciprocal arrangement"))),
     "C21": CodeRules(_young_professionals),
+    "C44": CodeRules(recorded(_discretionary("C44.postdoc", "post-doctoral fellowship"))),
+    "C52": CodeRules(recorded(_discretionary("C52.academic_award", "academic award for research"))),
     "C50": CodeRules(recorded(_discretionary("C50.religious", "religious organization and duties"))),
     "C51": CodeRules(recorded(_discretionary("C51.charitable", "charitable organization and duties"))),
     "C61": intra_company_rules("C61.occupation"),
@@ -214,14 +230,6 @@ def _without_offer(asked: Asked, code: str) -> Decision:
 # --- the independent validator ---------------------------------------------------------------------
 
 
-def _valid_from(ctx: PlanContext, p: PlannedPermit, processed: dt.date) -> dt.date:
-    """A TFWP permit without a positive LMIA waits for the employer's LMIA first (TFWP.lmia)."""
-    offer = ctx.offer(p.offer_ref)
-    if offer is not None and p.code == TFWP_CODE and not offer.lmia_approved:
-        return dates.add_days(processed, int(ctx.param("TFWP.lmia", "processing_days", p.apply_on)))
-    return processed
-
-
 class Employer(OfferFamily):
     name = "employer"
     stage = 20
@@ -229,9 +237,6 @@ class Employer(OfferFamily):
 
     def without_offer(self, asked: Asked, code: str) -> Decision:
         return _without_offer(asked, code)
-
-    def valid_from(self, ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
-        return _valid_from(ctx, p, processed)
 
     def employer_fees(self, ctx: PlanContext, p: PlannedPermit) -> float:
         # TFWP's employer pays the LMIA fee instead of the compliance fee (TFWP.lmia).

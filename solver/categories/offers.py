@@ -18,7 +18,7 @@ from typing import ClassVar
 from solver import dates, noc
 from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
-from solver.domain import Offer, PendingApplication, Person, PlannedPermit, Role
+from solver.domain import Offer, PendingApplication, Person, PlannedPermit, PlanStep, Role
 from solver.model.variables import Node, Vars
 from solver.options.options import Options, employer_fee_cents, fee_cents, filed
 from solver.options.records import Candidate, Validity
@@ -243,10 +243,17 @@ class OfferFamily(Family):
         last = opts.cal.horizon - 1 if offer.latest_start is None else opts.cal.day(offer.latest_start)
         code = offer_code(offer)
         lmia = offer.lmia_exempt_code is None
+        prior: tuple[PlanStep, ...] = ()
         if filed_day is not None:
             days = [filed_day]
         elif lmia:
-            days = list(opts.days(0, last))
+            # Two steps (TFWP.lmia): the employer's LMIA, then the worker's application once it is positive; no
+            # application (so no maintained status) rests on an LMIA still pending.
+            positive = lmia_positive_on(offer, as_of, opts.rules)
+            # Any day from the positive LMIA: a job already held on an open permit may go on under it, so the
+            # offer's latest start does not bound the application.
+            days = list(opts.days(max(0, opts.cal.day(positive)), opts.cal.horizon - 1))
+            prior = lmia_steps(offer, role, as_of, positive, code)
         else:
             days = list(
                 opts.eligible_days(0, last, person, lambda on: check_offer(person, offer, on, opts.rules).eligible)
@@ -254,7 +261,6 @@ class OfferFamily(Family):
         if not days:
             return []
         d0 = opts.cal.date(days[0])
-        wait = 0 if not lmia or offer.lmia_approved else opts.int_param("TFWP.lmia", "processing_days", as_of)
         return [
             Candidate(
                 key=f"{role.value}:{code}:{offer.ref}",
@@ -263,8 +269,8 @@ class OfferFamily(Family):
                 family=self.name,
                 open=False,
                 apply_days=tuple(days),
-                processing_inside=wait + opts.processing(code, True, d0),
-                processing_outside=wait + opts.processing(code, False, d0),
+                processing_inside=opts.processing(code, True, d0),
+                processing_outside=opts.processing(code, False, d0),
                 months=permit_months(offer, opts.on(d0), opts.rules),
                 fee_cents=fee_cents(opts, code, d0),
                 employer_fee_cents=employer_fee_cents(opts, code, d0),
@@ -272,6 +278,7 @@ class OfferFamily(Family):
                 offer_ref=offer.ref,
                 lmia=lmia,
                 validity=Validity.JOB,
+                prior_steps=prior,
             )
         ]
 
@@ -319,6 +326,52 @@ class OfferFamily(Family):
         if job is not None and job.end is not None:
             end = min(end, job.end)
         return end
+
+
+ACTION_EMPLOYER_LMIA = "EMPLOYER_APPLIES_LMIA"
+ACTION_LMIA_DECISION = "LMIA_DECISION"
+
+
+def lmia_positive_on(offer: Offer, as_of: dt.date, rules: RuleSet) -> dt.date:
+    """The day the offer's LMIA is positive: as_of when it already is; else its filing day (the offer's
+    lmia_applied_on, or as_of when the employer has not filed yet) plus TFWP.lmia processing_days read then."""
+    if offer.lmia_approved:
+        return as_of
+    filed = offer.lmia_applied_on or as_of
+    return dates.add_days(filed, int(rules.param("TFWP.lmia", "processing_days", filed)))
+
+
+def lmia_steps(offer: Offer, role: Role, as_of: dt.date, positive: dt.date, code: str) -> tuple[PlanStep, ...]:
+    """The employer's side of an LMIA-based permit: filing the LMIA (when not filed yet) and its decision."""
+    if offer.lmia_approved:
+        return ()
+    out: list[PlanStep] = []
+    if offer.lmia_applied_on is None:
+        out.append(
+            PlanStep(
+                as_of,
+                role,
+                ACTION_EMPLOYER_LMIA,
+                f"the employer of offer {offer.ref} applies to ESDC for the LMIA on {as_of.isoformat()} (the LMIA fee"
+                " is the employer's and may not be recovered from the worker)",
+                code,
+                ("TFWP.lmia",),
+            )
+        )
+    filed = offer.lmia_applied_on or as_of
+    out.append(
+        PlanStep(
+            max(positive, as_of),
+            role,
+            ACTION_LMIA_DECISION,
+            f"the LMIA for offer {offer.ref} (filed {filed.isoformat()}) is expected to be positive by "
+            f"{positive.isoformat()}: the work permit may be applied for from then, not before (a pending LMIA "
+            "maintains no status)",
+            code,
+            ("TFWP.lmia",),
+        )
+    )
+    return tuple(out)
 
 
 def _grounds(rules: RuleSet, person: Person, offer: Offer, on: dt.date) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
@@ -16,7 +17,7 @@ from solver.rules.decision import Decision, Verdict
 from solver.rules.registry import RuleSet
 from solver.validate.context import PlanContext
 from solver.validate.facts import in_force, language_ok, optional_param
-from solver.validate.status import current_program, program_months, study_permit_end
+from solver.validate.status import current_program, processing_days, program_months, study_permit_end
 
 # --- the eligibility query -------------------------------------------------------------------------
 
@@ -69,6 +70,23 @@ def _language_fix(asked: Asked) -> Fix | None:
     return None
 
 
+def _study_permit_fix(asked: Asked) -> Fix | None:
+    """Addendum §6, option 2: when only the study-permit rule closes a program's PGWP, a new study permit restores
+    status (it needs a letter of acceptance, which the file does not hold) and the PGWP is filed with it."""
+    for edu in asked.person.education:
+        if not edu.canadian:
+            continue
+        d = pgwp.check(asked.person, edu, asked.on, asked.rules)
+        if d.verdict is Verdict.NOT_ELIGIBLE and {f.rule_id for f in d.failing} == {"C43.study_permit_required"}:
+            _, last = pgwp.application_window(edu, asked.rules)
+            return Fix(
+                f"a new study permit (it needs a letter of acceptance from a DLI) restores status; file the {CODE} "
+                f"with it by {last.isoformat()}",
+                last,
+            )
+    return None
+
+
 # --- the planner -----------------------------------------------------------------------------------
 
 CODE = "C43"
@@ -76,7 +94,12 @@ _GROUNDS = ("C43.application_window", "C43.duration", "C43.language", "C43.study
 
 
 def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
-    """The PGWP of the first program whose application window has an eligible day (at most one)."""
+    """The PGWP of the first program whose application window has an eligible day (at most one).
+
+    In Canada with the study permit still valid: the ordinary application (C43.work_while_pending). When the
+    window has no such day (the study permit ended first, addendum §6), the R197 application: filed from inside
+    Canada without status, processed as from outside, no work until issued (C43.study_permit_required).
+    """
     depot = opts.depots[role]
     if depot.kind is not DepotKind.STUDENT:
         return []
@@ -84,24 +107,47 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
         first = opts.cal.day(edu.completion)
         window = opts.int_param("C43.application_window", "days", edu.completion)
         days = [d for d in opts.days(first, min(first + window, depot.end)) if _ok(opts, person, edu, d)]
-        if not days:
-            continue
-        on = opts.on(opts.cal.date(days[0]))
-        return [
-            open_candidate(
-                opts,
-                role,
-                CODE,
-                FAMILY.name,
-                f"{role.value}:{CODE}:{i}",
-                days,
-                months=pgwp.duration_months(edu, on, opts.rules),
-                rule_ids=_GROUNDS,
-                after=After.STUDY_PERMIT,
-                work_while_pending="C43.work_while_pending",
-            )
-        ]
+        if days:
+            on = opts.on(opts.cal.date(days[0]))
+            return [
+                open_candidate(
+                    opts,
+                    role,
+                    CODE,
+                    FAMILY.name,
+                    f"{role.value}:{CODE}:{i}",
+                    days,
+                    months=pgwp.duration_months(edu, on, opts.rules, person.education),
+                    rule_ids=_GROUNDS,
+                    after=After.STUDY_PERMIT,
+                    work_while_pending="C43.work_while_pending",
+                )
+            ]
+        late = [d for d in opts.days(max(first, depot.end + 1), first + window) if _ok(opts, person, edu, d)]
+        if late:
+            return [_r197_candidate(opts, role, person, edu, i, late)]
     return []
+
+
+def _r197_candidate(opts: Options, role: Role, person: Person, edu: Education, i: int, days: list[int]) -> Candidate:
+    """The R197 PGWP (addendum §6): the study permit has ended, so the in-Canada route is closed; the graduate
+    stays in Canada without status (no restoration is filed: the application is processed as from outside under
+    R197) and may not work until it is issued (C43.study_permit_required, r197_work_allowed = false)."""
+    d0 = opts.cal.date(days[0])
+    outside = opts.processing(CODE, False, d0)
+    base = open_candidate(
+        opts,
+        role,
+        CODE,
+        FAMILY.name,
+        f"{role.value}:{CODE}:r197:{i}",
+        days,
+        months=pgwp.duration_months(edu, opts.on(d0), opts.rules, person.education),
+        rule_ids=_GROUNDS,
+        after=After.STUDY_PERMIT,
+        without_status="C43.study_permit_required",
+    )
+    return dataclasses.replace(base, processing_inside=outside, processing_outside=outside)
 
 
 def _pending(opts: Options, role: Role, person: Person, app: PendingApplication) -> Candidate | None:
@@ -119,7 +165,7 @@ def _pending(opts: Options, role: Role, person: Person, app: PendingApplication)
         FAMILY.name,
         f"{role.value}:{CODE}:pending",
         (day,),
-        months=max(pgwp.duration_months(edu, opts.on(app.applied_on), opts.rules), 1),
+        months=max(pgwp.duration_months(edu, opts.on(app.applied_on), opts.rules, person.education), 1),
         rule_ids=_GROUNDS,
         work_while_pending="C43.work_while_pending",
     )
@@ -135,16 +181,34 @@ def _ok(opts: Options, person: Person, edu: Education, day: int) -> bool:
 # --- the independent validator ---------------------------------------------------------------------
 
 
-def _expected_months(ctx: PlanContext, edu: Education, apply_on: dt.date) -> int:
-    """The PGWP's length before the passport cap (C43.duration, C43.masters_duration)."""
-    length = program_months(edu)
+def _expected_months(ctx: PlanContext, person: Person, edu: Education, apply_on: dt.date) -> int:
+    """The PGWP's length before the passport cap (C43.duration, C43.masters_duration, C43.combined_programs)."""
+    own = program_months(edu)
+    length = own
+    if in_force(ctx, "C43.combined_programs", apply_on):
+        least = int(ctx.param("C43.combined_programs", "min_program_months", apply_on))
+        others = [
+            program_months(o)
+            for o in person.education
+            if o is not edu
+            and o.canadian
+            and o.pgwp_eligible_dli
+            and o.credential is not Credential.SECONDARY
+            and o.completion <= edu.completion
+            and program_months(o) >= least
+        ]
+        if own >= least and others:
+            length = own + max(others)
     if edu.credential is Credential.MASTER and in_force(ctx, "C43.masters_duration", apply_on):
         months = int(ctx.param("C43.masters_duration", "months", apply_on))
     elif length >= int(ctx.param("C43.duration", "long_program_months", apply_on)):
         months = int(ctx.param("C43.duration", "long_duration_months", apply_on))
     else:
         months = length
-    return min(months, int(ctx.param("C43.duration", "max_months", apply_on)))
+    cap = int(ctx.param("C43.duration", "max_months", apply_on))
+    if length != own:
+        cap = min(cap, int(ctx.param("C43.combined_programs", "max_months", apply_on)))
+    return min(months, cap)
 
 
 def _required_clb(ctx: PlanContext, edu: Education, a: dt.date) -> int:
@@ -185,14 +249,33 @@ def _issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> I
     t = ctx.timelines[role]
     study_end = study_permit_end(ctx, person)
     if t.on(t.in_canada, a) and (study_end is None or a > study_end):
-        yield "C43.study_permit_required", "applied in Canada without a valid study permit"
+        # After the study permit ended, only the R197 route is open from inside Canada: a study permit held in
+        # the look-back before applying (addendum §6), processed as from outside (_valid_from).
+        lookback = int(ctx.param("C43.study_permit_required", "outside_lookback_days", a))
+        if study_end is None or a > add_days(study_end, lookback):
+            yield "C43.study_permit_required", f"applied in Canada, no study permit valid in the {lookback} days before"
 
 
 def _valid_to(ctx: PlanContext, person: Person, p: PlannedPermit) -> dt.date | None:
     edu = current_program(person, p.apply_on)
     if edu is None:
         return None
-    return add_days(add_months(p.valid_from, _expected_months(ctx, edu, p.apply_on)), -1)
+    return add_days(add_months(p.valid_from, _expected_months(ctx, person, edu, p.apply_on)), -1)
+
+
+def _r197(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> bool:
+    """Filed from inside Canada after the study permit ended: the R197 application (C43.study_permit_required)."""
+    t = ctx.timelines[role]
+    study_end = study_permit_end(ctx, person)
+    return t.on(t.in_canada, p.apply_on) and study_end is not None and p.apply_on > study_end
+
+
+def _valid_from(ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
+    """An R197 PGWP is processed as from outside Canada (PROCESSING.outside_canada), though filed inside."""
+    person = ctx.scenario.person(role)
+    if person is None or not _r197(ctx, role, person, p):
+        return processed
+    return add_days(p.apply_on, processing_days(ctx.rules, p.code, False, ctx.on(p.apply_on)))
 
 
 def _works_while_pending(ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
@@ -218,8 +301,15 @@ class Pgwp(Family):
     def issues(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> Iterator[Issue]:
         return _issues(ctx, role, person, p)
 
+    def valid_from(self, ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.date) -> dt.date:
+        return _valid_from(ctx, role, p, processed)
+
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
         return _valid_to(ctx, person, p)
+
+    def files_without_status(self, ctx: PlanContext, role: Role, p: PlannedPermit) -> bool:
+        person = ctx.scenario.person(role)
+        return person is not None and _r197(ctx, role, person, p)
 
     def works_while_pending(self, ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:
         return _works_while_pending(ctx, person, p)
@@ -232,7 +322,7 @@ class Pgwp(Family):
 
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
         if decision.verdict is Verdict.NOT_ELIGIBLE:
-            return _language_fix(asked)
+            return _language_fix(asked) or _study_permit_fix(asked)
         return super().smallest_fix(asked, category, decision)
 
 

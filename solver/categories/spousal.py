@@ -1,5 +1,7 @@
 """Permits that rest on the partner: C42 (spouse of a student), C41 (spouse of a skilled worker), C49 (family of
-an economic PR applicant) and A74 (sponsored spouse in Canada; eligibility only, not planned yet)."""
+an economic PR applicant), A74 (the sponsored partner of a Canadian); answered for eligibility and closed routes
+but not planned: C47 (spouse of a TEER 4/5 worker, from 2025-01-21 only for families moving to PR and matching
+renewals) and the dependent children's C46 and C48 (children are not members the planner plans for)."""
 
 from __future__ import annotations
 
@@ -27,9 +29,14 @@ from solver.validate.context import PlanContext
 from solver.validate.facts import covering_work_permit_end, job_on, optional_param
 from solver.validate.status import current_program, program_months, restorable, study_permit_end
 
-C41, C42, C49, A74 = "C41", "C42", "C49", "A74"
+C41, C42, C47, C49, A74 = "C41", "C42", "C47", "C49", "A74"
 # The rule each partner-based code rests on (what a Canadian partner, who holds no permit, cannot give).
-_RESTS_ON = {C41: "C41.principal_validity", C42: "C42.principal_program", C49: "C49.principal_pr_applicant"}
+_RESTS_ON = {
+    C41: "C41.principal_validity",
+    C42: "C42.principal_program",
+    C47: "C47.principal_occupation",
+    C49: "C49.principal_pr_applicant",
+}
 # PR programs of the family class: their applicant's partner has no C49 (C49.principal_pr_applicant: economic).
 _FAMILY_CLASS = frozenset({"SPOUSAL"})
 # A spouse of a work or study permit holder (or of a PR applicant who holds one) may apply inside Canada even as
@@ -47,6 +54,10 @@ _PRINCIPAL_CHECKS: dict[str, Callable[[Person, dt.date, RuleSet], Decision]] = {
 }
 
 
+# The codes of a dependent child (C46, C48): answered, never planned (children are not members planned for).
+_CHILD_RULES = {"C46": "C46.dependent_child", "C48": "C48.dependent_child"}
+
+
 def _canadian_partner(scenario: Scenario, role: Role) -> Person | None:
     """The other member when they are Canadian (a citizen or permanent resident), else None."""
     other = scenario.person(Role.SPOUSE if role is Role.PRINCIPAL else Role.PRINCIPAL)
@@ -55,7 +66,9 @@ def _canadian_partner(scenario: Scenario, role: Role) -> Person | None:
 
 def _eligibility(asked: Asked, code: str) -> Decision:
     """`code` for the member asked about: only the principal's accompanying spouse can hold it, except A74,
-    which is the sponsored partner's of a Canadian, whichever member that is."""
+    which is the sponsored partner's of a Canadian, whichever member that is (C46, C48: a child's only)."""
+    if code in _CHILD_RULES:
+        return spousal.check_child_code(_CHILD_RULES[code], asked.on, asked.rules)
     sponsor = _canadian_partner(asked.scenario, asked.role)
     if code == A74 and sponsor is not None:
         return spousal.check_a74_sponsored(asked.person, sponsor, asked.on, asked.rules)
@@ -64,6 +77,8 @@ def _eligibility(asked: Asked, code: str) -> Decision:
         return refusal(asked.rules, _RESTS_ON[code], message)
     if asked.role is Role.PRINCIPAL or asked.scenario.spouse is None:
         return refusal(asked.rules, "C41.no_role_swap", "only the accompanying spouse of the principal can hold it")
+    if code == C47:
+        return spousal.check_c47(asked.scenario.principal, asked.person, asked.on, asked.rules)
     return _PRINCIPAL_CHECKS[code](asked.scenario.principal, asked.on, asked.rules)
 
 
@@ -445,7 +460,8 @@ def _valid_to(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
     if p.code == "C42":
         status = ctx.scenario.principal.status
         return status.valid_to if status is not None else None
-    # A74: to the plan's end (the brief gives no length), capped at the passport by the caller.
+    # A74: to the plan's end (the brief gives no length), capped at the passport by the caller. C46, C47 and C48
+    # are never planned (_issues says so).
     return dt.date.fromordinal(ctx.horizon_end.toordinal() - 1)
 
 
@@ -480,6 +496,9 @@ class Spousal(Family):
     def moments(self, asked: Asked, category: Category) -> tuple[dt.date, ...]:
         return _moments(asked, category.code)
 
+    def planned(self, category: Category) -> bool:
+        return category.code in _CHECKS
+
     def smallest_fix(self, asked: Asked, category: Category, decision: CategoryEligibility) -> Fix | None:
         """A74 for the partner of a Canadian: the spousal sponsorship PR application, filed while in status."""
         sponsor = _canadian_partner(asked.scenario, asked.role)
@@ -509,6 +528,12 @@ def _plausible(asked: Asked, code: str) -> bool:
     if code == C41:
         works = status is not None and status.kind is StatusKind.WORKER
         return works or any(o.holder is Role.PRINCIPAL for o in asked.scenario.offers)
+    if code == C47:
+        # A TEER 4/5 principal, working on as_of or holding an offer (C47.principal_occupation).
+        job = spousal.principal_job(principal, asked.on)
+        nocs = [job] if job is not None else []
+        nocs += [o.noc_code for o in asked.scenario.offers if o.holder is Role.PRINCIPAL]
+        return any(noc.is_valid(n) and noc.teer(n) >= 4 for n in nocs)
     return code == A74
 
 

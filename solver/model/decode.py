@@ -345,6 +345,12 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
         deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
+    elif tail.in_canada and c.without_status is not None:
+        rule_ids.append(c.without_status)
+        deadline = (
+            " (from inside Canada without status: processed as from outside Canada, no work until it is issued;"
+            " leave and re-enter once approved)"
+        )
     elif restoring(s, n):
         rule_ids.append("STATUS.restoration")
         deadline = " (with restoration of status)"
@@ -355,7 +361,10 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     else:
         deadline = " (from outside Canada)"
     detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
-    steps = [PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))]
+    steps = [
+        *c.prior_steps,
+        PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids))),
+    ]
     if restore is not None:
         steps.append(restore)
     person = v.opts.scenario.person(permit.person)

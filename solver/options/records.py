@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from solver.dates import add_days, add_months
-from solver.domain import Finding, Role, Scenario
+from solver.domain import Finding, PlanStep, Role, Scenario
 
 # The plan step's action for an application (a family may name its own).
 ACTION_APPLY = "APPLY_PERMIT"
@@ -97,7 +97,10 @@ class Candidate:
     - `inside_only`: applied for only in Canada with status held (never from outside after leaving);
     - `exclusive_variants`: its variants (one per permit of the partner it rests on) exclude each other;
     - `work_while_pending`: the rule id that lets the holder work from the application day, if any;
+    - `without_status`: the rule id under which it is filed from inside Canada after status ended and processed
+      as from outside (the R197 PGWP, C43.study_permit_required): no restoration, no work until it is issued;
     - `action`: the plan step's action when it is applied for;
+    - `prior_steps`: what another party does first for it (the employer's LMIA), shown in the plan with it;
     - `filed_on`: the real filing day of an application pending on as_of (a fact of the client file: applied
       for once, fee already paid, its day before as_of); `filed_outside`: that filing was made from outside
       Canada (R197 and the like), so it maintains no status.
@@ -129,7 +132,9 @@ class Candidate:
     inside_only: bool = False
     exclusive_variants: bool = False
     work_while_pending: str | None = None
+    without_status: str | None = None
     action: str = ACTION_APPLY
+    prior_steps: tuple[PlanStep, ...] = ()
     filed_on: dt.date | None = None
     filed_outside: bool = False
     # What the rules would refuse a filing for on its day: a risk the plan reports, never a reason to drop it.

@@ -34,14 +34,35 @@ def study_permit_end(edu: Education, status: Status | None, rules: RuleSet) -> d
     return min(status.valid_to, dates.add_days(edu.completion, days))
 
 
-def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:
-    """PGWP length in months before the passport cap (0 when the program is too short)."""
+def stacked_months(edu: Education, apply_on: dt.date, rules: RuleSet, programs: tuple[Education, ...] = ()) -> int:
+    """The program length the PGWP's duration reads: `edu`'s, or with C43.combined_programs in force, `edu`'s
+    plus the longest other eligible program of at least its minimum length completed no later than `edu`
+    (rules-2026 §2: two eligible programs, each of 8 months or more, may combine their lengths)."""
+    length = program_months(edu)
+    r = "C43.combined_programs"
+    if not rules.in_force(r, apply_on):
+        return length
+    least = int(rules.param(r, "min_program_months", apply_on))
+    others = [
+        program_months(o)
+        for o in programs
+        if o is not edu and eligible_program(o, rules) and o.completion <= edu.completion and program_months(o) >= least
+    ]
+    if length < least or not others or int(rules.param(r, "max_programs", apply_on)) < 2:
+        return length
+    return length + max(others)
+
+
+def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet, programs: tuple[Education, ...] = ()) -> int:
+    """PGWP length in months before the passport cap (0 when the program is too short); `programs`, the
+    person's education, lets a second eligible program add its length (C43.combined_programs)."""
     if not edu.canadian:
         return 0
     length = program_months(edu)
     p = "C43.duration"
     if length < int(rules.param(p, "min_program_months", apply_on)):
         return 0
+    length = stacked_months(edu, apply_on, rules, programs)
     months = length
     if length >= int(rules.param(p, "long_program_months", apply_on)):
         months = int(rules.param(p, "long_duration_months", apply_on))
@@ -49,10 +70,13 @@ def duration_months(edu: Education, apply_on: dt.date, rules: RuleSet) -> int:
     if (
         edu.credential is Credential.MASTER
         and rules.in_force(m, apply_on)
-        and length >= int(rules.param(m, "min_program_months", apply_on))
+        and program_months(edu) >= int(rules.param(m, "min_program_months", apply_on))
     ):
         months = int(rules.param(m, "months", apply_on))
-    return min(months, int(rules.param(p, "max_months", apply_on)))
+    cap = int(rules.param(p, "max_months", apply_on))
+    if length != program_months(edu):
+        cap = min(cap, int(rules.param("C43.combined_programs", "max_months", apply_on)))
+    return min(months, cap)
 
 
 def permit_valid_to(

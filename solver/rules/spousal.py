@@ -1,4 +1,5 @@
-"""Family open work permits: C41 (spouse of a worker), C42 (of a student), C49 (of a PR applicant), A74.
+"""Family open work permits: C41 (spouse of a worker), C42 (of a student), C49 (of a PR applicant), A74, and the
+family codes answered but not planned: C47 (spouse of a TEER 4/5 worker), C46 and C48 (dependent children).
 
 Each check takes the principal's facts at the spouse's application date `on`, the trigger of every rule here.
 """
@@ -6,6 +7,7 @@ Each check takes the principal's facts at the spouse's application date `on`, th
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from solver import dates, noc
 from solver.domain import Credential, Education, InstitutionKind, Person, StatusKind
@@ -223,4 +225,56 @@ def check_a74(principal: Person, on: dt.date, rules: RuleSet) -> Decision:
     rule = "A74.sponsored_spouse"
     if not _not_in_force(c, rule, on):
         c.fail(rule, "the principal is not a Canadian citizen or permanent resident sponsoring the spouse")
+    return c.decision()
+
+
+def _family_scope(c: Checks, principal: Person, member: Person, on: dt.date, held_code: str) -> None:
+    """C47.scope: from 2025-01-21 only families of workers moving to PR who have not filed a PR application yet,
+    and in-Canada renewals matching the principal's permit (addendum §1, C47 vs C48)."""
+    rule = "C47.scope"
+    if not c.rules.in_force(rule, on) or not bool(c.rules.param(rule, "limited", on)):
+        c.ok(rule, "open to new applications before 2025-01-21")
+        return
+    st = member.status
+    if principal.pr_application is not None:
+        c.fail(rule, "the principal has filed a PR application: the family's route is C49, not this code")
+    elif st is not None and st.permit_code == held_code and member.in_canada:
+        c.ok(rule, f"in-Canada renewal of a {held_code} matching the principal's permit")
+    elif principal.provincial_nomination is not None and principal.provincial_nomination.nominated_on <= on:
+        c.ok(rule, "the principal, nominated by a province, is moving to PR and has not filed yet")
+    else:
+        c.unknown_fact(
+            rule,
+            "from 2025-01-21 only for families of workers moving to PR (no PR application filed yet) or renewals",
+            "whether the principal is moving to PR",
+        )
+
+
+def check_c47(principal: Person, spouse: Person, on: dt.date, rules: RuleSet) -> Decision:
+    """C47 for the spouse applying on `on`: the principal works in TEER 4/5 and the family is in C47.scope."""
+    c = Checks(rules)
+    occ = "C47.principal_occupation"
+    if _not_in_force(c, occ, on):
+        return c.decision()
+    job = principal_job(principal, on)
+    teers = [int(t) for t in cast(list[int], rules.param(occ, "teers", on))]
+    if job is None or not noc.is_valid(job):
+        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+    else:
+        c.check(
+            noc.teer(job) in teers,
+            occ,
+            f"principal works in NOC {job}, TEER {noc.teer(job)}",
+            f"principal's NOC {job} is TEER {noc.teer(job)}, not 4 or 5 (C41 is the skilled workers' spouse code)",
+        )
+    _family_scope(c, principal, spouse, on, "C47")
+    return c.decision()
+
+
+def check_child_code(rule_id: str, on: dt.date, rules: RuleSet) -> Decision:
+    """C46/C48 are a dependent child's codes: the household's members (principal, spouse) never hold them, and
+    children are not planned (eligibility answers and closed routes only)."""
+    c = Checks(rules)
+    if not _not_in_force(c, rule_id, on):
+        c.fail(rule_id, "for a dependent child of the worker; the principal and the spouse cannot hold it")
     return c.decision()

@@ -70,7 +70,8 @@ def _permit_issues(ctx: PlanContext, role: Role, person: Person, p: PlannedPermi
         yield v("PLAN.category", "an employer-specific permit names its offer; an open one names none")
     t = ctx.timelines[role]
     a = t.index(p.apply_on)
-    if filing is None and t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on):
+    lapsed = t.in_canada[a] and not t.status[a] and not restorable(ctx, role, p.apply_on)
+    if filing is None and lapsed and not family.files_without_status(ctx, role, p):
         yield v("STATUS.restoration", "applied in Canada without status, after the restoration window")
     vf = expected_valid_from(ctx, role, p)
     if p.valid_from != vf and visitor_applies_outside(ctx, role, person, p):

@@ -10,6 +10,7 @@ abroad (no bridging permit once status has ended) and the status-gap bound (the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from solver.domain import ObjectiveTerm, PlanOptions, Role
@@ -32,10 +33,9 @@ def test_status_gap_the_gap_after_the_last_permit_is_counted_so_a_permit_is_boug
     # The C43 ends 2026-12-20; the only way to stay in status is the employer permit for an offer starting
     # later. Without the gap bound (or the gap running to the next permit's start) the gap looks free and
     # the cheaper plan without a permit, or with a bridging permit after a gap, wins.
-    p = solve(
-        household(worker(valid_to=dt.date(2026, 12, 20)), offers=(offer(start=dt.date(2027, 3, 1)),), months=24),
-        STATUS_FIRST,
-    )
+    # The offer's LMIA is already positive, so the worker may apply at once (TFWP.lmia: two steps otherwise).
+    positive = dataclasses.replace(offer(start=dt.date(2027, 3, 1)), lmia_approved=True)
+    p = solve(household(worker(valid_to=dt.date(2026, 12, 20)), offers=(positive,), months=24), STATUS_FIRST)
     assert codes(p) == ["TFWP"]
     assert p.permits[0].apply_on <= dt.date(2026, 12, 20)
     assert p.status_gaps == ()
@@ -66,11 +66,12 @@ def test_status_restoration_a_permit_filed_after_status_ended_leaves_a_gap_witho
 
 
 def test_entry_from_abroad_the_work_window_opens_on_arrival() -> None:
-    # Applied from outside: the permit starts after LMIA and outside processing; no work (and no Canadian
-    # experience toward CEC) before it starts, and no status gap while outside Canada.
+    # Applied from outside once the employer's LMIA is positive (filed on as_of, 120 days), then outside
+    # processing; no work (and no Canadian experience toward CEC) before it starts, and no status gap while
+    # outside Canada.
     p = solve(household(abroad(), offers=(offer(),), months=24))
     (tfwp,) = p.permits
-    assert (tfwp.code, tfwp.apply_on, tfwp.valid_from) == ("TFWP", dt.date(2026, 12, 1), dt.date(2027, 5, 30))
+    assert (tfwp.code, tfwp.apply_on, tfwp.valid_from) == ("TFWP", dt.date(2027, 3, 31), dt.date(2027, 5, 30))
     assert [(j.start, j.offer_ref) for j in p.jobs] == [(dt.date(2027, 5, 30), "acme")]
     assert p.pr_ready_date == dt.date(2028, 5, 28)
     assert p.status_gaps == ()

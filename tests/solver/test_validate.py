@@ -124,17 +124,21 @@ def test_c43_field_of_study_rule_for_a_diploma_after_november_2024() -> None:
     assert rule_ids(scenario, plan) == {"C43.field_of_study"}
 
 
-def test_c43_in_canada_needs_a_valid_study_permit_and_late_filing_leaves_a_gap() -> None:
+def test_c43_after_the_study_permit_ended_is_the_r197_route_processed_as_outside_with_a_gap() -> None:
+    # Addendum §6: the study permit ended 2026-12-10, so the in-Canada route is closed; filed later from inside
+    # Canada, the PGWP is an R197 application processed as from outside (60 days), never in-Canada processing.
     scenario = dataclasses.replace(GRAD, principal=graduate(study_valid_to="2026-12-10"))
-    late = permit("C43", "2027-01-04", "2027-07-13", "2030-07-12")
-    plan = grad_plan(late, scenario=scenario, jobs=())
-    assert rule_ids(scenario, plan) == {"C43.study_permit_required"}
-    # Without a job there is no PR either: a second gap opens when the PGWP ends.
+    inside = permit("C43", "2027-01-04", "2027-07-13", "2030-07-12")
+    assert rule_ids(scenario, grad_plan(inside, scenario=scenario, jobs=())) == {"PROCESSING.inside_canada"}
+    r197 = permit("C43", "2027-01-04", "2027-03-05", "2030-03-04")
+    plan = grad_plan(r197, scenario=scenario, jobs=())
+    assert rule_ids(scenario, plan) == set()
+    # No status (and no work) until it is issued; without a job there is no PR either: a second gap follows.
     assert plan.status_gaps == (
-        StatusGap(P, D("2026-12-11"), D("2027-07-12"), work_authorized=False),
-        StatusGap(P, D("2030-07-13"), D("2031-11-30"), work_authorized=False),
+        StatusGap(P, D("2026-12-11"), D("2027-03-04"), work_authorized=False),
+        StatusGap(P, D("2030-03-05"), D("2031-11-30"), work_authorized=False),
     )
-    assert plan.objective_values["STATUS_CONTINUITY"] == 214 + 506
+    assert plan.objective_values["STATUS_CONTINUITY"] == 84 + 636
 
 
 # --- jobs ------------------------------------------------------------------------------------------

@@ -150,8 +150,9 @@ def _link(v: Vars, arc: Arc, next_start: cp_model.IntVar | None) -> None:
             m.add(head.start == head.apply + c.processing_inside).only_enforce_if([z, maintained])
             m.add(head.start == head.apply + c.processing_outside).only_enforce_if([z, maintained.Not()])
         return
-    if c.filed_on is None:
-        # The plan's own application must be within the window; a filing of the client file is a fact, restorable
+    if c.filed_on is None and c.without_status is None:
+        # The plan's own application must be within the window, except one the category lets a person file
+        # without status (the R197 PGWP), bounded by its own rule; a filing of the client file is a fact, restorable
         # or not, whose restoration (and its fee) was asked for when it was filed (its PENDING step says so).
         _restoration_window(v, arc, lapsed_here)
     else:
