@@ -61,3 +61,10 @@ def append_line(payload: tuple[str, str], emit: Emit) -> str:
     with open(path, "a") as log:
         log.write(line + "\n")
     return line
+
+
+def rules_version(payload: Any, emit: Emit) -> str:
+    """The rules version the worker process plans with (its rule overrides included)."""
+    from solver.rules.registry import load_rules
+
+    return load_rules().version

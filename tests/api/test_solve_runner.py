@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from api.solve_runner import JobCancelled, JobFailed, JobState, ProcessRunner, SolverBusy
+from solver.rules.registry import load_rules, use_overrides
 from tests.api import runner_jobs
 
 
@@ -232,3 +233,22 @@ async def test_workers_die_with_their_service(flags: list[str]) -> None:
     finally:
         for pid in filter(running, pids):  # a failed run leaves no solver behind on the machine
             os.kill(pid, signal.SIGKILL)
+
+
+async def test_workers_plan_with_the_services_rule_overrides(tmp_path: Path) -> None:
+    # A spawned worker starts with the shipped rules only: the runner hands it the overrides directory.
+    (tmp_path / "fees.toml").write_text(
+        '[[rule]]\nid = "FEES.pr"\ntitle = "PR fees (firm)"\ntrigger = "PR application date"\n'
+        'source = "https://example.org/fees"\nconfidence = "M"\n'
+        "[[rule.version]]\neffective = 2026-04-01\n"
+        "params = { processing = 1000, rprf = 600, dependent_child = 270 }\n"
+    )
+    layered = use_overrides(tmp_path).version
+    pool = ProcessRunner(workers=1, queue_size=1)
+    try:
+        await pool.start()
+        assert await pool.run(runner_jobs.rules_version, None) == layered
+    finally:
+        await pool.close()
+        use_overrides(None)
+    assert load_rules().version != layered
