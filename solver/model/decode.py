@@ -223,7 +223,18 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
         for role, _ in v.opts.scenario.members
         for a, b in status_gaps(s, role)
     ]
-    steps.sort(key=lambda st: (st.date, st.person.value, st.action, st.code or ""))
+    # On one day, what a permit's application waits for (its prior steps: the employer's LMIA, its decision)
+    # comes before the application, then the rest by action.
+    prior = {(st.date, st.person, st.action) for n in v.nodes.values() if n.candidate for st in n.candidate.prior_steps}
+    steps.sort(
+        key=lambda st: (
+            st.date,
+            st.person.value,
+            (st.date, st.person, st.action) not in prior,
+            st.action,
+            st.code or "",
+        )
+    )
     permits.sort(key=lambda p: (p.apply_on, p.person.value, p.code))
     pr_fee = 0.0
     if ready and applicant is not None:
