@@ -515,7 +515,8 @@ class Spousal(Family):
 
 def _plausible(asked: Asked, code: str) -> bool:
     """The principal's spouse, with a principal in the situation the code rests on: studying in Canada (C42),
-    working or about to (C41); A74 is considered for every spouse (it needs a citizen or PR sponsor)."""
+    working or about to (C41), a PR applicant on file or a nominee (C49); A74 is considered for every spouse (it
+    needs a citizen or PR sponsor)."""
     if code == A74 and _canadian_partner(asked.scenario, asked.role) is not None:
         return asked.person.canadian_status is None  # the sponsored partner of a Canadian, whichever role
     if asked.role is not Role.SPOUSE or asked.scenario.spouse is None:
@@ -528,6 +529,10 @@ def _plausible(asked: Asked, code: str) -> bool:
     if code == C41:
         works = status is not None and status.kind is StatusKind.WORKER
         return works or any(o.holder is Role.PRINCIPAL for o in asked.scenario.offers)
+    if code == C49:
+        # A principal with an economic PR application on file or a provincial nomination (C49.principal_pr_applicant).
+        app = principal.pr_application
+        return principal.provincial_nomination is not None or (app is not None and app.program not in _FAMILY_CLASS)
     if code == C47:
         # A TEER 4/5 principal, working on as_of or holding an offer (C47.principal_occupation).
         job = spousal.principal_job(principal, asked.on)

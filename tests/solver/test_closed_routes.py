@@ -12,6 +12,7 @@ from solver.domain import (
     Education,
     Finding,
     InstitutionKind,
+    Nomination,
     Plan,
     PlanOptions,
     Role,
@@ -179,3 +180,13 @@ def test_the_contract_operation_hears_why_not_through_the_explanation() -> None:
     korean = solved(Scenario(AS_OF, graduate(citizenships=("KR",)), offers=(offer("lab", "21231", "2027-01-04"),)))
     assert not [f for f in korean.explanation if "not needed" in f.message]
     assert route(korean, Role.PRINCIPAL, "C21").open
+
+
+def test_the_spouse_of_a_nominee_abroad_hears_why_not_c49() -> None:
+    # A provincial nominee living abroad holds no work permit in Canada: C49 rests on the principal being
+    # authorized to work on a valid work permit (C49.principal_pr_applicant and the partner's permit it rests on).
+    principal = dataclasses.replace(abroad("IN"), provincial_nomination=Nomination("ON", D("2026-11-01")))
+    result = solved(Scenario(AS_OF, principal, abroad("IN", birth_date=D("1994-02-02"))))
+    c49 = route(result, Role.SPOUSE, "C49")
+    assert not c49.open and c49.reasons
+    assert all(f.source and f.effective for f in c49.reasons)
