@@ -236,14 +236,19 @@ def _scenario_errors(s: Scenario) -> Iterator[FieldError]:
         seen.add(offer.ref)
 
 
-def _person_errors(p: Person, path: str, as_of: dt.date) -> Iterator[FieldError]:
-    if p.birth_date >= as_of:
-        yield FieldError(f"{path}.birthDate", f"{p.birth_date.isoformat()} is not before asOf {as_of.isoformat()}")
-    if not p.citizenships:
+def _born_errors(birth_date: dt.date, citizenships: tuple[str, ...], path: str, as_of: dt.date) -> Iterator[FieldError]:
+    """A person's or a child's birth date (before asOf) and citizenships (at least one, each an ISO code)."""
+    if birth_date >= as_of:
+        yield FieldError(f"{path}.birthDate", f"{birth_date.isoformat()} is not before asOf {as_of.isoformat()}")
+    if not citizenships:
         yield FieldError(f"{path}.citizenships", "at least one citizenship is required")
-    for i, code in enumerate(p.citizenships):
+    for i, code in enumerate(citizenships):
         if message := check_country(code):
             yield FieldError(f"{path}.citizenships[{i}]", message)
+
+
+def _person_errors(p: Person, path: str, as_of: dt.date) -> Iterator[FieldError]:
+    yield from _born_errors(p.birth_date, p.citizenships, path, as_of)
     if p.status is not None and p.status.permit_code is not None and (m := check_permit_code(p.status.permit_code)):
         yield FieldError(f"{path}.status.permitCode", m)
     for i, held in enumerate(p.permit_history):
@@ -340,13 +345,7 @@ def _canadian_errors(p: Person, canadian: CanadianStatus, path: str) -> Iterator
 
 
 def _child_errors(c: Child, path: str, as_of: dt.date) -> Iterator[FieldError]:
-    if c.birth_date >= as_of:
-        yield FieldError(f"{path}.birthDate", f"{c.birth_date.isoformat()} is not before asOf {as_of.isoformat()}")
-    if not c.citizenships:
-        yield FieldError(f"{path}.citizenships", "at least one citizenship is required")
-    for i, code in enumerate(c.citizenships):
-        if message := check_country(code):
-            yield FieldError(f"{path}.citizenships[{i}]", message)
+    yield from _born_errors(c.birth_date, c.citizenships, path, as_of)
 
 
 def _education_errors(e: Education, path: str) -> Iterator[FieldError]:
