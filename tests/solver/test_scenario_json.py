@@ -287,7 +287,7 @@ def test_an_unknown_field_is_refused_as_graphql_refuses_it() -> None:
     # the file reader does too, naming the field and the allowed ones (it does not plan without the fact).
     doc = {
         **MINIMAL,
-        "principal": {**MINIMAL["principal"], "pendingApplication": []},
+        "principal": {"birthDate": "1995-01-01", "citizenships": ["NG"], "inCanada": False, "pendingApplication": []},
         "offers": [
             {
                 "ref": "a",
