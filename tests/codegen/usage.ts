@@ -20,7 +20,8 @@ export function summary(result: PlanScenarioQuery): string {
     case "Plan": {
       const ready: string | null = answer.prReadyDate;
       const steps = answer.steps.map((step) => `${step.date} ${step.person} ${step.action}`);
-      return [`${answer.status}: PR ready ${ready ?? "not in the horizon"}, fees ${answer.fees.total}`, ...steps].join("\n");
+      const head = `${answer.status}: PR ready ${ready ?? "not in the horizon"}, fees ${answer.fees.total}`;
+      return [head, ...steps].join("\n");
     }
     case "InvalidScenario":
       return answer.errors.map((error) => `${error.path}: ${error.message}`).join("\n");
