@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import GraphQLEnumType
+
 from schema.root import schema, sdl
 
 COMMITTED = Path(__file__).parents[2] / "schema.graphql"
@@ -33,4 +35,6 @@ def test_records_use_the_contract_field_names() -> None:
     ):
         assert fragment in served, fragment
     # The enum's values carry descriptions, printed between them: compare the values, not the printed text.
-    assert list(schema._schema.type_map["Person"].values) == ["PRINCIPAL", "SPOUSE"]
+    person = schema._schema.type_map["Person"]
+    assert isinstance(person, GraphQLEnumType)
+    assert list(person.values) == ["PRINCIPAL", "SPOUSE"]
