@@ -23,9 +23,13 @@ from schema.enums import (
     InstitutionKindEnum,
     LanguageTestKindEnum,
     Person,
+    PrProgram,
     StatusKindEnum,
+    StepAction,
+    kind_of,
 )
 from schema.errors import FieldError
+from schema.money import Money
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
@@ -299,6 +303,18 @@ class PlannedPermit:
         default=0.0, description="What the employer pays for it (compliance or LMIA fee); not in fee."
     )
 
+    @described("`fee` as exact money (CAD): what the client pays the government for this application.")
+    def fee_money(self) -> Money:
+        return Money.cad(self.fee)
+
+    @described("`biometricsFee` as exact money (CAD).")
+    def biometrics_fee_money(self) -> Money:
+        return Money.cad(self.biometrics_fee)
+
+    @described("`employerFee` as exact money (CAD): the employer's, not in fee.")
+    def employer_fee_money(self) -> Money:
+        return Money.cad(self.employer_fee)
+
 
 @strawberry.type(description="A job the plan has a person hold, from an offer or already held.")
 class PlannedJob:
@@ -317,6 +333,13 @@ class PlanStep:
     code: str | None
     detail: str
     rule_ids: list[str]
+
+    @described(
+        "`action` as an enum; null for an action this version of the API does not know (a plan stored by "
+        "another release)."
+    )
+    def action_kind(self) -> StepAction | None:
+        return kind_of(StepAction, self.action)
 
 
 @strawberry.type(description="A period in which a person in Canada has no status, or no authorization to work.")
@@ -343,6 +366,26 @@ class Fees:
         "and the dependent-child fee per child.",
     )
     employer: float = strawberry.field(default=0.0, description="The employer's fees (compliance, LMIA); not in total.")
+
+    @described("`total` as exact money (CAD): what the client pays the government.")
+    def total_money(self) -> Money:
+        return Money.cad(self.total)
+
+    @described("`permits` as exact money (CAD).")
+    def permits_money(self) -> Money:
+        return Money.cad(self.permits)
+
+    @described("`biometrics` as exact money (CAD).")
+    def biometrics_money(self) -> Money:
+        return Money.cad(self.biometrics)
+
+    @described("`pr` as exact money (CAD).")
+    def pr_money(self) -> Money:
+        return Money.cad(self.pr)
+
+    @described("`employer` as exact money (CAD): the employer's fees, not in total.")
+    def employer_money(self) -> Money:
+        return Money.cad(self.employer)
 
 
 @strawberry.type(
@@ -419,6 +462,10 @@ class Deadline:
     step_action: str | None
     step_code: str | None
 
+    @described("`stepAction` as an enum; null when no step acts on it (or for an action this version does not know).")
+    def step_action_kind(self) -> StepAction | None:
+        return kind_of(StepAction, self.step_action)
+
 
 @strawberry.type
 class Plan:
@@ -432,7 +479,10 @@ class Plan:
     crs_score: int | None = strawberry.field(
         description="Comprehensive Ranking System score of the PR applicant on prReadyDate (Express Entry programs)"
     )
-    pr_program: str | None = strawberry.field(description="e.g. CEC, PNP")
+    pr_program: str | None = strawberry.field(
+        description="e.g. CEC, PNP: the PR program the plan reaches readiness for (or the one applied under); null "
+        "when PR is not reachable. prProgramKind is the same value as an enum."
+    )
     pr_applicant: Person | None  # type: ignore[valid-type]
     permits: list[PlannedPermit]
     jobs: list[PlannedJob]
@@ -455,6 +505,10 @@ class Plan:
         default_factory=list,
         description="Each route a member could plausibly use that the plan holds no permit of, and why.",
     )
+
+    @described("`prProgram` as an enum; null when PR is not reachable (or for a program this version does not know).")
+    def pr_program_kind(self) -> PrProgram | None:
+        return kind_of(PrProgram, self.pr_program)
 
     @classmethod
     def of(cls, p: domain.Plan) -> Plan:
