@@ -108,7 +108,7 @@ def test_a_value_this_version_does_not_know_is_null_not_an_error() -> None:
 )
 def test_money_is_exact(dollars: float, amount: str, cents: int) -> None:
     assert Money.cad(dollars) == Money(amount=amount, cents=cents, currency=Money.cad(0).currency)
-    assert Money.cad(dollars).currency.value == "CAD"
+    assert Money.cad(dollars).currency.name == "CAD"
 
 
 def test_a_plans_money_fields_and_step_kinds_answer_what_the_strings_do() -> None:
