@@ -45,8 +45,8 @@ SHARED: dict[tuple[str, ...], dict[str, str]] = {
         "birthDate": "Date of birth (age-based rules: IEC age limits, CRS age points, a dependent child's age).",
         "citizenships": "ISO 3166-1 alpha-2 codes of every citizenship held (IEC and visa rules read them).",
         "passportExpiry": "Last day of the passport's validity (a permit never runs past it); null when unknown.",
-        "inCanada": "Whether the person is in Canada on the scenario's asOf (for a stored member: today).",
-        "status": "Temporary status held on asOf (or today, stored); null means none.",
+        "inCanada": "Whether the person is in Canada on asOf (for a stored member: as last recorded).",
+        "status": "Temporary status held on asOf; null means none.",
         "provincialNomination": "A provincial nomination held; null when none.",
         "prApplication": "A permanent-residence application already submitted; null when none.",
         "education": "Studies completed or under way.",
@@ -281,8 +281,8 @@ COORDINATES: dict[str, str] = {
     "PlannedPermit.name": "The category's name (e.g. Post-graduation work permit).",
     "PlannedPermit.open": "true for an open permit; false when it names one employer.",
     "PlannedPermit.applyOn": "The day to apply (the plan's chosen filing day).",
-    "PlannedPermit.validFrom": "The first day the permit is expected to be valid (the decision, by the processing "
-    "time of the rules, or the day after the previous permit).",
+    "PlannedPermit.validFrom": "The first day the permit is expected to be valid: applyOn plus the category's "
+    "processing days (maintained status, if any, covers the days between).",
     "PlannedPermit.validTo": "The last day of validity the rules give it (capped by the passport).",
     "PlannedPermit.offerRef": "The offer (by its ref) an employer-specific permit is for; null for an open one.",
     "PlannedJob.person": "The member who holds the job.",
