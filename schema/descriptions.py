@@ -145,37 +145,15 @@ TYPES: dict[str, str] = {
     "Query": "What may be read: the firm's records, the rules and catalog, eligibility, CRS and plans.",
     "Mutation": "What may be changed: records (each in one transaction, audited), keys, documents and plans.",
     "Subscription": "Live updates, over graphql-transport-ws.",
-    "Plan": "A plan for the household up to PR readiness: permits to apply for (with their dates and fees), jobs, "
-    "dated steps, status gaps, deadlines, and the findings that explain it, each citing a rule id. Dates are "
-    "calendar days (ISO 8601); money is Canadian dollars.",
-    "PlanStep": "One thing to do on a day (apply for a permit, start a job, create the Express Entry profile, "
-    "submit PR, ...), with the rule ids it rests on. Steps are in date order.",
-    "PlannedPermit": "A permit the plan applies for (or one already applied for): when to apply, its validity "
-    "and its fees in Canadian dollars.",
-    "PersonInput": "A member of the household on asOf: identity, status, history, studies, tests, work and "
-    "applications (the facts the rules read).",
-    "OfferInput": "A job offered to a member: the employer's NOC, place, hours and the LMIA it rests on (or the "
-    "exemption code).",
-    "StatusInput": "The status a person holds on asOf.",
-    "HeldPermitInput": "A permit held before or now (e.g. an earlier PGWP: a PGWP is once in a lifetime).",
-    "EducationInput": "A program of study, completed or under way.",
-    "WorkInput": "A period of work, in Canada or abroad.",
-    "NominationInput": "A provincial nomination (PNP).",
-    "PlanOptionsInput": "How to plan: the time limit, the objective's order, a what-if rules date, the wait "
-    "assumed for an invitation.",
     "PlanResult": "A Plan, or InvalidScenario naming each field that is wrong (nothing was planned).",
     "PlanStatus": "How good the plan is: proven best, the best found in the time, or none found.",
     "ObjectiveTerm": "What the planner optimizes, in the order given (lexicographically: each term only among the "
     "plans best on the ones before it).",
-    "InvalidScenario": "The scenario or the options are wrong: each error names its field by path.",
-    "InvalidInput": "The input is wrong: each error names its field by path. Nothing was written.",
-    "FieldError": "One input problem: the field's path and what is wrong with it.",
     "Education": "A program of study of a member, completed or under way (the contract's `EducationInput`).",
     "StatusKind": "The temporary status a person holds in Canada.",
     "Credential": "The credential a program of study leads to.",
     "InstitutionKind": "The kind of institution that delivers a program.",
     "LanguageTestKind": "An approved language test (English or French).",
-    "PlanJobState": "Where a plan job stands.",
     "AuditEntryEdge": "One audit entry of a page, with its cursor.",
     "HouseholdPayload": "The household as written.",
     "MemberPayload": "The member as written.",
@@ -528,7 +506,8 @@ def _unions(served: GraphQLSchema) -> dict[str, str]:
 
 
 def describe(served: GraphQLSchema) -> set[str]:
-    """Fill every blank description of `served` this module knows; answer the entries that matched nothing."""
+    """Fill every blank description of `served` this module knows; answer the entries that matched nothing, and
+    the entries for one element that its own module already describes (one of the two texts is dead)."""
     coordinates: dict[str, str] = dict(_unions(served))
     coordinates.update(TYPES)
     for group, fields in SHARED.items():
@@ -539,6 +518,8 @@ def describe(served: GraphQLSchema) -> set[str]:
     coordinates.update(COORDINATES)
     used: set[str] = set()
     used_arguments: set[str] = set()
+    specific = set(COORDINATES) | set(TYPES)
+    shadowed: set[str] = set()
 
     def fill(target: Any, key: str, argument: str | None = None) -> None:
         text = coordinates.get(key)
@@ -549,6 +530,8 @@ def describe(served: GraphQLSchema) -> set[str]:
             used_arguments.add(argument)
         if text is not None and not target.description:
             target.description = text
+        elif key in specific:
+            shadowed.add(f"{key} (described in its module too)")
 
     for name, type_ in served.type_map.items():
         if is_introspection_type(type_) or is_specified_scalar_type(type_):
@@ -567,8 +550,8 @@ def describe(served: GraphQLSchema) -> set[str]:
                 fill(value, f"{name}.{value_name}")
     # A shared entry of a group applies to the types of the group that have the field; the others are fine.
     shared = {f"{t}.{f}" for group, fields in SHARED.items() for t in group for f in fields}
-    stale = (set(COORDINATES) | set(TYPES)) - used - shared
-    return stale | (set(ARGUMENTS) - used_arguments) | _unused_groups(used, SHARED)
+    stale = specific - used - shared
+    return stale | shadowed | (set(ARGUMENTS) - used_arguments) | _unused_groups(used, SHARED)
 
 
 def _unused_groups(used: Iterable[str], shared: Mapping[tuple[str, ...], Mapping[str, str]]) -> set[str]:

@@ -65,7 +65,7 @@ DEADLINE_WHAT: dict[domain.DeadlineKind, str] = {
 }
 
 
-@strawberry.input
+@strawberry.input(description="The status a person holds on asOf.")
 class StatusInput:
     kind: StatusKindEnum  # type: ignore[valid-type]
     valid_to: dt.date
@@ -79,14 +79,14 @@ class StatusInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A permit held before or now (e.g. an earlier PGWP: a PGWP is once in a lifetime).")
 class HeldPermitInput:
     code: str
     valid_from: dt.date
     valid_to: dt.date
 
 
-@strawberry.input
+@strawberry.input(description="A program of study, completed or under way.")
 class EducationInput:
     credential: CredentialEnum  # type: ignore[valid-type]
     institution: InstitutionKindEnum  # type: ignore[valid-type]
@@ -118,7 +118,7 @@ class LanguageTestInput:
     speaking: int
 
 
-@strawberry.input
+@strawberry.input(description="A period of work, in Canada or abroad.")
 class WorkInput:
     noc_code: str = strawberry.field(description="5-digit NOC 2021 code")
     start: dt.date
@@ -130,7 +130,7 @@ class WorkInput:
     authorized: bool | None = True
 
 
-@strawberry.input
+@strawberry.input(description="A provincial nomination (PNP).")
 class NominationInput:
     province: str
     nominated_on: dt.date
@@ -167,7 +167,10 @@ class ChildInput:
     in_canada: bool
 
 
-@strawberry.input
+@strawberry.input(
+    description="A member of the household on asOf: identity, status, history, studies, tests, work and applications "
+    "(the facts the rules read)."
+)
 class PersonInput:
     birth_date: dt.date
     citizenships: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes")
@@ -199,7 +202,10 @@ class PersonInput:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A job offered to a member: the employer's NOC, place, hours and the LMIA it rests on (or the "
+    "exemption code)."
+)
 class OfferInput:
     ref: str
     holder: Person  # type: ignore[valid-type]
@@ -237,7 +243,10 @@ class ScenarioInput:
         return assemble(domain.Scenario, self)
 
 
-@strawberry.input
+@strawberry.input(
+    description="How to plan: the time limit, the objective's order, a what-if rules date, the wait assumed for an "
+    "invitation."
+)
 class PlanOptionsInput:
     time_limit_ms: int | None = strawberry.field(
         default=2000,
@@ -282,7 +291,10 @@ class PlanOptionsInput:
 # --- the plan -----------------------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(
+    description="A permit the plan applies for (or one already applied for): when to apply, its validity and its fees "
+    "in Canadian dollars."
+)
 class PlannedPermit:
     person: Person  # type: ignore[valid-type]
     code: str
@@ -325,7 +337,10 @@ class PlannedJob:
     end: dt.date | None
 
 
-@strawberry.type
+@strawberry.type(
+    description="One thing to do on a day (apply for a permit, start a job, create the Express Entry profile, submit "
+    "PR, ...), with the rule ids it rests on. Steps are in date order."
+)
 class PlanStep:
     date: dt.date
     person: Person  # type: ignore[valid-type]
@@ -467,7 +482,11 @@ class Deadline:
         return kind_of(StepAction, self.step_action)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A plan for the household up to PR readiness: permits to apply for (with their dates and fees), jobs, "
+    "dated steps, status gaps, deadlines, and the findings that explain it, each citing a rule id. Dates "
+    "are calendar days (ISO 8601); money is Canadian dollars."
+)
 class Plan:
     status: PlanStatusEnum  # type: ignore[valid-type]
     pr_ready_date: dt.date | None = strawberry.field(
@@ -549,7 +568,7 @@ class Plan:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The scenario or the options are wrong: each error names its field by path.")
 class InvalidScenario:
     errors: list[FieldError]
 
