@@ -35,6 +35,8 @@ from solver.options import records
 from solver.rules import catalog
 from solver.rules.registry import CONFIDENCE_LEVELS, load_rules
 from solver.solve import plan
+from tests.conftest import Gql
+from tests.schema.records import CREATE_HOUSEHOLD, household_input
 from tests.solver.factories import D, abroad, ielts, offer
 
 SCHEMA = strawberry.Schema(query=RulesQuery)
@@ -211,3 +213,33 @@ def test_the_json_scenario_and_draw_type_are_deprecated_not_gone() -> None:
     assert str(crs.args["scenarioInput"].type) == "ScenarioInput"
     eligibility = SCHEMA._schema.query_type.fields["eligibility"]  # type: ignore[union-attr]
     assert eligibility.args["scenario"].deprecation_reason is not None
+
+
+# --- through the served schema, on a stored household --------------------------------------------------
+
+STORED_OFFER = """query($id: ID!) { household(id: $id) { ... on Household {
+    offers { province provinceCode hourlyWage hourlyWageMoney { amount cents currency } } } } }"""
+
+
+async def test_a_stored_offers_province_and_wage_typed(gql: Gql) -> None:
+    created = await gql(CREATE_HOUSEHOLD, {"input": household_input()})
+    household_id = created["createHousehold"]["household"]["id"]
+    data = await gql(STORED_OFFER, {"id": household_id})
+    assert data["household"]["offers"] == [
+        {
+            "province": "ON",
+            "provinceCode": "ON",
+            "hourlyWage": 48.0,
+            "hourlyWageMoney": {"amount": "48.00", "cents": 4800, "currency": "CAD"},
+        }
+    ]
+
+
+async def test_the_served_schema_answers_a_typed_scenario(gql: Gql) -> None:
+    data = await gql(
+        "query($s: ScenarioInput!) { eligibility(scenarioInput: $s) { code kind } crs(scenarioInput: $s, draw: CEC) "
+        "{ total } }",
+        {"s": _scenario("p04-teer2-bowp")},
+    )
+    assert data["crs"] == {"total": 175}
+    assert {"code": "CEC", "kind": "PR"} in data["eligibility"]
