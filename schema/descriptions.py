@@ -312,7 +312,6 @@ COORDINATES: dict[str, str] = {
     "Household.name": "How the firm names the household (free text).",
     "Household.createdAt": "When the household was created (UTC).",
     "Household.members": "The principal, then the spouse if any.",
-    "Household.principal": "The principal applicant.",
     "Household.spouse": "The spouse or common-law partner; null when none.",
     "Household.offers": "Job offers held by the members.",
     "HouseholdMember.household": "The household the member belongs to.",

@@ -131,9 +131,9 @@ class Household(relay.Node):
     def members(self, info: Info) -> list[HouseholdMember]:
         return _then(info.context.loaders.members_by_household.load(self.id), _members)
 
-    @strawberry.field
-    def principal(self, info: Info) -> HouseholdMember | None:
-        return _then(info.context.loaders.members_by_household.load(self.id), _with_role(Role.PRINCIPAL))
+    @described("The principal applicant: every household has one (created with it, removed only with it).")
+    def principal(self, info: Info) -> HouseholdMember:
+        return _then(info.context.loaders.members_by_household.load(self.id), _principal_of(self.id))
 
     @strawberry.field
     def spouse(self, info: Info) -> HouseholdMember | None:
@@ -445,6 +445,16 @@ def _members(rows: list[models.Member]) -> list[HouseholdMember]:
 def _with_role(role: Role) -> Callable[[list[models.Member]], HouseholdMember | None]:
     def pick(rows: list[models.Member]) -> HouseholdMember | None:
         return next((HouseholdMember.from_row(r) for r in rows if r.role is role), None)
+
+    return pick
+
+
+def _principal_of(household_id: int) -> Callable[[list[models.Member]], HouseholdMember]:
+    def pick(rows: list[models.Member]) -> HouseholdMember:
+        member = _with_role(Role.PRINCIPAL)(rows)
+        if member is None:
+            raise LookupError(f"household {household_id} has no principal")  # a broken invariant (writes.py)
+        return member
 
     return pick
 
