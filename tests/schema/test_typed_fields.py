@@ -243,3 +243,10 @@ async def test_the_served_schema_answers_a_typed_scenario(gql: Gql) -> None:
     )
     assert data["crs"] == {"total": 175}
     assert {"code": "CEC", "kind": "PR"} in data["eligibility"]
+
+
+async def test_an_audit_entrys_action_typed(gql: Gql) -> None:
+    await gql(CREATE_HOUSEHOLD, {"input": household_input()})
+    data = await gql("{ auditLog(first: 50) { edges { node { action actionKind recordType } } } }")
+    pairs = {(e["node"]["action"], e["node"]["actionKind"]) for e in data["auditLog"]["edges"]}
+    assert pairs == {("create", "CREATE")}
