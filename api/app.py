@@ -131,7 +131,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
             Route("/graphql", GraphQLView(schema, settings.limits)),
             Route("/graphql/schema.graphql", schema_document, methods=["GET"]),
-            WebSocketRoute("/graphql", SubscriptionEndpoint(schema)),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(schema, allowed_origins=settings.cors_origins)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
