@@ -6,6 +6,7 @@ refused. Through the real app, both databases."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -62,7 +63,7 @@ async def test_a_malformed_apq_hash_is_a_bad_request_naming_it(service: Service)
 async def _handshake(app: Starlette, headers: list[tuple[bytes, bytes]], subprotocols: list[str]) -> dict[str, Any]:
     """The app's answer to a WebSocket handshake at /graphql: its accept with a subprotocol, or its close."""
     to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    from_app: asyncio.Queue[MutableMapping[str, Any]] = asyncio.Queue()
     scope = {
         "type": "websocket",
         "asgi": {"version": "3.0"},
