@@ -179,8 +179,9 @@ class GraphQLView:
         result = await self.execute(
             request, context_of(gateway, request, principal), resolved, operation, shape, media, charge
         )
-        if shape.solves and not charge.solved:
-            # Answered without solving (an invalid scenario, a cached plan): it costs what a read costs.
+        if shape.solves and (not charge.solved or refused_as_busy(result)):
+            # Answered without solving (an invalid scenario, a cached plan, a solver too busy to take it): it
+            # costs what a read costs.
             gateway.buckets.refund(rate_key(principal), gateway.plan_cost - 1.0)
         if result is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
@@ -492,6 +493,12 @@ CACHE_CONTROL = "private, no-cache"
 def rate_key(principal: Principal) -> str:
     """The bucket a principal's requests spend from: its key, or its tenant under `serve --dev`."""
     return principal.key_id or f"dev:{principal.tenant_id}"
+
+
+def refused_as_busy(result: ExecutionResult | None) -> bool:
+    """Whether the solver refused the operation's solve (SolverBusy): it asked for one, none ran."""
+    errors = result.errors if result is not None else None
+    return any(isinstance(error.original_error, SolverBusy) for error in errors or ())
 
 
 def matches(if_none_match: str | None, tag: str) -> bool:

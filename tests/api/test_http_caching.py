@@ -19,7 +19,7 @@ from api.ratelimit import TokenBuckets
 from schema.manifest import sha256_hex
 from tests.api.conftest import BUILTIN_ID, GRAPHQL_RESPONSE, Service, serve, settings_for
 from tests.api.test_auth import CREATE
-from tests.api.test_http_ratelimit import INVALID_PLAN, Clock
+from tests.api.test_http_ratelimit import INVALID_PLAN, BusyRunner, Clock
 
 CATEGORIES = {"documentId": BUILTIN_ID, "operationName": "PermitCategories"}
 HOUSEHOLDS = "query Names { households(first: 10) { edges { node { name } } } }"
@@ -125,3 +125,14 @@ async def test_a_plan_costs_the_plan_cost_only_when_it_solves(database_url: str)
         valid = {**INVALID_PLAN, "variables": {"scenario": scenario, "options": {"timeLimitMs": 3000}}}
         assert await remaining_after(valid) == ("Plan", 89)  # solved
         assert await remaining_after(valid) == ("Plan", 88)  # the same question: from the plan cache
+
+
+async def test_a_plan_the_solver_was_too_busy_to_take_costs_a_read(database_url: str) -> None:
+    async with serve(settings_for(database_url, plan_cost=10.0)) as service:
+        service.app.state.services.solve_runner = BusyRunner()
+        service.app.state.gateway.buckets = TokenBuckets(100.0, 0.001, clock=Clock())
+        key = await service.key(await service.tenant(), Role.INTEGRATOR)
+        scenario = json.loads(SCENARIO.read_text())["scenario"]
+        busy = await service.post({**INVALID_PLAN, "variables": {"scenario": scenario}}, key)
+        assert (busy.status_code, busy.json()["errors"][0]["extensions"]) == (429, {"code": "SOLVER_BUSY"})
+        assert busy.headers["ratelimit-remaining"] == "99"

@@ -6,7 +6,10 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from api.keys import Role
+from api.settings import Settings, SettingsError
 from tests.api.conftest import GRAPHQL_RESPONSE, Service, serve, settings_for
 from tests.api.test_plan_jobs import Socket
 
@@ -70,3 +73,10 @@ async def test_the_socket_passes_gzip_and_cors_untouched(database_url: str) -> N
         await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
         assert await socket.message() == {"type": "connection_ack"}  # text frames, as sent: nothing compressed
         await socket.close()
+
+
+def test_the_threshold_from_the_environment() -> None:
+    assert Settings.from_env({"PERMITPATH_GZIP_MIN_BYTES": "0"}).gzip_min_bytes == 0
+    assert Settings.from_env({}).gzip_min_bytes == 1024
+    with pytest.raises(SettingsError, match="PERMITPATH_GZIP_MIN_BYTES must be a whole number of 0 or more, not '1k'"):
+        Settings.from_env({"PERMITPATH_GZIP_MIN_BYTES": "1k"})
