@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.keys import Role
-from tests.api.conftest import Service
+from tests.api.conftest import Service, serve, settings_for
 
 COMMITTED = Path(__file__).parents[2] / "schema.graphql"
 
@@ -40,3 +40,13 @@ async def test_the_sdl_needs_a_key(service: Service) -> None:
     assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
     posted = await service.client.post("/graphql/schema.graphql")
     assert posted.status_code == 405
+
+
+async def test_a_database_that_cannot_check_the_key_is_503() -> None:
+    url = "postgresql+asyncpg://postgres@127.0.0.1:1/permitpath"  # nothing listens: the connection is refused
+    async with serve(settings_for(url)) as service:
+        response = await service.client.get(
+            "/graphql/schema.graphql", headers={"Authorization": "Bearer pp_000000000000_" + "a" * 43}
+        )
+    assert (response.status_code, response.headers["retry-after"]) == (503, "5")
+    assert response.json()["errors"][0]["extensions"] == {"code": "DATABASE_UNAVAILABLE"}
