@@ -75,6 +75,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 if settings.response_cache_entries
                 else None
             ),
+            gzip_min_bytes=settings.gzip_min_bytes,
         )
         metrics = Metrics()
         app.state.metrics = metrics

@@ -108,6 +108,9 @@ class Gateway:
     services: ApiServices = field(default_factory=ApiServices)
     # Whole responses of read queries (None: every request executes).
     responses: ResponseCache | None = None
+    # Answers of at least this many bytes are gzipped by the app's middleware (0: none); a 304 names
+    # Accept-Encoding in Vary exactly when the answer it stands for would have.
+    gzip_min_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,7 @@ class GraphQLView:
             except Exception as error:
                 response = self.unexpected(error, request, request_id)
             response.headers["X-Request-ID"] = request_id
-            response.headers["Vary"] = "Accept, Authorization"
+            response.headers.setdefault("Vary", VARY)
             self.rate_headers(request, response)
             request.state.status = response.status_code
             await response(scope, receive, send)
@@ -428,6 +431,10 @@ class GraphQLView:
         tag = f'W/"{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
         headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
         if matches(request.headers.get("if-none-match"), tag):
+            # The 304 varies as the 200 it stands for: gzip adds Accept-Encoding only to the bodies it sees.
+            threshold = request.app.state.gateway.gzip_min_bytes
+            if threshold and len(response.body) >= threshold:
+                headers["Vary"] = f"{VARY}, Accept-Encoding"
             return Response(status_code=304, headers=headers)
         response.headers.update(headers)
         return response
@@ -486,6 +493,8 @@ class GraphQLView:
         return p.refusal(405, p.METHOD_NOT_ALLOWED, message, media_type=media, headers={"Allow": "POST"})
 
 
+# What every answer of the endpoint depends on besides the URL (CORS adds Origin, gzip Accept-Encoding).
+VARY = "Accept, Authorization"
 # Cacheable GET answers: a browser or client cache keeps them and revalidates each time (ETag, 304).
 CACHE_CONTROL = "private, no-cache"
 

@@ -49,6 +49,7 @@ async def test_a_get_by_document_id_has_an_etag_and_answers_304_when_unchanged(s
     again = await conditional_get(service, CATEGORIES, key, tag)
     assert (again.status_code, again.content) == (304, b"")
     assert (again.headers["etag"], again.headers["cache-control"]) == (tag, "private, no-cache")
+    assert again.headers["vary"] == first.headers["vary"]  # as the 200 it stands for (gzipped: over 1 kB)
     listed = await conditional_get(service, CATEGORIES, key, f'"other", {tag.removeprefix("W/")}')
     assert listed.status_code == 304  # compared weakly, in a list
     stale = await conditional_get(service, CATEGORIES, key, 'W/"0123"')
