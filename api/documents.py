@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from api.lru import Lru
+from api.protocol import BAD_REQUEST
 from schema.manifest import SHA256_HEX, manifest_entries, sha256_hex
 
 __all__ = [
@@ -33,8 +34,6 @@ __all__ = [
     "sha256_hex",
 ]
 
-# A request that names its document wrongly (stable extensions.code, as api/protocol.py's BAD_REQUEST).
-BAD_REQUEST = "BAD_REQUEST"
 BUILTIN_OPERATIONS = Path(__file__).with_name("operations.graphql")
 _SHA256 = SHA256_HEX
 
