@@ -20,6 +20,7 @@ from schema.manifest import sha256_hex
 from tests.api.conftest import BUILTIN_ID, GRAPHQL_RESPONSE, Service, serve, settings_for
 from tests.api.test_auth import CREATE
 from tests.api.test_http_ratelimit import INVALID_PLAN, BusyRunner, Clock
+from tests.api.test_plan_jobs import START
 
 CATEGORIES = {"documentId": BUILTIN_ID, "operationName": "PermitCategories"}
 HOUSEHOLDS = "query Names { households(first: 10) { edges { node { name } } } }"
@@ -114,7 +115,7 @@ async def test_a_plan_costs_the_plan_cost_only_when_it_solves(database_url: str)
     async with serve(settings_for(database_url, plan_cost=10.0)) as service:
         clock = Clock()
         service.app.state.gateway.buckets = TokenBuckets(100.0, 0.001, clock=clock)
-        key = await service.key(await service.tenant(), Role.INTEGRATOR)
+        key = await service.key(await service.tenant(), Role.CONSULTANT)
 
         async def remaining_after(body: dict[str, Any]) -> tuple[str, int]:
             response = await service.post(body, key)
@@ -126,6 +127,9 @@ async def test_a_plan_costs_the_plan_cost_only_when_it_solves(database_url: str)
         valid = {**INVALID_PLAN, "variables": {"scenario": scenario, "options": {"timeLimitMs": 3000}}}
         assert await remaining_after(valid) == ("Plan", 89)  # solved
         assert await remaining_after(valid) == ("Plan", 88)  # the same question: from the plan cache
+        started = await service.post({"query": START, "variables": valid["variables"]}, key)
+        assert started.json()["data"]["startPlan"]["__typename"] == "PlanJob"
+        assert started.headers["ratelimit-remaining"] == "87"  # a job the plan cache answers costs a read too
 
 
 async def test_a_plan_the_solver_was_too_busy_to_take_costs_a_read(database_url: str) -> None:
