@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
 from db.models import Household as HouseholdRow
@@ -78,9 +79,41 @@ def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[
     return edges, info
 
 
+def node_type(info: Info, type_name: str) -> type[relay.Node] | None:
+    """The Node type of the schema named `type_name`, or None (an unknown name, an interface, a type that is not
+    a Node: no record has such an id)."""
+    definition = info.schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
+        return None
+    origin = definition.origin
+    return origin if isinstance(origin, type) and issubclass(origin, relay.Node) else None
+
+
+async def find_node(info: Info, raw: str) -> relay.Node | None:
+    """The record a global id names in the tenant, or None: ids are opaque, so an id that is malformed, of a
+    type that has no records, another firm's, or of a record since deleted all find nothing alike."""
+    try:
+        type_name, node_id = from_base64(raw)
+    except ValueError:
+        return None
+    cls = node_type(info, type_name)
+    if cls is None:
+        return None
+    # Every Node type of this schema resolves its ids on the request's loaders: a coroutine of a list.
+    resolve = cast("Callable[..., Awaitable[list[relay.Node | None]]]", cls.resolve_nodes)
+    return (await resolve(info=info, node_ids=[node_id], required=False))[0]
+
+
 @strawberry.type
 class RecordsQuery:
-    node: relay.Node | None = relay.node(description="Any record by its global id (null when not in your firm).")
+    @described(
+        "Any record by the `id` the API gave it: a household, member, record, offer, permit, stored plan or plan"
+        " job. Null when the id names nothing of your firm (never an error; see docs/integrators.md, Not found)."
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A record's `id`.")]
+    ) -> relay.Node | None:
+        return await find_node(info, id)
 
     @described("One household by its global id (null when not in your firm).")
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:

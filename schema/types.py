@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -22,6 +22,9 @@ from schema.context import Context
 from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import PublicError
 from schema.rules import described
+
+if TYPE_CHECKING:
+    from schema.stored_plans import StoredPlanConnection
 
 Info = strawberry.Info[Context, None]
 _VERSION = (
@@ -52,13 +55,25 @@ def _copy(cls: type[Any], row: models.TenantOwned, prefix: str = "") -> Any:
     return cls(**{name: getattr(row, prefix + name) for name in names})
 
 
-async def _resolve_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
+# Record ids are INTEGER columns: a larger number names nothing (PostgreSQL would refuse it as out of range).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_key(node_id: str) -> int | None:
+    """The database id a global id's node part names, or None when it names none (not a positive integer
+    within the column's range: such an id was never handed out, so it finds nothing rather than failing)."""
+    if not (node_id.isascii() and node_id.isdigit()):
+        return None
+    key = int(node_id)
+    return key if 1 <= key <= MAX_RECORD_ID else None
+
+
+async def load_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
     """The nodes of `cls` for `node_ids` in order, None for ids not in the tenant (an error when required)."""
     keys = list(node_ids)
-    try:
-        rows = await loader.load_many([int(key) for key in keys])
-    except ValueError:
-        rows = [None for _ in keys]
+    wanted = [record_key(key) for key in keys]
+    found = iter(await loader.load_many([key for key in wanted if key is not None]))
+    rows = [next(found) if key is not None else None for key in wanted]
     nodes = [cls.from_row(row) if row is not None else None for row in rows]
     if required and any(node is None for node in nodes):
         missing = [key for key, node in zip(keys, nodes, strict=True) if node is None]
@@ -111,9 +126,9 @@ class Household(relay.Node):
     def members(self, info: Info) -> list[HouseholdMember]:
         return _then(info.context.loaders.members_by_household.load(self.id), _members)
 
-    @strawberry.field
-    def principal(self, info: Info) -> HouseholdMember | None:
-        return _then(info.context.loaders.members_by_household.load(self.id), _with_role(Role.PRINCIPAL))
+    @described("The principal applicant: every household has one (created with it, never removed alone).")
+    def principal(self, info: Info) -> HouseholdMember:
+        return _then(info.context.loaders.members_by_household.load(self.id), _principal(self.id))
 
     @strawberry.field
     def spouse(self, info: Info) -> HouseholdMember | None:
@@ -127,6 +142,22 @@ class Household(relay.Node):
     def children(self, info: Info) -> list[Child]:
         return _then(info.context.loaders.children_by_household.load(self.id), _rows_as(Child))
 
+    @described(
+        "The household's stored plans (`planHousehold`, and plan jobs of the household), newest first: a page of"
+        " `first` (at most 100) after the cursor `after`."
+    )
+    async def plans(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="How many plans (0 to 100).")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="An `endCursor` of this connection: the plans older than it.")
+        ] = None,
+    ) -> Annotated[StoredPlanConnection, strawberry.lazy("schema.stored_plans")]:
+        from schema.stored_plans import plans_page  # stored_plans imports this module
+
+        return await plans_page(info, self.id, first, after)
+
     @classmethod
     def from_row(cls, row: models.Household) -> Self:
         """The GraphQL view of a stored household."""
@@ -139,7 +170,7 @@ class Household(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Household | None]:
-        return await _resolve_nodes(cls, info.context.loaders.household, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.household, node_ids, required)
 
 
 @strawberry.type(description="A person of a household, with the facts of the contract's `PersonInput`.")
@@ -219,7 +250,7 @@ class HouseholdMember(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[HouseholdMember | None]:
-        return await _resolve_nodes(cls, info.context.loaders.member, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.member, node_ids, required)
 
 
 @strawberry.type
@@ -262,7 +293,7 @@ class Education(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Education | None]:
-        return await _resolve_nodes(cls, info.context.loaders.education, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.education, node_ids, required)
 
 
 @strawberry.type(description="Results as CLB/NCLC levels (1-12) per ability.")
@@ -287,7 +318,7 @@ class LanguageTest(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[LanguageTest | None]:
-        return await _resolve_nodes(cls, info.context.loaders.language_test, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.language_test, node_ids, required)
 
 
 @strawberry.type(description="A period of work (the contract's `WorkInput`); `end` is null while ongoing.")
@@ -314,7 +345,7 @@ class WorkPeriod(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[WorkPeriod | None]:
-        return await _resolve_nodes(cls, info.context.loaders.work_period, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.work_period, node_ids, required)
 
 
 @strawberry.type(description="A job offered to a member: the contract's `OfferInput` plus the employer's filing.")
@@ -359,7 +390,7 @@ class JobOffer(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[JobOffer | None]:
-        return await _resolve_nodes(cls, info.context.loaders.offer, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.offer, node_ids, required)
 
 
 @strawberry.type(description="A permit a member holds, applied for, or that is planned.")
@@ -396,7 +427,7 @@ class Permit(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Permit | None]:
-        return await _resolve_nodes(cls, info.context.loaders.permit, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.permit, node_ids, required)
 
 
 @strawberry.type(name="HouseholdConnection", description="A page of households.")
@@ -412,6 +443,16 @@ class PermitConnection(relay.Connection[Permit]):
 def _members(rows: list[models.Member]) -> list[HouseholdMember]:
     """A household's members, the principal first."""
     return [HouseholdMember.from_row(row) for row in sorted(rows, key=lambda r: r.role is not Role.PRINCIPAL)]
+
+
+def _principal(household_id: int) -> Callable[[list[models.Member]], HouseholdMember]:
+    def pick(rows: list[models.Member]) -> HouseholdMember:
+        for row in rows:
+            if row.role is Role.PRINCIPAL:
+                return HouseholdMember.from_row(row)
+        raise LookupError(f"household {household_id} has no principal")  # a broken invariant
+
+    return pick
 
 
 def _with_role(role: Role) -> Callable[[list[models.Member]], HouseholdMember | None]:
