@@ -20,6 +20,7 @@ from db import models
 from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.ids import record_key, split
 from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
@@ -154,14 +155,10 @@ def _record_filter(record_id: str | None) -> tuple[str | None, int | None]:
     """(model name, database id) of a global id to filter on; an id of no record type finds nothing."""
     if record_id is None:
         return None, None
-    try:
-        global_id = relay.GlobalID.from_id(record_id)
-        model = _MODEL_OF_TYPE.get(global_id.type_name)
-        if model is not None:
-            return model, int(global_id.node_id)
-    except ValueError:
-        pass
-    return "", -1
+    parts = split(record_id)
+    model = _MODEL_OF_TYPE.get(parts[0]) if parts is not None else None
+    key = record_key(parts[1]) if parts is not None else None
+    return (model, key) if model is not None and key is not None else ("", -1)
 
 
 @strawberry.type

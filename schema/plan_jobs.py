@@ -24,6 +24,7 @@ from db.plan_json import from_plain
 from db.repositories.jobs import PlanJobs
 from schema.auth import require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.ids import decode
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, question
 from schema.queries import described
@@ -32,7 +33,6 @@ from schema.stored_plans import (
     LINK_INSTEAD,
     StoredPlan,
     backend,
-    decode,
     global_id,
     household_scenario,
     not_found,

@@ -17,6 +17,7 @@ from db.models import Permit as PermitRow
 from db.repositories.households import Households
 from schema.enums import PermitStatus
 from schema.errors import PublicError
+from schema.ids import split
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
 from solver.fields import check_text
@@ -92,10 +93,10 @@ def node_type(info: Info, type_name: str) -> type[relay.Node] | None:
 async def find_node(info: Info, raw: str) -> relay.Node | None:
     """The record a global id names in the tenant, or None: ids are opaque, so an id that is malformed, of a
     type that has no records, another firm's, or of a record since deleted all find nothing alike."""
-    try:
-        type_name, node_id = from_base64(raw)
-    except ValueError:
+    parts = split(raw)
+    if parts is None:
         return None
+    type_name, node_id = parts
     cls = node_type(info, type_name)
     if cls is None:
         return None

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Self, TypeVar, cast
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry.relay.utils import to_base64
 from strawberry.scalars import JSON
 
 from db import models
@@ -25,12 +25,13 @@ from db.repositories.plans import Plans
 from db.scenario import household_to_scenario
 from schema.auth import require
 from schema.errors import FieldError, NotFound
+from schema.ids import decode
 from schema.loaders import PlansPage
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, ObjectiveTermEnum, Plan, PlanOptionsInput, PlanStatusEnum
 from schema.queries import DEFAULT_PAGE_SIZE, after_id, described, page, page_size
 from schema.services import PlanBackend, Services, capped, plan
-from schema.types import Household, Info, load_nodes, record_key
+from schema.types import Household, Info, load_nodes
 from solver import domain
 from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
@@ -51,15 +52,6 @@ def utc(moment: dt.datetime | None) -> dt.datetime | None:
 def global_id(type_name: str, record_id: int) -> strawberry.ID:
     """The opaque id of a record of `type_name`."""
     return strawberry.ID(to_base64(type_name, record_id))
-
-
-def decode(raw: str, type_name: str) -> int | None:
-    """The database id inside an id of `type_name`, or None when it is not one (which finds nothing)."""
-    try:
-        kind, node_id = from_base64(raw)
-    except ValueError:
-        return None
-    return record_key(node_id) if kind == type_name else None
 
 
 def not_found(path: str, raw: str, type_name: str) -> NotFound:

@@ -21,6 +21,7 @@ from db import models
 from schema.context import Context
 from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import PublicError
+from schema.ids import record_key
 from schema.rules import described
 
 if TYPE_CHECKING:
@@ -53,19 +54,6 @@ def _copy(cls: type[Any], row: models.TenantOwned, prefix: str = "") -> Any:
     """An instance of strawberry type `cls` from the row's attributes of the same names (under `prefix`)."""
     names = [f.name for f in dataclasses.fields(cls) if f.init]
     return cls(**{name: getattr(row, prefix + name) for name in names})
-
-
-# Record ids are INTEGER columns: a larger number names nothing (PostgreSQL would refuse it as out of range).
-MAX_RECORD_ID = 2**31 - 1
-
-
-def record_key(node_id: str) -> int | None:
-    """The database id a global id's node part names, or None when it names none (not a positive integer
-    within the column's range: such an id was never handed out, so it finds nothing rather than failing)."""
-    if not (node_id.isascii() and node_id.isdigit()):
-        return None
-    key = int(node_id)
-    return key if 1 <= key <= MAX_RECORD_ID else None
 
 
 async def load_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
