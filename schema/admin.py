@@ -29,8 +29,12 @@ from schema.writes import TYPE_NAMES, Refusal, run
 
 ApiKeyRole = strawberry.enum(Role, name="ApiKeyRole", description="What a key may do.")
 
-# The audit trail names records by their GraphQL type where they have one.
-_TYPE_OF_MODEL = {model.__name__: name for model, name in TYPE_NAMES.items()}
+# The audit trail names records by their GraphQL type where they have one: the household's records, and the
+# stored plans and plan jobs (Nodes too), so every `recordId` it shows resolves by `node(id:)`.
+_TYPE_OF_MODEL = {model.__name__: name for model, name in TYPE_NAMES.items()} | {
+    models.StoredPlan.__name__: "StoredPlan",
+    models.PlanJob.__name__: "PlanJob",
+}
 _MODEL_OF_TYPE = {name: model for model, name in _TYPE_OF_MODEL.items()}
 _AUDIT_CURSOR = "audit"
 

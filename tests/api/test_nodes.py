@@ -143,3 +143,21 @@ async def test_node_and_the_links_of_many_records_answer_together(service: Servi
         "Missing": None,
         "Foreign": None,
     }
+
+
+AUDIT = """query($id: ID) { auditLog(first: 100, recordId: $id) { edges { node { action recordType recordId } } } }"""
+
+
+async def test_every_record_id_the_audit_trail_shows_is_a_node(service: Service) -> None:
+    key = await _firm(service)
+    ids = await _records(service, key)
+    trail = [edge["node"] for edge in (await service.data(AUDIT, key, {"id": None}))["auditLog"]["edges"]]
+    # Records without an id of their own (the firm's API keys) show none.
+    shown = {entry["recordId"]: entry["recordType"] for entry in trail if entry["recordId"] is not None}
+    assert {entry["recordType"] for entry in trail if entry["recordId"] is None} == {"ApiKey"}
+    assert {ids[kind]: kind for kind in ("Household", "StoredPlan", "PlanJob")}.items() <= shown.items()
+    for record_id, kind in shown.items():
+        assert await service.data(NODE, key, {"id": record_id}) == {"node": {"__typename": kind, "id": record_id}}
+    for kind in ("StoredPlan", "PlanJob"):  # and the trail is filtered by them
+        only = (await service.data(AUDIT, key, {"id": ids[kind]}))["auditLog"]["edges"]
+        assert {edge["node"]["recordId"] for edge in only} == {ids[kind]}, kind
