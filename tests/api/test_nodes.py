@@ -161,3 +161,34 @@ async def test_every_record_id_the_audit_trail_shows_is_a_node(service: Service)
     for kind in ("StoredPlan", "PlanJob"):  # and the trail is filtered by them
         only = (await service.data(AUDIT, key, {"id": ids[kind]}))["auditLog"]["edges"]
         assert {edge["node"]["recordId"] for edge in only} == {ids[kind]}, kind
+
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
+
+
+async def test_nodes_answers_each_id_in_order_null_for_what_names_nothing(service: Service) -> None:
+    key, other = await _firm(service), await _firm(service)
+    ids = await _records(service, key)
+    asked = [*ids.values(), to_base64("Bogus", 1), "garbage!!", ids["Household"]]
+    expected = [{"__typename": kind, "id": record_id} for kind, record_id in ids.items()]
+    assert await service.data(NODES, key, {"ids": asked}) == {"nodes": [*expected, None, None, expected[0]]}
+    assert await service.data(NODES, other, {"ids": asked}) == {"nodes": [None] * len(asked)}
+    assert await service.data(NODES, key, {"ids": []}) == {"nodes": []}
+
+
+async def test_nodes_takes_at_most_a_page_of_ids(service: Service) -> None:
+    """The request's list limit (api/limits.py) refuses more, in the variables or written in the document,
+    before execution; `nodes` refuses them itself where the schema runs alone (tests/schema/test_ids.py)."""
+    key = await _firm(service)
+    too_many = [to_base64("Household", 1)] * 101
+    literal = ", ".join(f'"{raw}"' for raw in too_many)
+    for body, where in (
+        ({"query": NODES, "variables": {"ids": too_many}}, "variables.ids"),
+        ({"query": f"{{ nodes(ids: [{literal}]) {{ id }} }}"}, "ids"),
+    ):
+        response = await service.post(body, key)
+        message = f"{where} has 101 items; the limit is 100 items per list"
+        assert (response.status_code, response.json()) == (
+            400,
+            {"errors": [{"message": message, "extensions": {"code": "INVALID_INPUT"}}]},
+        )

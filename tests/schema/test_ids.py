@@ -7,10 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.relay.utils import to_base64
 
+from schema.context import Context
 from schema.ids import MAX_RECORD_ID, decode, record_key
+from schema.root import schema
 from tests.conftest import Gql
+from tests.schema.records import CREATE_HOUSEHOLD, household_input
+from tests.schema.test_loaders import counting
 
 PAST_THE_RANGE = to_base64("Household", MAX_RECORD_ID + 1)
 FIELDS: dict[str, tuple[str, Any]] = {
@@ -44,3 +49,27 @@ def test_what_an_id_may_name() -> None:
     assert [record_key(text) for text in ("", "0", "-1", "+1", " 1", "1.0", "٣", str(MAX_RECORD_ID + 1))] == [None] * 8
     assert decode(to_base64("Household", 7), "Household") == 7
     assert [decode(raw, "Household") for raw in (to_base64("Permit", 7), "garbage!!", "SG91c2Vob2xk")] == [None] * 3
+
+
+async def test_nodes_refuses_more_than_a_page_of_ids(
+    sessions: async_sessionmaker[AsyncSession], tenant_id: int
+) -> None:
+    ids = ", ".join(f'"{to_base64("Household", n)}"' for n in range(1, 102))
+    context = Context.create(sessions, tenant_id)
+    result = await schema.execute(f"{{ nodes(ids: [{ids}]) {{ id }} }}", context_value=context)
+    assert result.data is None
+    assert [(e.message, e.path) for e in result.errors or []] == [
+        ("ids: 101 ids; at most 100 a request (ask in several)", ["nodes"])
+    ]
+
+
+async def test_nodes_reads_each_kind_of_record_in_one_query(gql: Gql, engine: AsyncEngine) -> None:
+    created = [
+        (await gql(CREATE_HOUSEHOLD, {"input": household_input(name)}))["createHousehold"]["household"]
+        for name in ("Ahmed", "Bauer", "Costa")
+    ]
+    ids = [h["id"] for h in created] + [h["principal"]["permits"][0]["id"] for h in created[:2]]
+    with counting(engine) as statements:
+        answer = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": ids})
+    assert [node["id"] for node in answer["nodes"]] == ids
+    assert sorted(s.split("\nFROM ")[1].split()[0] for s in statements) == ["households", "permits"], statements
