@@ -13,7 +13,7 @@ from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry.relay.utils import to_base64
 from strawberry.scalars import JSON
 
 from db import models
@@ -146,13 +146,11 @@ def _manage(info: Info) -> None:
 def _before_id(after: str | None) -> int | None:
     if after is None:
         return None
-    try:
-        prefix, value = from_base64(after)
-        if prefix == _AUDIT_CURSOR:
-            return int(value)
-    except ValueError:
-        pass
-    raise PublicError(f"after: {after!r} is not a cursor of the audit log; pass an endCursor it returned")
+    parts = split(after)
+    key = record_key(parts[1]) if parts is not None and parts[0] == _AUDIT_CURSOR else None
+    if key is None:
+        raise PublicError(f"after: {after!r} is not a cursor of the audit log; pass an endCursor it returned")
+    return key
 
 
 def _record_filter(record_id: str | None) -> tuple[str | None, int | None]:

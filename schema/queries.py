@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry.relay.utils import to_base64
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -18,7 +18,7 @@ from db.models import Permit as PermitRow
 from db.repositories.households import Households
 from schema.enums import PermitStatus
 from schema.errors import PublicError
-from schema.ids import split
+from schema.ids import record_key, split
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
 from solver.fields import check_text
@@ -59,13 +59,12 @@ def after_id(after: str | None) -> int | None:
     """The record id inside a cursor of these connections."""
     if after is None:
         return None
-    try:
-        prefix, value = from_base64(after)
-        if prefix == _CURSOR_PREFIX:
-            return int(value)
-    except ValueError:
-        pass
-    raise PublicError(f"after: {after!r} is not a cursor of this connection; pass an endCursor it returned")
+    # A cursor is read like an id (schema/ids.py): a number past the id column's range is no cursor.
+    parts = split(after)
+    key = record_key(parts[1]) if parts is not None and parts[0] == _CURSOR_PREFIX else None
+    if key is None:
+        raise PublicError(f"after: {after!r} is not a cursor of this connection; pass an endCursor it returned")
+    return key
 
 
 def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[Any], N]) -> tuple[Any, Any]:

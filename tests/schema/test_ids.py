@@ -73,3 +73,27 @@ async def test_nodes_reads_each_kind_of_record_in_one_query(gql: Gql, engine: As
         answer = await gql("query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", {"ids": ids})
     assert [node["id"] for node in answer["nodes"]] == ids
     assert sorted(s.split("\nFROM ")[1].split()[0] for s in statements) == ["households", "permits"], statements
+
+
+CURSORS = {
+    "households": "{ households(after: $after) { edges { cursor } } }",
+    "permits": "{ permits(after: $after) { edges { cursor } } }",
+    "auditLog": "{ auditLog(after: $after) { edges { cursor } } }",
+}
+
+
+@pytest.mark.parametrize("field", CURSORS)
+async def test_a_cursor_past_the_range_is_refused_as_no_cursor(
+    sessions: async_sessionmaker[AsyncSession], tenant_id: int, field: str
+) -> None:
+    prefix = "audit" if field == "auditLog" else "cursor"
+    after = to_base64(prefix, MAX_RECORD_ID + 1)
+    query = "query($after: String) " + CURSORS[field]
+    context = Context.create(sessions, tenant_id)
+    result = await schema.execute(query, variable_values={"after": after}, context_value=context)
+    assert result.data is None
+    [error] = result.errors or []
+    assert (error.path, error.message.split(";")[0]) == (
+        [field],
+        f"after: {after!r} is not a cursor" + (" of the audit log" if field == "auditLog" else " of this connection"),
+    )
