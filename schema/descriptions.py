@@ -418,8 +418,6 @@ COORDINATES: dict[str, str] = {
     "AuditEntryEdge.cursor": "Pass as `after` to continue after this entry.",
     "AuditEntryEdge.node": "The entry.",
     # Stored plans and jobs.
-    "StoredPlan.id": "The stored plan's global id.",
-    "StoredPlan.householdId": "The global id of the household planned.",
     "StoredPlan.createdAt": "When the plan was made (UTC).",
     "StoredPlan.asOf": "The day the household was planned from.",
     "StoredPlan.status": "The plan's status (as Plan.status).",
@@ -427,9 +425,6 @@ COORDINATES: dict[str, str] = {
     "StoredPlan.rulesVersion": "The rule set the plan was made under.",
     "StoredPlan.objective": "The objective's terms, in the order optimized.",
     "StoredPlan.plan": "The plan itself.",
-    "StoredPlanList.plans": "A page of plans, newest first.",
-    "StoredPlanList.hasMore": "true when older plans follow (pass the last id as `before`).",
-    "PlanJob.id": "The job's global id.",
     "PlanJob.state": "Where the job stands.",
     "PlanJob.createdAt": "When the job was started (UTC).",
     "PlanJob.startedAt": "When a worker took it (UTC); null while queued.",

@@ -25,9 +25,10 @@ from db.models import PlanJob
 from db.repositories.jobs import PlanJobs
 from db.repositories.scoped import SYSTEM
 from schema.context import Context
+from schema.ids import decode
 from schema.root import schema
 from schema.services import Services
-from schema.stored_plans import decode, global_id
+from schema.stored_plans import global_id
 from solver import domain
 from solver.scenario_json import parse_scenario
 from tests.api.conftest import Service
@@ -149,7 +150,9 @@ async def test_a_job_whose_end_could_not_be_written_is_failed_by_the_sweep_once_
 
     proxy.restore()
     clock.now = NOW + dt.timedelta(minutes=1)  # the job's heartbeat is three beats old
-    assert await plans.beat() == 1
+    # The sweep fails every stale job of the database: other tests of this process may have left theirs, so the
+    # count is at least this one; the row below says it was this one.
+    assert await plans.beat() >= 1
 
     reason = ORPHAN_REASON.format(state="QUEUED")
     assert (await _row(direct, tenant_id, job_id)).error == reason

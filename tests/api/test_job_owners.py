@@ -19,7 +19,7 @@ from api.keys import Role
 from api.plan_service import ORPHAN_REASON, RESTART_REASON, STOPPED_REASON, PlanService
 from db.models import PlanJob
 from db.repositories.jobs import PlanJobs
-from schema.stored_plans import decode
+from schema.ids import decode
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import BUSY_S, sleep_then
 from tests.api.test_plan_cache import _variables
