@@ -122,7 +122,7 @@ def shown(value: object) -> str:
     return f"{text[:SHOWN_CHARACTERS]}...{length}"
 
 
-MAX_MESSAGE = 300  # characters; a message built around a client's value is cut here
+MAX_MESSAGE = 1000  # characters; a message built around a client's value is cut here (an allowed list fits)
 
 
 def short(message: str) -> str:

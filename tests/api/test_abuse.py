@@ -264,6 +264,6 @@ async def test_a_long_literal_list_in_the_query_names_the_limit(service: Service
     response = await service.post({"query": mutation}, key)
     assert (response.status_code, response.json()) == (
         400,
-        only_field_error("offers", "TOO_MANY", "60 items; the limit is 50 offers per scenario or household"),
+        only_field_error("input.offers", "TOO_MANY", "60 items; the limit is 50 offers per scenario or household"),
     )
     assert await service.data("{ households { edges { cursor } } }", key) == {"households": {"edges": []}}

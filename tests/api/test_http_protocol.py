@@ -92,9 +92,12 @@ REQUEST_ERRORS = [
         {"query": "query($n: Int!) { households(first: $n) { edges { cursor } } }", "variables": {"n": "ten"}},
         [
             {
-                "message": "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'",
+                "message": "n: expected Int, got 'ten'",
                 "locations": [{"line": 1, "column": 7}],
-                "extensions": {"code": "INVALID_INPUT"},
+                "extensions": {
+                    "code": "INVALID_INPUT",
+                    "fieldErrors": [{"path": "n", "code": "INVALID_TYPE", "message": "expected Int, got 'ten'"}],
+                },
             }
         ],
         id="variables",
