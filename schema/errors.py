@@ -169,28 +169,6 @@ def field_error_json(path: str, code: FieldErrorCode, message: str) -> dict[str,
     return {"path": path, "code": code.name, "message": message}
 
 
-class InvalidFields(Exception):
-    """Input refused where no result union fits (a query argument, the variables before execution): the
-    response's error has `extensions.code` INVALID_INPUT and `extensions.fieldErrors`, each with path, code and
-    message, as a union's `FieldError`s."""
-
-    code = "INVALID_INPUT"
-
-    def __init__(self, errors: Iterable[tuple[str, FieldErrorCode, str]], summary: str | None = None) -> None:
-        self.field_errors = [field_error_json(path, code, short(message)) for path, code, message in errors]
-        first = self.field_errors[0] if self.field_errors else {"path": "", "message": "invalid input"}
-        more = len(self.field_errors) - 1
-        text = summary or f"{first['path']}: {first['message']}" + (f" (and {more} more)" if more > 0 else "")
-        super().__init__(text)
-        # graphql-core copies an original error's `extensions` onto the GraphQLError it locates.
-        self.extensions: dict[str, Any] = {"code": self.code, "fieldErrors": self.field_errors}
-
-    @classmethod
-    def of(cls, errors: Iterable[DomainFieldError], prefix: str) -> InvalidFields:
-        """The solver's field errors under the argument `prefix`, coded from their messages."""
-        return cls((prefixed(prefix, e.path), code_for(e.message), e.message) for e in errors)
-
-
 @strawberry.type(description="The input was refused; each error names a field and what is allowed. Nothing written.")
 class InvalidInput:
     errors: list[FieldError]
@@ -237,6 +215,26 @@ class PublicError(Exception):
     code = "INVALID_INPUT"
 
 
+class InvalidFields(PublicError):
+    """Input refused where no result union fits (a query argument, the variables before execution): the
+    response's error has `extensions.code` INVALID_INPUT and `extensions.fieldErrors`, each with path, code and
+    message, as a union's `FieldError`s."""
+
+    def __init__(self, errors: Iterable[tuple[str, FieldErrorCode, str]], summary: str | None = None) -> None:
+        self.field_errors = [field_error_json(path, code, short(message)) for path, code, message in errors]
+        first = self.field_errors[0] if self.field_errors else {"path": "", "message": "invalid input"}
+        more = len(self.field_errors) - 1
+        text = summary or f"{first['path']}: {first['message']}" + (f" (and {more} more)" if more > 0 else "")
+        super().__init__(short(text))
+        # graphql-core copies an original error's `extensions` onto the GraphQLError it locates.
+        self.extensions: dict[str, Any] = {"code": self.code, "fieldErrors": self.field_errors}
+
+    @classmethod
+    def of(cls, errors: Iterable[DomainFieldError], prefix: str) -> InvalidFields:
+        """The solver's field errors under the argument `prefix`, coded from their messages."""
+        return cls((prefixed(prefix, e.path), code_for(e.message), e.message) for e in errors)
+
+
 # Expected errors raised by other layers (the api registers its SolverBusy), shown with their stable code.
 PUBLIC_ERRORS: dict[type[Exception], str] = {}
 
@@ -250,7 +248,7 @@ def should_mask_error(error: GraphQLError) -> bool:
     if error.path is None or error.original_error is None:
         return False
     original = error.original_error
-    return not isinstance(original, (PublicError, InvalidFields, GraphQLError, *PUBLIC_ERRORS))
+    return not isinstance(original, (PublicError, GraphQLError, *PUBLIC_ERRORS))
 
 
 class Unavailable(PublicError):

@@ -1,7 +1,9 @@
 """What the product believes: the permit catalog, the rules with their dates and sources, eligibility and CRS.
 
 `RulesQuery` is one part of the merged Query (`schema/root.py`). Eligibility and CRS take an inline scenario
-as JSON in the contract's `ScenarioInput` shape (a scenario file's `scenario` object, as it is).
+as JSON in the contract's `ScenarioInput` shape (a scenario file's `scenario` object, as it is); what is wrong
+with their arguments comes back in the error contract (`schema.errors.InvalidFields`: `extensions.fieldErrors`
+with `scenario.`-prefixed paths and codes).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import schema.enums
 from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema.context import Context
-from schema.errors import PublicError
+from schema.errors import FieldErrorCode, InvalidFields, code_for, shown
 from solver import crs, eligibility
 from solver.domain import Finding, Role, Scenario
 from solver.fields import check_noc, validate_scenario
@@ -202,16 +204,18 @@ class CrsScore:
     rules_version: str
 
 
+# The argument an inline scenario comes in: its errors' paths start with it.
+SCENARIO_ARGUMENT = "scenario"
 # Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in EE.cutoff.
 DRAW_TYPES = ("GENERAL", "CEC", "FSW", "FST", "PNP", "FRENCH", "HEALTHCARE", "STEM", "TRADES", "TRANSPORT", "EDUCATION")
 
 
 def _draw_type(value: str) -> str:
-    """`drawType` as given, or a PublicError listing the known draw types."""
+    """`drawType` as given, or the refusal (UNKNOWN_CODE) listing the known draw types."""
     if value in DRAW_TYPES:
         return value
-    shown = value if len(value) <= 40 else f"{value[:40]}... ({len(value)} characters)"
-    raise PublicError(f"drawType {shown!r} is not a known Express Entry draw type; allowed: {', '.join(DRAW_TYPES)}")
+    message = f"{shown(value)} is not a known Express Entry draw type; allowed: {', '.join(DRAW_TYPES)}"
+    raise InvalidFields([("drawType", FieldErrorCode.UNKNOWN_CODE, message)])
 
 
 def _today() -> dt.date:
@@ -219,18 +223,21 @@ def _today() -> dt.date:
 
 
 def _scenario(raw: JSON) -> Scenario:
+    """The inline scenario, or the refusal naming each invalid field under `scenario.` with its code (the error
+    contract: `extensions.fieldErrors`, as planScenario's `InvalidScenario`)."""
     parsed = parse_scenario(raw)
     if not isinstance(parsed, tuple):
-        detail = "; ".join(f"{e.path}: {e.message}" for e in parsed.errors)
-        raise PublicError(f"scenario is invalid: {detail}")
+        raise InvalidFields.of(parsed.errors, SCENARIO_ARGUMENT)
     return parsed[0]
 
 
 def _refuse_invalid(what: str, facts: Scenario) -> None:
-    """A PublicError naming every invalid field of `facts` (a record stored before a check was added)."""
+    """The refusal naming every invalid field of `facts` (a record stored before a check was added); the paths
+    are the stored household's fields, as `planHousehold`'s `InvalidScenario` names them."""
     errors = validate_scenario(facts)
     if errors:
-        raise PublicError(f"{what}: " + "; ".join(f"{e.path}: {e.message}" for e in errors))
+        detail = "; ".join(f"{e.path}: {e.message}" for e in errors)
+        raise InvalidFields(((e.path, code_for(e.message), e.message) for e in errors), f"{what}: {detail}")
 
 
 def _rules() -> RuleSet:
@@ -326,7 +333,7 @@ class RulesQuery:
     ) -> CrsScore | None:
         kind = _draw_type(draw_type)
         if arranged_employment_noc is not None and (message := check_noc(arranged_employment_noc)):
-            raise PublicError(f"arrangedEmploymentNoc: {message}")
+            raise InvalidFields([("arrangedEmploymentNoc", code_for(message), message)])
         facts = _scenario(scenario)
         day = on or facts.as_of
         rules = _rules()

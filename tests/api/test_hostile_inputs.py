@@ -164,7 +164,8 @@ async def test_crs_takes_only_known_draw_types(service: Service, key: str) -> No
     response = await service.post({"query": query, "variables": {"s": scenario(), "d": "x" * 10_000}}, key)
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT"
-    assert error["message"].startswith("drawType 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (10000 characters)'")
+    assert error["message"].startswith("drawType: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (10000 characters)")
+    assert [(e["path"], e["code"]) for e in error["extensions"]["fieldErrors"]] == [("drawType", "UNKNOWN_CODE")]
     assert "allowed: GENERAL, CEC, FSW" in error["message"]
     fine = await service.data(query, key, {"s": scenario(), "d": "CEC"})
     assert fine["crs"]["latestCutoff"]["type"] == "CEC"

@@ -144,8 +144,14 @@ async def test_partial_data_is_200(service: Service, accept: str) -> None:
     body = response.json()
     assert response.status_code == 200
     assert body["data"] == {"rulesVersion": version, "crs": None}
-    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [(["crs"], {"code": "INVALID_INPUT"})]
-    assert body["errors"][0]["message"].startswith("scenario is invalid: ")
+    field_errors = [
+        {"path": "scenario.asOf", "code": "REQUIRED", "message": "is required"},
+        {"path": "scenario.principal", "code": "REQUIRED", "message": "is required"},
+    ]
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["crs"], {"code": "INVALID_INPUT", "fieldErrors": field_errors})
+    ]
+    assert body["errors"][0]["message"] == "scenario.asOf: is required (and 1 more)"
 
 
 async def test_an_error_inside_a_field_keeps_its_code(service: Service) -> None:

@@ -157,13 +157,23 @@ def test_eligibility_and_crs_refuse_an_unknown_noc_naming_the_field() -> None:
     scenario["principal"]["workHistory"][0]["nocCode"] = "21999"
     result = SCHEMA.execute_sync("query($s: JSON!) { eligibility(scenario: $s) { code } }", {"s": scenario})
     assert result.errors is not None
-    assert result.errors[0].message == (
-        f"scenario is invalid: principal.workHistory[0].nocCode: '21999' {NOT_A_UNIT_GROUP}"
-    )
+    assert result.errors[0].message == f"scenario.principal.workHistory[0].nocCode: '21999' {NOT_A_UNIT_GROUP}"
+    assert result.errors[0].extensions == {
+        "code": "INVALID_INPUT",
+        "fieldErrors": [
+            {
+                "path": "scenario.principal.workHistory[0].nocCode",
+                "code": "UNKNOWN_CODE",
+                "message": f"'21999' {NOT_A_UNIT_GROUP}",
+            }
+        ],
+    }
     crs = "query($s: JSON!, $noc: String) { crs(scenario: $s, arrangedEmploymentNoc: $noc) { total } }"
     result = SCHEMA.execute_sync(crs, {"s": _scenario(), "noc": "21999"})
     assert result.errors is not None
     assert result.errors[0].message == f"arrangedEmploymentNoc: '21999' {NOT_A_UNIT_GROUP}"
+    assert result.errors[0].extensions is not None
+    assert result.errors[0].extensions["fieldErrors"][0]["path"] == "arrangedEmploymentNoc"
 
 
 REFUSED = "__typename ... on InvalidInput { errors { path message } }"
