@@ -19,7 +19,7 @@ from strawberry.scalars import JSON
 from db import models
 from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
-from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.errors import FieldError, FieldErrorCode, InvalidFields, InvalidInput, NotFound, shown
 from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
@@ -147,7 +147,8 @@ def _before_id(after: str | None) -> int | None:
             return int(value)
     except ValueError:
         pass
-    raise PublicError(f"after: {after!r} is not a cursor of the audit log; pass an endCursor it returned")
+    message = f"{shown(after)} is not a cursor of the audit log; pass an endCursor it returned"
+    raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
 
 
 def _record_filter(record_id: str | None) -> tuple[str | None, int | None]:

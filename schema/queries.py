@@ -15,7 +15,7 @@ from db.models import Household as HouseholdRow
 from db.models import Permit as PermitRow
 from db.repositories.households import Households
 from schema.enums import PermitStatus
-from schema.errors import PublicError
+from schema.errors import FieldErrorCode, InvalidFields, shown
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
 from solver.fields import check_text
@@ -37,7 +37,8 @@ def described(description: str) -> Callable[[F], F]:
 def page_size(first: int) -> int:
     """`first`, checked against the page-size cap."""
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise PublicError(f"first must be between 0 and {MAX_PAGE_SIZE}; got {first}")
+        message = f"must be between 0 and {MAX_PAGE_SIZE}; got {first}"
+        raise InvalidFields([("first", FieldErrorCode.OUT_OF_RANGE, message)], f"first {message}")
     return first
 
 
@@ -46,9 +47,10 @@ def name_filter(text: str | None) -> str | None:
     if text is None:
         return None
     if len(text) > MAX_NAME_FILTER:
-        raise PublicError(f"nameContains is {len(text)} characters; names have at most {MAX_NAME_FILTER}")
-    if message := check_text(text):
-        raise PublicError(f"nameContains {message}")
+        too_long = f"is {len(text)} characters; names have at most {MAX_NAME_FILTER}"
+        raise InvalidFields([("nameContains", FieldErrorCode.TOO_LONG, too_long)], f"nameContains {too_long}")
+    if unsafe := check_text(text):
+        raise InvalidFields([("nameContains", FieldErrorCode.INVALID_TEXT, unsafe)], f"nameContains {unsafe}")
     return text
 
 
@@ -62,7 +64,8 @@ def after_id(after: str | None) -> int | None:
             return int(value)
     except ValueError:
         pass
-    raise PublicError(f"after: {after!r} is not a cursor of this connection; pass an endCursor it returned")
+    message = f"{shown(after)} is not a cursor of this connection; pass an endCursor it returned"
+    raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
 
 
 def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[Any], N]) -> tuple[Any, Any]:

@@ -167,7 +167,12 @@ async def test_an_error_inside_a_field_keeps_its_code(service: Service) -> None:
                     "message": "first must be between 0 and 100; got 101",
                     "locations": [{"line": 1, "column": 3}],
                     "path": ["households"],
-                    "extensions": {"code": "INVALID_INPUT"},
+                    "extensions": {
+                        "code": "INVALID_INPUT",
+                        "fieldErrors": [
+                            {"path": "first", "code": "OUT_OF_RANGE", "message": "must be between 0 and 100; got 101"}
+                        ],
+                    },
                 }
             ],
         },
