@@ -80,6 +80,7 @@ _MESSAGE_CODES: tuple[tuple[re.Pattern[str], FieldErrorCode], ...] = tuple(
         (r"is longer than|characters; names have at most", FieldErrorCode.TOO_LONG),
         (r"is required|must not be empty|must not be blank|to be provided", FieldErrorCode.REQUIRED),
         (r"earlier offer|may appear once|must be unique|more than once", FieldErrorCode.DUPLICATE),
+        (r"is not a field of", FieldErrorCode.UNKNOWN_FIELD),
         (
             r"is not (?:an? (?:NOC|ISO 3166|Canadian province|exemption code|permit category|permanent-residence"
             r"|known)|one of)|does not exist in '\w+' enum",
