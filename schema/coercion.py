@@ -21,7 +21,7 @@ from typing import Any
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, StreamExecutionResult
 
 from schema.errors import FieldErrorCode, code_for, field_error_json, short, shown
 
@@ -117,14 +117,23 @@ def _printed(steps: list[str | int]) -> str:
 
 
 class CoercionErrors(SchemaExtension):
-    """Rewrites variable coercion errors into the error contract (module docstring) once the operation ends."""
+    """Rewrites variable coercion errors into the error contract (module docstring): a query's or mutation's
+    once the operation ends, a subscription's before its result reaches the socket (rewriting is idempotent:
+    a rewritten error no longer reads "Variable '$...")."""
 
     def on_operation(self) -> Iterator[None]:
         """Lets the operation run, then rewrites its result's coercion errors."""
         yield
-        context = self.execution_context
-        result = context.result
+        self._rewrite(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Rewrites a subscription result's coercion errors before it is sent."""
+        self._rewrite(result)
+        yield
+
+    def _rewrite(self, result: object) -> None:
         if not isinstance(result, GraphQLExecutionResult | ExecutionResult) or not result.errors:
             return
+        context = self.execution_context
         schema = context.schema._schema
         result.errors = [rewrite(error, context.variables, schema) for error in result.errors]

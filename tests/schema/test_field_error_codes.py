@@ -3,9 +3,12 @@ reworded check must keep its code (or this table says which one it moved to)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from schema.errors import FieldErrorCode, code_for, prefixed, shown
+from schema.root import schema
 
 MESSAGES: list[tuple[str, FieldErrorCode]] = [
     ("must not be null; omit it to use the default (60)", FieldErrorCode.NOT_NULL),
@@ -62,3 +65,20 @@ def test_paths_go_under_their_argument_once() -> None:
     assert prefixed("scenario", "scenario.asOf") == "scenario.asOf"
     assert prefixed("input", "[0].ref") == "input[0].ref"
     assert prefixed("scenario", "") == "scenario"
+
+
+async def test_a_subscriptions_coercion_error_is_in_the_contract_too() -> None:
+    updates = await schema.subscribe(
+        "subscription($id: ID!) { planJobUpdates(id: $id) { __typename } }", variable_values={"id": {"x": 1}}
+    )
+    assert isinstance(updates, AsyncIterator)
+    first = await anext(updates)
+    assert [(e.message, e.extensions) for e in first.errors or []] == [
+        (
+            "id: expected ID, got an object",
+            {
+                "code": "INVALID_INPUT",
+                "fieldErrors": [{"path": "id", "code": "INVALID_TYPE", "message": "expected ID, got an object"}],
+            },
+        )
+    ]
