@@ -5,7 +5,9 @@ graphql-core coerces the variables before any resolver runs and reports each pro
 {the whole object}". A form cannot tie that to its field without parsing English, and the message echoes
 what the client sent. `CoercionErrors` rewrites each such error, once the operation is done, into
 `scenario.principal.birthDate: <what is wrong>` with `extensions.fieldErrors` holding the same as a
-union's `FieldError` (path, code, message); its `extensions.code` stays INVALID_INPUT.
+union's `FieldError` (path, code, message); its `extensions.code` stays INVALID_INPUT. A value written in
+the document itself is refused by validation with the same messages; those errors get the same shape, the
+path starting at the argument (`scenario.asOf`), and INVALID_INPUT instead of GRAPHQL_VALIDATION_FAILED.
 
 The path comes from graphql-core's own message (the variable's name and `print_path_list`'s path, which
 holds only names and indexes); what is wrong comes from the inner error graphql-core keeps as
@@ -18,8 +20,21 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLSchema,
+    ListValueNode,
+    Node,
+    ObjectValueNode,
+    ValueNode,
+    value_from_ast_untyped,
+    visit,
+)
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
+from graphql.language import SKIP, Visitor
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult, StreamExecutionResult
 
@@ -61,6 +76,59 @@ def rewrite(error: GraphQLError, variables: Mapping[str, Any] | None, schema: Gr
         original_error=inner,
         extensions={"code": "INVALID_INPUT", "fieldErrors": [entry]},
     )
+
+
+def _where(node: Node) -> tuple[str, int, int]:
+    """A node's kind and place in the text: the same for the same text parsed twice (validation is cached by
+    the document's content, so an error's node may come from an earlier parse of the same text)."""
+    return (node.kind, node.loc.start, node.loc.end) if node.loc is not None else (node.kind, id(node), -1)
+
+
+def rewrite_literal(
+    error: GraphQLError, paths: Mapping[tuple[str, int, int], str], schema: GraphQLSchema
+) -> GraphQLError:
+    """A validation error about a literal argument value (`ValuesOfCorrectTypeRule`, whose messages are those
+    of variable coercion) in the contract's shape, its path from the argument; else `error` itself."""
+    node = error.nodes[0] if error.nodes else None
+    if node is None or error.path is not None or _where(node) not in paths:
+        return error
+    value = value_from_ast_untyped(node) if isinstance(node, ValueNode) else None
+    code, message, field = _explained(error.message, error.original_error, value, schema)
+    path = paths[_where(node)] + (f".{field}" if field is not None else "")
+    entry = field_error_json(path, code, short(message))
+    return GraphQLError(
+        f"{path}: {entry['message']}",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        original_error=error.original_error,
+        extensions={"code": "INVALID_INPUT", "fieldErrors": [entry]},
+    )
+
+
+def literal_paths(document: DocumentNode) -> dict[tuple[str, int, int], str]:
+    """The path of every value written in the document's arguments, by its place in the text: `scenario`,
+    `scenario.principal`, `scenario.offers[0].ref`; an object field's node maps to its object's path (a
+    message about an unknown field names the field itself)."""
+    paths: dict[tuple[str, int, int], str] = {}
+
+    def walk(node: ValueNode, path: str) -> None:
+        paths[_where(node)] = path
+        if isinstance(node, ObjectValueNode):
+            for field in node.fields:
+                paths[_where(field)] = path
+                walk(field.value, f"{path}.{field.name.value}")
+        elif isinstance(node, ListValueNode):
+            for i, item in enumerate(node.values):
+                walk(item, f"{path}[{i}]")
+
+    class Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: object) -> object:
+            walk(node.value, node.name.value)
+            return SKIP
+
+    visit(document, Arguments())
+    return paths
 
 
 def _explained(
@@ -136,4 +204,9 @@ class CoercionErrors(SchemaExtension):
             return
         context = self.execution_context
         schema = context.schema._schema
-        result.errors = [rewrite(error, context.variables, schema) for error in result.errors]
+        errors = [rewrite(error, context.variables, schema) for error in result.errors]
+        document = context.graphql_document
+        if document is not None and any(e.path is None and not _VARIABLE.match(e.message) for e in errors):
+            paths = literal_paths(document)
+            errors = [rewrite_literal(error, paths, schema) for error in errors]
+        result.errors = errors

@@ -39,6 +39,11 @@ CREATE = f"""mutation($input: CreateHouseholdInput!) {{
   createHousehold(input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
 HOUSEHOLDS = """query($first: Int!, $nameContains: String) {
   households(first: $first, nameContains: $nameContains) { edges { cursor } } }"""
+LITERAL_DATE = """query { planScenario(scenario: {asOf: "2026-13-01",
+  principal: {birthDate: "2002-03-03", citizenships: ["NG"], inCanada: true}}) { __typename } }"""
+LITERAL_FIELD = """query { planScenario(scenario: {asOf: "2026-12-01",
+  principal: {birthDate: "2002-03-03", citizenships: ["NG"], inCanada: true, education: [{credential: MASTER}]}}) {
+  __typename } }"""
 LITERAL_TIME = """query($scenario: ScenarioInput!) {
   planScenario(scenario: $scenario, options: {timeLimitMs: 60000}) { __typename } }"""
 
@@ -165,6 +170,11 @@ CORPUS: dict[str, Bad] = {
     ),
     "plan-variable-null": Bad("coercion", PLAN, {"scenario": None}, "scenario", FieldErrorCode.NOT_NULL),
     "plan-variable-missing": Bad("coercion", PLAN, {}, "scenario", FieldErrorCode.REQUIRED),
+    # --- planScenario: values written in the document (validation, with the same messages) ---
+    "plan-literal-date-not-a-date": Bad("coercion", LITERAL_DATE, {}, "scenario.asOf", FieldErrorCode.INVALID_VALUE),
+    "plan-literal-required-field-missing": Bad(
+        "coercion", LITERAL_FIELD, {}, "scenario.principal.education[0].completion", FieldErrorCode.REQUIRED
+    ),
     # --- planScenario: the checks of facts and options (InvalidScenario) ---
     "plan-horizon-out-of-range": Bad(
         "check",
