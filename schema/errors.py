@@ -6,6 +6,12 @@ A database fault (db/faults.py: the database is down, refuses the login, is lock
 it is logged at warning in one line and shown as `Unavailable` with its code (DATABASE_UNAVAILABLE,
 STORAGE_FULL) and a fixed message, which the endpoint answers with 503 and Retry-After. Anything else is a
 bug: strawberry logs it and `MaskErrors` replaces its message.
+
+Every input problem, whatever layer finds it, is one field error: a path from the operation's variables or
+arguments, a `FieldErrorCode` and a short message (docs/integrators.md "Errors"). In a result union it is a
+`FieldError`; elsewhere (a query argument, the variables before execution) `InvalidFields` and the api's
+limits put the same three in `errors[].extensions.fieldErrors`, and `schema/coercion.py` rewrites
+graphql-core's coercion errors into it.
 """
 
 from __future__ import annotations
@@ -148,15 +154,14 @@ def prefixed(prefix: str, path: str) -> str:
 class FieldError:
     path: str
     message: str
-    # Set where the layer knows the code; else it is read from the message (`code_for`).
-    kind: strawberry.Private[FieldErrorCode | None] = None
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="What kind of problem it is, from a closed set (stable; the message may change)."
     )
     def code(self) -> FieldErrorCode:
-        """The code the layer gave, else the one its message names."""
-        return self.kind if self.kind is not None else code_for(self.message)
+        """The code the check's message names (`code_for`): every check that makes a FieldError has its code
+        without being changed, and the two can never disagree."""
+        return code_for(self.message)
 
     @classmethod
     def from_domain(cls, error: DomainFieldError, prefix: str | None = None) -> FieldError:
