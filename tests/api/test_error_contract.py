@@ -22,7 +22,7 @@ import pytest
 from api.keys import Role
 from schema.errors import MAX_MESSAGE, FieldErrorCode
 from tests.api.conftest import Service
-from tests.schema.records import household_input
+from tests.schema.records import CREATE_HOUSEHOLD, OFFER, PRINCIPAL, household_input
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "scenarios" / "p01-bachelor-pgwp-cec.json"
 SCENARIO: dict[str, Any] = json.loads(FIXTURE.read_text())["scenario"]
@@ -37,6 +37,18 @@ CRS = """query($scenario: JSON!, $drawType: String! = "CEC", $noc: String) {
   crs(scenario: $scenario, drawType: $drawType, arrangedEmploymentNoc: $noc) { total } }"""
 CREATE = f"""mutation($input: CreateHouseholdInput!) {{
   createHousehold(input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
+CREATE_OFFER = f"""mutation($householdId: ID!, $input: CreateOfferInput!) {{
+  createOffer(householdId: $householdId, input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
+UPDATE_MEMBER = f"""mutation($id: ID!, $input: UpdateMemberInput!) {{
+  updateMember(id: $id, input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
+CREATE_EDUCATION = f"""mutation($memberId: ID!, $input: CreateEducationInput!) {{
+  createEducation(memberId: $memberId, input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
+UPDATE_HOUSEHOLD = f"""mutation($id: ID!, $input: UpdateHouseholdInput!) {{
+  updateHousehold(id: $id, input: $input) {{ __typename ... on InvalidInput {{ {ERRORS} }} }} }}"""
+# Stand-ins for the ids of a household stored before each row runs (`stored`).
+HOUSEHOLD_ID = "<household>"
+PRINCIPAL_ID = "<principal>"
+CHILD = {"birthDate": "2021-04-04", "citizenships": ["CA"], "inCanada": True}
 HOUSEHOLDS = """query($first: Int!, $nameContains: String) {
   households(first: $first, nameContains: $nameContains) { edges { cursor } } }"""
 LITERAL_DATE = """query { planScenario(scenario: {asOf: "2026-13-01",
@@ -90,6 +102,7 @@ def household(change: Callable[[dict[str, Any]], object]) -> dict[str, Any]:
     return data
 
 
+EDUCATION = PRINCIPAL["education"][0]
 WORK = {"nocCode": "21999", "start": "2025-01-06", "hoursPerWeek": 40, "inCanada": True}
 
 
@@ -392,7 +405,44 @@ CORPUS: dict[str, Bad] = {
         "input.offers",
         FieldErrorCode.TOO_MANY,
     ),
+    "create-offer-unknown-province": Bad(
+        "check",
+        CREATE_OFFER,
+        {"householdId": HOUSEHOLD_ID, "input": {**OFFER, "ref": "second", "province": "ZZ"}},
+        "input.province",
+        FieldErrorCode.UNKNOWN_CODE,
+    ),
+    "update-member-unknown-country": Bad(
+        "check",
+        UPDATE_MEMBER,
+        {"id": PRINCIPAL_ID, "input": {"citizenships": ["JP", "XX"]}},
+        "input.citizenships[1]",
+        FieldErrorCode.UNKNOWN_CODE,
+    ),
+    "create-education-unknown-credential": Bad(
+        "coercion",
+        CREATE_EDUCATION,
+        {"memberId": PRINCIPAL_ID, "input": {**EDUCATION, "credential": "PHD"}},
+        "input.credential",
+        FieldErrorCode.UNKNOWN_CODE,
+    ),
+    "update-household-too-many-children": Bad(
+        "limit",
+        UPDATE_HOUSEHOLD,
+        {"id": HOUSEHOLD_ID, "input": {"children": [CHILD] * 21}},
+        "input.children",
+        FieldErrorCode.TOO_MANY,
+    ),
 }
+
+
+def with_ids(value: Any, ids: dict[str, str]) -> Any:
+    """`value` with the stand-in ids replaced by the stored household's."""
+    if isinstance(value, dict):
+        return {k: with_ids(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_ids(v, ids) for v in value]
+    return ids.get(value, value) if isinstance(value, str) else value
 
 
 def field_errors(body: dict[str, Any]) -> list[dict[str, str]]:
@@ -413,17 +463,37 @@ async def key(service: Service) -> str:
     return await service.key(await service.tenant(), Role.CONSULTANT)
 
 
+@pytest.fixture
+async def stored(service: Service, key: str) -> dict[str, str]:
+    """A household of the key's firm: the stand-in ids of the rows that change one."""
+    created = (await service.data(CREATE_HOUSEHOLD, key, {"input": household_input("Stored")}))["createHousehold"]
+    household = created["household"]
+    return {HOUSEHOLD_ID: household["id"], PRINCIPAL_ID: household["principal"]["id"]}
+
+
 def test_the_corpus_covers_every_layer_and_operation() -> None:
     assert len(CORPUS) >= 30
     assert {bad.layer for bad in CORPUS.values()} == {"coercion", "limit", "check"}
     operations = {bad.query for bad in CORPUS.values()}
-    assert {PLAN, START, ELIGIBILITY, CRS, CREATE, HOUSEHOLDS} <= operations
+    assert {
+        PLAN,
+        START,
+        ELIGIBILITY,
+        CRS,
+        CREATE,
+        CREATE_OFFER,
+        UPDATE_MEMBER,
+        UPDATE_HOUSEHOLD,
+        HOUSEHOLDS,
+    } <= operations
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
-async def test_a_bad_input_names_its_field_with_a_code(service: Service, key: str, name: str) -> None:
+async def test_a_bad_input_names_its_field_with_a_code(
+    service: Service, key: str, stored: dict[str, str], name: str
+) -> None:
     bad = CORPUS[name]
-    response = await service.post({"query": bad.query, "variables": bad.variables}, key)
+    response = await service.post({"query": bad.query, "variables": with_ids(bad.variables, stored)}, key)
     assert response.status_code in (200, 400), response.text
     errors = field_errors(response.json())
     assert {"path": bad.path, "code": bad.code.name} in [{"path": e["path"], "code": e["code"]} for e in errors], errors
