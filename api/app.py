@@ -12,6 +12,9 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
@@ -24,6 +27,7 @@ from api.observability import Metrics, watch_event_loop
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
+from api.sdl import schema_document
 from api.services import ApiServices
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
@@ -71,6 +75,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 if settings.response_cache_entries
                 else None
             ),
+            gzip_min_bytes=settings.gzip_min_bytes,
         )
         metrics = Metrics()
         app.state.metrics = metrics
@@ -126,13 +131,57 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         routes=[
             # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
             Route("/graphql", GraphQLView(schema, settings.limits)),
-            WebSocketRoute("/graphql", SubscriptionEndpoint(schema)),
+            Route("/graphql/schema.graphql", schema_document, methods=["GET"]),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(schema, allowed_origins=settings.cors_origins)),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
+        middleware=http_middleware(settings),
         lifespan=lifespan,
     )
+
+
+# What a browser page may send across origins: the key (Authorization), JSON bodies, content negotiation, the
+# caller's request id, revalidation, and the headers Apollo Client's links add (client awareness, and the
+# header that makes a request preflighted on purpose).
+CORS_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Accept",
+    "X-Request-ID",
+    "If-None-Match",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+)
+# What its script may read of a response: the rate limit, the validators and the request id to quote.
+CORS_EXPOSED = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After", "ETag", "X-Request-ID")
+
+
+def http_middleware(settings: Settings) -> list[Middleware]:
+    """CORS (outermost, so refusals carry it too and a browser can read them) when origins are configured,
+    then gzip when enabled. Both pass WebSocket scopes through untouched: the subscription socket is neither
+    compressed nor subject to CORS (browsers do not preflight sockets; its key is checked on connection_init).
+    """
+    middleware: list[Middleware] = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=("GET", "POST"),
+                allow_headers=CORS_HEADERS,
+                allow_credentials=settings.cors_credentials,
+                expose_headers=CORS_EXPOSED,
+                max_age=settings.cors_max_age,
+            )
+        )
+    if settings.gzip_min_bytes:
+        # Level 6: most of level 9's ratio on JSON (the full introspection: 185 kB to 18 kB) for much less CPU.
+        middleware.append(Middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes, compresslevel=6))
+    return middleware
 
 
 def _freeze_startup_objects() -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from api.lru import Lru
+from api.protocol import BAD_REQUEST
 from schema.manifest import SHA256_HEX, manifest_entries, sha256_hex
 
 __all__ = [
@@ -65,12 +66,15 @@ def parse_manifest(raw: str | bytes) -> dict[str, str]:
 
 
 def parse_document_id(document_id: str) -> str:
-    """The hex digest of a `sha256:<hex>` document id; DocumentError for any other scheme."""
+    """The hex digest of a `sha256:<hex>` document id; DocumentError (BAD_REQUEST) for any other form.
+
+    A malformed id is the client's mistake, not a document to register: PERSISTED_QUERY_NOT_FOUND would send
+    an APQ client into registering it, which can never work.
+    """
     digest = document_id.removeprefix("sha256:")
     if not document_id.startswith("sha256:") or not _SHA256.match(digest):
-        raise DocumentError(
-            "PERSISTED_QUERY_NOT_FOUND", f"documentId {document_id!r} is not of the form sha256:<64 lowercase hex>"
-        )
+        shown = document_id if len(document_id) <= 80 else document_id[:80] + "..."
+        raise DocumentError(BAD_REQUEST, f"documentId {shown!r} is not of the form sha256:<64 lowercase hex>")
     return digest
 
 
@@ -121,7 +125,7 @@ class DocumentResolver:
         persisted = extensions.get("persistedQuery") if isinstance(extensions, Mapping) else None
         if document_id is not None:
             if not isinstance(document_id, str):
-                raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "documentId must be a string")
+                raise DocumentError(BAD_REQUEST, "documentId must be a string")
             digest = parse_document_id(document_id)
             text = await self._trusted_text(tenant_id, digest)
             if text is None:
@@ -132,13 +136,17 @@ class DocumentResolver:
         if isinstance(persisted, Mapping):
             digest = str(persisted.get("sha256Hash", ""))
             if not _SHA256.match(digest):
-                raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "persistedQuery.sha256Hash must be 64 lowercase hex")
+                raise DocumentError(BAD_REQUEST, "extensions.persistedQuery.sha256Hash must be 64 lowercase hex")
             text = await self._trusted_text(tenant_id, digest)
             if text is not None:
                 return Resolved(text, trusted=True, digest=digest)
             if isinstance(query, str):
                 if sha256_hex(query) != digest:
-                    raise DocumentError("PERSISTED_QUERY_NOT_FOUND", "provided sha256Hash does not match query")
+                    raise DocumentError(
+                        BAD_REQUEST,
+                        "extensions.persistedQuery.sha256Hash does not match the query: it must be the sha256 "
+                        "of the query text's UTF-8 bytes, in lowercase hex",
+                    )
                 if not ad_hoc_allowed:
                     raise DocumentError("DOCUMENT_NOT_ALLOWED", "this key may only send registered documents")
                 self._apq.put(digest, query)

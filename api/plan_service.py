@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.observability import Metrics
 from api.plan_cache import PlanCache
+from api.ratelimit import note_solve
 from api.services import ApiServices
 from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
@@ -186,6 +187,7 @@ class PlanService:
         found = await self.cached(tenant_id, key, options.time_limit_ms)
         if found is not None:
             return found
+        note_solve()  # a cached plan is charged as a read; this one solves (or joins a solve) at full cost
         name = (tenant_id, key, options.time_limit_ms)
         flight = self._flights.get(name)
         if flight is None:
@@ -242,6 +244,8 @@ class PlanService:
         """Starts a plan job and returns its id at once; raises SolverBusy (writing nothing) when the queue is full."""
         key = self.key(scenario, options)
         found = await self.cached(tenant_id, key, options.time_limit_ms)
+        if found is None:
+            note_solve()
         values: dict[str, Any] = {
             "state": "QUEUED",
             "household_id": household_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +35,26 @@ def _count(name: str, raw: str) -> int:
     if not raw.isdigit():
         raise SettingsError(f"{name} must be a whole number of 0 or more, not {raw!r}")
     return int(raw)
+
+
+# An origin as a browser sends it: scheme, host and an optional port; no path, no wildcard.
+_ORIGIN = re.compile(r"https?://(?:[a-z0-9-]+\.)*[a-z0-9-]+(?::[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](?::[0-9]{1,5})?")
+
+
+def cors_origins(raw: str) -> tuple[str, ...]:
+    """The comma-separated origins of PERMITPATH_CORS_ORIGINS, each checked to be one exact origin.
+
+    A wildcard is refused: a key-holding browser app should name where it is served from, and an origin with
+    a path or a trailing slash never matches what a browser sends, so it is a mistake to report, not ignore.
+    """
+    origins = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                "PERMITPATH_CORS_ORIGINS must list exact origins (scheme://host[:port], lowercase, no path or "
+                f"wildcard), separated by commas; {origin!r} is not one"
+            )
+    return origins
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,16 @@ class Settings:
     # A directory of the firm's own rule files (TOML, as solver/rules/params) layered over the shipped rules,
     # so newer draws' cut-offs or fees need no release (docs/integrators.md "Rule overrides"); None: none.
     rules_overrides_dir: Path | None = None
+    # Browser origins allowed to call the API from another origin (CORS), each exactly `scheme://host[:port]`;
+    # none by default, so a browser app elsewhere is refused until the deployment names it.
+    cors_origins: tuple[str, ...] = ()
+    # Whether a browser may send cookies or HTTP authentication along (off: keys travel in Authorization,
+    # which a page sets itself, so no ambient credential is ever needed).
+    cors_credentials: bool = False
+    # How long a browser may reuse a preflight's answer, in seconds (Access-Control-Max-Age).
+    cors_max_age: int = 600
+    # Responses at least this long are gzipped for clients that accept it (0: never compress).
+    gzip_min_bytes: int = 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +163,14 @@ class Settings:
                     f"PERMITPATH_RULES_OVERRIDES_DIR must name a directory of rule files, not {overrides!r}"
                 )
             values["rules_overrides_dir"] = Path(overrides)
+        if origins := env.get("PERMITPATH_CORS_ORIGINS"):
+            values["cors_origins"] = cors_origins(origins)
+        if credentials := env.get("PERMITPATH_CORS_CREDENTIALS"):
+            values["cors_credentials"] = credentials.lower() in _TRUE
+        if max_age := env.get("PERMITPATH_CORS_MAX_AGE"):
+            values["cors_max_age"] = _count("PERMITPATH_CORS_MAX_AGE", max_age)
+        if gzip_min := env.get("PERMITPATH_GZIP_MIN_BYTES"):
+            values["gzip_min_bytes"] = _count("PERMITPATH_GZIP_MIN_BYTES", gzip_min)
         return cls(**values)
 
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,12 +193,17 @@ class SubscriptionEndpoint(GraphQL[SocketContext, None]):
 
     graphql_transport_ws_handler_class = KeyCheckingHandler
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, *, allowed_origins: Sequence[str] = ()) -> None:
+        """`allowed_origins`: other origins whose pages may open the socket (the CORS origins); a browser's
+        handshake from any other origin is refused (strawberry's check against cross-site socket hijacking)."""
         super().__init__(
             SubscriptionsOnly(schema),  # type: ignore[arg-type]
             graphql_ide=None,
+            # Only graphql-transport-ws: the legacy `graphql-ws` protocol (subscriptions-transport-ws) is
+            # unmaintained since 2021 and has no ping/pong of its own; a client offering only it is refused.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             max_subscriptions_per_connection=10,
+            allowed_origins=allowed_origins,
         )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> SocketContext:

@@ -11,19 +11,23 @@
    literals' limits (api/shape.py);
 7. admit a solve: for an operation that solves, whether the solver would take the firm's job
    (429 SOLVER_BUSY);
-8. spend the key's tokens (429; a plan costs more);
+8. spend the key's tokens (429; a plan costs more, charged back to a read's cost when it did not solve);
 9. answer from the read cache;
 10. execute: strawberry's parse, validation (cached) and execution (a solve is cancelled when its caller
     hangs up, 499);
-11. respond: strawberry's result as GraphQL over HTTP, and remember a read's answer in the cache.
+11. respond: strawberry's result as GraphQL over HTTP, and remember a read's answer in the cache;
+12. validators: a GET by document id that answered 200 without errors gets an ETag and Cache-Control, and
+    304 when the client already holds it (If-None-Match).
 
-Every response carries the request id; an unexpected exception is logged with it and masked.
+Every response carries the request id, and, once the key is known, its RateLimit headers; an unexpected
+exception is logged with it and masked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import math
@@ -47,7 +51,7 @@ from api.auth import Authenticator, Unauthenticated
 from api.documents import DocumentError, DocumentResolver, Resolved
 from api.limits import LimitProblem, Limits, variables_problem
 from api.observability import new_request_id, request_id_var
-from api.ratelimit import TokenBuckets
+from api.ratelimit import SolveCharge, TokenBuckets, solve_charge
 from api.request import Refused, read_params
 from api.response_cache import Entry, Key, ResponseCache
 from api.services import ApiServices
@@ -104,6 +108,9 @@ class Gateway:
     services: ApiServices = field(default_factory=ApiServices)
     # Whole responses of read queries (None: every request executes).
     responses: ResponseCache | None = None
+    # Answers of at least this many bytes are gzipped by the app's middleware (0: none); a 304 names
+    # Accept-Encoding in Vary exactly when the answer it stands for would have.
+    gzip_min_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +152,8 @@ class GraphQLView:
             except Exception as error:
                 response = self.unexpected(error, request, request_id)
             response.headers["X-Request-ID"] = request_id
-            response.headers["Vary"] = "Accept, Authorization"
+            response.headers.setdefault("Vary", VARY)
+            self.rate_headers(request, response)
             request.state.status = response.status_code
             await response(scope, receive, send)
         finally:
@@ -165,17 +173,25 @@ class GraphQLView:
         shape = self.check_document(resolved.query, operation.name, request.method, principal, media)
         if shape.solves:
             self.admit(gateway, principal, media)
+        request.state.rate_key = rate_key(principal)
         self.spend(gateway, principal, shape.solves, media)
         cached = await self.answer_from_cache(gateway, principal, resolved, operation, shape, media)
         if isinstance(cached, Response):
-            return cached
-        result = await self.execute(request, context_of(gateway, request, principal), resolved, operation, shape, media)
+            return self.validators(request, resolved, cached, failed=False)
+        charge = SolveCharge()
+        result = await self.execute(
+            request, context_of(gateway, request, principal), resolved, operation, shape, media, charge
+        )
+        if shape.solves and (not charge.solved or refused_as_busy(result)):
+            # Answered without solving (an invalid scenario, a cached plan, a solver too busy to take it): it
+            # costs what a read costs.
+            gateway.buckets.refund(rate_key(principal), gateway.plan_cost - 1.0)
         if result is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         response = self.respond(result, media, request_id)
         if cached is not None:
             self.remember(cached, result, response, media)
-        return response
+        return self.validators(request, resolved, response, failed=bool(result.errors))
 
     # --- the stages, in order -------------------------------------------------------------------
 
@@ -235,6 +251,8 @@ class GraphQLView:
         except DocumentError as error:
             if error.code == p.DOCUMENT_NOT_ALLOWED:
                 raise Refused(p.refusal(403, error.code, error.message, media_type=media)) from None
+            if error.code == p.BAD_REQUEST:  # a malformed id or a hash that is not the text's: not well formed
+                raise Refused(p.refusal(400, error.code, error.message, media_type=media)) from None
             raise Refused(self.request_error(media, error.code, error.message)) from None
 
     def check_document(
@@ -286,7 +304,7 @@ class GraphQLView:
     def spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
         """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
         cost = gateway.plan_cost if solving else 1.0
-        decision = gateway.buckets.take(principal.key_id or f"dev:{principal.tenant_id}", cost)
+        decision = gateway.buckets.take(rate_key(principal), cost)
         if not decision.allowed:
             retry = decision.retry_after
             seconds = 60 if math.isinf(retry) else max(1, math.ceil(retry))
@@ -327,11 +345,31 @@ class GraphQLView:
         operation: Operation,
         shape: DocumentShape,
         media: str,
+        charge: SolveCharge,
     ) -> ExecutionResult | None:
-        """strawberry's result (None: the client went away during a solve, which was cancelled)."""
+        """strawberry's result (None: the client went away during a solve, which was cancelled).
+
+        `charge` learns from the plan service whether the operation really solved (api/ratelimit.py).
+        """
         allowed = {StrawberryOperationType.QUERY}
         if request.method == "POST":
             allowed.add(StrawberryOperationType.MUTATION)
+        token = solve_charge.set(charge)
+        try:
+            return await self._execute(request, context, resolved, operation, shape, media, allowed)
+        finally:
+            solve_charge.reset(token)
+
+    async def _execute(
+        self,
+        request: Request,
+        context: Context,
+        resolved: Resolved,
+        operation: Operation,
+        shape: DocumentShape,
+        media: str,
+        allowed: set[StrawberryOperationType],
+    ) -> ExecutionResult | None:
         execution = self.schema.execute(
             resolved.query,
             variable_values=operation.variables or None,
@@ -345,6 +383,8 @@ class GraphQLView:
             # A solve holds a worker for seconds: when its caller hangs up, stop it and free the worker.
             found = await until_disconnected(execution, request.receive)
         except InvalidOperationTypeError as error:
+            if error.operation_type is StrawberryOperationType.SUBSCRIPTION:
+                raise Refused(self.subscription_over_http(media)) from error
             raise Refused(self.not_allowed_over_get(media)) from error
         except CannotGetOperationTypeError as error:
             raise Refused(self.request_error(media, p.VALIDATION_FAILED, error.as_http_error_reason())) from error
@@ -376,6 +416,35 @@ class GraphQLView:
             status = 503
             extra["Retry-After"] = str(RETRY_AFTER_S)
         return p.graphql_response(body, status=status, media_type=media, headers=extra)
+
+    def validators(self, request: Request, resolved: Resolved, response: Response, *, failed: bool) -> Response:
+        """ETag and Cache-Control on a cacheable answer (a GET naming its document by id, 200, no errors), and
+        304 without a body when the client's If-None-Match already names it.
+
+        The answer is the tenant's own (it depends on the key), so it is `private`: a browser or the client's
+        cache may keep it, a shared cache may not; `no-cache` makes it ask again each time, which costs a
+        304 when nothing changed. The ETag is weak (a hash of the body): gzip may change the bytes sent, not
+        the answer.
+        """
+        if request.method != "GET" or resolved.digest is None or failed or response.status_code != 200:
+            return response
+        tag = f'W/"{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
+        headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+        if matches(request.headers.get("if-none-match"), tag):
+            # The 304 varies as the 200 it stands for: gzip adds Accept-Encoding only to the bodies it sees.
+            threshold = request.app.state.gateway.gzip_min_bytes
+            if threshold and len(response.body) >= threshold:
+                headers["Vary"] = f"{VARY}, Accept-Encoding"
+            return Response(status_code=304, headers=headers)
+        response.headers.update(headers)
+        return response
+
+    def rate_headers(self, request: Request, response: Response) -> None:
+        """The key's RateLimit headers, once a request got far enough to be charged."""
+        key = getattr(request.state, "rate_key", None)
+        if key is not None:
+            gateway: Gateway = request.app.state.gateway
+            response.headers.update(gateway.buckets.quota(key).headers())
 
     def remember(self, slot: CacheSlot, result: ExecutionResult, response: Response, media: str) -> None:
         """Keeps a read's response in the cache when it answered 200 without errors."""
@@ -421,10 +490,44 @@ class GraphQLView:
             {"errors": [entry]}, status=400 if media == p.GRAPHQL_RESPONSE else 200, media_type=media
         )
 
+    def subscription_over_http(self, media: str) -> Response:
+        """400 for a subscription sent over HTTP: it has its own transport."""
+        message = "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql, not over HTTP"
+        return p.refusal(400, p.BAD_REQUEST, message, media_type=media)
+
     def not_allowed_over_get(self, media: str) -> Response:
         """405 for a mutation sent with GET."""
         message = "mutations are sent with POST (GET only runs queries)"
         return p.refusal(405, p.METHOD_NOT_ALLOWED, message, media_type=media, headers={"Allow": "POST"})
+
+
+# What every answer of the endpoint depends on besides the URL (CORS adds Origin, gzip Accept-Encoding).
+VARY = "Accept, Authorization"
+# Cacheable GET answers: a browser or client cache keeps them and revalidates each time (ETag, 304).
+CACHE_CONTROL = "private, no-cache"
+
+
+def rate_key(principal: Principal) -> str:
+    """The bucket a principal's requests spend from: its key, or its tenant under `serve --dev`."""
+    return principal.key_id or f"dev:{principal.tenant_id}"
+
+
+def refused_as_busy(result: ExecutionResult | None) -> bool:
+    """Whether the solver refused the operation's solve (SolverBusy): it asked for one, none ran."""
+    errors = result.errors if result is not None else None
+    return any(isinstance(error.original_error, SolverBusy) for error in errors or ())
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether If-None-Match names `tag` (or `*`), compared weakly as RFC 9110 asks for If-None-Match."""
+    if not if_none_match:
+        return False
+    wanted = tag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == wanted:
+            return True
+    return False
 
 
 def context_of(gateway: Gateway, request: Request, principal: Principal) -> Context:

@@ -19,6 +19,7 @@ from strawberry.scalars import JSON
 from db import models
 from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
+from schema.enums import AuditAction
 from schema.errors import FieldError, FieldErrorCode, InvalidFields, InvalidInput, NotFound, shown
 from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
@@ -88,10 +89,14 @@ class AuditEntry:
     at: dt.datetime
     actor: str = strawberry.field(description="The key's name (or `system` for the command line)")
     key_id: str | None
-    action: str = strawberry.field(description="create, update or delete")
+    action: str = strawberry.field(description="create, update or delete (actionKind is the same as an enum)")
     record_type: str
     record_id: strawberry.ID | None = strawberry.field(description="The record's global id, when it is a node")
     changes: JSON = strawberry.field(description="create/delete: the values; update: {field: {from, to}}")
+
+    @described("`action` as an enum.")
+    def action_kind(self) -> AuditAction:
+        return AuditAction(self.action)
 
     @classmethod
     def from_row(cls, row: models.AuditEntry) -> AuditEntry:

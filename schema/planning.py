@@ -23,9 +23,13 @@ from schema.enums import (
     InstitutionKindEnum,
     LanguageTestKindEnum,
     Person,
+    PrProgram,
     StatusKindEnum,
+    StepAction,
+    kind_of,
 )
 from schema.errors import FieldError
+from schema.money import Money
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
@@ -61,7 +65,7 @@ DEADLINE_WHAT: dict[domain.DeadlineKind, str] = {
 }
 
 
-@strawberry.input
+@strawberry.input(description="The status a person holds on asOf.")
 class StatusInput:
     kind: StatusKindEnum  # type: ignore[valid-type]
     valid_to: dt.date
@@ -75,14 +79,14 @@ class StatusInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A permit held before or now (e.g. an earlier PGWP: a PGWP is once in a lifetime).")
 class HeldPermitInput:
     code: str
     valid_from: dt.date
     valid_to: dt.date
 
 
-@strawberry.input
+@strawberry.input(description="A program of study, completed or under way.")
 class EducationInput:
     credential: CredentialEnum  # type: ignore[valid-type]
     institution: InstitutionKindEnum  # type: ignore[valid-type]
@@ -114,7 +118,7 @@ class LanguageTestInput:
     speaking: int
 
 
-@strawberry.input
+@strawberry.input(description="A period of work, in Canada or abroad.")
 class WorkInput:
     noc_code: str = strawberry.field(description="5-digit NOC 2021 code")
     start: dt.date
@@ -126,7 +130,7 @@ class WorkInput:
     authorized: bool | None = True
 
 
-@strawberry.input
+@strawberry.input(description="A provincial nomination (PNP).")
 class NominationInput:
     province: str
     nominated_on: dt.date
@@ -163,7 +167,10 @@ class ChildInput:
     in_canada: bool
 
 
-@strawberry.input
+@strawberry.input(
+    description="A member of the household on asOf: identity, status, history, studies, tests, work and applications "
+    "(the facts the rules read)."
+)
 class PersonInput:
     birth_date: dt.date
     citizenships: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes")
@@ -195,7 +202,10 @@ class PersonInput:
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A job offered to a member: the employer's NOC, place, hours and the LMIA it rests on (or the "
+    "exemption code)."
+)
 class OfferInput:
     ref: str
     holder: Person  # type: ignore[valid-type]
@@ -233,7 +243,10 @@ class ScenarioInput:
         return assemble(domain.Scenario, self)
 
 
-@strawberry.input
+@strawberry.input(
+    description="How to plan: the time limit, the objective's order, a what-if rules date, the wait assumed for an "
+    "invitation."
+)
 class PlanOptionsInput:
     time_limit_ms: int | None = strawberry.field(
         default=2000,
@@ -278,7 +291,10 @@ class PlanOptionsInput:
 # --- the plan -----------------------------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(
+    description="A permit the plan applies for (or one already applied for): when to apply, its validity and its fees "
+    "in Canadian dollars."
+)
 class PlannedPermit:
     person: Person  # type: ignore[valid-type]
     code: str
@@ -299,6 +315,18 @@ class PlannedPermit:
         default=0.0, description="What the employer pays for it (compliance or LMIA fee); not in fee."
     )
 
+    @described("`fee` as exact money (CAD): what the client pays the government for this application.")
+    def fee_money(self) -> Money:
+        return Money.cad(self.fee)
+
+    @described("`biometricsFee` as exact money (CAD).")
+    def biometrics_fee_money(self) -> Money:
+        return Money.cad(self.biometrics_fee)
+
+    @described("`employerFee` as exact money (CAD): the employer's, not in fee.")
+    def employer_fee_money(self) -> Money:
+        return Money.cad(self.employer_fee)
+
 
 @strawberry.type(description="A job the plan has a person hold, from an offer or already held.")
 class PlannedJob:
@@ -309,7 +337,10 @@ class PlannedJob:
     end: dt.date | None
 
 
-@strawberry.type
+@strawberry.type(
+    description="One thing to do on a day (apply for a permit, start a job, create the Express Entry profile, submit "
+    "PR, ...), with the rule ids it rests on. Steps are in date order."
+)
 class PlanStep:
     date: dt.date
     person: Person  # type: ignore[valid-type]
@@ -317,6 +348,13 @@ class PlanStep:
     code: str | None
     detail: str
     rule_ids: list[str]
+
+    @described(
+        "`action` as an enum; null for an action this version of the API does not know (a plan stored by "
+        "another release)."
+    )
+    def action_kind(self) -> StepAction | None:
+        return kind_of(StepAction, self.action)
 
 
 @strawberry.type(description="A period in which a person in Canada has no status, or no authorization to work.")
@@ -343,6 +381,26 @@ class Fees:
         "and the dependent-child fee per child.",
     )
     employer: float = strawberry.field(default=0.0, description="The employer's fees (compliance, LMIA); not in total.")
+
+    @described("`total` as exact money (CAD): what the client pays the government.")
+    def total_money(self) -> Money:
+        return Money.cad(self.total)
+
+    @described("`permits` as exact money (CAD).")
+    def permits_money(self) -> Money:
+        return Money.cad(self.permits)
+
+    @described("`biometrics` as exact money (CAD).")
+    def biometrics_money(self) -> Money:
+        return Money.cad(self.biometrics)
+
+    @described("`pr` as exact money (CAD).")
+    def pr_money(self) -> Money:
+        return Money.cad(self.pr)
+
+    @described("`employer` as exact money (CAD): the employer's fees, not in total.")
+    def employer_money(self) -> Money:
+        return Money.cad(self.employer)
 
 
 @strawberry.type(
@@ -419,8 +477,16 @@ class Deadline:
     step_action: str | None
     step_code: str | None
 
+    @described("`stepAction` as an enum; null when no step acts on it (or for an action this version does not know).")
+    def step_action_kind(self) -> StepAction | None:
+        return kind_of(StepAction, self.step_action)
 
-@strawberry.type
+
+@strawberry.type(
+    description="A plan for the household up to PR readiness: permits to apply for (with their dates and fees), jobs, "
+    "dated steps, status gaps, deadlines, and the findings that explain it, each citing a rule id. Dates "
+    "are calendar days (ISO 8601); money is Canadian dollars."
+)
 class Plan:
     status: PlanStatusEnum  # type: ignore[valid-type]
     pr_ready_date: dt.date | None = strawberry.field(
@@ -432,7 +498,10 @@ class Plan:
     crs_score: int | None = strawberry.field(
         description="Comprehensive Ranking System score of the PR applicant on prReadyDate (Express Entry programs)"
     )
-    pr_program: str | None = strawberry.field(description="e.g. CEC, PNP")
+    pr_program: str | None = strawberry.field(
+        description="e.g. CEC, PNP: the PR program the plan reaches readiness for (or the one applied under); null "
+        "when PR is not reachable. prProgramKind is the same value as an enum."
+    )
     pr_applicant: Person | None  # type: ignore[valid-type]
     permits: list[PlannedPermit]
     jobs: list[PlannedJob]
@@ -455,6 +524,10 @@ class Plan:
         default_factory=list,
         description="Each route a member could plausibly use that the plan holds no permit of, and why.",
     )
+
+    @described("`prProgram` as an enum; null when PR is not reachable (or for a program this version does not know).")
+    def pr_program_kind(self) -> PrProgram | None:
+        return kind_of(PrProgram, self.pr_program)
 
     @classmethod
     def of(cls, p: domain.Plan) -> Plan:
@@ -495,7 +568,7 @@ class Plan:
         )
 
 
-@strawberry.type
+@strawberry.type(description="The scenario or the options are wrong: each error names its field by path.")
 class InvalidScenario:
     errors: list[FieldError]
 
@@ -517,13 +590,14 @@ PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
 
 
 def question(
-    scenario: ScenarioInput, options: PlanOptionsInput | None
+    scenario: ScenarioInput, options: PlanOptionsInput | None, *, argument: str = SCENARIO_ARGUMENT
 ) -> tuple[domain.Scenario, domain.PlanOptions] | InvalidScenario:
     """The inputs as the planner's scenario and options once they pass the checks, else every error.
 
     As for a scenario file: what reading finds first (a null where the input has a default, the options' own
     errors), alone; then the checks of facts and options together. A scenario's paths come back under
-    `scenario.` (the argument), as variable coercion names them (`schema/coercion.py`).
+    `argument` (`scenario.`; `scenarioInput.` for eligibility and crs), as variable coercion names them
+    (`schema/coercion.py`).
     """
     try:
         scenario_: domain.Scenario | None = scenario.to_domain()
@@ -532,10 +606,10 @@ def question(
         scenario_, nulls = None, refused.errors
     options_, errors = options.read() if options is not None else (domain.PlanOptions(), [])
     if nulls or errors or scenario_ is None:
-        return InvalidScenario.of([*nulls, *errors], SCENARIO_ARGUMENT)
+        return InvalidScenario.of([*nulls, *errors], argument)
     found = checked(scenario_, options_)
     if isinstance(found, domain.InvalidScenario):
-        return InvalidScenario.of(found.errors, SCENARIO_ARGUMENT)
+        return InvalidScenario.of(found.errors, argument)
     return found
 
 

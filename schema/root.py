@@ -24,6 +24,7 @@ from strawberry.types import ExecutionContext
 from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
 from schema.coercion import CoercionErrors
+from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
@@ -100,6 +101,8 @@ schema = Schema(
     extensions=extensions(),
     config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE, scalar_map=SCALARS),
 )
+# The shared facts' descriptions fill what the modules leave blank (schema/descriptions.py), once, before serving.
+UNMATCHED_DESCRIPTIONS = describe(schema._schema)
 
 
 def sdl() -> str:

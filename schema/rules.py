@@ -1,9 +1,10 @@
 """What the product believes: the permit catalog, the rules with their dates and sources, eligibility and CRS.
 
 `RulesQuery` is one part of the merged Query (`schema/root.py`). Eligibility and CRS take an inline scenario
-as JSON in the contract's `ScenarioInput` shape (a scenario file's `scenario` object, as it is); what is wrong
-with their arguments comes back in the error contract (`schema.errors.InvalidFields`: `extensions.fieldErrors`
-with `scenario.`-prefixed paths and codes).
+as the typed `scenarioInput: ScenarioInput` (planScenario's input, checked the same way) or, deprecated, as JSON
+in the same shape (a scenario file's `scenario` object, as it is). What is wrong with their arguments comes back
+in the error contract (`schema.errors.InvalidFields`: `extensions.fieldErrors` with paths under the argument,
+`scenarioInput.` or `scenario.`, and codes).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -21,7 +22,9 @@ import schema.enums
 from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema.context import Context
+from schema.enums import DrawType, EligibilityKind, PermitProgram, RuleConfidence
 from schema.errors import FieldErrorCode, InvalidFields, code_for, shown
+from schema.money import Money
 from solver import crs, eligibility
 from solver.domain import Finding, Role, Scenario
 from solver.fields import check_noc, validate_scenario
@@ -30,7 +33,12 @@ from solver.rules.decision import Verdict
 from solver.rules.registry import Rule, RuleSet, load_rules
 from solver.scenario_json import parse_scenario
 
+if TYPE_CHECKING:
+    from schema.planning import ScenarioInput
+
 F = TypeVar("F", bound=Callable[..., Any])
+# schema.planning imports `described` from here: its ScenarioInput is named lazily to break the cycle.
+LazyScenarioInput = Annotated["ScenarioInput", strawberry.lazy("schema.planning")]
 
 
 def described(description: str) -> Callable[[F], F]:
@@ -55,7 +63,7 @@ class PermitStream:
 class PermitCategory:
     code: str
     name: str
-    program: str = strawberry.field(description="IMP or TFWP")
+    program: str = strawberry.field(description="IMP or TFWP (programKind is the same value as an enum).")
     open: bool
     requires_offer: bool
     authority: str
@@ -73,6 +81,34 @@ class PermitCategory:
     documents: list[str]
     aliases: list[str] = strawberry.field(description="Codes used before the 2022-12-15 renumbering.")
     streams: list[PermitStream]
+
+    @described("`program` as an enum: IMP or TFWP.")
+    def program_kind(self) -> PermitProgram:
+        return PermitProgram(self.program)
+
+    @described("`processingFee` as exact money (CAD).")
+    def processing_fee_money(self) -> Money:
+        return Money.cad(self.processing_fee)
+
+    @described("`openPermitHolderFee` as exact money (CAD).")
+    def open_permit_holder_fee_money(self) -> Money:
+        return Money.cad(self.open_permit_holder_fee)
+
+    @described("`biometricsFee` as exact money (CAD).")
+    def biometrics_fee_money(self) -> Money:
+        return Money.cad(self.biometrics_fee)
+
+    @described("`participationFee` as exact money (CAD).")
+    def participation_fee_money(self) -> Money:
+        return Money.cad(self.participation_fee)
+
+    @described("`employerComplianceFee` as exact money (CAD): the employer's.")
+    def employer_compliance_fee_money(self) -> Money:
+        return Money.cad(self.employer_compliance_fee)
+
+    @described("`lmiaFee` as exact money (CAD): the employer's.")
+    def lmia_fee_money(self) -> Money:
+        return Money.cad(self.lmia_fee)
 
     @classmethod
     def of(cls, c: catalog.Category) -> PermitCategory:
@@ -121,7 +157,7 @@ class RuleInfo:
     title: str
     trigger: str
     source: str
-    confidence: str = strawberry.field(
+    confidence: RuleConfidence = strawberry.field(
         description="H: IRCC says it; M: law firm or inferred; L: consultant or unverified."
     )
     note: str | None
@@ -140,7 +176,7 @@ class RuleInfo:
             title=rule.title,
             trigger=rule.trigger,
             source=rule.source,
-            confidence=rule.confidence,
+            confidence=RuleConfidence(rule.confidence),
             note=rule.note,
             effective=rule.effective,
             ends=rule.versions[-1].ends,
@@ -168,7 +204,7 @@ class EligibilityReason:
 class CategoryEligibility:
     code: str
     name: str
-    kind: str = strawberry.field(description="PERMIT or PR")
+    kind: EligibilityKind = strawberry.field(description="PERMIT (a work-permit category) or PR (a PR route).")
     verdict: Verdict
     reasons: list[EligibilityReason]
     missing: list[str] = strawberry.field(description="Facts that would decide an UNDECIDED answer.")
@@ -204,10 +240,11 @@ class CrsScore:
     rules_version: str
 
 
-# The argument an inline scenario comes in: its errors' paths start with it.
+# The arguments an inline scenario comes in (typed, or deprecated JSON): its errors' paths start with them.
+TYPED_ARGUMENT = "scenarioInput"
 SCENARIO_ARGUMENT = "scenario"
 # Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in EE.cutoff.
-DRAW_TYPES = ("GENERAL", "CEC", "FSW", "FST", "PNP", "FRENCH", "HEALTHCARE", "STEM", "TRADES", "TRANSPORT", "EDUCATION")
+DRAW_TYPES = tuple(str(d.value) for d in DrawType)
 
 
 def _draw_type(value: str) -> str:
@@ -218,17 +255,32 @@ def _draw_type(value: str) -> str:
     raise InvalidFields([("drawType", FieldErrorCode.UNKNOWN_CODE, message)])
 
 
+_JSON_SCENARIO = "Use scenarioInput (the typed ScenarioInput, as planScenario takes it); JSON is checked the same way."
+_TYPED = "The household's facts on asOf, as planScenario's `scenario` (give this or the deprecated `scenario`)."
+
+
 def _today() -> dt.date:
     return dt.date.today()
 
 
-def _scenario(raw: JSON) -> Scenario:
-    """The inline scenario, or the refusal naming each invalid field under `scenario.` with its code (the error
-    contract: `extensions.fieldErrors`, as planScenario's `InvalidScenario`)."""
-    parsed = parse_scenario(raw)
-    if not isinstance(parsed, tuple):
-        raise InvalidFields.of(parsed.errors, SCENARIO_ARGUMENT)
-    return parsed[0]
+def _scenario(raw: JSON | None, typed: ScenarioInput | None) -> Scenario:
+    """The scenario of `scenarioInput` or of the JSON `scenario` (exactly one), checked as planScenario's is; else
+    the refusal naming each invalid field under its argument with its code (the error contract)."""
+    if (raw is None) == (typed is None):
+        message = "give exactly one of scenarioInput and scenario (deprecated, the same facts as JSON)"
+        raise InvalidFields([(TYPED_ARGUMENT, FieldErrorCode.REQUIRED, message)], message)
+    if typed is not None:
+        # Imported here: schema.planning imports this module (for `described`).
+        from schema.planning import InvalidScenario, question
+
+        asked = question(typed, None, argument=TYPED_ARGUMENT)
+        if isinstance(asked, InvalidScenario):
+            raise InvalidFields((e.path, code_for(e.message), e.message) for e in asked.errors)
+        return asked[0]
+    found = parse_scenario(raw)
+    if not isinstance(found, tuple):
+        raise InvalidFields.of(found.errors, SCENARIO_ARGUMENT)
+    return found[0]
 
 
 def _refuse_invalid(what: str, facts: Scenario) -> None:
@@ -249,7 +301,7 @@ def _answers(facts: Scenario, person: Role, on: dt.date) -> list[CategoryEligibi
         CategoryEligibility(
             code=a.code,
             name=a.name,
-            kind=a.kind,
+            kind=EligibilityKind(a.kind),
             verdict=a.verdict,
             reasons=[EligibilityReason.of(r) for r in a.reasons],
             missing=list(a.missing),
@@ -284,13 +336,17 @@ class RulesQuery:
         return _rules().version
 
     @described(
-        "Eligibility of a member of an inline scenario (ScenarioInput as JSON) for every category on `on`"
+        "Eligibility of a member of an inline scenario (`scenarioInput`) for every category and PR route on `on`"
         " (default the scenario's asOf)."
     )
     def eligibility(
-        self, scenario: JSON, person: Role = Role.PRINCIPAL, on: dt.date | None = None
+        self,
+        scenario: Annotated[JSON | None, strawberry.argument(deprecation_reason=_JSON_SCENARIO)] = None,
+        person: Role = Role.PRINCIPAL,
+        on: dt.date | None = None,
+        scenario_input: Annotated[LazyScenarioInput | None, strawberry.argument(description=_TYPED)] = None,
     ) -> list[CategoryEligibility]:
-        facts = _scenario(scenario)
+        facts = _scenario(scenario, scenario_input)
         return _answers(facts, person, on or facts.as_of)
 
     @described(
@@ -320,27 +376,35 @@ class RulesQuery:
         return _answers(facts, person, day)
 
     @described(
-        "CRS score of a member of an inline scenario on `on`, the other member accompanying; `drawType` (one of"
-        f" {', '.join(DRAW_TYPES)}) picks the cut-off to compare with."
+        "CRS score of a member of an inline scenario (`scenarioInput`) on `on`, the other member accompanying;"
+        " `draw` picks the draw type whose latest cut-off to compare with. Null when the member cannot be scored."
     )
     def crs(
         self,
-        scenario: JSON,
+        scenario: Annotated[JSON | None, strawberry.argument(deprecation_reason=_JSON_SCENARIO)] = None,
         person: Role = Role.PRINCIPAL,
         on: dt.date | None = None,
         arranged_employment_noc: str | None = None,
-        draw_type: str = "CEC",
+        draw_type: Annotated[str, strawberry.argument(deprecation_reason="Use draw (the DrawType enum).")] = "CEC",
+        scenario_input: Annotated[LazyScenarioInput | None, strawberry.argument(description=_TYPED)] = None,
+        draw: Annotated[
+            DrawType | None,
+            strawberry.argument(description="The draw type whose latest cut-off to compare with; default CEC."),
+        ] = None,
     ) -> CrsScore | None:
-        kind = _draw_type(draw_type)
+        kind = _draw_type(draw_type) if draw is None else str(draw.value)
+        if draw is not None and draw_type not in ("CEC", kind):
+            disagree = f"drawType {_draw_type(draw_type)!r} and draw {kind} disagree; give draw alone"
+            raise InvalidFields([("draw", FieldErrorCode.INVALID_VALUE, disagree)], disagree)
         if arranged_employment_noc is not None and (message := check_noc(arranged_employment_noc)):
             raise InvalidFields([("arrangedEmploymentNoc", code_for(message), message)])
-        facts = _scenario(scenario)
+        facts = _scenario(scenario, scenario_input)
         day = on or facts.as_of
         rules = _rules()
         score = crs.score_member(facts, person, day, rules, arranged_employment_noc=arranged_employment_noc)
         if score is None:
             return None
-        draw = crs.latest_cutoff(day, rules, kind)
+        cutoff = crs.latest_cutoff(day, rules, kind)
         return CrsScore(
             total=score.total,
             core=score.core,
@@ -351,7 +415,7 @@ class RulesQuery:
                 CrsFactor(name=f.name, points=f.points, rule_id=f.rule_id, detail=f.detail) for f in score.factors
             ],
             latest_cutoff=None
-            if draw is None
-            else CrsDraw(date=draw.date, type=draw.type, score=draw.score, invitations=draw.invitations),
+            if cutoff is None
+            else CrsDraw(date=cutoff.date, type=cutoff.type, score=cutoff.score, invitations=cutoff.invitations),
             rules_version=rules.version,
         )

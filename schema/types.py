@@ -19,8 +19,20 @@ from strawberry.dataloader import DataLoader
 
 from db import models
 from schema.context import Context
-from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
+from schema.enums import (
+    CanadianStatus,
+    Credential,
+    InstitutionKind,
+    LanguageTestKind,
+    PermitStatus,
+    Province,
+    PrProgram,
+    Role,
+    StatusKind,
+    kind_of,
+)
 from schema.errors import PublicError
+from schema.money import Money
 from schema.rules import described
 
 Info = strawberry.Info[Context, None]
@@ -80,12 +92,20 @@ class ProvincialNomination:
     nominated_on: dt.date
     employer_restricted: bool
 
+    @described("`province` as an enum (null only for a code stored before provinces were checked).")
+    def province_code(self) -> Province | None:
+        return kind_of(Province, self.province)
+
 
 @strawberry.type(description="A permanent-residence application submitted (the contract's `PrApplicationInput`).")
 class PrApplication:
     program: str
     submitted_on: dt.date
     aor_on: dt.date | None
+
+    @described("`program` as an enum (null only for a program stored before programs were checked).")
+    def program_kind(self) -> PrProgram | None:
+        return kind_of(PrProgram, self.program)
 
 
 @strawberry.type(description="A dependent child of a household (the contract's `ChildInput`).")
@@ -111,9 +131,9 @@ class Household(relay.Node):
     def members(self, info: Info) -> list[HouseholdMember]:
         return _then(info.context.loaders.members_by_household.load(self.id), _members)
 
-    @strawberry.field
-    def principal(self, info: Info) -> HouseholdMember | None:
-        return _then(info.context.loaders.members_by_household.load(self.id), _with_role(Role.PRINCIPAL))
+    @described("The principal applicant: every household has one (created with it, removed only with it).")
+    def principal(self, info: Info) -> HouseholdMember:
+        return _then(info.context.loaders.members_by_household.load(self.id), _principal_of(self.id))
 
     @strawberry.field
     def spouse(self, info: Info) -> HouseholdMember | None:
@@ -342,6 +362,14 @@ class JobOffer(relay.Node):
     compliance_fee_paid: bool = strawberry.field(description="Whether the employer paid the compliance fee.")
     household_id: strawberry.Private[int]
 
+    @described("`province` as an enum (null only for a code stored before provinces were checked).")
+    def province_code(self) -> Province | None:
+        return kind_of(Province, self.province)
+
+    @described("`hourlyWage` as exact money (CAD); null when unknown.")
+    def hourly_wage_money(self) -> Money | None:
+        return Money.cad(self.hourly_wage) if self.hourly_wage is not None else None
+
     @strawberry.field
     async def household(self, info: Info) -> Household:
         row = await info.context.loaders.household.load(self.household_id)
@@ -417,6 +445,16 @@ def _members(rows: list[models.Member]) -> list[HouseholdMember]:
 def _with_role(role: Role) -> Callable[[list[models.Member]], HouseholdMember | None]:
     def pick(rows: list[models.Member]) -> HouseholdMember | None:
         return next((HouseholdMember.from_row(r) for r in rows if r.role is role), None)
+
+    return pick
+
+
+def _principal_of(household_id: int) -> Callable[[list[models.Member]], HouseholdMember]:
+    def pick(rows: list[models.Member]) -> HouseholdMember:
+        member = _with_role(Role.PRINCIPAL)(rows)
+        if member is None:
+            raise LookupError(f"household {household_id} has no principal")  # a broken invariant (writes.py)
+        return member
 
     return pick
 

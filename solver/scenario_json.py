@@ -50,6 +50,24 @@ _MISSING = object()
 _NO_DEFAULT = object()
 
 
+# The contract's input type of each domain dataclass a scenario file holds (named in unknown-field errors).
+_INPUT_NAMES = {
+    "Scenario": "ScenarioInput",
+    "Person": "PersonInput",
+    "Status": "StatusInput",
+    "HeldPermit": "HeldPermitInput",
+    "Education": "EducationInput",
+    "LanguageTest": "LanguageTestInput",
+    "WorkPeriod": "WorkInput",
+    "Nomination": "NominationInput",
+    "Offer": "OfferInput",
+    "PendingApplication": "PendingApplicationInput",
+    "PrApplication": "PrApplicationInput",
+    "Child": "ChildInput",
+    "PlanOptions": "PlanOptionsInput",
+}
+
+
 class _Reader:
     """Collects FieldErrors while reading typed values out of a JSON object."""
 
@@ -59,8 +77,16 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
 
-    def obj(self, raw: Any, path: str) -> Mapping[str, Any] | None:
+    def obj(self, raw: Any, path: str, shape: type | None = None) -> Mapping[str, Any] | None:
+        """`raw` as an object; with `shape` (a domain dataclass), a key that is none of its fields is an error, as
+        GraphQL refuses an unknown input field: a file and a request with the same mistake get the same answer."""
         if isinstance(raw, Mapping):
+            if shape is not None:
+                allowed = [camel(f.name) for f in dataclasses.fields(shape)]
+                for key in raw:
+                    if key not in allowed:
+                        name = _INPUT_NAMES.get(shape.__name__, shape.__name__)
+                        self.fail(_join(path, str(key)), f"is not a field of {name}; allowed: {', '.join(allowed)}")
             return raw
         self.fail(path or "scenario", f"expected an object, got {_kind(raw)}")
         return None
@@ -197,7 +223,7 @@ def checked(scenario: Scenario, options: PlanOptions) -> tuple[Scenario, PlanOpt
 
 
 def _scenario(r: _Reader, raw: Any) -> Scenario | None:
-    o = r.obj(raw, "")
+    o = r.obj(raw, "", Scenario)
     if o is None:
         return None
     as_of = r.date(o, "asOf", "")
@@ -222,7 +248,7 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
 def _person(r: _Reader, raw: Any, path: str) -> Person | None:
     if raw is None:
         return None
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Person)
     if o is None:
         return None
     birth = r.date(o, "birthDate", path)
@@ -269,7 +295,7 @@ def _citizenships(r: _Reader, o: Mapping[str, Any], path: str) -> list[str]:
 
 
 def _pending(r: _Reader, raw: Any, path: str) -> PendingApplication | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, PendingApplication)
     if o is None:
         return None
     code = r.string(o, "code", path)
@@ -289,7 +315,7 @@ def _pending(r: _Reader, raw: Any, path: str) -> PendingApplication | None:
 
 
 def _pr_application(r: _Reader, raw: Any, path: str) -> PrApplication | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, PrApplication)
     if o is None:
         return None
     program = r.string(o, "program", path)
@@ -301,7 +327,7 @@ def _pr_application(r: _Reader, raw: Any, path: str) -> PrApplication | None:
 
 
 def _child(r: _Reader, raw: Any, path: str) -> Child | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Child)
     if o is None:
         return None
     birth = r.date(o, "birthDate", path)
@@ -313,7 +339,7 @@ def _child(r: _Reader, raw: Any, path: str) -> Child | None:
 
 
 def _status(r: _Reader, raw: Any, path: str) -> Status | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Status)
     if o is None:
         return None
     kind = r.member(o, "kind", path, StatusKind)
@@ -326,7 +352,7 @@ def _status(r: _Reader, raw: Any, path: str) -> Status | None:
 
 
 def _held(r: _Reader, raw: Any, path: str) -> HeldPermit | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, HeldPermit)
     if o is None:
         return None
     code = r.string(o, "code", path)
@@ -338,7 +364,7 @@ def _held(r: _Reader, raw: Any, path: str) -> HeldPermit | None:
 
 
 def _education(r: _Reader, raw: Any, path: str) -> Education | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Education)
     if o is None:
         return None
     credential = r.member(o, "credential", path, Credential)
@@ -370,7 +396,7 @@ def _education(r: _Reader, raw: Any, path: str) -> Education | None:
 
 
 def _test(r: _Reader, raw: Any, path: str) -> LanguageTest | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, LanguageTest)
     if o is None:
         return None
     kind = r.member(o, "test", path, LanguageTestKind)
@@ -383,7 +409,7 @@ def _test(r: _Reader, raw: Any, path: str) -> LanguageTest | None:
 
 
 def _work(r: _Reader, raw: Any, path: str) -> WorkPeriod | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, WorkPeriod)
     if o is None:
         return None
     noc_code = r.string(o, "nocCode", path)
@@ -411,7 +437,7 @@ def _work(r: _Reader, raw: Any, path: str) -> WorkPeriod | None:
 
 
 def _nomination(r: _Reader, raw: Any, path: str) -> Nomination | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Nomination)
     if o is None:
         return None
     province = r.string(o, "province", path)
@@ -423,7 +449,7 @@ def _nomination(r: _Reader, raw: Any, path: str) -> Nomination | None:
 
 
 def _offer(r: _Reader, raw: Any, path: str) -> Offer | None:
-    o = r.obj(raw, path)
+    o = r.obj(raw, path, Offer)
     if o is None:
         return None
     ref = r.string(o, "ref", path)
@@ -459,7 +485,7 @@ def _offer(r: _Reader, raw: Any, path: str) -> Offer | None:
 def _options(r: _Reader, raw: Any) -> PlanOptions:
     if raw is None:
         return PlanOptions()
-    o = r.obj(raw, "options")
+    o = r.obj(raw, "options", PlanOptions)
     if o is None:
         return PlanOptions()
     limit = r.integer(o, "timeLimitMs", "options", default=PlanOptions.time_limit_ms)

@@ -125,6 +125,8 @@ PERMIT_RECORD = frozenset(
 # one names its offer by id (the GraphQL type by the offer itself), and db/scenario.py reads the ref from it.
 APPLICATION_RECORD = frozenset({"open", "status", "valid_from", "valid_to"})
 BY_OFFER_ID = frozenset({"offer_id", "offer"})
+# Typed views of a field that is there (an enum or Money beside the contract's string or float): no fact of their own.
+TYPED_VIEWS = frozenset({"province_code", "program_kind", "hourly_wage_money"})
 # A member record is named, has its role, and keeps all its permits, not only the history derived from them.
 MEMBER_RECORD = frozenset({"name", "role", "permits"})
 DERIVED_HISTORY = frozenset({"permit_history", "pending_applications"})
@@ -239,13 +241,13 @@ PLACES = [
         DERIVED_HISTORY,
     ),
     Place("schema.types.MemberStatus", Status, graphql_names(records.MemberStatus)),
-    Place("schema.types.ProvincialNomination", Nomination, graphql_names(records.ProvincialNomination)),
-    Place("schema.types.PrApplication", PrApplication, graphql_names(records.PrApplication)),
+    Place("schema.types.ProvincialNomination", Nomination, graphql_names(records.ProvincialNomination), TYPED_VIEWS),
+    Place("schema.types.PrApplication", PrApplication, graphql_names(records.PrApplication), TYPED_VIEWS),
     Place("schema.types.Child", Child, graphql_names(records.Child)),
     Place("schema.types.Education", Education, graphql_names(records.Education), RECORD),
     Place("schema.types.LanguageTest", LanguageTest, graphql_names(records.LanguageTest), RECORD),
     Place("schema.types.WorkPeriod", WorkPeriod, graphql_names(records.WorkPeriod), RECORD),
-    Place("schema.types.JobOffer", Offer, graphql_names(records.JobOffer), RECORD | EMPLOYER),
+    Place("schema.types.JobOffer", Offer, graphql_names(records.JobOffer), RECORD | EMPLOYER | TYPED_VIEWS),
     Place("schema.types.Permit", HeldPermit, graphql_names(records.Permit), RECORD | PERMIT_RECORD),
     Place(
         "schema.types.Permit (APPLIED)",

@@ -59,7 +59,7 @@ def test_document_ids_use_the_sha256_scheme() -> None:
     for bad in (DIGEST, f"md5:{DIGEST}", "sha256:ABC"):
         with pytest.raises(DocumentError) as err:
             parse_document_id(bad)
-        assert err.value.code == "PERSISTED_QUERY_NOT_FOUND"
+        assert err.value.code == "BAD_REQUEST"  # a malformed id is not a document to register
 
 
 async def test_document_id_finds_the_tenant_document_and_the_builtin() -> None:

@@ -88,9 +88,10 @@ async def test_the_builtin_manifest_is_every_tenants(service: Service) -> None:
 async def test_a_document_id_of_another_scheme_is_refused(service: Service) -> None:
     key = await service.key(await service.tenant(), Role.INTEGRATOR)
     response = await service.post({"documentId": "x-relay:abc"}, key)
+    message = "documentId 'x-relay:abc' is not of the form sha256:<64 lowercase hex>"
     assert (response.status_code, response.json()) == (
         400,
-        not_found("documentId 'x-relay:abc' is not of the form sha256:<64 lowercase hex>"),
+        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
     )
 
 
@@ -111,7 +112,14 @@ async def test_apq_with_a_hash_that_does_not_match_the_text_is_refused(service: 
     key = await service.key(await service.tenant(), Role.CONSULTANT)
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
     response = await service.post({"query": VERSION, "extensions": extensions}, key)
-    assert (response.status_code, response.json()) == (400, not_found("provided sha256Hash does not match query"))
+    message = (
+        "extensions.persistedQuery.sha256Hash does not match the query: it must be the sha256 "
+        "of the query text's UTF-8 bytes, in lowercase hex"
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+    )
 
 
 async def test_an_integrator_may_send_a_trusted_documents_hash_as_apq(service: Service) -> None:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from api.ratelimit import Decision, TokenBuckets
+from api.ratelimit import Decision, Quota, TokenBuckets
 
 
 class Clock:
@@ -68,3 +68,22 @@ def test_full_buckets_are_evicted_when_too_many_keys() -> None:
 def test_bad_configuration_is_refused() -> None:
     with pytest.raises(ValueError, match="positive"):
         TokenBuckets(capacity=0, rate=1)
+
+
+def test_a_refund_gives_tokens_back_up_to_the_capacity() -> None:
+    now = [0.0]
+    buckets = TokenBuckets(10.0, 1.0, clock=lambda: now[0])
+    assert buckets.take("k", 8.0).allowed
+    buckets.refund("k", 5.0)
+    assert buckets.quota("k") == Quota(limit=10, remaining=7, reset=3)
+    buckets.refund("k", 50.0)
+    assert buckets.quota("k") == Quota(limit=10, remaining=10, reset=0)
+
+
+def test_the_quota_counts_whole_tokens_and_seconds() -> None:
+    now = [0.0]
+    buckets = TokenBuckets(5.0, 0.5, clock=lambda: now[0])
+    assert buckets.quota("new") == Quota(limit=5, remaining=5, reset=0)  # a key not seen is full
+    assert buckets.take("k", 5.0).allowed
+    now[0] = 1.0  # half a token back: none whole yet, 9 s to full
+    assert buckets.quota("k").headers() == {"RateLimit-Limit": "5", "RateLimit-Remaining": "0", "RateLimit-Reset": "9"}

@@ -280,3 +280,31 @@ def test_an_exemption_code_the_catalog_does_not_know_is_refused() -> None:
         ("principal.status.permitCode", "'Z99' is not a permit category code"),
         ("offers[0].lmiaExemptCode", "'Z99' is not a permit category code"),
     ]
+
+
+def test_an_unknown_field_is_refused_as_graphql_refuses_it() -> None:
+    # A file and a request with the same mistake get the same answer: GraphQL refuses an unknown input field, so
+    # the file reader does too, naming the field and the allowed ones (it does not plan without the fact).
+    doc = {
+        **MINIMAL,
+        "principal": {"birthDate": "1995-01-01", "citizenships": ["NG"], "inCanada": False, "pendingApplication": []},
+        "offers": [
+            {
+                "ref": "a",
+                "holder": "PRINCIPAL",
+                "nocCode": "21231",
+                "province": "ON",
+                "hoursPerWeek": 40,
+                "earliestStart": "2027-01-04",
+                "hourlyWage": 31.5,
+            }
+        ],
+    }
+    result = parse_document({"scenario": doc, "options": {"timeLimit": 5}})
+    assert isinstance(result, InvalidScenario)
+    assert [e.path for e in result.errors] == [
+        "principal.pendingApplication",
+        "offers[0].hourlyWage",
+        "options.timeLimit",
+    ]
+    assert result.errors[1].message.startswith("is not a field of OfferInput; allowed: ref, holder, nocCode")
