@@ -33,6 +33,8 @@ START = f"""mutation($scenario: ScenarioInput, $options: PlanOptionsInput) {{
   startPlan(scenario: $scenario, options: $options) {{
     __typename ... on InvalidScenario {{ {ERRORS} }} ... on InvalidInput {{ {ERRORS} }} }} }}"""
 ELIGIBILITY = "query($scenario: JSON!) { eligibility(scenario: $scenario) { code } }"
+ELIGIBILITY_TYPED = "query($scenarioInput: ScenarioInput!) { eligibility(scenarioInput: $scenarioInput) { code } }"
+CRS_TYPED = "query($scenarioInput: ScenarioInput!) { crs(scenarioInput: $scenarioInput, draw: CEC) { total } }"
 CRS = """query($scenario: JSON!, $drawType: String! = "CEC", $noc: String) {
   crs(scenario: $scenario, drawType: $drawType, arrangedEmploymentNoc: $noc) { total } }"""
 CREATE = f"""mutation($input: CreateHouseholdInput!) {{
@@ -337,6 +339,27 @@ CORPUS: dict[str, Bad] = {
         {"scenario": principal(birthDate="0001-01-01")},
         "scenario.principal.birthDate",
         FieldErrorCode.OUT_OF_RANGE,
+    ),
+    "eligibility-typed-unknown-country": Bad(
+        "check",
+        ELIGIBILITY_TYPED,
+        {"scenarioInput": principal(citizenships=["XX"])},
+        "scenarioInput.principal.citizenships[0]",
+        FieldErrorCode.UNKNOWN_CODE,
+    ),
+    "crs-typed-date-not-a-date": Bad(
+        "coercion",
+        CRS_TYPED,
+        {"scenarioInput": principal(birthDate="nope")},
+        "scenarioInput.principal.birthDate",
+        FieldErrorCode.INVALID_VALUE,
+    ),
+    "crs-typed-null-for-a-default": Bad(
+        "check",
+        CRS_TYPED,
+        {"scenarioInput": education(pgwpEligibleDli=None)},
+        "scenarioInput.principal.education[0].pgwpEligibleDli",
+        FieldErrorCode.NOT_NULL,
     ),
     "crs-unknown-draw-type": Bad(
         "check", CRS, {"scenario": scenario(), "drawType": "x" * 10_000}, "drawType", FieldErrorCode.UNKNOWN_CODE
