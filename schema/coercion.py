@@ -160,7 +160,10 @@ def _explained(
         if isinstance(value, str):
             said = said.replace(repr(value), shown(value))
         return code_for(said), said, None
-    return code_for(detail), detail, None
+    # A message this module does not know: graphql-core appends the value it refused ("found: {...}"), which
+    # may be the client's whole input; the rest says what was expected.
+    said = re.split(r"[,;] found: | Found: ", detail, maxsplit=1)[0]
+    return code_for(said), said, None
 
 
 def _value_at(variables: Mapping[str, Any] | None, steps: list[str | int]) -> object:
