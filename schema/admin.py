@@ -13,7 +13,7 @@ from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry.relay.utils import to_base64
 from strawberry.scalars import JSON
 
 from db import models
@@ -21,6 +21,7 @@ from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
 from schema.enums import AuditAction
 from schema.errors import FieldError, FieldErrorCode, InvalidFields, InvalidInput, NotFound, shown
+from schema.ids import record_key, split
 from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
 from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
@@ -29,8 +30,12 @@ from schema.writes import TYPE_NAMES, Refusal, run
 
 ApiKeyRole = strawberry.enum(Role, name="ApiKeyRole", description="What a key may do.")
 
-# The audit trail names records by their GraphQL type where they have one.
-_TYPE_OF_MODEL = {model.__name__: name for model, name in TYPE_NAMES.items()}
+# The audit trail names records by their GraphQL type where they have one: the household's records, and the
+# stored plans and plan jobs (Nodes too), so every `recordId` it shows resolves by `node(id:)`.
+_TYPE_OF_MODEL = {model.__name__: name for model, name in TYPE_NAMES.items()} | {
+    models.StoredPlan.__name__: "StoredPlan",
+    models.PlanJob.__name__: "PlanJob",
+}
 _MODEL_OF_TYPE = {name: model for model, name in _TYPE_OF_MODEL.items()}
 _AUDIT_CURSOR = "audit"
 
@@ -146,28 +151,22 @@ def _manage(info: Info) -> None:
 def _before_id(after: str | None) -> int | None:
     if after is None:
         return None
-    try:
-        prefix, value = from_base64(after)
-        if prefix == _AUDIT_CURSOR:
-            return int(value)
-    except ValueError:
-        pass
-    message = f"{shown(after)} is not a cursor of the audit log; pass an endCursor it returned"
-    raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
+    parts = split(after)
+    key = record_key(parts[1]) if parts is not None and parts[0] == _AUDIT_CURSOR else None
+    if key is None:
+        message = f"{shown(after)} is not a cursor of the audit log; pass an endCursor it returned"
+        raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
+    return key
 
 
 def _record_filter(record_id: str | None) -> tuple[str | None, int | None]:
     """(model name, database id) of a global id to filter on; an id of no record type finds nothing."""
     if record_id is None:
         return None, None
-    try:
-        global_id = relay.GlobalID.from_id(record_id)
-        model = _MODEL_OF_TYPE.get(global_id.type_name)
-        if model is not None:
-            return model, int(global_id.node_id)
-    except ValueError:
-        pass
-    return "", -1
+    parts = split(record_id)
+    model = _MODEL_OF_TYPE.get(parts[0]) if parts is not None else None
+    key = record_key(parts[1]) if parts is not None else None
+    return (model, key) if model is not None and key is not None else ("", -1)
 
 
 @strawberry.type

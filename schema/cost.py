@@ -1,4 +1,5 @@
-"""A query-cost validation rule: objects cost 1, connections multiply their selection by the page size.
+"""A query-cost validation rule: objects cost 1, connections multiply their selection by the page size, and
+a field answering a list of ids (`nodes(ids:)`) by the number of ids.
 
 strawberry ships depth, alias and token limiters but no cost analysis. The rule runs in validation, so
 its verdict is cached with the document like any other validation result: the rule class is built once
@@ -14,12 +15,14 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
 )
 from graphql.validation.validation_context import ASTValidationContext
 
 PAGE_ARGUMENTS = ("first", "last")
+ID_LIST_ARGUMENTS = ("ids",)
 
 
 def selection_cost(
@@ -49,8 +52,13 @@ def selection_cost(
 
 
 def _page_size(field: FieldNode, default_page_size: int) -> int:
-    """The literal `first`/`last` argument, or the largest page when it is a variable or absent."""
+    """The literal `first`/`last` argument (or the number of `ids` listed), or the largest page when it is a
+    variable; 1 when there is none."""
     for argument in field.arguments or ():
+        if argument.name.value in ID_LIST_ARGUMENTS:
+            if isinstance(argument.value, ListValueNode):
+                return max(1, min(len(argument.value.values), default_page_size))
+            return default_page_size
         if argument.name.value in PAGE_ARGUMENTS:
             if isinstance(argument.value, IntValueNode):
                 return max(1, min(int(argument.value.value), default_page_size))

@@ -21,10 +21,32 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
-from db.models import Child, Education, Household, JobOffer, LanguageTest, Member, Permit, TenantOwned, WorkPeriod
+from db.models import (
+    Child,
+    Education,
+    Household,
+    JobOffer,
+    LanguageTest,
+    Member,
+    Permit,
+    PlanJob,
+    StoredPlan,
+    TenantOwned,
+    WorkPeriod,
+)
 from db.repositories.households import Households
+from db.repositories.plans import Plans
 
 R = TypeVar("R", bound=TenantOwned)
+
+
+@dataclass(frozen=True)
+class PlansPage:
+    """Which stored plans of a household a connection asks for: newest first, older than `before_id`, `limit`."""
+
+    household_id: int
+    before_id: int | None
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,10 @@ class Loaders:
         self.work_period = self._by_id(WorkPeriod)
         self.offer = self._by_id(JobOffer)
         self.permit = self._by_id(Permit)
+        self.stored_plan = self._by_id(StoredPlan)
+        self.plan_job = self._by_id(PlanJob)
+        # A page of households asking each for its plans: one query per distinct (cursor, size), not per household.
+        self.plans_page: DataLoader[PlansPage, list[StoredPlan]] = DataLoader(load_fn=self._plans_pages)
         self.members_by_household = self._by_parent(Member, Member.household_id)
         self.offers_by_household = self._by_parent(JobOffer, JobOffer.household_id)
         self.children_by_household = self._by_parent(Child, Child.household_id)
@@ -80,6 +106,17 @@ class Loaders:
             ):
                 if name in wanted.member_fields:
                     await _prime(repo, loader, model, parent, member_ids)  # type: ignore[misc]
+
+    async def _plans_pages(self, pages: Sequence[PlansPage]) -> list[list[StoredPlan]]:
+        groups: dict[tuple[int | None, int], list[int]] = {}
+        for wanted in pages:
+            groups.setdefault((wanted.before_id, wanted.limit), []).append(wanted.household_id)
+        found: dict[tuple[int | None, int], dict[int, list[StoredPlan]]] = {}
+        async with self._turn, self._sessions() as session:
+            repo = Plans(session, tenant_id=self._tenant_id)
+            for (before_id, limit), household_ids in groups.items():
+                found[before_id, limit] = await repo.stored_plan_pages(household_ids, before_id=before_id, limit=limit)
+        return [found[w.before_id, w.limit].get(w.household_id, []) for w in pages]
 
     def _by_id(self, model: type[R]) -> DataLoader[int, R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import AsyncGenerator, Callable
-from typing import Annotated, Any, TypeVar, cast
+from collections.abc import AsyncGenerator, Callable, Iterable
+from typing import Annotated, Any, Self, TypeVar, cast
 
 import strawberry
 from sqlalchemy.exc import SQLAlchemyError
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from db import models
@@ -23,12 +24,22 @@ from db.plan_json import from_plain
 from db.repositories.jobs import PlanJobs
 from schema.auth import require
 from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.ids import decode
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, question
 from schema.queries import described
 from schema.services import capped
-from schema.stored_plans import backend, decode, global_id, household_scenario, not_found, plan_options, utc
-from schema.types import Info
+from schema.stored_plans import (
+    LINK_INSTEAD,
+    StoredPlan,
+    backend,
+    global_id,
+    household_scenario,
+    not_found,
+    plan_options,
+    utc,
+)
+from schema.types import Household, Info, load_nodes
 from solver import domain
 
 # Root fields of this module that start solves (the endpoint charges them the plan cost), and those that only
@@ -52,10 +63,12 @@ PlanJobState = strawberry.enum(JobState, name="PlanJobState", description="Where
 
 
 @strawberry.type(description="A plan solved in the background: where it stands and the best plan found so far.")
-class PlanJob:
-    id: strawberry.ID
+class PlanJob(relay.Node):
+    id: relay.NodeID[int]
     state: JobState
-    household_id: strawberry.ID | None = strawberry.field(description="The household planned; null for a scenario")
+    household_id: strawberry.ID | None = strawberry.field(
+        description="The household planned; null for a scenario", deprecation_reason=LINK_INSTEAD
+    )
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
@@ -64,18 +77,38 @@ class PlanJob:
     plan: Plan | None = strawberry.field(description="RUNNING: the best plan so far; DONE: the plan")
     objective_values: JSON | None = strawberry.field(description="The plan's value on each objective term")
     error: str | None = strawberry.field(description="FAILED: why")
-    stored_plan_id: strawberry.ID | None = strawberry.field(description="DONE, for a household: the stored plan")
+    stored_plan_id: strawberry.ID | None = strawberry.field(
+        description="DONE, for a household: the stored plan",
+        deprecation_reason="Use `storedPlan { id }`: the stored plan itself.",
+    )
+    household_key: strawberry.Private[int | None]
+    stored_plan_key: strawberry.Private[int | None]
+
+    @described("The household planned: null for a scenario, or once the household was deleted.")
+    async def household(self, info: Info) -> Household | None:
+        if self.household_key is None:
+            return None
+        row = await info.context.loaders.household.load(self.household_key)
+        return Household.from_row(row) if row is not None else None
+
+    @described("DONE, for a household: the stored plan (null otherwise, or once it was deleted with its household).")
+    async def stored_plan(self, info: Info) -> StoredPlan | None:
+        if self.stored_plan_key is None:
+            return None
+        row = await info.context.loaders.stored_plan.load(self.stored_plan_key)
+        return StoredPlan.from_row(row) if row is not None else None
 
     @classmethod
-    def from_row(cls, row: models.PlanJob) -> PlanJob:
+    def from_row(cls, row: models.PlanJob) -> Self:
         """The GraphQL view of a job row."""
         created = utc(row.created_at)
         assert created is not None
         plan = from_plain(row.plan, domain.Plan) if row.plan is not None else None
         return cls(
-            id=global_id("PlanJob", row.id),
+            id=row.id,
             state=JobState(row.state),
             household_id=global_id("Household", row.household_id) if row.household_id is not None else None,
+            household_key=row.household_id,
             created_at=created,
             started_at=utc(row.started_at),
             finished_at=utc(row.finished_at),
@@ -85,7 +118,14 @@ class PlanJob:
             objective_values=cast("JSON", dict(plan.objective_values)) if plan is not None else None,
             error=row.error,
             stored_plan_id=global_id("StoredPlan", row.stored_plan_id) if row.stored_plan_id is not None else None,
+            stored_plan_key=row.stored_plan_id,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PlanJob | None]:
+        return await load_nodes(cls, info.context.loaders.plan_job, node_ids, required)
 
 
 StartPlanResult = Annotated[PlanJob | NotFound | InvalidScenario | InvalidInput, strawberry.union("StartPlanResult")]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry.relay.utils import to_base64
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import SelectedField, Selection
 
 from db.models import Household as HouseholdRow
@@ -16,6 +18,7 @@ from db.models import Permit as PermitRow
 from db.repositories.households import Households
 from schema.enums import PermitStatus
 from schema.errors import FieldErrorCode, InvalidFields, shown
+from schema.ids import record_key, split
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
 from solver.fields import check_text
@@ -58,14 +61,13 @@ def after_id(after: str | None) -> int | None:
     """The record id inside a cursor of these connections."""
     if after is None:
         return None
-    try:
-        prefix, value = from_base64(after)
-        if prefix == _CURSOR_PREFIX:
-            return int(value)
-    except ValueError:
-        pass
-    message = f"{shown(after)} is not a cursor of this connection; pass an endCursor it returned"
-    raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
+    # A cursor is read like an id (schema/ids.py): a number past the id column's range is no cursor.
+    parts = split(after)
+    key = record_key(parts[1]) if parts is not None and parts[0] == _CURSOR_PREFIX else None
+    if key is None:
+        message = f"{shown(after)} is not a cursor of this connection; pass an endCursor it returned"
+        raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
+    return key
 
 
 def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[Any], N]) -> tuple[Any, Any]:
@@ -81,9 +83,56 @@ def page(rows: Sequence[Any], first: int, after: str | None, to_node: Callable[[
     return edges, info
 
 
+def node_type(info: Info, type_name: str) -> type[relay.Node] | None:
+    """The Node type of the schema named `type_name`, or None (an unknown name, an interface, a type that is not
+    a Node: no record has such an id)."""
+    definition = info.schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
+        return None
+    origin = definition.origin
+    return origin if isinstance(origin, type) and issubclass(origin, relay.Node) else None
+
+
+async def find_node(info: Info, raw: str) -> relay.Node | None:
+    """The record a global id names in the tenant, or None: ids are opaque, so an id that is malformed, of a
+    type that has no records, another firm's, or of a record since deleted all find nothing alike."""
+    parts = split(raw)
+    if parts is None:
+        return None
+    type_name, node_id = parts
+    cls = node_type(info, type_name)
+    if cls is None:
+        return None
+    # Every Node type of this schema resolves its ids on the request's loaders: a coroutine of a list.
+    resolve = cast("Callable[..., Awaitable[list[relay.Node | None]]]", cls.resolve_nodes)
+    return (await resolve(info=info, node_ids=[node_id], required=False))[0]
+
+
 @strawberry.type
 class RecordsQuery:
-    node: relay.Node | None = relay.node(description="Any record by its global id (null when not in your firm).")
+    @described(
+        "Any record by the `id` the API gave it: a household, member, record, offer, permit, stored plan or plan"
+        " job. Null when the id names nothing of your firm (never an error; see docs/integrators.md, Not found)."
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A record's `id`.")]
+    ) -> relay.Node | None:
+        return await find_node(info, id)
+
+    @described(
+        f"Records by the `id`s the API gave them, in the order asked (at most {MAX_PAGE_SIZE}): each as `node(id:)`"
+        " answers it, null for an id that names nothing of your firm. One query per kind of record."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"At most {MAX_PAGE_SIZE} ids.")],
+    ) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            message = f"{len(ids)} ids; at most {MAX_PAGE_SIZE} a request (ask in several)"
+            raise InvalidFields([("ids", FieldErrorCode.TOO_MANY, message)], f"ids: {message}")
+        # Together, so that each kind's loader batches its ids into one query.
+        return list(await asyncio.gather(*(find_node(info, raw) for raw in ids)))
 
     @described("One household by its global id (null when not in your firm).")
     async def household(self, info: Info, id: strawberry.ID) -> Household | None:

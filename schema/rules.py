@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
 
 import schema.enums
@@ -24,6 +23,7 @@ from db.scenario import household_to_scenario
 from schema.context import Context
 from schema.enums import DrawType, EligibilityKind, PermitProgram, RuleConfidence
 from schema.errors import FieldErrorCode, InvalidFields, code_for, shown
+from schema.ids import decode
 from schema.money import Money
 from solver import crs, eligibility
 from solver.domain import Finding, Role, Scenario
@@ -360,15 +360,12 @@ class RulesQuery:
         person: Role = Role.PRINCIPAL,
         on: dt.date | None = None,
     ) -> list[CategoryEligibility] | None:
-        try:
-            global_id = relay.GlobalID.from_id(id)
-        except ValueError:
-            return None
-        if global_id.type_name != "Household" or not global_id.node_id.isdigit():
+        household_id = decode(id, "Household")
+        if household_id is None:
             return None
         day = on or _today()
         async with info.context.reading(Households) as repo:
-            household = await repo.load_household_graph(int(global_id.node_id))
+            household = await repo.load_household_graph(household_id)
             if household is None or all(m.role is not Role.PRINCIPAL for m in household.members):
                 return None
             facts = household_to_scenario(household, day)

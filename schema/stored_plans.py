@@ -10,10 +10,12 @@ and the solve runner, `api/plan_service.py`), else a worker thread (`schema.serv
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, cast
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Self, TypeVar, cast
 
 import strawberry
-from strawberry.relay.utils import from_base64, to_base64
+from strawberry import relay
+from strawberry.relay.utils import to_base64
 from strawberry.scalars import JSON
 
 from db import models
@@ -23,14 +25,18 @@ from db.repositories.plans import Plans
 from db.scenario import household_to_scenario
 from schema.auth import require
 from schema.errors import FieldError, NotFound
+from schema.ids import decode
+from schema.loaders import PlansPage
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, ObjectiveTermEnum, Plan, PlanOptionsInput, PlanStatusEnum
-from schema.queries import DEFAULT_PAGE_SIZE, described, page_size
+from schema.queries import DEFAULT_PAGE_SIZE, after_id, described, page, page_size
 from schema.services import PlanBackend, Services, capped, plan
-from schema.types import Info
+from schema.types import Household, Info, load_nodes
 from solver import domain
 from solver.fields import validate_scenario
 from solver.fingerprint import plan_key
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def backend(info: Info) -> PlanBackend | None:
@@ -48,18 +54,14 @@ def global_id(type_name: str, record_id: int) -> strawberry.ID:
     return strawberry.ID(to_base64(type_name, record_id))
 
 
-def decode(raw: str, type_name: str) -> int | None:
-    """The database id inside an id of `type_name`, or None when it is not one."""
-    try:
-        kind, node_id = from_base64(raw)
-        return int(node_id) if kind == type_name else None
-    except ValueError:
-        return None
-
-
 def not_found(path: str, raw: str, type_name: str) -> NotFound:
     """The refusal for an id that names nothing of this tenant's."""
     return NotFound(path=path, id=strawberry.ID(raw), message=f"no {type_name} with id {raw!r} in your firm")
+
+
+def deprecated(description: str, reason: str) -> Callable[[F], F]:
+    """`strawberry.field(description=..., deprecation_reason=...)` typed as the resolver it decorates."""
+    return cast("Callable[[F], F]", strawberry.field(description=description, deprecation_reason=reason))
 
 
 def plan_options(raw: PlanOptionsInput | None, services: Services) -> domain.PlanOptions | InvalidScenario:
@@ -96,10 +98,16 @@ async def household_scenario(
     return household_id, scenario
 
 
+# The old bare foreign ids: kept for the clients that read them, as the links' ids.
+LINK_INSTEAD = "Use `household { id }`: the household itself, through the same request's loaders."
+
+
 @strawberry.type(description="A plan of a stored household, with what it was based on; reopen it at any time.")
-class StoredPlan:
-    id: strawberry.ID
-    household_id: strawberry.ID
+class StoredPlan(relay.Node):
+    id: relay.NodeID[int]
+    household_id: strawberry.ID = strawberry.field(
+        description="The household's global id.", deprecation_reason=LINK_INSTEAD
+    )
     created_at: dt.datetime
     as_of: dt.date
     status: PlanStatusEnum  # type: ignore[valid-type]
@@ -112,15 +120,24 @@ class StoredPlan:
     options: JSON = strawberry.field(description="The plan options as the planner read them")
     plan_key: str = strawberry.field(description="The plan cache key of this input, options and rules version")
     plan: Plan
+    household_key: strawberry.Private[int]
+
+    @described("The household planned (a stored plan goes with its household, so it is always there).")
+    async def household(self, info: Info) -> Household:
+        row = await info.context.loaders.household.load(self.household_key)
+        if row is None:
+            raise LookupError(f"stored plan {self.id} has no household {self.household_key}")  # a broken invariant
+        return Household.from_row(row)
 
     @classmethod
-    def from_row(cls, row: models.StoredPlan) -> StoredPlan:
+    def from_row(cls, row: models.StoredPlan) -> Self:
         """The GraphQL view of a stored plan."""
         created = utc(row.created_at)
         assert created is not None
         return cls(
-            id=global_id("StoredPlan", row.id),
+            id=row.id,
             household_id=global_id("Household", row.household_id),
+            household_key=row.household_id,
             created_at=created,
             as_of=row.as_of,
             status=domain.PlanStatus(row.status),
@@ -135,11 +152,31 @@ class StoredPlan:
             plan=Plan.of(from_plain(row.plan, domain.Plan)),
         )
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[StoredPlan | None]:
+        return await load_nodes(cls, info.context.loaders.stored_plan, node_ids, required)
 
-@strawberry.type(description="A page of a household's stored plans, newest first.")
+
+@strawberry.type(name="StoredPlanConnection", description="A page of a household's stored plans, newest first.")
+class StoredPlanConnection(relay.Connection[StoredPlan]):
+    pass
+
+
+async def plans_page(info: Info, household_id: int, first: int, after: str | None) -> StoredPlanConnection:
+    """`Household.plans`: a page of the household's stored plans, newest first, through the request's loader
+    (a page of households asking each for its plans costs one query)."""
+    size = page_size(first)
+    rows = await info.context.loaders.plans_page.load(PlansPage(household_id, after_id(after), size + 1))
+    edges, page_info = page(rows, size, after, StoredPlan.from_row)
+    return StoredPlanConnection(edges=edges, page_info=page_info)
+
+
+@strawberry.type(description="A page of a household's stored plans, newest first (`Household.plans` pages by cursor).")
 class StoredPlanList:
-    plans: list[StoredPlan]
-    has_more: bool
+    plans: list[StoredPlan] = strawberry.field(description="The plans of this page, newest first.")
+    has_more: bool = strawberry.field(description="Whether older plans follow (pass the last plan's id as `before`).")
 
 
 PlanHouseholdResult = Annotated[StoredPlan | NotFound | InvalidScenario, strawberry.union("PlanHouseholdResult")]
@@ -190,7 +227,10 @@ class StoredPlansQuery:
             row = await repo.get(models.StoredPlan, record_id)
         return not_found("id", id, "StoredPlan") if row is None else StoredPlan.from_row(row)
 
-    @described("A household's stored plans, newest first; `before` continues after the last plan of a page.")
+    @deprecated(
+        "A household's stored plans, newest first; `before` continues after the last plan of a page.",
+        "Use `household(id:) { plans(first:, after:) }`: a Relay connection like the other lists.",
+    )
     async def household_plans(
         self,
         info: Info,

@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -32,8 +32,12 @@ from schema.enums import (
     kind_of,
 )
 from schema.errors import PublicError
+from schema.ids import record_key
 from schema.money import Money
 from schema.rules import described
+
+if TYPE_CHECKING:
+    from schema.stored_plans import StoredPlanConnection
 
 Info = strawberry.Info[Context, None]
 _VERSION = (
@@ -64,13 +68,12 @@ def _copy(cls: type[Any], row: models.TenantOwned, prefix: str = "") -> Any:
     return cls(**{name: getattr(row, prefix + name) for name in names})
 
 
-async def _resolve_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
+async def load_nodes(cls: Any, loader: DataLoader[int, Any], node_ids: Iterable[str], required: bool) -> list[Any]:
     """The nodes of `cls` for `node_ids` in order, None for ids not in the tenant (an error when required)."""
     keys = list(node_ids)
-    try:
-        rows = await loader.load_many([int(key) for key in keys])
-    except ValueError:
-        rows = [None for _ in keys]
+    wanted = [record_key(key) for key in keys]
+    found = iter(await loader.load_many([key for key in wanted if key is not None]))
+    rows = [next(found) if key is not None else None for key in wanted]
     nodes = [cls.from_row(row) if row is not None else None for row in rows]
     if required and any(node is None for node in nodes):
         missing = [key for key, node in zip(keys, nodes, strict=True) if node is None]
@@ -147,6 +150,22 @@ class Household(relay.Node):
     def children(self, info: Info) -> list[Child]:
         return _then(info.context.loaders.children_by_household.load(self.id), _rows_as(Child))
 
+    @described(
+        "The household's stored plans (`planHousehold`, and plan jobs of the household), newest first: a page of"
+        " `first` (at most 100) after the cursor `after`."
+    )
+    async def plans(
+        self,
+        info: Info,
+        first: Annotated[int, strawberry.argument(description="How many plans (0 to 100).")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="An `endCursor` of this connection: the plans older than it.")
+        ] = None,
+    ) -> Annotated[StoredPlanConnection, strawberry.lazy("schema.stored_plans")]:
+        from schema.stored_plans import plans_page  # stored_plans imports this module
+
+        return await plans_page(info, self.id, first, after)
+
     @classmethod
     def from_row(cls, row: models.Household) -> Self:
         """The GraphQL view of a stored household."""
@@ -159,7 +178,7 @@ class Household(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Household | None]:
-        return await _resolve_nodes(cls, info.context.loaders.household, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.household, node_ids, required)
 
 
 @strawberry.type(description="A person of a household, with the facts of the contract's `PersonInput`.")
@@ -239,7 +258,7 @@ class HouseholdMember(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[HouseholdMember | None]:
-        return await _resolve_nodes(cls, info.context.loaders.member, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.member, node_ids, required)
 
 
 @strawberry.type
@@ -282,7 +301,7 @@ class Education(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Education | None]:
-        return await _resolve_nodes(cls, info.context.loaders.education, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.education, node_ids, required)
 
 
 @strawberry.type(description="Results as CLB/NCLC levels (1-12) per ability.")
@@ -307,7 +326,7 @@ class LanguageTest(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[LanguageTest | None]:
-        return await _resolve_nodes(cls, info.context.loaders.language_test, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.language_test, node_ids, required)
 
 
 @strawberry.type(description="A period of work (the contract's `WorkInput`); `end` is null while ongoing.")
@@ -334,7 +353,7 @@ class WorkPeriod(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[WorkPeriod | None]:
-        return await _resolve_nodes(cls, info.context.loaders.work_period, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.work_period, node_ids, required)
 
 
 @strawberry.type(description="A job offered to a member: the contract's `OfferInput` plus the employer's filing.")
@@ -387,7 +406,7 @@ class JobOffer(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[JobOffer | None]:
-        return await _resolve_nodes(cls, info.context.loaders.offer, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.offer, node_ids, required)
 
 
 @strawberry.type(description="A permit a member holds, applied for, or that is planned.")
@@ -424,7 +443,7 @@ class Permit(relay.Node, _MemberChild):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Permit | None]:
-        return await _resolve_nodes(cls, info.context.loaders.permit, node_ids, required)
+        return await load_nodes(cls, info.context.loaders.permit, node_ids, required)
 
 
 @strawberry.type(name="HouseholdConnection", description="A page of households.")

@@ -43,6 +43,7 @@ from db.repositories.idempotency import IDEMPOTENCY_KEY_TTL, IdempotencyKeys
 from schema import checks
 from schema.context import Context
 from schema.errors import Conflict, Deleted, FieldError, InvalidInput, NotFound
+from schema.ids import decode
 from schema.inputs import (
     CreateHouseholdInput,
     CreateMemberInput,
@@ -139,14 +140,10 @@ def refuse(path: str, message: str) -> NoReturn:
 
 def decode_id(raw: str, model: type[TenantOwned], path: str) -> int:
     """The database id inside a global id of `model`'s type; refuses with NotFound otherwise."""
-    type_name = TYPE_NAMES[model]
-    try:
-        global_id = relay.GlobalID.from_id(raw)
-        if global_id.type_name == type_name:
-            return int(global_id.node_id)
-    except ValueError:  # GlobalIDValueError is a ValueError, and so is a non-integer node id
-        pass
-    raise Refused(_not_found(path, raw, model))
+    record_id = decode(raw, TYPE_NAMES[model])
+    if record_id is None:
+        raise Refused(_not_found(path, raw, model))
+    return record_id
 
 
 async def fetch(repo: Households, model: type[R], raw: str, path: str, *, lock: bool = False) -> R:

@@ -230,7 +230,8 @@ PLACES = [
         "schema.types.Household",
         Scenario,
         graphql_names(records.Household),
-        RECORD | HOUSEHOLD_RECORD | {"members"},
+        # `plans`: the household's stored plans (a connection), records of their own, not facts of the household.
+        RECORD | HOUSEHOLD_RECORD | {"members", "plans"},
         ASKED_WHEN_PLANNED,
     ),
     Place(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
 from db.models import CachedPlan, StoredPlan
 from db.repositories.scoped import TenantScoped
 
@@ -25,6 +28,25 @@ class Plans(TenantScoped):
         if before_id is not None:
             query = query.where(StoredPlan.id < before_id)
         return (await self.session.scalars(query)).all()
+
+    async def stored_plan_pages(
+        self, household_ids: Sequence[int], *, before_id: int | None, limit: int
+    ) -> dict[int, list[StoredPlan]]:
+        """The same page (newest first, older than `before_id`, at most `limit`) of each household's stored
+        plans, in one query: each household's plans are numbered newest first and the first `limit` kept."""
+        if not household_ids or limit <= 0:
+            return {}
+        numbered = self._scoped(StoredPlan).where(StoredPlan.household_id.in_(set(household_ids)))
+        if before_id is not None:
+            numbered = numbered.where(StoredPlan.id < before_id)
+        rank = func.row_number().over(partition_by=StoredPlan.household_id, order_by=StoredPlan.id.desc())
+        ranked = numbered.add_columns(rank.label("rank")).subquery()
+        plan = aliased(StoredPlan, ranked)
+        query = select(plan).where(ranked.c.rank <= limit).order_by(plan.household_id, plan.id.desc())
+        pages: dict[int, list[StoredPlan]] = {}
+        for row in await self.session.scalars(query):
+            pages.setdefault(row.household_id, []).append(row)
+        return pages
 
     async def cached_plan(self, plan_key: str) -> CachedPlan | None:
         """The tenant's cached plan for `plan_key`, or None."""

@@ -141,7 +141,10 @@ async def test_a_document_that_would_not_run_is_refused_at_registration(service:
             "errors": [
                 {
                     "path": "manifest",
-                    "message": f"sha256:{sha(broken)}: Cannot query field 'nope' on type 'Query'. Did you mean 'node'?",
+                    "message": (
+                        f"sha256:{sha(broken)}: Cannot query field 'nope' on type 'Query'."
+                        " Did you mean 'node' or 'nodes'?"
+                    ),
                 }
             ],
         }

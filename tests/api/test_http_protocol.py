@@ -81,7 +81,7 @@ REQUEST_ERRORS = [
         {"query": "{ nope }"},
         [
             {
-                "message": "Cannot query field 'nope' on type 'Query'. Did you mean 'node'?",
+                "message": "Cannot query field 'nope' on type 'Query'. Did you mean 'node' or 'nodes'?",
                 "locations": [{"line": 1, "column": 3}],
                 "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
             }

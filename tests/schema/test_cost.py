@@ -8,7 +8,9 @@ from graphql import build_schema, parse, validate
 from schema.cost import cost_limit_rule
 
 SDL = """
-type Query { households(first: Int, after: String): HouseholdConnection!  version: String! }
+type Query {
+  households(first: Int, after: String): HouseholdConnection!  version: String!  nodes(ids: [ID!]!): [Household]!
+}
 type HouseholdConnection { edges: [HouseholdEdge!]! }
 type HouseholdEdge { node: Household! }
 type Household { id: ID!  name: String!  people(first: Int): PersonConnection!  principal: Person! }
@@ -38,6 +40,9 @@ def cost_errors(query: str, max_cost: int = 1000, page: int = 100) -> list[tuple
         pytest.param(
             "query($n: Int) { households(first: $n) { edges { node { name } } } }", 1 + 100 * 2, id="variable-page"
         ),
+        pytest.param('{ nodes(ids: ["a", "b", "c"]) { id } }', 1 + 3 * 0, id="ids-of-scalars"),
+        pytest.param('{ nodes(ids: ["a", "b", "c"]) { principal { name } } }', 1 + 3 * 1, id="three-ids"),
+        pytest.param("query($ids: [ID!]!) { nodes(ids: $ids) { principal { name } } }", 1 + 100, id="variable-ids"),
         pytest.param(
             "{ households(first: 1) { ...E } } fragment E on HouseholdConnection { edges { node { name } } }",
             3,
