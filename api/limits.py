@@ -2,11 +2,14 @@
 
 Request bodies and variables have a size; lists inside variables have a length (offers per scenario or
 household, records per person, any other list); a solve has a time limit the client may lower but not
-raise past the server's cap. Each refusal names the limit it hit, so a client knows what to change.
+raise past the server's cap. Each refusal names the limit it hit, so a client knows what to change, in the
+error contract (`LimitProblem`: the field's path from the variables, e.g. `scenario.offers` or
+`options.timeLimitMs`, a `FieldErrorCode` and a message; the view puts it in `extensions.fieldErrors`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +19,14 @@ from graphql import (
     DocumentNode,
     IntValueNode,
     ListValueNode,
-    Node,
-    ObjectFieldNode,
+    ObjectValueNode,
     StringValueNode,
     ValueNode,
     visit,
 )
-from graphql.language import Visitor
+from graphql.language import SKIP, Visitor
 
+from schema.errors import FieldErrorCode, field_error_json
 from solver.fields import MAX_CHILDREN, MAX_OFFERS, check_text
 
 # Named list limits by input field (the same names in ScenarioInput and in the household inputs).
@@ -52,67 +55,96 @@ class Limits:
     solve_time_cap_ms: int = 10_000
 
 
-def variables_problem(variables: dict[str, Any], raw_size: int, limits: Limits) -> str | None:
+@dataclass(frozen=True)
+class LimitProblem:
+    """A limit a request went over, in the error contract: the field's path from the operation's variables
+    (or, for a literal, from its argument), a code and a message."""
+
+    path: str
+    code: FieldErrorCode
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def field_errors(self) -> list[dict[str, str]]:
+        """`extensions.fieldErrors` of the refusal."""
+        return [field_error_json(self.path, self.code, self.message)]
+
+
+def variables_problem(variables: dict[str, Any], raw_size: int, limits: Limits) -> LimitProblem | None:
     """What is wrong with the variables (list lengths first, then size, then the solve time), or None."""
-    for path, value, depth in _walk(variables, "variables", 0):
+    for path, value, depth in _walk(variables, "", 0):
         if depth > MAX_NESTING:
-            return f"{path}: variables nest deeper than {MAX_NESTING} levels"
+            return LimitProblem(path, FieldErrorCode.LIMIT, f"nests deeper than {MAX_NESTING} levels")
         if isinstance(value, list):
-            name = path.rsplit(".", 1)[-1]
-            limit, what = LIST_LIMITS.get(name, (MAX_LIST_ITEMS, "items per list"))
-            if len(value) > limit:
-                return f"{path} has {len(value)} items; the limit is {limit} {what}"
+            if problem := _list_problem(path, len(value)):
+                return problem
         elif _is_time_limit(path, value) and value > limits.solve_time_cap_ms:
-            return _time_limit_message(path, value, limits)
+            return _time_limit_problem(path, value, limits)
         elif isinstance(value, str) and (message := check_text(value)):
-            return f"{path} {message}"
+            return LimitProblem(path, FieldErrorCode.INVALID_TEXT, message)
     if raw_size > limits.max_variables_bytes:
-        return f"the variables are {raw_size} bytes; the limit is {limits.max_variables_bytes} bytes"
+        # The path names the largest variable: the one to shrink.
+        largest = max(variables, key=lambda name: len(json.dumps(variables[name], separators=(",", ":"))))
+        message = f"the variables are {raw_size} bytes; the limit is {limits.max_variables_bytes} bytes"
+        return LimitProblem(largest, FieldErrorCode.LIMIT, message)
     return None
 
 
-def document_problem(document: DocumentNode, limits: Limits) -> str | None:
+def document_problem(document: DocumentNode, limits: Limits) -> LimitProblem | None:
     """A literal in the document over a limit (a list too long, a solve time over the cap, text with NUL or
-    control characters), or None."""
-    found: list[str] = []
+    control characters), or None; its path starts at the argument that holds it."""
+    found: list[LimitProblem] = []
 
-    class Literals(Visitor):
-        def enter_string_value(
-            self, node: StringValueNode, _key: object, parent: Node, _path: object, ancestors: list[Node]
-        ) -> None:
-            if not found and (message := check_text(node.value)):
-                names = [a.name.value for a in (*ancestors, parent) if isinstance(a, ArgumentNode | ObjectFieldNode)]
-                found.append(f"{'.'.join(names) or 'a string literal'} {message}")
+    class Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: object) -> object:
+            if not found and (problem := _literal_problem(node.name.value, node.value, limits)):
+                found.append(problem)
+            return SKIP
 
-        def enter_object_field(self, node: ObjectFieldNode, *_: object) -> None:
-            self.check(node.name.value, node.value)
-
-        def enter_argument(self, node: ArgumentNode, *_: object) -> None:
-            self.check(node.name.value, node.value)
-
-        def check(self, name: str, value: ValueNode) -> None:
-            if found:
-                return
-            if isinstance(value, ListValueNode):
-                limit, what = LIST_LIMITS.get(name, (MAX_LIST_ITEMS, "items per list"))
-                if len(value.values) > limit:
-                    found.append(f"{name} has {len(value.values)} items; the limit is {limit} {what}")
-            elif isinstance(value, IntValueNode) and name == TIME_LIMIT_FIELD:
-                requested = int(value.value)
-                if requested > limits.solve_time_cap_ms:
-                    found.append(_time_limit_message(TIME_LIMIT_FIELD, requested, limits))
-
-    visit(document, Literals())
+    visit(document, Arguments())
     return found[0] if found else None
 
 
+def _literal_problem(path: str, value: ValueNode, limits: Limits) -> LimitProblem | None:
+    """The first limit the literal `value` at `path` goes over, or None."""
+    name = path.rsplit(".", 1)[-1]
+    if isinstance(value, StringValueNode) and (message := check_text(value.value)):
+        return LimitProblem(path, FieldErrorCode.INVALID_TEXT, message)
+    if isinstance(value, IntValueNode) and name == TIME_LIMIT_FIELD and int(value.value) > limits.solve_time_cap_ms:
+        return _time_limit_problem(path, int(value.value), limits)
+    if isinstance(value, ListValueNode):
+        if problem := _list_problem(path, len(value.values)):
+            return problem
+        for i, item in enumerate(value.values):
+            if problem := _literal_problem(f"{path}[{i}]", item, limits):
+                return problem
+    if isinstance(value, ObjectValueNode):
+        for field in value.fields:
+            if problem := _literal_problem(f"{path}.{field.name.value}", field.value, limits):
+                return problem
+    return None
+
+
+def _list_problem(path: str, length: int) -> LimitProblem | None:
+    name = path.rsplit(".", 1)[-1]
+    limit, what = LIST_LIMITS.get(name, (MAX_LIST_ITEMS, "items per list"))
+    if length > limit:
+        return LimitProblem(path, FieldErrorCode.TOO_MANY, f"{length} items; the limit is {limit} {what}")
+    return None
+
+
 def _is_time_limit(path: str, value: object) -> bool:
-    return path.endswith(f".{TIME_LIMIT_FIELD}") and isinstance(value, int | float) and not isinstance(value, bool)
+    return (
+        path.rsplit(".", 1)[-1] == TIME_LIMIT_FIELD and isinstance(value, int | float) and not isinstance(value, bool)
+    )
 
 
-def _time_limit_message(path: str, value: float, limits: Limits) -> str:
+def _time_limit_problem(path: str, value: float, limits: Limits) -> LimitProblem:
     cap = limits.solve_time_cap_ms
-    return f"{path} is {value:g} ms; this server caps a solve at {cap} ms (ask for {cap} or less)"
+    message = f"{value:g} ms is over this server's cap of {cap} ms per solve (ask for {cap} or less)"
+    return LimitProblem(path, FieldErrorCode.LIMIT, message)
 
 
 def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, Any, int]]:
@@ -122,7 +154,7 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, Any, int]]:
         return
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}", depth + 1)
+            yield from _walk(item, f"{path}.{key}" if path else str(key), depth + 1)
     elif isinstance(value, list):
         name = path
         for i, item in enumerate(value[: MAX_LIST_ITEMS + 1]):

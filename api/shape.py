@@ -26,7 +26,7 @@ from graphql.language import Visitor
 from graphql.utilities import get_operation_ast
 from strawberry.extensions.parser_cache import _get_parse_cache
 
-from api.limits import Limits, document_problem
+from api.limits import LimitProblem, Limits, document_problem
 from schema.limits import MAX_TOKENS
 from schema.plan_jobs import READING_FIELDS as JOB_READING_FIELDS
 from schema.plan_jobs import SOLVING_FIELDS
@@ -50,7 +50,7 @@ class DocumentShape:
     mutation: bool
     roots: frozenset[str]
     introspects: bool
-    problem: str | None
+    problem: LimitProblem | None
 
     @property
     def solves(self) -> bool:

@@ -49,7 +49,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from api import protocol as p
 from api.auth import Authenticator, Unauthenticated
 from api.documents import DocumentError, DocumentResolver, Resolved
-from api.limits import Limits, variables_problem
+from api.limits import LimitProblem, Limits, variables_problem
 from api.observability import new_request_id, request_id_var
 from api.ratelimit import SolveCharge, TokenBuckets, solve_charge
 from api.request import Refused, read_params
@@ -235,7 +235,7 @@ class GraphQLView:
         if variables:
             raw_size = len(json.dumps(variables, separators=(",", ":")))
             if problem := variables_problem(variables, raw_size, self.limits):
-                raise Refused(self.request_error(media, p.INVALID_INPUT, problem))
+                raise Refused(self.input_error(media, problem))
         return Operation(params, name, variables)
 
     async def resolve_document(
@@ -282,7 +282,7 @@ class GraphQLView:
         if not role.may_introspect and shape.introspects:
             raise forbid(f"introspection is off for {role.value} keys")
         if shape.problem:
-            raise Refused(self.request_error(media, p.INVALID_INPUT, shape.problem))
+            raise Refused(self.input_error(media, shape.problem))
         return shape
 
     def admit(self, gateway: Gateway, principal: Principal, media: str) -> None:
@@ -481,6 +481,14 @@ class GraphQLView:
     def request_error(self, media: str, code: str, message: str) -> Response:
         """A request that failed before execution: 400 as graphql-response+json, 200 as application/json."""
         return p.refusal(400 if media == p.GRAPHQL_RESPONSE else 200, code, message, media_type=media)
+
+    def input_error(self, media: str, problem: LimitProblem) -> Response:
+        """A limit the variables or a literal went over, in the error contract (INVALID_INPUT with
+        `extensions.fieldErrors`), answered as a request that failed before execution."""
+        entry = p.error_entry(str(problem), p.INVALID_INPUT, fieldErrors=problem.field_errors())
+        return p.graphql_response(
+            {"errors": [entry]}, status=400 if media == p.GRAPHQL_RESPONSE else 200, media_type=media
+        )
 
     def subscription_over_http(self, media: str) -> Response:
         """400 for a subscription sent over HTTP: it has its own transport."""

@@ -20,7 +20,7 @@ from db import models
 from db.repositories.access import Access
 from schema.auth import Principal, Role, generate_key, require
 from schema.enums import AuditAction
-from schema.errors import FieldError, InvalidInput, NotFound, PublicError
+from schema.errors import FieldError, FieldErrorCode, InvalidFields, InvalidInput, NotFound, shown
 from schema.ids import record_key, split
 from schema.manifest import digest_of, invalid_operations, manifest_entries
 from schema.mutations import mutation
@@ -154,7 +154,8 @@ def _before_id(after: str | None) -> int | None:
     parts = split(after)
     key = record_key(parts[1]) if parts is not None and parts[0] == _AUDIT_CURSOR else None
     if key is None:
-        raise PublicError(f"after: {after!r} is not a cursor of the audit log; pass an endCursor it returned")
+        message = f"{shown(after)} is not a cursor of the audit log; pass an endCursor it returned"
+        raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
     return key
 
 

@@ -573,21 +573,31 @@ class InvalidScenario:
     errors: list[FieldError]
 
     @classmethod
-    def of(cls, errors: Iterable[domain.FieldError]) -> InvalidScenario:
-        """The GraphQL form of the solver's field errors."""
-        return cls(errors=[FieldError.from_domain(e) for e in errors])
+    def of(cls, errors: Iterable[domain.FieldError], prefix: str | None = None) -> InvalidScenario:
+        """The GraphQL form of the solver's field errors; with `prefix`, a scenario's paths under the argument that
+        held it (an option's path already starts with `options.`)."""
+        return cls(
+            errors=[FieldError.from_domain(e, None if e.path.startswith(OPTIONS_PREFIX) else prefix) for e in errors]
+        )
+
+
+# The arguments a planning question comes in: the paths of its errors start with them.
+SCENARIO_ARGUMENT = "scenario"
+OPTIONS_PREFIX = "options."
 
 
 PlanResult = Annotated[Plan | InvalidScenario, strawberry.union("PlanResult")]
 
 
 def question(
-    scenario: ScenarioInput, options: PlanOptionsInput | None
+    scenario: ScenarioInput, options: PlanOptionsInput | None, *, argument: str = SCENARIO_ARGUMENT
 ) -> tuple[domain.Scenario, domain.PlanOptions] | InvalidScenario:
     """The inputs as the planner's scenario and options once they pass the checks, else every error.
 
     As for a scenario file: what reading finds first (a null where the input has a default, the options' own
-    errors), alone; then the checks of facts and options together.
+    errors), alone; then the checks of facts and options together. A scenario's paths come back under
+    `argument` (`scenario.`; `scenarioInput.` for eligibility and crs), as variable coercion names them
+    (`schema/coercion.py`).
     """
     try:
         scenario_: domain.Scenario | None = scenario.to_domain()
@@ -596,9 +606,11 @@ def question(
         scenario_, nulls = None, refused.errors
     options_, errors = options.read() if options is not None else (domain.PlanOptions(), [])
     if nulls or errors or scenario_ is None:
-        return InvalidScenario.of([*nulls, *errors])
+        return InvalidScenario.of([*nulls, *errors], argument)
     found = checked(scenario_, options_)
-    return InvalidScenario.of(found.errors) if isinstance(found, domain.InvalidScenario) else found
+    if isinstance(found, domain.InvalidScenario):
+        return InvalidScenario.of(found.errors, argument)
+    return found
 
 
 async def plan_scenario(

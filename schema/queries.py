@@ -17,7 +17,7 @@ from db.models import Household as HouseholdRow
 from db.models import Permit as PermitRow
 from db.repositories.households import Households
 from schema.enums import PermitStatus
-from schema.errors import PublicError
+from schema.errors import FieldErrorCode, InvalidFields, shown
 from schema.ids import record_key, split
 from schema.loaders import Wanted
 from schema.types import Household, HouseholdConnection, Info, Permit, PermitConnection
@@ -40,7 +40,8 @@ def described(description: str) -> Callable[[F], F]:
 def page_size(first: int) -> int:
     """`first`, checked against the page-size cap."""
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise PublicError(f"first must be between 0 and {MAX_PAGE_SIZE}; got {first}")
+        message = f"must be between 0 and {MAX_PAGE_SIZE}; got {first}"
+        raise InvalidFields([("first", FieldErrorCode.OUT_OF_RANGE, message)], f"first {message}")
     return first
 
 
@@ -49,9 +50,10 @@ def name_filter(text: str | None) -> str | None:
     if text is None:
         return None
     if len(text) > MAX_NAME_FILTER:
-        raise PublicError(f"nameContains is {len(text)} characters; names have at most {MAX_NAME_FILTER}")
-    if message := check_text(text):
-        raise PublicError(f"nameContains {message}")
+        too_long = f"is {len(text)} characters; names have at most {MAX_NAME_FILTER}"
+        raise InvalidFields([("nameContains", FieldErrorCode.TOO_LONG, too_long)], f"nameContains {too_long}")
+    if unsafe := check_text(text):
+        raise InvalidFields([("nameContains", FieldErrorCode.INVALID_TEXT, unsafe)], f"nameContains {unsafe}")
     return text
 
 
@@ -63,7 +65,8 @@ def after_id(after: str | None) -> int | None:
     parts = split(after)
     key = record_key(parts[1]) if parts is not None and parts[0] == _CURSOR_PREFIX else None
     if key is None:
-        raise PublicError(f"after: {after!r} is not a cursor of this connection; pass an endCursor it returned")
+        message = f"{shown(after)} is not a cursor of this connection; pass an endCursor it returned"
+        raise InvalidFields([("after", FieldErrorCode.INVALID_VALUE, message)])
     return key
 
 
@@ -126,7 +129,8 @@ class RecordsQuery:
         ids: Annotated[list[strawberry.ID], strawberry.argument(description=f"At most {MAX_PAGE_SIZE} ids.")],
     ) -> list[relay.Node | None]:
         if len(ids) > MAX_PAGE_SIZE:
-            raise PublicError(f"ids: {len(ids)} ids; at most {MAX_PAGE_SIZE} a request (ask in several)")
+            message = f"{len(ids)} ids; at most {MAX_PAGE_SIZE} a request (ask in several)"
+            raise InvalidFields([("ids", FieldErrorCode.TOO_MANY, message)], f"ids: {message}")
         # Together, so that each kind's loader batches its ids into one query.
         return list(await asyncio.gather(*(find_node(info, raw) for raw in ids)))
 

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 
 from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
+from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
@@ -72,9 +73,10 @@ def extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """The schema's extensions (made per operation, from limits built once).
 
     Tokens are limited while parsing, depth, aliases and cost while validating (both cached); unexpected
-    errors are logged by strawberry, then masked.
+    errors are logged by strawberry, then masked; variable coercion errors are rewritten into the error
+    contract (`schema/coercion.py`).
     """
-    return [_max_tokens, _parser_cache, _limits, _validation_cache, _mask_errors]
+    return [_max_tokens, _parser_cache, _limits, _validation_cache, CoercionErrors, _mask_errors]
 
 
 class Schema(strawberry.Schema):

@@ -2,7 +2,9 @@
 
 `RulesQuery` is one part of the merged Query (`schema/root.py`). Eligibility and CRS take an inline scenario
 as the typed `scenarioInput: ScenarioInput` (planScenario's input, checked the same way) or, deprecated, as JSON
-in the same shape (a scenario file's `scenario` object, as it is).
+in the same shape (a scenario file's `scenario` object, as it is). What is wrong with their arguments comes back
+in the error contract (`schema.errors.InvalidFields`: `extensions.fieldErrors` with paths under the argument,
+`scenarioInput.` or `scenario.`, and codes).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from db.repositories.households import Households
 from db.scenario import household_to_scenario
 from schema.context import Context
 from schema.enums import DrawType, EligibilityKind, PermitProgram, RuleConfidence
-from schema.errors import PublicError
+from schema.errors import FieldErrorCode, InvalidFields, code_for, shown
 from schema.ids import decode
 from schema.money import Money
 from solver import crs, eligibility
@@ -238,16 +240,19 @@ class CrsScore:
     rules_version: str
 
 
+# The arguments an inline scenario comes in (typed, or deprecated JSON): its errors' paths start with them.
+TYPED_ARGUMENT = "scenarioInput"
+SCENARIO_ARGUMENT = "scenario"
 # Express Entry draw categories `crs(drawType:)` knows (IRCC's rounds); the recorded cut-offs are in EE.cutoff.
 DRAW_TYPES = tuple(str(d.value) for d in DrawType)
 
 
 def _draw_type(value: str) -> str:
-    """`drawType` as given, or a PublicError listing the known draw types."""
+    """`drawType` as given, or the refusal (UNKNOWN_CODE) listing the known draw types."""
     if value in DRAW_TYPES:
         return value
-    shown = value if len(value) <= 40 else f"{value[:40]}... ({len(value)} characters)"
-    raise PublicError(f"drawType {shown!r} is not a known Express Entry draw type; allowed: {', '.join(DRAW_TYPES)}")
+    message = f"{shown(value)} is not a known Express Entry draw type; allowed: {', '.join(DRAW_TYPES)}"
+    raise InvalidFields([("drawType", FieldErrorCode.UNKNOWN_CODE, message)])
 
 
 _JSON_SCENARIO = "Use scenarioInput (the typed ScenarioInput, as planScenario takes it); JSON is checked the same way."
@@ -259,36 +264,32 @@ def _today() -> dt.date:
 
 
 def _scenario(raw: JSON | None, typed: ScenarioInput | None) -> Scenario:
-    """The scenario of `scenarioInput` or of the JSON `scenario` (exactly one), checked as planScenario's is."""
+    """The scenario of `scenarioInput` or of the JSON `scenario` (exactly one), checked as planScenario's is; else
+    the refusal naming each invalid field under its argument with its code (the error contract)."""
     if (raw is None) == (typed is None):
-        raise PublicError("give exactly one of scenarioInput and scenario (deprecated, the same facts as JSON)")
-    errors: list[tuple[str, str]] = []
-    facts: Scenario | None = None
+        message = "give exactly one of scenarioInput and scenario (deprecated, the same facts as JSON)"
+        raise InvalidFields([(TYPED_ARGUMENT, FieldErrorCode.REQUIRED, message)], message)
     if typed is not None:
         # Imported here: schema.planning imports this module (for `described`).
         from schema.planning import InvalidScenario, question
 
-        asked = question(typed, None)
+        asked = question(typed, None, argument=TYPED_ARGUMENT)
         if isinstance(asked, InvalidScenario):
-            errors = [(e.path, e.message) for e in asked.errors]
-        else:
-            facts = asked[0]
-    else:
-        found = parse_scenario(raw)
-        if isinstance(found, tuple):
-            facts = found[0]
-        else:
-            errors = [(e.path, e.message) for e in found.errors]
-    if facts is None:
-        raise PublicError("scenario is invalid: " + "; ".join(f"{path}: {message}" for path, message in errors))
-    return facts
+            raise InvalidFields((e.path, code_for(e.message), e.message) for e in asked.errors)
+        return asked[0]
+    found = parse_scenario(raw)
+    if not isinstance(found, tuple):
+        raise InvalidFields.of(found.errors, SCENARIO_ARGUMENT)
+    return found[0]
 
 
 def _refuse_invalid(what: str, facts: Scenario) -> None:
-    """A PublicError naming every invalid field of `facts` (a record stored before a check was added)."""
+    """The refusal naming every invalid field of `facts` (a record stored before a check was added); the paths
+    are the stored household's fields, as `planHousehold`'s `InvalidScenario` names them."""
     errors = validate_scenario(facts)
     if errors:
-        raise PublicError(f"{what}: " + "; ".join(f"{e.path}: {e.message}" for e in errors))
+        detail = "; ".join(f"{e.path}: {e.message}" for e in errors)
+        raise InvalidFields(((e.path, code_for(e.message), e.message) for e in errors), f"{what}: {detail}")
 
 
 def _rules() -> RuleSet:
@@ -390,9 +391,10 @@ class RulesQuery:
     ) -> CrsScore | None:
         kind = _draw_type(draw_type) if draw is None else str(draw.value)
         if draw is not None and draw_type not in ("CEC", kind):
-            raise PublicError(f"drawType {_draw_type(draw_type)!r} and draw {kind} disagree; give draw alone")
+            disagree = f"drawType {_draw_type(draw_type)!r} and draw {kind} disagree; give draw alone"
+            raise InvalidFields([("draw", FieldErrorCode.INVALID_VALUE, disagree)], disagree)
         if arranged_employment_noc is not None and (message := check_noc(arranged_employment_noc)):
-            raise PublicError(f"arrangedEmploymentNoc: {message}")
+            raise InvalidFields([("arrangedEmploymentNoc", code_for(message), message)])
         facts = _scenario(scenario, scenario_input)
         day = on or facts.as_of
         rules = _rules()

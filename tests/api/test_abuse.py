@@ -24,6 +24,12 @@ def only_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
+def only_field_error(path: str, code: str, message: str) -> dict[str, Any]:
+    """The one error of a request refused by a limit, in the error contract (docs/integrators.md "Errors")."""
+    field_errors = [{"path": path, "code": code, "message": message}]
+    return only_error(f"{path}: {message}", "INVALID_INPUT", fieldErrors=field_errors)
+
+
 async def still_answers(service: Service, key: str) -> None:
     """The service answers an ordinary request after the abuse."""
     response = await service.post({"query": VERSION}, key)
@@ -121,9 +127,8 @@ async def test_a_10000_offer_scenario_names_the_list_limit(service: Service, key
     response = await service.post(body, key)
     assert (response.status_code, response.json()) == (
         400,
-        only_error(
-            "variables.scenario.offers has 10000 items; the limit is 50 offers per scenario or household",
-            "INVALID_INPUT",
+        only_field_error(
+            "scenario.offers", "TOO_MANY", "10000 items; the limit is 50 offers per scenario or household"
         ),
     )
     await still_answers(service, key)
@@ -134,7 +139,7 @@ async def test_any_long_list_in_the_variables_names_the_limit(service: Service, 
     response = await service.post({"query": query, "variables": {"c": ["x"] * 101}}, key, accept="application/json")
     assert (response.status_code, response.json()) == (
         200,
-        only_error("variables.c has 101 items; the limit is 100 items per list", "INVALID_INPUT"),
+        only_field_error("c", "TOO_MANY", "101 items; the limit is 100 items per list"),
     )
 
 
@@ -146,16 +151,16 @@ async def test_a_solve_time_over_the_cap_is_refused(service: Service, key: str, 
             "operationName": "PlanScenario",
             "variables": {"scenario": SCENARIO["scenario"], "options": {"timeLimitMs": 60_000}},
         }
-        path = "variables.options.timeLimitMs"
+        path = "options.timeLimitMs"
     else:
         query = "query($s: ScenarioInput!) { planScenario(scenario: $s, options: {timeLimitMs: 60000}) { __typename } }"
         body = {"query": query, "variables": {"s": SCENARIO["scenario"]}}
-        path = "timeLimitMs"
+        path = "options.timeLimitMs"
     response = await service.post(body, key)
     assert (response.status_code, response.json()) == (
         400,
-        only_error(
-            f"{path} is 60000 ms; this server caps a solve at 10000 ms (ask for 10000 or less)", "INVALID_INPUT"
+        only_field_error(
+            path, "LIMIT", "60000 ms is over this server's cap of 10000 ms per solve (ask for 10000 or less)"
         ),
     )
 
@@ -259,6 +264,6 @@ async def test_a_long_literal_list_in_the_query_names_the_limit(service: Service
     response = await service.post({"query": mutation}, key)
     assert (response.status_code, response.json()) == (
         400,
-        only_error("offers has 60 items; the limit is 50 offers per scenario or household", "INVALID_INPUT"),
+        only_field_error("input.offers", "TOO_MANY", "60 items; the limit is 50 offers per scenario or household"),
     )
     assert await service.data("{ households { edges { cursor } } }", key) == {"households": {"edges": []}}

@@ -206,7 +206,7 @@ async def test_an_integrator_runs_plan_scenario_by_document_id_over_post_and_get
     assert over_get.status_code == 200
     result = over_get.json()["data"]["planScenario"]
     assert result["__typename"] == "InvalidScenario"
-    assert "principal.birthDate" in {error["path"] for error in result["errors"]}
+    assert "scenario.principal.birthDate" in {error["path"] for error in result["errors"]}
 
 
 async def test_introspection_is_off_for_integrators(service: Service) -> None:

@@ -92,9 +92,12 @@ REQUEST_ERRORS = [
         {"query": "query($n: Int!) { households(first: $n) { edges { cursor } } }", "variables": {"n": "ten"}},
         [
             {
-                "message": "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'",
+                "message": "n: expected Int, got 'ten'",
                 "locations": [{"line": 1, "column": 7}],
-                "extensions": {"code": "INVALID_INPUT"},
+                "extensions": {
+                    "code": "INVALID_INPUT",
+                    "fieldErrors": [{"path": "n", "code": "INVALID_TYPE", "message": "expected Int, got 'ten'"}],
+                },
             }
         ],
         id="variables",
@@ -141,8 +144,14 @@ async def test_partial_data_is_200(service: Service, accept: str) -> None:
     body = response.json()
     assert response.status_code == 200
     assert body["data"] == {"rulesVersion": version, "crs": None}
-    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [(["crs"], {"code": "INVALID_INPUT"})]
-    assert body["errors"][0]["message"].startswith("scenario is invalid: ")
+    field_errors = [
+        {"path": "scenario.asOf", "code": "REQUIRED", "message": "is required"},
+        {"path": "scenario.principal", "code": "REQUIRED", "message": "is required"},
+    ]
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["crs"], {"code": "INVALID_INPUT", "fieldErrors": field_errors})
+    ]
+    assert body["errors"][0]["message"] == "scenario.asOf: is required (and 1 more)"
 
 
 async def test_an_error_inside_a_field_keeps_its_code(service: Service) -> None:
@@ -158,7 +167,12 @@ async def test_an_error_inside_a_field_keeps_its_code(service: Service) -> None:
                     "message": "first must be between 0 and 100; got 101",
                     "locations": [{"line": 1, "column": 3}],
                     "path": ["households"],
-                    "extensions": {"code": "INVALID_INPUT"},
+                    "extensions": {
+                        "code": "INVALID_INPUT",
+                        "fieldErrors": [
+                            {"path": "first", "code": "OUT_OF_RANGE", "message": "must be between 0 and 100; got 101"}
+                        ],
+                    },
                 }
             ],
         },

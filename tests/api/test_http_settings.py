@@ -45,7 +45,13 @@ async def test_a_served_app_uses_its_limits(database_url: str) -> None:
         assert (wordy.status_code, wordy.json()["errors"][0]) == (
             400,
             {
-                "message": "the variables are 60 bytes; the limit is 40 bytes",
-                "extensions": {"code": "INVALID_INPUT"},
+                "message": "pad: the variables are 60 bytes; the limit is 40 bytes",
+                "extensions": {
+                    "code": "INVALID_INPUT",
+                    # The path names the largest variable: the one to shrink.
+                    "fieldErrors": [
+                        {"path": "pad", "code": "LIMIT", "message": "the variables are 60 bytes; the limit is 40 bytes"}
+                    ],
+                },
             },
         )

@@ -182,13 +182,14 @@ async def test_nodes_takes_at_most_a_page_of_ids(service: Service) -> None:
     key = await _firm(service)
     too_many = [to_base64("Household", 1)] * 101
     literal = ", ".join(f'"{raw}"' for raw in too_many)
-    for body, where in (
-        ({"query": NODES, "variables": {"ids": too_many}}, "variables.ids"),
-        ({"query": f"{{ nodes(ids: [{literal}]) {{ id }} }}"}, "ids"),
+    for body in (
+        {"query": NODES, "variables": {"ids": too_many}},
+        {"query": f"{{ nodes(ids: [{literal}]) {{ id }} }}"},
     ):
         response = await service.post(body, key)
-        message = f"{where} has 101 items; the limit is 100 items per list"
+        field_error = {"path": "ids", "code": "TOO_MANY", "message": "101 items; the limit is 100 items per list"}
+        message = f"ids: {field_error['message']}"
         assert (response.status_code, response.json()) == (
             400,
-            {"errors": [{"message": message, "extensions": {"code": "INVALID_INPUT"}}]},
+            {"errors": [{"message": message, "extensions": {"code": "INVALID_INPUT", "fieldErrors": [field_error]}}]},
         )

@@ -161,7 +161,7 @@ async def test_a_job_refuses_a_null_with_a_default_and_an_unknown_noc_naming_the
         "__typename": "InvalidScenario",
         "errors": [
             {
-                "path": "principal.education[0].pgwpEligibleDli",
+                "path": "scenario.principal.education[0].pgwpEligibleDli",
                 "message": "must not be null; omit it to use the default (false)",
             },
             {"path": "options.itaWaitDays", "message": "must not be null; omit it to use the default (30)"},
@@ -172,7 +172,7 @@ async def test_a_job_refuses_a_null_with_a_default_and_an_unknown_noc_naming_the
     refused = await _start(service, key, variables)
     assert refused["__typename"] == "InvalidScenario"
     assert [(e["path"], e["message"].split(";")[0]) for e in refused["errors"]] == [
-        ("offers[0].nocCode", "'21999' is not a NOC 2021 unit group")
+        ("scenario.offers[0].nocCode", "'21999' is not a NOC 2021 unit group")
     ]
 
 

@@ -55,24 +55,24 @@ async def test_plan_scenario_names_each_bad_fact_of_the_file_by_its_path() -> No
     answer = await _plan(scenario)
     assert answer["__typename"] == "InvalidScenario"
     assert [(e["path"], e["message"].split(";")[0]) for e in answer["errors"]] == [
-        ("principal.pendingApplications[0].appliedOn", "2026-12-02 is after asOf 2026-12-01"),
-        ("principal.pendingApplications[1].code", "'Z99' is not a permit category of the catalog"),
-        ("principal.prApplication.program", "'EE' is not a permanent-residence program (PR.programs)"),
-        ("principal.prApplication.aorOn", "aorOn 2026-09-01 is before submittedOn 2026-10-01"),
+        ("scenario.principal.pendingApplications[0].appliedOn", "2026-12-02 is after asOf 2026-12-01"),
+        ("scenario.principal.pendingApplications[1].code", "'Z99' is not a permit category of the catalog"),
+        ("scenario.principal.prApplication.program", "'EE' is not a permanent-residence program (PR.programs)"),
+        ("scenario.principal.prApplication.aorOn", "aorOn 2026-09-01 is before submittedOn 2026-10-01"),
         (
-            "spouse.status",
+            "scenario.spouse.status",
             "must be empty for a citizen (canadianStatus): a Canadian needs no temporary status, permit or PR "
             "application",
         ),
         (
-            "spouse.inCanada",
+            "scenario.spouse.inCanada",
             "must be true for a citizen (canadianStatus): the planner takes a Canadian member as in Canada",
         ),
         (
-            "children[0].citizenships[0]",
+            "scenario.children[0].citizenships[0]",
             "'ca' is not an ISO 3166-1 alpha-2 country code (two upper-case letters, e.g. IN, FR, US)",
         ),
-        ("offers[0].lmiaAppliedOn", "an offer under LMIA-exempt code C10 needs no LMIA"),
+        ("scenario.offers[0].lmiaAppliedOn", "an offer under LMIA-exempt code C10 needs no LMIA"),
     ]
 
 
@@ -86,9 +86,9 @@ async def test_plan_scenario_refuses_a_null_for_a_new_field_with_a_default() -> 
         "errors": [
             {"path": path, "message": f"must not be null; omit it to use the default ({default})"}
             for path, default in [
-                ("principal.pendingApplications[0].insideCanada", "true"),
-                ("principal.pendingApplications[0].withRestoration", "false"),
-                ("children", "[]"),
+                ("scenario.principal.pendingApplications[0].insideCanada", "true"),
+                ("scenario.principal.pendingApplications[0].withRestoration", "false"),
+                ("scenario.children", "[]"),
             ]
         ],
     }

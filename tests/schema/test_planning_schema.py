@@ -49,9 +49,9 @@ async def test_invalid_scenario_is_a_typed_result_naming_the_fields() -> None:
         "planScenario": {
             "__typename": "InvalidScenario",
             "errors": [
-                {"path": "horizonMonths", "message": "500 is outside 1-240 months"},
+                {"path": "scenario.horizonMonths", "message": "500 is outside 1-240 months"},
                 {
-                    "path": "principal.citizenships[0]",
+                    "path": "scenario.principal.citizenships[0]",
                     "message": "'XX' is not an ISO 3166-1 alpha-2 country code"
                     " (two upper-case letters, e.g. IN, FR, US)",
                 },
@@ -80,7 +80,7 @@ async def test_an_unknown_permit_code_is_a_field_error_and_a_split_alias_is_acce
     assert result.data == {
         "planScenario": {
             "__typename": "InvalidScenario",
-            "errors": [{"path": "offers[0].lmiaExemptCode", "message": UNKNOWN_C99}],
+            "errors": [{"path": "scenario.offers[0].lmiaExemptCode", "message": UNKNOWN_C99}],
         }
     }
 

@@ -94,7 +94,12 @@ def test_eligibility_for_an_inline_scenario_file() -> None:
 def test_invalid_scenario_is_a_public_error() -> None:
     result = SCHEMA.execute_sync('{ eligibility(scenario: {asOf: "nope"}) { code } }')
     assert result.errors is not None
-    assert "scenario is invalid" in result.errors[0].message
+    assert result.errors[0].message.startswith("scenario.asOf: expected an ISO date")
+    assert result.errors[0].extensions is not None
+    assert [(e["path"], e["code"]) for e in result.errors[0].extensions["fieldErrors"]] == [
+        ("scenario.asOf", "INVALID_VALUE"),
+        ("scenario.principal", "REQUIRED"),
+    ]
 
 
 def test_crs_breakdown() -> None:

@@ -190,7 +190,7 @@ def test_the_typed_scenario_is_checked_as_plan_scenarios_is() -> None:
     facts = _scenario("p04-teer2-bowp")
     facts["principal"]["citizenships"] = ["XX"]
     [message] = _errors("query($s: ScenarioInput!) { crs(scenarioInput: $s) { total } }", s=facts)
-    assert message.startswith("scenario is invalid: principal.citizenships")
+    assert message.startswith("scenarioInput.principal.citizenships[0]: 'XX' is not an ISO 3166-1")
 
 
 def test_one_scenario_and_one_draw_type() -> None:

@@ -79,8 +79,8 @@ async def test_plan_scenario_refuses_a_noc_code_that_is_no_unit_group() -> None:
     assert await _plan(scenario) == {
         "__typename": "InvalidScenario",
         "errors": [
-            {"path": "principal.workHistory[0].nocCode", "message": f"'21999' {NOT_A_UNIT_GROUP}"},
-            {"path": "offers[0].nocCode", "message": f"'00018' {NOT_A_UNIT_GROUP}"},
+            {"path": "scenario.principal.workHistory[0].nocCode", "message": f"'21999' {NOT_A_UNIT_GROUP}"},
+            {"path": "scenario.offers[0].nocCode", "message": f"'00018' {NOT_A_UNIT_GROUP}"},
         ],
     }
 
@@ -91,7 +91,7 @@ async def test_plan_scenario_refuses_an_exemption_code_the_catalog_does_not_know
     answer = await _plan(scenario)
     assert answer["__typename"] == "InvalidScenario"
     assert [(e["path"], e["message"].split(";")[0]) for e in answer["errors"]] == [
-        ("offers[0].lmiaExemptCode", "'Z99' is not a permit category code")
+        ("scenario.offers[0].lmiaExemptCode", "'Z99' is not a permit category code")
     ]
 
 
@@ -108,12 +108,12 @@ async def test_plan_scenario_refuses_a_null_where_the_input_has_a_default() -> N
         "errors": [
             {"path": path, "message": f"must not be null; omit it to use the default ({default})"}
             for path, default in [
-                ("principal.status.employerSpecific", "false"),
-                ("principal.education[0].pgwpEligibleDli", "false"),
-                ("principal.languageTests", "[]"),
-                ("principal.workHistory[0].authorized", "true"),
-                ("offers[0].lmiaApproved", "false"),
-                ("horizonMonths", "60"),
+                ("scenario.principal.status.employerSpecific", "false"),
+                ("scenario.principal.education[0].pgwpEligibleDli", "false"),
+                ("scenario.principal.languageTests", "[]"),
+                ("scenario.principal.workHistory[0].authorized", "true"),
+                ("scenario.offers[0].lmiaApproved", "false"),
+                ("scenario.horizonMonths", "60"),
                 ("options.timeLimitMs", "2000"),
                 ("options.itaWaitDays", "30"),
             ]
@@ -133,7 +133,7 @@ async def test_a_null_written_in_the_document_is_refused_like_one_in_the_variabl
             "__typename": "InvalidScenario",
             "errors": [
                 {
-                    "path": "principal.education[0].pgwpEligibleDli",
+                    "path": "scenario.principal.education[0].pgwpEligibleDli",
                     "message": "must not be null; omit it to use the default (false)",
                 }
             ],
@@ -157,13 +157,23 @@ def test_eligibility_and_crs_refuse_an_unknown_noc_naming_the_field() -> None:
     scenario["principal"]["workHistory"][0]["nocCode"] = "21999"
     result = SCHEMA.execute_sync("query($s: JSON!) { eligibility(scenario: $s) { code } }", {"s": scenario})
     assert result.errors is not None
-    assert result.errors[0].message == (
-        f"scenario is invalid: principal.workHistory[0].nocCode: '21999' {NOT_A_UNIT_GROUP}"
-    )
+    assert result.errors[0].message == f"scenario.principal.workHistory[0].nocCode: '21999' {NOT_A_UNIT_GROUP}"
+    assert result.errors[0].extensions == {
+        "code": "INVALID_INPUT",
+        "fieldErrors": [
+            {
+                "path": "scenario.principal.workHistory[0].nocCode",
+                "code": "UNKNOWN_CODE",
+                "message": f"'21999' {NOT_A_UNIT_GROUP}",
+            }
+        ],
+    }
     crs = "query($s: JSON!, $noc: String) { crs(scenario: $s, arrangedEmploymentNoc: $noc) { total } }"
     result = SCHEMA.execute_sync(crs, {"s": _scenario(), "noc": "21999"})
     assert result.errors is not None
     assert result.errors[0].message == f"arrangedEmploymentNoc: '21999' {NOT_A_UNIT_GROUP}"
+    assert result.errors[0].extensions is not None
+    assert result.errors[0].extensions["fieldErrors"][0]["path"] == "arrangedEmploymentNoc"
 
 
 REFUSED = "__typename ... on InvalidInput { errors { path message } }"
