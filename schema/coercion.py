@@ -66,16 +66,7 @@ def rewrite(error: GraphQLError, variables: Mapping[str, Any] | None, schema: Gr
     code, message, field = _explained(detail, cause, _value_at(variables, steps), schema)
     if field is not None:
         steps.append(field)
-    path = _printed(steps)
-    entry = field_error_json(path, code, short(message))
-    return GraphQLError(
-        f"{path}: {entry['message']}",
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        original_error=inner,
-        extensions={"code": "INVALID_INPUT", "fieldErrors": [entry]},
-    )
+    return _field_error(error, _printed(steps), code, message, inner)
 
 
 def _where(node: Node) -> tuple[str, int, int]:
@@ -95,13 +86,20 @@ def rewrite_literal(
     value = value_from_ast_untyped(node) if isinstance(node, ValueNode) else None
     code, message, field = _explained(error.message, error.original_error, value, schema)
     path = paths[_where(node)] + (f".{field}" if field is not None else "")
+    return _field_error(error, path, code, message, error.original_error)
+
+
+def _field_error(
+    error: GraphQLError, path: str, code: FieldErrorCode, message: str, original: Exception | None
+) -> GraphQLError:
+    """`error` again, in the contract's shape: `path: message`, and the one field error in its extensions."""
     entry = field_error_json(path, code, short(message))
     return GraphQLError(
         f"{path}: {entry['message']}",
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
-        original_error=error.original_error,
+        original_error=original,
         extensions={"code": "INVALID_INPUT", "fieldErrors": [entry]},
     )
 
