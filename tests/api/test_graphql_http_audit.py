@@ -92,13 +92,20 @@ def served(tmp_path: Path) -> Iterator[str]:
         process.wait(timeout=60)
 
 
-def test_graphql_http_audit_passes_every_audit(served: str) -> None:
+@pytest.fixture
+def node() -> str:
+    """This machine's node, with graphql-http installed; checked before a server is started for nothing."""
+    if NODE is None:
+        pytest.fail("PERMITPATH_REQUIRE_CODEGEN=1 but node is not on PATH")
     if not (MODULES / "graphql-http" / "package.json").exists():
         pytest.fail(f"tests/codegen/node_modules has no graphql-http: the install is incomplete; run `{INSTALL}`")
-    assert NODE is not None, "PERMITPATH_REQUIRE_CODEGEN=1 but node is not on PATH"
+    return NODE
+
+
+def test_graphql_http_audit_passes_every_audit(node: str, served: str) -> None:
     # A guard against a hung child, not a timing assertion.
     ran = subprocess.run(
-        [NODE, str(SCRIPT), served], cwd=CODEGEN, capture_output=True, text=True, timeout=600, check=False
+        [node, str(SCRIPT), served], cwd=CODEGEN, capture_output=True, text=True, timeout=600, check=False
     )
     assert ran.returncode == 0, f"audit.mjs failed ({ran.returncode}):\n{ran.stdout}\n{ran.stderr}"
     results = [json.loads(line) for line in ran.stdout.splitlines() if line.strip()]
