@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from api.settings import Settings
+from schema.errors import prefixed
 from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
@@ -44,7 +45,7 @@ def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] |
         return InvalidScenario((FieldError("", f"{path} is not JSON: {error}"),))
     parsed = parse_document(doc)
     if isinstance(parsed, InvalidScenario):
-        return parsed
+        return _as_variables(parsed)
     scenario, options = parsed
     if rules_as_of is not None:
         try:
@@ -52,6 +53,17 @@ def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] |
         except ValueError:
             return InvalidScenario((FieldError("--rules-as-of", f"{rules_as_of!r} is not a date like 2026-05-01"),))
     return scenario, options
+
+
+def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
+    """The file's errors named as PlanScenario names them: from its variables, `scenario.principal.birthDate`
+    (options' paths already start with `options.`)."""
+    return InvalidScenario(
+        tuple(
+            e if e.path.startswith("options.") else FieldError(prefixed("scenario", e.path), e.message)
+            for e in invalid.errors
+        )
+    )
 
 
 def run(args: argparse.Namespace) -> int:

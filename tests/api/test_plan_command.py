@@ -96,7 +96,8 @@ def test_plan_unknown_permit_code_exits_2_and_names_the_field(tmp_path: Path) ->
         "__typename": "InvalidScenario",
         "errors": [
             {
-                "path": "principal.status.permitCode",
+                # Named from PlanScenario's variables, as the GraphQL answer names it.
+                "path": "scenario.principal.status.permitCode",
                 "message": f"'C99' is not a permit category code; allowed: {ALLOWED_CODES}, or a code used before"
                 " 2022-12-15: C12, T21, T22, T23, T24",
             }
@@ -114,8 +115,8 @@ def test_plan_unknown_noc_and_exemption_codes_exit_2_naming_the_fields(tmp_path:
     assert done.returncode == 2
     errors = json.loads(done.stdout)["errors"]
     assert [(e["path"], e["message"].split(";")[0]) for e in errors] == [
-        ("offers[0].nocCode", "'21999' is not a NOC 2021 unit group"),
-        ("offers[0].lmiaExemptCode", "'Z99' is not a permit category code"),
+        ("scenario.offers[0].nocCode", "'21999' is not a NOC 2021 unit group"),
+        ("scenario.offers[0].lmiaExemptCode", "'Z99' is not a permit category code"),
     ]
 
 
