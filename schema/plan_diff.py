@@ -1,9 +1,14 @@
-"""`comparePlans(a:, b:)`: what changed between two stored plans of one household (`solver.compare`).
+"""`comparePlans(a:, b:)`: what changed between two stored plans of one household (`solver.compare`);
+`comparePlanScenarios(a:, b:, options:)`: the same for two scenarios, planned now.
 
 The diff is computed from the plans as stored (their `Plan` JSON), so it answers the same whenever it is
 asked, whatever the rules are today. Two plans of two different households are refused naming `b`: a diff
 across households compares unrelated people and would read as advice. Not found is the `NotFound` member
 (docs/integrators.md "Ids, links and 'Not found'"), naming `a` or `b`.
+
+`comparePlanScenarios` plans both scenarios through the same plan service as `planScenario` (cache, runner,
+the service's time cap), one after the other, so it solves (the endpoint charges it the plan cost: it is in
+`SOLVING_FIELDS`). That the two are one household's is the client's word: nothing stored ties them.
 """
 
 from __future__ import annotations
@@ -21,8 +26,15 @@ from schema.enums import Person
 from schema.errors import FieldError, InvalidInput, NotFound
 from schema.ids import decode
 from schema.money import Money
-from schema.planning import DeadlineKindEnum
+from schema.planning import (
+    DeadlineKindEnum,
+    InvalidScenario,
+    PlanOptionsInput,
+    ScenarioInput,
+    question,
+)
 from schema.rules import described
+from schema.services import capped, plan
 from schema.stored_plans import not_found
 from schema.types import Info
 from solver import compare as diff
@@ -243,7 +255,24 @@ class PlanDiff:
         )
 
 
+# Root fields of this module that solve: the endpoint charges them the plan cost and admits them to the solver
+# (api/shape.py; fields named `plan...` are counted already).
+SOLVING_FIELDS = frozenset({"comparePlanScenarios"})
+
+ComparePlanScenariosResult = Annotated[PlanDiff | InvalidScenario, strawberry.union("ComparePlanScenariosResult")]
 ComparePlansResult = Annotated[PlanDiff | NotFound | InvalidInput, strawberry.union("ComparePlansResult")]
+
+
+def _refused(*answers: object) -> InvalidScenario:
+    """The errors of both questions, in order; the options are read for each scenario, so theirs come once."""
+    errors: list[FieldError] = []
+    seen: set[tuple[str, str]] = set()
+    for answer in answers:
+        for error in answer.errors if isinstance(answer, InvalidScenario) else []:
+            if (error.path, error.message) not in seen:
+                seen.add((error.path, error.message))
+                errors.append(error)
+    return InvalidScenario(errors=errors)
 
 
 @strawberry.type
@@ -272,4 +301,24 @@ class PlanDiffQuery:
             message = "is a plan of another household than a: only plans of one household can be compared"
             return InvalidInput(errors=[FieldError(path="b", message=message)])
         plans = [from_plain(row.plan, domain.Plan) for row in rows]
+        return PlanDiff.of(diff.compare(plans[0], plans[1]))
+
+    @described(
+        "Plans two scenarios of one household (as planScenario does, with the same options) and answers what "
+        "changed from a's plan to b's. Errors name their field under `a.` or `b.` (`options.` for the options)."
+    )
+    async def compare_plan_scenarios(
+        self,
+        info: Info,
+        a: Annotated[ScenarioInput, strawberry.argument(description="The scenario whose plan is compared from.")],
+        b: Annotated[ScenarioInput, strawberry.argument(description="The scenario whose plan is compared to.")],
+        options: Annotated[
+            PlanOptionsInput | None, strawberry.argument(description="The plan options, for both plans.")
+        ] = None,
+    ) -> ComparePlanScenariosResult:
+        first, second = question(a, options, argument="a"), question(b, options, argument="b")
+        if isinstance(first, InvalidScenario) or isinstance(second, InvalidScenario):
+            return _refused(first, second)
+        services, tenant_id = info.context.services, info.context.tenant_id
+        plans = [await plan(services, tenant_id, s, capped(o, services)) for s, o in (first, second)]
         return PlanDiff.of(diff.compare(plans[0], plans[1]))

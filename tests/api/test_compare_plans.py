@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from typing import Any
 
 from api.keys import Role
+from api.shape import solves
 from tests.api.conftest import Service
 from tests.api.test_stored_plans import _household, _plan
+from tests.solver.test_solve_public import FILES
 
 COMPARE = """query($a: ID!, $b: ID!) { comparePlans(a: $a, b: $b) { __typename
   ... on PlanDiff { same pr { readyBefore readyAfter readyDays programBefore programAfter }
@@ -105,3 +108,49 @@ async def test_unknown_and_another_firms_plans_are_not_found(service: Service) -
     }
     stolen = await _compare(service, thief_key, stored["id"], stored["id"])
     assert (stolen["__typename"], stolen["path"]) == ("NotFound", "a")
+
+
+SCENARIOS = """query($a: ScenarioInput!, $b: ScenarioInput!, $options: PlanOptionsInput) {
+  comparePlanScenarios(a: $a, b: $b, options: $options) { __typename
+    ... on PlanDiff { same pr { readyBefore readyAfter readyDays }
+      permitsMoved { after { person code } validFromDays } }
+    ... on InvalidScenario { errors { path code message } } } }"""
+
+
+def _p03(earliest_start: str | None = None) -> dict[str, Any]:
+    doc = json.loads((FILES[2]).read_text())
+    scenario: dict[str, Any] = doc["scenario"]
+    if earliest_start is not None:
+        scenario["offers"][0]["earliestStart"] = earliest_start
+    return scenario
+
+
+async def test_two_scenarios_are_planned_and_compared(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    variables = {"a": _p03(), "b": _p03("2027-04-12"), "options": {"timeLimitMs": 3000}}
+    compared = (await service.data(SCENARIOS, key, variables))["comparePlanScenarios"]
+    assert compared["__typename"] == "PlanDiff" and compared["same"] is False
+    assert compared["pr"] == {"readyBefore": "2028-01-10", "readyAfter": "2028-04-10", "readyDays": 91}
+    assert {"person": "SPOUSE", "code": "C41"} in [m["after"] for m in compared["permitsMoved"]]
+    same = (await service.data(SCENARIOS, key, {"a": _p03(), "b": _p03()}))["comparePlanScenarios"]
+    assert same == {"__typename": "PlanDiff", "same": True, "pr": None, "permitsMoved": []}
+
+
+async def test_invalid_scenarios_name_a_or_b_and_the_options_once(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    bad = _p03()
+    bad["offers"][0]["hoursPerWeek"] = -1
+    variables = {"a": _p03(), "b": bad, "options": {"itaWaitDays": -1}}
+    refused = (await service.data(SCENARIOS, key, variables))["comparePlanScenarios"]
+    assert refused["__typename"] == "InvalidScenario"
+    paths = [e["path"] for e in refused["errors"]]
+    assert paths == ["options.itaWaitDays"]
+    refused = (await service.data(SCENARIOS, key, {"a": _p03(), "b": bad}))["comparePlanScenarios"]
+    assert [e["path"] for e in refused["errors"]] == ["b.offers[0].hoursPerWeek"]
+
+
+def test_compare_plan_scenarios_is_charged_as_a_solve() -> None:
+    assert solves("comparePlanScenarios")
+    assert not solves("comparePlans")
