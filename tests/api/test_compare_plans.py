@@ -24,7 +24,7 @@ COMPARE = """query($a: ID!, $b: ID!) { comparePlans(a: $a, b: $b) { __typename
     gaps { person withoutStatusBefore withoutStatusAfter withoutWorkBefore withoutWorkAfter } }
   ... on NotFound { path id message } ... on InvalidInput { errors { path code message } } } }"""
 
-EMPTY = {
+EMPTY: dict[str, list[Any]] = {
     "permitsAdded": [],
     "permitsRemoved": [],
     "permitsMoved": [],
