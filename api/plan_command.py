@@ -1,8 +1,10 @@
-"""`permitpath plan FILE.json [--json] [--rules-as-of DATE]`: plan a scenario file.
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json]`: plan a scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
 timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
 PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.deadlines` selects them).
+`--compare B.json` plans B.json too (with the same `--rules-as-of`) and prints what changed from FILE's plan
+to B's (`solver.compare`), or with `--json` the diff as JSON.
 Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
 """
 
@@ -18,6 +20,7 @@ from typing import TextIO
 
 from api.settings import Settings
 from schema.errors import prefixed
+from solver.compare import compare, lines
 from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
@@ -33,6 +36,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the contract's Plan JSON instead of a timeline")
     parser.add_argument(
         "--rules-as-of", metavar="DATE", help="what-if: apply the rules in force on DATE (YYYY-MM-DD) to every step"
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="B.json",
+        type=Path,
+        help="plan a second scenario file of the same household and print what changed from FILE's plan to it",
     )
 
 
@@ -79,10 +88,30 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     scenario, options = loaded
     result = plan(scenario, options)
+    if args.compare is not None:
+        return _compare(result, args)
     if args.json:
         print(json.dumps({**plan_to_json(result), "deadlines": to_json(result.deadlines)}, indent=2))
     else:
         print_timeline(result, sys.stdout)
+    return EXIT_PLAN
+
+
+def _compare(a: Plan, args: argparse.Namespace) -> int:
+    """Plans the `--compare` file and prints the diff from `a` to its plan."""
+    loaded = _load(args.compare, args.rules_as_of)
+    if isinstance(loaded, InvalidScenario):
+        if args.json:
+            print(json.dumps(invalid_to_json(loaded), indent=2))
+        else:
+            print(f"{args.compare}:", file=sys.stderr)
+            print_invalid(loaded, sys.stderr)
+        return EXIT_INVALID
+    diff = compare(a, plan(*loaded))
+    if args.json:
+        print(json.dumps(to_json(diff), indent=2))
+    else:
+        print("\n".join(lines(diff)))
     return EXIT_PLAN
 
 

@@ -28,6 +28,7 @@ from strawberry.extensions.parser_cache import _get_parse_cache
 
 from api.limits import LimitProblem, Limits, document_problem
 from schema.limits import MAX_TOKENS
+from schema.plan_diff import SOLVING_FIELDS as DIFF_SOLVING_FIELDS
 from schema.plan_jobs import READING_FIELDS as JOB_READING_FIELDS
 from schema.plan_jobs import SOLVING_FIELDS
 from schema.root import CACHE_SIZE
@@ -38,7 +39,7 @@ PLAN_FIELD_PREFIX = "plan"
 
 def solves(root_field: str) -> bool:
     """Whether a root field starts a solve: `plan...` fields but the job reads, and `startPlan`."""
-    if root_field in SOLVING_FIELDS:
+    if root_field in SOLVING_FIELDS or root_field in DIFF_SOLVING_FIELDS:
         return True
     return root_field.startswith(PLAN_FIELD_PREFIX) and root_field not in JOB_READING_FIELDS
 

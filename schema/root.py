@@ -28,6 +28,7 @@ from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
+from schema.plan_diff import PlanDiffQuery
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
@@ -35,7 +36,15 @@ from schema.rules import RulesQuery
 from schema.scalars import SCALARS
 from schema.stored_plans import StoredPlansMutation, StoredPlansQuery
 
-QUERY_PARTS: tuple[type, ...] = (RecordsQuery, RulesQuery, PlanningQuery, AdminQuery, StoredPlansQuery, PlanJobsQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    RecordsQuery,
+    RulesQuery,
+    PlanningQuery,
+    AdminQuery,
+    StoredPlansQuery,
+    PlanJobsQuery,
+    PlanDiffQuery,
+)
 MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 

@@ -2,7 +2,8 @@
 tenant's admin key, never get a 5xx or a traceback, and never show another tenant's records.
 
 Tenant B's records carry a marker; every response to tenant A is searched for it and for B's ids.
-`planScenario` is left to the planner's own property tests (each solve takes up to its time limit).
+`planScenario` and `comparePlanScenarios` (two solves) are left to the planner's own property tests (each solve
+takes up to its time limit).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SCHEMA = schema.as_str()
 MARKER = f"zz-secret-{uuid.uuid4().hex[:8]}"
 _QUERY_TYPE = schema._schema.query_type
 assert _QUERY_TYPE is not None
-QUERY_FIELDS = [name for name in _QUERY_TYPE.fields if name != "planScenario"]
+QUERY_FIELDS = [name for name in _QUERY_TYPE.fields if name not in ("planScenario", "comparePlanScenarios")]
 CREATE = """mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) {
   ... on HouseholdPayload { household { id members { id } offers { id } } } } }"""
 

@@ -186,3 +186,55 @@ def test_plan_uses_the_firms_rule_overrides(tmp_path: Path) -> None:
     layered = json.loads(done.stdout)
     assert plain["rulesVersion"] != layered["rulesVersion"]
     assert (plain["fees"]["pr"], layered["fees"]["pr"]) == (1525.0, 1600.0)
+
+
+def _later_offer(tmp_path: Path) -> tuple[Path, Path]:
+    """p03 and the same household with its offer starting three months later (a second plan to compare)."""
+    a = FILES[2]
+    assert a.stem == "p03-ict-specialized-knowledge"
+    doc = json.loads(a.read_text())
+    doc["scenario"]["offers"][0]["earliestStart"] = "2027-04-12"
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps({"scenario": doc["scenario"], "options": doc["options"]}))
+    return a, b
+
+
+def test_plan_compare_prints_what_changed(tmp_path: Path) -> None:
+    a, b = _later_offer(tmp_path)
+    done = run(str(a), "--compare", str(b))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "PR ready: 2028-01-10 -> 2028-04-10 (91 days later)"
+    assert "permit moved    spouse C41: apply 2027-04-12" in done.stdout
+    assert "valid from +" in done.stdout
+    same = run(str(a), "--compare", str(a))
+    assert (same.returncode, same.stdout) == (0, "no differences\n")
+
+
+def test_plan_compare_json_is_the_diff(tmp_path: Path) -> None:
+    a, b = _later_offer(tmp_path)
+    done = run("--json", str(a), "--compare", str(b))
+    assert done.returncode == 0, done.stderr
+    diff = json.loads(done.stdout)
+    assert sorted(diff) == [
+        "deadlinesAdded",
+        "deadlinesGone",
+        "deadlinesMoved",
+        "fees",
+        "findingsGone",
+        "findingsNew",
+        "gaps",
+        "permitsAdded",
+        "permitsMoved",
+        "permitsRemoved",
+        "pr",
+    ]
+    assert diff["permitsMoved"][0]["validFromDays"] > 0
+    assert run("--json", str(a), "--compare", str(a)).stdout == run("--json", str(b), "--compare", str(b)).stdout
+
+
+def test_plan_compare_refuses_an_invalid_second_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    done = run(str(FILES[0]), "--compare", str(bad))
+    assert done.returncode == 2
+    assert "bad.json is not JSON" in done.stderr
