@@ -69,11 +69,8 @@ def client_fee(ctx: PlanContext, role: Role, p: PlannedPermit) -> float:
     family = category_family(p.code)
     # An unknown code is a PLAN.category violation (_permit_issues); it has no fees of its own.
     own = family.government_fees(ctx, p) if family is not None else 0.0
-    if with_restoration(ctx.timelines[role], p) and not (
-        family is not None and family.files_without_status(ctx, role, p)
-    ):
-        # FEES.restoration: restoring status with a new work permit replaces the processing fee (it includes it);
-        # an application filed without status (R197) restores nothing.
+    if with_restoration(ctx, role, p):
+        # FEES.restoration: restoring status with a new work permit replaces the processing fee (it includes it).
         own += float(ctx.param("FEES.restoration", "restore_with_permit", p.apply_on))
         own -= float(ctx.param("FEES.work_permit", "processing", p.apply_on))
     return own + biometrics_fee(ctx, role, p)

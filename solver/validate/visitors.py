@@ -11,7 +11,6 @@ from __future__ import annotations
 from solver.domain import Person, PlannedPermit, Role, StatusKind
 from solver.rules.status import visitor_may_apply_inside
 from solver.validate.context import PlanContext, category_family
-from solver.validate.timeline import Timeline
 
 
 def visitor_applies_outside(ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> bool:
@@ -27,6 +26,11 @@ def visitor_applies_outside(ctx: PlanContext, role: Role, person: Person, p: Pla
     return family is None or family.r199_ground(ctx, role, p) is None
 
 
-def with_restoration(t: Timeline, p: PlannedPermit) -> bool:
-    """True when `p` is filed in Canada on a day without status: it asks for restoration (STATUS.restoration)."""
-    return t.on(t.in_canada, p.apply_on) and not t.on(t.status, p.apply_on)
+def with_restoration(ctx: PlanContext, role: Role, p: PlannedPermit) -> bool:
+    """True when `p` asks for restoration (STATUS.restoration): filed in Canada on a day without status, under a
+    category that does not let it be filed without status (the R197 PGWP restores nothing)."""
+    t = ctx.timelines[role]
+    if not t.on(t.in_canada, p.apply_on) or t.on(t.status, p.apply_on):
+        return False
+    family = category_family(p.code)
+    return family is None or not family.files_without_status(ctx, role, p)
