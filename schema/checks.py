@@ -118,12 +118,7 @@ def member_errors(values: Mapping[str, Any], path: str, today: dt.date | None = 
     """Errors in a member's values: name, birth date (not after `today`, default the current date),
     citizenships, status permit code, nomination province."""
     errors = [*_text(values, "name", path), *_not_future(values, "birth_date", path, today or dt.date.today())]
-    citizenships = values.get("citizenships")
-    if citizenships is not None and not citizenships:
-        errors.append(FieldError(path=join(path, "citizenships"), message="at least one citizenship is required"))
-    for i, code in enumerate(citizenships or ()):
-        if message := check_country(code):
-            errors.append(FieldError(path=f"{join(path, 'citizenships')}[{i}]", message=message))
+    errors += _citizenship_errors(values, path)
     errors += _check(values, "status_permit_code", path, check_permit_code)
     errors += _check(values, "nomination_province", path, check_province)
     return errors + list(_file_errors(values, path, today or dt.date.today()))
@@ -170,15 +165,22 @@ def children_count_errors(count: int, path: str) -> list[FieldError]:
     return [FieldError(path=path, message=f"{count} children; at most {MAX_CHILDREN} per household")]
 
 
-def child_errors(values: Mapping[str, Any], path: str, today: dt.date | None = None) -> list[FieldError]:
-    """Errors in a child: birth date not after today, citizenships (one at least, ISO codes)."""
-    errors = list(_not_future(values, "birth_date", path, today or dt.date.today()))
+def _citizenship_errors(values: Mapping[str, Any], path: str) -> list[FieldError]:
+    """A member's or a child's citizenships, when given: at least one, each an ISO 3166-1 alpha-2 code."""
     citizenships = values.get("citizenships")
+    errors: list[FieldError] = []
     if citizenships is not None and not citizenships:
         errors.append(FieldError(path=join(path, "citizenships"), message="at least one citizenship is required"))
     for i, code in enumerate(citizenships or ()):
         if message := check_country(code):
             errors.append(FieldError(path=f"{join(path, 'citizenships')}[{i}]", message=message))
+    return errors
+
+
+def child_errors(values: Mapping[str, Any], path: str, today: dt.date | None = None) -> list[FieldError]:
+    """Errors in a child: birth date not after today, citizenships (one at least, ISO codes)."""
+    errors = list(_not_future(values, "birth_date", path, today or dt.date.today()))
+    errors += _citizenship_errors(values, path)
     return errors
 
 
