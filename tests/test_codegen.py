@@ -17,22 +17,12 @@ from pathlib import Path
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-ROOT = Path(__file__).parents[1]
-CODEGEN = ROOT / "tests" / "codegen"
-MODULES = CODEGEN / "node_modules"
-OPERATIONS = ROOT / "tests" / "fixtures" / "contract" / "operations.graphql"
-NODE = shutil.which("node")
-INSTALL = "npm ci --prefix tests/codegen --no-audit --no-fund"
+from tests.node_toolchain import CODEGEN, INSTALL, MODULES, NODE, ROOT
+from tests.node_toolchain import needs_node as needs_node_for
 
-# CI sets PERMITPATH_REQUIRE_CODEGEN=1 where Node.js is installed: there a missing toolchain fails, not skips.
-needs_node = pytest.mark.skipif(
-    (NODE is None or not MODULES.is_dir()) and os.environ.get("PERMITPATH_REQUIRE_CODEGEN") != "1",
-    reason=(
-        "the TypeScript codegen check needs Node.js on PATH"
-        if NODE is None
-        else f"tests/codegen/node_modules is missing: run `{INSTALL}` (make test does when npm is present)"
-    ),
-)
+OPERATIONS = ROOT / "tests" / "fixtures" / "contract" / "operations.graphql"
+
+needs_node = needs_node_for("the TypeScript codegen check")
 
 # Comments and string literals are skipped whole (schema descriptions become doc comments, and say "any" in
 # English); what is left is code, where `any` as a word is the type.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -88,6 +89,14 @@ class Service:
         assert response.status_code == 200 and "errors" not in body, body
         data: dict[str, Any] = body["data"]
         return data
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server a test starts as a process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _headers(key: str | None, accept: str | None, extra: dict[str, str] | None) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 from api.cli import SUBCOMMANDS, build_parser, main
 from db.migrate import head
 from schema.root import sdl
+from tests.api.conftest import free_port
 
 PERMITPATH = Path(sys.executable).with_name("permitpath")
 
@@ -53,16 +53,9 @@ def test_subcommands_and_serve_flags() -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_serve_dev_answers_with_the_demo_households(tmp_path: Path) -> None:
     """What `make run` does, on a fresh directory: the SQLite file is created, migrated and seeded."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(PERMITPATH), "serve", "--dev", "--port", str(port)],
         cwd=tmp_path,

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,12 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).parents[2]
-CODEGEN = ROOT / "tests" / "codegen"
-MODULES = CODEGEN / "node_modules"
+from tests.api.conftest import free_port
+from tests.node_toolchain import CODEGEN, INSTALL, MODULES, NODE, needs_node
+
 SCRIPT = CODEGEN / "audit.mjs"
-NODE = shutil.which("node")
-INSTALL = "npm ci --prefix tests/codegen --no-audit --no-fund"
 PERMITPATH = Path(sys.executable).with_name("permitpath")
 
 # graphql-http 1.23.1 runs 61 audits; a newer version may add some, never fewer.
@@ -35,21 +31,7 @@ AT_LEAST = 61
 # Audits the service fails on purpose, each with the choice named in docs/integrators.md: none today.
 DELIBERATE: dict[str, str] = {}
 
-pytestmark = pytest.mark.skipif(
-    (NODE is None or not MODULES.is_dir()) and os.environ.get("PERMITPATH_REQUIRE_CODEGEN") != "1",
-    reason=(
-        "the graphql-http audit needs Node.js on PATH"
-        if NODE is None
-        else f"tests/codegen/node_modules is missing: run `{INSTALL}` (make test does when npm is present)"
-    ),
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+pytestmark = needs_node("the graphql-http audit")
 
 
 @pytest.fixture
@@ -59,7 +41,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     The process's output goes to a file, not a pipe: --dev logs every request at debug level, and a pipe nobody
     reads would fill and stall the server mid-audit.
     """
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     # The caller's PYTHONPATH is kept so a worktree run serves the worktree's code, not the installed package's.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
