@@ -25,6 +25,7 @@ from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
+from schema.firm import FirmMutation, FirmQuery
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
@@ -44,8 +45,9 @@ QUERY_PARTS: tuple[type, ...] = (
     StoredPlansQuery,
     PlanJobsQuery,
     PlanDiffQuery,
+    FirmQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
+MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation, FirmMutation)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)
