@@ -16,12 +16,13 @@ Where the plan's timeline picture and handout join: `_plan_view.html` includes `
 from __future__ import annotations
 
 import functools
+import re
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
 import httpx
 from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -90,7 +91,7 @@ mutation PageStartPlan($householdId: ID!) {
 }"""
 PLAN_JOB: Final = """
 query PagePlanJob($id: ID!) {
-  planJob(id: $id) { id state improvements error household { id name } storedPlan { id } }
+  planJob(id: $id) { ... on PlanJob { id state improvements error household { id name } storedPlan { id } } }
 }"""
 # The coordinator adds `timelineSvg(lang: $lang)` to `plan` here when the schema has it (and passes $lang).
 STORED_PLAN: Final = """
@@ -114,6 +115,30 @@ query PageStoredPlan($id: ID!) {
   }
 }"""
 STATUS_KINDS: Final = ("WORKER", "STUDENT", "VISITOR", "NONE")
+# The form's inputs, named by the API's field paths (under `input.`); an error of any other path is the form's.
+FORM_FIELDS: Final = frozenset(
+    {"name"}
+    | {
+        f"principal.{name}"
+        for name in ("name", "birthDate", "citizenships", "inCanada", "passportExpiry", "status.kind",
+                     "status.validTo", "status.permitCode")
+    }
+)
+_INDEX = re.compile(r"\[\d+\]$")
+
+
+# A form's fields (application/x-www-form-urlencoded; the page uploads no files). The first value of a name wins.
+Form = Mapping[str, str]
+MAX_FORM_BYTES: Final = 64_000
+
+
+async def read_form(request: Request) -> Form:
+    """The posted form (read once; Starlette keeps the body), at most MAX_FORM_BYTES (more is cut off)."""
+    body = (await request.body())[:MAX_FORM_BYTES]
+    fields: dict[str, str] = {}
+    for name, value in urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
+        fields.setdefault(name, value)
+    return fields
 
 
 class ApiError(Exception):
@@ -196,7 +221,7 @@ def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request
         if signer.read(cookie) is None:
             return RedirectResponse("/signin", status_code=303)
         if request.method == "POST":
-            form = await request.form()
+            form = await read_form(request)
             if not signer.csrf_matches(cookie, _text(form, "csrf")):
                 return HTMLResponse("The form has expired; reload the page and try again.", status_code=403)
         try:
@@ -210,9 +235,9 @@ def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request
     return guarded
 
 
-def _text(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) and value.strip() else None
+def _text(form: Form, name: str) -> str | None:
+    value = form.get(name, "").strip()
+    return value or None
 
 
 def _signed_out(response: Response) -> Response:
@@ -234,7 +259,7 @@ async def signin_form(request: Request) -> Response:
 
 async def signin(request: Request) -> Response:
     """Checks the key as `/graphql` would and starts a session for it."""
-    form = await request.form()
+    form = await read_form(request)
     gateway = request.app.state.gateway
     key = _text(form, "key") or ""
     principal = await gateway.authenticator.authenticate(f"Bearer {key}") if key else None
@@ -263,7 +288,7 @@ async def signout(request: Request) -> Response:
 
 async def choose_language(request: Request) -> Response:
     """The language switch: remembered in a cookie (a year), then back where the user was."""
-    form = await request.form()
+    form = await read_form(request)
     response = RedirectResponse(_local(_text(form, "next")), status_code=303)
     lang = supported(_text(form, "lang"))
     if lang is not None:
@@ -294,8 +319,8 @@ async def new_household(request: Request) -> Response:
     lang = await _firm_language(request)
     if request.method == "GET":
         return render(request, "household_new.html", lang, values={}, errors={}, status_kinds=STATUS_KINDS)
-    form = await request.form()
-    values = {name: value for name, value in form.items() if isinstance(value, str)}
+    form = await read_form(request)
+    values = dict(form)
     data = await call_api(request, CREATE, {"input": {"name": values.get("name", ""), "principal": member_input(form)}})
     result = data["createHousehold"]
     if result["__typename"] == "HouseholdPayload":
@@ -306,7 +331,7 @@ async def new_household(request: Request) -> Response:
     )
 
 
-def member_input(form: FormData, *, prefix: str = "principal.") -> dict[str, Any]:
+def member_input(form: Form, *, prefix: str = "principal.") -> dict[str, Any]:
     """A member's input from the form's fields (named by the API's paths); empty optional fields are left out."""
     member: dict[str, Any] = {
         "name": _text(form, f"{prefix}name") or "",
@@ -327,12 +352,14 @@ def member_input(form: FormData, *, prefix: str = "principal.") -> dict[str, Any
 
 
 def field_errors(result: Mapping[str, Any], *, prefix: str, to: str = "") -> dict[str, str]:
-    """The API's errors by the form input they name: the path without `prefix`, under `to` ("" names the form)."""
+    """The API's errors by the form input they name: the path without `prefix` (and a list's index), under `to`;
+    "" names the form, for a path no input stands for."""
     errors: dict[str, str] = {}
     listed = result.get("errors") or [{"path": result.get("path") or "", "message": result.get("message") or ""}]
     for error in listed:
         path = str(error.get("path") or "")
-        field = to + path.removeprefix(prefix) if path.startswith(prefix) else ""
+        field = _INDEX.sub("", to + path.removeprefix(prefix)) if path.startswith(prefix) else ""
+        field = field if field in FORM_FIELDS else ""
         errors[field] = (errors[field] + " " if field in errors else "") + str(error.get("message"))
     return errors
 
@@ -371,13 +398,13 @@ def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
 
 async def _update_household(request: Request, raw_id: str) -> Response:
     """Saves the form: the household's name, then its principal's facts, each as the API's mutation."""
-    form = await request.form()
+    form = await read_form(request)
     current = await call_api(request, HOUSEHOLD, {"id": raw_id})
     lang = language_of(request, current["firmSettings"]["language"])
     found = current["household"]
     if found is None:
         return render(request, "error.html", lang, status_code=404, message=None)
-    values = {name: value for name, value in form.items() if isinstance(value, str)}
+    values = dict(form)
     errors: dict[str, str] = {}
     renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
     if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
@@ -410,7 +437,7 @@ async def plan_household(request: Request) -> Response:
 async def plan_job(request: Request) -> Response:
     """A plan job's progress; done, it goes on to the stored plan. Without JavaScript the page refreshes itself."""
     data = await call_api(request, PLAN_JOB, {"id": request.path_params["id"]})
-    job = data["planJob"]
+    job = data["planJob"] or None
     if job is not None and job["state"] == "DONE" and job["storedPlan"]:
         return RedirectResponse(f"/plans/{job['storedPlan']['id']}", status_code=303)
     lang = await _firm_language(request)

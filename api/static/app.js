@@ -4,7 +4,7 @@
 "use strict";
 
 const PAGE_HEADER = "X-PermitPath-Page";
-const JOB_QUERY = "query PagePlanJobProgress($id: ID!) { planJob(id: $id) { state improvements error storedPlan { id } } }";
+const JOB_QUERY = "query PagePlanJobProgress($id: ID!) { planJob(id: $id) { ... on PlanJob { state improvements error storedPlan { id } } } }";
 
 async function askApi(query, variables) {
   const response = await fetch("/graphql", {
@@ -34,7 +34,7 @@ function followJob(box) {
       return;
     }
     const job = data && data.planJob;
-    if (!job) return;
+    if (!job || !job.state) return;
     if (job.state === "DONE" && job.storedPlan) {
       window.location.assign("/plans/" + encodeURIComponent(job.storedPlan.id));
       return;
