@@ -223,7 +223,8 @@ def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request
         if request.method == "POST":
             form = await read_form(request)
             if not signer.csrf_matches(cookie, _text(form, "csrf")):
-                return HTMLResponse("The form has expired; reload the page and try again.", status_code=403)
+                message = gettext_for(DOMAIN, language_of(request))("The form has expired; reload the page and try again.")
+                return HTMLResponse(message, status_code=403)
         try:
             return await handler(request)
         except SignedOut:

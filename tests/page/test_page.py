@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
-import pytest
+from babel.messages.extract import extract_from_dir
 
+from api.i18n import gettext_for
 from api.keys import Role
 from api.session import COOKIE, PAGE_HEADER
 from tests.api.conftest import Service
@@ -186,3 +188,23 @@ async def test_graphiql_loads_nothing_from_another_server(service: Service) -> N
         if url.startswith("/static/"):
             asset = await service.client.get(url)
             assert asset.status_code == 200 and len(asset.content) > 100, url
+
+
+def test_every_text_of_the_page_has_its_french() -> None:
+    """Every gettext message of the templates and of api/page.py is translated in the French catalog."""
+    templates = Path(__file__).parents[2] / "api" / "templates"
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(templates), method_map=[("**.html", "jinja2")], options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}
+        )
+    }
+    source = (templates.parent / "page.py").read_text()
+    found |= set(re.findall(r'gettext_for\(DOMAIN, [^)]*\)\("([^"]+)"\)', source))
+    assert len(found) > 50
+    french = gettext_for("page", "fr")
+    untranslated = sorted(message for message in found if french(message) == message and message not in SAME_IN_FRENCH)
+    assert not untranslated, f"no French for: {untranslated}"
+
+
+SAME_IN_FRENCH = {"Date", "Plan", "Total", "source"}
