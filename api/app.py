@@ -25,11 +25,11 @@ from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
+from api.page import page_routes
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
 from api.sdl import schema_document
-from api.page import page_routes
 from api.services import ApiServices
 from api.session import SessionSigner
 from api.settings import Settings

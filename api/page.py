@@ -120,8 +120,16 @@ FORM_FIELDS: Final = frozenset(
     {"name"}
     | {
         f"principal.{name}"
-        for name in ("name", "birthDate", "citizenships", "inCanada", "passportExpiry", "status.kind",
-                     "status.validTo", "status.permitCode")
+        for name in (
+            "name",
+            "birthDate",
+            "citizenships",
+            "inCanada",
+            "passportExpiry",
+            "status.kind",
+            "status.validTo",
+            "status.permitCode",
+        )
     }
 )
 _INDEX = re.compile(r"\[\d+\]$")
@@ -159,7 +167,9 @@ async def call_api(request: Request, query: str, variables: Mapping[str, Any] | 
         headers["Accept-Language"] = language
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://page.local") as client:
-        response = await client.post("/graphql", json={"query": query, "variables": dict(variables or {})}, headers=headers)
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": dict(variables or {})}, headers=headers
+        )
     if response.status_code == 401:
         raise SignedOut
     body = response.json()
@@ -200,13 +210,17 @@ def render(request: Request, name: str, lang: str, status_code: int = 200, **val
     cookie = request.cookies.get(COOKIE)
     signer = request.app.state.gateway.signer
     signed_in = signer.read(cookie) is not None
-    page = environment(lang).get_template(name).render(
-        lang=lang,
-        languages=LANGUAGES,
-        signed_in=signed_in,
-        csrf=signer.csrf_token(cookie) if signed_in and cookie else "",
-        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        **values,
+    page = (
+        environment(lang)
+        .get_template(name)
+        .render(
+            lang=lang,
+            languages=LANGUAGES,
+            signed_in=signed_in,
+            csrf=signer.csrf_token(cookie) if signed_in and cookie else "",
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **values,
+        )
     )
     return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
 
@@ -223,7 +237,9 @@ def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request
         if request.method == "POST":
             form = await read_form(request)
             if not signer.csrf_matches(cookie, _text(form, "csrf")):
-                message = gettext_for(DOMAIN, language_of(request))("The form has expired; reload the page and try again.")
+                message = gettext_for(DOMAIN, language_of(request))(
+                    "The form has expired; reload the page and try again."
+                )
                 return HTMLResponse(message, status_code=403)
         try:
             return await handler(request)
@@ -337,8 +353,9 @@ def member_input(form: Form, *, prefix: str = "principal.") -> dict[str, Any]:
     member: dict[str, Any] = {
         "name": _text(form, f"{prefix}name") or "",
         "birthDate": _text(form, f"{prefix}birthDate"),
-        "citizenships": [code.strip().upper() for code in (_text(form, f"{prefix}citizenships") or "").split(",")
-                         if code.strip()],
+        "citizenships": [
+            code.strip().upper() for code in (_text(form, f"{prefix}citizenships") or "").split(",") if code.strip()
+        ],
         "inCanada": form.get(f"{prefix}inCanada") == "on",
     }
     if passport := _text(form, f"{prefix}passportExpiry"):
@@ -376,8 +393,16 @@ async def household(request: Request) -> Response:
     found = data["household"]
     if found is None:
         return render(request, "error.html", lang, status_code=404, message=None)
-    return render(request, "household.html", lang, household=found, values=_values_of(found), errors={},
-                  status_kinds=STATUS_KINDS, saved=request.query_params.get("saved") == "1")
+    return render(
+        request,
+        "household.html",
+        lang,
+        household=found,
+        values=_values_of(found),
+        errors={},
+        status_kinds=STATUS_KINDS,
+        saved=request.query_params.get("saved") == "1",
+    )
 
 
 def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
@@ -416,8 +441,17 @@ async def _update_household(request: Request, raw_id: str) -> Response:
     if changed["updateMember"]["__typename"] != "MemberPayload":
         errors |= field_errors(changed["updateMember"], prefix="input.", to="principal.")
     if errors:
-        return render(request, "household.html", lang, status_code=422, household=found, values=values,
-                      errors=errors, status_kinds=STATUS_KINDS, saved=False)
+        return render(
+            request,
+            "household.html",
+            lang,
+            status_code=422,
+            household=found,
+            values=values,
+            errors=errors,
+            status_kinds=STATUS_KINDS,
+            saved=False,
+        )
     return RedirectResponse(f"/households/{raw_id}?saved=1", status_code=303)
 
 

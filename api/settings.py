@@ -177,7 +177,9 @@ class Settings:
             values["gzip_min_bytes"] = _count("PERMITPATH_GZIP_MIN_BYTES", gzip_min)
         if secret := env.get("PERMITPATH_SESSION_SECRET"):
             if len(secret) < 32:
-                raise SettingsError("PERMITPATH_SESSION_SECRET must be at least 32 characters (e.g. 64 random hex digits)")
+                raise SettingsError(
+                    "PERMITPATH_SESSION_SECRET must be at least 32 characters (e.g. 64 random hex digits)"
+                )
             values["session_secret"] = secret
         return cls(**values)
 

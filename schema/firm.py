@@ -16,19 +16,24 @@ from db.repositories.access import Access
 from schema.auth import Principal, require
 from schema.errors import FieldError, InvalidInput
 from schema.mutations import mutation
+from schema.queries import described
 from schema.types import Info
 from schema.writes import Refusal, run
 
 
-@strawberry.enum(description="A language the product writes in.")
-class FirmLanguage(enum.Enum):
-    EN = strawberry.enum_value("en", description="English.")
-    FR = strawberry.enum_value("fr", description="French.")
+class Language(enum.Enum):
+    """A language the product writes in (api/i18n.py LANGUAGES)."""
+
+    EN = "en"
+    FR = "fr"
+
+
+FirmLanguage = strawberry.enum(Language, name="FirmLanguage", description="A language the product writes in.")
 
 
 @strawberry.type(description="Your firm's settings.")
 class FirmSettings:
-    language: FirmLanguage | None = strawberry.field(
+    language: Language | None = strawberry.field(
         description="The language of your users' pages when they chose none; null: their browser's language decides."
     )
 
@@ -36,8 +41,8 @@ class FirmSettings:
 SetFirmLanguageResult = Annotated[FirmSettings | InvalidInput, strawberry.union("SetFirmLanguageResult")]
 
 
-def _language(raw: str | None) -> FirmLanguage | None:
-    return FirmLanguage(raw) if raw in {member.value for member in FirmLanguage} else None
+def _language(raw: str | None) -> Language | None:
+    return Language(raw) if raw in {member.value for member in Language} else None
 
 
 async def _read_language(info: Info) -> str | None:
@@ -47,7 +52,7 @@ async def _read_language(info: Info) -> str | None:
 
 @strawberry.type
 class FirmQuery:
-    @strawberry.field(description="Your firm's settings (any key of the firm reads them).")
+    @described("Your firm's settings (any key of the firm reads them).")
     async def firm_settings(self, info: Info) -> FirmSettings:
         return FirmSettings(language=_language(await _read_language(info)))
 
@@ -59,7 +64,7 @@ class FirmMutation:
         self,
         info: Info,
         language: Annotated[
-            FirmLanguage | None, strawberry.argument(description="The firm's language, or null for none.")
+            Language | None, strawberry.argument(description="The firm's language, or null for none.")
         ],
     ) -> SetFirmLanguageResult:
         principal: Principal | None = info.context.principal

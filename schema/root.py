@@ -25,8 +25,8 @@ from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
-from schema.firm import FirmMutation, FirmQuery
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
+from schema.firm import FirmMutation, FirmQuery
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
 from schema.plan_diff import PlanDiffQuery

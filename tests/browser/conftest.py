@@ -62,7 +62,9 @@ def serve(tmp_path: Path) -> Iterator[Served]:
     # worktree's code, not the installed package's.
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PERMITPATH_SOLVER_WORKERS": "1"}
     if "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.pathsep.join(str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep))
+        env["PYTHONPATH"] = os.pathsep.join(
+            str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep)
+        )
     database = f"sqlite+aiosqlite:///{tmp_path / 'page.db'}"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -87,7 +89,9 @@ def serve(tmp_path: Path) -> Iterator[Served]:
         # --dev admits a request without a key as the development firm's admin: it makes the key to sign in with.
         made = httpx.post(
             f"{base}/graphql",
-            json={"query": 'mutation { createApiKey(name: "browser", role: ADMIN) { ... on CreatedApiKey { secret } } }'},
+            json={
+                "query": 'mutation { createApiKey(name: "browser", role: ADMIN) { ... on CreatedApiKey { secret } } }'
+            },
             headers={"Accept": "application/json"},
         ).json()
         yield Served(base, made["data"]["createApiKey"]["secret"])

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-
 from tests.browser.conftest import Offline, Served, needs_browser
 
 pytestmark = needs_browser()
@@ -79,5 +77,3 @@ def test_graphiql_renders_its_editor_with_the_network_off(served: Served, browse
     page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=60_000)
     assert "Loading..." not in page.locator("#graphiql").inner_text()
     assert offline.attempted == []
-
-

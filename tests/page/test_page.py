@@ -13,7 +13,6 @@ from api.keys import Role
 from api.session import COOKIE, PAGE_HEADER
 from tests.api.conftest import Service
 
-
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -137,7 +136,9 @@ async def test_a_revoked_key_ends_its_session(service: Service) -> None:
     key = await service.key(tenant, Role.CONSULTANT)
     await service.client.post("/signin", data={"key": key})
     assert (await service.client.get("/")).status_code == 200
-    await service.data("mutation($k: String!) { revokeApiKey(keyId: $k) { __typename } }", admin, {"k": key.split("_")[1]})
+    await service.data(
+        "mutation($k: String!) { revokeApiKey(keyId: $k) { __typename } }", admin, {"k": key.split("_")[1]}
+    )
     response = await service.client.get("/")
     assert response.status_code == 303 and response.headers["location"] == "/signin"
 
@@ -158,7 +159,7 @@ async def test_language_follows_the_switch_then_the_firm_then_the_browser(servic
     assert '<html lang="en">' in (await client.get("/")).text
     french_browser = await client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"})
     assert '<html lang="fr">' in french_browser.text and "Ménages" in french_browser.text
-    await service.data('mutation { setFirmLanguage(language: FR) { __typename } }', admin)
+    await service.data("mutation { setFirmLanguage(language: FR) { __typename } }", admin)
     assert "Ménages" in (await client.get("/")).text
     await client.post("/language", data={"lang": "en", "next": "/"})
     assert ">Households</h1>" in (await client.get("/")).text
@@ -196,7 +197,9 @@ def test_every_text_of_the_page_has_its_french() -> None:
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(templates), method_map=[("**.html", "jinja2")], options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}
+            str(templates),
+            method_map=[("**.html", "jinja2")],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
         )
     }
     source = (templates.parent / "page.py").read_text()
