@@ -63,9 +63,7 @@ class FirmMutation:
     async def set_firm_language(
         self,
         info: Info,
-        language: Annotated[
-            Language | None, strawberry.argument(description="The firm's language, or null for none.")
-        ],
+        language: Annotated[Language | None, strawberry.argument(description="The firm's language, or null for none.")],
     ) -> SetFirmLanguageResult:
         principal: Principal | None = info.context.principal
         require(principal, lambda role: role.may_manage, "change the firm's settings (an admin key may)")

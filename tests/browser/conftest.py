@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ class Served:
     key: str
 
 
-def serve(tmp_path: Path) -> Iterator[Served]:
+def serve(tmp_path: Path) -> Generator[Served]:
     """`permitpath serve --dev` on a free port and a fresh SQLite file, until the generator is closed."""
     port = free_port()
     log = tmp_path / "serve.log"
