@@ -269,13 +269,25 @@ def _local(target: str | None) -> str:
     return "/"
 
 
+def same_origin(request: Request) -> bool:
+    """Whether the request came from a page of this site, as far as the browser says (Origin, when sent)."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return origin == own
+
+
 async def signin_form(request: Request) -> Response:
     """The sign-in form (an API key)."""
     return render(request, "signin.html", language_of(request), error=None)
 
 
 async def signin(request: Request) -> Response:
-    """Checks the key as `/graphql` would and starts a session for it."""
+    """Checks the key as `/graphql` would and starts a session for it (only from this site's own form)."""
+    if not same_origin(request):
+        message = gettext_for(DOMAIN, language_of(request))("Sign in from this site's own page.")
+        return HTMLResponse(message, status_code=403)
     form = await read_form(request)
     gateway = request.app.state.gateway
     key = _text(form, "key") or ""
@@ -338,11 +350,17 @@ async def new_household(request: Request) -> Response:
         return render(request, "household_new.html", lang, values={}, errors={}, status_kinds=STATUS_KINDS)
     form = await read_form(request)
     values = dict(form)
-    data = await call_api(request, CREATE, {"input": {"name": values.get("name", ""), "principal": member_input(form)}})
-    result = data["createHousehold"]
-    if result["__typename"] == "HouseholdPayload":
-        return RedirectResponse(f"/households/{result['household']['id']}", status_code=303)
-    errors = field_errors(result, prefix="input.")
+    try:
+        data = await call_api(
+            request, CREATE, {"input": {"name": values.get("name", ""), "principal": member_input(form)}}
+        )
+    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
+        errors = {"": str(error)}
+    else:
+        result = data["createHousehold"]
+        if result["__typename"] == "HouseholdPayload":
+            return RedirectResponse(f"/households/{result['household']['id']}", status_code=303)
+        errors = field_errors(result, prefix="input.")
     return render(
         request, "household_new.html", lang, status_code=422, values=values, errors=errors, status_kinds=STATUS_KINDS
     )
@@ -431,15 +449,10 @@ async def _update_household(request: Request, raw_id: str) -> Response:
     if found is None:
         return render(request, "error.html", lang, status_code=404, message=None)
     values = dict(form)
-    errors: dict[str, str] = {}
-    renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
-    if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
-        errors |= field_errors(renamed["updateHousehold"], prefix="input.")
-    principal = found["principal"]
-    member = member_input(form)
-    changed = await call_api(request, UPDATE_MEMBER, {"id": principal["id"], "input": member})
-    if changed["updateMember"]["__typename"] != "MemberPayload":
-        errors |= field_errors(changed["updateMember"], prefix="input.", to="principal.")
+    try:
+        errors = await _save_facts(request, raw_id, found["principal"]["id"], form)
+    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
+        errors = {"": str(error)}
     if errors:
         return render(
             request,
@@ -453,6 +466,22 @@ async def _update_household(request: Request, raw_id: str) -> Response:
             saved=False,
         )
     return RedirectResponse(f"/households/{raw_id}?saved=1", status_code=303)
+
+
+async def _save_facts(request: Request, raw_id: str, principal_id: str, form: Form) -> dict[str, str]:
+    """The household's name, then its principal's facts, each by the API's mutation; the errors by input.
+
+    Two mutations, two transactions: a name the API accepts is saved even when a fact of the member is refused
+    (the form shows the refusal, and saving again sends the name unchanged).
+    """
+    errors: dict[str, str] = {}
+    renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
+    if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
+        errors |= field_errors(renamed["updateHousehold"], prefix="input.")
+    changed = await call_api(request, UPDATE_MEMBER, {"id": principal_id, "input": member_input(form)})
+    if changed["updateMember"]["__typename"] != "MemberPayload":
+        errors |= field_errors(changed["updateMember"], prefix="input.", to="principal.")
+    return errors
 
 
 @page
@@ -489,7 +518,8 @@ async def stored_plan(request: Request) -> Response:
     found = data["node"]
     if not found:
         return render(request, "error.html", lang, status_code=404, message=None)
-    return render(request, "plan.html", lang, stored=found, plan=found["plan"], timeline_svg=None)
+    # The timeline and the handout join here when the schema draws them (the module docstring).
+    return render(request, "plan.html", lang, stored=found, plan=found["plan"], timeline_svg=None, handout_url=None)
 
 
 def page_routes() -> list[Route]:

@@ -211,3 +211,67 @@ def test_every_text_of_the_page_has_its_french() -> None:
 
 
 SAME_IN_FRENCH = {"Date", "Plan", "Total", "source"}
+
+
+async def test_editing_the_facts_saves_them_or_shows_the_apis_errors(service: Service) -> None:
+    client = await signed_in(service)
+    form = await client.get("/households/new")
+    created = await client.post(
+        "/households/new",
+        data={
+            "csrf": csrf(form.text),
+            "name": "Tremblay",
+            "principal.name": "Luc Tremblay",
+            "principal.birthDate": "1990-01-15",
+            "principal.citizenships": "FR",
+        },
+    )
+    household_url = created.headers["location"]
+    page = await client.get(household_url)
+    refused = await client.post(
+        household_url,
+        data={
+            "csrf": csrf(page.text),
+            "name": "",
+            "principal.name": "Luc Tremblay",
+            "principal.birthDate": "2090-01-15",
+            "principal.citizenships": "FR",
+            "principal.status.kind": "WORKER",
+            "principal.status.validTo": "2027-01-31",
+            "principal.status.permitCode": "Q99",
+        },
+    )
+    assert refused.status_code == 422
+    for field in ("name", "principal.birthDate", "principal.status.permitCode"):
+        assert f'<p class="error" id="e-{field}"' in refused.text, field
+    saved = await client.post(
+        household_url,
+        data={
+            "csrf": csrf(page.text),
+            "name": "Tremblay-Roy",
+            "principal.name": "Luc Tremblay",
+            "principal.birthDate": "1990-01-15",
+            "principal.citizenships": "FR, CA",
+            "principal.passportExpiry": "2031-05-01",
+        },
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == f"{household_url}?saved=1"
+    shown = await client.get(saved.headers["location"])
+    assert "Tremblay-Roy" in shown.text and 'value="2031-05-01"' in shown.text and 'value="FR, CA"' in shown.text
+
+
+async def test_a_sign_in_posted_from_another_site_is_refused(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    response = await service.client.post("/signin", data={"key": key}, headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403 and COOKIE not in response.cookies
+
+
+async def test_a_malformed_value_is_the_forms_error_not_a_crash(service: Service) -> None:
+    client = await signed_in(service)
+    form = await client.get("/households/new")
+    refused = await client.post(
+        "/households/new",
+        data={"csrf": csrf(form.text), "name": "X", "principal.name": "Y", "principal.birthDate": "31/02/1990"},
+    )
+    assert refused.status_code == 422
+    assert '<div class="problem" role="alert">' in refused.text and 'value="31/02/1990"' in refused.text
