@@ -46,10 +46,13 @@ query PageHousehold($id: ID!) {
   firmSettings { language }
   household(id: $id) {
     id version name
-    principal { id version name birthDate citizenships inCanada passportExpiry
-                status { kind validTo permitCode } }
+    principal { ...PageMember }
+    spouse { ...PageMember }
     plans(first: 10) { edges { node { id createdAt asOf status prReadyDate } } }
   }
+}
+fragment PageMember on HouseholdMember {
+  id version name birthDate citizenships inCanada passportExpiry status { kind validTo permitCode }
 }"""
 FIRM: Final = "query PageFirm { firmSettings { language } }"
 CREATE: Final = """
@@ -64,6 +67,15 @@ mutation PageCreateHousehold($input: CreateHouseholdInput!) {
 UPDATE_HOUSEHOLD: Final = """
 mutation PageUpdateHousehold($id: ID!, $input: UpdateHouseholdInput!, $version: Int) {
   updateHousehold(id: $id, input: $input, version: $version) {
+    __typename
+    ... on InvalidInput { errors { path message } }
+    ... on Conflict { path message }
+    ... on NotFound { path message }
+  }
+}"""
+CREATE_MEMBER: Final = """
+mutation PageCreateMember($householdId: ID!, $role: Person!, $input: CreateMemberInput!) {
+  createMember(householdId: $householdId, role: $role, input: $input) {
     __typename
     ... on InvalidInput { errors { path message } }
     ... on Conflict { path message }
@@ -116,10 +128,12 @@ query PageStoredPlan($id: ID!) {
 }"""
 STATUS_KINDS: Final = ("WORKER", "STUDENT", "VISITOR", "NONE")
 # The form's inputs, named by the API's field paths (under `input.`); an error of any other path is the form's.
+MEMBERS: Final = ("principal.", "spouse.")
 FORM_FIELDS: Final = frozenset(
     {"name"}
     | {
-        f"principal.{name}"
+        f"{member}{name}"
+        for member in MEMBERS
         for name in (
             "name",
             "birthDate",
@@ -344,16 +358,17 @@ async def _firm_language(request: Request) -> str:
 
 @page
 async def new_household(request: Request) -> Response:
-    """The form of a new household (its principal applicant's facts)."""
+    """The form of a new household: its name, its principal applicant's facts and, when given, the spouse's."""
     lang = await _firm_language(request)
+    shown: dict[str, Any] = {"status_kinds": STATUS_KINDS, "has_spouse": False}
     if request.method == "GET":
-        return render(request, "household_new.html", lang, values={}, errors={}, status_kinds=STATUS_KINDS)
+        return render(request, "household_new.html", lang, values={}, errors={}, **shown)
     form = await read_form(request)
-    values = dict(form)
+    household: dict[str, Any] = {"name": form.get("name", ""), "principal": member_input(form, "principal.")}
+    if _text(form, "spouse.name"):
+        household["spouse"] = member_input(form, "spouse.")
     try:
-        data = await call_api(
-            request, CREATE, {"input": {"name": values.get("name", ""), "principal": member_input(form)}}
-        )
+        data = await call_api(request, CREATE, {"input": household})
     except ApiError as error:  # a value the API could not read (a malformed date): the form's error
         errors = {"": str(error)}
     else:
@@ -361,12 +376,10 @@ async def new_household(request: Request) -> Response:
         if result["__typename"] == "HouseholdPayload":
             return RedirectResponse(f"/households/{result['household']['id']}", status_code=303)
         errors = field_errors(result, prefix="input.")
-    return render(
-        request, "household_new.html", lang, status_code=422, values=values, errors=errors, status_kinds=STATUS_KINDS
-    )
+    return render(request, "household_new.html", lang, status_code=422, values=dict(form), errors=errors, **shown)
 
 
-def member_input(form: Form, *, prefix: str = "principal.") -> dict[str, Any]:
+def member_input(form: Form, prefix: str) -> dict[str, Any]:
     """A member's input from the form's fields (named by the API's paths); empty optional fields are left out."""
     member: dict[str, Any] = {
         "name": _text(form, f"{prefix}name") or "",
@@ -419,25 +432,30 @@ async def household(request: Request) -> Response:
         values=_values_of(found),
         errors={},
         status_kinds=STATUS_KINDS,
+        has_spouse=found["spouse"] is not None,
         saved=request.query_params.get("saved") == "1",
     )
 
 
 def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
     """The form's values from the stored household (the inputs' names are the API's paths)."""
-    principal = found["principal"]
-    status = principal.get("status") or {}
-    return {
-        "name": found["name"],
-        "principal.name": principal["name"],
-        "principal.birthDate": principal["birthDate"],
-        "principal.citizenships": ", ".join(principal["citizenships"]),
-        "principal.inCanada": "on" if principal["inCanada"] else "",
-        "principal.passportExpiry": principal.get("passportExpiry") or "",
-        "principal.status.kind": status.get("kind") or "",
-        "principal.status.validTo": status.get("validTo") or "",
-        "principal.status.permitCode": status.get("permitCode") or "",
-    }
+    values = {"name": found["name"]}
+    for prefix in MEMBERS:
+        member = found[prefix.rstrip(".")]
+        if member is None:
+            continue
+        status = member.get("status") or {}
+        values |= {
+            f"{prefix}name": member["name"],
+            f"{prefix}birthDate": member["birthDate"],
+            f"{prefix}citizenships": ", ".join(member["citizenships"]),
+            f"{prefix}inCanada": "on" if member["inCanada"] else "",
+            f"{prefix}passportExpiry": member.get("passportExpiry") or "",
+            f"{prefix}status.kind": status.get("kind") or "",
+            f"{prefix}status.validTo": status.get("validTo") or "",
+            f"{prefix}status.permitCode": status.get("permitCode") or "",
+        }
+    return values
 
 
 async def _update_household(request: Request, raw_id: str) -> Response:
@@ -450,7 +468,7 @@ async def _update_household(request: Request, raw_id: str) -> Response:
         return render(request, "error.html", lang, status_code=404, message=None)
     values = dict(form)
     try:
-        errors = await _save_facts(request, raw_id, found["principal"]["id"], form)
+        errors = await _save_facts(request, found, form)
     except ApiError as error:  # a value the API could not read (a malformed date): the form's error
         errors = {"": str(error)}
     if errors:
@@ -463,24 +481,36 @@ async def _update_household(request: Request, raw_id: str) -> Response:
             values=values,
             errors=errors,
             status_kinds=STATUS_KINDS,
+            has_spouse=found["spouse"] is not None,
             saved=False,
         )
     return RedirectResponse(f"/households/{raw_id}?saved=1", status_code=303)
 
 
-async def _save_facts(request: Request, raw_id: str, principal_id: str, form: Form) -> dict[str, str]:
-    """The household's name, then its principal's facts, each by the API's mutation; the errors by input.
+async def _save_facts(request: Request, found: Mapping[str, Any], form: Form) -> dict[str, str]:
+    """The household's name, then each member's facts, each by the API's mutation (a spouse given for the
+    first time is created); the errors by input.
 
-    Two mutations, two transactions: a name the API accepts is saved even when a fact of the member is refused
-    (the form shows the refusal, and saving again sends the name unchanged).
+    One mutation per record, each its own transaction: what the API accepts is saved even when another part is
+    refused (the form shows the refusal, and saving again sends the saved parts unchanged).
     """
     errors: dict[str, str] = {}
+    raw_id = found["id"]
     renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
     if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
         errors |= field_errors(renamed["updateHousehold"], prefix="input.")
-    changed = await call_api(request, UPDATE_MEMBER, {"id": principal_id, "input": member_input(form)})
-    if changed["updateMember"]["__typename"] != "MemberPayload":
-        errors |= field_errors(changed["updateMember"], prefix="input.", to="principal.")
+    for prefix in MEMBERS:
+        stored = found[prefix.rstrip(".")]
+        if stored is not None:
+            variables = {"id": stored["id"], "input": member_input(form, prefix)}
+            result = (await call_api(request, UPDATE_MEMBER, variables))["updateMember"]
+        elif _text(form, f"{prefix}name"):
+            variables = {"householdId": raw_id, "role": "SPOUSE", "input": member_input(form, prefix)}
+            result = (await call_api(request, CREATE_MEMBER, variables))["createMember"]
+        else:
+            continue
+        if result["__typename"] != "MemberPayload":
+            errors |= field_errors(result, prefix="input.", to=prefix)
     return errors
 
 

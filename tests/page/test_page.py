@@ -275,3 +275,25 @@ async def test_a_malformed_value_is_the_forms_error_not_a_crash(service: Service
     )
     assert refused.status_code == 422
     assert '<div class="problem" role="alert">' in refused.text and 'value="31/02/1990"' in refused.text
+
+
+async def test_a_spouse_is_added_and_edited_with_errors_under_the_spouses_inputs(service: Service) -> None:
+    client = await signed_in(service)
+    form = await client.get("/households/new")
+    principal = {"principal.name": "Mei Chen", "principal.birthDate": "1991-06-01", "principal.citizenships": "CN"}
+    created = await client.post("/households/new", data={"csrf": csrf(form.text), "name": "Chen", **principal})
+    household_url = created.headers["location"]
+    page = await client.get(household_url)
+    spouse = {"spouse.name": "Wei Chen", "spouse.citizenships": "CN"}
+    refused = await client.post(
+        household_url,
+        data={"csrf": csrf(page.text), "name": "Chen", **principal, **spouse, "spouse.birthDate": "2099-01-01"},
+    )
+    assert refused.status_code == 422 and '<p class="error" id="e-spouse.birthDate"' in refused.text
+    added = await client.post(
+        household_url,
+        data={"csrf": csrf(page.text), "name": "Chen", **principal, **spouse, "spouse.birthDate": "1989-02-03"},
+    )
+    assert added.status_code == 303
+    shown = await client.get(household_url)
+    assert 'value="Wei Chen"' in shown.text and 'value="1989-02-03"' in shown.text
