@@ -297,3 +297,14 @@ async def test_a_spouse_is_added_and_edited_with_errors_under_the_spouses_inputs
     assert added.status_code == 303
     shown = await client.get(household_url)
     assert 'value="Wei Chen"' in shown.text and 'value="1989-02-03"' in shown.text
+
+
+async def test_a_readonly_key_reads_but_its_writes_are_refused_as_the_api_refuses_them(service: Service) -> None:
+    client = await signed_in(service, Role.READONLY)
+    assert (await client.get("/")).status_code == 200
+    form = await client.get("/households/new")
+    refused = await client.post(
+        "/households/new",
+        data={"csrf": csrf(form.text), "name": "N", "principal.name": "N", "principal.birthDate": "1990-01-01"},
+    )
+    assert refused.status_code == 422 and "readonly key may not" in refused.text
