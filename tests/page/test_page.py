@@ -308,3 +308,12 @@ async def test_a_readonly_key_reads_but_its_writes_are_refused_as_the_api_refuse
         data={"csrf": csrf(form.text), "name": "N", "principal.name": "N", "principal.birthDate": "1990-01-01"},
     )
     assert refused.status_code == 422 and "readonly key may not" in refused.text
+
+
+async def test_the_firms_language_is_none_until_set_and_can_be_cleared(service: Service) -> None:
+    admin = await service.key(await service.tenant(), Role.ADMIN)
+    assert await service.data("{ firmSettings { language } }", admin) == {"firmSettings": {"language": None}}
+    set_to = "mutation($l: FirmLanguage) { setFirmLanguage(language: $l) { ... on FirmSettings { language } } }"
+    assert (await service.data(set_to, admin, {"l": "FR"}))["setFirmLanguage"] == {"language": "FR"}
+    assert (await service.data(set_to, admin, {"l": None}))["setFirmLanguage"] == {"language": None}
+    assert await service.data("{ firmSettings { language } }", admin) == {"firmSettings": {"language": None}}

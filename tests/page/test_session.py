@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
+
 from api.session import SessionSigner
+from api.settings import Settings, SettingsError
 
 
 class Clock:
@@ -48,3 +51,11 @@ def test_the_form_token_belongs_to_its_session() -> None:
     assert signer.csrf_matches(mine, signer.csrf_token(mine))
     assert not signer.csrf_matches(mine, signer.csrf_token(theirs))
     assert not signer.csrf_matches(mine, None) and not signer.csrf_matches(None, signer.csrf_token(mine))
+
+
+def test_the_session_secret_setting_is_long_enough_and_never_printed() -> None:
+    with pytest.raises(SettingsError, match="PERMITPATH_SESSION_SECRET must be at least 32 characters"):
+        Settings.from_env({"PERMITPATH_SESSION_SECRET": "too short"})
+    secret = "0123456789abcdef" * 4
+    settings = Settings.from_env({"PERMITPATH_SESSION_SECRET": secret})
+    assert settings.session_secret == secret and secret not in repr(settings)
