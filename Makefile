@@ -28,8 +28,23 @@ $(NODE_STAMP): $(CODEGEN)/package-lock.json $(CODEGEN)/package.json
 run: $(STAMP)
 	$(BIN)/permitpath serve --dev
 
+# The browser test (tests/browser) drives Debian's chromium; as root on a machine with apt-get, `make test`
+# installs it when missing (Playwright never downloads a browser). Elsewhere, without chromium, it skips.
+CHROMIUM := /usr/bin/chromium
+APT_GET := $(shell command -v apt-get 2>/dev/null)
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+.PHONY: chromium screenshots
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && [ -n "$(APT_GET)" ] && [ -n "$(ROOT)" ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi
+
+# The README's screenshots of the page (docs/screenshots/), taken from a fresh `permitpath serve --dev`.
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
+
 # The suite runs in two processes (pytest-xdist), each with its own SQLite file and PostgreSQL database.
-test: $(STAMP) $(if $(NPM),$(NODE_STAMP))
+test: $(STAMP) $(if $(NPM),$(NODE_STAMP)) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

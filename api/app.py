@@ -17,18 +17,21 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from api.auth import Authenticator, TenantDefault
 from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
+from api.page import page_routes
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
 from api.sdl import schema_document
 from api.services import ApiServices
+from api.session import SessionSigner
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
 from api.subscriptions import SubscriptionEndpoint
@@ -76,6 +79,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 else None
             ),
             gzip_min_bytes=settings.gzip_min_bytes,
+            signer=SessionSigner(settings.session_secret.encode() if settings.session_secret else None),
         )
         metrics = Metrics()
         app.state.metrics = metrics
@@ -136,6 +140,8 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
+            Mount("/static", StaticFiles(packages=[("api", "static")]), name="static"),
+            *page_routes(),
         ],
         middleware=http_middleware(settings),
         lifespan=lifespan,

@@ -37,6 +37,7 @@ from schema.auth import Principal
 
 DEV_NAME = "dev"
 _INVALID_KEY = "the API key is not valid (unknown, revoked or mistyped); ask your firm's admin for a key"
+_SESSION_ENDED = "the session has ended (signed out, expired, or its key was revoked); sign in again with an API key"
 # Compared against when no key row exists, so a forged id costs the same time as a wrong secret.
 _NO_SUCH_HASH = hash_secret("no such key")
 # How long a key confirmed valid is still admitted while the database cannot say whether it stands.
@@ -138,6 +139,26 @@ class Authenticator:
             role = Role(known.role)
         except ValueError:
             return Unauthenticated(_INVALID_KEY)  # a role this version does not know: never more than asked
+        return Principal(tenant_id=known.tenant_id, role=role, name=known.name, key_id=key_id, revision=known.revision)
+
+    async def authenticate_session(self, key_id: str | None) -> Principal | Unauthenticated:
+        """The principal of a signed page session (`api/session.py`), whose key's secret was checked at sign-in.
+
+        The key row is read as for a bearer key (remembered, with the same grace through an outage), so a
+        revoked key or a changed role ends the session at the next request.
+        """
+        if key_id is None:
+            return Unauthenticated(_SESSION_ENDED)
+        try:
+            known = await self._look_up(key_id)
+        except Exception as error:
+            known = self._within_grace(key_id, error)
+        if known is None:
+            return Unauthenticated(_SESSION_ENDED)
+        try:
+            role = Role(known.role)
+        except ValueError:
+            return Unauthenticated(_SESSION_ENDED)
         return Principal(tenant_id=known.tenant_id, role=role, name=known.name, key_id=key_id, revision=known.revision)
 
     def standing(self, principal: Principal) -> Standing:

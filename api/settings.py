@@ -111,6 +111,10 @@ class Settings:
     cors_max_age: int = 600
     # Responses at least this long are gzipped for clients that accept it (0: never compress).
     gzip_min_bytes: int = 1024
+    # The secret the page's sign-in cookies are signed with (api/session.py); None: a random one per process,
+    # so sign-ins last until the process restarts and hold on that process only. Set it (32+ characters) when
+    # several processes serve one site.
+    session_secret: str | None = dataclasses.field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -171,6 +175,12 @@ class Settings:
             values["cors_max_age"] = _count("PERMITPATH_CORS_MAX_AGE", max_age)
         if gzip_min := env.get("PERMITPATH_GZIP_MIN_BYTES"):
             values["gzip_min_bytes"] = _count("PERMITPATH_GZIP_MIN_BYTES", gzip_min)
+        if secret := env.get("PERMITPATH_SESSION_SECRET"):
+            if len(secret) < 32:
+                raise SettingsError(
+                    "PERMITPATH_SESSION_SECRET must be at least 32 characters (e.g. 64 random hex digits)"
+                )
+            values["session_secret"] = secret
         return cls(**values)
 
     @property

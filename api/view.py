@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -34,6 +35,7 @@ import math
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, TypeVar
 
 import strawberry
@@ -41,7 +43,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperationType
@@ -55,6 +56,7 @@ from api.ratelimit import SolveCharge, TokenBuckets, solve_charge
 from api.request import Refused, read_params
 from api.response_cache import Entry, Key, ResponseCache
 from api.services import ApiServices
+from api.session import COOKIE, PAGE_HEADER, SessionSigner
 from api.shape import UNPARSED, DocumentShape, document_shape
 from api.solve_runner import SolverBusy
 from db.repositories.access import Access
@@ -68,6 +70,25 @@ T = TypeVar("T")
 # nginx's status for a request whose client closed the connection first (nobody reads the response).
 CLIENT_CLOSED_REQUEST = 499
 PUBLIC_ERRORS[SolverBusy] = p.SOLVER_BUSY
+
+
+@functools.cache
+def graphiql_page() -> str:
+    """GraphiQL as strawberry's template draws it, with its scripts and styles served by this service
+    (api/static/graphiql/, vendored from npm: its README), so it works where the internet does not."""
+    return (resources.files("api") / "templates" / "graphiql.html").read_text(encoding="utf-8")
+
+
+async def authenticate_request(gateway: Gateway, request: Request) -> Principal | Unauthenticated:
+    """The principal of the Authorization header; without one, of the page's session cookie when the request
+    carries the page's header too (a cross-site form cannot add it: api/session.py); else the header's answer
+    (the `--dev` default, or 401)."""
+    authorization = request.headers.get("authorization")
+    cookie = request.cookies.get(COOKIE)
+    if authorization is None and cookie is not None and request.headers.get(PAGE_HEADER) is not None:
+        session = gateway.signer.read(cookie)
+        return await gateway.authenticator.authenticate_session(session.key_id if session else None)
+    return await gateway.authenticator.authenticate(authorization)
 
 
 class StampRequestId(logging.Filter):
@@ -111,6 +132,8 @@ class Gateway:
     # Answers of at least this many bytes are gzipped by the app's middleware (0: none); a 304 names
     # Accept-Encoding in Vary exactly when the answer it stands for would have.
     gzip_min_bytes: int = 0
+    # Signs the page's session cookies (api/session.py); accepted here with the page's header.
+    signer: SessionSigner = field(default_factory=SessionSigner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +187,7 @@ class GraphQLView:
         """The response to one request: the stages of the module docstring, in order (refusals raise `Refused`)."""
         self.check_method(request)
         if self.wants_ide(request):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return HTMLResponse(graphiql_page())
         media = self.negotiate(request)
         gateway: Gateway = request.app.state.gateway
         principal = await self.authenticate(gateway, request, media)
@@ -219,8 +242,8 @@ class GraphQLView:
         return media
 
     async def authenticate(self, gateway: Gateway, request: Request, media: str) -> Principal:
-        """Who sends the request, from the Authorization header, or 401."""
-        principal = await gateway.authenticator.authenticate(request.headers.get("authorization"))
+        """Who sends the request, from the Authorization header (or the page's session), or 401."""
+        principal = await authenticate_request(gateway, request)
         if isinstance(principal, Unauthenticated):
             headers = {"WWW-Authenticate": 'Bearer realm="permitpath"'}
             raise Refused(p.refusal(401, p.UNAUTHENTICATED, principal.message, media_type=media, headers=headers))

@@ -78,6 +78,8 @@ class Tenant(Base):
     # Counts the tenant's audited changes: bumped in the transaction of each one, so a response cached
     # under one revision is stale exactly when the revision moved (api/response_cache.py).
     revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The language of the firm's pages when a user chose none ("en", "fr"; None: Accept-Language decides).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class TenantOwned(Base):

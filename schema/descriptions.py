@@ -179,6 +179,8 @@ COORDINATES: dict[str, str] = {
     # Enum values.
     "Person.PRINCIPAL": "The principal applicant.",
     "Person.SPOUSE": "The principal's spouse or common-law partner.",
+    "FirmLanguage.EN": "English.",
+    "FirmLanguage.FR": "French (Canadian usage).",
     "StatusKind.STUDENT": "Holds a study permit.",
     "StatusKind.WORKER": "Holds a work permit.",
     "StatusKind.VISITOR": "A visitor (visitor record or entry as a visitor).",

@@ -26,6 +26,7 @@ from schema.admin import AdminMutation, AdminQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
+from schema.firm import FirmMutation, FirmQuery
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
 from schema.plan_diff import PlanDiffQuery
@@ -44,8 +45,9 @@ QUERY_PARTS: tuple[type, ...] = (
     StoredPlansQuery,
     PlanJobsQuery,
     PlanDiffQuery,
+    FirmQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
+MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation, FirmMutation)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)

@@ -56,6 +56,22 @@ class Access(TenantScoped):
             await self.update(key, {"revoked_at": dt.datetime.now(dt.UTC)})
         return key
 
+    async def firm_language(self) -> str | None:
+        """The firm's language setting ("en", "fr"), or None when it has none."""
+        return await self.session.scalar(select(Tenant.language).where(Tenant.id == self.tenant_id))
+
+    async def set_firm_language(self, language: str | None) -> str | None:
+        """Sets the firm's language (None: no setting), audited as a change of the tenant's record."""
+        tenant = await self.session.scalar(select(Tenant).where(Tenant.id == self.tenant_id).with_for_update())
+        if tenant is None:
+            raise ValueError(f"no tenant {self.tenant_id}")  # a bug: a principal names an existing tenant
+        if tenant.language != language:
+            change = {"language": {"from": tenant.language, "to": language}}
+            tenant.language = language
+            await self.session.flush()
+            await self._audit("update", Tenant, tenant.id, change)
+        return language
+
     async def trusted_document(self, digest: str) -> str | None:
         """The text of the tenant's registered, unrevoked document with sha256 `digest`."""
         return await self.session.scalar(

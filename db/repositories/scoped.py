@@ -182,7 +182,9 @@ class TenantScoped:
 
     # --- the audit trail and the tenant's revision ----------------------------------------------
 
-    async def _audit(self, action: str, model: type[TenantOwned], record_id: int, changes: dict[str, Any]) -> None:
+    async def _audit(
+        self, action: str, model: type[TenantOwned | Tenant], record_id: int, changes: dict[str, Any]
+    ) -> None:
         if model is AuditEntry:
             return
         self.session.add(

@@ -1,0 +1,568 @@
+"""The consultant's page at `/`: sign in with an API key, find and open households, edit their facts, plan them.
+
+Server-rendered (Jinja2, `api/templates/`), with a little progressive JavaScript (`api/static/app.js`: the plan
+job's progress without reloading). Every read and write goes through the GraphQL API itself: the page posts its
+operations to `/graphql` in-process with the user's session cookie and the page's header (`api/session.py`), so
+the key's role, limits and audit apply exactly as to any client, and the API's field errors are shown beside the
+inputs they name (the form's input names are the API's field paths).
+
+The language is the user's choice (the switch in the header, kept in a cookie), else the firm's setting, else
+Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page".
+
+Where the plan's timeline picture and handout join: `_plan_view.html` includes `_timeline.html`, which draws
+`timeline_svg` (the plan query's `timelineSvg(lang:)` once the schema has it), and `_handout.html`, the PDF link.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import urllib.parse
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final
+
+import httpx
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from api.auth import Unauthenticated
+from api.i18n import LANGUAGES, gettext_for, negotiate, supported
+from api.session import COOKIE, LANGUAGE_COOKIE, PAGE_HEADER
+
+DOMAIN: Final = "page"
+# What the page asks of the API; each is an operation any client with the same key could send.
+HOUSEHOLDS: Final = """
+query PageHouseholds($q: String, $after: String) {
+  firmSettings { language }
+  households(first: 25, nameContains: $q, after: $after) {
+    edges { node { id name principal { name } spouse { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+HOUSEHOLD: Final = """
+query PageHousehold($id: ID!) {
+  firmSettings { language }
+  household(id: $id) {
+    id version name
+    principal { ...PageMember }
+    spouse { ...PageMember }
+    plans(first: 10) { edges { node { id createdAt asOf status prReadyDate } } }
+  }
+}
+fragment PageMember on HouseholdMember {
+  id version name birthDate citizenships inCanada passportExpiry status { kind validTo permitCode }
+}"""
+FIRM: Final = "query PageFirm { firmSettings { language } }"
+CREATE: Final = """
+mutation PageCreateHousehold($input: CreateHouseholdInput!) {
+  createHousehold(input: $input) {
+    __typename
+    ... on HouseholdPayload { household { id } }
+    ... on InvalidInput { errors { path message } }
+    ... on Conflict { path message }
+  }
+}"""
+UPDATE_HOUSEHOLD: Final = """
+mutation PageUpdateHousehold($id: ID!, $input: UpdateHouseholdInput!, $version: Int) {
+  updateHousehold(id: $id, input: $input, version: $version) {
+    __typename
+    ... on InvalidInput { errors { path message } }
+    ... on Conflict { path message }
+    ... on NotFound { path message }
+  }
+}"""
+CREATE_MEMBER: Final = """
+mutation PageCreateMember($householdId: ID!, $role: Person!, $input: CreateMemberInput!) {
+  createMember(householdId: $householdId, role: $role, input: $input) {
+    __typename
+    ... on InvalidInput { errors { path message } }
+    ... on Conflict { path message }
+    ... on NotFound { path message }
+  }
+}"""
+UPDATE_MEMBER: Final = """
+mutation PageUpdateMember($id: ID!, $input: UpdateMemberInput!, $version: Int) {
+  updateMember(id: $id, input: $input, version: $version) {
+    __typename
+    ... on InvalidInput { errors { path message } }
+    ... on Conflict { path message }
+    ... on NotFound { path message }
+  }
+}"""
+START_PLAN: Final = """
+mutation PageStartPlan($householdId: ID!) {
+  startPlan(householdId: $householdId) {
+    __typename
+    ... on PlanJob { id }
+    ... on InvalidScenario { errors { path message } }
+    ... on InvalidInput { errors { path message } }
+    ... on NotFound { path message }
+  }
+}"""
+PLAN_JOB: Final = """
+query PagePlanJob($id: ID!) {
+  planJob(id: $id) { ... on PlanJob { id state improvements error household { id name } storedPlan { id } } }
+}"""
+# The coordinator adds `timelineSvg(lang: $lang)` to `plan` here when the schema has it (and passes $lang).
+STORED_PLAN: Final = """
+query PageStoredPlan($id: ID!) {
+  node(id: $id) {
+    ... on StoredPlan {
+      id asOf createdAt rulesVersion
+      household { id name }
+      plan {
+        status prReadyDate prProgram prApplicant crsScore
+        permits { person code name open applyOn validFrom validTo fee }
+        steps { date person action code detail ruleIds }
+        deadlines { person date what message ruleId }
+        statusGaps { person start end workAuthorized }
+        fees { total permits biometrics pr employer }
+        blockers { ruleId message source }
+        explanation { ruleId message source }
+        closedRoutes { person code name fix fixBy reasons { ruleId message } }
+      }
+    }
+  }
+}"""
+STATUS_KINDS: Final = ("WORKER", "STUDENT", "VISITOR", "NONE")
+# The form's inputs, named by the API's field paths (under `input.`); an error of any other path is the form's.
+MEMBERS: Final = ("principal.", "spouse.")
+FORM_FIELDS: Final = frozenset(
+    {"name"}
+    | {
+        f"{member}{name}"
+        for member in MEMBERS
+        for name in (
+            "name",
+            "birthDate",
+            "citizenships",
+            "inCanada",
+            "passportExpiry",
+            "status.kind",
+            "status.validTo",
+            "status.permitCode",
+        )
+    }
+)
+_INDEX = re.compile(r"\[\d+\]$")
+
+
+# A form's fields (application/x-www-form-urlencoded; the page uploads no files). The first value of a name wins.
+Form = Mapping[str, str]
+MAX_FORM_BYTES: Final = 64_000
+
+
+async def read_form(request: Request) -> Form:
+    """The posted form (read once; Starlette keeps the body), at most MAX_FORM_BYTES (more is cut off)."""
+    body = (await request.body())[:MAX_FORM_BYTES]
+    fields: dict[str, str] = {}
+    for name, value in urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
+        fields.setdefault(name, value)
+    return fields
+
+
+class ApiError(Exception):
+    """The API refused the page's request as a whole (not a field's error): its message is shown."""
+
+
+class SignedOut(Exception):
+    """The session is missing or no longer stands: the user is sent to sign in."""
+
+
+async def call_api(request: Request, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`data` of one operation posted to this service's own `/graphql` with the user's session."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie is None:
+        raise SignedOut
+    headers = {"Accept": "application/json", PAGE_HEADER: "1", "Cookie": f"{COOKIE}={cookie}"}
+    if language := request.headers.get("accept-language"):
+        headers["Accept-Language"] = language
+    transport = httpx.ASGITransport(app=request.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://page.local") as client:
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": dict(variables or {})}, headers=headers
+        )
+    if response.status_code == 401:
+        raise SignedOut
+    body = response.json()
+    if body.get("errors") or body.get("data") is None:
+        raise ApiError("; ".join(error.get("message", "") for error in body.get("errors") or []) or response.text)
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+@functools.cache
+def environment(lang: str) -> Environment:
+    """The templates with the "page" catalog of `lang` installed (one environment per language)."""
+    env = Environment(
+        loader=PackageLoader("api", "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    translate = gettext_for(DOMAIN, lang)
+
+    def ngettext(singular: str, plural: str, count: int) -> str:
+        return translate(singular) if count == 1 else translate(plural)
+
+    env.install_gettext_callables(translate, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def language_of(request: Request, firm: str | None = None) -> str:
+    """The reader's language: their switch, the firm's setting, then Accept-Language."""
+    return negotiate(
+        choice=request.cookies.get(LANGUAGE_COOKIE), firm=firm, accept_language=request.headers.get("accept-language")
+    )
+
+
+def render(request: Request, name: str, lang: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    """The template `name` in `lang`, with what every page shows (the session, the language switch)."""
+    cookie = request.cookies.get(COOKIE)
+    signer = request.app.state.gateway.signer
+    signed_in = signer.read(cookie) is not None
+    page = (
+        environment(lang)
+        .get_template(name)
+        .render(
+            lang=lang,
+            languages=LANGUAGES,
+            signed_in=signed_in,
+            csrf=signer.csrf_token(cookie) if signed_in and cookie else "",
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **values,
+        )
+    )
+    return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
+
+
+def page(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """A page that needs a session: signed out (or the key revoked) sends the user to sign in; a POST must
+    carry the session's form token."""
+
+    async def guarded(request: Request) -> Response:
+        signer = request.app.state.gateway.signer
+        cookie = request.cookies.get(COOKIE)
+        if signer.read(cookie) is None:
+            return RedirectResponse("/signin", status_code=303)
+        if request.method == "POST":
+            form = await read_form(request)
+            if not signer.csrf_matches(cookie, _text(form, "csrf")):
+                message = gettext_for(DOMAIN, language_of(request))(
+                    "The form has expired; reload the page and try again."
+                )
+                return HTMLResponse(message, status_code=403)
+        try:
+            return await handler(request)
+        except SignedOut:
+            return _signed_out(RedirectResponse("/signin", status_code=303))
+        except ApiError as error:
+            lang = language_of(request)
+            return render(request, "error.html", lang, status_code=502, message=str(error))
+
+    return guarded
+
+
+def _text(form: Form, name: str) -> str | None:
+    value = form.get(name, "").strip()
+    return value or None
+
+
+def _signed_out(response: Response) -> Response:
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def _local(target: str | None) -> str:
+    """`target` when it is a path of this site, else `/` (never a redirect elsewhere)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def same_origin(request: Request) -> bool:
+    """Whether the request came from a page of this site, as far as the browser says (Origin, when sent)."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return origin == own
+
+
+async def signin_form(request: Request) -> Response:
+    """The sign-in form (an API key)."""
+    return render(request, "signin.html", language_of(request), error=None)
+
+
+async def signin(request: Request) -> Response:
+    """Checks the key as `/graphql` would and starts a session for it (only from this site's own form)."""
+    if not same_origin(request):
+        message = gettext_for(DOMAIN, language_of(request))("Sign in from this site's own page.")
+        return HTMLResponse(message, status_code=403)
+    form = await read_form(request)
+    gateway = request.app.state.gateway
+    key = _text(form, "key") or ""
+    principal = await gateway.authenticator.authenticate(f"Bearer {key}") if key else None
+    if principal is None or isinstance(principal, Unauthenticated) or principal.key_id is None:
+        lang = language_of(request)
+        error = gettext_for(DOMAIN, lang)("This API key is not valid: it is unknown, revoked or mistyped.")
+        return render(request, "signin.html", lang, status_code=401, error=error)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        gateway.signer.issue(principal.key_id),
+        max_age=gateway.signer.max_age_s,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@page
+async def signout(request: Request) -> Response:
+    """Ends the session."""
+    return _signed_out(RedirectResponse("/signin", status_code=303))
+
+
+async def choose_language(request: Request) -> Response:
+    """The language switch: remembered in a cookie (a year), then back where the user was."""
+    form = await read_form(request)
+    response = RedirectResponse(_local(_text(form, "next")), status_code=303)
+    lang = supported(_text(form, "lang"))
+    if lang is not None:
+        response.set_cookie(
+            LANGUAGE_COOKIE, lang, max_age=365 * 86400, path="/", samesite="lax", secure=request.url.scheme == "https"
+        )
+    return response
+
+
+@page
+async def households(request: Request) -> Response:
+    """The firm's households, searched by name."""
+    q = request.query_params.get("q") or None
+    data = await call_api(request, HOUSEHOLDS, {"q": q, "after": request.query_params.get("after") or None})
+    lang = language_of(request, data["firmSettings"]["language"])
+    found = data["households"]
+    return render(request, "households.html", lang, q=q or "", households=found["edges"], page_info=found["pageInfo"])
+
+
+async def _firm_language(request: Request) -> str:
+    data = await call_api(request, FIRM)
+    return language_of(request, data["firmSettings"]["language"])
+
+
+@page
+async def new_household(request: Request) -> Response:
+    """The form of a new household: its name, its principal applicant's facts and, when given, the spouse's."""
+    lang = await _firm_language(request)
+    shown: dict[str, Any] = {"status_kinds": STATUS_KINDS, "has_spouse": False}
+    if request.method == "GET":
+        return render(request, "household_new.html", lang, values={}, errors={}, **shown)
+    form = await read_form(request)
+    household: dict[str, Any] = {"name": form.get("name", ""), "principal": member_input(form, "principal.")}
+    if _text(form, "spouse.name"):
+        household["spouse"] = member_input(form, "spouse.")
+    try:
+        data = await call_api(request, CREATE, {"input": household})
+    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
+        errors = {"": str(error)}
+    else:
+        result = data["createHousehold"]
+        if result["__typename"] == "HouseholdPayload":
+            return RedirectResponse(f"/households/{result['household']['id']}", status_code=303)
+        errors = field_errors(result, prefix="input.")
+    return render(request, "household_new.html", lang, status_code=422, values=dict(form), errors=errors, **shown)
+
+
+def member_input(form: Form, prefix: str) -> dict[str, Any]:
+    """A member's input from the form's fields (named by the API's paths); empty optional fields are left out."""
+    member: dict[str, Any] = {
+        "name": _text(form, f"{prefix}name") or "",
+        "birthDate": _text(form, f"{prefix}birthDate"),
+        "citizenships": [
+            code.strip().upper() for code in (_text(form, f"{prefix}citizenships") or "").split(",") if code.strip()
+        ],
+        "inCanada": form.get(f"{prefix}inCanada") == "on",
+    }
+    if passport := _text(form, f"{prefix}passportExpiry"):
+        member["passportExpiry"] = passport
+    kind = _text(form, f"{prefix}status.kind")
+    if kind and kind in STATUS_KINDS:
+        status: dict[str, Any] = {"kind": kind, "validTo": _text(form, f"{prefix}status.validTo")}
+        if code := _text(form, f"{prefix}status.permitCode"):
+            status["permitCode"] = code
+        member["status"] = status
+    return member
+
+
+def field_errors(result: Mapping[str, Any], *, prefix: str, to: str = "") -> dict[str, str]:
+    """The API's errors by the form input they name: the path without `prefix` (and a list's index), under `to`;
+    "" names the form, for a path no input stands for."""
+    errors: dict[str, str] = {}
+    listed = result.get("errors") or [{"path": result.get("path") or "", "message": result.get("message") or ""}]
+    for error in listed:
+        path = str(error.get("path") or "")
+        field = _INDEX.sub("", to + path.removeprefix(prefix)) if path.startswith(prefix) else ""
+        field = field if field in FORM_FIELDS else ""
+        errors[field] = (errors[field] + " " if field in errors else "") + str(error.get("message"))
+    return errors
+
+
+@page
+async def household(request: Request) -> Response:
+    """One household: its facts (editable), its plans, and the button that plans it."""
+    raw_id = request.path_params["id"]
+    if request.method == "POST":
+        return await _update_household(request, raw_id)
+    data = await call_api(request, HOUSEHOLD, {"id": raw_id})
+    lang = language_of(request, data["firmSettings"]["language"])
+    found = data["household"]
+    if found is None:
+        return render(request, "error.html", lang, status_code=404, message=None)
+    return render(
+        request,
+        "household.html",
+        lang,
+        household=found,
+        values=_values_of(found),
+        errors={},
+        status_kinds=STATUS_KINDS,
+        has_spouse=found["spouse"] is not None,
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values from the stored household (the inputs' names are the API's paths)."""
+    values = {"name": found["name"]}
+    for prefix in MEMBERS:
+        member = found[prefix.rstrip(".")]
+        if member is None:
+            continue
+        status = member.get("status") or {}
+        values |= {
+            f"{prefix}name": member["name"],
+            f"{prefix}birthDate": member["birthDate"],
+            f"{prefix}citizenships": ", ".join(member["citizenships"]),
+            f"{prefix}inCanada": "on" if member["inCanada"] else "",
+            f"{prefix}passportExpiry": member.get("passportExpiry") or "",
+            f"{prefix}status.kind": status.get("kind") or "",
+            f"{prefix}status.validTo": status.get("validTo") or "",
+            f"{prefix}status.permitCode": status.get("permitCode") or "",
+        }
+    return values
+
+
+async def _update_household(request: Request, raw_id: str) -> Response:
+    """Saves the form: the household's name, then its principal's facts, each as the API's mutation."""
+    form = await read_form(request)
+    current = await call_api(request, HOUSEHOLD, {"id": raw_id})
+    lang = language_of(request, current["firmSettings"]["language"])
+    found = current["household"]
+    if found is None:
+        return render(request, "error.html", lang, status_code=404, message=None)
+    values = dict(form)
+    try:
+        errors = await _save_facts(request, found, form)
+    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
+        errors = {"": str(error)}
+    if errors:
+        return render(
+            request,
+            "household.html",
+            lang,
+            status_code=422,
+            household=found,
+            values=values,
+            errors=errors,
+            status_kinds=STATUS_KINDS,
+            has_spouse=found["spouse"] is not None,
+            saved=False,
+        )
+    return RedirectResponse(f"/households/{raw_id}?saved=1", status_code=303)
+
+
+async def _save_facts(request: Request, found: Mapping[str, Any], form: Form) -> dict[str, str]:
+    """The household's name, then each member's facts, each by the API's mutation (a spouse given for the
+    first time is created); the errors by input.
+
+    One mutation per record, each its own transaction: what the API accepts is saved even when another part is
+    refused (the form shows the refusal, and saving again sends the saved parts unchanged).
+    """
+    errors: dict[str, str] = {}
+    raw_id = found["id"]
+    renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
+    if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
+        errors |= field_errors(renamed["updateHousehold"], prefix="input.")
+    for prefix in MEMBERS:
+        stored = found[prefix.rstrip(".")]
+        if stored is not None:
+            variables = {"id": stored["id"], "input": member_input(form, prefix)}
+            result = (await call_api(request, UPDATE_MEMBER, variables))["updateMember"]
+        elif _text(form, f"{prefix}name"):
+            variables = {"householdId": raw_id, "role": "SPOUSE", "input": member_input(form, prefix)}
+            result = (await call_api(request, CREATE_MEMBER, variables))["createMember"]
+        else:
+            continue
+        if result["__typename"] != "MemberPayload":
+            errors |= field_errors(result, prefix="input.", to=prefix)
+    return errors
+
+
+@page
+async def plan_household(request: Request) -> Response:
+    """Starts planning the household and shows the job's progress."""
+    raw_id = request.path_params["id"]
+    data = await call_api(request, START_PLAN, {"householdId": raw_id})
+    result = data["startPlan"]
+    if result["__typename"] == "PlanJob":
+        return RedirectResponse(f"/jobs/{result['id']}", status_code=303)
+    lang = await _firm_language(request)
+    message = " ".join(f"{error['path']}: {error['message']}" for error in result.get("errors") or [result])
+    return render(request, "error.html", lang, status_code=422, message=message)
+
+
+@page
+async def plan_job(request: Request) -> Response:
+    """A plan job's progress; done, it goes on to the stored plan. Without JavaScript the page refreshes itself."""
+    data = await call_api(request, PLAN_JOB, {"id": request.path_params["id"]})
+    job = data["planJob"] or None
+    if job is not None and job["state"] == "DONE" and job["storedPlan"]:
+        return RedirectResponse(f"/plans/{job['storedPlan']['id']}", status_code=303)
+    lang = await _firm_language(request)
+    if job is None:
+        return render(request, "error.html", lang, status_code=404, message=None)
+    return render(request, "job.html", lang, job=job)
+
+
+@page
+async def stored_plan(request: Request) -> Response:
+    """A stored plan: steps, deadlines, fees, findings (and the timeline, where the schema draws it)."""
+    data = await call_api(request, STORED_PLAN, {"id": request.path_params["id"]})
+    lang = await _firm_language(request)
+    found = data["node"]
+    if not found:
+        return render(request, "error.html", lang, status_code=404, message=None)
+    # The timeline and the handout join here when the schema draws them (the module docstring).
+    return render(request, "plan.html", lang, stored=found, plan=found["plan"], timeline_svg=None, handout_url=None)
+
+
+def page_routes() -> list[Route]:
+    """The page's routes, beside `/graphql` in `api.app`."""
+    return [
+        Route("/", households, methods=["GET"]),
+        Route("/signin", signin_form, methods=["GET"]),
+        Route("/signin", signin, methods=["POST"]),
+        Route("/signout", signout, methods=["POST"]),
+        Route("/language", choose_language, methods=["POST"]),
+        Route("/households/new", new_household, methods=["GET", "POST"]),
+        Route("/households/{id}", household, methods=["GET", "POST"]),
+        Route("/households/{id}/plan", plan_household, methods=["POST"]),
+        Route("/jobs/{id}", plan_job, methods=["GET"]),
+        Route("/plans/{id}", stored_plan, methods=["GET"]),
+    ]
