@@ -12,6 +12,7 @@ A no-good clause asks for another PR applicant or program, an offer the earlier 
 its permits left out. Adding a permit to an earlier strategy is not a new strategy (the same plan with one more
 application is a variation of it), nor is leaving one of its jobs untaken (the same permits, less work): so a
 plan with the same PR route, a superset of the earlier permits and a subset of its offers is excluded too.
+When the best plan reaches PR, every alternative does: giving up PR is not a strategy an RCIC presents.
 
 Each alternative has its own time limit (options.time_limit_ms), so `count` alternatives take at most `count`
 plans' time, the model's build once. Determinism is plan()'s: one worker, a fixed seed, deterministic budgets.
@@ -292,6 +293,9 @@ class _Search:
         for model in (v.model, base):
             for strategy in found:
                 _exclude(v, model, strategy)
+            if found and found[0].pr_program is not None:
+                # Giving up PR is no alternative to a plan that reaches it.
+                model.add(model.get_bool_var_from_proto_index(v.prv().ready.index) == 1)
         search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds))
         blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline)
         solved = solve_model(v, self.objective, search)
