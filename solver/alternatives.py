@@ -37,7 +37,7 @@ from solver.model.constraints.pr import program_of
 from solver.model.decode import decode
 from solver.model.explain import blockers
 from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, Solved, fallback, polish, solve_model
+from solver.model.search import Budget, fallback, polish, solve_model
 from solver.model.variables import Vars
 from solver.options import build_options
 from solver.restoration import restoration_blockers
