@@ -1,12 +1,15 @@
 """Alternatives benchmark (`make bench-alternatives`): `count` alternatives against one plan on the headline corpus.
 
     python -m loadtests.bench_alternatives [--seed 2026] [--headline 40] [--count 3] [--time-limit-ms 2000]
+        [--reproducible]
 
 The headline households are `loadtests.bench`'s (a couple, 3 offers, 60 months, drawn with seed + 1). Each is
 timed twice in one process, one call after the other: `solver.solve.plan()` and
 `solver.alternatives.alternatives(count)` (one build, then a lexicographic solve, decode, blockers and closed
 routes per alternative). Prints the medians, the ratio of the medians and the median of the per-household
-ratios (the goal: at most `count` times one plan), and how many strategies came back.
+ratios (the goal: at most `count` times one plan), and how many strategies came back. `--reproducible` stops
+solves on their deterministic budgets alone (`solver.deadline.reproducible`), as the tests plan: on a loaded
+machine the wall clock otherwise cuts some solves short, one plan's and the alternatives' alike.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from loadtests.bench import percentile
 from loadtests.generate import scenario
 from solver.alternatives import alternatives
+from solver.deadline import reproducible
 from solver.domain import PlanOptions, Scenario
 from solver.rules.registry import RuleSet, load_rules
 from solver.solve import plan
@@ -44,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--headline", type=int, default=40, help="couples with 3 offers over 60 months")
     ap.add_argument("--count", type=int, default=3, help="alternatives asked for")
     ap.add_argument("--time-limit-ms", type=int, default=PlanOptions().time_limit_ms)
+    ap.add_argument("--reproducible", action="store_true", help="no wall-clock bound: deterministic budgets only")
     args = ap.parse_args(argv)
+    if args.reproducible:
+        reproducible()
     options = PlanOptions(time_limit_ms=args.time_limit_ms)
     rules = load_rules()
     rng = random.Random(args.seed + 1)
@@ -56,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = Counter(s[2] for s in samples)
     print(
         f"permitpath alternatives benchmark: seed {args.seed}, {args.count} alternatives, time limit "
-        f"{args.time_limit_ms} ms, Python {platform.python_version()}"
+        f"{args.time_limit_ms} ms{' (reproducible: no wall-clock bound)' if args.reproducible else ''}, "
+        f"Python {platform.python_version()}"
     )
     print()
     print(
