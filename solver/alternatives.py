@@ -31,7 +31,17 @@ from ortools.sat.python import cp_model
 
 from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Deadline, OutOfTime, wall_bounded
-from solver.domain import FieldError, Finding, ObjectiveTerm, Plan, PlanOptions, PlanStatus, Role, Scenario
+from solver.domain import (
+    DEFAULT_OBJECTIVE,
+    FieldError,
+    Finding,
+    ObjectiveTerm,
+    Plan,
+    PlanOptions,
+    PlanStatus,
+    Role,
+    Scenario,
+)
 from solver.model.build import build, fix_groups
 from solver.model.constraints.pr import program_of
 from solver.model.decode import decode
@@ -145,15 +155,15 @@ def alternatives(
         if found is None:
             break
         plans.append(found)
-    return ranked(plans)
+    return ranked(plans, options.objective)
 
 
-def ranked(plans: Sequence[Plan]) -> list[Alternative]:
-    """The plans as alternatives: ranked by the objective (the order they were found in on a tie), each
-    labelled by what sets it apart from the best."""
+def ranked(plans: Sequence[Plan], objective: Sequence[ObjectiveTerm] = DEFAULT_OBJECTIVE) -> list[Alternative]:
+    """The plans as alternatives: ranked by the objective's terms in order (the order they were found in on a
+    tie), each labelled by what sets it apart from the best."""
     if not plans:
         return []
-    order = sorted(range(len(plans)), key=lambda i: (_objective_key(plans[i]), i))
+    order = sorted(range(len(plans)), key=lambda i: (_objective_key(plans[i], objective), i))
     best = plans[order[0]]
     out = []
     for rank, i in enumerate(order, start=1):
@@ -162,10 +172,8 @@ def ranked(plans: Sequence[Plan]) -> list[Alternative]:
     return out
 
 
-def _objective_key(plan: Plan) -> tuple[int, ...]:
-    values = plan.objective_values
-    reached = 0 if plan.status is not PlanStatus.NO_SOLUTION else 1
-    return (reached, *(values.get(term.value, 0) for term in ObjectiveTerm))
+def _objective_key(plan: Plan, objective: Sequence[ObjectiveTerm]) -> tuple[int, ...]:
+    return tuple(plan.objective_values.get(term.value, 0) for term in objective)
 
 
 # --- labels -------------------------------------------------------------------------------------
