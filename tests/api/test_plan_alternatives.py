@@ -14,9 +14,14 @@ from graphql.validation.validation_context import ValidationContext
 
 from api.keys import Role
 from api.limits import Limits
+from api.plan_service import Alternatives, alternatives_job
 from api.shape import document_shape
+from api.solve_runner import ProcessRunner
 from schema.cost import selection_cost
 from schema.root import schema
+from solver.alternatives import alternatives as solve_alternatives
+from solver.domain import InvalidScenario
+from solver.scenario_json import parse_scenario
 from tests.api.conftest import Service
 from tests.api.test_stored_plans import CREATE
 from tests.schema.records import household_input
@@ -165,3 +170,18 @@ def test_the_query_cost_counts_an_alternatives_selection_count_times() -> None:
     assert (one - 1) * 4 == four - 1
     assert (one - 1) * 5 == variable - 1
     assert (one - 1) * 3 == default - 1
+
+
+async def test_alternatives_run_in_a_solver_worker_process() -> None:
+    doc = json.loads((FIXTURES / "a02-pgwp-a75-vs-lmia-bridge.json").read_text())
+    parsed = parse_scenario(doc["scenario"], {"timeLimitMs": 5000})
+    assert not isinstance(parsed, InvalidScenario)
+    scenario, options = parsed
+    pool = ProcessRunner(workers=1, queue_size=1)
+    await pool.start()
+    try:
+        found = await pool.run(alternatives_job, Alternatives(scenario, options, 3), tenant=1)
+    finally:
+        await pool.close()
+    here = solve_alternatives(scenario, options, 3)
+    assert [(a.rank, a.label, a.strategy) for a in found] == [(a.rank, a.label, a.strategy) for a in here]
