@@ -22,7 +22,8 @@ from schema.root import schema
 from solver.alternatives import alternatives as solve_alternatives
 from solver.domain import InvalidScenario
 from solver.scenario_json import parse_scenario
-from tests.api.conftest import Service
+from tests.api.conftest import Service, serve, settings_for
+from tests.api.test_http_ratelimit import frozen_buckets
 from tests.api.test_stored_plans import CREATE
 from tests.schema.records import household_input
 
@@ -185,3 +186,21 @@ async def test_alternatives_run_in_a_solver_worker_process() -> None:
         await pool.close()
     here = solve_alternatives(scenario, options, 3)
     assert [(a.rank, a.label, a.strategy) for a in found] == [(a.rank, a.label, a.strategy) for a in here]
+
+
+async def test_alternatives_spend_count_plans_and_an_invalid_count_costs_a_read(database_url: str) -> None:
+    async with serve(settings_for(database_url, plan_cost=10.0)) as service:
+        frozen_buckets(service, capacity=100.0, rate=0.001)
+        key = await service.key(await service.tenant(), Role.CONSULTANT)
+        variables = {"s": _scenario("a03-pnp-vs-cec"), "o": {"timeLimitMs": 3000}}
+        refused = await service.post({"query": ALTERNATIVES, "variables": {**variables, "n": 9}}, key)
+        assert refused.json()["data"]["planAlternatives"]["__typename"] == "InvalidScenario"
+        assert refused.headers["ratelimit-remaining"] == "99"
+        planned = await service.post({"query": ALTERNATIVES, "variables": {**variables, "n": 3}}, key)
+        assert planned.json()["data"]["planAlternatives"]["__typename"] == "PlanAlternatives"
+        assert planned.headers["ratelimit-remaining"] == "69"
+        # More plans than the bucket holds are charged the whole bucket (refused until it is full), not for ever.
+        frozen_buckets(service, capacity=40.0, rate=0.001)
+        five = await service.post({"query": ALTERNATIVES, "variables": {**variables, "n": 5}}, key)
+        assert five.status_code == 200
+        assert five.headers["ratelimit-remaining"] == "0"
