@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from loadtests.generate import scenario as generated
 from solver.alternatives import MAX_COUNT, Alternative, Strategy, alternatives, count_errors, strategy_of
 from solver.domain import InvalidScenario, ObjectiveTerm, PlanOptions, Role, Scenario
 from solver.scenario_json import parse_scenario
@@ -131,3 +133,15 @@ def test_a_count_outside_1_to_5_is_refused(count: int) -> None:
     assert (error.path, error.message) == ("count", f"must be between 1 and 5 (got {count})")
     with pytest.raises(ValueError, match="must be between 1 and 5"):
         alternatives(scenario, options, count)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_alternative_of_a_generated_household_validates(seed: int) -> None:
+    scenario = generated(random.Random(seed), couple=seed % 2 == 0, offers=seed % 4, horizon_months=60)
+    options = PlanOptions(time_limit_ms=5000)
+    found = alternatives(scenario, options, MAX_COUNT)
+    assert found, "no plan at all"
+    strategies = [a.strategy for a in found]
+    assert len(set(strategies)) == len(strategies)
+    for alternative in found:
+        check_plan(scenario, alternative.plan, options)
