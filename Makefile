@@ -11,7 +11,7 @@ CODEGEN := tests/codegen
 NODE_STAMP := $(CODEGEN)/node_modules/.installed
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: run test lint bench loadtest clean
+.PHONY: run test lint bench bench-alternatives loadtest clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m loadtests.bench
+
+bench-alternatives: $(STAMP)
+	$(BIN)/python -m loadtests.bench_alternatives
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache permitpath.db $(CODEGEN)/node_modules $(CODEGEN)/generated

@@ -1,10 +1,13 @@
-"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json]`: plan a scenario file.
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json | --alternatives N]`: plan a
+scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
 timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
 PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.deadlines` selects them).
 `--compare B.json` plans B.json too (with the same `--rules-as-of`) and prints what changed from FILE's plan
-to B's (`solver.compare`), or with `--json` the diff as JSON.
+to B's (`solver.compare`), or with `--json` the diff as JSON. `--alternatives N` plans up to N (1 to 5) plans of
+different strategies (`solver.alternatives`) and prints their trade-offs side by side, then what sets each apart;
+with `--json`, the alternatives as the planAlternatives operation returns them (each plan with its deadlines).
 Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
 """
 
@@ -20,6 +23,7 @@ from typing import TextIO
 
 from api.settings import Settings
 from schema.errors import prefixed
+from solver.alternatives import Alternative, alternatives, count_errors
 from solver.compare import compare, lines
 from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
 from solver.rules.registry import use_overrides
@@ -37,11 +41,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules-as-of", metavar="DATE", help="what-if: apply the rules in force on DATE (YYYY-MM-DD) to every step"
     )
-    parser.add_argument(
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
         "--compare",
         metavar="B.json",
         type=Path,
         help="plan a second scenario file of the same household and print what changed from FILE's plan to it",
+    )
+    choice.add_argument(
+        "--alternatives",
+        metavar="N",
+        type=int,
+        help="plan up to N (1 to 5) alternatives that differ in strategy and print them side by side",
     )
 
 
@@ -87,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
             print_invalid(loaded, sys.stderr)
         return EXIT_INVALID
     scenario, options = loaded
+    if args.alternatives is not None:
+        return _alternatives(scenario, options, args)
     result = plan(scenario, options)
     if args.compare is not None:
         return _compare(result, args)
@@ -113,6 +126,89 @@ def _compare(a: Plan, args: argparse.Namespace) -> int:
     else:
         print("\n".join(lines(diff)))
     return EXIT_PLAN
+
+
+def _alternatives(scenario: Scenario, options: PlanOptions, args: argparse.Namespace) -> int:
+    """Plans `--alternatives` strategies and prints them side by side (or as JSON)."""
+    refused = count_errors(args.alternatives, "--alternatives")
+    if refused:
+        invalid = InvalidScenario(refused)
+        if args.json:
+            print(json.dumps(invalid_to_json(invalid), indent=2))
+        else:
+            print_invalid(invalid, sys.stderr)
+        return EXIT_INVALID
+    found = alternatives(scenario, options, args.alternatives)
+    if args.json:
+        print(
+            json.dumps(
+                {"requested": args.alternatives, "alternatives": [_alternative_json(a) for a in found]}, indent=2
+            )
+        )
+    else:
+        print_alternatives(found, sys.stdout)
+    return EXIT_PLAN
+
+
+def _alternative_json(a: Alternative) -> dict[str, object]:
+    """An alternative as planAlternatives returns it (money as the contract's dollars)."""
+    t = a.trade_offs
+    return {
+        "rank": a.rank,
+        "label": a.label,
+        "differences": list(a.differences),
+        "strategy": {
+            "prApplicant": None if a.strategy.pr_applicant is None else a.strategy.pr_applicant.value,
+            "prProgram": a.strategy.pr_program,
+            "permits": [{"person": p.value, "code": c, "offerRef": o} for p, c, o in a.strategy.permits],
+            "offers": list(a.strategy.offers),
+        },
+        "tradeOffs": {
+            "prReadyDate": None if t.pr_ready_date is None else t.pr_ready_date.isoformat(),
+            "feesClient": t.fees_client,
+            "feesEmployer": t.fees_employer,
+            "daysWithoutWork": t.days_without_work,
+            "daysWithoutStatus": t.days_without_status,
+            "riskCount": t.risk_count,
+            "risks": to_json(t.risks),
+        },
+        "plan": {**plan_to_json(a.plan), "deadlines": to_json(a.plan.deadlines)},
+    }
+
+
+# The width of one alternative's column in the side-by-side table.
+COLUMN = 30
+
+
+def print_alternatives(found: list[Alternative], out: TextIO) -> None:
+    """The alternatives' trade-offs side by side (one column each, best first), then what sets each apart."""
+    if not found:
+        print("no plan found in time", file=out)
+        return
+
+    def row(name: str, cells: list[str]) -> None:
+        print(f"{name:20}" + "".join(f"{c[: COLUMN - 2]:{COLUMN}}" for c in cells).rstrip(), file=out)
+
+    def route(a: Alternative) -> str:
+        s = a.strategy
+        return "none" if s.pr_applicant is None else f"{s.pr_program}, {s.pr_applicant.value.lower()}"
+
+    row("", [f"#{a.rank}" for a in found])
+    row("PR ready", [a.trade_offs.pr_ready_date.isoformat() if a.trade_offs.pr_ready_date else "-" for a in found])
+    row("PR route", [route(a) for a in found])
+    row("fees (client)", [f"${a.trade_offs.fees_client:,.2f}" for a in found])
+    row("fees (employer)", [f"${a.trade_offs.fees_employer:,.2f}" for a in found])
+    row("days without work", [str(a.trade_offs.days_without_work) for a in found])
+    row("days without status", [str(a.trade_offs.days_without_status) for a in found])
+    row("risk findings", [str(a.trade_offs.risk_count) for a in found])
+    row("permits", [" ".join(f"{p.value[0]}:{c}" for p, c, _ in a.strategy.permits) or "-" for a in found])
+    for a in found:
+        print(f"\n#{a.rank} {a.label}", file=out)
+        for fact in a.differences:
+            print(f"    {fact}", file=out)
+        if a.trade_offs.risks:
+            # The findings in full are in the plan (and in --json); here, which rules they cite.
+            print(f"    risks: {', '.join(r.rule_id for r in a.trade_offs.risks)}", file=out)
 
 
 def print_invalid(invalid: InvalidScenario, out: TextIO) -> None:

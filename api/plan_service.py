@@ -48,6 +48,8 @@ from db.plan_json import stored_plan_values, to_plain
 from db.repositories.jobs import Abandoned, PlanJobs, fail_unfinished_jobs
 from db.repositories.scoped import Actor, TenantScoped
 from solver import domain
+from solver.alternatives import Alternative
+from solver.alternatives import alternatives as solve_alternatives
 from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
 
@@ -101,6 +103,21 @@ def plan_job(solve: Solve, emit: Emit) -> domain.Plan:
     """The solve runner's one job, for `plan` and plan jobs alike: plan one scenario, handing each improving
     plan to `emit` when `solve.progress` asks for them (module level, so a worker process can import it)."""
     return solve_plan(solve.scenario, solve.options, on_improvement=emit if solve.progress else None)
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """What the solve runner's alternatives job is given: the question and how many strategies are wanted."""
+
+    scenario: domain.Scenario
+    options: domain.PlanOptions
+    count: int
+
+
+def alternatives_job(ask: Alternatives, emit: Emit) -> list[Alternative]:
+    """The solve runner's job for `alternatives`: up to `count` plans of different strategies (module level,
+    so a worker process can import it)."""
+    return solve_alternatives(ask.scenario, ask.options, ask.count)
 
 
 @dataclass
@@ -202,6 +219,25 @@ class PlanService:
             if flight.waiters == 0:
                 flight.task.cancel()
             raise
+
+    async def alternatives(
+        self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions, count: int
+    ) -> list[Alternative]:
+        """Up to `count` plans of different strategies (`solver.alternatives`), solved on the runner (or a thread).
+
+        Not cached: the plan cache keeps single plans. The request is charged as `count` plans.
+        """
+        note_solve()
+        ask = Alternatives(scenario, options, count)
+        runner = self._runner
+        if runner is None:
+            return await asyncio.to_thread(alternatives_job, ask, _ignore)
+        try:
+            found: list[Alternative] = await runner.run(alternatives_job, ask, tenant=tenant_id)
+        except SolverBusy:
+            self._count_busy()
+            raise
+        return found
 
     async def _solve_and_keep(
         self, tenant_id: int, key: str, scenario: domain.Scenario, options: domain.PlanOptions

@@ -197,7 +197,7 @@ class GraphQLView:
         if shape.solves:
             self.admit(gateway, principal, media)
         request.state.rate_key = rate_key(principal)
-        self.spend(gateway, principal, shape.solves, media)
+        charged = self.spend(gateway, principal, shape.plans(operation.variables), media)
         cached = await self.answer_from_cache(gateway, principal, resolved, operation, shape, media)
         if isinstance(cached, Response):
             return self.validators(request, resolved, cached, failed=False)
@@ -208,7 +208,7 @@ class GraphQLView:
         if shape.solves and (not charge.solved or refused_as_busy(result)):
             # Answered without solving (an invalid scenario, a cached plan, a solver too busy to take it): it
             # costs what a read costs.
-            gateway.buckets.refund(rate_key(principal), gateway.plan_cost - 1.0)
+            gateway.buckets.refund(rate_key(principal), charged - 1.0)
         if result is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         response = self.respond(result, media, request_id)
@@ -324,9 +324,13 @@ class GraphQLView:
         headers = {"Retry-After": str(max(1, math.ceil(busy.retry_after)))}
         raise Refused(p.refusal(429, p.SOLVER_BUSY, str(busy), media_type=media, headers=headers))
 
-    def spend(self, gateway: Gateway, principal: Principal, solving: bool, media: str) -> None:
-        """Takes the operation's tokens from the key's bucket (a plan costs more), or refuses with 429."""
-        cost = gateway.plan_cost if solving else 1.0
+    def spend(self, gateway: Gateway, principal: Principal, plans: int, media: str) -> float:
+        """Takes the operation's tokens from the key's bucket, or refuses with 429; answers the tokens taken.
+
+        Each plan it solves costs `plan_cost` (alternatives: `count` plans), a read 1; never more than the
+        bucket holds, so a costly operation waits for a full bucket instead of being refused for ever.
+        """
+        cost = min(gateway.plan_cost * plans, gateway.buckets.capacity) if plans else 1.0
         decision = gateway.buckets.take(rate_key(principal), cost)
         if not decision.allowed:
             retry = decision.retry_after
@@ -334,6 +338,7 @@ class GraphQLView:
             message = f"rate limit of this key reached; retry after {seconds} s"
             headers = {"Retry-After": str(seconds)}
             raise Refused(p.refusal(429, p.RATE_LIMITED, message, media_type=media, headers=headers))
+        return cost
 
     async def answer_from_cache(
         self,

@@ -1,5 +1,6 @@
-"""A query-cost validation rule: objects cost 1, connections multiply their selection by the page size, and
-a field answering a list of ids (`nodes(ids:)`) by the number of ids.
+"""A query-cost validation rule: objects cost 1, connections multiply their selection by the page size, a field
+answering a list of ids (`nodes(ids:)`) by the number of ids, and a field answering `count` plans
+(`planAlternatives`) by its count.
 
 strawberry ships depth, alias and token limiters but no cost analysis. The rule runs in validation, so
 its verdict is cached with the document like any other validation result: the rule class is built once
@@ -21,8 +22,14 @@ from graphql import (
 )
 from graphql.validation.validation_context import ASTValidationContext
 
+from solver.alternatives import DEFAULT_COUNT, MAX_COUNT
+
 PAGE_ARGUMENTS = ("first", "last")
 ID_LIST_ARGUMENTS = ("ids",)
+# Root fields that answer `count` plans (schema/alternatives.py): their selection counts `count` times (MAX_COUNT
+# for a variable, DEFAULT_COUNT when left out), as the endpoint charges `count` plans (api/shape.py).
+COUNTED_FIELDS = frozenset({"planAlternatives", "planHouseholdAlternatives"})
+COUNT_ARGUMENT = "count"
 
 
 def selection_cost(
@@ -40,7 +47,12 @@ def selection_cost(
             if selection.selection_set is None:
                 continue
             children = selection_cost(selection.selection_set, context, default_page_size, visiting)
-            total += 1 + _page_size(selection, default_page_size) * children
+            times = (
+                _count(selection)
+                if selection.name.value in COUNTED_FIELDS
+                else _page_size(selection, default_page_size)
+            )
+            total += 1 + times * children
         elif isinstance(selection, InlineFragmentNode):
             total += selection_cost(selection.selection_set, context, default_page_size, visiting)
         elif isinstance(selection, FragmentSpreadNode):
@@ -64,6 +76,17 @@ def _page_size(field: FieldNode, default_page_size: int) -> int:
                 return max(1, min(int(argument.value.value), default_page_size))
             return default_page_size
     return 1
+
+
+def _count(field: FieldNode) -> int:
+    """How many plans a counted field answers: its literal `count` (within 1..MAX_COUNT), MAX_COUNT for a
+    variable, DEFAULT_COUNT when it is left out."""
+    for argument in field.arguments or ():
+        if argument.name.value == COUNT_ARGUMENT:
+            if isinstance(argument.value, IntValueNode):
+                return max(1, min(int(argument.value.value), MAX_COUNT))
+            return MAX_COUNT
+    return DEFAULT_COUNT
 
 
 def cost_limit_rule(max_cost: int, default_page_size: int) -> type[ASTValidationRule]:

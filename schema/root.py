@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 
 from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
+from schema.alternatives import AlternativesMutation, AlternativesQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
@@ -46,8 +47,16 @@ QUERY_PARTS: tuple[type, ...] = (
     PlanJobsQuery,
     PlanDiffQuery,
     FirmQuery,
+    AlternativesQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation, FirmMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    RecordsMutation,
+    AdminMutation,
+    StoredPlansMutation,
+    PlanJobsMutation,
+    FirmMutation,
+    AlternativesMutation,
+)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)

@@ -18,6 +18,8 @@ from db import models
 from db.repositories.jobs import PlanJobs
 from db.repositories.scoped import Actor
 from solver import domain
+from solver.alternatives import Alternative
+from solver.alternatives import alternatives as solve_alternatives
 from solver.solve import plan as solve_plan
 
 
@@ -25,6 +27,10 @@ class PlanBackend(Protocol):
     """What the schema needs of the service's planning (implemented by `api.plan_service.PlanService`)."""
 
     async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan: ...
+
+    async def alternatives(
+        self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions, count: int
+    ) -> list[Alternative]: ...
 
     async def start(
         self,
@@ -86,3 +92,13 @@ async def plan(
     if services.plans is not None and tenant_id is not None:
         return await services.plans.plan(tenant_id, scenario, options)
     return await asyncio.to_thread(solve_plan, scenario, options)
+
+
+async def alternatives(
+    services: Services, tenant_id: int | None, scenario: domain.Scenario, options: domain.PlanOptions, count: int
+) -> list[Alternative]:
+    """Up to `count` plans of different strategies: through the service's plan backend (its solve runner), or,
+    outside the service, solved in a worker thread (never on the event loop)."""
+    if services.plans is not None and tenant_id is not None:
+        return await services.plans.alternatives(tenant_id, scenario, options, count)
+    return await asyncio.to_thread(solve_alternatives, scenario, options, count)
