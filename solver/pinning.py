@@ -24,7 +24,7 @@ from solver.model.constraints.pins import pin_group, pinned_nodes
 from solver.model.search import Budget
 from solver.model.variables import Vars
 from solver.rules import catalog
-from solver.rules.decision import cited
+from solver.rules.decision import Verdict, cited
 
 # Share of the search's deterministic budget (and of the wall time left) one feasibility solve may use.
 FEASIBILITY_SHARE = 0.1
@@ -63,7 +63,8 @@ def refusals(v: Vars, base: cp_model.CpModel, groups: dict[str, int], budget: Bu
     if not pins or len(out) == len(pins) or _feasible(base, groups, set(out), budget):
         return out
     rest = [i for i in range(len(pins)) if i not in out]
-    alone = [i for i in rest if _feasible(base, groups, {*out, i}, budget)]
+    # One pin left is the one that cannot hold; of several, those whose absence alone lets the model solve.
+    alone = rest if len(rest) == 1 else [i for i in rest if _feasible(base, groups, {*out, i}, budget)]
     for index in alone or rest:
         reason = _rule_reason(v, pins[index]) if alone else _conflict(v)
         out[index] = _refused(v, index, pins[index], reason)
@@ -72,7 +73,8 @@ def refusals(v: Vars, base: cp_model.CpModel, groups: dict[str, int], budget: Bu
 
 def _refused(v: Vars, index: int, pin: Pin, reason: Finding) -> Finding:
     message = f"pins[{index}] ({describe(pin)}) cannot hold: {reason.message}; the plan is made without it"
-    return Finding(reason.rule_id, message, reason.source, reason.effective)
+    found = Finding(reason.rule_id, message, reason.source, reason.effective)
+    return found if found.effective is not None else cited(v.opts.rules, found, v.opts.cal.as_of)
 
 
 def _feasible(base: cp_model.CpModel, groups: dict[str, int], off: set[int], budget: Budget) -> bool:
@@ -126,8 +128,9 @@ def _rule_reason(v: Vars, pin: Pin) -> Finding:
             return Finding(HORIZON, f"{submitted[0].value.lower()} already submitted the PR application")
         programs = (pin.program,) if pin.program else ("CEC", "PNP")
         for answer in evaluate(opts.scenario, pin.person, last, opts.rules):
-            if answer.kind == "PR" and answer.code in programs and answer.failing:
-                return answer.failing[0]
+            failing = answer.failing or (answer.reasons if answer.verdict is not Verdict.ELIGIBLE else ())
+            if answer.kind == "PR" and answer.code in programs and failing:
+                return failing[0]
         return _conflict(v)
     if pin.kind is PinKind.TAKE_OFFER:
         offer = next(o for o in opts.scenario.offers if o.ref == pin.offer_ref)
