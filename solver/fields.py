@@ -324,7 +324,8 @@ def _pin_offer_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
         yield FieldError(f"{path}.offerRef", f"no offer has ref {pin.offer_ref!r}; the offers' refs: {refs}")
     elif offer.holder is not pin.person:
         yield FieldError(
-            f"{path}.offerRef", f"offer {pin.offer_ref!r} is held by {offer.holder.value}; a member takes only their own"
+            f"{path}.offerRef",
+            f"offer {pin.offer_ref!r} is held by {offer.holder.value}; a member takes only their own",
         )
 
 

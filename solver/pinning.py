@@ -19,8 +19,8 @@ from solver.dates import add_days
 from solver.domain import Finding, Pin, PinKind, PinOutcome, Plan, PlanStep, Role, Scenario
 from solver.eligibility import evaluate
 from solver.model.build import fix_groups
-from solver.model.decode import ACTION_JOB
 from solver.model.constraints.pins import pin_group, pinned_nodes
+from solver.model.decode import ACTION_JOB
 from solver.model.search import Budget
 from solver.model.variables import Vars
 from solver.rules import catalog
