@@ -266,14 +266,39 @@ def _pins_errors(s: Scenario) -> Iterator[FieldError]:
                 break
 
 
-def _pin_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
-    """A pin of a member the household has, with the fields its kind reads, each valid."""
+def pin_shape_errors(pin: Pin, path: str) -> list[FieldError]:
+    """What is wrong with a pin whatever the household: a field its kind does not read, a missing or unknown
+    code, a program the planner does not plan, days out of order (the stored pins' check, and the first part
+    of a scenario's)."""
+    errors = []
     for f in dataclasses.fields(Pin):
         if f.name in ("kind", "person") or f.name in PIN_FIELDS[pin.kind]:
             continue
         if getattr(pin, f.name) is not None:
             reads = ", ".join(_camel(name) for name in sorted(PIN_FIELDS[pin.kind]))
-            yield FieldError(f"{path}.{_camel(f.name)}", f"is not read by a {pin.kind.value} pin, which reads {reads}")
+            errors.append(
+                FieldError(f"{path}.{_camel(f.name)}", f"is not read by a {pin.kind.value} pin, which reads {reads}")
+            )
+    if pin.kind in (PinKind.APPLY, PinKind.EXCLUDE):
+        if pin.code is None:
+            errors.append(FieldError(f"{path}.code", f"is required for a {pin.kind.value} pin"))
+        elif message := check_application_code(pin.code):
+            errors.append(FieldError(f"{path}.code", message))
+    if pin.kind is PinKind.TAKE_OFFER and pin.offer_ref is None:
+        errors.append(FieldError(f"{path}.offerRef", "is required for a TAKE_OFFER pin"))
+    if pin.kind is PinKind.LEAD_PR and pin.program is not None and pin.program not in PINNABLE_PR_PROGRAMS:
+        allowed = ", ".join(PINNABLE_PR_PROGRAMS)
+        errors.append(
+            FieldError(f"{path}.program", f"{pin.program!r} is not a program the planner plans; allowed: {allowed}")
+        )
+    if pin.apply_from is not None and (message := check_order(pin.apply_from, pin.apply_to, "applyFrom", "applyTo")):
+        errors.append(FieldError(f"{path}.applyTo", message))
+    return errors
+
+
+def _pin_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
+    """A pin of a member the household has, with the fields its kind reads, each valid."""
+    yield from pin_shape_errors(pin, path)
     person = s.person(pin.person)
     if person is None:
         yield FieldError(f"{path}.person", "the household has no spouse; a pin names a member of the household")
@@ -284,22 +309,14 @@ def _pin_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
             f"{pin.person.value} is {person.canadian_status.value.lower().replace('_', ' ')} (canadianStatus): a "
             "Canadian member applies for no permit, takes offers without one and is never the PR applicant",
         )
-    if pin.kind in (PinKind.APPLY, PinKind.EXCLUDE):
-        if pin.code is None:
-            yield FieldError(f"{path}.code", f"is required for a {pin.kind.value} pin")
-        elif message := check_application_code(pin.code):
-            yield FieldError(f"{path}.code", message)
     if pin.kind is PinKind.APPLY:
         yield from _pin_window_errors(pin, path, s)
-    if pin.kind is PinKind.TAKE_OFFER:
+    if pin.kind is PinKind.TAKE_OFFER and pin.offer_ref is not None:
         yield from _pin_offer_errors(pin, path, s)
-    if pin.kind is PinKind.LEAD_PR and pin.program is not None and pin.program not in PINNABLE_PR_PROGRAMS:
-        allowed = ", ".join(PINNABLE_PR_PROGRAMS)
-        yield FieldError(f"{path}.program", f"{pin.program!r} is not a program the planner plans; allowed: {allowed}")
 
 
 def _pin_window_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
-    """An APPLY pin's days lie from asOf to the horizon's last day, in order."""
+    """An APPLY pin's days lie from asOf to the horizon's last day."""
     last = add_days(add_months(s.as_of, s.horizon_months), -1)
     for name, day in (("applyFrom", pin.apply_from), ("applyTo", pin.apply_to)):
         if day is None:
@@ -309,15 +326,10 @@ def _pin_window_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]
                 f"{path}.{name}",
                 f"{day.isoformat()} is outside the plan's horizon, {s.as_of.isoformat()} (asOf) to {last.isoformat()}",
             )
-    if pin.apply_from is not None and (message := check_order(pin.apply_from, pin.apply_to, "applyFrom", "applyTo")):
-        yield FieldError(f"{path}.applyTo", message)
 
 
 def _pin_offer_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
     """A TAKE_OFFER pin names an offer of the scenario that its member holds."""
-    if pin.offer_ref is None:
-        yield FieldError(f"{path}.offerRef", "is required for a TAKE_OFFER pin")
-        return
     offer = next((o for o in s.offers if o.ref == pin.offer_ref), None)
     if offer is None:
         refs = ", ".join(repr(o.ref) for o in s.offers) or "none"
