@@ -241,7 +241,7 @@ def test_plan_compare_refuses_an_invalid_second_file(tmp_path: Path) -> None:
 
 
 def test_plan_marks_the_pinned_steps_and_prints_the_pins(tmp_path: Path) -> None:
-    golden = Path(__file__).parent.parent / "fixtures" / "golden" / "g69-pinned-principal-leads-pr.json"
+    golden = Path(__file__).parent.parent / "fixtures" / "golden" / "pin1-principal-leads-pr.json"
     path = tmp_path / "pinned.json"
     path.write_text(json.dumps({"scenario": json.loads(golden.read_text())["scenario"]}))
     done = run(str(path))
