@@ -143,6 +143,17 @@ def _rule_reason(v: Vars, pin: Pin) -> Finding:
     return _conflict(v)
 
 
+def unfound(scenario: Scenario, refused: dict[int, Finding]) -> dict[int, Finding]:
+    """The pins not refused, each with the finding that no plan holding it was found (the search found no plan
+    within the time limit: a feasibility check cut short lets a pin through)."""
+    message = "no plan holding it was found within the time limit; try a longer timeLimitMs or without the pin"
+    return {
+        index: Finding(PINS_CONFLICT, f"pins[{index}] ({describe(pin)}) cannot hold: {message}")
+        for index, pin in enumerate(scenario.pins)
+        if index not in refused
+    }
+
+
 def _conflict(v: Vars) -> Finding:
     return Finding(PINS_CONFLICT, "it conflicts with the other pins or with the permits the plan must hold")
 

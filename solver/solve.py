@@ -21,7 +21,7 @@ from collections.abc import Callable
 from solver import pinning
 from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
-from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
+from solver.domain import Finding, ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
 from solver.model.constraints.pins import pin_group
 from solver.model.decode import decode
@@ -71,7 +71,7 @@ def plan(
         v = build(opts, deadline)
         heard(Step("model"))
     except OutOfTime:
-        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+        return _no_solution(scenario, rules, started, {})
     base = v.model.clone()
     groups = {name: lit.index for name, lit in v.groups.items()}
     refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
@@ -88,13 +88,7 @@ def plan(
     if solved is not None and not solved.optimal:
         solved = polish(solved, deadline, heard)
     if solved is None:
-        return Plan(
-            status=PlanStatus.NO_SOLUTION,
-            rules_version=rules.version,
-            solve_ms=_ms(started),
-            blockers=tuple(refused.values()),
-            pins=pinning.outcomes(scenario, Plan(PlanStatus.NO_SOLUTION, rules.version, 0.0), refused),
-        )
+        return _no_solution(scenario, rules, started, refused)
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
@@ -106,6 +100,16 @@ def plan(
         decoded,
         blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules) + tuple(refused.values()),
         pins=pinning.outcomes(scenario, decoded, refused),
+    )
+
+
+def _no_solution(scenario: Scenario, rules: RuleSet, started: float, refused: dict[int, Finding]) -> Plan:
+    """No plan at all: no pin is held (those not refused are reported as not found in time)."""
+    unfound = pinning.unfound(scenario, refused)
+    empty = Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+    reasons = {**refused, **unfound}
+    return dataclasses.replace(
+        empty, blockers=tuple(reasons[i] for i in sorted(reasons)), pins=pinning.outcomes(scenario, empty, reasons)
     )
 
 

@@ -19,6 +19,8 @@ from tests.solver.bruteforce import optimum
 from tests.solver.planner_cases import codes, graduate, household, offer, solve
 from tests.solver.test_bruteforce import OPTIONS as BRUTE_OPTIONS
 from tests.solver.test_bruteforce import small_case
+from tests.solver.test_time_limit import LIMIT, FakeClock, Run
+from tests.solver.test_time_limit import OPTIONS as TIME_OPTIONS
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 
@@ -263,3 +265,18 @@ def test_a_pinned_optimum_equals_brute_force(seed: int, pin: Pin) -> None:
     assert p.pins == (PinOutcome(pin, True),)
     check_plan(scenario, p, BRUTE_OPTIONS)
     assert objective_vector(scenario, p, BRUTE_OPTIONS) == best.vector
+
+
+def test_with_no_plan_found_in_time_no_pin_is_held_and_each_says_so() -> None:
+    pin = Pin(PinKind.LEAD_PR, Role.PRINCIPAL)
+    run = Run(FakeClock(), moves={"model": LIMIT})
+    result = plan_for(dataclasses.replace(couple(), pins=(pin,)), TIME_OPTIONS, clock=run.clock, trace=run)
+    assert result.status is PlanStatus.NO_SOLUTION
+    (outcome,) = result.pins
+    assert not outcome.held and outcome.reason is not None
+    assert outcome.reason.rule_id == "PLAN.pins"
+    assert outcome.reason.message == (
+        "pins[0] (principal leads PR) cannot hold: no plan holding it was found within the time limit; try a longer"
+        " timeLimitMs or without the pin"
+    )
+    assert result.blockers == (outcome.reason,)
