@@ -3,7 +3,8 @@ scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
 timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
-PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.deadlines` selects them).
+PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.deadlines` selects them), and its
+`pins` when the scenario has any. The timeline marks each step a held pin fixed PINNED.
 `--compare B.json` plans B.json too (with the same `--rules-as-of`) and prints what changed from FILE's plan
 to B's (`solver.compare`), or with `--json` the diff as JSON. `--alternatives N` plans up to N (1 to 5) plans of
 different strategies (`solver.alternatives`) and prints their trade-offs side by side, then what sets each apart;
@@ -25,7 +26,8 @@ from api.settings import Settings
 from schema.errors import prefixed
 from solver.alternatives import Alternative, alternatives, count_errors
 from solver.compare import compare, lines
-from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
+from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Role, Scenario
+from solver.pinning import describe
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
 from solver.solve import plan
@@ -104,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return _compare(result, args)
     if args.json:
-        print(json.dumps({**plan_to_json(result), "deadlines": to_json(result.deadlines)}, indent=2))
+        pins = {"pins": to_json(result.pins)} if result.pins else {}
+        print(json.dumps({**plan_to_json(result), "deadlines": to_json(result.deadlines), **pins}, indent=2))
     else:
         print_timeline(result, sys.stdout)
     return EXIT_PLAN
@@ -225,11 +228,16 @@ def print_timeline(p: Plan, out: TextIO) -> None:
         print(f"PR ready {p.pr_ready_date.isoformat()} ({p.pr_program}, {who} applies)   [{p.status.value}]", file=out)
     else:
         print(f"PR not reachable within the horizon   [{p.status.value}]", file=out)
+    for index, outcome in enumerate(p.pins):
+        held = "held" if outcome.held else "NOT HELD (see the blockers)"
+        print(f"pins[{index}]: {describe(outcome.pin)}: {held}", file=out)
     print("", file=out)
+    pinned = _pinned_steps(p)
     for entry in _dated(p):
         if isinstance(entry, PlanStep):
             rules = ", ".join(entry.rule_ids)
-            print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  {entry.detail}", file=out)
+            mark = "PINNED " if (entry.date, entry.person, entry.action, entry.code) in pinned else ""
+            print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  {mark}{entry.detail}", file=out)
             if rules:
                 print(f"{'':22}  rules: {rules}", file=out)
             continue
@@ -263,6 +271,11 @@ def print_timeline(p: Plan, out: TextIO) -> None:
     for f in p.explanation:
         if f.rule_id in ("EE.ita_wait", "EE.cutoff"):
             print(f"invitation [{f.rule_id}]: {f.message}", file=out)
+
+
+def _pinned_steps(p: Plan) -> set[tuple[dt.date | None, Role, str | None, str | None]]:
+    """The steps a held pin fixed, by date, person, action and code."""
+    return {(o.step_date, o.pin.person, o.step_action, o.step_code) for o in p.pins if o.held and o.step_date}
 
 
 def _dated(p: Plan) -> list[PlanStep | Deadline]:

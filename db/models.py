@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from solver.domain import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, Role, StatusKind
+from solver.domain import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PinKind, Role, StatusKind
 
 # Named constraints keep Alembic's batch mode on SQLite and the PostgreSQL names identical.
 NAMING_CONVENTION = {
@@ -113,6 +113,7 @@ class Household(Versioned):
     )
     offers: Mapped[list[JobOffer]] = relationship(lazy="raise", passive_deletes=True, order_by="JobOffer.id")
     children: Mapped[list[Child]] = relationship(lazy="raise", passive_deletes=True, order_by="Child.id")
+    pins: Mapped[list[HouseholdPin]] = relationship(lazy="raise", passive_deletes=True, order_by="HouseholdPin.id")
 
 
 # A member's status, provincial nomination and submitted PR application are stored flat: each field of the
@@ -168,6 +169,23 @@ class Child(TenantOwned):
     birth_date: Mapped[dt.date] = mapped_column(Date)
     citizenships: Mapped[list[str]] = mapped_column(JSON)
     in_canada: Mapped[bool] = mapped_column(Boolean)
+
+
+class HouseholdPin(TenantOwned):
+    """A decision the consultant pinned for a household (the contract's `PinInput`), in the order given (by id).
+    Like children, pins have no records of their own: the household's mutations write the whole list (`pins` of
+    CreateHouseholdInput and UpdateHouseholdInput), and `planHousehold` plans around them."""
+
+    __tablename__ = "household_pins"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PinKind] = mapped_column(_enum(PinKind))
+    person: Mapped[Role] = mapped_column(_enum(Role))
+    code: Mapped[str | None] = mapped_column(String(16))
+    apply_from: Mapped[dt.date | None] = mapped_column(Date)
+    apply_to: Mapped[dt.date | None] = mapped_column(Date)
+    offer_ref: Mapped[str | None] = mapped_column(String(64))
+    program: Mapped[str | None] = mapped_column(String(16))
 
 
 class Education(Versioned):

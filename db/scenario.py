@@ -5,7 +5,8 @@ attribute of the same name (and a row's extra columns, such as an offer's employ
 is stored otherwise is given here: the member's status, nomination and PR application columns
 (`models.STATUS_PREFIX`, `models.NOMINATION_PREFIX`, `models.PR_PREFIX`) are regrouped, issued permits become
 the permit history and permits applied for (APPLIED, with the day) the pending applications, each naming its
-offer by ref, and the date and horizon come from the question.
+offer by ref, and the date and horizon come from the question. The household's pins (`household_pins`, in the
+order given) are read field by field like its children.
 """
 
 from __future__ import annotations

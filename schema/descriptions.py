@@ -35,6 +35,7 @@ LANGUAGE = ("LanguageTestInput", "CreateLanguageTestInput", "UpdateLanguageTestI
 WORK = ("WorkInput", "CreateWorkPeriodInput", "UpdateWorkPeriodInput", "WorkPeriod")
 OFFER = ("OfferInput", "CreateOfferInput", "UpdateOfferInput", "JobOffer")
 PERMIT = ("CreatePermitInput", "UpdatePermitInput", "Permit")
+PIN = ("PinInput", "Pin", "HouseholdPin")
 
 _CLB = "level (CLB for English, NCLC for French, 1-12), as converted from the test's score"
 
@@ -108,6 +109,10 @@ SHARED: dict[tuple[str, ...], dict[str, str]] = {
         "whileFullTimeStudent": "true for work while a full-time student (it does not count for CEC).",
         "authorized": "true when the work was authorized (held a permit allowing it); unauthorized work counts "
         "for nothing.",
+    },
+    PIN: {
+        "kind": "What the pin fixes (see PinKind); each kind reads its own fields.",
+        "person": "The member the pin is about.",
     },
     OFFER: {
         "ref": "The offer's reference, unique within the household; plans and pending applications name it.",
@@ -223,6 +228,15 @@ COORDINATES: dict[str, str] = {
     "DeadlineKind.WINDOW_CLOSES": "The last day of the PGWP application window (rule C43.application_window).",
     "DeadlineKind.TEST_EXPIRES": "The last day a relied-on language test is valid (e.g. CEC.test_validity).",
     "DeadlineKind.ITA_ACCEPTANCE": "The last day to answer an Express Entry invitation (EE.ita_window).",
+    "PinKind.APPLY": "The member applies for code (on a day from applyFrom to applyTo, when given).",
+    "PinKind.TAKE_OFFER": "The member holds the job of offerRef.",
+    "PinKind.LEAD_PR": "The member is the PR applicant (under program, when given).",
+    "PinKind.EXCLUDE": "The member never applies for code (an application already pending stays the fact it is).",
+    "PinOutcome.pin": "The pin, as given.",
+    "PinOutcome.held": "true when the plan holds the pin; false when a rule keeps it from holding (see reason).",
+    "PinOutcome.stepDate": "The date of the step of Plan.steps the pin fixed; null when it fixes none or is not held.",
+    "PinOutcome.stepAction": "The action of that step (e.g. APPLY_PERMIT, START_JOB, CREATE_EE_PROFILE).",
+    "PinOutcome.stepCode": "The code of that step (the permit code, or the PR program); null when it has none.",
     "Verdict.ELIGIBLE": "Eligible on the facts given.",
     "Verdict.NOT_ELIGIBLE": "Not eligible; the reasons cite the rules that refuse it.",
     "Verdict.UNDECIDED": "The facts given do not decide it; `missing` names the facts that would.",

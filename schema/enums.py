@@ -12,7 +12,7 @@ from typing import TypeVar
 import strawberry
 
 from db.models import PermitStatus
-from solver.domain import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, Role, StatusKind
+from solver.domain import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PinKind, Role, StatusKind
 
 Person = strawberry.enum(Role, name="Person", description="A member of a household: the principal or the spouse.")
 StatusKindEnum = strawberry.enum(StatusKind, name="StatusKind")
@@ -23,6 +23,13 @@ CanadianStatusEnum = strawberry.enum(
     CanadianStatus,
     name="CanadianStatus",
     description="A Canadian member: a citizen or a permanent resident (needs no permit; may sponsor a partner).",
+)
+PinKindEnum = strawberry.enum(
+    PinKind,
+    name="PinKind",
+    description="What a pin fixes: APPLY (the member applies for code, on a day from applyFrom to applyTo when "
+    "given), TAKE_OFFER (the member holds the job of offerRef), LEAD_PR (the member is the PR applicant, under "
+    "program when given), EXCLUDE (the member never applies for code).",
 )
 PermitStatusEnum = strawberry.enum(
     PermitStatus, name="PermitStatus", description="Where a permit stands: planned, applied for, decided, run out."
@@ -44,6 +51,8 @@ __all__ = [
     "PermitStatus",
     "PermitStatusEnum",
     "Person",
+    "PinKind",
+    "PinKindEnum",
     "PrProgram",
     "Province",
     "Role",

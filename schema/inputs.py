@@ -15,14 +15,14 @@ import strawberry
 from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX
 from schema.enums import CanadianStatus, Credential, InstitutionKind, LanguageTestKind, PermitStatus, Role, StatusKind
 from schema.errors import FieldError
-from schema.planning import ChildInput
+from schema.planning import ChildInput, PinInput
 from solver import domain
 from solver.assemble import null_message
 from solver.scenario_json import camel
 
 # Inputs whose nested lists are written as records of their own, not as columns.
 _NESTED = frozenset(
-    {"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers", "children"}
+    {"education", "language_tests", "work_history", "permits", "principal", "spouse", "offers", "children", "pins"}
 )
 
 
@@ -280,6 +280,10 @@ class CreateHouseholdInput:
     children: list[ChildInput] | None = strawberry.field(
         default_factory=list, description="Dependent children (fees, and the rules where children matter)"
     )
+    pins: list[PinInput] | None = strawberry.field(
+        default_factory=list,
+        description="The consultant's pinned decisions, in order; planHousehold plans around them.",
+    )
 
 
 @strawberry.input
@@ -287,6 +291,10 @@ class UpdateHouseholdInput:
     name: str | None = strawberry.UNSET
     children: list[ChildInput] | None = strawberry.field(
         default=strawberry.UNSET, description="The household's children, all of them: replaces the stored list."
+    )
+    pins: list[PinInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The household's pins, all of them, in order: replaces the stored list ([] unpins everything).",
     )
 
 

@@ -25,6 +25,7 @@ from db.models import (
     Child,
     Education,
     Household,
+    HouseholdPin,
     JobOffer,
     LanguageTest,
     Member,
@@ -79,6 +80,7 @@ class Loaders:
         self.members_by_household = self._by_parent(Member, Member.household_id)
         self.offers_by_household = self._by_parent(JobOffer, JobOffer.household_id)
         self.children_by_household = self._by_parent(Child, Child.household_id)
+        self.pins_by_household = self._by_parent(HouseholdPin, HouseholdPin.household_id)
         self.education_by_member = self._by_parent(Education, Education.member_id)
         self.language_tests_by_member = self._by_parent(LanguageTest, LanguageTest.member_id)
         self.work_by_member = self._by_parent(WorkPeriod, WorkPeriod.member_id)

@@ -23,6 +23,7 @@ from schema.enums import (
     InstitutionKindEnum,
     LanguageTestKindEnum,
     Person,
+    PinKindEnum,
     PrProgram,
     StatusKindEnum,
     StepAction,
@@ -37,6 +38,7 @@ from solver.assemble import NullFields, assemble, null_message
 from solver.scenario_json import checked, read_options
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
+
 ObjectiveTermEnum = strawberry.enum(domain.ObjectiveTerm, name="ObjectiveTerm")
 DeadlineKindEnum = strawberry.enum(
     domain.DeadlineKind,
@@ -227,6 +229,32 @@ class OfferInput:
     )
 
 
+@strawberry.input(
+    description='A decision the consultant fixed before planning ("apply for C43 on 2026-07-01", "take offer o2", '
+    '"the spouse leads PR", "do not use C10"): the plan holds it, or Plan.pins says which rule keeps it from '
+    "holding. Each kind reads its own fields (see PinKind) and refuses the others."
+)
+class PinInput:
+    kind: PinKindEnum  # type: ignore[valid-type]
+    person: Person  # type: ignore[valid-type]
+    code: str | None = strawberry.field(
+        default=None, description="APPLY, EXCLUDE: the category, an exemption code (C43, A75, ...) or TFWP."
+    )
+    apply_from: dt.date | None = strawberry.field(
+        default=None, description="APPLY: the first day the application may be filed (from asOf when null)."
+    )
+    apply_to: dt.date | None = strawberry.field(
+        default=None,
+        description="APPLY: the last day it may be filed (to the horizon when null); equal to applyFrom for one day.",
+    )
+    offer_ref: str | None = strawberry.field(
+        default=None, description="TAKE_OFFER: the offer's ref (the member's own)."
+    )
+    program: str | None = strawberry.field(
+        default=None, description="LEAD_PR: CEC or PNP; null lets the planner choose the program."
+    )
+
+
 @strawberry.input(description="A household's situation on a date: everything the planner needs, nothing stored.")
 class ScenarioInput:
     as_of: dt.date
@@ -236,6 +264,10 @@ class ScenarioInput:
     offers: list[OfferInput] | None = strawberry.field(default_factory=list)
     children: list[ChildInput] | None = strawberry.field(
         default_factory=list, description="Dependent children (fees, and the rules where children matter)"
+    )
+    pins: list[PinInput] | None = strawberry.field(
+        default_factory=list,
+        description="The consultant's pinned decisions, planned around; Plan.pins says what became of each.",
     )
 
     def to_domain(self) -> domain.Scenario:
@@ -482,6 +514,43 @@ class Deadline:
         return kind_of(StepAction, self.step_action)
 
 
+@strawberry.type(description="A pin as it was given (PinInput's fields).")
+class Pin:
+    kind: PinKindEnum  # type: ignore[valid-type]
+    person: Person  # type: ignore[valid-type]
+    code: str | None = strawberry.field(description="APPLY, EXCLUDE: the category.")
+    apply_from: dt.date | None = strawberry.field(description="APPLY: the first day it may be filed.")
+    apply_to: dt.date | None = strawberry.field(description="APPLY: the last day it may be filed.")
+    offer_ref: str | None = strawberry.field(description="TAKE_OFFER: the offer's ref.")
+    program: str | None = strawberry.field(description="LEAD_PR: the PR program, when named.")
+
+
+@strawberry.type(
+    description="What became of a pin: held, with the step of Plan.steps it fixed (stepDate, stepAction, stepCode; "
+    "null for an exclusion), or not held, with the reason citing the rule that keeps it from holding (the plan is "
+    "then made without it, and the reason is among the blockers)."
+)
+class PinOutcome:
+    pin: Pin
+    held: bool
+    step_date: dt.date | None
+    step_action: str | None
+    step_code: str | None
+    reason: Finding | None = strawberry.field(description="Why the pin cannot hold; null when it holds.")
+
+    @classmethod
+    def of(cls, o: domain.PinOutcome) -> PinOutcome:
+        """The GraphQL form of a pin's outcome."""
+        return cls(
+            pin=Pin(**dataclasses.asdict(o.pin)),
+            held=o.held,
+            step_date=o.step_date,
+            step_action=o.step_action,
+            step_code=o.step_code,
+            reason=None if o.reason is None else Finding.of(o.reason),
+        )
+
+
 @strawberry.type(
     description="A plan for the household up to PR readiness: permits to apply for (with their dates and fees), jobs, "
     "dated steps, status gaps, deadlines, and the findings that explain it, each citing a rule id. Dates "
@@ -524,6 +593,11 @@ class Plan:
         default_factory=list,
         description="Each route a member could plausibly use that the plan holds no permit of, and why.",
     )
+    pins: list[PinOutcome] = strawberry.field(
+        default_factory=list,
+        description="Each of the scenario's pins, in order: held, with the step it fixed, or not, with the rule "
+        "that keeps it from holding. Empty when the scenario has no pins (or for a plan stored before pins).",
+    )
 
     @described("`prProgram` as an enum; null when PR is not reachable (or for a program this version does not know).")
     def pr_program_kind(self) -> PrProgram | None:
@@ -565,6 +639,7 @@ class Plan:
             solve_ms=p.solve_ms,
             deadlines=[Deadline(**dataclasses.asdict(d)) for d in p.deadlines],
             closed_routes=[ClosedRoute.of(r) for r in p.closed_routes],
+            pins=[PinOutcome.of(o) for o in p.pins],
         )
 
 

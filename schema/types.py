@@ -25,6 +25,7 @@ from schema.enums import (
     InstitutionKind,
     LanguageTestKind,
     PermitStatus,
+    PinKind,
     Province,
     PrProgram,
     Role,
@@ -123,6 +124,32 @@ class Child:
         return cls(birth_date=row.birth_date, citizenships=list(row.citizenships), in_canada=row.in_canada)
 
 
+@strawberry.type(
+    name="HouseholdPin", description="A decision pinned for a stored household (the contract's `PinInput`)."
+)
+class Pin:
+    kind: PinKind
+    person: Role
+    code: str | None = strawberry.field(description="APPLY, EXCLUDE: the category.")
+    apply_from: dt.date | None = strawberry.field(description="APPLY: the first day it may be filed.")
+    apply_to: dt.date | None = strawberry.field(description="APPLY: the last day it may be filed.")
+    offer_ref: str | None = strawberry.field(description="TAKE_OFFER: the offer's ref.")
+    program: str | None = strawberry.field(description="LEAD_PR: the PR program, when named.")
+
+    @classmethod
+    def from_row(cls, row: models.HouseholdPin) -> Self:
+        """The GraphQL view of a stored pin."""
+        return cls(
+            kind=row.kind,
+            person=row.person,
+            code=row.code,
+            apply_from=row.apply_from,
+            apply_to=row.apply_to,
+            offer_ref=row.offer_ref,
+            program=row.program,
+        )
+
+
 @strawberry.type(description="A household: a principal applicant, an optional spouse, and the job offers they hold.")
 class Household(relay.Node):
     id: relay.NodeID[int]
@@ -149,6 +176,13 @@ class Household(relay.Node):
     @described("Dependent children (fees, and the rules where children matter).")
     def children(self, info: Info) -> list[Child]:
         return _then(info.context.loaders.children_by_household.load(self.id), _rows_as(Child))
+
+    @described(
+        "The consultant's pinned decisions, in order: planHousehold plans around them (Plan.pins says what became "
+        "of each)."
+    )
+    def pins(self, info: Info) -> list[Pin]:
+        return _then(info.context.loaders.pins_by_household.load(self.id), _rows_as(Pin))
 
     @described(
         "The household's stored plans (`planHousehold`, and plan jobs of the household), newest first: a page of"

@@ -30,6 +30,7 @@ from db.models import (
     Child,
     Education,
     Household,
+    HouseholdPin,
     JobOffer,
     LanguageTest,
     Member,
@@ -55,9 +56,11 @@ from schema.inputs import (
     null_defaults,
     provided,
 )
-from schema.planning import ChildInput
+from schema.planning import ChildInput, PinInput
+from solver import domain
+from solver.assemble import assemble
 from solver.domain import Role
-from solver.fields import MAX_OFFERS
+from solver.fields import MAX_OFFERS, MAX_PINS, pin_shape_errors
 
 log = logging.getLogger("permitpath.writes")
 T = TypeVar("T")
@@ -387,10 +390,13 @@ async def create_household(repo: Households, data: CreateHouseholdInput) -> Hous
     refuse_if(errors)
 
     errors += children_errors(data.children or [], "input.children")
+    roles = [role for role, _, _ in members]
+    errors += pins_errors(data.pins or [], "input.pins", roles, {o.ref: o.holder for o in data.offers or []})
     refuse_if(errors)
 
     household = await repo.add(Household, {"name": data.name})
     await insert_children(repo, household.id, data.children or [])
+    await insert_pins(repo, household.id, data.pins or [])
     rows = {role: await insert_member(repo, household.id, role, member_data) for role, member_data, _ in members}
     for i, offer in enumerate(data.offers or []):
         await insert_offer(repo, household.id, offer, f"input.offers[{i}]")
@@ -413,29 +419,84 @@ async def insert_children(repo: Households, household_id: int, children: Sequenc
         await repo.add(Child, {**provided(child), "household_id": household_id})
 
 
+def pins_errors(
+    pins: Sequence[PinInput], path: str, members: Sequence[Role], offers: Mapping[str, Role]
+) -> list[FieldError]:
+    """Every error in a household's list of pins that the household alone shows (the rest, such as a day past
+    a plan's horizon, is told when the household is planned): the pin's own shape, a member the household has,
+    an offer of the household that member holds."""
+    errors = []
+    if len(pins) > MAX_PINS:
+        errors.append(FieldError(path=path, message=f"{len(pins)} pins; at most {MAX_PINS} per household"))
+    for i, given in enumerate(pins):
+        where = f"{path}[{i}]"
+        pin = assemble(domain.Pin, given)
+        errors += [FieldError.from_domain(e) for e in pin_shape_errors(pin, where)]
+        if pin.person not in members:
+            errors.append(FieldError(path=f"{where}.person", message=_PIN_NO_SPOUSE))
+        holder = offers.get(pin.offer_ref) if pin.offer_ref is not None else None
+        if pin.kind is domain.PinKind.TAKE_OFFER and pin.offer_ref is not None and holder is not pin.person:
+            known = ", ".join(repr(ref) for ref in offers) or "none"
+            message = (
+                f"no offer has ref {pin.offer_ref!r}; the offers' refs: {known}"
+                if holder is None
+                else f"offer {pin.offer_ref!r} is held by {holder.value}; a member takes only their own"
+            )
+            errors.append(FieldError(path=f"{where}.offerRef", message=message))
+    return errors
+
+
+async def insert_pins(repo: Households, household_id: int, pins: Sequence[PinInput]) -> None:
+    """Write a household's pins, in order (their ids keep it)."""
+    for pin in pins:
+        await repo.add(HouseholdPin, {**provided(pin), "household_id": household_id})
+
+
 async def update_household(
     repo: Households, raw: str, data: UpdateHouseholdInput, version: int | None = None
 ) -> Household:
-    """Rename a household and, when `children` is given, replace its children with that list (a change of the
+    """Rename a household and, when `children` or `pins` is given, replace that list (a change of the
     household: its version moves)."""
     household = await fetch(repo, Household, raw, "id", lock=True)
     check_version(household, version)
     changes = provided(data)
-    if data.children is strawberry.UNSET:
+    # The lists given, each replacing the stored one.
+    lists: dict[str, Any] = {
+        name: getattr(data, name) for name in ("children", "pins") if getattr(data, name) is not strawberry.UNSET
+    }
+    if not lists:
         return await update_row(repo, household, changes, checks.household_errors, version)
-    if data.children is None:
-        refuse("input.children", "must not be null; give [] for a household without children")
-    refuse_if(children_errors(data.children, "input.children"))
+    for name, given in lists.items():
+        if given is None:
+            refuse(f"input.{name}", f"must not be null; give [] for a household without {name}")
+    if "children" in lists:
+        refuse_if(children_errors(lists["children"], "input.children"))
+    if "pins" in lists:
+        refuse_if(await _stored_pins_errors(repo, household, lists["pins"]))
     read_at = household.version
     household = await update_row(repo, household, changes, checks.household_errors, version)
-    stored_children = await repo.children(Child, Child.household_id, [household.id])
-    for child in stored_children.get(household.id, []):
-        await repo.delete(Child, child.id)
-    await insert_children(repo, household.id, data.children)
+    if "children" in lists:
+        stored_children = await repo.children(Child, Child.household_id, [household.id])
+        for child in stored_children.get(household.id, []):
+            await repo.delete(Child, child.id)
+        await insert_children(repo, household.id, lists["children"])
+    if "pins" in lists:
+        stored_pins = await repo.children(HouseholdPin, HouseholdPin.household_id, [household.id])
+        for stored in stored_pins.get(household.id, []):
+            await repo.delete(HouseholdPin, stored.id)
+        await insert_pins(repo, household.id, lists["pins"])
     if household.version == read_at:
-        # Only the children changed: the household's version still counts the change.
+        # Only the children or the pins changed: the household's version still counts the change.
         await repo.update(household, {"version": read_at + 1})
     return household
+
+
+async def _stored_pins_errors(repo: Households, household: Household, pins: Sequence[PinInput]) -> list[FieldError]:
+    """`pins_errors` against the household's stored members and offers."""
+    members = await repo.children(Member, Member.household_id, [household.id])
+    offers = await repo.children(JobOffer, JobOffer.household_id, [household.id])
+    roles = [m.role for m in members.get(household.id, [])]
+    return pins_errors(pins, "input.pins", roles, {o.ref: o.holder for o in offers.get(household.id, [])})
 
 
 async def create_member(repo: Households, household_raw: str, role: Role, data: CreateMemberInput) -> Member:
@@ -464,6 +525,7 @@ async def delete_member(repo: Households, raw: str) -> Deleted:
 # --- offers and permits -------------------------------------------------------------------------
 
 _NO_SPOUSE = "SPOUSE holds this offer but the household has no spouse"
+_PIN_NO_SPOUSE = "the household has no spouse; a pin names a member of the household"
 
 
 async def insert_offer(repo: Households, household_id: int, data: CreateOfferInput, path: str) -> JobOffer:

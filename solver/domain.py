@@ -231,6 +231,29 @@ class Offer:
     lmia_applied_on: dt.date | None = None
 
 
+class PinKind(enum.Enum):
+    """What a consultant's pin fixes before the planner re-plans around it."""
+
+    APPLY = "APPLY"  # the member applies for `code` (on a day from apply_from to apply_to when given)
+    TAKE_OFFER = "TAKE_OFFER"  # the member holds the job of offer `offer_ref`
+    LEAD_PR = "LEAD_PR"  # the member is the PR applicant (under `program` when given)
+    EXCLUDE = "EXCLUDE"  # the member never applies for `code` (a pending application stays the fact it is)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A decision the consultant fixed ("apply for C43 on 2026-07-01", "take offer o2", "the spouse leads PR");
+    the plan holds it or says which rule keeps it from holding (`Plan.pins`)."""
+
+    kind: PinKind
+    person: Role
+    code: str | None = None
+    apply_from: dt.date | None = None
+    apply_to: dt.date | None = None
+    offer_ref: str | None = None
+    program: str | None = None
+
+
 @dataclass(frozen=True)
 class Scenario:
     as_of: dt.date
@@ -239,6 +262,8 @@ class Scenario:
     offers: tuple[Offer, ...] = ()
     horizon_months: int = 60
     children: tuple[Child, ...] = ()
+    # The consultant's pinned decisions, planned around (solver/model/constraints/pins.py).
+    pins: tuple[Pin, ...] = ()
 
     def person(self, role: Role) -> Person | None:
         """The household member in `role`, or None when the household has no spouse."""
@@ -368,6 +393,20 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class PinOutcome:
+    """What became of a pin: held, with the plan's step it fixed (`step_*`, None for a pin that fixes no dated
+    step, such as an exclusion), or not held, with the finding that says which rule keeps it from holding (the
+    plan is then made without it, and the finding is among the plan's blockers too)."""
+
+    pin: Pin
+    held: bool
+    step_date: dt.date | None = None
+    step_action: str | None = None
+    step_code: str | None = None
+    reason: Finding | None = None
+
+
+@dataclass(frozen=True)
 class Plan:
     status: PlanStatus
     rules_version: str
@@ -393,6 +432,8 @@ class Plan:
     fees_biometrics: float = 0.0
     fees_pr: float = 0.0
     fees_employer: float = 0.0
+    # Each of the scenario's pins, in order: held (and the step it fixed) or not (and why).
+    pins: tuple[PinOutcome, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from solver import noc
 from solver.countries import is_country
+from solver.dates import add_days, add_months
 from solver.domain import (
     CanadianStatus,
     Child,
@@ -23,6 +24,8 @@ from solver.domain import (
     Offer,
     PendingApplication,
     Person,
+    Pin,
+    PinKind,
     PlanOptions,
     PrApplication,
     Role,
@@ -38,6 +41,16 @@ CLB_RANGE = (1, 12)
 HORIZON_MONTHS_RANGE = (1, 240)
 MAX_OFFERS = 50
 MAX_CHILDREN = 20
+MAX_PINS = 20
+# The PR programs the planner plans (a LEAD_PR pin may name one): Canadian Experience Class, provincial nominee.
+PINNABLE_PR_PROGRAMS = ("CEC", "PNP")
+# The fields each kind of pin reads beside `kind` and `person` (the others must be left out).
+PIN_FIELDS = {
+    PinKind.APPLY: frozenset({"code", "apply_from", "apply_to"}),
+    PinKind.TAKE_OFFER: frozenset({"offer_ref"}),
+    PinKind.LEAD_PR: frozenset({"program"}),
+    PinKind.EXCLUDE: frozenset({"code"}),
+}
 _OFFER_NUMBER = re.compile(r"^A[0-9]{7}$")
 _CODE = re.compile(r"^[A-Z][0-9]{2}$")
 # Every date a client sends is in this range: the rules begin after 1900, a plan reaches at most 20 years
@@ -234,6 +247,112 @@ def _scenario_errors(s: Scenario) -> Iterator[FieldError]:
         if offer.ref in seen:
             yield FieldError(f"offers[{i}].ref", f"ref {offer.ref!r} is used by an earlier offer; refs must be unique")
         seen.add(offer.ref)
+    yield from _pins_errors(s)
+
+
+def _pins_errors(s: Scenario) -> Iterator[FieldError]:
+    """Each pin on its own (`_pin_errors`), then pins that contradict an earlier one."""
+    if len(s.pins) > MAX_PINS:
+        yield FieldError("pins", f"{len(s.pins)} pins; at most {MAX_PINS} per scenario")
+    for i, pin in enumerate(s.pins):
+        path = f"pins[{i}]"
+        own = list(_pin_errors(pin, path, s))
+        yield from own
+        if own:
+            continue
+        for j, earlier in enumerate(s.pins[:i]):
+            if message := _contradiction(earlier, pin):
+                yield FieldError(path, f"{message} (pins[{j}])")
+                break
+
+
+def pin_shape_errors(pin: Pin, path: str) -> list[FieldError]:
+    """What is wrong with a pin whatever the household: a field its kind does not read, a missing or unknown
+    code, a program the planner does not plan, days out of order (the stored pins' check, and the first part
+    of a scenario's)."""
+    errors = []
+    for f in dataclasses.fields(Pin):
+        if f.name in ("kind", "person") or f.name in PIN_FIELDS[pin.kind]:
+            continue
+        if getattr(pin, f.name) is not None:
+            reads = ", ".join(_camel(name) for name in sorted(PIN_FIELDS[pin.kind]))
+            errors.append(
+                FieldError(f"{path}.{_camel(f.name)}", f"is not read by a {pin.kind.value} pin, which reads {reads}")
+            )
+    if pin.kind in (PinKind.APPLY, PinKind.EXCLUDE):
+        if pin.code is None:
+            errors.append(FieldError(f"{path}.code", f"is required for a {pin.kind.value} pin"))
+        elif message := check_application_code(pin.code):
+            errors.append(FieldError(f"{path}.code", message))
+    if pin.kind is PinKind.TAKE_OFFER and pin.offer_ref is None:
+        errors.append(FieldError(f"{path}.offerRef", "is required for a TAKE_OFFER pin"))
+    if pin.kind is PinKind.LEAD_PR and pin.program is not None and pin.program not in PINNABLE_PR_PROGRAMS:
+        allowed = ", ".join(PINNABLE_PR_PROGRAMS)
+        errors.append(
+            FieldError(f"{path}.program", f"{pin.program!r} is not a program the planner plans; allowed: {allowed}")
+        )
+    if pin.apply_from is not None and (message := check_order(pin.apply_from, pin.apply_to, "applyFrom", "applyTo")):
+        errors.append(FieldError(f"{path}.applyTo", message))
+    return errors
+
+
+def _pin_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
+    """A pin of a member the household has, with the fields its kind reads, each valid."""
+    yield from pin_shape_errors(pin, path)
+    person = s.person(pin.person)
+    if person is None:
+        yield FieldError(f"{path}.person", "the household has no spouse; a pin names a member of the household")
+        return
+    if person.canadian_status is not None:
+        yield FieldError(
+            f"{path}.person",
+            f"{pin.person.value} is {person.canadian_status.value.lower().replace('_', ' ')} (canadianStatus): a "
+            "Canadian member applies for no permit, takes offers without one and is never the PR applicant",
+        )
+    if pin.kind is PinKind.APPLY:
+        yield from _pin_window_errors(pin, path, s)
+    if pin.kind is PinKind.TAKE_OFFER and pin.offer_ref is not None:
+        yield from _pin_offer_errors(pin, path, s)
+
+
+def _pin_window_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
+    """An APPLY pin's days lie from asOf to the horizon's last day."""
+    last = add_days(add_months(s.as_of, s.horizon_months), -1)
+    for name, day in (("applyFrom", pin.apply_from), ("applyTo", pin.apply_to)):
+        if day is None:
+            continue
+        if day < s.as_of or day > last:
+            yield FieldError(
+                f"{path}.{name}",
+                f"{day.isoformat()} is outside the plan's horizon, {s.as_of.isoformat()} (asOf) to {last.isoformat()}",
+            )
+
+
+def _pin_offer_errors(pin: Pin, path: str, s: Scenario) -> Iterator[FieldError]:
+    """A TAKE_OFFER pin names an offer of the scenario that its member holds."""
+    offer = next((o for o in s.offers if o.ref == pin.offer_ref), None)
+    if offer is None:
+        refs = ", ".join(repr(o.ref) for o in s.offers) or "none"
+        yield FieldError(f"{path}.offerRef", f"no offer has ref {pin.offer_ref!r}; the offers' refs: {refs}")
+    elif offer.holder is not pin.person:
+        yield FieldError(
+            f"{path}.offerRef",
+            f"offer {pin.offer_ref!r} is held by {offer.holder.value}; a member takes only their own",
+        )
+
+
+def _contradiction(earlier: Pin, pin: Pin) -> str | None:
+    """What makes `pin` contradict `earlier` on its face (the planner finds the rest), or None."""
+    kinds = {earlier.kind, pin.kind}
+    same_code = earlier.person is pin.person and earlier.code == pin.code
+    if kinds == {PinKind.APPLY, PinKind.EXCLUDE} and same_code:
+        return f"{pin.person.value} cannot both apply for and exclude {pin.code}"
+    if earlier.kind is PinKind.LEAD_PR and pin.kind is PinKind.LEAD_PR:
+        if earlier.person is not pin.person:
+            return "only one member leads PR; another pin already names the other member"
+        if earlier.program != pin.program:
+            return "another LEAD_PR pin names another program"
+    return None
 
 
 def _born_errors(birth_date: dt.date, citizenships: tuple[str, ...], path: str, as_of: dt.date) -> Iterator[FieldError]:

@@ -33,6 +33,8 @@ from solver.domain import (
     Offer,
     PendingApplication,
     Person,
+    Pin,
+    PinKind,
     Plan,
     PlanOptions,
     PrApplication,
@@ -64,6 +66,7 @@ _INPUT_NAMES = {
     "PendingApplication": "PendingApplicationInput",
     "PrApplication": "PrApplicationInput",
     "Child": "ChildInput",
+    "Pin": "PinInput",
     "PlanOptions": "PlanOptionsInput",
 }
 
@@ -233,6 +236,7 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
     spouse = _person(r, spouse_raw, "spouse") if spouse_raw is not None else None
     offers = r.items(o, "offers", "", lambda x, p: _offer(r, x, p))
     children = r.items(o, "children", "", lambda x, p: _child(r, x, p))
+    pins = r.items(o, "pins", "", lambda x, p: _pin(r, x, p))
     if as_of is None or principal is None:
         return None
     return Scenario(
@@ -242,7 +246,24 @@ def _scenario(r: _Reader, raw: Any) -> Scenario | None:
         offers=tuple(offers),
         horizon_months=60 if horizon is None else horizon,
         children=tuple(children),
+        pins=tuple(pins),
     )
+
+
+def _pin(r: _Reader, raw: Any, path: str) -> Pin | None:
+    o = r.obj(raw, path, Pin)
+    if o is None:
+        return None
+    kind = r.member(o, "kind", path, PinKind)
+    person = r.member(o, "person", path, Role)
+    code = r.string(o, "code", path, required=False)
+    apply_from = r.date(o, "applyFrom", path, required=False)
+    apply_to = r.date(o, "applyTo", path, required=False)
+    offer_ref = r.string(o, "offerRef", path, required=False)
+    program = r.string(o, "program", path, required=False)
+    if kind is None or person is None:
+        return None
+    return Pin(kind, person, code, apply_from, apply_to, offer_ref, program)
 
 
 def _person(r: _Reader, raw: Any, path: str) -> Person | None:

@@ -18,10 +18,12 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+from solver import pinning
 from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
-from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
+from solver.domain import Finding, ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
+from solver.model.constraints.pins import pin_group
 from solver.model.decode import decode
 from solver.model.explain import blockers
 from solver.model.objective import stages, tie_break
@@ -69,10 +71,15 @@ def plan(
         v = build(opts, deadline)
         heard(Step("model"))
     except OutOfTime:
-        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+        return _no_solution(scenario, rules, started, {})
     base = v.model.clone()
     groups = {name: lit.index for name, lit in v.groups.items()}
-    fix_groups(v.model, groups)
+    refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
+    # A pin that cannot hold is left out of the plan, and of the blockers' re-solves.
+    unpinned = frozenset(pin_group(index) for index in refused)
+    fix_groups(v.model, groups, unpinned)
+    fix_groups(base, {name: groups[name] for name in unpinned}, unpinned)
+    groups = {name: index for name, index in groups.items() if name not in unpinned}
     # The ready day is the first day the plan meets the program: minimize it even when not asked to.
     extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
     objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
@@ -81,7 +88,7 @@ def plan(
     if solved is not None and not solved.optimal:
         solved = polish(solved, deadline, heard)
     if solved is None:
-        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+        return _no_solution(scenario, rules, started, refused)
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
@@ -90,7 +97,19 @@ def plan(
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
     decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
     return dataclasses.replace(
-        decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
+        decoded,
+        blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules) + tuple(refused.values()),
+        pins=pinning.outcomes(scenario, decoded, refused),
+    )
+
+
+def _no_solution(scenario: Scenario, rules: RuleSet, started: float, refused: dict[int, Finding]) -> Plan:
+    """No plan at all: no pin is held (those not refused are reported as not found in time)."""
+    unfound = pinning.unfound(scenario, refused)
+    empty = Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+    reasons = {**refused, **unfound}
+    return dataclasses.replace(
+        empty, blockers=tuple(reasons[i] for i in sorted(reasons)), pins=pinning.outcomes(scenario, empty, reasons)
     )
 
 

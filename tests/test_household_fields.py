@@ -42,6 +42,8 @@ from solver.domain import (
     Offer,
     PendingApplication,
     Person,
+    Pin,
+    PinKind,
     Plan,
     PlanOptions,
     PlanStatus,
@@ -166,6 +168,7 @@ PLACES = [
             (PrApplication, planning.PrApplicationInput),
             (Child, planning.ChildInput),
             (Offer, planning.OfferInput),
+            (Pin, planning.PinInput),
             (PlanOptions, planning.PlanOptionsInput),
         )
     ),
@@ -245,6 +248,7 @@ PLACES = [
     Place("schema.types.ProvincialNomination", Nomination, graphql_names(records.ProvincialNomination), TYPED_VIEWS),
     Place("schema.types.PrApplication", PrApplication, graphql_names(records.PrApplication), TYPED_VIEWS),
     Place("schema.types.Child", Child, graphql_names(records.Child)),
+    Place("schema.types.Pin", Pin, graphql_names(records.Pin)),
     Place("schema.types.Education", Education, graphql_names(records.Education), RECORD),
     Place("schema.types.LanguageTest", LanguageTest, graphql_names(records.LanguageTest), RECORD),
     Place("schema.types.WorkPeriod", WorkPeriod, graphql_names(records.WorkPeriod), RECORD),
@@ -271,6 +275,7 @@ PLACES = [
     Place(f"db.models.Member {NOMINATION_PREFIX}*", Nomination, column_names(models.Member, NOMINATION_PREFIX)),
     Place(f"db.models.Member {PR_PREFIX}*", PrApplication, column_names(models.Member, PR_PREFIX)),
     Place("db.models.Child", Child, column_names(models.Child), RECORD),
+    Place("db.models.HouseholdPin", Pin, column_names(models.HouseholdPin), RECORD),
     Place("db.models.Education", Education, column_names(models.Education), RECORD),
     Place("db.models.LanguageTest", LanguageTest, column_names(models.LanguageTest), RECORD),
     Place("db.models.WorkPeriod", WorkPeriod, column_names(models.WorkPeriod), RECORD),
@@ -388,7 +393,15 @@ def sample_household() -> Scenario:
     (offer,) = every.offers
     exempt = dataclasses.replace(offer, holder=Role.PRINCIPAL, lmia_applied_on=None)
     lmia = dataclasses.replace(offer, ref="offer-2", lmia_exempt_code=None)
-    return dataclasses.replace(every, principal=principal, spouse=spouse, offers=(exempt, lmia))
+    return dataclasses.replace(every, principal=principal, spouse=spouse, offers=(exempt, lmia), pins=PINS)
+
+
+# The principal's pins (the spouse is Canadian), one of each kind that reads a field, each field set by one.
+PINS = (
+    Pin(PinKind.APPLY, Role.PRINCIPAL, code="C43", apply_from=dt.date(2026, 7, 1), apply_to=dt.date(2026, 7, 31)),
+    Pin(PinKind.TAKE_OFFER, Role.PRINCIPAL, offer_ref="offer-1"),
+    Pin(PinKind.LEAD_PR, Role.PRINCIPAL, program="CEC"),
+)
 
 
 SCENARIO: Scenario = sample_household()
@@ -419,10 +432,15 @@ def test_the_sample_question_is_valid_and_sets_every_field_away_from_its_default
     # national no Canadian status).
     left = set(_away_from_defaults(SCENARIO.principal)) & set(_away_from_defaults(SCENARIO.spouse))
     assert left == set()
-    assert [path for path in _away_from_defaults(SCENARIO) if not path.startswith(("principal", "spouse"))] == [
+    assert [path for path in _away_from_defaults(SCENARIO) if not path.startswith(("principal", "spouse", "pins"))] == [
         "offers[0].lmia_applied_on",
         "offers[1].lmia_exempt_code",
     ]
+    # Each pin reads its kind's fields only; together they set every field.
+    pin_fields = [
+        {f.name for f in dataclasses.fields(pin) if getattr(pin, f.name) is not None} for pin in SCENARIO.pins
+    ]
+    assert set().union(*pin_fields) == names(Pin)
 
 
 def test_the_contract_json_writer_and_reader_carry_every_field() -> None:
@@ -482,6 +500,7 @@ async def test_a_stored_household_carries_every_field(
         "spouse": _member_input(SCENARIO.spouse, "Spouse"),
         "offers": [{**cast("dict[str, Any]", to_json(offer)), "employerName": "Acme"} for offer in SCENARIO.offers],
         "children": [to_json(child) for child in SCENARIO.children],
+        "pins": [to_json(pin, drop_none=True) for pin in SCENARIO.pins],
     }
     created = await gql(CREATE_HOUSEHOLD, {"input": data})
     assert created["createHousehold"]["__typename"] == "HouseholdPayload", created

@@ -68,13 +68,14 @@ class Households(TenantScoped):
         return (await self.session.scalars(query)).all()
 
     async def load_household_graph(self, household_id: int) -> Household | None:
-        """A household with its members (and their education, tests, work, permits), offers and children loaded."""
+        """A household with its members (and their education, tests, work, permits), offers, children, pins."""
         query = (
             self._scoped(Household)
             .where(Household.id == household_id)
             .options(
                 selectinload(Household.offers),
                 selectinload(Household.children),
+                selectinload(Household.pins),
                 selectinload(Household.members).options(
                     selectinload(Member.education),
                     selectinload(Member.language_tests),

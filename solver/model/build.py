@@ -6,7 +6,7 @@ from ortools.sat.python import cp_model
 
 from solver.categories import family_named
 from solver.deadline import NEVER, Deadline
-from solver.model.constraints import cec, jobs, permits, pr, status
+from solver.model.constraints import cec, jobs, permits, pins, pr, status
 from solver.model.variables import Vars
 from solver.options import Options
 
@@ -32,6 +32,7 @@ def build(opts: Options, deadline: Deadline = NEVER) -> Vars:
     jobs.add_job_authorization(v)
     deadline.check()
     cec.add_cec(v)
+    pins.add_pins(v)
     deadline.check()
     for node in v.nodes.values():
         if node.candidate is not None:

@@ -10,7 +10,8 @@ rule's trigger names, or on `options.rules_as_of` for a what-if.
 A Violation cites a rule id of docs/rule-ids.md, or one of the plan's own ids: PLAN.horizon, PLAN.category,
 PLAN.duration, PLAN.person, PLAN.pr, PLAN.status, PLAN.objective (the plan contradicts plan-semantics),
 JOB.dates, JOB.offer, JOB.one_at_a_time, JOB.start_window, JOB.student, EMPLOYER.offer, STATUS.gap (a hidden
-or phantom gap) and STATUS.work_authorized (a job day without authorization for that employer).
+or phantom gap), STATUS.work_authorized (a job day without authorization for that employer) and PLAN.pins (a
+pin shown held that the plan does not honour, or one not held with no blocker saying why).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from solver.validate.fees import biometrics_fee, client_fee, employer_fee, fee_i
 from solver.validate.jobs import _job_issues
 from solver.validate.pending import canadian_issues, pending_issues
 from solver.validate.permits import _permit_issues
+from solver.validate.pins import pin_issues
 from solver.validate.readiness import _pr_issues, first_ready_day
 from solver.validate.status import _build_timeline, status_gaps
 
@@ -77,6 +78,7 @@ def _validate(ctx: PlanContext) -> tuple[Violation, ...]:
                 out.append(Violation("STATUS.gap", role, gap.start, f"phantom gap {gap.start}..{gap.end}"))
     out.extend(_pr_issues(ctx))
     out.extend(fee_issues(ctx))
+    out.extend(pin_issues(ctx))
     if plan.objective_values:
         want_obj = _objective(ctx)
         for key, value in plan.objective_values.items():

@@ -238,3 +238,22 @@ def test_plan_compare_refuses_an_invalid_second_file(tmp_path: Path) -> None:
     done = run(str(FILES[0]), "--compare", str(bad))
     assert done.returncode == 2
     assert "bad.json is not JSON" in done.stderr
+
+
+def test_plan_marks_the_pinned_steps_and_prints_the_pins(tmp_path: Path) -> None:
+    golden = Path(__file__).parent.parent / "fixtures" / "golden" / "pin1-principal-leads-pr.json"
+    path = tmp_path / "pinned.json"
+    path.write_text(json.dumps({"scenario": json.loads(golden.read_text())["scenario"]}))
+    done = run(str(path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == [
+        "PR ready 2028-02-28 (CEC, principal applies)   [OPTIMAL]",
+        "pins[0]: principal leads PR: held",
+    ]
+    pinned = [line for line in lines if " PINNED " in line]
+    assert pinned == ["2028-02-28  principal  PINNED create the Express Entry profile as CEC-eligible"]
+    answer = json.loads(run("--json", str(path)).stdout)
+    assert [(p["held"], p["stepAction"], p["pin"]["kind"]) for p in answer["pins"]] == [
+        (True, "CREATE_EE_PROFILE", "LEAD_PR")
+    ]

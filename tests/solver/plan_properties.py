@@ -177,6 +177,7 @@ _LISTS = {
     "explanation": "explanation",
     "jobs": "jobs",
     "status_gaps": "statusGaps",
+    "pins": "pins",
 }
 
 

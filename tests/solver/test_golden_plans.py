@@ -44,11 +44,12 @@ def test_golden_plan(path: Path) -> None:
 
 
 def full_json(plan: Plan) -> dict[str, Any]:
-    """The contract JSON of the plan with what its PlanScenario selection leaves out: closed routes, deadlines
-    and each finding's effective date (golden households assert them with `<list>_include`)."""
+    """The contract JSON of the plan with what its PlanScenario selection leaves out: closed routes, deadlines,
+    pins and each finding's effective date (golden households assert them with `<list>_include`)."""
     out = plan_to_json(plan)
     out["closedRoutes"] = to_json(plan.closed_routes)
     out["deadlines"] = to_json(plan.deadlines)
     out["blockers"] = to_json(plan.blockers)
     out["explanation"] = to_json(plan.explanation)
+    out["pins"] = to_json(plan.pins)
     return out
