@@ -26,6 +26,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Revert this revision."""
-    with op.batch_alter_table("tenants", schema=None) as batch_op:
-        batch_op.drop_column("language")
+    """Revert this revision.
+
+    A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and newer, PostgreSQL), never batch mode: on SQLite batch
+    mode copies `tenants` into a new table and drops the old one, and with foreign keys enforced that drop
+    cascades to every tenant-owned row.
+    """
+    op.drop_column("tenants", "language")
