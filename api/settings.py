@@ -57,6 +57,19 @@ def cors_origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+_SCHEDULER = re.compile(r"(tcp|tls|inproc|ucx)://[^\s/]+")
+
+
+def dask_scheduler(raw: str) -> str:
+    """The scheduler address of PERMITPATH_DASK_SCHEDULER, checked to be one (`tcp://host:8786`)."""
+    address = raw.strip()
+    if not _SCHEDULER.fullmatch(address):
+        raise SettingsError(
+            f"PERMITPATH_DASK_SCHEDULER must be a Dask scheduler address such as tcp://host:8786, not {raw!r}"
+        )
+    return address
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the service runs. `database_url` defaults to an embedded SQLite file in the working directory."""
@@ -111,6 +124,11 @@ class Settings:
     cors_max_age: int = 600
     # Responses at least this long are gzipped for clients that accept it (0: never compress).
     gzip_min_bytes: int = 1024
+    # A Dask scheduler (tcp://host:8786): plan jobs and bulk re-plans run on its workers (api/dask_runner.py);
+    # None: on the embedded process pool (`solver_workers`).
+    dask_scheduler: str | None = None
+    # How many interactive solves this service keeps on the cluster before answering SOLVER_BUSY.
+    dask_in_flight: int = 32
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -171,6 +189,10 @@ class Settings:
             values["cors_max_age"] = _count("PERMITPATH_CORS_MAX_AGE", max_age)
         if gzip_min := env.get("PERMITPATH_GZIP_MIN_BYTES"):
             values["gzip_min_bytes"] = _count("PERMITPATH_GZIP_MIN_BYTES", gzip_min)
+        if scheduler := env.get("PERMITPATH_DASK_SCHEDULER"):
+            values["dask_scheduler"] = dask_scheduler(scheduler)
+        if in_flight := env.get("PERMITPATH_DASK_IN_FLIGHT"):
+            values["dask_in_flight"] = _positive("PERMITPATH_DASK_IN_FLIGHT", in_flight, int)
         return cls(**values)
 
     @property
