@@ -32,6 +32,7 @@ from schema.plan_diff import PlanDiffQuery
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
+from schema.replans import ReplansMutation, ReplansQuery, ReplansSubscription
 from schema.rules import RulesQuery
 from schema.scalars import SCALARS
 from schema.stored_plans import StoredPlansMutation, StoredPlansQuery
@@ -44,9 +45,16 @@ QUERY_PARTS: tuple[type, ...] = (
     StoredPlansQuery,
     PlanJobsQuery,
     PlanDiffQuery,
+    ReplansQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
-SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
+MUTATION_PARTS: tuple[type, ...] = (
+    RecordsMutation,
+    AdminMutation,
+    StoredPlansMutation,
+    PlanJobsMutation,
+    ReplansMutation,
+)
+SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription, ReplansSubscription)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS)

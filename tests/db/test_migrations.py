@@ -32,6 +32,8 @@ TABLES = {
     "cached_plans",
     "idempotency_keys",
     "children",
+    "replan_runs",
+    "replan_results",
 }
 
 
