@@ -221,7 +221,7 @@ def make_runner(settings: Settings) -> SolveBackend | None:
 async def _resume_replans(replans: ReplanService) -> None:
     """A caseload re-plan outlives its process: what this service left running goes on where it stopped."""
     try:
-        resumed = await replans.resume_unfinished_runs()
+        resumed = len(await replans.resume_unfinished_runs())
     except (OSError, SQLAlchemyError) as error:
         log.warning("could not resume the caseload re-plans a previous process left unfinished: %s", error)
         return

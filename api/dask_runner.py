@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import pickle
 import time
 import uuid
@@ -357,16 +356,13 @@ def _background(awaitable: Any) -> None:
 
 
 def dask_setup(worker: Any) -> None:
-    """Dask's preload hook, run in each worker process `permitpath worker` starts: lowers the process's
-    priority (so a service sharing the machine stays responsive) and layers the firm's rule overrides, so the
-    worker plans with the same rules as the service (both read the same settings)."""
+    """Dask's preload hook, run in each worker process `permitpath worker` starts: layers the firm's rule
+    overrides, so the worker plans with the same rules as the service (both read the same settings). (The
+    command lowers its own priority before starting the workers, which inherit it.)"""
     from api.settings import Settings
     from solver.rules.registry import use_overrides
 
-    settings = Settings.from_env()
-    if settings.solver_niceness and hasattr(os, "nice"):
-        os.nice(settings.solver_niceness)
-    use_overrides(settings.rules_overrides_dir)
+    use_overrides(Settings.from_env().rules_overrides_dir)
 
 
 def worker_arguments(scheduler: str, *, processes: int, name: str | None = None) -> list[str]:

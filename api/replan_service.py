@@ -168,15 +168,15 @@ class ReplanService:
 
     # --- restarts ---------------------------------------------------------------------------------
 
-    async def resume_unfinished_runs(self) -> int:
+    async def resume_unfinished_runs(self) -> list[int]:
         """At startup: drives again the runs this service process left unfinished (only their households with no
-        result yet are planned); how many."""
+        result yet are planned); their ids."""
         async with self._sessions() as session, session.begin():
             runs = await unfinished_runs(session, self.owner)
         for tenant_id, run_id in runs:
             log.info("resuming caseload re-plan %d", run_id)
             self._drive(tenant_id, run_id)
-        return len(runs)
+        return [run_id for _, run_id in runs]
 
     async def close(self) -> None:
         """Stops driving runs (their rows stay unfinished: the next start of this service resumes them)."""
