@@ -261,10 +261,10 @@ class DaskRunner:
 
     @property
     def workers(self) -> int:
-        """The cluster's workers, as the scheduler last told this client."""
+        """The cluster's workers, as the scheduler last told this client (its identity, refreshed every few s)."""
         if self._client is None:
             return 0
-        return len(self._client.scheduler_info().get("workers", {}))
+        return int(self._client.scheduler_info().get("n_workers", 0))
 
     @property
     def busy_workers(self) -> int:
