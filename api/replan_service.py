@@ -28,7 +28,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -55,6 +55,7 @@ POLL_SECONDS = 1.0
 BUSY_PAUSE_SECONDS = 0.5
 
 Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
 Outcome = ReplanOutcome | JobFailed
 
 
@@ -311,7 +312,7 @@ def result_values(task: ReplanTask, outcome: Any, rules_after: str) -> dict[str,
 
 
 async def windowed(
-    start: Callable[[ReplanTask], Awaitable[Any]], items: Sequence[tuple[int, ReplanTask]], window: int
+    start: Callable[[T], Awaitable[Any]], items: Sequence[tuple[int, T]], window: int
 ) -> AsyncGenerator[tuple[int, Any], None]:
     """Runs `start(task)` for each item with at most `window` in flight, yielding (household, outcome) as each
     lands (a JobFailed outcome for one that raised); closing early cancels those in flight."""
