@@ -30,7 +30,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.dask_runner import DaskRunner
@@ -262,9 +262,13 @@ class ReplanService:
             found = outcome.plan.rules_version
             outcome = JobFailed(f"the worker planned with rules version {found}, the run with {live.rules_version}")
         values = result_values(task, outcome, live.rules_version)
-        async with self._sessions() as session, session.begin():
-            repo = Replans(session, tenant_id=live.tenant_id)
-            await repo.record(run_id, task.household_id, values)
+        try:
+            async with self._sessions() as session, session.begin():
+                repo = Replans(session, tenant_id=live.tenant_id)
+                await repo.record(run_id, task.household_id, values)
+        except IntegrityError:  # the household was deleted while it was re-planned: nothing left to report on
+            log.info("caseload re-plan %d: household %d was deleted; no report", run_id, task.household_id)
+            return
         live.announce()
 
     async def _end(self, run_id: int, live: _Live, values: dict[str, Any]) -> None:

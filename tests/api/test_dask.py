@@ -48,6 +48,7 @@ from solver.solve import plan as solve_plan
 from solver.validate import check_plan, validate
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import sleep_then
+from tests.api.test_plan_jobs import Socket
 
 BULK = 20
 RULES_AS_OF = dt.date(2025, 1, 21)
@@ -253,6 +254,8 @@ def _check_reports(results: list[ReplanResult], ids: list[int], caseload: list[H
 
 REPLAN = """mutation($asOf: Date, $today: Date) { startCaseloadReplan(rulesAsOf: $asOf, today: $today) {
   __typename ... on CaseloadReplan { id state total } ... on InvalidInput { errors { path message } } } }"""
+UPDATES = """subscription($id: ID!) { caseloadReplanUpdates(id: $id) { ... on CaseloadReplan {
+  state done total householdsPerSecond estimatedEnd } } }"""
 REOPEN = """query($id: ID!) { caseloadReplan(id: $id) { ... on CaseloadReplan { id state total done failed rulesAsOf
   rulesVersion rulesVersionsBefore householdsPerSecond
   households { urgency household { id } prReadyBefore prReadyAfter permitsGained { code } permitsLost { code }
@@ -266,14 +269,26 @@ async def test_a_caseload_replan_reports_what_each_household_gets_alone(
     admin = await service.key(tenant, Role.ADMIN)
     ids = await _store_caseload(service.sessions, tenant.id, caseload)
     variables = {"asOf": RULES_AS_OF.isoformat(), "today": TODAY.isoformat()}
+    socket = Socket(service.app)
+    assert (await socket.event())["subprotocol"] == "graphql-transport-ws"
+    await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {admin}"}})
+    assert await socket.message() == {"type": "connection_ack"}
     started = (await service.data(REPLAN, admin, variables))["startCaseloadReplan"]
     assert started["__typename"] == "CaseloadReplan" and started["total"] == BULK
     run_id = int(from_global(started["id"]))
 
-    async def finished() -> bool:
-        return await _run_state(service.sessions, tenant.id, run_id) == "DONE"
+    # Progress over the job subscription mechanism: done/total as households land, until the run ends.
+    payload = {"query": UPDATES, "variables": {"id": started["id"]}}
+    await socket.send({"id": "1", "type": "subscribe", "payload": payload})
+    seen = []
+    while (message := await socket.message())["type"] == "next":
+        seen.append(message["payload"]["data"]["caseloadReplanUpdates"])
+    assert message == {"id": "1", "type": "complete"}
+    await socket.close()
+    assert seen[-1]["state"] == "DONE" and seen[-1]["done"] == BULK and seen[-1]["total"] == BULK
+    assert [s["done"] for s in seen] == sorted(s["done"] for s in seen)
+    assert any(s["state"] == "RUNNING" and s["estimatedEnd"] is not None for s in seen)
 
-    await until(finished, "the re-plan ends")
     _check_reports(await _results(service.sessions, tenant.id, run_id), ids, caseload)
 
     report = (await service.data(REOPEN, admin, {"id": started["id"]}))["caseloadReplan"]
