@@ -33,11 +33,12 @@ import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from distributed import Client, Future, as_completed, get_worker
+from typing import TYPE_CHECKING, Any
 
 from api.solve_runner import JobCancelled, JobFailed, JobFunction, JobState, JobStatus, SolverBusy, Tenant
+
+if TYPE_CHECKING:  # distributed is imported when a cluster is used: the rest of the service never pays for it
+    from distributed import Client, Future
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,8 @@ class _Outcome:
 
 def run_on_worker(fn: JobFunction, payload: Any, job_key: str) -> _Outcome:
     """The task a worker runs: `fn(payload, emit)`, each emitted value sent to the client as an event."""
+    from distributed import get_worker
+
     worker = get_worker()
     worker.log_event(PROGRESS_TOPIC, {"job": job_key, "kind": "started"})
     emitted = 0
@@ -114,6 +117,8 @@ class DaskRunner:
 
     async def start(self) -> None:
         """Connects to the scheduler and subscribes to the jobs' progress (call from the service's loop)."""
+        from distributed import Client
+
         client: Client = await Client(self._scheduler, asynchronous=True, name="permitpath-service")
         client.subscribe_topic(PROGRESS_TOPIC, self._on_event)
         self._client = client
@@ -237,6 +242,8 @@ class DaskRunner:
         """
         if not payloads:
             return
+        from distributed import as_completed
+
         client = self.client
         names = [name for name, _ in payloads]
         keys = [f"permitpath-bulk-{uuid.uuid4().hex}" for _ in payloads]
