@@ -46,7 +46,9 @@ def configure_replan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--today", type=dt.date.fromisoformat, help="the day urgency is judged against (default: today)"
     )
-    parser.add_argument("--resume", action="store_true", help="finish this host's unfinished re-plans instead")
+    parser.add_argument(
+        "--resume", action="store_true", help="finish the firm's re-plans an interrupted command on this host left"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON lines")
 
 
@@ -95,7 +97,7 @@ async def _replan(settings: Settings, args: argparse.Namespace) -> int:
             services.solve_runner = runner
         replans = ReplanService(sessions, services, owner=f"cli@{socket.gethostname()}")
         if args.resume:
-            run_ids = await replans.resume_unfinished_runs()
+            run_ids = await replans.resume_unfinished_runs(tenant.id)
         else:
             try:
                 run_ids = [await replans.start(tenant.id, CLI, args.rules_as_of, args.rules_version, args.today)]

@@ -169,14 +169,15 @@ class ReplanService:
 
     # --- restarts ---------------------------------------------------------------------------------
 
-    async def resume_unfinished_runs(self) -> list[int]:
+    async def resume_unfinished_runs(self, tenant_id: int | None = None) -> list[int]:
         """At startup: drives again the runs this service process left unfinished (only their households with no
-        result yet are planned); their ids."""
+        result yet are planned), of every tenant or of `tenant_id`; their ids."""
         async with self._sessions() as session, session.begin():
             runs = await unfinished_runs(session, self.owner)
-        for tenant_id, run_id in runs:
+        runs = [(tenant, run_id) for tenant, run_id in runs if tenant_id is None or tenant == tenant_id]
+        for tenant, run_id in runs:
             log.info("resuming caseload re-plan %d", run_id)
-            self._drive(tenant_id, run_id)
+            self._drive(tenant, run_id)
         return [run_id for _, run_id in runs]
 
     async def close(self) -> None:

@@ -331,6 +331,9 @@ async def test_a_worker_killed_mid_run_loses_no_household_and_records_none_twice
             return done >= 2
 
         await until(some_landed, "the first households land")
+        async with sessions() as session:
+            landed, _ = await Replans(session, tenant_id=tenant_id).counts(run_id)
+        assert landed < BULK, "the run ended before a worker could be killed"
         pids = await runner.client.run(os.getpid)
         victim = sorted(pids.values())[0]
         os.kill(victim, signal.SIGKILL)

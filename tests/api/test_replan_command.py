@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import json
 import random
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,16 @@ from api.cli import main
 from api.dask_runner import worker_arguments
 from db.engine import make_engine, make_sessions, sqlite_url
 from db.migrate import upgrade
-from db.models import Household, StoredPlan
+from db.models import Household, ReplanRun, StoredPlan
 from db.plan_json import stored_plan_values
+from db.repositories.replans import Replans
 from db.repositories.scoped import TenantScoped
-from db.repositories.tenants import ensure_tenant
+from db.repositories.tenants import ensure_tenant, find_tenant
 from loadtests.generate import scenario as generated_scenario
 from solver import domain
 from solver.fingerprint import plan_key
 from solver.impact import impact
+from solver.rules.registry import load_rules
 from solver.solve import plan as solve_plan
 
 OPTIONS = domain.PlanOptions(time_limit_ms=5000)
@@ -68,6 +71,34 @@ def test_replan_prints_each_households_report_most_urgent_first(
     refused = main([*arguments, "--rules-version", "1999-01-01+000000000000"])
     assert refused == 2
     assert "--rules-version: this service plans with rules version" in capsys.readouterr().err
+
+    # A command interrupted mid-run left it RUNNING with one household recorded: --resume plans the other two.
+    asyncio.run(_interrupted_run(url))
+    assert main([*arguments, "--resume", "--json"]) == 0
+    resumed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(line["household"] for line in resumed) == [1, 2, 3]
+    assert {line["household"]: line["urgency"] for line in resumed} == {**expected, 1: "UNCHANGED"}
+
+
+async def _interrupted_run(url: str) -> None:
+    engine = make_engine(url)
+    async with make_sessions(engine)() as session, session.begin():
+        tenant = await find_tenant(session, "replan-cli")
+        assert tenant is not None
+        repo = Replans(session, tenant_id=tenant.id)
+        values = {
+            "state": "RUNNING",
+            "rules_as_of": RULES_AS_OF,
+            "rules_version": load_rules().version,
+            "today": TODAY,
+            "households": [[1, 1], [2, 2], [3, 3]],
+            "total": 3,
+            "owner": f"cli@{socket.gethostname()}",
+        }
+        run = await repo.add(ReplanRun, values)
+        recorded = {"rules_version_before": "b", "rules_version_after": "a", "urgency": "UNCHANGED", "rank_level": 3}
+        await repo.record(run.id, 1, recorded)
+    await engine.dispose()
 
 
 def test_worker_runs_dask_worker_with_permitpath_preloaded_one_thread_per_process() -> None:
