@@ -3,6 +3,9 @@
 #        docker run -p 8000:8000 -e DATABASE_URL=postgresql+asyncpg://user:pw@db:5432/permitpath permitpath
 #        (bring a PostgreSQL database to the latest schema first:
 #         docker run --entrypoint permitpath -e DATABASE_URL=... permitpath migrate)
+# Cluster: docker run --entrypoint dask -p 8786:8786 permitpath scheduler
+#          docker run --entrypoint permitpath permitpath worker --scheduler tcp://scheduler:8786
+#          docker run -p 8000:8000 -e PERMITPATH_DASK_SCHEDULER=tcp://scheduler:8786 permitpath
 
 # --- build: the locked dependencies and the package, in a virtualenv ----------------------------------
 FROM python:3.11-slim AS build
@@ -34,7 +37,8 @@ COPY --from=build /opt/venv /opt/venv
 # The working directory holds the embedded SQLite file when DATABASE_URL is not set.
 WORKDIR /var/lib/permitpath
 USER permitpath
-EXPOSE 8000
+# 8000: the service; 8786: a scheduler started from this image (`dask scheduler`).
+EXPOSE 8000 8786
 HEALTHCHECK --interval=30s --timeout=3s --start-period=15s --retries=3 \
     CMD python -c "import os, sys, urllib.request; port = os.environ.get('PERMITPATH_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=2).status == 200 else 1)"
 ENTRYPOINT ["permitpath", "serve", "--host", "0.0.0.0"]

@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from api.auth import Authenticator, TenantDefault
+from api.dask_runner import DaskRunner
 from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
@@ -28,9 +29,10 @@ from api.observability import Metrics, watch_event_loop
 from api.page import page_routes
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
+from api.replan_service import ReplanService
 from api.response_cache import ResponseCache
 from api.sdl import schema_document
-from api.services import ApiServices
+from api.services import ApiServices, SolveBackend
 from api.session import SessionSigner
 from api.settings import Settings
 from api.solve_runner import ProcessRunner
@@ -84,23 +86,10 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         metrics = Metrics()
         app.state.metrics = metrics
         services.metrics = metrics
-        runner: ProcessRunner | None = None
-        if settings.solver_workers > 0:
-            runner = ProcessRunner(
-                settings.solver_workers,
-                settings.solver_queue,
-                niceness=settings.solver_niceness,
-                tenant_share=settings.solver_tenant_share,
-                jobs_per_worker=settings.solver_jobs_per_worker,
-            )
+        runner = make_runner(settings)
+        if runner is not None:
             await runner.start()
             services.solve_runner = runner
-            log.info(
-                "%d solver worker processes, queue of %d, %d solves at most per firm",
-                settings.solver_workers,
-                settings.solver_queue,
-                runner.tenant_share,
-            )
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
         # The plan service's own small pool: however many plans are in flight, their cache reads, cache writes
@@ -109,11 +98,14 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         plans = PlanService(make_sessions(plan_engine), services, owner=settings.instance_name, clock=clock)
         heartbeats: asyncio.Task[None] | None = None
         services.plans = plans
+        replans = ReplanService(make_sessions(plan_engine), services, owner=settings.instance_name, clock=clock)
+        services.replans = replans
         try:
             if settings.migrates_on_start:
                 await upgrade(engine)
                 log.info("database migrated to the latest schema")
             await _fail_unfinished_jobs(plans)
+            await _resume_replans(replans)
             heartbeats = asyncio.create_task(plans.keep_beating())
             if settings.dev:
                 added = await seed_demo(sessions, await tenant.tenant_id())
@@ -125,6 +117,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             lag_watch.cancel()
             if heartbeats is not None:
                 heartbeats.cancel()
+            await replans.close()
             await plans.close()
             if runner is not None:
                 await runner.close()
@@ -202,6 +195,46 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
+def make_runner(settings: Settings) -> SolveBackend | None:
+    """The solve backend the settings choose (the one place it is chosen): a Dask cluster when a scheduler is
+    named, else the embedded process pool, else none (plans are solved in a thread of this process)."""
+    if settings.dask_scheduler is not None:
+        log.info(
+            "solving on the Dask cluster at %s, %d solves in flight at most",
+            settings.dask_scheduler,
+            settings.dask_in_flight,
+        )
+        return DaskRunner(
+            settings.dask_scheduler, in_flight=settings.dask_in_flight, tenant_share=settings.solver_tenant_share
+        )
+    if settings.solver_workers <= 0:
+        return None
+    log.info(
+        "%d solver worker processes, queue of %d, %d solves at most per firm",
+        settings.solver_workers,
+        settings.solver_queue,
+        settings.solver_tenant_share or max(1, settings.solver_queue),
+    )
+    return ProcessRunner(
+        settings.solver_workers,
+        settings.solver_queue,
+        niceness=settings.solver_niceness,
+        tenant_share=settings.solver_tenant_share,
+        jobs_per_worker=settings.solver_jobs_per_worker,
+    )
+
+
+async def _resume_replans(replans: ReplanService) -> None:
+    """A caseload re-plan outlives its process: what this service left running goes on where it stopped."""
+    try:
+        resumed = len(await replans.resume_unfinished_runs())
+    except (OSError, SQLAlchemyError) as error:
+        log.warning("could not resume the caseload re-plans a previous process left unfinished: %s", error)
+        return
+    if resumed:
+        log.warning("%d caseload re-plans left unfinished by the previous process resumed", resumed)
+
+
 async def _fail_unfinished_jobs(plans: PlanService) -> None:
     """No job survives its process: what a previous one left queued or running is FAILED, saying why."""
     try:
@@ -219,7 +252,7 @@ async def metrics_endpoint(request: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
-def _refresh_gauges(metrics: Metrics, runner: ProcessRunner | None, engine: Any) -> None:
+def _refresh_gauges(metrics: Metrics, runner: SolveBackend | None, engine: Any) -> None:
     if runner is not None:
         metrics.workers.set(runner.workers)
         metrics.busy_workers.set(runner.busy_workers)

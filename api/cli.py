@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from api import admin_command, plan_command
+from api import admin_command, plan_command, replan_command
 from api.settings import Settings, SettingsError
 
 
@@ -128,6 +128,18 @@ SUBCOMMANDS: list[Subcommand] = [
         "register, list or revoke a tenant's trusted documents",
         admin_command.configure_documents,
         admin_command.run_documents,
+    ),
+    Subcommand(
+        "replan",
+        "re-plan every household of a firm under a rules date and print the impact report",
+        replan_command.configure_replan,
+        replan_command.run_replan,
+    ),
+    Subcommand(
+        "worker",
+        "run a Dask worker for permitpath's solves (niced, one thread per process)",
+        replan_command.configure_worker,
+        replan_command.run_worker,
     ),
 ]
 

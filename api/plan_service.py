@@ -41,8 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.observability import Metrics
 from api.plan_cache import PlanCache
 from api.ratelimit import note_solve
-from api.services import ApiServices
-from api.solve_runner import Emit, JobState, ProcessRunner, SolverBusy
+from api.services import ApiServices, SolveBackend
+from api.solve_runner import Emit, JobState, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
 from db.repositories.jobs import Abandoned, PlanJobs, fail_unfinished_jobs
@@ -177,7 +177,7 @@ class PlanService:
         self._flights: dict[tuple[int, str, int], _Flight] = {}
 
     @property
-    def _runner(self) -> ProcessRunner | None:
+    def _runner(self) -> SolveBackend | None:
         return self._services.solve_runner
 
     @property

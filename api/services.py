@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.dask_runner import DaskRunner
 from api.observability import Metrics
 from api.solve_runner import ProcessRunner
 from schema.services import Services
+
+# The solve backends behind the one `Runner` interface: the embedded process pool, or a Dask cluster.
+SolveBackend = ProcessRunner | DaskRunner
 
 
 @dataclass
 class ApiServices(Services):
     """The schema's services, plus the solve runner (None: plans are solved in a worker thread) and metrics."""
 
-    solve_runner: ProcessRunner | None = None
+    solve_runner: SolveBackend | None = None
     metrics: Metrics | None = None

@@ -57,6 +57,19 @@ def cors_origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+_SCHEDULER = re.compile(r"(tcp|tls|inproc|ucx)://[^\s/]+")
+
+
+def dask_scheduler(raw: str) -> str:
+    """The scheduler address of PERMITPATH_DASK_SCHEDULER, checked to be one (`tcp://host:8786`)."""
+    address = raw.strip()
+    if not _SCHEDULER.fullmatch(address):
+        raise SettingsError(
+            f"PERMITPATH_DASK_SCHEDULER must be a Dask scheduler address such as tcp://host:8786, not {raw!r}"
+        )
+    return address
+
+
 @dataclass(frozen=True)
 class Settings:
     """How the service runs. `database_url` defaults to an embedded SQLite file in the working directory."""
@@ -115,6 +128,11 @@ class Settings:
     # so sign-ins last until the process restarts and hold on that process only. Set it (32+ characters) when
     # several processes serve one site.
     session_secret: str | None = dataclasses.field(default=None, repr=False)
+    # A Dask scheduler (tcp://host:8786): plan jobs and bulk re-plans run on its workers (api/dask_runner.py);
+    # None: on the embedded process pool (`solver_workers`).
+    dask_scheduler: str | None = None
+    # How many interactive solves this service keeps on the cluster before answering SOLVER_BUSY.
+    dask_in_flight: int = 32
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -181,6 +199,10 @@ class Settings:
                     "PERMITPATH_SESSION_SECRET must be at least 32 characters (e.g. 64 random hex digits)"
                 )
             values["session_secret"] = secret
+        if scheduler := env.get("PERMITPATH_DASK_SCHEDULER"):
+            values["dask_scheduler"] = dask_scheduler(scheduler)
+        if in_flight := env.get("PERMITPATH_DASK_IN_FLIGHT"):
+            values["dask_in_flight"] = _positive("PERMITPATH_DASK_IN_FLIGHT", in_flight, int)
         return cls(**values)
 
     @property

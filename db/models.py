@@ -407,3 +407,55 @@ class CachedPlan(TenantOwned):
     status: Mapped[str] = mapped_column(String(16))
     plan: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+
+
+class ReplanRun(TenantOwned):
+    """A caseload re-plan: every household of the firm with a stored plan, planned again under `rules_as_of`
+    (and the rules version this service plans with) and compared with that stored plan. Stored plans are read,
+    never replaced: the reports live in `replan_results`, one per household."""
+
+    __tablename__ = "replan_runs"
+
+    # QUEUED, RUNNING, DONE, FAILED or CANCELLED.
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    rules_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    # The rules the households are planned with now (each result keeps its stored plan's version too).
+    rules_version: Mapped[str] = mapped_column(String(64))
+    # The day urgency is judged against ("a deadline now falls within 30 days").
+    today: Mapped[dt.date] = mapped_column(Date)
+    # The households of the run and the stored plan each is compared with, fixed when it starts:
+    # [[household_id, stored_plan_id], ...] (a resumed run plans exactly these, never a newer plan's question).
+    households: Mapped[list[list[int]]] = mapped_column(JSON)
+    total: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    # The service process that drives it and its last heartbeat (a restarted service resumes its own runs).
+    owner: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReplanResult(TenantOwned):
+    """One household's impact report in a re-plan run: recorded once (unique per run and household)."""
+
+    __tablename__ = "replan_results"
+    __table_args__ = (UniqueConstraint("run_id", "household_id"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("replan_runs.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    stored_plan_id: Mapped[int | None] = mapped_column(ForeignKey("stored_plans.id", ondelete="SET NULL"))
+    rules_version_before: Mapped[str] = mapped_column(String(64))
+    rules_version_after: Mapped[str] = mapped_column(String(64))
+    # UNCHANGED ... DEADLINE_WITHIN_30_DAYS (solver.impact.Urgency), or FAILED with `error`.
+    urgency: Mapped[str] = mapped_column(String(32))
+    # Sorts the run's reports most urgent first (solver.impact.Impact.rank_key: level, then the first day).
+    rank_level: Mapped[int] = mapped_column(Integer)
+    rank_day: Mapped[dt.date | None] = mapped_column(Date)
+    pr_before: Mapped[dt.date | None] = mapped_column(Date)
+    pr_after: Mapped[dt.date | None] = mapped_column(Date)
+    # The impact report and the new plan (db/plan_json.py's plain form).
+    impact: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    plan: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())

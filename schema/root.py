@@ -34,6 +34,7 @@ from schema.plan_diff import PlanDiffQuery
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
+from schema.replans import ReplansMutation, ReplansQuery, ReplansSubscription
 from schema.rules import RulesQuery
 from schema.scalars import SCALARS
 from schema.stored_plans import StoredPlansMutation, StoredPlansQuery
@@ -48,6 +49,7 @@ QUERY_PARTS: tuple[type, ...] = (
     PlanDiffQuery,
     FirmQuery,
     AlternativesQuery,
+    ReplansQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     RecordsMutation,
@@ -56,8 +58,9 @@ MUTATION_PARTS: tuple[type, ...] = (
     PlanJobsMutation,
     FirmMutation,
     AlternativesMutation,
+    ReplansMutation,
 )
-SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
+SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription, ReplansSubscription)
 
 Query = merge_types("Query", QUERY_PARTS)
 Mutation = merge_types("Mutation", MUTATION_PARTS)

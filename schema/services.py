@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -58,12 +59,31 @@ class Plans(PlanBackend, JobStopper, Protocol):
     """The service's plan backend: planning, plan jobs, and stopping a deleted household's jobs."""
 
 
+class CaseloadReplans(Protocol):
+    """What the schema needs of the service's caseload re-plans (`api.replan_service.ReplanService`)."""
+
+    async def start(
+        self,
+        tenant_id: int,
+        actor: Actor,
+        rules_as_of: dt.date | None,
+        rules_version: str | None = None,
+        today: dt.date | None = None,
+    ) -> int: ...
+
+    async def cancel(self, tenant_id: int, actor: Actor, run_id: int) -> models.ReplanRun | None: ...
+
+    def changes(self, tenant_id: int, run_id: int) -> AsyncIterator[None]: ...
+
+
 @dataclass
 class Services:
     """What the schema's resolvers may use of the running service; every field is absent outside it."""
 
     # The plan cache and plan jobs (`api.plan_service.PlanService`).
     plans: Plans | None = None
+    # Caseload re-plans after a rule change (`api.replan_service.ReplanService`).
+    replans: CaseloadReplans | None = None
     # The service's bound on a solve's time limit, applied to the default limit too.
     solve_time_cap_ms: int | None = None
     # Wakes this process's open sockets to re-check their keys (a key was revoked).

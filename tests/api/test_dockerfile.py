@@ -31,3 +31,11 @@ def test_runs_the_service_as_a_non_root_user_with_a_health_check() -> None:
     assert re.search(r"CMD python -c .*/healthz", healthcheck)
     # DATABASE_URL is read by api/settings.py; the image must not pin a database of its own.
     assert "DATABASE_URL=" not in "".join(_instructions("ENV"))
+
+
+def test_the_image_can_start_a_dask_scheduler_and_a_permitpath_worker() -> None:
+    """The runtime holds the locked `distributed` (its `dask` command) and `permitpath worker`; the header says how."""
+    assert re.search(r"^distributed==", (ROOT / "requirements.lock").read_text(), re.MULTILINE)
+    assert "docker run --entrypoint permitpath permitpath worker --scheduler tcp://" in DOCKERFILE
+    assert "docker run --entrypoint dask" in DOCKERFILE
+    assert "8786" in _instructions("EXPOSE")[0].split()

@@ -72,3 +72,21 @@ def test_rule_overrides_directory(tmp_path: Path) -> None:
     assert settings.rules_overrides_dir == tmp_path
     with pytest.raises(SettingsError, match="PERMITPATH_RULES_OVERRIDES_DIR must name a directory"):
         Settings.from_env({"PERMITPATH_RULES_OVERRIDES_DIR": str(tmp_path / "missing")})
+
+
+def test_a_dask_scheduler_chooses_the_distributed_backend() -> None:
+    from api.app import make_runner
+    from api.dask_runner import DaskRunner
+    from api.solve_runner import ProcessRunner
+
+    assert Settings.from_env({}).dask_scheduler is None
+    assert isinstance(make_runner(Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "1"})), ProcessRunner)
+    assert make_runner(Settings.from_env({"PERMITPATH_SOLVER_WORKERS": "0"})) is None
+    env = {"PERMITPATH_DASK_SCHEDULER": "tcp://scheduler:8786", "PERMITPATH_DASK_IN_FLIGHT": "8"}
+    settings = Settings.from_env(env)
+    assert (settings.dask_scheduler, settings.dask_in_flight) == ("tcp://scheduler:8786", 8)
+    assert isinstance(make_runner(settings), DaskRunner)
+    with pytest.raises(SettingsError, match="PERMITPATH_DASK_SCHEDULER must be a Dask scheduler address"):
+        Settings.from_env({"PERMITPATH_DASK_SCHEDULER": "scheduler:8786"})
+    with pytest.raises(SettingsError, match="PERMITPATH_DASK_IN_FLIGHT must be a positive number"):
+        Settings.from_env({"PERMITPATH_DASK_IN_FLIGHT": "0"})

@@ -33,6 +33,8 @@ TABLES = {
     "idempotency_keys",
     "children",
     "household_pins",
+    "replan_runs",
+    "replan_results",
 }
 
 
