@@ -126,8 +126,11 @@ class _Marker:
     title: str
 
 
-def timeline_svg(plan: Plan, scenario: Scenario, *, lang: str | None, today: dt.date) -> str:
-    """The plan's timeline as an SVG document (UTF-8 text), in `lang`, with today's line on `today`."""
+def timeline_svg(plan: Plan, scenario: Scenario, *, lang: str | None, today: dt.date, flat: bool = False) -> str:
+    """The plan's timeline as an SVG document (UTF-8 text), in `lang`, with today's line on `today`.
+
+    `flat` draws solid fills instead of the stripes and hatching (for renderers without SVG patterns: fpdf2).
+    """
     words = Words.of(lang)
     _ = words._
     axis = _axis(plan, scenario, today)
@@ -153,7 +156,23 @@ def timeline_svg(plan: Plan, scenario: Scenario, *, lang: str | None, today: dt.
         f'<rect x="0" y="0" width={attr(WIDTH)} height={attr(height)} fill="#ffffff"/>',
         text(8, 20, title, size=14, cls="heading"),
     ]
-    return "\n".join([*head, *_axis_marks(axis, words, chart_bottom), *body, *legend, "</svg>"]) + "\n"
+    drawn = "\n".join([*head, *_axis_marks(axis, words, chart_bottom), *body, *legend, "</svg>"]) + "\n"
+    return _flattened(drawn) if flat else drawn
+
+
+# The solid fill of each pattern, for `flat` pictures.
+FLAT_FILLS: Final = {
+    "url(#stripes-employer)": "#90caf9",
+    "url(#hatch-status-gap)": "#ef9a9a",
+    "url(#hatch-work-gap)": "#ffcc80",
+}
+
+
+def _flattened(svg: str) -> str:
+    svg = svg.replace(_defs() + "\n", "")
+    for pattern, colour in FLAT_FILLS.items():
+        svg = svg.replace(f'fill="{pattern}"', f'fill="{colour}"')
+    return svg.replace("…", "...")
 
 
 def _roles(plan: Plan, scenario: Scenario) -> list[Role]:
