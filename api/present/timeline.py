@@ -15,6 +15,7 @@ test or a script can read the picture back.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
@@ -170,6 +171,7 @@ FLAT_FILLS: Final = {
 
 def _flattened(svg: str) -> str:
     svg = svg.replace(_defs() + "\n", "")
+    svg = re.sub(r'<(title|desc) id="timeline-[a-z]+">.*?</\1>\n', "", svg)  # fpdf2 reads neither
     for pattern, colour in FLAT_FILLS.items():
         svg = svg.replace(f'fill="{pattern}"', f'fill="{colour}"')
     return svg.replace("…", "...")
@@ -343,16 +345,23 @@ def _markers(markers: list[_Marker], axis: Axis, top: float) -> tuple[list[str],
         anchor, left = ("start", x - 1) if x + width <= WIDTH - 4 else ("end", x - width + 1)
         row = rows.place(x, left, left + width)
         placed.append((m, x, row, anchor, x - 1 if anchor == "start" else x + 1))
-    out = []
+    leaders, shapes, labels = [], [], []
     marker_y = top + 6
     for m, x, row, anchor, tx in placed:
         label_y = top + 14 + (row + 1) * LABEL_ROW - 4
-        out.append(
+        leaders.append(
             f'<line class="leader" x1={attr(round(x, 1))} y1={attr(marker_y + 5)} x2={attr(round(x, 1))} '
             f'y2={attr(round(label_y - LABEL_FONT + 1, 1))} stroke="#9e9e9e" stroke-width="0.8"/>'
         )
-        out.append(_marker_shape(m, x, marker_y))
-        out.append(text(tx, label_y, m.label, size=LABEL_FONT, anchor=anchor))
+        shapes.append(_marker_shape(m, x, marker_y))
+        # A white ground under each label: a leader line passing behind a label of a row above stays hidden.
+        left = tx if anchor == "start" else tx - text_width(m.label, LABEL_FONT)
+        labels.append(
+            f'<rect class="text-ground" x={attr(round(left - 1, 1))} y={attr(round(label_y - LABEL_FONT, 1))} '
+            f'width={attr(round(text_width(m.label, LABEL_FONT) + 2, 1))} height={attr(LABEL_FONT + 3)} fill="#ffffff"/>'
+        )
+        labels.append(text(tx, label_y, m.label, size=LABEL_FONT, anchor=anchor))
+    out = leaders + shapes + labels
     return out, 14 + len(rows.rows) * LABEL_ROW
 
 

@@ -21,43 +21,48 @@ from solver.domain import Deadline, DeadlineKind, PlannedPermit, PlanStep, Role
 # Each language's Canadian locale (dates and money as a Canadian reader writes them).
 LOCALES: Final = {"en": "en_CA", "fr": "fr_CA"}
 
-# Marked for extraction (`N_`), translated where they are shown.
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 DEADLINE_KINDS: Final = {
-    DeadlineKind.APPLY_TO_KEEP_STATUS: "Apply to keep status",
-    DeadlineKind.RESTORATION_ENDS: "Restoration period ends",
-    DeadlineKind.WINDOW_CLOSES: "Application window closes",
-    DeadlineKind.TEST_EXPIRES: "Language test expires",
-    DeadlineKind.ITA_ACCEPTANCE: "Answer the invitation",
+    DeadlineKind.APPLY_TO_KEEP_STATUS: N_("Apply to keep status"),
+    DeadlineKind.RESTORATION_ENDS: N_("Restoration period ends"),
+    DeadlineKind.WINDOW_CLOSES: N_("Application window closes"),
+    DeadlineKind.TEST_EXPIRES: N_("Language test expires"),
+    DeadlineKind.ITA_ACCEPTANCE: N_("Answer the invitation"),
 }
-ROLES: Final = {Role.PRINCIPAL: "Principal applicant", Role.SPOUSE: "Spouse or partner"}
+ROLES: Final = {Role.PRINCIPAL: N_("Principal applicant"), Role.SPOUSE: N_("Spouse or partner")}
 # A step's title by its action; {code} and {name} name the permit, {program} the PR program.
 STEP_TITLES: Final = {
-    "APPLY_PERMIT": "Apply for the {name} ({code})",
-    "APPLY_BOWP": "Apply for the bridging open work permit ({code})",
-    "PENDING": "Application already filed: {name} ({code}), awaiting the decision",
-    "RESTORE_STATUS": "Apply for restoration of status with the {name} ({code})",
-    "START_JOB": "Start the job",
-    "EMPLOYER_APPLIES_LMIA": "The employer applies for the labour market impact assessment (LMIA)",
-    "LMIA_DECISION": "Expected decision on the LMIA",
-    "CREATE_EE_PROFILE": "Create the Express Entry profile ({program})",
-    "SUBMIT_PR": "Submit the permanent residence application ({program})",
-    "PR_SUBMITTED": "Permanent residence application already submitted ({program})",
-    "RENEW_PASSPORT": "Renew the passport",
-    "RETAKE_LANGUAGE_TEST": "Take the language test again",
+    "APPLY_PERMIT": N_("Apply for the {name} ({code})"),
+    "APPLY_BOWP": N_("Apply for the bridging open work permit ({code})"),
+    "PENDING": N_("Application already filed: {name} ({code}), awaiting the decision"),
+    "RESTORE_STATUS": N_("Apply for restoration of status with the {name} ({code})"),
+    "START_JOB": N_("Start the job"),
+    "EMPLOYER_APPLIES_LMIA": N_("The employer applies for the labour market impact assessment (LMIA)"),
+    "LMIA_DECISION": N_("Expected decision on the LMIA"),
+    "CREATE_EE_PROFILE": N_("Create the Express Entry profile ({program})"),
+    "SUBMIT_PR": N_("Submit the permanent residence application ({program})"),
+    "PR_SUBMITTED": N_("Permanent residence application already submitted ({program})"),
+    "RENEW_PASSPORT": N_("Renew the passport"),
+    "RETAKE_LANGUAGE_TEST": N_("Take the language test again"),
 }
-# The catalog's category names (solver/data/catalog.toml), translated when shown.
+# The catalog's names (solver/data/catalog.toml) of the categories households plan most, translated when shown;
+# another keeps its English name.
 PERMIT_NAMES: Final = (
-    "Post-graduation work permit",
-    "Open work permit for the spouse of a skilled worker",
-    "Open work permit for the spouse of a student",
-    "Open work permit for the family of an economic-class PR applicant",
-    "Open work permit for a sponsored spouse or partner in Canada",
-    "Bridging open work permit",
-    "International Experience Canada",
-    "Provincial nominee (employer-specific)",
-    "LMIA-based employer-specific work permit (Temporary Foreign Worker Program)",
-    "CUSMA professional",
-    "Mobilité Francophone",
+    N_("Post-graduation work permit"),
+    N_("Open work permit for the spouse of a skilled worker"),
+    N_("Open work permit for the spouse of a student"),
+    N_("Open work permit for the family of an economic-class PR applicant"),
+    N_("Open work permit for a sponsored spouse or partner in Canada"),
+    N_("Bridging open work permit"),
+    N_("International Experience Canada"),
+    N_("Provincial nominee (employer-specific)"),
+    N_("LMIA-based employer-specific work permit (Temporary Foreign Worker Program)"),
+    N_("CUSMA professional"),
 )
 
 
