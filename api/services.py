@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.observability import Metrics
+from api.present.timeline import timeline_svg
 from api.solve_runner import ProcessRunner
-from schema.services import Services
+from schema.services import Services, TimelineDrawer
 
 
 @dataclass
@@ -16,3 +17,4 @@ class ApiServices(Services):
 
     solve_runner: ProcessRunner | None = None
     metrics: Metrics | None = None
+    timeline: TimelineDrawer | None = timeline_svg
