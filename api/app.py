@@ -24,6 +24,7 @@ from api.demo import seed_demo
 from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
+from api.plan_files import calendar_endpoint, handout_endpoint
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.response_cache import ResponseCache
@@ -44,7 +45,8 @@ log = logging.getLogger("permitpath")
 def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> Starlette:
     """The service for `settings`; the database is opened (and migrated, when configured) on startup.
 
-    `clock` (UTC now by default) is what the plan jobs' heartbeats are read against (tests fix it).
+    `clock` (UTC now by default) is what the plan jobs' heartbeats are read against, the day a handout is
+    prepared on and a calendar feed's stamp (tests fix it).
     """
 
     @asynccontextmanager
@@ -127,6 +129,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             await plan_engine.dispose()
             await engine.dispose()
 
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
     return Starlette(
         routes=[
             # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
@@ -136,6 +139,10 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
+            # A plan as files (api/plan_files.py): the client handout and the deadlines' calendar feed.
+            Route("/households/{household_id}/handout.pdf", handout_endpoint(now), methods=["GET"]),
+            Route("/households/{household_id}/plans/{plan_id}/handout.pdf", handout_endpoint(now), methods=["GET"]),
+            Route("/calendar/{token}.ics", calendar_endpoint(now), methods=["GET"]),
         ],
         middleware=http_middleware(settings),
         lifespan=lifespan,

@@ -33,8 +33,8 @@ from schema.money import Money
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
-from solver.documents import StepDocument, step_documents
 from solver.assemble import NullFields, assemble, null_message
+from solver.documents import StepDocument, step_documents
 from solver.rules.registry import load_rules
 from solver.scenario_json import checked, read_options
 
@@ -578,10 +578,10 @@ class Plan:
     def pr_program_kind(self) -> PrProgram | None:
         return kind_of(PrProgram, self.pr_program)
 
-    @strawberry.field(
-        description="The plan as an SVG timeline (one lane per person: permits, jobs, gaps, deadlines, the PR ready "
-        "date, today's line, a legend), drawn when selected. Null outside the service, or for a plan kept without "
-        "its scenario."
+    @described(
+        "The plan as an SVG timeline (one lane per person: permits, jobs, gaps, deadlines, the PR ready date, "
+        "today's line, a legend), drawn when selected. Null outside the service, or for a plan kept without its "
+        "scenario."
     )
     def timeline_svg(
         self,

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 
 from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
+from schema.calendar_feeds import CalendarFeedsMutation, CalendarFeedsQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
@@ -44,8 +45,15 @@ QUERY_PARTS: tuple[type, ...] = (
     StoredPlansQuery,
     PlanJobsQuery,
     PlanDiffQuery,
+    CalendarFeedsQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    RecordsMutation,
+    AdminMutation,
+    StoredPlansMutation,
+    PlanJobsMutation,
+    CalendarFeedsMutation,
+)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)

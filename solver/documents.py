@@ -91,4 +91,3 @@ def _test_expiry(tests: tuple[LanguageTest, ...], filed_on: dt.date, rules: Rule
     valid = [t for t in tests if t.taken <= filed_on < add_months(t.taken, months)]
     best = max(valid, key=lambda t: (t.lowest, t.taken), default=None)
     return None if best is None else add_days(add_months(best.taken, months), -1)
-

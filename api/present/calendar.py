@@ -65,7 +65,7 @@ def calendar_ics(
                 continue
             seen.add(uid)
             feed.add_component(_event(household, deadline, uid, words, rules, generated_at))
-    return feed.to_ical()
+    return bytes(feed.to_ical())
 
 
 def _event(

@@ -218,4 +218,3 @@ def _risks(pdf: _Handout, plan: Plan, words: Words, documents: tuple[tuple[StepD
         pdf.para(_("No risk found."))
     for line in lines:
         pdf.para("• " + line, size=9)
-

@@ -136,7 +136,7 @@ def timeline_svg(plan: Plan, scenario: Scenario, *, lang: str | None, today: dt.
     _ = words._
     axis = _axis(plan, scenario, today)
     body: list[str] = []
-    y = AXIS_Y + 14
+    y: float = AXIS_Y + 14
     for role in _roles(plan, scenario):
         lane, height = _lane(plan, role, axis, words, y)
         body += lane
@@ -197,8 +197,10 @@ def _axis(plan: Plan, scenario: Scenario, today: dt.date) -> Axis:
 
 
 def _axis_marks(axis: Axis, words: Words, bottom: float) -> list[str]:
-    out = [f'<g class="axis"><line x1={attr(LEFT)} y1={attr(AXIS_Y)} x2={attr(WIDTH - RIGHT)} y2={attr(AXIS_Y)} '
-           'stroke="#616161"/>']
+    out = [
+        f'<g class="axis"><line x1={attr(LEFT)} y1={attr(AXIS_Y)} x2={attr(WIDTH - RIGHT)} y2={attr(AXIS_Y)} '
+        'stroke="#616161"/>'
+    ]
     for day, label in axis.ticks(words):
         x = round(axis.x(day), 1)
         if x + text_width(label, LABEL_FONT) / 2 > WIDTH:  # the last month's label would leave the picture
@@ -239,7 +241,7 @@ def _lane(plan: Plan, role: Role, axis: Axis, words: Words, top: float) -> tuple
         out.append(
             f'<rect class="job" data-start={attr(job.start.isoformat())} '
             f"data-end={attr(job.end.isoformat() if job.end else '')} x={attr(round(x1, 1))} y={attr(y)} "
-            f"width={attr(round(max(x2 - x1, 1), 1))} height=\"12\" fill={attr(COLOURS['job'])} rx=\"2\">"
+            f'width={attr(round(max(x2 - x1, 1), 1))} height="12" fill={attr(COLOURS["job"])} rx="2">'
             f"<title>{escape(label)}</title></rect>"
         )
         out += _inner_label(label, x1, x2, y + 9.5, 9)
@@ -254,7 +256,7 @@ def _lane(plan: Plan, role: Role, axis: Axis, words: Words, top: float) -> tuple
         x1, x2 = axis.x(gap.start), axis.x(gap.end + dt.timedelta(days=1))
         out.append(
             f"<rect class={attr(kind)} data-start={attr(gap.start.isoformat())} data-end={attr(gap.end.isoformat())} "
-            f"x={attr(round(x1, 1))} y={attr(y)} width={attr(round(max(x2 - x1, 2), 1))} height=\"10\" "
+            f'x={attr(round(x1, 1))} y={attr(y)} width={attr(round(max(x2 - x1, 2), 1))} height="10" '
             f"fill={attr(f'url(#hatch-{kind})')} stroke={attr(COLOURS[kind])}><title>{escape(tip)}</title></rect>"
         )
     y += 14 if gaps else 0
@@ -293,7 +295,7 @@ def _permit_bar(permit: PlannedPermit, axis: Axis, words: Words, y: float) -> li
         f"<rect class={attr(f'permit {kind}')} data-code={attr(permit.code)} data-person={attr(permit.person.value)} "
         f"data-apply={attr(permit.apply_on.isoformat())} data-start={attr(permit.valid_from.isoformat())} "
         f"data-end={attr(permit.valid_to.isoformat())} x={attr(round(x1, 1))} y={attr(y)} "
-        f"width={attr(round(max(x2 - x1, 2), 1))} height={attr(BAR)} rx=\"3\" fill={attr(fill)} "
+        f'width={attr(round(max(x2 - x1, 2), 1))} height={attr(BAR)} rx="3" fill={attr(fill)} '
         f"stroke={attr(COLOURS[kind])}><title>{escape(tip)}</title></rect>"
     )
     out += _inner_label(f"{permit.code} · {name}", x1, x2, y + 13, FONT, box=not permit.open)
@@ -358,7 +360,8 @@ def _markers(markers: list[_Marker], axis: Axis, top: float) -> tuple[list[str],
         left = tx if anchor == "start" else tx - text_width(m.label, LABEL_FONT)
         labels.append(
             f'<rect class="text-ground" x={attr(round(left - 1, 1))} y={attr(round(label_y - LABEL_FONT, 1))} '
-            f'width={attr(round(text_width(m.label, LABEL_FONT) + 2, 1))} height={attr(LABEL_FONT + 3)} fill="#ffffff"/>'
+            f"width={attr(round(text_width(m.label, LABEL_FONT) + 2, 1))} height={attr(LABEL_FONT + 3)} "
+            'fill="#ffffff"/>'
         )
         labels.append(text(tx, label_y, m.label, size=LABEL_FONT, anchor=anchor))
     out = leaders + shapes + labels
@@ -389,8 +392,8 @@ def _today(axis: Axis, today: dt.date, words: Words, bottom: float) -> list[str]
     anchor = "start" if x + text_width(label, LABEL_FONT) <= WIDTH - 4 else "end"
     return [
         f'<g class="today" data-date={attr(today.isoformat())}>',
-        f'<line x1={attr(round(x, 1))} y1={attr(AXIS_Y - 30)} x2={attr(round(x, 1))} y2={attr(bottom)} '
-        f"stroke={attr(COLOURS['today'])} stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>",
+        f"<line x1={attr(round(x, 1))} y1={attr(AXIS_Y - 30)} x2={attr(round(x, 1))} y2={attr(bottom)} "
+        f'stroke={attr(COLOURS["today"])} stroke-width="1.5" stroke-dasharray="6 3"/>',
         text(x + 3 if anchor == "start" else x - 3, AXIS_Y - 24, label, size=LABEL_FONT, anchor=anchor),
         "</g>",
     ]
@@ -428,7 +431,8 @@ def _swatch(kind: str, x: float, y: float) -> str:
     if kind == "open":
         return f'<rect {at} width="16" height="10" rx="2" fill={attr(COLOURS["open"])}/>'
     if kind == "employer":
-        return f'<rect {at} width="16" height="10" rx="2" fill="url(#stripes-employer)" stroke={attr(COLOURS["employer"])}/>'
+        stroke = attr(COLOURS["employer"])
+        return f'<rect {at} width="16" height="10" rx="2" fill="url(#stripes-employer)" stroke={stroke}/>'
     if kind == "processing":
         return (
             f'<line x1={attr(x)} y1={attr(y + 5)} x2={attr(x + 16)} y2={attr(y + 5)} stroke="#616161" '
@@ -439,11 +443,13 @@ def _swatch(kind: str, x: float, y: float) -> str:
     if kind in ("status-gap", "work-gap"):
         return f'<rect {at} width="16" height="10" fill={attr(f"url(#hatch-{kind})")} stroke={attr(COLOURS[kind])}/>'
     if kind == "deadline":
-        return f'<polygon points={attr(f"{x + 8},{y + 10} {x + 3},{y + 1} {x + 13},{y + 1}")} fill={attr(COLOURS["deadline"])}/>'
+        points = f"{x + 8},{y + 10} {x + 3},{y + 1} {x + 13},{y + 1}"
+        return f"<polygon points={attr(points)} fill={attr(COLOURS['deadline'])}/>"
     if kind == "pr":
-        return f'<polygon points={attr(f"{x + 8},{y} {x + 14},{y + 5} {x + 8},{y + 10} {x + 2},{y + 5}")} fill={attr(COLOURS["pr"])}/>'
+        points = f"{x + 8},{y} {x + 14},{y + 5} {x + 8},{y + 10} {x + 2},{y + 5}"
+        return f"<polygon points={attr(points)} fill={attr(COLOURS['pr'])}/>"
     return (
-        f'<line x1={attr(x + 8)} y1={attr(y - 1)} x2={attr(x + 8)} y2={attr(y + 11)} stroke={attr(COLOURS["today"])} '
+        f"<line x1={attr(x + 8)} y1={attr(y - 1)} x2={attr(x + 8)} y2={attr(y + 11)} stroke={attr(COLOURS['today'])} "
         'stroke-width="1.5" stroke-dasharray="4 2"/>'
     )
 
@@ -478,5 +484,3 @@ def _describe(plan: Plan, axis: Axis, words: Words) -> str:
     if plan.pr_ready_date is None:
         return summary + " " + _("Permanent residence is not reachable within the horizon.")
     return summary + " " + _("Ready for permanent residence on {date}.").format(date=words.date(plan.pr_ready_date))
-
-
