@@ -38,7 +38,7 @@ class CalendarFeed:
     household_id: strawberry.ID | None = strawberry.field(
         description="The household whose deadlines it shows; null for every household of the firm."
     )
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was created.")
     revoked_at: dt.datetime | None = strawberry.field(description="When it was revoked; null while it serves.")
 
     @classmethod
@@ -57,7 +57,7 @@ class CalendarFeed:
 
 @strawberry.type(description="A new calendar feed and its URL, which holds the secret: shown only now.")
 class CreatedCalendarFeed:
-    feed: CalendarFeed
+    feed: CalendarFeed = strawberry.field(description="The feed as listed by calendarFeeds.")
     url: str = strawberry.field(
         description="The address a calendar app subscribes to (iCalendar); whoever has it reads the deadlines."
     )
