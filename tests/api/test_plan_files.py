@@ -117,8 +117,8 @@ async def test_calendar_feeds_hold_every_deadline_and_are_revocable(service: Ser
     answer = await service.client.get(_path(created["url"]))
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(answer.content).walk("VEVENT")
-    wanted = {(d["date"].replace("-", ""), d["ruleId"]) for d in stored["plan"]["deadlines"]}
-    found = {(e["DTSTART"].to_ical().decode(), str(e["DESCRIPTION"]).split("Rule ")[1].split(":")[0]) for e in events}
+    wanted = {(d["date"], d["ruleId"]) for d in stored["plan"]["deadlines"]}
+    found = {(e.decoded("DTSTART").isoformat(), str(e["DESCRIPTION"]).split("Rule ")[1].split(":")[0]) for e in events}
     assert found == wanted
     assert all(len(e.walk("VALARM")) == 2 for e in events)
 

@@ -1,6 +1,6 @@
 """The `plan` domain's French catalog (api/locale/fr/LC_MESSAGES/plan.po) against the code: every message the
-timeline, the handout, the calendar (and its feed's title) and the CLI timeline write has a French translation with the same named
-placeholders, and the catalog holds no message the code no longer writes."""
+timeline, the handout, the calendar (and its feed's title) and the CLI timeline write has a French translation
+with the same named placeholders, and the catalog holds no message the code no longer writes."""
 
 from __future__ import annotations
 
