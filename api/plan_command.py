@@ -1,5 +1,5 @@
-"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json] [--lang fr] [--pdf OUT.pdf]
-[--svg OUT.svg]`: plan a scenario file.
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json] [--lang fr] [--pdf out.pdf]
+[--svg out.svg]`: plan a scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
 timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
@@ -53,8 +53,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--rules-as-of", metavar="DATE", help="what-if: apply the rules in force on DATE (YYYY-MM-DD) to every step"
     )
     parser.add_argument("--lang", choices=("en", "fr"), default="en", help="the timeline's language (default en)")
-    parser.add_argument("--pdf", metavar="OUT.pdf", type=Path, help="also write the client handout (PDF) to OUT.pdf")
-    parser.add_argument("--svg", metavar="OUT.svg", type=Path, help="also write the timeline picture (SVG) to OUT.svg")
+    parser.add_argument("--pdf", metavar="out.pdf", type=Path, help="also write the client handout (PDF) to out.pdf")
+    parser.add_argument("--svg", metavar="out.svg", type=Path, help="also write the timeline picture (SVG) to out.svg")
     parser.add_argument(
         "--household", metavar="NAME", help="the household's name on the handout (default: the file's name)"
     )

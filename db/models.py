@@ -145,6 +145,7 @@ class Member(Versioned):
     pr_submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     pr_aor_on: Mapped[dt.date | None] = mapped_column(Date)
     biometrics_given_on: Mapped[dt.date | None] = mapped_column(Date)
+    medical_exam_on: Mapped[dt.date | None] = mapped_column(Date)
     canadian_status: Mapped[CanadianStatus | None] = mapped_column(_enum(CanadianStatus))
 
     household: Mapped[Household] = relationship(back_populates="members", lazy="raise")

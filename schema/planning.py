@@ -197,6 +197,9 @@ class PersonInput:
     biometrics_given_on: dt.date | None = strawberry.field(
         default=None, description="The day biometrics were last given (they serve 10 years); null if never."
     )
+    medical_exam_on: dt.date | None = strawberry.field(
+        default=None, description="The day of the last immigration medical exam (valid 12 months); null if none."
+    )
     canadian_status: CanadianStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None,
         description="CITIZEN or PERMANENT_RESIDENT for a Canadian partner (e.g. a sponsoring spouse); null for a "

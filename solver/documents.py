@@ -1,11 +1,12 @@
 """The documents each planned application needs, and those the client file shows will expire too early.
 
 The list comes from the catalog (`solver/data/catalog.toml`: the common documents, the employer's for an
-offer-based IMP code, and the category's own). Two of them expire, and the file says when:
+offer-based IMP code, and the category's own). Three of them expire, and the file says when:
 
 - the passport: `Person.passport_expiry`;
 - the language test: `CEC.test_validity` months from the day of the test the person would submit (the best one
   valid on the application day, as the rules read it);
+- the immigration medical exam: `MEDICAL.validity` months from `Person.medical_exam_on`, when the file has it.
 
 A document is flagged when it expires before the decision the plan expects: the day the permit starts (the
 planned permit's `valid_from`), since an officer reads it on that day. A document the file says nothing about
@@ -38,9 +39,10 @@ class StepDocument:
     expires_before_decision: bool = False
 
 
-# What a catalog document starts with, for the two whose expiry the client file records.
+# What a catalog document starts with, for the three whose expiry the client file records.
 PASSPORT: Final = "Valid passport"
 LANGUAGE: Final = ("Language test results", "French test results")
+MEDICAL: Final = "Immigration medical exam"
 
 
 def step_documents(scenario: Scenario, plan: Plan, rules: RuleSet) -> tuple[tuple[StepDocument, ...], ...]:
@@ -81,6 +83,7 @@ def _expiry(name: str, person: Person, filed_on: dt.date, rules: RuleSet) -> dt.
     readers: tuple[tuple[Callable[[str], bool], Callable[[], dt.date | None]], ...] = (
         (lambda n: n.startswith(PASSPORT), lambda: person.passport_expiry),
         (lambda n: n.startswith(LANGUAGE), lambda: _test_expiry(person.language_tests, filed_on, rules)),
+        (lambda n: n.startswith(MEDICAL), lambda: _medical_expiry(person, filed_on, rules)),
     )
     return next((read() for matches, read in readers if matches(name)), None)
 
@@ -91,3 +94,11 @@ def _test_expiry(tests: tuple[LanguageTest, ...], filed_on: dt.date, rules: Rule
     valid = [t for t in tests if t.taken <= filed_on < add_months(t.taken, months)]
     best = max(valid, key=lambda t: (t.lowest, t.taken), default=None)
     return None if best is None else add_days(add_months(best.taken, months), -1)
+
+
+def _medical_expiry(person: Person, filed_on: dt.date, rules: RuleSet) -> dt.date | None:
+    """The last valid day of the immigration medical exam (MEDICAL.validity months), when the file has one."""
+    if person.medical_exam_on is None:
+        return None
+    months = int(rules.param("MEDICAL.validity", "months", filed_on))
+    return add_days(add_months(person.medical_exam_on, months), -1)

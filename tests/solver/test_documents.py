@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from solver.documents import LANGUAGE, PASSPORT, StepDocument, step_documents
+from solver.documents import LANGUAGE, MEDICAL, PASSPORT, StepDocument, step_documents
 from solver.domain import Plan, PlannedPermit, PlanStatus, PlanStep, Role, Scenario
 from solver.rules.catalog import category
 from solver.rules.registry import load_rules
@@ -70,3 +70,12 @@ def test_the_expiring_documents_are_named_in_the_catalog() -> None:
     names = category("C43", APPLY, RULES).documents
     assert any(n.startswith(PASSPORT) for n in names)
     assert any(n.startswith(LANGUAGE) for n in names)
+    assert any(n.startswith(MEDICAL) for n in names)
+
+
+def test_a_medical_exam_on_file_expires_after_medical_validity_months() -> None:
+    scenario = Scenario(as_of=AS_OF, principal=dataclasses.replace(graduate(), medical_exam_on=dt.date(2026, 2, 15)))
+    apply, _ = step_documents(scenario, _plan(), RULES)
+    medical = next(d for d in apply if d.name.startswith(MEDICAL))
+    # MEDICAL.validity: 12 months, so the last valid day is 2027-02-14, before the decision on 2027-03-01.
+    assert (medical.expires_on, medical.expires_before_decision) == (dt.date(2027, 2, 14), True)

@@ -1,4 +1,8 @@
-"""calendar tokens: the revocable secrets of the deadline feeds (`GET /calendar/<token>.ics`)
+"""calendar tokens: the revocable secrets of the deadline feeds (`GET /calendar/<token>.ics`); a member's
+medical exam day
+
+A member's `medical_exam_on` (nullable: a member stored before has none) dates the last immigration medical
+exam, so a plan can flag one that expires before a decision (`solver/documents.py`).
 
 A token names its tenant and, for a household's feed, the household (deleted with it); its secret is stored
 as a sha256, like an API key's. Like `api_keys` (0002), the table gets no row-level security: a feed's token is
@@ -23,6 +27,8 @@ depends_on: str | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("medical_exam_on", sa.Date(), nullable=True))
     op.create_table(
         "calendar_tokens",
         sa.Column("token_id", sa.String(length=12), nullable=False),
@@ -55,3 +61,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_calendar_tokens_tenant_id"))
         batch_op.drop_index(batch_op.f("ix_calendar_tokens_household_id"))
     op.drop_table("calendar_tokens")
+    # In place on SQLite (3.35+): a batch would copy `members`, and dropping the old table cascades to its records.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE members DROP COLUMN medical_exam_on")
+    else:
+        with op.batch_alter_table("members", schema=None) as batch_op:
+            batch_op.drop_column("medical_exam_on")
