@@ -32,8 +32,12 @@ REVOKE_FEED = """mutation($id: ID!) { revokeCalendarFeed(id: $id) { __typename
   ... on CalendarFeed { id revokedAt } ... on NotFound { path message } } }"""
 
 
-async def _planned(service: Service, key: str, name: str) -> tuple[str, dict[str, Any]]:
-    created = await service.data(CREATE, key, {"input": household_input(name)})
+async def _planned(
+    service: Service, key: str, name: str, medical_exam_on: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    household = household_input(name)
+    household["principal"]["medicalExamOn"] = medical_exam_on
+    created = await service.data(CREATE, key, {"input": household})
     household_id: str = created["createHousehold"]["household"]["id"]
     stored: dict[str, Any] = (await service.data(PLAN, key, {"id": household_id}))["planHousehold"]
     assert stored["__typename"] == "StoredPlan", stored
@@ -89,7 +93,7 @@ async def test_the_handout_of_a_stored_plan_over_http(service: Service) -> None:
 async def test_the_timeline_and_the_documents_through_graphql(service: Service) -> None:
     firm = await service.tenant()
     key = await service.key(firm, Role.CONSULTANT)
-    _, stored = await _planned(service, key, "Tanaka")
+    _, stored = await _planned(service, key, "Tanaka", medical_exam_on="2026-01-10")
     data = await service.data(TIMELINE, key, {"id": stored["id"], "lang": "fr"})
     svg = data["storedPlan"]["plan"]["timelineSvg"]
     root = ET.fromstring(svg)
@@ -103,6 +107,9 @@ async def test_the_timeline_and_the_documents_through_graphql(service: Service) 
     assert all(s["documents"] == [] for s in stored["plan"]["steps"] if s["action"] == "START_JOB")
     passport = next(d for d in applications[0]["documents"] if d["name"].startswith("Valid passport"))
     assert passport["expiresOn"] is not None and passport["expiresBeforeDecision"] is False
+    # The stored member's medical exam (2026-01-10) is valid 12 months: it lapses before the application's decision.
+    medical = next(d for d in applications[0]["documents"] if d["name"].startswith("Immigration medical exam"))
+    assert medical["expiresOn"] == "2027-01-09" and medical["expiresBeforeDecision"] is True
 
 
 async def test_calendar_feeds_hold_every_deadline_and_are_revocable(service: Service) -> None:
