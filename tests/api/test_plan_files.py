@@ -155,3 +155,22 @@ async def test_calendar_feeds_hold_every_deadline_and_are_revocable(service: Ser
     assert forged.text == unknown.text == after.text
     # The firm's feed still serves.
     assert (await service.client.get(_path(firm_feed["url"]))).status_code == 200
+
+
+AUDIT = """{ auditLog(first: 10) { edges { node { action recordType changes } } } }"""
+
+
+async def test_feeds_are_audited_and_a_readonly_key_may_not_make_one(service: Service) -> None:
+    firm = await service.tenant()
+    key, readonly = await service.key(firm, Role.CONSULTANT), await service.key(firm, Role.READONLY)
+    refused = await service.post({"query": CREATE_FEED, "variables": {}}, readonly)
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    created = (await service.data(CREATE_FEED, key))["createCalendarFeed"]
+    await service.data(REVOKE_FEED, key, {"id": created["feed"]["id"]})
+    logged = [e["node"] for e in (await service.data(AUDIT, key))["auditLog"]["edges"]]
+    feeds = [(e["action"], e["recordType"]) for e in logged if e["recordType"] == "CalendarToken"]
+    assert feeds == [("update", "CalendarToken"), ("create", "CalendarToken")]
+    # The secret is never in the trail, hashed or not.
+    assert all("secret_hash" not in (e["changes"] or {}) for e in logged)
+    listed = (await service.data("{ calendarFeeds { id revokedAt } }", key))["calendarFeeds"]
+    assert [f["id"] for f in listed] == [created["feed"]["id"]] and listed[0]["revokedAt"] is not None
