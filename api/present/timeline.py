@@ -137,7 +137,7 @@ def timeline_svg(plan: Plan, scenario: Scenario, *, lang: str | None, today: dt.
     axis = _axis(plan, scenario, today)
     body: list[str] = []
     y: float = AXIS_Y + 14
-    for role in _roles(plan, scenario):
+    for role in _roles(scenario):
         lane, height = _lane(plan, role, axis, words, y)
         body += lane
         y += height
@@ -177,7 +177,8 @@ def _flattened(svg: str) -> str:
     return svg.replace("…", "...")
 
 
-def _roles(plan: Plan, scenario: Scenario) -> list[Role]:
+def _roles(scenario: Scenario) -> list[Role]:
+    """The lanes: the principal's, then the spouse's when there is one."""
     return [Role.PRINCIPAL] + ([Role.SPOUSE] if scenario.spouse is not None else [])
 
 
