@@ -27,6 +27,7 @@ from api.documents import DocumentResolver
 from api.health import healthz, readyz
 from api.observability import Metrics, watch_event_loop
 from api.page import page_routes
+from api.plan_files import calendar_endpoint, handout_endpoint
 from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.replan_service import ReplanService
@@ -49,7 +50,8 @@ log = logging.getLogger("permitpath")
 def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> Starlette:
     """The service for `settings`; the database is opened (and migrated, when configured) on startup.
 
-    `clock` (UTC now by default) is what the plan jobs' heartbeats are read against (tests fix it).
+    `clock` (UTC now by default) is what the plan jobs' heartbeats are read against, the day a handout is
+    prepared on and a calendar feed's stamp (tests fix it).
     """
 
     @asynccontextmanager
@@ -124,6 +126,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             await plan_engine.dispose()
             await engine.dispose()
 
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
     return Starlette(
         routes=[
             # Every method reaches the view, which answers 405 itself (with a GraphQL error body and Allow).
@@ -135,6 +138,10 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             Route("/metrics", metrics_endpoint, methods=["GET"]),
             Mount("/static", StaticFiles(packages=[("api", "static")]), name="static"),
             *page_routes(),
+            # A plan as files (api/plan_files.py): the client handout and the deadlines' calendar feed.
+            Route("/households/{household_id}/handout.pdf", handout_endpoint(now), methods=["GET"]),
+            Route("/households/{household_id}/plans/{plan_id}/handout.pdf", handout_endpoint(now), methods=["GET"]),
+            Route("/calendar/{token}.ics", calendar_endpoint(now), methods=["GET"]),
         ],
         middleware=http_middleware(settings),
         lifespan=lifespan,

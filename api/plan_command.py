@@ -1,5 +1,5 @@
-"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json | --alternatives N]`: plan a
-scenario file.
+"""`permitpath plan FILE.json [--json] [--rules-as-of DATE] [--compare B.json | --alternatives N] [--lang fr]
+[--pdf out.pdf] [--svg out.svg]`: plan a scenario file.
 
 The file is a `ScenarioInput` object, or `{"scenario": ..., "options": ...}`. Default output is a readable
 timeline, the plan's deadlines among its steps; `--json` prints the Plan (or InvalidScenario) exactly as the
@@ -9,6 +9,8 @@ PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.d
 to B's (`solver.compare`), or with `--json` the diff as JSON. `--alternatives N` plans up to N (1 to 5) plans of
 different strategies (`solver.alternatives`) and prints their trade-offs side by side, then what sets each apart;
 with `--json`, the alternatives as the planAlternatives operation returns them (each plan with its deadlines).
+`--svg` and `--pdf` also write the timeline picture and the client handout (`api/present/`), in `--lang`, prepared
+on the day the command runs.
 Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
 """
 
@@ -22,11 +24,24 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from api.present.handout import handout_pdf
+from api.present.timeline import timeline_svg
+from api.present.words import Words
 from api.settings import Settings
 from schema.errors import prefixed
 from solver.alternatives import Alternative, alternatives, count_errors
 from solver.compare import compare, lines
-from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Role, Scenario
+from solver.domain import (
+    Deadline,
+    FieldError,
+    InvalidScenario,
+    Plan,
+    PlannedPermit,
+    PlanOptions,
+    PlanStep,
+    Role,
+    Scenario,
+)
 from solver.pinning import describe
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
@@ -42,6 +57,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the contract's Plan JSON instead of a timeline")
     parser.add_argument(
         "--rules-as-of", metavar="DATE", help="what-if: apply the rules in force on DATE (YYYY-MM-DD) to every step"
+    )
+    parser.add_argument("--lang", choices=("en", "fr"), default="en", help="the timeline's language (default en)")
+    parser.add_argument("--pdf", metavar="out.pdf", type=Path, help="also write the client handout (PDF) to out.pdf")
+    parser.add_argument("--svg", metavar="out.svg", type=Path, help="also write the timeline picture (SVG) to out.svg")
+    parser.add_argument(
+        "--household", metavar="NAME", help="the household's name on the handout (default: the file's name)"
     )
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument(
@@ -105,12 +126,23 @@ def run(args: argparse.Namespace) -> int:
     result = plan(scenario, options)
     if args.compare is not None:
         return _compare(result, args)
+    _write_pictures(result, scenario, args)
     if args.json:
         pins = {"pins": to_json(result.pins)} if result.pins else {}
         print(json.dumps({**plan_to_json(result), "deadlines": to_json(result.deadlines), **pins}, indent=2))
     else:
-        print_timeline(result, sys.stdout)
+        print_timeline(result, sys.stdout, args.lang)
     return EXIT_PLAN
+
+
+def _write_pictures(result: Plan, scenario: Scenario, args: argparse.Namespace) -> None:
+    """`--svg` and `--pdf`: the timeline and the handout, prepared today (the day the command runs)."""
+    today = dt.date.today()
+    if args.svg is not None:
+        args.svg.write_text(timeline_svg(result, scenario, lang=args.lang, today=today), encoding="utf-8")
+    if args.pdf is not None:
+        household = args.household or args.file.stem
+        args.pdf.write_bytes(handout_pdf(result, scenario, lang=args.lang, prepared_on=today, household=household))
 
 
 def _compare(a: Plan, args: argparse.Namespace) -> int:
@@ -221,56 +253,90 @@ def print_invalid(invalid: InvalidScenario, out: TextIO) -> None:
         print(f"  {e.path or '(file)'}: {e.message}", file=out)
 
 
-def print_timeline(p: Plan, out: TextIO) -> None:
-    """A readable timeline: the PR target, then every dated step and deadline, status gaps, fees and blockers."""
+def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
+    """A readable timeline: the PR target, then every dated step and deadline, status gaps, fees and blockers.
+
+    In `lang` (English by default); days stay ISO so the column sorts. A step reads as the solver wrote it in
+    English, and as its translated title (`api.present.words`) in another language.
+    """
+    words = Words.of(lang)
+    _ = words._
     if p.pr_ready_date is not None and p.pr_applicant is not None:
-        who = p.pr_applicant.value.lower()
-        print(f"PR ready {p.pr_ready_date.isoformat()} ({p.pr_program}, {who} applies)   [{p.status.value}]", file=out)
+        line = _("PR ready {date} ({program}, {person} applies)   [{status}]").format(
+            date=p.pr_ready_date.isoformat(),
+            program=p.pr_program,
+            person=_short_role(words, p.pr_applicant),
+            status=p.status.value,
+        )
     else:
-        print(f"PR not reachable within the horizon   [{p.status.value}]", file=out)
+        line = _("PR not reachable within the horizon   [{status}]").format(status=p.status.value)
+    print(line, file=out)
     for index, outcome in enumerate(p.pins):
-        held = "held" if outcome.held else "NOT HELD (see the blockers)"
-        print(f"pins[{index}]: {describe(outcome.pin)}: {held}", file=out)
+        held = _("held") if outcome.held else _("NOT HELD (see the blockers)")
+        print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=describe(outcome.pin), held=held), file=out)
     print("", file=out)
     pinned = _pinned_steps(p)
     for entry in _dated(p):
+        who = f"{_short_role(words, entry.person):9}"
         if isinstance(entry, PlanStep):
-            rules = ", ".join(entry.rule_ids)
-            mark = "PINNED " if (entry.date, entry.person, entry.action, entry.code) in pinned else ""
-            print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  {mark}{entry.detail}", file=out)
-            if rules:
-                print(f"{'':22}  rules: {rules}", file=out)
+            detail = entry.detail if words.lang == "en" else words.step_title(entry, p.permits, p.pr_program)
+            mark = _("PINNED") + " " if (entry.date, entry.person, entry.action, entry.code) in pinned else ""
+            print(f"{entry.date.isoformat()}  {who}  {mark}{detail}", file=out)
+            if entry.rule_ids:
+                print(f"{'':22}  " + _("rules: {rules}").format(rules=", ".join(entry.rule_ids)), file=out)
             continue
-        print(f"{entry.date.isoformat()}  {entry.person.value.lower():9}  DEADLINE {entry.message}", file=out)
-        step = "" if entry.step_date is None else f" (for the step of {entry.step_date.isoformat()})"
-        print(f"{'':22}  rule: {entry.rule_id}{step}", file=out)
+        message = entry.message if words.lang == "en" else words.deadline_kind(entry)
+        print(f"{entry.date.isoformat()}  {who}  " + _("DEADLINE {message}").format(message=message), file=out)
+        if entry.step_date is None:
+            rule = _("rule: {rule}").format(rule=entry.rule_id)
+        else:
+            rule = _("rule: {rule} (for the step of {day})").format(rule=entry.rule_id, day=entry.step_date.isoformat())
+        print(f"{'':22}  {rule}", file=out)
     if p.permits:
-        print("\npermits:", file=out)
+        print("\n" + _("permits:"), file=out)
         for x in p.permits:
-            kind = "open" if x.open else f"employer-specific ({x.offer_ref})"
-            bio = f" incl. biometrics ${x.biometrics_fee:,.2f}" if x.biometrics_fee else ""
-            employer = f"   employer pays ${x.employer_fee:,.2f}" if x.employer_fee else ""
-            print(
-                f"  {x.person.value.lower():9} {x.code}  {x.valid_from.isoformat()} to {x.valid_to.isoformat()}"
-                f"  {kind}  ${x.fee:,.2f}{bio}{employer}",
-                file=out,
-            )
+            print(f"  {_short_role(words, x.person):9} " + _permit_line(words, x), file=out)
     for g in p.status_gaps:
-        print(f"\nno status: {g.person.value.lower()} {g.start.isoformat()} to {g.end.isoformat()}", file=out)
-    print(
-        f"\nfees (client, to the government): ${p.fees_total:,.2f} = permits ${p.fees_permits:,.2f}"
-        f" + biometrics ${p.fees_biometrics:,.2f} + PR ${p.fees_pr:,.2f}",
-        file=out,
+        gap = _("no status: {person} {start} to {end}").format(
+            person=_short_role(words, g.person), start=g.start.isoformat(), end=g.end.isoformat()
+        )
+        print("\n" + gap, file=out)
+    fees = _(
+        "fees (client, to the government): {total} = permits {permits} + biometrics {biometrics} + PR {pr}"
+    ).format(
+        total=words.money(p.fees_total),
+        permits=words.money(p.fees_permits),
+        biometrics=words.money(p.fees_biometrics),
+        pr=words.money(p.fees_pr),
     )
+    print("\n" + fees, file=out)
     if p.fees_employer:
-        print(f"employer fees (not the client's): ${p.fees_employer:,.2f}", file=out)
-    print(f"rules {p.rules_version}   solved in {p.solve_ms:.0f} ms", file=out)
+        print(_("employer fees (not the client's): {amount}").format(amount=words.money(p.fees_employer)), file=out)
+    print(_("rules {version}   solved in {ms} ms").format(version=p.rules_version, ms=f"{p.solve_ms:.0f}"), file=out)
     for b in p.blockers:
-        print(f"blocker [{b.rule_id}]: {b.message}", file=out)
+        print(_("blocker [{rule}]: {message}").format(rule=b.rule_id, message=b.message), file=out)
     # The invitation the PR steps assume: the wait used, and how the CRS compares with recent cut-offs.
     for f in p.explanation:
         if f.rule_id in ("EE.ita_wait", "EE.cutoff"):
-            print(f"invitation [{f.rule_id}]: {f.message}", file=out)
+            print(_("invitation [{rule}]: {message}").format(rule=f.rule_id, message=f.message), file=out)
+
+
+def _short_role(words: Words, role: Role) -> str:
+    """The column's name of a person: "principal", "spouse"."""
+    return words._("principal") if role is Role.PRINCIPAL else words._("spouse")
+
+
+def _permit_line(words: Words, x: PlannedPermit) -> str:
+    _ = words._
+    kind = _("open") if x.open else _("employer-specific ({offer})").format(offer=x.offer_ref)
+    line = _("{code}  {start} to {end}  {kind}  {fee}").format(
+        code=x.code, start=x.valid_from.isoformat(), end=x.valid_to.isoformat(), kind=kind, fee=words.money(x.fee)
+    )
+    if x.biometrics_fee:
+        line += _(" incl. biometrics {amount}").format(amount=words.money(x.biometrics_fee))
+    if x.employer_fee:
+        line += _("   employer pays {amount}").format(amount=words.money(x.employer_fee))
+    return line
 
 
 def _pinned_steps(p: Plan) -> set[tuple[dt.date | None, Role, str | None, str | None]]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from api.dask_runner import DaskRunner
 from api.observability import Metrics
+from api.present.timeline import timeline_svg
 from api.solve_runner import ProcessRunner
-from schema.services import Services
+from schema.services import Services, TimelineDrawer
 
 # The solve backends behind the one `Runner` interface: the embedded process pool, or a Dask cluster.
 SolveBackend = ProcessRunner | DaskRunner
@@ -20,3 +21,4 @@ class ApiServices(Services):
 
     solve_runner: SolveBackend | None = None
     metrics: Metrics | None = None
+    timeline: TimelineDrawer | None = timeline_svg

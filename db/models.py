@@ -148,6 +148,7 @@ class Member(Versioned):
     pr_submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     pr_aor_on: Mapped[dt.date | None] = mapped_column(Date)
     biometrics_given_on: Mapped[dt.date | None] = mapped_column(Date)
+    medical_exam_on: Mapped[dt.date | None] = mapped_column(Date)
     canadian_status: Mapped[CanadianStatus | None] = mapped_column(_enum(CanadianStatus))
 
     household: Mapped[Household] = relationship(back_populates="members", lazy="raise")
@@ -297,6 +298,20 @@ class PersistedDocument(TenantOwned):
 
     digest: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CalendarToken(TenantOwned):
+    """A calendar feed a consultant subscribed to: the deadlines of the firm's plans (or of one household's), at
+    `/calendar/<token_id>_<secret>.ics`; the secret is stored as its sha256 (shown once), as for an API key.
+    Like `api_keys`, it is looked up before its tenant is known, so it carries no row-level security."""
+
+    __tablename__ = "calendar_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(12), unique=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, server_default=func.now())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

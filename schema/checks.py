@@ -135,6 +135,7 @@ def _file_errors(values: Mapping[str, Any], path: str, today: dt.date) -> Iterat
     yield from _order(values, "pr_submitted_on", "pr_aor_on", path)
     yield from _not_after_today(values, "pr_aor_on", path, today)
     yield from _not_after_today(values, "biometrics_given_on", path, today)
+    yield from _not_after_today(values, "medical_exam_on", path, today)
     biometrics, birth = values.get("biometrics_given_on"), values.get("birth_date")
     if biometrics is not None and birth is not None and biometrics <= birth:
         message = f"{biometrics.isoformat()} is not after birthDate {birth.isoformat()}"

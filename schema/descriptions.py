@@ -347,6 +347,7 @@ COORDINATES: dict[str, str] = {
     "CreateHouseholdInput.offers": "Job offers held by the members.",
     "UpdateHouseholdInput.name": "The household's new name.",
     "UpdateMemberInput.biometricsGivenOn": "The day biometrics were last given; null if never.",
+    "UpdateMemberInput.medicalExamOn": "The day of the last immigration medical exam; null if none.",
     "UpdateMemberInput.canadianStatus": "CITIZEN or PERMANENT_RESIDENT for a Canadian member; null for a "
     "foreign national.",
     "HouseholdPayload.household": "The household as stored now.",

@@ -240,6 +240,9 @@ class CreateMemberInput:
     biometrics_given_on: dt.date | None = strawberry.field(
         default=None, description="The day biometrics were last given (they serve 10 years); null if never."
     )
+    medical_exam_on: dt.date | None = strawberry.field(
+        default=None, description="The day of the last immigration medical exam (valid 12 months); null if none."
+    )
     canadian_status: CanadianStatus | None = strawberry.field(
         default=None, description="CITIZEN or PERMANENT_RESIDENT for a Canadian member; null for a foreign national."
     )
@@ -264,6 +267,7 @@ class UpdateMemberInput:
     provincial_nomination: MemberNominationInput | None = strawberry.UNSET
     pr_application: MemberPrApplicationInput | None = strawberry.UNSET
     biometrics_given_on: dt.date | None = strawberry.UNSET
+    medical_exam_on: dt.date | None = strawberry.UNSET
     canadian_status: CanadianStatus | None = strawberry.UNSET
 
     def changes(self) -> dict[str, Any]:

@@ -114,7 +114,7 @@ class PlanJob(relay.Node):
             finished_at=utc(row.finished_at),
             rules_version=row.rules_version,
             improvements=row.improvements,
-            plan=Plan.of(plan) if plan is not None else None,
+            plan=Plan.of(plan, from_plain(row.scenario, domain.Scenario)) if plan is not None else None,
             objective_values=cast("JSON", dict(plan.objective_values)) if plan is not None else None,
             error=row.error,
             stored_plan_id=global_id("StoredPlan", row.stored_plan_id) if row.stored_plan_id is not None else None,

@@ -35,6 +35,8 @@ from schema.rules import described
 from schema.services import Services, capped, plan, services_of
 from solver import domain
 from solver.assemble import NullFields, assemble, null_message
+from solver.documents import StepDocument, step_documents
+from solver.rules.registry import load_rules
 from solver.scenario_json import checked, read_options
 
 PlanStatusEnum = strawberry.enum(domain.PlanStatus, name="PlanStatus")
@@ -196,6 +198,9 @@ class PersonInput:
     )
     biometrics_given_on: dt.date | None = strawberry.field(
         default=None, description="The day biometrics were last given (they serve 10 years); null if never."
+    )
+    medical_exam_on: dt.date | None = strawberry.field(
+        default=None, description="The day of the last immigration medical exam (valid 12 months); null if none."
     )
     canadian_status: CanadianStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None,
@@ -370,6 +375,42 @@ class PlannedJob:
 
 
 @strawberry.type(
+    name="StepDocument",
+    description="A document an application needs (from the catalog), with its expiry when the client file records "
+    "one (passport, language test).",
+)
+class StepDocumentType:
+    name: str = strawberry.field(description="The document, as the catalog names it.")
+    expires_on: dt.date | None = strawberry.field(
+        description="Its last valid day as the file shows it; null when it does not expire or the file is silent."
+    )
+    expires_before_decision: bool = strawberry.field(
+        description="Whether it expires before the decision the plan expects (the permit's start): renew it first."
+    )
+
+    @classmethod
+    def of(cls, d: StepDocument) -> StepDocumentType:
+        return cls(name=d.name, expires_on=d.expires_on, expires_before_decision=d.expires_before_decision)
+
+
+class PlanReading:
+    """A solver plan with its scenario, read lazily for the fields that need both (documents, the timeline)."""
+
+    def __init__(self, plan: domain.Plan, scenario: domain.Scenario | None) -> None:
+        self.plan = plan
+        self.scenario = scenario
+        self._documents: tuple[tuple[StepDocument, ...], ...] | None = None
+
+    def documents(self, index: int) -> list[StepDocumentType]:
+        """The documents of step `index`, computed for every step on first use."""
+        if self.scenario is None:
+            return []
+        if self._documents is None:
+            self._documents = step_documents(self.scenario, self.plan, load_rules())
+        return [StepDocumentType.of(d) for d in self._documents[index]]
+
+
+@strawberry.type(
     description="One thing to do on a day (apply for a permit, start a job, create the Express Entry profile, submit "
     "PR, ...), with the rule ids it rests on. Steps are in date order."
 )
@@ -380,6 +421,15 @@ class PlanStep:
     code: str | None
     detail: str
     rule_ids: list[str]
+    reading: strawberry.Private[PlanReading | None] = None
+    index: strawberry.Private[int] = 0
+
+    @described(
+        "The documents this application needs (the catalog's), each flagged when the client file shows it expires "
+        "before the decision; empty for a step that files nothing, or a plan without its scenario."
+    )
+    def documents(self) -> list[StepDocumentType]:
+        return self.reading.documents(self.index) if self.reading is not None else []
 
     @described(
         "`action` as an enum; null for an action this version of the API does not know (a plan stored by "
@@ -599,14 +649,39 @@ class Plan:
         "that keeps it from holding. Empty when the scenario has no pins (or for a plan stored before pins).",
     )
 
+    reading: strawberry.Private[PlanReading | None] = None
+
     @described("`prProgram` as an enum; null when PR is not reachable (or for a program this version does not know).")
     def pr_program_kind(self) -> PrProgram | None:
         return kind_of(PrProgram, self.pr_program)
 
+    @described(
+        "The plan as an SVG timeline (one lane per person: permits, jobs, gaps, deadlines, the PR ready date, "
+        "today's line, a legend), drawn when selected. Null outside the service, or for a plan kept without its "
+        "scenario."
+    )
+    def timeline_svg(
+        self,
+        info: Info[Any, Any],
+        lang: Annotated[
+            str | None, strawberry.argument(description="en or fr (another value, or null, is English).")
+        ] = None,
+        today: Annotated[
+            dt.date | None, strawberry.argument(description="The day today's line marks; the plan's asOf when null.")
+        ] = None,
+    ) -> str | None:
+        draw = services_of(info.context).timeline
+        if draw is None or self.reading is None or self.reading.scenario is None:
+            return None
+        scenario = self.reading.scenario
+        return draw(self.reading.plan, scenario, lang=lang, today=today or scenario.as_of)
+
     @classmethod
-    def of(cls, p: domain.Plan) -> Plan:
-        """The GraphQL form of a solver plan."""
+    def of(cls, p: domain.Plan, scenario: domain.Scenario | None = None) -> Plan:
+        """The GraphQL form of a solver plan; with its scenario, the steps' documents and the timeline can be read."""
+        reading = PlanReading(p, scenario)
         return cls(
+            reading=reading,
             status=p.status,
             pr_ready_date=p.pr_ready_date,
             crs_score=p.crs_score,
@@ -622,8 +697,10 @@ class Plan:
                     code=s.code,
                     detail=s.detail,
                     rule_ids=list(s.rule_ids),
+                    reading=reading,
+                    index=index,
                 )
-                for s in p.steps
+                for index, s in enumerate(p.steps)
             ],
             status_gaps=[StatusGap(**dataclasses.asdict(g)) for g in p.status_gaps],
             fees=Fees(
@@ -697,7 +774,7 @@ async def plan_scenario(
         return parsed
     scenario_, options_ = parsed
     # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
-    return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)))
+    return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)), scenario_)
 
 
 @strawberry.type

@@ -24,6 +24,7 @@ from strawberry.types import ExecutionContext
 from db.faults import fault_code
 from schema.admin import AdminMutation, AdminQuery
 from schema.alternatives import AlternativesMutation, AlternativesQuery
+from schema.calendar_feeds import CalendarFeedsMutation, CalendarFeedsQuery
 from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
@@ -50,6 +51,7 @@ QUERY_PARTS: tuple[type, ...] = (
     FirmQuery,
     AlternativesQuery,
     ReplansQuery,
+    CalendarFeedsQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     RecordsMutation,
@@ -59,6 +61,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     FirmMutation,
     AlternativesMutation,
     ReplansMutation,
+    CalendarFeedsMutation,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription, ReplansSubscription)
 

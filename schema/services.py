@@ -55,6 +55,13 @@ class JobStopper(Protocol):
     def stop(self, job_ids: list[int]) -> None: ...
 
 
+class TimelineDrawer(Protocol):
+    """Draws a plan's timeline as SVG (implemented by `api.present.timeline.timeline_svg`; the schema cannot
+    import the api, so the service hands it over)."""
+
+    def __call__(self, plan: domain.Plan, scenario: domain.Scenario, *, lang: str | None, today: dt.date) -> str: ...
+
+
 class Plans(PlanBackend, JobStopper, Protocol):
     """The service's plan backend: planning, plan jobs, and stopping a deleted household's jobs."""
 
@@ -88,6 +95,8 @@ class Services:
     solve_time_cap_ms: int | None = None
     # Wakes this process's open sockets to re-check their keys (a key was revoked).
     keys_changed: Callable[[], None] | None = None
+    # Draws `Plan.timelineSvg` (`api.present.timeline.timeline_svg`).
+    timeline: TimelineDrawer | None = None
 
 
 def services_of(context: Any) -> Services:

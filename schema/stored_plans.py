@@ -149,7 +149,7 @@ class StoredPlan(relay.Node):
             scenario=cast("JSON", row.scenario),
             options=cast("JSON", row.options),
             plan_key=row.plan_key,
-            plan=Plan.of(from_plain(row.plan, domain.Plan)),
+            plan=Plan.of(from_plain(row.plan, domain.Plan), from_plain(row.scenario, domain.Scenario)),
         )
 
     @classmethod

@@ -231,6 +231,9 @@ class HouseholdMember(relay.Node):
     biometrics_given_on: dt.date | None = strawberry.field(
         description="The day biometrics were last given (they serve 10 years); null if never."
     )
+    medical_exam_on: dt.date | None = strawberry.field(
+        description="The day of the last immigration medical exam (valid 12 months); null if none."
+    )
     canadian_status: CanadianStatus | None = strawberry.field(
         description="CITIZEN or PERMANENT_RESIDENT for a Canadian member; null for a foreign national."
     )
@@ -284,6 +287,7 @@ class HouseholdMember(relay.Node):
             provincial_nomination=nomination,
             pr_application=pr_application,
             biometrics_given_on=row.biometrics_given_on,
+            medical_exam_on=row.medical_exam_on,
             canadian_status=row.canadian_status,
             household_id=row.household_id,
         )

@@ -211,6 +211,8 @@ class Person:
     pr_application: PrApplication | None = None
     # The day biometrics were last given (they serve FEES.biometrics validity years); None if never.
     biometrics_given_on: dt.date | None = None
+    # The day of the last immigration medical exam (valid MEDICAL.validity months); None when none is on file.
+    medical_exam_on: dt.date | None = None
     # A Canadian partner (no permit needed; may sponsor); None for a foreign national.
     canadian_status: CanadianStatus | None = None
 

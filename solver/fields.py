@@ -408,6 +408,14 @@ def _file_errors(p: Person, role: Role, path: str, s: Scenario) -> Iterator[Fiel
             yield FieldError(
                 where, f"{p.biometrics_given_on.isoformat()} is not after birthDate {p.birth_date.isoformat()}"
             )
+    if p.medical_exam_on is not None:
+        where = f"{path}.medicalExamOn"
+        if message := check_not_after(p.medical_exam_on, s.as_of, "asOf"):
+            yield FieldError(where, message)
+        if p.medical_exam_on <= p.birth_date:
+            yield FieldError(
+                where, f"{p.medical_exam_on.isoformat()} is not after birthDate {p.birth_date.isoformat()}"
+            )
     if p.canadian_status is not None:
         yield from _canadian_errors(p, p.canadian_status, path)
 

@@ -295,6 +295,7 @@ def _person(r: _Reader, raw: Any, path: str) -> Person | None:
         pending_applications=tuple(r.items(o, "pendingApplications", path, lambda x, p: _pending(r, x, p))),
         pr_application=pr_application,
         biometrics_given_on=r.date(o, "biometricsGivenOn", path, required=False),
+        medical_exam_on=r.date(o, "medicalExamOn", path, required=False),
         canadian_status=r.member(o, "canadianStatus", path, CanadianStatus, required=False),
     )
     return None if birth is None or in_canada is None else person

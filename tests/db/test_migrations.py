@@ -35,6 +35,7 @@ TABLES = {
     "household_pins",
     "replan_runs",
     "replan_results",
+    "calendar_tokens",
 }
 
 

@@ -39,6 +39,7 @@ def _person(**changes: object) -> SimpleNamespace:
         "pending_applications": [],
         "pr_application": None,
         "biometrics_given_on": None,
+        "medical_exam_on": None,
         "canadian_status": None,
     }
     return SimpleNamespace(**{**fields, **changes})

@@ -161,6 +161,16 @@ CITIZEN = "a citizen (canadianStatus)"
             "1994-02-01 is not after birthDate 1994-02-01",
         ),
         (
+            _principal(medical_exam_on=dt.date(2026, 6, 2)),
+            "principal.medicalExamOn",
+            "2026-06-02 is after asOf 2026-06-01",
+        ),
+        (
+            _principal(medical_exam_on=dt.date(1994, 2, 1)),
+            "principal.medicalExamOn",
+            "1994-02-01 is not after birthDate 1994-02-01",
+        ),
+        (
             _offer(1, lmia_applied_on=dt.date(2026, 6, 2)),
             "offers[1].lmiaAppliedOn",
             "2026-06-02 is after asOf 2026-06-01; an LMIA not yet applied for is null",
