@@ -31,6 +31,7 @@ from api.settings import Settings
 from schema.errors import prefixed
 from solver.alternatives import Alternative, alternatives, count_errors
 from solver.compare import compare, lines
+from solver.deadline import reproducible
 from solver.domain import (
     Deadline,
     FieldError,
@@ -112,7 +113,10 @@ def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
 def run(args: argparse.Namespace) -> int:
     """Plans the file and prints the plan; returns the exit status."""
     # The firm's rule overrides apply to the command line as to the service (PERMITPATH_RULES_OVERRIDES_DIR).
-    use_overrides(Settings.from_env().rules_overrides_dir)
+    settings = Settings.from_env()
+    use_overrides(settings.rules_overrides_dir)
+    if settings.reproducible:
+        reproducible()
     loaded = _load(args.file, args.rules_as_of)
     if isinstance(loaded, InvalidScenario):
         if args.json:

@@ -114,6 +114,9 @@ class Settings:
     # A directory of the firm's own rule files (TOML, as solver/rules/params) layered over the shipped rules,
     # so newer draws' cut-offs or fees need no release (docs/integrators.md "Rule overrides"); None: none.
     rules_overrides_dir: Path | None = None
+    # `permitpath plan` stops its solves on the deterministic budget alone, never on the wall clock
+    # (solver.deadline.reproducible): the same plan on any machine however loaded, what a test of the command needs.
+    reproducible: bool = False
     # Browser origins allowed to call the API from another origin (CORS), each exactly `scheme://host[:port]`;
     # none by default, so a browser app elsewhere is refused until the deployment names it.
     cors_origins: tuple[str, ...] = ()
@@ -185,6 +188,8 @@ class Settings:
                     f"PERMITPATH_RULES_OVERRIDES_DIR must name a directory of rule files, not {overrides!r}"
                 )
             values["rules_overrides_dir"] = Path(overrides)
+        if reproducible := env.get("PERMITPATH_REPRODUCIBLE"):
+            values["reproducible"] = reproducible.lower() in _TRUE
         if origins := env.get("PERMITPATH_CORS_ORIGINS"):
             values["cors_origins"] = cors_origins(origins)
         if credentials := env.get("PERMITPATH_CORS_CREDENTIALS"):

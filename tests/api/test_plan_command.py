@@ -20,7 +20,11 @@ ALLOWED_CODES = ", ".join(code for code in catalog.codes() if code != catalog.TF
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PERMITPATH), "plan", *args], capture_output=True, text=True, timeout=120, check=False)
+    """`permitpath plan ARGS` in reproducible mode: the plan must not depend on how loaded the machine is."""
+    env = {**os.environ, "PERMITPATH_REPRODUCIBLE": "1"}
+    return subprocess.run(
+        [str(PERMITPATH), "plan", *args], capture_output=True, text=True, timeout=600, check=False, env=env
+    )
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
