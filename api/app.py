@@ -36,6 +36,7 @@ from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from schema.root import schema
+from solver.job import warm_up
 from solver.rules.registry import use_overrides
 
 log = logging.getLogger("permitpath")
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
                 niceness=settings.solver_niceness,
                 tenant_share=settings.solver_tenant_share,
                 jobs_per_worker=settings.solver_jobs_per_worker,
+                warm_up=warm_up,
             )
             await runner.start()
             services.solve_runner = runner

@@ -6,6 +6,9 @@ PlanScenario operation returns it, with the plan's `deadlines` added (as `Plan.d
 `--compare B.json` plans B.json too (with the same `--rules-as-of`) and prints what changed from FILE's plan
 to B's (`solver.compare`), or with `--json` the diff as JSON.
 Exit status: 0 for a plan, 2 for an invalid scenario or an unreadable file.
+
+The planner (OR-Tools) and the settings (SQLAlchemy) are imported when a file is planned, not with the
+module: `permitpath plan --help` and an unreadable file answer at once.
 """
 
 from __future__ import annotations
@@ -18,13 +21,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from api.settings import Settings
-from schema.errors import prefixed
 from solver.compare import compare, lines
 from solver.domain import Deadline, FieldError, InvalidScenario, Plan, PlanOptions, PlanStep, Scenario
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
-from solver.solve import plan
 
 EXIT_PLAN = 0
 EXIT_INVALID = 2
@@ -67,6 +67,8 @@ def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] |
 def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
     """The file's errors named as PlanScenario names them: from its variables, `scenario.principal.birthDate`
     (options' paths already start with `options.`)."""
+    from schema.errors import prefixed
+
     return InvalidScenario(
         tuple(
             e if e.path.startswith("options.") else FieldError(prefixed("scenario", e.path), e.message)
@@ -77,6 +79,9 @@ def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
 
 def run(args: argparse.Namespace) -> int:
     """Plans the file and prints the plan; returns the exit status."""
+    from api.settings import Settings
+    from solver.solve import plan
+
     # The firm's rule overrides apply to the command line as to the service (PERMITPATH_RULES_OVERRIDES_DIR).
     use_overrides(Settings.from_env().rules_overrides_dir)
     loaded = _load(args.file, args.rules_as_of)
@@ -107,6 +112,8 @@ def _compare(a: Plan, args: argparse.Namespace) -> int:
             print(f"{args.compare}:", file=sys.stderr)
             print_invalid(loaded, sys.stderr)
         return EXIT_INVALID
+    from solver.solve import plan
+
     diff = compare(a, plan(*loaded))
     if args.json:
         print(json.dumps(to_json(diff), indent=2))
