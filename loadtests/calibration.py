@@ -71,9 +71,9 @@ def cpsat_work() -> int:
     model = cp_model.CpModel()
     horizon = sum(duration for job in FT06 for _, duration in job)
     by_machine: dict[int, list[cp_model.IntervalVar]] = {}
-    ends = []
+    ends: list[cp_model.IntVar] = []
     for j, job in enumerate(FT06):
-        previous_end = None
+        previous_end: cp_model.IntVar | None = None
         for k, (machine, duration) in enumerate(job):
             start = model.new_int_var(0, horizon, f"s{j}_{k}")
             end = model.new_int_var(0, horizon, f"e{j}_{k}")
@@ -81,7 +81,8 @@ def cpsat_work() -> int:
             if previous_end is not None:
                 model.add(start >= previous_end)
             previous_end = end
-        ends.append(previous_end)
+        if previous_end is not None:
+            ends.append(previous_end)
     for intervals in by_machine.values():
         model.add_no_overlap(intervals)
     makespan = model.new_int_var(0, horizon, "makespan")
