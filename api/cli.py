@@ -11,7 +11,6 @@ flags added. `permitpath --help` imports neither the solver, SQLAlchemy nor the 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import logging
 import os
@@ -100,6 +99,8 @@ def serve(args: argparse.Namespace) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     """Bring the database to the latest schema version."""
+    import asyncio
+
     return asyncio.run(_migrate(_settings(args).database_url))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -51,6 +52,35 @@ def test_subcommands_and_serve_flags() -> None:
         "sqlite+aiosqlite:///x.db",
         True,
     )
+
+
+# What the command line must not pay for before it plans or serves: OR-Tools, the database layer, GraphQL.
+HEAVY = frozenset({"ortools", "pandas", "sqlalchemy", "strawberry", "graphql", "starlette"})
+WHAT_HELP_IMPORTS = """
+import contextlib, io, json, sys
+from api.cli import main
+with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+    main(sys.argv[1:])
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def _imported_for(*argv: str) -> set[str]:
+    """The top-level packages a fresh `permitpath ARGV` process has imported when it is done."""
+    done = subprocess.run(
+        [sys.executable, "-c", WHAT_HELP_IMPORTS, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_help_imports_neither_the_solver_nor_the_database_nor_the_schema() -> None:
+    assert not _imported_for("--help") & (HEAVY | {"solver", "db", "schema"})
+    # A subcommand's help imports its module; the plan command's needs neither OR-Tools nor the database.
+    assert not _imported_for("plan", "--help") & HEAVY
 
 
 def test_serve_dev_answers_with_the_demo_households(tmp_path: Path) -> None:
