@@ -1,6 +1,7 @@
 """The solve runner: CPU-bound solves run in worker processes, never on the event loop.
 
-This is the only module that knows about processes. The rest of the service calls the small `Runner`
+This is the only module of the service that knows about processes (the worker's side is `solver/worker.py`,
+which only runs what it is sent). The rest of the service calls the small `Runner`
 interface (submit, status, result, cancel), which is also the seam where a distributed backend would plug
 in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its own pipe:
 

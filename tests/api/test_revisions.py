@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlalchemy import event
 
 from api.auth import Authenticator, Unauthenticated
 from api.keys import Role, split_key
-from api.revisions import Revisions
+from api.revisions import Revisions, SqliteWatch
 from tests.api.conftest import Service
 from tests.api.test_solve_runner import until
 
@@ -87,3 +88,25 @@ async def test_another_process_revoking_a_key_is_refused_at_once(service: Servic
     await asyncio.wait_for(until_refused(), 30)  # only a safety net
     if database_url.startswith("sqlite"):
         assert admitted_after == []  # refused by the very next request
+
+
+async def test_an_answer_read_across_a_commit_is_not_kept(tmp_path: Path) -> None:
+    path = tmp_path / "revisions.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE t (x INTEGER)")
+    revisions = Revisions(SqliteWatch(str(path)))
+    try:
+        stamp = revisions.stamp()
+        assert stamp is not None
+        revisions.remember(1, 7, stamp)
+        assert revisions.revision(1) == 7
+        stamp = revisions.stamp()
+        writer.execute("INSERT INTO t VALUES (1)")  # committed between the read and its remembering
+        revisions.remember(2, 3, stamp)
+        assert revisions.revision(2) is None and revisions.revision(1) is None  # the commit moved the stamp
+        path.unlink()  # a file deleted (or replaced) is no longer the database read
+        assert revisions.stamp() is None
+    finally:
+        writer.close()
+        await revisions.close()
