@@ -32,6 +32,7 @@ from api.plan_service import POOL_SIZE, PlanService
 from api.ratelimit import TokenBuckets
 from api.replan_service import ReplanService
 from api.response_cache import ResponseCache
+from api.revisions import Revisions, watch_for
 from api.sdl import schema_document
 from api.services import ApiServices, SolveBackend
 from api.session import SessionSigner
@@ -42,6 +43,7 @@ from api.view import DatabaseDocuments, Gateway, GraphQLView
 from db.engine import make_engine, make_sessions
 from db.migrate import upgrade
 from schema.root import schema
+from solver.job import warm_up
 from solver.rules.registry import use_overrides
 
 log = logging.getLogger("permitpath")
@@ -67,8 +69,14 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         # The solve time cap is the planner's to apply to its default; the endpoint refuses requests above it.
         services = ApiServices(solve_time_cap_ms=settings.solve_time_cap_ms)
         app.state.services = services
+        # The plan service's own small pool: however many plans are in flight, their cache reads, cache writes
+        # and job writes wait for these connections, never for the ones requests read with.
+        plan_engine = make_engine(settings.database_url, pool_size=POOL_SIZE, max_overflow=0)
+        # The tenants' revisions known current without a query (moved by any process's commits).
+        revisions = app.state.revisions = Revisions(watch_for(settings.database_url, engine, plan_engine))
+        await revisions.start()
         # The development tenant admits requests without a key only under `serve --dev`.
-        authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None)
+        authenticator = Authenticator(sessions, dev_tenant=tenant if settings.dev else None, revisions=revisions)
         services.keys_changed = authenticator.keys_changed
         app.state.gateway = Gateway(
             sessions=sessions,
@@ -94,9 +102,6 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             services.solve_runner = runner
         metrics.on_scrape(lambda: _refresh_gauges(metrics, runner, engine))
         lag_watch = asyncio.create_task(watch_event_loop(metrics.loop_lag))
-        # The plan service's own small pool: however many plans are in flight, their cache reads, cache writes
-        # and job writes wait for these connections, never for the ones requests read with.
-        plan_engine = make_engine(settings.database_url, pool_size=POOL_SIZE, max_overflow=0)
         plans = PlanService(make_sessions(plan_engine), services, owner=settings.instance_name, clock=clock)
         heartbeats: asyncio.Task[None] | None = None
         services.plans = plans
@@ -123,6 +128,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
             await plans.close()
             if runner is not None:
                 await runner.close()
+            await revisions.close()
             await plan_engine.dispose()
             await engine.dispose()
 
@@ -228,6 +234,7 @@ def make_runner(settings: Settings) -> SolveBackend | None:
         niceness=settings.solver_niceness,
         tenant_share=settings.solver_tenant_share,
         jobs_per_worker=settings.solver_jobs_per_worker,
+        warm_up=warm_up,
     )
 
 

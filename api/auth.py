@@ -8,7 +8,12 @@ more. Only `permitpath serve --dev` lets a request without a key in, as an admin
 
 The statement also reads the tenant's revision (db/models.py `Tenant.revision`, bumped in the transaction
 of every audited change, revoking a key included), which goes on to the read cache; a revocation takes
-effect at the next request. A key found valid is remembered, for two uses:
+effect at the next request. A key found valid is remembered, for three uses:
+- a request with a remembered key and its matching secret reads nothing while its tenant's revision is known
+  not to have moved since the row was read (`api/revisions.py`: on SQLite the file's change counter, read
+  per request; on PostgreSQL the revision bumps announced by NOTIFY and this process's own commits). Any
+  audited change of the tenant, a revocation included, moves the revision, and the next request reads the
+  row again, as before;
 - an open WebSocket re-checks its key (`recheck`) by reading only the revision, and the key row again only
   when the revision moved;
 - while the database cannot be reached, a key confirmed less than `grace_s` (15 s) ago is still admitted,
@@ -30,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.keys import Role, bearer_token, hash_secret, secret_matches, split_key
 from api.lru import Lru
+from api.revisions import Revisions
 from db.faults import fault_code
 from db.repositories.access import KeyStanding, find_api_key_with_revision
 from db.repositories.tenants import ensure_tenant, tenant_revision
@@ -105,8 +111,11 @@ class Authenticator:
         remembered: int = 10_000,
         grace_s: float = GRACE_S,
         clock: Callable[[], float] = time.monotonic,
+        revisions: Revisions | None = None,
     ) -> None:
         self._sessions = sessions
+        # The tenants' revisions known current without a query (None: every request reads the key row).
+        self._current = revisions
         self._dev_tenant = dev_tenant
         self._known: Lru[str, _Known] = Lru(remembered)
         self._grace_s = grace_s
@@ -128,12 +137,8 @@ class Authenticator:
         if parts is None:
             return Unauthenticated(_INVALID_KEY)
         key_id, secret = parts
-        try:
-            known = await self._look_up(key_id)
-        except Exception as error:
-            known = self._within_grace(key_id, error)
-        stored_hash = known.secret_hash if known is not None else _NO_SUCH_HASH
-        if not secret_matches(secret, stored_hash) or known is None:
+        known = await self._admitted(key_id, secret)
+        if known is None:
             return Unauthenticated(_INVALID_KEY)
         try:
             role = Role(known.role)
@@ -223,8 +228,42 @@ class Authenticator:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout_s)
 
+    async def _admitted(self, key_id: str, secret: str) -> _Known | None:
+        """The row of `key_id` when it stands and `secret` matches it, else None (the secret hashed once).
+
+        A remembered row whose tenant's revision has not moved answers without a query when the secret
+        matches. Otherwise, a wrong secret included, the row is read as for an unknown id: a refusal costs
+        the same work whatever the id.
+        """
+        remembered = self._still_current(key_id)
+        if remembered is not None and secret_matches(secret, remembered.secret_hash):
+            return self._confirmed(key_id, remembered)
+        try:
+            known = await self._look_up(key_id)
+        except Exception as error:
+            known = self._within_grace(key_id, error)
+        stored_hash = known.secret_hash if known is not None else _NO_SUCH_HASH
+        if remembered is not None and remembered.secret_hash == stored_hash:
+            return None  # this secret was compared with this hash above, and did not match
+        return known if secret_matches(secret, stored_hash) and known is not None else None
+
+    def _still_current(self, key_id: str) -> _Known | None:
+        """The remembered row of `key_id` when its tenant's revision has not moved since it was read
+        (`revisions`: nothing committed since), so it needs no query; else None."""
+        known = self._known.get(key_id)
+        if known is None or self._current is None or self._current.revision(known.tenant_id) != known.revision:
+            return None
+        return known
+
+    def _confirmed(self, key_id: str, known: _Known) -> _Known:
+        """The remembered key, confirmed now as a read would: the database said nothing changed since."""
+        confirmed = dataclasses.replace(known, confirmed_at=self.clock())
+        self._known.put(key_id, confirmed)
+        return confirmed
+
     async def _look_up(self, key_id: str) -> _Known | None:
         """The stored row of `key_id` when it exists and is not revoked (remembered), else None."""
+        stamp = None if self._current is None else self._current.stamp()
         async with self._sessions() as session:
             found = await find_api_key_with_revision(session, key_id)
         if found is None or found.revoked:
@@ -232,6 +271,8 @@ class Authenticator:
             return None
         known = _Known(found.tenant_id, found.role, found.name, found.secret_hash, found.revision, self.clock())
         self._known.put(key_id, known)
+        if self._current is not None:
+            self._current.remember(found.tenant_id, found.revision, stamp)
         return known
 
     def _within_grace(self, key_id: str, error: Exception) -> _Known | None:

@@ -2,20 +2,25 @@
 
 Each subcommand is a `Subcommand` in SUBCOMMANDS: a name, a help line, a function that adds its flags and
 one that runs it and returns the exit status. Adding a subcommand is one entry in that list.
+
+The command starts at once: this module imports only the standard library, a subcommand's module is
+imported when that subcommand runs (`lazy`), and only the subcommand named on the command line has its
+flags added. `permitpath --help` imports neither the solver, SQLAlchemy nor the GraphQL schema.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from api import admin_command, plan_command, replan_command
-from api.settings import Settings, SettingsError
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,17 @@ class Subcommand:
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+
+
+def lazy(module: str, name: str) -> Callable[[Any], Any]:
+    """`module.name`, imported when first called: a subcommand's code costs nothing until it runs."""
+
+    def call(arg: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(arg)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"{module}.{name}, imported when called."
+    return call
 
 
 def _database_flag(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +51,8 @@ def _database_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from api.settings import Settings
+
     return Settings.from_env().with_overrides(
         database_url=args.database_url,
         host=getattr(args, "host", None),
@@ -81,6 +99,8 @@ def serve(args: argparse.Namespace) -> int:
 
 def migrate(args: argparse.Namespace) -> int:
     """Bring the database to the latest schema version."""
+    import asyncio
+
     return asyncio.run(_migrate(_settings(args).database_url))
 
 
@@ -119,45 +139,58 @@ SUBCOMMANDS: list[Subcommand] = [
     Subcommand("serve", "serve GraphQL at /graphql, /healthz and /readyz", _configure_serve, serve),
     Subcommand("migrate", "bring a database to the latest schema version", _database_flag, migrate),
     Subcommand("export-schema", "print the served schema as SDL", lambda _parser: None, export_schema),
-    Subcommand("plan", "plan a scenario file: a timeline, or the Plan JSON", plan_command.configure, plan_command.run),
     Subcommand(
-        "keys", "create, list or revoke a tenant's API keys", admin_command.configure_keys, admin_command.run_keys
+        "plan",
+        "plan a scenario file: a timeline, or the Plan JSON",
+        lazy("api.plan_command", "configure"),
+        lazy("api.plan_command", "run"),
+    ),
+    Subcommand(
+        "keys",
+        "create, list or revoke a tenant's API keys",
+        lazy("api.admin_command", "configure_keys"),
+        lazy("api.admin_command", "run_keys"),
     ),
     Subcommand(
         "documents",
         "register, list or revoke a tenant's trusted documents",
-        admin_command.configure_documents,
-        admin_command.run_documents,
+        lazy("api.admin_command", "configure_documents"),
+        lazy("api.admin_command", "run_documents"),
     ),
     Subcommand(
         "replan",
         "re-plan every household of a firm under a rules date and print the impact report",
-        replan_command.configure_replan,
-        replan_command.run_replan,
+        lazy("api.replan_command", "configure_replan"),
+        lazy("api.replan_command", "run_replan"),
     ),
     Subcommand(
         "worker",
         "run a Dask worker for permitpath's solves (niced, one thread per process)",
-        replan_command.configure_worker,
-        replan_command.run_worker,
+        lazy("api.replan_command", "configure_worker"),
+        lazy("api.replan_command", "run_worker"),
     ),
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand; given `argv`, only the subcommand it names has
+    its flags added (the others are listed by name and help line), so their modules are not imported."""
+    named = None if argv is None else next((arg for arg in argv if not arg.startswith("-")), "")
     parser = argparse.ArgumentParser(prog="permitpath", description="Plans Canadian work permits to PR.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for sub in SUBCOMMANDS:
         sub_parser = commands.add_parser(sub.name, help=sub.help, description=sub.help)
-        sub.configure(sub_parser)
+        if named is None or named == sub.name:
+            sub.configure(sub_parser)
         sub_parser.set_defaults(run=sub.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `permitpath` script; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    from api.settings import SettingsError
+
     try:
         status: int = args.run(args)
     except SettingsError as error:

@@ -123,6 +123,11 @@ class DaskRunner:
         client.subscribe_topic(PROGRESS_TOPIC, self._on_event)
         self._client = client
 
+    @property
+    def ready(self) -> bool:
+        """Connected to the scheduler (`/readyz`); the cluster's workers warm themselves as they join."""
+        return self._client is not None
+
     async def close(self) -> None:
         """Cancels what this service still has on the cluster and disconnects; unfinished jobs end CANCELLED."""
         for key in list(self._jobs):

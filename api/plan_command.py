@@ -22,14 +22,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from api.present.handout import handout_pdf
 from api.present.timeline import timeline_svg
 from api.present.words import Words
 from api.settings import Settings
 from schema.errors import prefixed
-from solver.alternatives import Alternative, alternatives, count_errors
 from solver.compare import compare, lines
 from solver.deadline import reproducible
 from solver.domain import (
@@ -43,10 +41,11 @@ from solver.domain import (
     Role,
     Scenario,
 )
-from solver.pinning import describe
 from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
-from solver.solve import plan
+
+if TYPE_CHECKING:
+    from solver.alternatives import Alternative
 
 EXIT_PLAN = 0
 EXIT_INVALID = 2
@@ -113,6 +112,8 @@ def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
 def run(args: argparse.Namespace) -> int:
     """Plans the file and prints the plan; returns the exit status."""
     # The firm's rule overrides apply to the command line as to the service (PERMITPATH_RULES_OVERRIDES_DIR).
+    from solver.solve import plan  # OR-Tools: imported when a file is planned, so --help answers at once
+
     settings = Settings.from_env()
     use_overrides(settings.rules_overrides_dir)
     if settings.reproducible:
@@ -145,6 +146,8 @@ def _write_pictures(result: Plan, scenario: Scenario, args: argparse.Namespace) 
     if args.svg is not None:
         args.svg.write_text(timeline_svg(result, scenario, lang=args.lang, today=today), encoding="utf-8")
     if args.pdf is not None:
+        from api.present.handout import handout_pdf  # fpdf2 and its fonts, only when a handout is asked for
+
         household = args.household or args.file.stem
         args.pdf.write_bytes(handout_pdf(result, scenario, lang=args.lang, prepared_on=today, household=household))
 
@@ -159,6 +162,8 @@ def _compare(a: Plan, args: argparse.Namespace) -> int:
             print(f"{args.compare}:", file=sys.stderr)
             print_invalid(loaded, sys.stderr)
         return EXIT_INVALID
+    from solver.solve import plan
+
     diff = compare(a, plan(*loaded))
     if args.json:
         print(json.dumps(to_json(diff), indent=2))
@@ -169,6 +174,8 @@ def _compare(a: Plan, args: argparse.Namespace) -> int:
 
 def _alternatives(scenario: Scenario, options: PlanOptions, args: argparse.Namespace) -> int:
     """Plans `--alternatives` strategies and prints them side by side (or as JSON)."""
+    from solver.alternatives import alternatives, count_errors
+
     refused = count_errors(args.alternatives, "--alternatives")
     if refused:
         invalid = InvalidScenario(refused)
@@ -275,6 +282,8 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     else:
         line = _("PR not reachable within the horizon   [{status}]").format(status=p.status.value)
     print(line, file=out)
+    from solver.pinning import describe
+
     for index, outcome in enumerate(p.pins):
         held = _("held") if outcome.held else _("NOT HELD (see the blockers)")
         print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=describe(outcome.pin), held=held), file=out)

@@ -42,16 +42,21 @@ from api.observability import Metrics
 from api.plan_cache import PlanCache
 from api.ratelimit import note_solve
 from api.services import ApiServices, SolveBackend
-from api.solve_runner import Emit, JobState, SolverBusy
+from api.solve_runner import JobState, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
 from db.repositories.jobs import Abandoned, PlanJobs, fail_unfinished_jobs
 from db.repositories.scoped import Actor, TenantScoped
 from solver import domain
 from solver.alternatives import Alternative
-from solver.alternatives import alternatives as solve_alternatives
+
+# The jobs live in the solver (solver/job.py): a worker imports nothing of the service; they are kept here by
+# name for their callers.
+from solver.job import Alternatives as Alternatives
+from solver.job import Solve as Solve
+from solver.job import alternatives_job as alternatives_job
+from solver.job import plan_job as plan_job
 from solver.rules.registry import load_rules
-from solver.solve import plan as solve_plan
 
 log = logging.getLogger("permitpath.plans")
 
@@ -87,37 +92,6 @@ Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 # A write made in the job's transaction before its step (storing a household's plan); returns more columns.
 Before = Callable[[TenantScoped], Awaitable[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Solve:
-    """What the solve runner's job is given: the question, and whether its improving plans are wanted."""
-
-    scenario: domain.Scenario
-    options: domain.PlanOptions
-    # A plan job shows each improving plan; `plan` waits for the last one only, so it spares the decoding.
-    progress: bool = False
-
-
-def plan_job(solve: Solve, emit: Emit) -> domain.Plan:
-    """The solve runner's one job, for `plan` and plan jobs alike: plan one scenario, handing each improving
-    plan to `emit` when `solve.progress` asks for them (module level, so a worker process can import it)."""
-    return solve_plan(solve.scenario, solve.options, on_improvement=emit if solve.progress else None)
-
-
-@dataclass(frozen=True)
-class Alternatives:
-    """What the solve runner's alternatives job is given: the question and how many strategies are wanted."""
-
-    scenario: domain.Scenario
-    options: domain.PlanOptions
-    count: int
-
-
-def alternatives_job(ask: Alternatives, emit: Emit) -> list[Alternative]:
-    """The solve runner's job for `alternatives`: up to `count` plans of different strategies (module level,
-    so a worker process can import it)."""
-    return solve_alternatives(ask.scenario, ask.options, ask.count)
 
 
 @dataclass

@@ -9,10 +9,12 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from api.limits import Limits
-from db.engine import DEFAULT_SQLITE_PATH, is_sqlite, sqlite_url
+from db.urls import DEFAULT_SQLITE_PATH, is_sqlite, sqlite_url
+
+if TYPE_CHECKING:
+    from api.limits import Limits
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
@@ -213,6 +215,8 @@ class Settings:
     @property
     def limits(self) -> Limits:
         """The request limits of the GraphQL endpoint."""
+        from api.limits import Limits  # GraphQL's own modules: not for the command line's sake
+
         return Limits(
             max_body_bytes=self.max_body_bytes,
             max_variables_bytes=self.max_variables_bytes,

@@ -1,6 +1,7 @@
 """The solve runner: CPU-bound solves run in worker processes, never on the event loop.
 
-This is the only module that knows about processes. The rest of the service calls the small `Runner`
+This is the only module of the service that knows about processes (the worker's side is `solver/worker.py`,
+which only runs what it is sent). The rest of the service calls the small `Runner`
 interface (submit, status, result, cancel), which is also the seam where a distributed backend would plug
 in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its own pipe:
 
@@ -26,32 +27,35 @@ in. `ProcessRunner` keeps a fixed set of worker processes, each fed through its 
   allocator's arenas) is given back to the system;
 - no orphans: a worker dies with its service. It asks Linux for SIGKILL when its parent dies
   (`PR_SET_PDEATHSIG`, only when spawned from the main thread: the signal follows the spawning *thread*),
-  and a watchdog thread in the worker exits when its parent is gone (CP-SAT holds the main thread).
+  and a watchdog thread in the worker exits when its parent is gone (CP-SAT holds the main thread);
+- warm workers: the worker's side lives in `solver/worker.py`, and a worker is spawned with that module as
+  its main one, so it imports the solver and nothing of api, schema or db (nor the `permitpath` script that
+  started the service). It runs `warm_up` (the service's: a small plan) before it says it is ready; `ready`
+  answers whether every worker of the first pool has, which `/readyz` waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import enum
 import itertools
 import logging
 import multiprocessing as mp
 import os
-import signal
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any, Protocol
 
-from solver.rules.registry import overrides_dir, use_overrides
+from solver import worker as worker_module
+from solver.rules.registry import overrides_dir
+from solver.worker import WarmUp, worker_main
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +63,6 @@ Emit = Callable[[Any], None]
 JobFunction = Callable[[Any, Emit], Any]
 # Whose job it is, for fair sharing (the service passes the tenant's id); None: nobody's in particular.
 Tenant = int | str | None
-# How often a worker's watchdog looks for its parent: the longest an orphaned solve keeps a core.
-WATCHDOG_SECONDS = 0.5
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class SolverBusy(Exception):
@@ -109,70 +110,6 @@ class Runner(Protocol):
     def cancel(self, job_id: str) -> bool: ...
 
 
-def _worker_main(
-    conn: Connection,
-    niceness: int = 0,
-    parent: int | None = None,
-    deathsig: bool = False,
-    rules_overrides: Path | None = None,
-) -> None:
-    """A worker process: runs jobs one at a time and reports progress, the result or the failure.
-
-    It lowers its own scheduling priority by `niceness` first: when the solves fill every core, the
-    service's event loop (health checks, reads, SOLVER_BUSY answers) still runs the moment it has work.
-    Then it arranges to die with `parent`, the service (see `_die_with`).
-    """
-    if niceness and hasattr(os, "nice"):
-        os.nice(niceness)
-    if parent is not None:
-        _die_with(parent, deathsig)
-    # A spawned process starts with the shipped rules: layer the service's rule overrides the same way.
-    use_overrides(rules_overrides)
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        job_id, fn, payload = message
-        # Taken: from here on, the job fails if this process dies (before, it would go to another worker).
-        conn.send(("taken", job_id, None))
-
-        def emit(value: Any, job_id: str = job_id) -> None:
-            conn.send(("progress", job_id, value))
-
-        try:
-            result = fn(payload, emit)
-        except Exception as exc:  # reported to the caller as JobFailed, logged here with the traceback
-            logging.getLogger(__name__).exception("solve job %s failed", job_id)
-            conn.send(("failed", job_id, f"{type(exc).__name__}: {exc}"))
-        else:
-            conn.send(("done", job_id, result))
-
-
-def _die_with(parent: int, deathsig: bool) -> None:
-    """Makes this worker exit when the service `parent` dies, so no solve outlives its reason.
-
-    Linux's PDEATHSIG kills at once, but it follows the *thread* that spawned the worker, so the runner asks
-    for it only when that thread is the main one. The watchdog thread covers every other case (and other
-    systems): when the parent is gone, the worker is re-parented and `getppid` changes.
-    """
-    if deathsig and sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before the request above took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="permitpath-parent-watchdog").start()
-
-
-def _watch_parent(parent: int) -> None:
-    """Exits the process once `parent` is gone (a separate thread: CP-SAT holds the main one)."""
-    while os.getppid() == parent:
-        time.sleep(WATCHDOG_SECONDS)
-    os._exit(1)
-
-
 @dataclass
 class _Job:
     """A submitted job on its way to, or on, a worker."""
@@ -194,6 +131,8 @@ class _Worker:
     taken: bool = False
     reader: threading.Thread | None = None
     finished: int = 0
+    # It said it is ready: imported and warmed up (see `solver.worker`).
+    warm: bool = False
 
     @property
     def job_id(self) -> str | None:
@@ -217,6 +156,7 @@ class ProcessRunner:
         niceness: int = 10,
         tenant_share: int | None = None,
         jobs_per_worker: int | None = None,
+        warm_up: WarmUp | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -231,6 +171,9 @@ class ProcessRunner:
         self.retired = 0
         self._retry_after = retry_after
         self._niceness = niceness
+        self._warm_up = warm_up
+        # Set once every worker of the first pool has said it is ready (replacements later do not unset it).
+        self._warmed = False
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
         # Queued jobs per tenant (only tenants with some), and when each tenant holding jobs was last served.
@@ -385,6 +328,15 @@ class ProcessRunner:
         return sum(len(queue) for queue in self._queues.values())
 
     @property
+    def ready(self) -> bool:
+        """Whether the pool is warm: every worker of the first pool has imported the solver and warmed up.
+
+        A worker started later (a replacement after a cancellation, a recycled one) warms up while the others
+        serve; the service stays ready meanwhile.
+        """
+        return self._warmed
+
+    @property
     def tenant_share(self) -> int:
         """How many jobs one tenant may hold, running and queued together."""
         return self._share
@@ -407,12 +359,13 @@ class ProcessRunner:
         # as long as the process (an event loop in another thread may end before its process does).
         deathsig = threading.current_thread() is threading.main_thread()
         process = self._ctx.Process(
-            target=_worker_main,
-            args=(child, self._niceness, os.getpid(), deathsig, overrides_dir()),
+            target=worker_main,
+            args=(child, self._niceness, os.getpid(), deathsig, overrides_dir(), self._warm_up),
             daemon=True,
             name="permitpath-solver",
         )
-        process.start()
+        with _solver_main_module():
+            process.start()
         child.close()
         worker = _Worker(process=process, conn=parent)
         worker.reader = threading.Thread(target=self._read, args=(worker,), daemon=True)
@@ -441,8 +394,12 @@ class ProcessRunner:
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is left to tell
             self._loop.call_soon_threadsafe(callback, *args)
 
-    def _on_message(self, worker: _Worker, message: tuple[str, str, Any]) -> None:
+    def _on_message(self, worker: _Worker, message: tuple[str, str | None, Any]) -> None:
         kind, job_id, value = message
+        if kind == "ready":
+            self._on_ready(worker, value)
+            return
+        assert job_id is not None
         job = self._jobs.get(job_id)
         if job is None or worker.job_id != job_id:
             return
@@ -463,6 +420,14 @@ class ProcessRunner:
         if self._jobs_per_worker is not None and worker.finished >= self._jobs_per_worker:
             self._retire(worker)
         self._dispatch()
+
+    def _on_ready(self, worker: _Worker, seconds: float) -> None:
+        """A worker has imported the solver and warmed up; the pool is ready once the first pool all has."""
+        worker.warm = True
+        log.debug("solver worker %s ready after a warm-up of %.2f s", worker.process.pid, seconds)
+        if not self._warmed and all(w.warm for w in self._workers):
+            self._warmed = True
+            log.info("solver workers ready (%d warm)", len(self._workers))
 
     def _retire(self, worker: _Worker) -> None:
         """Lets an idle worker end (its reader reaps it) and puts a fresh process in its place."""
@@ -545,3 +510,19 @@ class ProcessRunner:
         event = self._events.get(job_id)
         if event is not None:
             event.set()
+
+
+@contextlib.contextmanager
+def _solver_main_module() -> Iterator[None]:
+    """Makes `solver.worker` the main module while a worker is spawned, so the child runs nothing else.
+
+    multiprocessing's spawn runs the parent's main module again in the child (as `__mp_main__`): under
+    `permitpath serve` that is the script, which imports the whole command line, SQLAlchemy and the schema,
+    seconds of CPU per worker. The child is told to import the module named here instead.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = worker_module
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

@@ -6,7 +6,6 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -14,20 +13,14 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-DEFAULT_SQLITE_PATH = Path("permitpath.db")
+# Kept here by name for their callers (db/urls.py holds them, so the settings need no SQLAlchemy).
+from db.urls import DEFAULT_SQLITE_PATH as DEFAULT_SQLITE_PATH
+from db.urls import is_sqlite as is_sqlite
+from db.urls import sqlite_url as sqlite_url
+
 # How long an SQLite connection waits for another process's writer before "database is locked" (a writer
 # of this process waits on `_writer_lock` instead, however long the queue).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def sqlite_url(path: Path) -> str:
-    """The aiosqlite URL of a database file."""
-    return f"sqlite+aiosqlite:///{path}"
-
-
-def is_sqlite(url: str) -> bool:
-    """True for an SQLite URL (any driver)."""
-    return url.startswith("sqlite")
 
 
 def make_engine(url: str, **options: Any) -> AsyncEngine:

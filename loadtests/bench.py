@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from loadtests.calibration import calibrate
 from loadtests.generate import corpus, scenario
 from solver.domain import PlanOptions, PlanStatus, Scenario
 from solver.model.build import build
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     headline = [measure(scenario(rng, couple=True, offers=3, horizon_months=60), options) for _ in range(args.headline)]
     limit = args.time_limit_ms
     print(f"permitpath solver benchmark: seed {args.seed}, time limit {limit} ms, Python {platform.python_version()}")
+    print(calibrate().line())  # beside the figures: they compare across machines divided by it (issue 17)
     print()
     print(table("Headline: couple, 3 offers, 60 months", [("couple, 3 offers, 60 months", lambda s: True)], headline))
     print()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from loadtests.run import Row, judge, lag_p99_ms
+from loadtests.run import PHASES, Row, judge, lag_p99_ms, paced
+from loadtests.thresholds import REFERENCE_CEILING_RPS, slowness
 
 INF = math.inf
 
@@ -48,3 +49,26 @@ def test_the_loop_lag_counts_only_the_samples_between_two_readings() -> None:
     assert lag_p99_ms(before, after) == 5.0
     assert lag_p99_ms({}, after) == 100.0  # over the whole life, the slow start shows
     assert lag_p99_ms(after, after) is None
+
+
+def test_a_slower_machine_is_judged_against_its_own_ceiling() -> None:
+    # What the reference machine met, twice as slow: every time twice as long, every rate half.
+    rows = [row("reads", "Households", p95=90.0), row("reads", "PermitCategories", p95=90.0)]
+    rows.append(row("reads", "Aggregated", rps=450.0))
+    assert judge(rows, ["reads"], slowness(REFERENCE_CEILING_RPS / 2)) == []
+    assert judge(rows, ["reads"]) == [
+        "reads/Households: p95 90 ms > 50 ms",
+        "reads/PermitCategories: p95 90 ms > 50 ms",
+        "reads/Aggregated: 450.0 requests/s < 800",
+    ]
+    # Slower still than the ceiling says: missed all the same.
+    assert judge([*rows[:2], row("reads", "Aggregated", rps=300.0)], ["reads"], 2.0) == [
+        "reads/Aggregated: 300.0 requests/s < 400"
+    ]
+
+
+def test_a_faster_machine_is_held_to_the_marks_as_written_and_pauses_scale_with_slowness() -> None:
+    assert slowness(REFERENCE_CEILING_RPS * 3) == 1.0 and slowness(None) == 1.0
+    reads = next(phase for phase in PHASES if phase.name == "reads")
+    assert float(paced(reads, 2.0)["PERMITPATH_LOAD_PACING"]) == 2 * float(reads.env["PERMITPATH_LOAD_PACING"])
+    assert paced(reads, 1.0) == {**reads.env, "PERMITPATH_LOAD_PACING": "0.0550"}

@@ -51,6 +51,9 @@ SYSTEM = Actor("system")
 
 
 _TENANT_MARK = "tenant_id"
+# The PostgreSQL channel each bump of a tenant's revision is announced on (payload: the tenant's id), in the
+# bump's transaction, so a listener hears of it when the change is visible (api/revisions.py).
+REVISION_CHANNEL = "permitpath_revision"
 
 
 @event.listens_for(Session, "after_begin")
@@ -202,6 +205,8 @@ class TenantScoped:
         await self.session.execute(
             update(Tenant).where(Tenant.id == self.tenant_id).values(revision=Tenant.revision + 1)
         )
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(select(func.pg_notify(REVISION_CHANNEL, str(self.tenant_id))))
         await self.session.flush()
 
     async def audit_entries(

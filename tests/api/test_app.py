@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import threading
@@ -18,8 +19,11 @@ from api.app import create_app
 from api.cli import main
 from api.demo import DEMO_HOUSEHOLDS
 from api.settings import Settings
+from api.solve_runner import ProcessRunner
 from db.migrate import head
+from tests.api import worker_probe
 from tests.api.conftest import serve
+from tests.api.test_solve_runner import until
 
 LIST = "{ households { edges { node { name principal { name } spouse { name } } } } }"
 
@@ -119,6 +123,24 @@ async def test_readyz_is_503_when_the_database_is_unreachable(
     assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
     warned = [r for r in caplog.records if r.name == "permitpath.health"]
     assert [r.levelno for r in warned] == [logging.WARNING] and reason in warned[0].getMessage()
+
+
+async def test_readyz_is_503_until_the_solver_workers_are_warm(database_url: str, tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=database_url))
+    warm = tmp_path / "warm"
+    pool = ProcessRunner(1, 1, warm_up=functools.partial(worker_probe.wait_for, warm))
+    async with app.router.lifespan_context(app), _client(app) as client:
+        app.state.services.solve_runner = pool  # the service's pool, with a warm-up this test ends
+        await pool.start()
+        try:
+            response = await client.get("/readyz")
+            assert (response.status_code, response.json()) == (503, {"status": "unavailable", "solver": "warming up"})
+            warm.touch()
+            await until(lambda: pool.ready, "the worker warmed up")
+            response = await client.get("/readyz")
+            assert (response.status_code, response.json()) == (200, {"status": "ready", "database": "ok"})
+        finally:
+            await pool.close()
 
 
 def _join_sqlite_workers() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -53,6 +54,35 @@ def test_subcommands_and_serve_flags() -> None:
     )
 
 
+# What the command line must not pay for before it plans or serves: OR-Tools, the database layer, GraphQL.
+HEAVY = frozenset({"ortools", "pandas", "sqlalchemy", "strawberry", "graphql", "starlette"})
+WHAT_HELP_IMPORTS = """
+import contextlib, io, json, sys
+from api.cli import main
+with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):
+    main(sys.argv[1:])
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def _imported_for(*argv: str) -> set[str]:
+    """The top-level packages a fresh `permitpath ARGV` process has imported when it is done."""
+    done = subprocess.run(
+        [sys.executable, "-c", WHAT_HELP_IMPORTS, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_help_imports_neither_the_solver_nor_the_database_nor_the_schema() -> None:
+    assert not _imported_for("--help") & (HEAVY | {"solver", "db", "schema"})
+    # A subcommand's help imports its module; the plan command's needs neither OR-Tools nor the database.
+    assert not _imported_for("plan", "--help") & HEAVY
+
+
 def test_serve_dev_answers_with_the_demo_households(tmp_path: Path) -> None:
     """What `make run` does, on a fresh directory: the SQLite file is created, migrated and seeded."""
     port = free_port()
@@ -68,13 +98,15 @@ def test_serve_dev_answers_with_the_demo_households(tmp_path: Path) -> None:
         deadline = time.monotonic() + 120  # a safety net: a loaded machine starts it slowly
         while True:
             try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
+                # Ready once the database is migrated and the solver workers are warm (503 until then).
+                if (ready := httpx.get(f"{base}/readyz")).status_code == 200:
                     break
+                assert ready.json()["status"] == "unavailable"
             except httpx.TransportError:
                 pass
             assert process.poll() is None and time.monotonic() < deadline, "the server did not come up"
             time.sleep(0.1)
-        assert httpx.get(f"{base}/readyz").json() == {"status": "ready", "database": "ok"}
+        assert ready.json() == {"status": "ready", "database": "ok"}
         response = httpx.post(f"{base}/graphql", json={"query": "{ households { edges { node { name } } } }"})
         names = [edge["node"]["name"] for edge in response.json()["data"]["households"]["edges"]]
         assert names == ["Sharma", "Okafor", "Dubois", "Nguyen"]

@@ -4,6 +4,7 @@ cancellation, dead workers (busy or idle), and workers that die with their servi
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ import pytest
 
 from api.solve_runner import JobCancelled, JobFailed, JobState, ProcessRunner, SolverBusy
 from solver.rules.registry import load_rules, use_overrides
-from tests.api import runner_jobs
+from tests.api import runner_jobs, worker_probe
 
 
 @pytest.fixture
@@ -252,3 +253,43 @@ async def test_workers_plan_with_the_services_rule_overrides(tmp_path: Path) -> 
         await pool.close()
         use_overrides(None)
     assert load_rules().version != layered
+
+
+# The project's own packages and the service's frameworks: a solver worker needs none of them.
+SERVICE_MODULES = ("api", "schema", "db", "sqlalchemy", "strawberry", "starlette", "alembic")
+
+
+def test_a_worker_imports_the_solver_and_nothing_of_the_service() -> None:
+    # Run as a program whose main module imports the command line, as the `permitpath` script does.
+    script = Path(__file__).with_name("worker_main_script.py")
+    root = Path(__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        check=True,
+    )
+    found = json.loads(done.stdout)
+    assert found["ready"] and found["status"] in ("OPTIMAL", "FEASIBLE")
+    assert found["main"] == "solver.worker"  # not the script: spawn did not run the command line again
+    modules = set(found["modules"])
+    assert {"solver.job", "solver.solve", "solver.worker"} <= modules
+    assert not {m for m in modules if m.split(".")[0] in SERVICE_MODULES}
+
+
+async def test_the_pool_is_ready_once_every_worker_has_warmed_up(tmp_path: Path) -> None:
+    warm = tmp_path / "warm"
+    pool = ProcessRunner(workers=2, queue_size=2, warm_up=functools.partial(worker_probe.wait_for, warm))
+    await pool.start()
+    try:
+        # A job sent now waits in the worker behind its warm-up; the pool does not say it is ready.
+        job_id = pool.submit(runner_jobs.echo, "first")
+        await asyncio.sleep(0.2)
+        assert not pool.ready and pool.status(job_id).state is not JobState.DONE  # type: ignore[union-attr]
+        warm.touch()
+        await until(lambda: pool.ready, "the pool said it was ready")
+        assert await pool.result(job_id) == "first"
+    finally:
+        await pool.close()
