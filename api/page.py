@@ -9,8 +9,8 @@ inputs they name (the form's input names are the API's field paths).
 The language is the user's choice (the switch in the header, kept in a cookie), else the firm's setting, else
 Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page".
 
-Where the plan's timeline picture and handout join: `_plan_view.html` includes `_timeline.html`, which draws
-`timeline_svg` (the plan query's `timelineSvg(lang:)` once the schema has it), and `_handout.html`, the PDF link.
+The plan view includes `_timeline.html`, the server's SVG (`Plan.timelineSvg(lang:)`, api/present/timeline.py),
+and `_handout.html`, the link to the client handout PDF (api/plan_files.py, read with the session cookie).
 """
 
 from __future__ import annotations
@@ -105,9 +105,9 @@ PLAN_JOB: Final = """
 query PagePlanJob($id: ID!) {
   planJob(id: $id) { ... on PlanJob { id state improvements error household { id name } storedPlan { id } } }
 }"""
-# The coordinator adds `timelineSvg(lang: $lang)` to `plan` here when the schema has it (and passes $lang).
+# The timeline is drawn by the server in the reader's language; today's line is the plan's asOf.
 STORED_PLAN: Final = """
-query PageStoredPlan($id: ID!) {
+query PageStoredPlan($id: ID!, $lang: String) {
   node(id: $id) {
     ... on StoredPlan {
       id asOf createdAt rulesVersion
@@ -122,6 +122,7 @@ query PageStoredPlan($id: ID!) {
         blockers { ruleId message source }
         explanation { ruleId message source }
         closedRoutes { person code name fix fixBy reasons { ruleId message } }
+        timelineSvg(lang: $lang)
       }
     }
   }
@@ -543,13 +544,21 @@ async def plan_job(request: Request) -> Response:
 @page
 async def stored_plan(request: Request) -> Response:
     """A stored plan: steps, deadlines, fees, findings (and the timeline, where the schema draws it)."""
-    data = await call_api(request, STORED_PLAN, {"id": request.path_params["id"]})
     lang = await _firm_language(request)
+    data = await call_api(request, STORED_PLAN, {"id": request.path_params["id"], "lang": lang})
     found = data["node"]
     if not found:
         return render(request, "error.html", lang, status_code=404, message=None)
-    # The timeline and the handout join here when the schema draws them (the module docstring).
-    return render(request, "plan.html", lang, stored=found, plan=found["plan"], timeline_svg=None, handout_url=None)
+    handout = f"/households/{found['household']['id']}/plans/{found['id']}/handout.pdf?lang={lang}"
+    return render(
+        request,
+        "plan.html",
+        lang,
+        stored=found,
+        plan=found["plan"],
+        timeline_svg=found["plan"]["timelineSvg"],
+        handout_url=handout,
+    )
 
 
 def page_routes() -> list[Route]:

@@ -1,10 +1,12 @@
-"""Issue 15 in a real browser: sign in, create a household, plan it, see the plan, switch to French; and GraphiQL
-renders its editor. The network is off for the page (tests/browser/conftest.py): all of it is served locally."""
+"""Issue 15 in a real browser: sign in, create a household, plan it, see the plan and its timeline, switch to
+French, download the client handout; and GraphiQL renders its editor. The network is off for the page (tests/browser/conftest.py): all of it is served locally."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from pypdf import PdfReader
 
 from tests.browser.conftest import Offline, Served, needs_browser
 
@@ -44,8 +46,11 @@ def test_a_consultant_plans_a_household_and_reads_it_in_french(
 
     page.get_by_role("button", name="Plan this household").click()
     page.wait_for_url(re.compile(r"/plans/[^/]+$"), timeout=120_000)  # the solve's bound, not a timing assertion
-    for heading in ("Steps", "Deadlines", "Fees", "Findings"):
+    for heading in ("Steps", "Deadlines", "Fees", "Findings", "Timeline"):
         assert page.get_by_role("heading", name=heading, exact=True).is_visible(), heading
+    # The server's timeline picture, one lane per person, is in the page itself.
+    timeline = page.locator("figure.timeline svg[role=img]")
+    assert timeline.count() == 1 and timeline.is_visible()
 
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Switch language").click()
@@ -53,6 +58,13 @@ def test_a_consultant_plans_a_household_and_reads_it_in_french(
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", name="Étapes").is_visible()
     assert page.get_by_role("heading", name="Échéances").is_visible()
+    assert page.get_by_role("heading", name="Chronologie").is_visible()
+    # The client handout, in French, downloaded with the session (no key in the link).
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le document pour le client (PDF)").click()
+    pdf = PdfReader(download.value.path())
+    text = " ".join(page_.extract_text() for page_ in pdf.pages)
+    assert "Plan d'immigration de Okafor" in text.replace("’", "'"), text[:500]
     assert offline.attempted == []
 
 
