@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solver.rules import processing
 from solver.rules.registry import RuleSet
 
 CATALOG_FILE = Path(__file__).parent.parent / "data" / "catalog.toml"
@@ -125,10 +126,9 @@ def open_codes() -> frozenset[str]:
 
 
 def processing_days(code: str, on: dt.date, rules: RuleSet, *, inside: bool) -> int:
-    """Reported processing days for `code` on `on`, inside or outside Canada (the table's default otherwise)."""
-    rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"
-    table: Mapping[str, int] = rules.param(rule_id, "days", on)
-    return int(table.get(code, table["default"]))
+    """Expected (p50) processing days for `code` on `on`, inside or outside Canada (the table's default otherwise);
+    solver.rules.processing.spread gives the slow figure too, and applies overrides."""
+    return processing.spread(code, on, rules, inside=inside).p50
 
 
 def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
