@@ -406,12 +406,22 @@ class ExposureGap:
 
 
 @dataclass(frozen=True)
+class LostPermit:
+    """A permit of the plan that a processing figure issues too late to be of use (e.g. after the permit it
+    rests on has ended)."""
+
+    person: Role
+    code: str
+
+
+@dataclass(frozen=True)
 class ProcessingOutcome:
     """The plan's applications, filed on the plan's days, decided after `basis` processing days."""
 
     basis: ProcessingBasis
     pr_ready_date: dt.date | None
     gaps: tuple[ExposureGap, ...] = ()
+    lost_permits: tuple[LostPermit, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,12 @@ import dataclasses
 import time
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
+from solver import robustness
 from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
-from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
+from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, ProcessingBasis, Robustness, Scenario
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.explain import blockers
@@ -63,13 +66,52 @@ def plan(
     # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).
     search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
     blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline, heard)
+    found = _search(scenario, options, rules, grid_days, deadline, search, heard, on_improvement, started, slow=False)
+    if found is None:
+        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+    solved, base, groups = found
+    robust = _robust(scenario, options, rules, grid_days, deadline, heard, started, solved)
+    if robust is not None and robust[0] is not None:
+        solved, base, groups = robust[0]
+    blocker_budget.dtime += max(search.dtime, 0.0)
+    found_blockers = blockers(solved.vars.opts, solved, base, groups, blocker_budget)
+    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found_blockers)
+    routes = closed_routes(scenario, decoded, rules)
+    told = set(decoded.explanation)
+    explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
+    decoded = dataclasses.replace(
+        decoded, closed_routes=routes, explanation=explanation, robustness=None if robust is None else robust[1]
+    )
+    return dataclasses.replace(
+        decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
+    )
+
+
+Searched = tuple[Solved, cp_model.CpModel, dict[str, int]]
+
+
+def _search(
+    scenario: Scenario,
+    options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int,
+    deadline: Deadline,
+    search: Budget,
+    heard: Trace,
+    on_improvement: Callable[[Plan], None] | None,
+    started: float,
+    *,
+    slow: bool,
+) -> Searched | None:
+    """The best solution with processing at the expected (or `slow`) figure, the model before its rule groups
+    were fixed (for the blockers) and the groups; None when the build ran out of time or nothing was found."""
     try:
-        opts = build_options(scenario, options, rules, grid_days, deadline)
+        opts = build_options(scenario, options, rules, grid_days, deadline, slow=slow)
         heard(Step("options"))
         v = build(opts, deadline)
         heard(Step("model"))
     except OutOfTime:
-        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
+        return None
     base = v.model.clone()
     groups = {name: lit.index for name, lit in v.groups.items()}
     fix_groups(v.model, groups)
@@ -80,18 +122,57 @@ def plan(
     solved = solve_model(v, objective, search, relay) or fallback(v, deadline, heard)
     if solved is not None and not solved.optimal:
         solved = polish(solved, deadline, heard)
-    if solved is None:
-        return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
-    blocker_budget.dtime += max(search.dtime, 0.0)
-    found = blockers(opts, solved, base, groups, blocker_budget)
-    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
-    routes = closed_routes(scenario, decoded, rules)
-    told = set(decoded.explanation)
-    explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
-    decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
-    return dataclasses.replace(
-        decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
-    )
+    return None if solved is None else (solved, base, groups)
+
+
+def _robust(
+    scenario: Scenario,
+    options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int,
+    deadline: Deadline,
+    heard: Trace,
+    started: float,
+    solved: Solved,
+) -> tuple[Searched | None, Robustness] | None:
+    """The plan's robustness (solver/robustness.py), and the solution made at the slow figure when a gap opens
+    only at that figure and planning at it closes it (else None: the expected-figure plan stands).
+
+    None altogether when the plan has no application whose decision could come later, or the deadline passed.
+    """
+    if not any(n.candidate is not None and solved.value(n.present) for n in solved.vars.nodes.values()):
+        return None
+    try:
+        expected_plan = decode(solved, status=_status(solved), solve_ms=0.0, blockers=())
+        expected = robustness.outcome(scenario, expected_plan, options, rules, ProcessingBasis.P50, expected_plan)
+        replayed = robustness.replay(solved, scenario, options, rules, slow=True, deadline=deadline, trace=heard)
+        slow = (
+            None
+            if replayed is None
+            else robustness.outcome(scenario, replayed, options, rules, ProcessingBasis.P90, expected_plan)
+        )
+        if slow is not None and not robustness.opens_gap(expected, slow, scenario):
+            return None, Robustness(ProcessingBasis.P50, expected, slow)
+        # A gap opens only when IRCC is slow: plan again with every decision at the slow figure.
+        budget = Budget.of_seconds(options.time_limit_ms / 1000.0 * (1 - BLOCKER_SHARE), deadline, heard)
+        again = _search(scenario, options, rules, grid_days, deadline, budget, heard, None, started, slow=True)
+    except OutOfTime:
+        return None
+    if again is None:
+        return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
+    held = decode(again[0], status=_status(again[0]), solve_ms=0.0, blockers=())
+    held_slow = robustness.outcome(scenario, held, options, rules, ProcessingBasis.P90, held)
+    if slow is not None and robustness.total(held_slow) >= robustness.total(slow):
+        # Planning at the slow figure cannot do better at that figure: the expected plan stands.
+        return None, Robustness(ProcessingBasis.P50, expected, slow)
+    try:
+        at_p50 = robustness.replay(again[0], scenario, options, rules, slow=False, deadline=deadline, trace=heard)
+    except OutOfTime:
+        at_p50 = None
+    if at_p50 is None:
+        return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
+    held_expected = robustness.outcome(scenario, at_p50, options, rules, ProcessingBasis.P50, held)
+    return again, Robustness(ProcessingBasis.P90, held_expected, held_slow)
 
 
 def _ignore(step: Step) -> None:
