@@ -15,6 +15,7 @@ recomputes the plan's objective, so the two figures are comparable with each oth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
@@ -62,6 +63,7 @@ def replay(
     fix_groups(v.model, {name: lit.index for name, lit in v.groups.items()})
     m = v.model
     kept: list[cp_model.IntVar] = []
+    slips: list[cp_model.IntVar] = []
     for key, node in v.nodes.items():
         if node.candidate is None:
             continue
@@ -71,11 +73,16 @@ def replay(
             continue
         kept.append(node.present)
         # Filed on the plan's day, or as soon after as the other figure allows (one application at a time).
-        m.add(node.apply >= solved.value(planned.apply)).only_enforce_if(node.present)
+        day = solved.value(planned.apply)
+        m.add(node.apply >= day).only_enforce_if(node.present)
+        slip = m.new_int_var(0, v.big, f"slip[{key}]")
+        m.add(slip >= node.apply - day).only_enforce_if(node.present)
+        slips.append(slip)
     # Every permit of the plan that the other figure still leaves a day for (a permit issued too late to be of
-    # use, e.g. after the permit it rests on has ended, is lost), then no status, no work, the ready day.
+    # use, e.g. after the permit it rests on has ended, is lost), each filed as close to its day as it can be,
+    # then no status, no work, the ready day.
     lost = len(kept) - sum(kept)
-    objective: list[cp_model.LinearExprT] = [lost, *stages(v, list(REPLAY_ORDER)), tie_break(v)]
+    objective: list[cp_model.LinearExprT] = [lost, sum(slips), *stages(v, list(REPLAY_ORDER)), tie_break(v)]
     budget = Budget(REPLAY_DTIME, deadline) if trace is None else Budget(REPLAY_DTIME, deadline, trace)
     found = solve_model(v, objective, budget)
     if found is None:
@@ -86,8 +93,9 @@ def replay(
 def outcome(
     scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet, basis: ProcessingBasis, planned: Plan
 ) -> Outcome:
-    """Per person, the days in Canada without status and without authorization to work of `plan` at `basis`, and
-    its ready date; `planned` is the plan made (its permits that `plan`, a replay, leaves out are lost)."""
+    """Per person, the days in Canada without status and without authorization to work of `plan` at `basis`
+    (gaps that close before the plan's end), and its ready date. `planned` is the plan made: its permits that
+    `plan`, a replay, leaves out are lost."""
     ctx = plan_context(scenario, plan, options, rules)
     gaps: list[ExposureGap] = []
     lost = tuple(
@@ -97,9 +105,13 @@ def outcome(
     )
     for role, _ in scenario.members:
         t = ctx.timelines[role]
-        no_status = [i for i in range(t.days) if t.in_canada[i] and not t.status[i]]
+        # Only gaps that close count: the days after the last day of status (or of work) are no wait for a
+        # decision but the plan's end (no further application, or the horizon), which a later permit pushes back.
+        last_status = max((i for i in range(t.days) if t.status[i]), default=-1)
+        last_work = max((i for i in range(t.days) if t.any_work(i)), default=-1)
+        no_status = [i for i in range(last_status) if t.in_canada[i] and not t.status[i]]
         # A person abroad waiting for a first permit has no gap: only days in Canada without work count.
-        no_work = [i for i in range(t.days) if t.in_canada[i] and not t.any_work(i)]
+        no_work = [i for i in range(last_work) if t.in_canada[i] and not t.any_work(i)]
         if not no_status and not no_work:
             continue
         idle = set(no_status) | set(no_work)
@@ -125,11 +137,18 @@ def opens_gap(expected: Outcome, slow: Outcome, scenario: Scenario) -> bool:
     return any(exposure(slow, role)[k] > exposure(expected, role)[k] for role, _ in scenario.members for k in (0, 1))
 
 
-def total(result: Outcome) -> tuple[int, int]:
-    """(days without status, days without work) of the whole household in `result`."""
-    return sum(g.days_without_status for g in result.gaps), sum(g.days_without_work for g in result.gaps)
+def better(a: Outcome, b: Outcome, order: Sequence[ObjectiveTerm]) -> bool:
+    """Whether `a` beats `b` at the same figure: its ready date, days without status and days without work (the
+    household's), compared in the plan's objective order; a tie is no better."""
+    return _vector(a, order) < _vector(b, order)
 
 
-def late(result: Outcome) -> dt.date:
-    """The ready date as a sortable day (no ready date sorts last)."""
-    return result.pr_ready_date or dt.date.max
+def _vector(result: Outcome, order: Sequence[ObjectiveTerm]) -> tuple[int, ...]:
+    ready = (result.pr_ready_date or dt.date.max).toordinal()
+    values = {
+        ObjectiveTerm.PR_READY: ready,
+        ObjectiveTerm.STATUS_CONTINUITY: sum(g.days_without_status for g in result.gaps),
+        ObjectiveTerm.WORK_CONTINUITY: sum(g.days_without_work for g in result.gaps),
+    }
+    terms = [t for t in order if t in values] + [t for t in values if t not in order]
+    return tuple(values[t] for t in terms)

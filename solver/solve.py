@@ -162,8 +162,8 @@ def _robust(
         return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
     held = decode(again[0], status=_status(again[0]), solve_ms=0.0, blockers=())
     held_slow = robustness.outcome(scenario, held, options, rules, ProcessingBasis.P90, held)
-    if slow is not None and robustness.total(held_slow) >= robustness.total(slow):
-        # Planning at the slow figure cannot do better at that figure: the expected plan stands.
+    if slow is not None and not robustness.better(held_slow, slow, options.objective):
+        # Planning at the slow figure does no better at that figure: the expected plan stands.
         return None, Robustness(ProcessingBasis.P50, expected, slow)
     try:
         at_p50 = robustness.replay(again[0], scenario, options, rules, slow=False, deadline=deadline, trace=heard)
