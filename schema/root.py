@@ -31,6 +31,7 @@ from schema.mutations import RecordsMutation
 from schema.plan_diff import PlanDiffQuery
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
+from schema.processing import ProcessingMutation, ProcessingQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.rules import RulesQuery
 from schema.scalars import SCALARS
@@ -44,8 +45,15 @@ QUERY_PARTS: tuple[type, ...] = (
     StoredPlansQuery,
     PlanJobsQuery,
     PlanDiffQuery,
+    ProcessingQuery,
 )
-MUTATION_PARTS: tuple[type, ...] = (RecordsMutation, AdminMutation, StoredPlansMutation, PlanJobsMutation)
+MUTATION_PARTS: tuple[type, ...] = (
+    RecordsMutation,
+    AdminMutation,
+    StoredPlansMutation,
+    PlanJobsMutation,
+    ProcessingMutation,
+)
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription,)
 
 Query = merge_types("Query", QUERY_PARTS)
