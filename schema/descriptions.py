@@ -221,6 +221,8 @@ COORDINATES: dict[str, str] = {
     "DeadlineKind.WINDOW_CLOSES": "The last day of the PGWP application window (rule C43.application_window).",
     "DeadlineKind.TEST_EXPIRES": "The last day a relied-on language test is valid (e.g. CEC.test_validity).",
     "DeadlineKind.ITA_ACCEPTANCE": "The last day to answer an Express Entry invitation (EE.ita_window).",
+    "ProcessingBasis.P50": "The expected figure: half of applications are decided by then (PROCESSING.* days).",
+    "ProcessingBasis.P90": "The slow figure: nine in ten are decided by then (PROCESSING.* p90_days).",
     "Verdict.ELIGIBLE": "Eligible on the facts given.",
     "Verdict.NOT_ELIGIBLE": "Not eligible; the reasons cite the rules that refuse it.",
     "Verdict.UNDECIDED": "The facts given do not decide it; `missing` names the facts that would.",

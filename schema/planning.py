@@ -533,9 +533,9 @@ ProcessingBasisEnum = strawberry.enum(
     "processing figure (gaps that close before the plan's end), and the permits whose decision ends them."
 )
 class ExposureGap:
-    person: Person  # type: ignore[valid-type]
-    days_without_status: int
-    days_without_work: int
+    person: Person = strawberry.field(description="Whose days these are.")  # type: ignore[valid-type]
+    days_without_status: int = strawberry.field(description="Days in Canada without status.")
+    days_without_work: int = strawberry.field(description="Days in Canada without authorization to work.")
     driven_by: list[str] = strawberry.field(
         description="Codes of the permits whose processing sets the day a gap closes, in plan order."
     )
@@ -543,8 +543,8 @@ class ExposureGap:
 
 @strawberry.type(description="A permit of the plan that a processing figure issues too late to be of use.")
 class LostPermit:
-    person: Person  # type: ignore[valid-type]
-    code: str
+    person: Person = strawberry.field(description="Whose permit it is.")  # type: ignore[valid-type]
+    code: str = strawberry.field(description="The permit's category code.")
 
 
 @strawberry.type(
@@ -552,7 +552,9 @@ class LostPermit:
     "one processing figure."
 )
 class ProcessingOutcome:
-    basis: ProcessingBasisEnum  # type: ignore[valid-type]
+    basis: ProcessingBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The processing figure every application is decided after."
+    )
     pr_ready_date: dt.date | None = strawberry.field(description="The PR ready date at this figure; null: none.")
     gaps: list[ExposureGap] = strawberry.field(description="Per person with any: days without status or work.")
     lost_permits: list[LostPermit] = strawberry.field(description="Permits this figure issues too late to use.")
@@ -582,7 +584,9 @@ class ProcessingOutcome:
     "planning at it does better (every filing early enough)."
 )
 class Robustness:
-    basis: ProcessingBasisEnum  # type: ignore[valid-type]
+    basis: ProcessingBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The figure the plan's dates (permits' validFrom, the steps) use."
+    )
     expected: ProcessingOutcome = strawberry.field(description="The plan at the expected figure (p50).")
     slow: ProcessingOutcome = strawberry.field(description="The plan at the slow figure (p90).")
 

@@ -32,6 +32,7 @@ TABLES = {
     "cached_plans",
     "idempotency_keys",
     "children",
+    "processing_overrides",
 }
 
 
