@@ -14,6 +14,7 @@ recomputes the plan's objective, so the two figures are comparable with each oth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -35,7 +36,7 @@ from solver.domain import ProcessingOutcome as Outcome
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, Solved, Trace, solve_model
+from solver.model.search import Budget, Solved, Step, Trace, solve_model
 from solver.options import build_options
 from solver.rules.registry import RuleSet
 from solver.validate import plan_context
@@ -83,11 +84,21 @@ def replay(
     # then no status, no work, the ready day.
     lost = len(kept) - sum(kept)
     objective: list[cp_model.LinearExprT] = [lost, sum(slips), *stages(v, list(REPLAY_ORDER)), tie_break(v)]
-    budget = Budget(REPLAY_DTIME, deadline) if trace is None else Budget(REPLAY_DTIME, deadline, trace)
+    budget = Budget(REPLAY_DTIME, deadline) if trace is None else Budget(REPLAY_DTIME, deadline, _named(trace, slow))
     found = solve_model(v, objective, budget)
     if found is None:
         return None
     return decode(found, status=PlanStatus.FEASIBLE, solve_ms=0.0, blockers=())
+
+
+def _named(trace: Trace, slow: bool) -> Trace:
+    """`trace` hearing the replay's solves as `replay p90 <stage>` (or p50), apart from the plan's own."""
+    figure = "p90" if slow else "p50"
+
+    def heard(step: Step) -> None:
+        trace(dataclasses.replace(step, name=f"replay {figure} {step.name}"))
+
+    return heard
 
 
 def outcome(
