@@ -58,6 +58,9 @@ class Category:
     participation_fee_rule: str | None = None
     # The catalog exempts this category's employers from the compliance fee (e.g. C11, TFWP).
     employer_fee_exempt: bool = False
+    # The slow figures (p90) beside processing_days_inside/outside (p50): PROCESSING.* p90_days.
+    slow_processing_days_inside: int = 0
+    slow_processing_days_outside: int = 0
 
     @property
     def employer_specific(self) -> bool:
@@ -171,6 +174,8 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
         family=str(raw["family"]),
         participation_fee_rule=participation_rule,
         employer_fee_exempt=fee_exempt,
+        slow_processing_days_inside=processing.spread(entry.code, on, rules, inside=True).p90,
+        slow_processing_days_outside=processing.spread(entry.code, on, rules, inside=False).p90,
     )
 
 
