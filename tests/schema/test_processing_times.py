@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.conftest import Gql, new_tenant
+from tests.schema.records import CREATE_HOUSEHOLD, household_input
 from tests.solver.test_processing_spread import VISITOR
 
 SET = """mutation($input: SetProcessingTimeInput!) { setProcessingTime(input: $input) {
@@ -87,3 +88,28 @@ async def test_the_plan_says_what_slow_processing_does(gql: Gql) -> None:
     assert robustness["basis"] == "P90"
     for outcome in ("expected", "slow"):
         assert all(g["daysWithoutStatus"] == 0 for g in robustness[outcome]["gaps"])
+
+
+STORED_PLAN = """mutation($id: ID!) {
+  planHousehold(householdId: $id, asOf: "2026-01-15", options: {timeLimitMs: 20000}) { __typename
+    ... on StoredPlan { planKey plan { permits { code applyOn validFrom } robustness { basis } } } } }"""
+
+
+async def test_a_firms_processing_time_changes_its_stored_households_plans(gql: Gql) -> None:
+    # The PGWP ends 2026-04-30, before PR approval: the plan files a bridging permit (A75) inside Canada.
+    data = household_input()
+    data["principal"]["status"]["validTo"] = "2026-04-30"
+    data["principal"]["permits"][0]["validTo"] = "2026-04-30"
+    household = (await gql(CREATE_HOUSEHOLD, {"input": data}))["createHousehold"]["household"]
+    before = (await gql(STORED_PLAN, {"id": household["id"]}))["planHousehold"]
+    assert before["__typename"] == "StoredPlan" and before["plan"]["permits"], before
+    code = before["plan"]["permits"][0]["code"]
+    for inside in (True, False):
+        await gql(SET, {"input": {"code": code, "insideCanada": inside, "p50Days": 7, "p90Days": 9}})
+    after = (await gql(STORED_PLAN, {"id": household["id"]}))["planHousehold"]
+    assert after["planKey"] != before["planKey"]
+    assert after["plan"]["permits"] != before["plan"]["permits"]
+    # Decided after 7 days, the bridging permit is issued once the R10 check allows (A75.completeness), not
+    # after the rules' 120: it starts sooner.
+    first = {p["code"]: p["validFrom"] for p in before["plan"]["permits"]}
+    assert all(p["validFrom"] < first[p["code"]] for p in after["plan"]["permits"] if p["code"] == code)
