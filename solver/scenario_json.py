@@ -560,7 +560,8 @@ MAX_PROCESSING_DAYS = 3650
 def processing_errors(times: Sequence[ProcessingTime], path: str) -> list[FieldError]:
     """What is wrong with processing times replacing the rules' (a request's `options.processing`, a firm's
     stored ones): an unknown category code, a negative figure or one beyond ten years, a slow figure below the
-    expected one, a country that is not an ISO 3166-1 alpha-2 code, or one only for outside Canada."""
+    expected one, a country that is not an ISO 3166-1 alpha-2 code (a country's figure is read for applications
+    from outside Canada only: solver/rules/processing.py)."""
     errors: list[FieldError] = []
     for i, t in enumerate(times):
         at = f"{path}[{i}]"
@@ -575,8 +576,6 @@ def processing_errors(times: Sequence[ProcessingTime], path: str) -> list[FieldE
             errors.append(FieldError(f"{at}.p90Days", message))
         if t.country is not None and not is_country(t.country):
             errors.append(FieldError(f"{at}.country", f"{t.country!r} is not an ISO 3166-1 alpha-2 country code"))
-        elif t.country is not None and t.inside_canada:
-            errors.append(FieldError(f"{at}.country", "a country's figure is for applications from outside Canada"))
     return errors
 
 
