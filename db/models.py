@@ -189,6 +189,22 @@ class HouseholdPin(TenantOwned):
     program: Mapped[str | None] = mapped_column(String(16))
 
 
+class ProcessingOverride(TenantOwned):
+    """A firm's own processing time for one category (its figures replace PROCESSING.*'s in the firm's plans):
+    inside or outside Canada, optionally for a citizen of `country` applying from outside, from `effective_from`
+    on (any day when null); `p50_days` expected, `p90_days` slow. One row per (category, inside, country, day):
+    setting it again replaces the figures (schema/processing.py)."""
+
+    __tablename__ = "processing_overrides"
+
+    code: Mapped[str] = mapped_column(String(8))
+    inside_canada: Mapped[bool] = mapped_column(Boolean)
+    country: Mapped[str | None] = mapped_column(String(2))
+    effective_from: Mapped[dt.date | None] = mapped_column(Date)
+    p50_days: Mapped[int] = mapped_column(Integer)
+    p90_days: Mapped[int] = mapped_column(Integer)
+
+
 class Education(Versioned):
     __tablename__ = "education"
 

@@ -237,6 +237,8 @@ COORDINATES: dict[str, str] = {
     "PinOutcome.stepDate": "The date of the step of Plan.steps the pin fixed; null when it fixes none or is not held.",
     "PinOutcome.stepAction": "The action of that step (e.g. APPLY_PERMIT, START_JOB, CREATE_EE_PROFILE).",
     "PinOutcome.stepCode": "The code of that step (the permit code, or the PR program); null when it has none.",
+    "ProcessingBasis.P50": "The expected figure: half of applications are decided by then (PROCESSING.* days).",
+    "ProcessingBasis.P90": "The slow figure: nine in ten are decided by then (PROCESSING.* p90_days).",
     "Verdict.ELIGIBLE": "Eligible on the facts given.",
     "Verdict.NOT_ELIGIBLE": "Not eligible; the reasons cite the rules that refuse it.",
     "Verdict.UNDECIDED": "The facts given do not decide it; `missing` names the facts that would.",

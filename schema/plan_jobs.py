@@ -27,6 +27,7 @@ from schema.errors import FieldError, InvalidInput, NotFound, PublicError
 from schema.ids import decode
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, Plan, PlanOptionsInput, ScenarioInput, question
+from schema.processing import with_firm_processing
 from schema.queries import described
 from schema.services import capped
 from schema.stored_plans import (
@@ -179,6 +180,7 @@ class PlanJobsMutation:
             if isinstance(read, InvalidScenario):
                 return read
             planned, parsed = read[0], capped(read[1], info.context.services)
+        parsed = await with_firm_processing(info.context, parsed)
         plans = backend(info)
         assert plans is not None
         job_id = await plans.start(info.context.tenant_id, info.context.actor, planned, parsed, record_id)

@@ -281,8 +281,37 @@ class ScenarioInput:
 
 
 @strawberry.input(
+    description="A processing time replacing the rules' (PROCESSING.inside_canada / outside_canada) for one category "
+    "in this request: a what-if. It wins over the firm's own figures (setProcessingTime) and the rules'."
+)
+class ProcessingTimeInput:
+    code: str = strawberry.field(description="The permit category code, e.g. C43, A75, TFWP (as PermitCategory.code).")
+    inside_canada: bool = strawberry.field(
+        description="True for applications made inside Canada, false for those processed outside Canada."
+    )
+    p50_days: int = strawberry.field(description="Expected processing days (half of applications decided by then).")
+    p90_days: int = strawberry.field(
+        description="Slow processing days (nine in ten decided by then), at least p50Days: the plan is made so that "
+        "no status or work gap opens if processing takes this long, where it can be."
+    )
+    country: str | None = strawberry.field(
+        default=None,
+        description="ISO 3166-1 alpha-2: only for applications from outside Canada by a citizen of this country.",
+    )
+    effective_from: dt.date | None = strawberry.field(
+        default=None, description="Only for applications filed on or after this day (any day when null)."
+    )
+
+    def to_domain(self) -> domain.ProcessingTime:
+        """The planner's override, as given (solver.scenario_json.processing_errors checks it)."""
+        return domain.ProcessingTime(
+            self.code, self.inside_canada, self.p50_days, self.p90_days, self.country, self.effective_from
+        )
+
+
+@strawberry.input(
     description="How to plan: the time limit, the objective's order, a what-if rules date, the wait assumed for an "
-    "invitation."
+    "invitation, processing times for a what-if."
 )
 class PlanOptionsInput:
     time_limit_ms: int | None = strawberry.field(
@@ -306,13 +335,23 @@ class PlanOptionsInput:
         description="Days assumed from entering the Express Entry pool to an invitation, to date what follows it "
         "(PR application, BOWP, C49)",
     )
+    processing: list[ProcessingTimeInput] | None = strawberry.field(
+        default_factory=list,
+        description="What-if processing times (expected and slow) replacing the firm's and the rules' for the "
+        "categories named; Plan.robustness shows the plan at both figures.",
+    )
 
     def read(self, *, cite_time_limit: bool = True) -> tuple[domain.PlanOptions, list[domain.FieldError]]:
         """The planner's options and what is wrong with them (`solver.scenario_json.read_options`); an explicit
         null for a setting that has a default is an error, as in a scenario file."""
         terms = list(self.objective) if self.objective else []
         options, errors = read_options(
-            self.time_limit_ms, self.ita_wait_days, self.rules_as_of, terms, cite_time_limit=cite_time_limit
+            self.time_limit_ms,
+            self.ita_wait_days,
+            self.rules_as_of,
+            terms,
+            cite_time_limit=cite_time_limit,
+            processing=[t.to_domain() for t in self.processing or []],
         )
         nulls = [
             domain.FieldError(f"options.{name}", null_message(default))
@@ -601,6 +640,81 @@ class PinOutcome:
         )
 
 
+ProcessingBasisEnum = strawberry.enum(
+    domain.ProcessingBasis,
+    name="ProcessingBasis",
+    description="A processing figure: P50 the expected one (half decided by then), P90 the slow one (nine in ten).",
+)
+
+
+@strawberry.type(
+    description="Days a person in Canada would spend without status or without authorization to work at one "
+    "processing figure (gaps that close before the plan's end), and the permits whose decision ends them."
+)
+class ExposureGap:
+    person: Person = strawberry.field(description="Whose days these are.")  # type: ignore[valid-type]
+    days_without_status: int = strawberry.field(description="Days in Canada without status.")
+    days_without_work: int = strawberry.field(description="Days in Canada without authorization to work.")
+    driven_by: list[str] = strawberry.field(
+        description="Codes of the permits whose processing sets the day a gap closes, in plan order."
+    )
+
+
+@strawberry.type(description="A permit of the plan that a processing figure issues too late to be of use.")
+class LostPermit:
+    person: Person = strawberry.field(description="Whose permit it is.")  # type: ignore[valid-type]
+    code: str = strawberry.field(description="The permit's category code.")
+
+
+@strawberry.type(
+    description="The plan's applications, filed on the plan's days (or as soon after as allowed), decided after "
+    "one processing figure."
+)
+class ProcessingOutcome:
+    basis: ProcessingBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The processing figure every application is decided after."
+    )
+    pr_ready_date: dt.date | None = strawberry.field(description="The PR ready date at this figure; null: none.")
+    gaps: list[ExposureGap] = strawberry.field(description="Per person with any: days without status or work.")
+    lost_permits: list[LostPermit] = strawberry.field(description="Permits this figure issues too late to use.")
+
+    @classmethod
+    def of(cls, o: domain.ProcessingOutcome) -> ProcessingOutcome:
+        """The GraphQL form of a solver outcome."""
+        return cls(
+            basis=o.basis,
+            pr_ready_date=o.pr_ready_date,
+            gaps=[
+                ExposureGap(
+                    person=g.person,
+                    days_without_status=g.days_without_status,
+                    days_without_work=g.days_without_work,
+                    driven_by=list(g.driven_by),
+                )
+                for g in o.gaps
+            ],
+            lost_permits=[LostPermit(person=x.person, code=x.code) for x in o.lost_permits],
+        )
+
+
+@strawberry.type(
+    description="What the plan becomes if processing takes the expected figure (p50) or the slow one (p90). "
+    "basis is the figure the plan's dates use: P50, or P90 when a gap would open only at the slow figure and "
+    "planning at it does better (every filing early enough)."
+)
+class Robustness:
+    basis: ProcessingBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The figure the plan's dates (permits' validFrom, the steps) use."
+    )
+    expected: ProcessingOutcome = strawberry.field(description="The plan at the expected figure (p50).")
+    slow: ProcessingOutcome = strawberry.field(description="The plan at the slow figure (p90).")
+
+    @classmethod
+    def of(cls, r: domain.Robustness) -> Robustness:
+        """The GraphQL form of a solver robustness section."""
+        return cls(basis=r.basis, expected=ProcessingOutcome.of(r.expected), slow=ProcessingOutcome.of(r.slow))
+
+
 @strawberry.type(
     description="A plan for the household up to PR readiness: permits to apply for (with their dates and fees), jobs, "
     "dated steps, status gaps, deadlines, and the findings that explain it, each citing a rule id. Dates "
@@ -650,6 +764,12 @@ class Plan:
     )
 
     reading: strawberry.Private[PlanReading | None] = None
+    robustness: Robustness | None = strawberry.field(
+        default=None,
+        description="The plan at the expected and the slow processing figures: PR ready date, days without status "
+        "or work per person, and the permits that drive them. Null for a plan without applications, or stored "
+        "before it was computed.",
+    )
 
     @described("`prProgram` as an enum; null when PR is not reachable (or for a program this version does not know).")
     def pr_program_kind(self) -> PrProgram | None:
@@ -717,6 +837,7 @@ class Plan:
             deadlines=[Deadline(**dataclasses.asdict(d)) for d in p.deadlines],
             closed_routes=[ClosedRoute.of(r) for r in p.closed_routes],
             pins=[PinOutcome.of(o) for o in p.pins],
+            robustness=None if p.robustness is None else Robustness.of(p.robustness),
         )
 
 
@@ -766,13 +887,23 @@ def question(
 
 
 async def plan_scenario(
-    scenario: ScenarioInput, options: PlanOptionsInput | None, services: Services, tenant_id: int | None = None
+    scenario: ScenarioInput,
+    options: PlanOptionsInput | None,
+    services: Services,
+    tenant_id: int | None = None,
+    *,
+    context: Any = None,
 ) -> Plan | InvalidScenario:
-    """Checks and plans one scenario through the service's plan backend (`schema.services.plan`)."""
+    """Checks and plans one scenario through the service's plan backend (`schema.services.plan`), with the
+    firm's own processing times (read through `context`, when given) before the request's."""
     parsed = question(scenario, options)
     if isinstance(parsed, InvalidScenario):
         return parsed
     scenario_, options_ = parsed
+    if context is not None:
+        from schema.processing import with_firm_processing
+
+        options_ = await with_firm_processing(context, options_)
     # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
     return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)), scenario_)
 
@@ -784,4 +915,6 @@ class PlanningQuery:
         self, info: Info[Any, Any], scenario: ScenarioInput, options: PlanOptionsInput | None = None
     ) -> PlanResult:
         services = services_of(info.context)
-        return await plan_scenario(scenario, options, services, getattr(info.context, "tenant_id", None))
+        return await plan_scenario(
+            scenario, options, services, getattr(info.context, "tenant_id", None), context=info.context
+        )

@@ -34,6 +34,7 @@ from schema.mutations import RecordsMutation
 from schema.plan_diff import PlanDiffQuery
 from schema.plan_jobs import PlanJobsMutation, PlanJobsQuery, PlanJobsSubscription
 from schema.planning import PlanningQuery
+from schema.processing import ProcessingMutation, ProcessingQuery
 from schema.queries import MAX_PAGE_SIZE, RecordsQuery
 from schema.replans import ReplansMutation, ReplansQuery, ReplansSubscription
 from schema.rules import RulesQuery
@@ -52,6 +53,7 @@ QUERY_PARTS: tuple[type, ...] = (
     AlternativesQuery,
     ReplansQuery,
     CalendarFeedsQuery,
+    ProcessingQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     RecordsMutation,
@@ -62,6 +64,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     AlternativesMutation,
     ReplansMutation,
     CalendarFeedsMutation,
+    ProcessingMutation,
 )
 SUBSCRIPTION_PARTS: tuple[type, ...] = (PlanJobsSubscription, ReplansSubscription)
 

@@ -81,6 +81,14 @@ class PermitCategory:
     documents: list[str]
     aliases: list[str] = strawberry.field(description="Codes used before the 2022-12-15 renumbering.")
     streams: list[PermitStream]
+    slow_processing_days_inside: int = strawberry.field(
+        default=0,
+        description="The slow processing figure inside Canada (p90: nine in ten decided by then); "
+        "processingDaysInside is the expected one (p50). The rules' figures, before a firm's own.",
+    )
+    slow_processing_days_outside: int = strawberry.field(
+        default=0, description="The slow processing figure outside Canada (p90), beside processingDaysOutside (p50)."
+    )
 
     @described("`program` as an enum: IMP or TFWP.")
     def program_kind(self) -> PermitProgram:
@@ -127,6 +135,8 @@ class PermitCategory:
             participation_fee=c.participation_fee,
             processing_days_inside=c.processing_days_inside,
             processing_days_outside=c.processing_days_outside,
+            slow_processing_days_inside=c.slow_processing_days_inside,
+            slow_processing_days_outside=c.slow_processing_days_outside,
             max_duration=c.max_duration,
             max_duration_rule=c.max_duration_rule,
             eligibility_rules=list(c.eligibility_rules),

@@ -29,6 +29,7 @@ from schema.ids import decode
 from schema.loaders import PlansPage
 from schema.mutations import mutation
 from schema.planning import InvalidScenario, ObjectiveTermEnum, Plan, PlanOptionsInput, PlanStatusEnum
+from schema.processing import with_firm_processing
 from schema.queries import DEFAULT_PAGE_SIZE, after_id, described, page, page_size
 from schema.services import PlanBackend, Services, capped, plan
 from schema.types import Household, Info, load_nodes
@@ -203,6 +204,7 @@ class StoredPlansMutation:
         parsed = plan_options(options, info.context.services)
         if isinstance(parsed, InvalidScenario):
             return parsed
+        parsed = await with_firm_processing(info.context, parsed)
         result = await plan(info.context.services, info.context.tenant_id, scenario, parsed)
         values = stored_plan_values(
             scenario, parsed, result, plan_key(scenario, parsed, result.rules_version), record_id

@@ -281,12 +281,32 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ProcessingTime:
+    """A processing time that replaces PROCESSING.*'s for one category: a firm's own figures (stored per firm) or
+    a request's what-if. `p50_days` is the expected figure, `p90_days` the slow one (nine in ten decided by then).
+
+    `country` (ISO 3166-1 alpha-2) narrows it to applications from outside Canada by a citizen of that country;
+    `effective_from` to applications filed on or after that day. The most specific one that applies wins
+    (solver/rules/processing.py).
+    """
+
+    code: str
+    inside_canada: bool
+    p50_days: int
+    p90_days: int
+    country: str | None = None
+    effective_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class PlanOptions:
     # A wall-clock bound on the whole plan() call, model building and blockers included (solver/solve.py).
     time_limit_ms: int = 2000
     objective: tuple[ObjectiveTerm, ...] = DEFAULT_OBJECTIVE
     rules_as_of: dt.date | None = None
     ita_wait_days: int = 30
+    # Processing times replacing the rules' (the firm's first, then the request's: a later one wins a tie).
+    processing: tuple[ProcessingTime, ...] = ()
 
 
 # --- the plan -----------------------------------------------------------------------------------
@@ -394,6 +414,56 @@ class Deadline:
     step_code: str | None = None
 
 
+class ProcessingBasis(enum.Enum):
+    """The processing figure a plan's permit dates are computed with."""
+
+    P50 = "P50"
+    P90 = "P90"
+
+
+@dataclass(frozen=True)
+class ExposureGap:
+    """Days a person would spend without status, or without work, if processing took the figure of its outcome."""
+
+    person: Role
+    days_without_status: int
+    days_without_work: int
+    # The permits whose processing sets the day the gap closes (their codes, in plan order).
+    driven_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LostPermit:
+    """A permit of the plan that a processing figure issues too late to be of use (e.g. after the permit it
+    rests on has ended)."""
+
+    person: Role
+    code: str
+
+
+@dataclass(frozen=True)
+class ProcessingOutcome:
+    """The plan's applications, filed on the plan's days, decided after `basis` processing days."""
+
+    basis: ProcessingBasis
+    pr_ready_date: dt.date | None
+    gaps: tuple[ExposureGap, ...] = ()
+    lost_permits: tuple[LostPermit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """What the plan becomes if processing takes the expected figure (p50) or the slow one (p90).
+
+    `basis` is the figure the plan's dates use: P50, unless a gap would open only at the slow figure, in which case
+    the plan was made at P90 (filing early enough that a slow decision leaves no gap; docs/plan-semantics.md).
+    """
+
+    basis: ProcessingBasis
+    expected: ProcessingOutcome
+    slow: ProcessingOutcome
+
+
 @dataclass(frozen=True)
 class PinOutcome:
     """What became of a pin: held, with the plan's step it fixed (`step_*`, None for a pin that fixes no dated
@@ -436,6 +506,8 @@ class Plan:
     fees_employer: float = 0.0
     # Each of the scenario's pins, in order: held (and the step it fixed) or not (and why).
     pins: tuple[PinOutcome, ...] = ()
+    # The plan at the expected and the slow processing figures (None for a plan without one, e.g. NO_SOLUTION).
+    robustness: Robustness | None = None
 
 
 @dataclass(frozen=True)

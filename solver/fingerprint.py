@@ -17,8 +17,10 @@ from typing import Any
 from solver.domain import PlanOptions, Scenario
 
 # The shape of the Plan a key answers: bumped when a plan gains content (2: closed routes and findings' effective
-# dates; 3: pins), so a plan cached before it is not served without it.
-PLAN_FORMAT = 3
+# dates; 3: pins; 4: the robustness section), so a plan cached before it is not served without it. A firm's
+# processing times reach the key as options.processing (schema/planning.py adds them before the request's), so
+# changing one misses.
+PLAN_FORMAT = 4
 
 
 def _plain(value: Any) -> Any:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from solver.assemble import null_message
+from solver.countries import is_country
 from solver.domain import (
     DEFAULT_OBJECTIVE,
     CanadianStatus,
@@ -38,6 +39,7 @@ from solver.domain import (
     Plan,
     PlanOptions,
     PrApplication,
+    ProcessingTime,
     Role,
     Scenario,
     Status,
@@ -45,6 +47,7 @@ from solver.domain import (
     WorkPeriod,
 )
 from solver.fields import validate_options, validate_scenario
+from solver.rules import catalog
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -514,9 +517,25 @@ def _options(r: _Reader, raw: Any) -> PlanOptions:
     wait = r.integer(o, "itaWaitDays", "options", default=PlanOptions.ita_wait_days)
     as_of = r.date(o, "rulesAsOf", "options", required=False)
     terms = r.items(o, "objective", "options", lambda x, p: _term(r, x, p), nullable=True)
-    options, errors = read_options(limit, wait, as_of, terms)
+    times = r.items(o, "processing", "options", lambda x, p: _processing_time(r, x, p))
+    options, errors = read_options(limit, wait, as_of, terms, processing=times)
     r.errors.extend(errors)
     return options
+
+
+def _processing_time(r: _Reader, raw: Any, path: str) -> ProcessingTime | None:
+    o = r.obj(raw, path, ProcessingTime)
+    if o is None:
+        return None
+    code = r.string(o, "code", path)
+    inside = r.boolean(o, "insideCanada", path)
+    p50 = r.integer(o, "p50Days", path, required=True)
+    p90 = r.integer(o, "p90Days", path, required=True)
+    country = r.string(o, "country", path, required=False)
+    effective = r.date(o, "effectiveFrom", path, required=False)
+    if code is None or inside is None or p50 is None or p90 is None:
+        return None
+    return ProcessingTime(code, inside, p50, p90, country, effective)
 
 
 def read_options(
@@ -526,6 +545,7 @@ def read_options(
     objective: Sequence[ObjectiveTerm],
     *,
     cite_time_limit: bool = True,
+    processing: Sequence[ProcessingTime] = (),
 ) -> tuple[PlanOptions, list[FieldError]]:
     """The caller's plan settings (None: the default) as the planner's options, and what is wrong with them.
 
@@ -543,13 +563,42 @@ def read_options(
         errors.append(FieldError("options.itaWaitDays", f"{ita_wait_days} must not be negative"))
     if len(set(objective)) != len(objective):
         errors.append(FieldError("options.objective", "each objective term may appear once"))
+    bad = processing_errors(processing, "options.processing")
+    errors.extend(bad)
     options = PlanOptions(
         time_limit_ms=time_limit_ms if time_limit_ms is not None and time_limit_ms > 0 else PlanOptions.time_limit_ms,
         objective=tuple(objective) if objective else DEFAULT_OBJECTIVE,
         rules_as_of=rules_as_of,
         ita_wait_days=ita_wait_days if ita_wait_days is not None and ita_wait_days >= 0 else PlanOptions.ita_wait_days,
+        processing=() if bad else tuple(processing),
     )
     return options, errors
+
+
+# The longest processing time an override may give (ten years: beyond any plan's horizon).
+MAX_PROCESSING_DAYS = 3650
+
+
+def processing_errors(times: Sequence[ProcessingTime], path: str) -> list[FieldError]:
+    """What is wrong with processing times replacing the rules' (a request's `options.processing`, a firm's
+    stored ones): an unknown category code, a negative figure or one beyond ten years, a slow figure below the
+    expected one, a country that is not an ISO 3166-1 alpha-2 code (a country's figure is read for applications
+    from outside Canada only: solver/rules/processing.py)."""
+    errors: list[FieldError] = []
+    for i, t in enumerate(times):
+        at = f"{path}[{i}]"
+        if catalog.current_code(t.code) != (t.code,):
+            allowed = ", ".join(catalog.codes())
+            errors.append(FieldError(f"{at}.code", f"{t.code!r} is not a current category code; allowed: {allowed}"))
+        for name, days in (("p50Days", t.p50_days), ("p90Days", t.p90_days)):
+            if not 0 <= days <= MAX_PROCESSING_DAYS:
+                errors.append(FieldError(f"{at}.{name}", f"{days} must be between 0 and {MAX_PROCESSING_DAYS} days"))
+        if t.p90_days < t.p50_days:
+            message = f"{t.p90_days} is below p50Days ({t.p50_days}): the slow figure is at least the expected one"
+            errors.append(FieldError(f"{at}.p90Days", message))
+        if t.country is not None and not is_country(t.country):
+            errors.append(FieldError(f"{at}.country", f"{t.country!r} is not an ISO 3166-1 alpha-2 country code"))
+    return errors
 
 
 def _term(r: _Reader, raw: Any, path: str) -> ObjectiveTerm | None:

@@ -18,10 +18,21 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from solver import pinning
+from ortools.sat.python import cp_model
+
+from solver import pinning, robustness
 from solver.closed_routes import closed_routes, why_not
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
-from solver.domain import Finding, ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
+from solver.domain import (
+    Finding,
+    ObjectiveTerm,
+    Plan,
+    PlanOptions,
+    PlanStatus,
+    ProcessingBasis,
+    Robustness,
+    Scenario,
+)
 from solver.model.build import build, fix_groups
 from solver.model.constraints.pins import pin_group
 from solver.model.decode import decode
@@ -65,37 +76,24 @@ def plan(
     # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).
     search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
     blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline, heard)
-    try:
-        opts = build_options(scenario, options, rules, grid_days, deadline)
-        heard(Step("options"))
-        v = build(opts, deadline)
-        heard(Step("model"))
-    except OutOfTime:
-        return _no_solution(scenario, rules, started, {})
-    base = v.model.clone()
-    groups = {name: lit.index for name, lit in v.groups.items()}
-    refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
-    # A pin that cannot hold is left out of the plan, and of the blockers' re-solves.
-    unpinned = frozenset(pin_group(index) for index in refused)
-    fix_groups(v.model, groups, unpinned)
-    fix_groups(base, {name: groups[name] for name in unpinned}, unpinned)
-    groups = {name: index for name, index in groups.items() if name not in unpinned}
-    # The ready day is the first day the plan meets the program: minimize it even when not asked to.
-    extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
-    objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
-    relay = None if on_improvement is None else _Improvements(v, started, on_improvement)
-    solved = solve_model(v, objective, search, relay) or fallback(v, deadline, heard)
-    if solved is not None and not solved.optimal:
-        solved = polish(solved, deadline, heard)
-    if solved is None:
+    found, refused = _search(
+        scenario, options, rules, grid_days, deadline, search, heard, on_improvement, started, slow=False
+    )
+    if found is None:
         return _no_solution(scenario, rules, started, refused)
+    solved, base, groups = found
+    robust = _robust(scenario, options, rules, grid_days, deadline, heard, started, solved)
+    if robust is not None and robust[0] is not None:
+        solved, base, groups = robust[0]
     blocker_budget.dtime += max(search.dtime, 0.0)
-    found = blockers(opts, solved, base, groups, blocker_budget)
-    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
+    found_blockers = blockers(solved.vars.opts, solved, base, groups, blocker_budget)
+    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found_blockers)
     routes = closed_routes(scenario, decoded, rules)
     told = set(decoded.explanation)
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
-    decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
+    decoded = dataclasses.replace(
+        decoded, closed_routes=routes, explanation=explanation, robustness=None if robust is None else robust[1]
+    )
     return dataclasses.replace(
         decoded,
         blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules) + tuple(refused.values()),
@@ -111,6 +109,100 @@ def _no_solution(scenario: Scenario, rules: RuleSet, started: float, refused: di
     return dataclasses.replace(
         empty, blockers=tuple(reasons[i] for i in sorted(reasons)), pins=pinning.outcomes(scenario, empty, reasons)
     )
+
+
+Searched = tuple[Solved, cp_model.CpModel, dict[str, int]]
+
+
+def _search(
+    scenario: Scenario,
+    options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int,
+    deadline: Deadline,
+    search: Budget,
+    heard: Trace,
+    on_improvement: Callable[[Plan], None] | None,
+    started: float,
+    *,
+    slow: bool,
+) -> tuple[Searched | None, dict[int, Finding]]:
+    """The best solution with processing at the expected (or `slow`) figure, the model before its rule groups
+    were fixed (for the blockers) and the groups (None when the build ran out of time or nothing was found), and
+    the pins that cannot hold (by index, with the rule that keeps each from holding), left out of the plan."""
+    try:
+        opts = build_options(scenario, options, rules, grid_days, deadline, slow=slow)
+        heard(Step("options"))
+        v = build(opts, deadline)
+        heard(Step("model"))
+    except OutOfTime:
+        return None, {}
+    base = v.model.clone()
+    groups = {name: lit.index for name, lit in v.groups.items()}
+    refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
+    # A pin that cannot hold is left out of the plan, and of the blockers' re-solves.
+    unpinned = frozenset(pin_group(index) for index in refused)
+    fix_groups(v.model, groups, unpinned)
+    fix_groups(base, {name: groups[name] for name in unpinned}, unpinned)
+    groups = {name: index for name, index in groups.items() if name not in unpinned}
+    # The ready day is the first day the plan meets the program: minimize it even when not asked to.
+    extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
+    objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
+    relay = None if on_improvement is None else _Improvements(v, started, on_improvement)
+    solved = solve_model(v, objective, search, relay) or fallback(v, deadline, heard)
+    if solved is not None and not solved.optimal:
+        solved = polish(solved, deadline, heard)
+    return (None if solved is None else (solved, base, groups)), refused
+
+
+def _robust(
+    scenario: Scenario,
+    options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int,
+    deadline: Deadline,
+    heard: Trace,
+    started: float,
+    solved: Solved,
+) -> tuple[Searched | None, Robustness] | None:
+    """The plan's robustness (solver/robustness.py), and the solution made at the slow figure when a gap opens
+    only at that figure and planning at it closes it (else None: the expected-figure plan stands).
+
+    None altogether when the plan has no application whose decision could come later, or the deadline passed.
+    """
+    if not any(n.candidate is not None and solved.value(n.present) for n in solved.vars.nodes.values()):
+        return None
+    try:
+        expected_plan = decode(solved, status=_status(solved), solve_ms=0.0, blockers=())
+        expected = robustness.outcome(scenario, expected_plan, options, rules, ProcessingBasis.P50, expected_plan)
+        replayed = robustness.replay(solved, scenario, options, rules, slow=True, deadline=deadline, trace=heard)
+        slow = (
+            None
+            if replayed is None
+            else robustness.outcome(scenario, replayed, options, rules, ProcessingBasis.P90, expected_plan)
+        )
+        if slow is not None and not robustness.opens_gap(expected, slow, scenario):
+            return None, Robustness(ProcessingBasis.P50, expected, slow)
+        # A gap opens only when IRCC is slow: plan again with every decision at the slow figure.
+        budget = Budget.of_seconds(options.time_limit_ms / 1000.0 * (1 - BLOCKER_SHARE), deadline, heard)
+        again, _ = _search(scenario, options, rules, grid_days, deadline, budget, heard, None, started, slow=True)
+    except OutOfTime:
+        return None
+    if again is None:
+        return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
+    held = decode(again[0], status=_status(again[0]), solve_ms=0.0, blockers=())
+    held_slow = robustness.outcome(scenario, held, options, rules, ProcessingBasis.P90, held)
+    if slow is not None and not robustness.better(held_slow, slow, options.objective):
+        # Planning at the slow figure does no better at that figure: the expected plan stands.
+        return None, Robustness(ProcessingBasis.P50, expected, slow)
+    try:
+        at_p50 = robustness.replay(again[0], scenario, options, rules, slow=False, deadline=deadline, trace=heard)
+    except OutOfTime:
+        at_p50 = None
+    if at_p50 is None:
+        return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
+    held_expected = robustness.outcome(scenario, at_p50, options, rules, ProcessingBasis.P50, held)
+    return again, Robustness(ProcessingBasis.P90, held_expected, held_slow)
 
 
 def _ignore(step: Step) -> None:

@@ -30,7 +30,7 @@ from db import models
 from db.models import NOMINATION_PREFIX, PR_PREFIX, STATUS_PREFIX
 from db.repositories.households import Households
 from db.scenario import household_to_scenario
-from schema import inputs, planning
+from schema import inputs, planning, processing
 from schema import types as records
 from schema.services import Services
 from solver.domain import (
@@ -48,6 +48,7 @@ from solver.domain import (
     PlanOptions,
     PlanStatus,
     PrApplication,
+    ProcessingTime,
     Role,
     Scenario,
     Status,
@@ -170,8 +171,11 @@ PLACES = [
             (Offer, planning.OfferInput),
             (Pin, planning.PinInput),
             (PlanOptions, planning.PlanOptionsInput),
+            (ProcessingTime, planning.ProcessingTimeInput),
         )
     ),
+    # A firm's own processing time (schema/processing.py): the same fields as a request's.
+    Place("schema.processing.SetProcessingTimeInput", ProcessingTime, names(processing.SetProcessingTimeInput)),
     # The plan options' check reads each option by name.
     Place(
         "solver.scenario_json.read_options",
@@ -333,6 +337,7 @@ VALID: dict[str, Any] = {
     "lmia_exempt_code": "C10",
     "ref": "offer-1",
     "program": "CEC",
+    "country": "PH",
 }
 # Every other date: before asOf, and the same day for both ends of a period (in order).
 DAY = dt.date(2026, 1, 15)

@@ -134,7 +134,7 @@ def _r197_candidate(opts: Options, role: Role, person: Person, edu: Education, i
     stays in Canada without status (no restoration is filed: the application is processed as from outside under
     R197) and may not work until it is issued (C43.study_permit_required, r197_work_allowed = false)."""
     d0 = opts.cal.date(days[0])
-    outside = opts.processing(CODE, False, d0)
+    outside = opts.processing(CODE, False, d0, role)
     base = open_candidate(
         opts,
         role,
@@ -275,7 +275,7 @@ def _valid_from(ctx: PlanContext, role: Role, p: PlannedPermit, processed: dt.da
     person = ctx.scenario.person(role)
     if person is None or not _r197(ctx, role, person, p):
         return processed
-    return add_days(p.apply_on, processing_days(ctx.rules, p.code, False, ctx.on(p.apply_on)))
+    return add_days(p.apply_on, processing_days(ctx, p.code, False, ctx.on(p.apply_on), role))
 
 
 def _works_while_pending(ctx: PlanContext, person: Person, p: PlannedPermit) -> bool:

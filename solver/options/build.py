@@ -13,16 +13,23 @@ from solver.rules.registry import RuleSet
 
 
 def build_options(
-    scenario: Scenario, plan_options: PlanOptions, rules: RuleSet, grid_days: int = 1, deadline: Deadline = NEVER
+    scenario: Scenario,
+    plan_options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int = 1,
+    deadline: Deadline = NEVER,
+    *,
+    slow: bool = False,
 ) -> Options:
-    """The static facts and candidate permits of `scenario` (OutOfTime when `deadline` passes between parts).
+    """The static facts and candidate permits of `scenario` (OutOfTime when `deadline` passes between parts),
+    with processing at the slow figure (p90) when `slow` (solver/robustness.py).
 
     Each family of solver/categories adds its candidates: first every member's own, then those that rest on
     the partner's (spousal permits). The applications pending on as_of come after their family's candidates,
     so a spousal permit may rest on a partner's filed one (issued first, addendum §3) and a filed spousal
     permit on whatever the partner holds.
     """
-    opts = Options(scenario, plan_options, rules, Calendar.of(scenario), max(1, grid_days))
+    opts = Options(scenario, plan_options, rules, Calendar.of(scenario), max(1, grid_days), slow=slow)
     for role, person in scenario.members:
         opts.depots[role] = _depot(opts, role, person)
     for role, person in scenario.members:

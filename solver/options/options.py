@@ -14,7 +14,7 @@ from typing import Any
 from solver.dates import add_months
 from solver.domain import PendingApplication, Person, PlanOptions, PrApplication, Role, Scenario
 from solver.options.records import ACTION_PENDING, After, Calendar, Candidate, Depot, Job
-from solver.rules import catalog
+from solver.rules import catalog, processing
 from solver.rules.registry import RuleSet
 
 
@@ -41,6 +41,8 @@ class Options:
     depots: dict[Role, Depot] = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    # Plan at the slow processing figure (p90) instead of the expected one (p50): solver/robustness.py.
+    slow: bool = False
     # shift_months answers: the model's day tables ask the same (day, months) many times over.
     _shifted: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
@@ -124,9 +126,20 @@ class Options:
         self._shifted[(day, months)] = shifted
         return shifted
 
-    def processing(self, code: str, inside: bool, d: dt.date) -> int:
-        """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
-        return catalog.processing_days(code, self.on(d), self.rules, inside=inside)
+    def processing(self, code: str, inside: bool, d: dt.date, role: Role | None = None) -> int:
+        """Processing days of a category filed on `d` (PROCESSING.inside_canada / outside_canada, or the
+        overrides of options.processing), at the slow figure when planning with `slow`; `role`'s citizenships
+        choose a country's figure for an application from outside Canada."""
+        person = self.scenario.person(role) if role is not None else None
+        found = processing.spread(
+            code,
+            self.on(d),
+            self.rules,
+            inside=inside,
+            overrides=self.plan_options.processing,
+            citizenships=person.citizenships if person is not None else (),
+        )
+        return found.days(self.slow)
 
     def partner(self, role: Role) -> Role | None:
         other = Role.SPOUSE if role is Role.PRINCIPAL else Role.PRINCIPAL
@@ -187,8 +200,8 @@ def open_candidate(
         family=family,
         open=True,
         apply_days=tuple(days),
-        processing_inside=opts.processing(code, True, d0),
-        processing_outside=opts.processing(code, False, d0),
+        processing_inside=opts.processing(code, True, d0, role),
+        processing_outside=opts.processing(code, False, d0, role),
         fee_cents=fee_cents(opts, code, d0),
         **rest,
     )
@@ -203,10 +216,10 @@ def filed(opts: Options, c: Candidate, app: PendingApplication, *, maintains_wor
     False says the family's own rule does not apply to this filing either).
     """
     day = opts.cal.day(app.applied_on)
-    outside = opts.processing(c.code, False, app.applied_on)
+    outside = opts.processing(c.code, False, app.applied_on, c.person)
     # A filing from outside Canada (R197) is processed as one, wherever the person waits for it.
-    inside = opts.processing(c.code, True, app.applied_on) if app.inside_canada else outside
-    wait = max(c.processing_inside - opts.processing(c.code, True, opts.cal.date(c.apply_days[0])), 0)
+    inside = opts.processing(c.code, True, app.applied_on, c.person) if app.inside_canada else outside
+    wait = max(c.processing_inside - opts.processing(c.code, True, opts.cal.date(c.apply_days[0]), c.person), 0)
     depot = opts.depots[c.person]
     in_status = app.inside_canada and depot.in_canada and day <= depot.end
     return dataclasses.replace(

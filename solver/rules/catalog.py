@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from solver.rules import processing
 from solver.rules.registry import RuleSet
 
 CATALOG_FILE = Path(__file__).parent.parent / "data" / "catalog.toml"
@@ -57,6 +58,9 @@ class Category:
     participation_fee_rule: str | None = None
     # The catalog exempts this category's employers from the compliance fee (e.g. C11, TFWP).
     employer_fee_exempt: bool = False
+    # The slow figures (p90) beside processing_days_inside/outside (p50): PROCESSING.* p90_days.
+    slow_processing_days_inside: int = 0
+    slow_processing_days_outside: int = 0
 
     @property
     def employer_specific(self) -> bool:
@@ -125,10 +129,9 @@ def open_codes() -> frozenset[str]:
 
 
 def processing_days(code: str, on: dt.date, rules: RuleSet, *, inside: bool) -> int:
-    """Reported processing days for `code` on `on`, inside or outside Canada (the table's default otherwise)."""
-    rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"
-    table: Mapping[str, int] = rules.param(rule_id, "days", on)
-    return int(table.get(code, table["default"]))
+    """Expected (p50) processing days for `code` on `on`, inside or outside Canada (the table's default otherwise);
+    solver.rules.processing.spread gives the slow figure too, and applies overrides."""
+    return processing.spread(code, on, rules, inside=inside).p50
 
 
 def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
@@ -171,6 +174,8 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
         family=str(raw["family"]),
         participation_fee_rule=participation_rule,
         employer_fee_exempt=fee_exempt,
+        slow_processing_days_inside=processing.spread(entry.code, on, rules, inside=True).p90,
+        slow_processing_days_outside=processing.spread(entry.code, on, rules, inside=False).p90,
     )
 
 

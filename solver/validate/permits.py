@@ -32,12 +32,12 @@ def expected_valid_from(ctx: PlanContext, role: Role, p: PlannedPermit) -> dt.da
     app = filing_of(ctx, role, p)
     if app is not None:
         # Filed before as_of: processing as on the filing day, from where it was filed; decided today at the earliest.
-        days = processing_days(ctx.rules, p.code, app.inside_canada, ctx.on(p.apply_on))
+        days = processing_days(ctx, p.code, app.inside_canada, ctx.on(p.apply_on), role)
         return family_of(p.code).valid_from(ctx, role, p, decided_on(ctx, app, days))
     person = ctx.scenario.person(role)
     outside = person is not None and visitor_applies_outside(ctx, role, person, p)
     inside = t.on(t.in_canada, p.apply_on) and not outside
-    processed = add_days(p.apply_on, processing_days(ctx.rules, p.code, inside, ctx.on(p.apply_on)))
+    processed = add_days(p.apply_on, processing_days(ctx, p.code, inside, ctx.on(p.apply_on), role))
     return family_of(p.code).valid_from(ctx, role, p, processed)
 
 

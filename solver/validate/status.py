@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from solver.dates import add_days, whole_months_between
-from solver.domain import Education, Person, Role, StatusGap, StatusKind
-from solver.rules.registry import RuleSet
+from solver.domain import Education, Person, ProcessingBasis, Role, StatusGap, StatusKind
+from solver.rules import processing
 from solver.rules.status import is_work_permit, lost_status
 from solver.validate.context import PlanContext, category_family
 from solver.validate.timeline import Timeline
@@ -41,13 +41,21 @@ def study_permit_end(ctx: PlanContext, person: Person) -> dt.date | None:
     return min(status.valid_to, add_days(edu.completion, days))
 
 
-def processing_days(rules: RuleSet, code: str, inside: bool, on: dt.date) -> int:
-    """Processing days of category `code` for an application filed on `on` (PROCESSING.*)."""
-    rule_id = "PROCESSING.inside_canada" if inside else "PROCESSING.outside_canada"
-    days = rules.param(rule_id, "days", on)
-    if isinstance(days, dict):
-        return int(days[code] if code in days else days["default"])
-    return int(days)
+def processing_days(ctx: PlanContext, code: str, inside: bool, on: dt.date, role: Role) -> int:
+    """Processing days of category `code` for `role`'s application filed on `on` (PROCESSING.*, or the overrides
+    of options.processing), at the figure the plan's dates use (its robustness basis: p50, or p90 for a plan
+    made to hold at the slow figure; docs/plan-semantics.md)."""
+    person = ctx.scenario.person(role)
+    found = processing.spread(
+        code,
+        on,
+        ctx.rules,
+        inside=inside,
+        overrides=ctx.options.processing,
+        citizenships=person.citizenships if person is not None else (),
+    )
+    robustness = ctx.plan.robustness
+    return found.days(robustness is not None and robustness.basis is ProcessingBasis.P90)
 
 
 def _build_timeline(ctx: PlanContext, role: Role, person: Person) -> Timeline:

@@ -36,6 +36,7 @@ TABLES = {
     "replan_runs",
     "replan_results",
     "calendar_tokens",
+    "processing_overrides",
 }
 
 

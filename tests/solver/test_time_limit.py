@@ -86,7 +86,10 @@ def test_with_time_to_spare_every_step_runs_and_the_plan_is_the_unbounded_one() 
     run = Run(FakeClock())
     result = solve(scenario, run)
     names = ["options", "model", "stage 1", "stage 2", "tie-break"]
-    assert run.names == [*names, "blocker CEC.language", "blocker CEC.skilled_experience"]
+    # The plan's applications replayed at the slow figure (solver/robustness.py): permits kept, filing days,
+    # then the objective's terms, then the tie-break.
+    replay = [f"replay p90 {name}" for name in ("stage 1", "stage 2", "stage 3", "tie-break")]
+    assert run.names == [*names, *replay, "blocker CEC.language", "blocker CEC.skilled_experience"]
     assert result.status is PlanStatus.OPTIMAL
     assert [b.rule_id for b in result.blockers] == ["CEC.skilled_experience"]
     assert validate(scenario, result, OPTIONS) == ()
