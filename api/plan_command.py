@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, TextIO
 from api.present.timeline import timeline_svg
 from api.present.words import Words
 from api.settings import Settings
-from schema.errors import prefixed
 from solver.compare import compare, lines
 from solver.deadline import reproducible
 from solver.domain import (
@@ -101,6 +100,8 @@ def _load(path: Path, rules_as_of: str | None) -> tuple[Scenario, PlanOptions] |
 def _as_variables(invalid: InvalidScenario) -> InvalidScenario:
     """The file's errors named as PlanScenario names them: from its variables, `scenario.principal.birthDate`
     (options' paths already start with `options.`)."""
+    from schema.errors import prefixed  # strawberry: only when a file is refused
+
     return InvalidScenario(
         tuple(
             e if e.path.startswith("options.") else FieldError(prefixed("scenario", e.path), e.message)

@@ -1,5 +1,6 @@
 """Issue 15 in a real browser: sign in, create a household, plan it, see the plan and its timeline, switch to
-French, download the client handout; and GraphiQL renders its editor. The network is off for the page (tests/browser/conftest.py): all of it is served locally."""
+French, download the client handout; and GraphiQL renders its editor. The network is off for the page
+(tests/browser/conftest.py): all of it is served locally."""
 
 from __future__ import annotations
 
