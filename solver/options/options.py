@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.dates import add_months
+from solver.dates import add_months, add_months_each
 from solver.domain import PendingApplication, Person, PlanOptions, PrApplication, Role, Scenario
 from solver.options.records import ACTION_PENDING, After, Calendar, Candidate, Depot, Job
 from solver.rules import catalog
@@ -123,6 +123,10 @@ class Options:
         shifted = _month_start(year, month0 + 1) + min(d.day, _month_length(year, month0 + 1)) - 1 - base
         self._shifted[(day, months)] = shifted
         return shifted
+
+    def shift_months_each(self, first: int, months: list[int]) -> list[int]:
+        """shift_months(first + i, months[i]) for each i, in closed form month by month (a day table's column)."""
+        return add_months_each(self.cal.as_of, first, months)
 
     def processing(self, code: str, inside: bool, d: dt.date) -> int:
         """Processing days of a category (PROCESSING.inside_canada / outside_canada)."""
