@@ -6,6 +6,9 @@ and longest jobs), all within options.time_limit_ms. Determinism: one search wor
 fixed seed, so identical input gives an identical plan unless the time limit cuts a stage short. Outcomes are
 statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
 
+Blockers (the re-solves with a rule group relaxed, a fifth of a plan's time) are found only when asked for
+(`blockers=True`, the default); without them the plan is the same, its blockers empty.
+
 The limit bounds the whole call in wall time: one deadline, computed at entry, covers the model build
 (checked between its parts), every stage, the fallback and the blocker re-solves, each CP-SAT call bounded
 by max_time_in_seconds from what is left. Past it only the polish of an unproven solution (POLISH_SECONDS at
@@ -23,7 +26,7 @@ from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import ObjectiveTerm, Plan, PlanOptions, PlanStatus, Scenario
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
-from solver.model.explain import blockers
+from solver.model.explain import blockers as find_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
@@ -43,6 +46,7 @@ def plan(
     on_improvement: Callable[[Plan], None] | None = None,
     clock: Clock | None = None,
     trace: Trace | None = None,
+    blockers: bool = True,
 ) -> Plan:
     """The best plan for `scenario` (see the module docstring for the objective, determinism and the limit).
 
@@ -50,7 +54,8 @@ def plan(
     blockers); the returned plan is the same with or without it. `clock` is the monotonic clock the deadline
     is read from (by default the wall clock; none at all after `solver.deadline.reproducible()`); `trace`,
     when given, hears of each step as it ends (build phases, then each CP-SAT solve
-    with its limits).
+    with its limits). `blockers=False` skips finding the blockers (Plan.blockers is empty): a caller that
+    does not show them spares their re-solves; every other part of the plan is the same.
     """
     started = time.perf_counter()
     options = options or PlanOptions()
@@ -70,7 +75,8 @@ def plan(
         heard(Step("model"))
     except OutOfTime:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
-    base = v.model.clone()
+    # The blockers' re-solves start from the model before the rule groups are fixed.
+    base = v.model.clone() if blockers else None
     groups = {name: lit.index for name, lit in v.groups.items()}
     fix_groups(v.model, groups)
     # The ready day is the first day the plan meets the program: minimize it even when not asked to.
@@ -83,12 +89,14 @@ def plan(
     if solved is None:
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version=rules.version, solve_ms=_ms(started))
     blocker_budget.dtime += max(search.dtime, 0.0)
-    found = blockers(opts, solved, base, groups, blocker_budget)
+    found = find_blockers(opts, solved, base, groups, blocker_budget) if base is not None else ()
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
     routes = closed_routes(scenario, decoded, rules)
     told = set(decoded.explanation)
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
     decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
+    if not blockers:
+        return decoded
     return dataclasses.replace(
         decoded, blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules)
     )
