@@ -66,16 +66,20 @@ def add_months_each(origin: dt.date, first: int, months: list[int]) -> list[int]
     number of months, the answers run one a day until the target month's last day, then stay on it.
     """
     base = origin.toordinal()
+    n = len(months)
+    # Where the number of months changes (rarely: a rule's new version).
+    changes = [k for k in range(1, n) if months[k] != months[k - 1]] if len(set(months)) > 1 else []
+    changes.append(n)
     out: list[int] = []
-    i, n = 0, len(months)
+    i = 0
+    change = 0
     while i < n:
         day = dt.date.fromordinal(base + first + i)
         length = calendar.monthrange(day.year, day.month)[1]
         shift = months[i]
-        stop = min(n, i + length - day.day + 1)
-        end = i + 1
-        while end < stop and months[end] == shift:
-            end += 1
+        while changes[change] <= i:
+            change += 1
+        end = min(changes[change], i + length - day.day + 1)
         year, month0 = divmod(day.year * 12 + day.month - 1 + shift, 12)
         target = dt.date(year, month0 + 1, 1).toordinal() - base - 1
         target_length = calendar.monthrange(year, month0 + 1)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime as dt
@@ -81,17 +82,12 @@ class Options:
             return ()
         if self.plan_options.rules_as_of is not None:
             return days if ok(self.plan_options.rules_as_of) else ()
-        cuts = self._breakpoints(person)
+        # Each stretch of grid days between two breakpoints is answered by its first day.
+        cuts = [bisect.bisect_left(days, cut) for cut in self._breakpoints(person) if days[0] < cut <= days[-1]]
         out: list[int] = []
-        answer = False
-        next_cut = 0
-        for d in days:
-            if d == days[0] or (next_cut < len(cuts) and d >= cuts[next_cut]):
-                answer = ok(self.cal.date(d))
-                while next_cut < len(cuts) and cuts[next_cut] <= d:
-                    next_cut += 1
-            if answer:
-                out.append(d)
+        for lo, hi in zip([0, *cuts], [*cuts, len(days)], strict=True):
+            if lo < hi and ok(self.cal.date(days[lo])):
+                out.extend(days[lo:hi])
         return tuple(out)
 
     def _breakpoints(self, person: Person | None) -> list[int]:
