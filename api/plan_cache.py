@@ -37,9 +37,10 @@ class PlanCache:
         self._services = services  # read at each use: tests and the lifespan may swap the metrics
         self._memory: Lru[tuple[int, str], Entry] = Lru(memory_size)
 
-    def key(self, scenario: domain.Scenario, options: domain.PlanOptions) -> str:
-        """The cache key of a question under the rules this process plans with."""
-        return plan_key(scenario, options, load_rules().version)
+    def key(self, scenario: domain.Scenario, options: domain.PlanOptions, blockers: bool = True) -> str:
+        """The cache key of a question under the rules this process plans with (a plan without its blockers
+        is another answer)."""
+        return plan_key(scenario, options, load_rules().version, blockers=blockers)
 
     async def lookup(self, tenant_id: int, key: str, time_limit_ms: int) -> domain.Plan | None:
         """The cached plan that answers `key` under `time_limit_ms`, or None (counted as a hit or a miss)."""

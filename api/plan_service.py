@@ -160,21 +160,24 @@ class PlanService:
 
     # --- the cache ------------------------------------------------------------------------------
 
-    def key(self, scenario: domain.Scenario, options: domain.PlanOptions) -> str:
+    def key(self, scenario: domain.Scenario, options: domain.PlanOptions, blockers: bool = True) -> str:
         """The cache key of a question under the rules this process plans with."""
-        return self.cache.key(scenario, options)
+        return self.cache.key(scenario, options, blockers)
 
     async def cached(self, tenant_id: int, key: str, time_limit_ms: int) -> domain.Plan | None:
         """The cached plan that answers `key` under `time_limit_ms`, or None (counted as a hit or a miss)."""
         return await self.cache.lookup(tenant_id, key, time_limit_ms)
 
-    async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan:
-        """The plan for the question: from the cache, else solved (off the event loop) and cached.
+    async def plan(
+        self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions, blockers: bool = True
+    ) -> domain.Plan:
+        """The plan for the question: from the cache, else solved (off the event loop) and cached; with its
+        blockers unless `blockers` is false (then cached apart).
 
         The same question asked again while it is being solved waits for that solve (one solve, however many
         ask); the solve is cancelled, freeing its worker, only when every asker has gone away.
         """
-        key = self.key(scenario, options)
+        key = self.key(scenario, options, blockers)
         found = await self.cached(tenant_id, key, options.time_limit_ms)
         if found is not None:
             return found
@@ -182,7 +185,8 @@ class PlanService:
         name = (tenant_id, key, options.time_limit_ms)
         flight = self._flights.get(name)
         if flight is None:
-            flight = _Flight(asyncio.ensure_future(self._solve_and_keep(tenant_id, key, scenario, options)))
+            solve = Solve(scenario, options, blockers=blockers)
+            flight = _Flight(asyncio.ensure_future(self._solve_and_keep(tenant_id, key, solve)))
             self._flights[name] = flight
             flight.task.add_done_callback(lambda _: self._land(name, flight))
         flight.waiters += 1
@@ -213,19 +217,17 @@ class PlanService:
             raise
         return found
 
-    async def _solve_and_keep(
-        self, tenant_id: int, key: str, scenario: domain.Scenario, options: domain.PlanOptions
-    ) -> domain.Plan:
+    async def _solve_and_keep(self, tenant_id: int, key: str, solve: Solve) -> domain.Plan:
         runner = self._runner
         if runner is not None:
             try:
-                result: domain.Plan = await runner.run(plan_job, Solve(scenario, options), tenant=tenant_id)
+                result: domain.Plan = await runner.run(plan_job, solve, tenant=tenant_id)
             except SolverBusy:
                 self._count_busy()
                 raise
         else:
-            result = await asyncio.to_thread(plan_job, Solve(scenario, options), _ignore)
-        await self._keep(tenant_id, key, options.time_limit_ms, result)
+            result = await asyncio.to_thread(plan_job, solve, _ignore)
+        await self._keep(tenant_id, key, solve.options.time_limit_ms, result)
         return result
 
     async def _keep(self, tenant_id: int, key: str, time_limit_ms: int, result: domain.Plan) -> None:

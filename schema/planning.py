@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from schema.enums import (
     CanadianStatusEnum,
@@ -893,9 +894,11 @@ async def plan_scenario(
     tenant_id: int | None = None,
     *,
     context: Any = None,
+    blockers: bool = True,
 ) -> Plan | InvalidScenario:
     """Checks and plans one scenario through the service's plan backend (`schema.services.plan`), with the
-    firm's own processing times (read through `context`, when given) before the request's."""
+    firm's own processing times (read through `context`, when given) before the request's; its blockers are
+    found only when `blockers` (the query selects them)."""
     parsed = question(scenario, options)
     if isinstance(parsed, InvalidScenario):
         return parsed
@@ -905,7 +908,13 @@ async def plan_scenario(
 
         options_ = await with_firm_processing(context, options_)
     # The service's cap applies to the default limit too (an explicit limit above it is refused upstream).
-    return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services)), scenario_)
+    return Plan.of(await plan(services, tenant_id, scenario_, capped(options_, services), blockers=blockers), scenario_)
+
+
+def selects(selections: Sequence[Selection], name: str) -> bool:
+    """Whether a field called `name` is selected anywhere below `selections` (through fragments and aliases;
+    a field under @skip or @include counts: finding more than asked is safe)."""
+    return any((isinstance(s, SelectedField) and s.name == name) or selects(s.selections, name) for s in selections)
 
 
 @strawberry.type
@@ -915,6 +924,7 @@ class PlanningQuery:
         self, info: Info[Any, Any], scenario: ScenarioInput, options: PlanOptionsInput | None = None
     ) -> PlanResult:
         services = services_of(info.context)
-        return await plan_scenario(
-            scenario, options, services, getattr(info.context, "tenant_id", None), context=info.context
-        )
+        tenant_id = getattr(info.context, "tenant_id", None)
+        # Blockers cost re-solves (a fifth of a plan's time): found only for a query that shows them.
+        wanted = selects(info.selected_fields, "blockers")
+        return await plan_scenario(scenario, options, services, tenant_id, context=info.context, blockers=wanted)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,7 +28,9 @@ from solver.solve import plan as solve_plan
 class PlanBackend(Protocol):
     """What the schema needs of the service's planning (implemented by `api.plan_service.PlanService`)."""
 
-    async def plan(self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions) -> domain.Plan: ...
+    async def plan(
+        self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions, blockers: bool = True
+    ) -> domain.Plan: ...
 
     async def alternatives(
         self, tenant_id: int, scenario: domain.Scenario, options: domain.PlanOptions, count: int
@@ -114,13 +117,19 @@ def capped(options: domain.PlanOptions, services: Services) -> domain.PlanOption
 
 
 async def plan(
-    services: Services, tenant_id: int | None, scenario: domain.Scenario, options: domain.PlanOptions
+    services: Services,
+    tenant_id: int | None,
+    scenario: domain.Scenario,
+    options: domain.PlanOptions,
+    *,
+    blockers: bool = True,
 ) -> domain.Plan:
     """The plan for the question: through the service's plan backend (its cache, its solve runner), or, outside
-    the service, solved in a worker thread (never on the event loop)."""
+    the service, solved in a worker thread (never on the event loop). `blockers=False` spares finding the
+    plan's blockers (a query that does not select them)."""
     if services.plans is not None and tenant_id is not None:
-        return await services.plans.plan(tenant_id, scenario, options)
-    return await asyncio.to_thread(solve_plan, scenario, options)
+        return await services.plans.plan(tenant_id, scenario, options, blockers=blockers)
+    return await asyncio.to_thread(functools.partial(solve_plan, blockers=blockers), scenario, options)
 
 
 async def alternatives(

@@ -57,3 +57,34 @@ def whole_months_between(start: dt.date, end: dt.date) -> int:
     if add_months(start, months) > end:
         months -= 1
     return months
+
+
+def add_months_each(origin: dt.date, first: int, months: list[int]) -> list[int]:
+    """Day indexes (from `origin`) of add_months(origin + (first + i) days, months[i]) for each i, month by month.
+
+    The same answers as add_months day by day, in closed form: within one month of the days shifted and one
+    number of months, the answers run one a day until the target month's last day, then stay on it.
+    """
+    base = origin.toordinal()
+    n = len(months)
+    # Where the number of months changes (rarely: a rule's new version).
+    changes = [k for k in range(1, n) if months[k] != months[k - 1]] if len(set(months)) > 1 else []
+    changes.append(n)
+    out: list[int] = []
+    i = 0
+    change = 0
+    while i < n:
+        day = dt.date.fromordinal(base + first + i)
+        length = calendar.monthrange(day.year, day.month)[1]
+        shift = months[i]
+        while changes[change] <= i:
+            change += 1
+        end = min(changes[change], i + length - day.day + 1)
+        year, month0 = divmod(day.year * 12 + day.month - 1 + shift, 12)
+        target = dt.date(year, month0 + 1, 1).toordinal() - base - 1
+        target_length = calendar.monthrange(year, month0 + 1)[1]
+        last_day = day.day + end - i - 1
+        out.extend(range(target + day.day, target + min(last_day, target_length) + 1))
+        out.extend([target + target_length] * max(0, last_day - max(day.day - 1, target_length)))
+        i = end
+    return out

@@ -37,16 +37,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def plan_key(scenario: Scenario, options: PlanOptions, rules_version: str) -> str:
-    """Hex sha256 of the canonical form of (scenario, options, rules version).
+def plan_key(scenario: Scenario, options: PlanOptions, rules_version: str, *, blockers: bool = True) -> str:
+    """Hex sha256 of the canonical form of (scenario, options, rules version, and whether the plan carries
+    its blockers: solver.solve.plan's `blockers`).
 
-    The time limit is left out: it bounds the search, it does not change the question.
+    The time limit is left out: it bounds the search, it does not change the question. A plan with its blockers
+    keeps the key it had before plans could be asked without them.
     """
     options_plain = _plain(options)
     options_plain.pop("time_limit_ms", None)
-    canonical = json.dumps(
-        {"scenario": _plain(scenario), "options": options_plain, "rules": rules_version, "format": PLAN_FORMAT},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    question = {"scenario": _plain(scenario), "options": options_plain, "rules": rules_version, "format": PLAN_FORMAT}
+    if not blockers:
+        question["blockers"] = False
+    canonical = json.dumps(question, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

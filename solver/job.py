@@ -81,12 +81,15 @@ class Solve:
     options: domain.PlanOptions
     # A plan job shows each improving plan; `plan` waits for the last one only, so it spares the decoding.
     progress: bool = False
+    # Whether the plan's blockers are found (a query that does not select them spares their re-solves).
+    blockers: bool = True
 
 
 def plan_job(solve: Solve, emit: Emit) -> domain.Plan:
     """The solve runner's one job, for `plan` and plan jobs alike: plan one scenario, handing each improving
     plan to `emit` when `solve.progress` asks for them (module level, so a worker process can import it)."""
-    return solve_plan(solve.scenario, solve.options, on_improvement=emit if solve.progress else None)
+    on_improvement = emit if solve.progress else None
+    return solve_plan(solve.scenario, solve.options, on_improvement=on_improvement, blockers=solve.blockers)
 
 
 def warm_up() -> float:

@@ -6,6 +6,9 @@ and longest jobs), all within options.time_limit_ms. Determinism: one search wor
 fixed seed, so identical input gives an identical plan unless the time limit cuts a stage short. Outcomes are
 statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
 
+Blockers (the re-solves with a rule group relaxed, a fifth of a plan's time) are found only when asked for
+(`blockers=True`, the default); without them the plan is the same, its blockers empty.
+
 The limit bounds the whole call in wall time: one deadline, computed at entry, covers the model build
 (checked between its parts), every stage, the fallback and the blocker re-solves, each CP-SAT call bounded
 by max_time_in_seconds from what is left. Past it only the polish of an unproven solution (POLISH_SECONDS at
@@ -36,7 +39,7 @@ from solver.domain import (
 from solver.model.build import build, fix_groups
 from solver.model.constraints.pins import pin_group
 from solver.model.decode import decode
-from solver.model.explain import blockers
+from solver.model.explain import blockers as find_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
 from solver.model.variables import Vars
@@ -56,6 +59,7 @@ def plan(
     on_improvement: Callable[[Plan], None] | None = None,
     clock: Clock | None = None,
     trace: Trace | None = None,
+    blockers: bool = True,
 ) -> Plan:
     """The best plan for `scenario` (see the module docstring for the objective, determinism and the limit).
 
@@ -63,7 +67,8 @@ def plan(
     blockers); the returned plan is the same with or without it. `clock` is the monotonic clock the deadline
     is read from (by default the wall clock; none at all after `solver.deadline.reproducible()`); `trace`,
     when given, hears of each step as it ends (build phases, then each CP-SAT solve
-    with its limits).
+    with its limits). `blockers=False` skips finding the blockers (Plan.blockers is empty): a caller that
+    does not show them spares their re-solves; every other part of the plan is the same.
     """
     started = time.perf_counter()
     options = options or PlanOptions()
@@ -86,7 +91,7 @@ def plan(
     if robust is not None and robust[0] is not None:
         solved, base, groups = robust[0]
     blocker_budget.dtime += max(search.dtime, 0.0)
-    found_blockers = blockers(solved.vars.opts, solved, base, groups, blocker_budget)
+    found_blockers = find_blockers(solved.vars.opts, solved, base, groups, blocker_budget) if blockers else ()
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found_blockers)
     routes = closed_routes(scenario, decoded, rules)
     told = set(decoded.explanation)
@@ -94,10 +99,13 @@ def plan(
     decoded = dataclasses.replace(
         decoded, closed_routes=routes, explanation=explanation, robustness=None if robust is None else robust[1]
     )
+    pins = pinning.outcomes(scenario, decoded, refused)
+    if not blockers:  # a pin that cannot hold still says why (its outcome's reason is a blocker)
+        return dataclasses.replace(decoded, blockers=tuple(refused.values()), pins=pins)
     return dataclasses.replace(
         decoded,
         blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules) + tuple(refused.values()),
-        pins=pinning.outcomes(scenario, decoded, refused),
+        pins=pins,
     )
 
 

@@ -458,7 +458,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.asked: list[tuple[Scenario, PlanOptions]] = []
 
-    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions) -> Plan:
+    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions, blockers: bool = True) -> Plan:
         self.asked.append((scenario, options))
         return Plan(status=PlanStatus.NO_SOLUTION, rules_version="test", solve_ms=0.0)
 

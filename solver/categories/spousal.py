@@ -231,7 +231,7 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
             if not days:
                 continue
             months = opts.param_series("C41.principal_validity", "months", days[0], days[-1])
-            refs = tuple(opts.shift_months(d, months[d - days[0]]) for d in range(days[0], days[-1] + 1))
+            refs = tuple(opts.shift_months_each(days[0], months))
             out.append(
                 _candidate(
                     opts,

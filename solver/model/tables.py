@@ -7,20 +7,34 @@ small: a table of 2,000 days has a few runs per month instead of 2,000 element e
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 from ortools.sat.python import cp_model
 
 
 def affine_runs(lo: int, values: list[int]) -> list[tuple[int, int, int, int]]:
-    """(first x, last x, slope, value at first x) of each maximal affine run of x -> values[x - lo]."""
+    """(first x, last x, slope, value at first x) of each maximal affine run of x -> values[x - lo].
+
+    Read greedily from the left: a run takes every following value on its slope, the next run starts after it.
+    The steps between neighbours are grouped once (a table of 2,000 days has a few groups a month), so the
+    greedy walk visits groups, not days.
+    """
+    n = len(values)
+    steps = list(map(operator.sub, values[1:], values[:-1]))
+    # The last step index of the group of equal steps that each group starts, in order.
+    group_ends = list(itertools.accumulate(len(list(same)) for _, same in itertools.groupby(steps)))
     runs: list[tuple[int, int, int, int]] = []
     start = 0
-    n = len(values)
+    group = 0
     while start < n:
-        end = start
-        slope = values[start + 1] - values[start] if start + 1 < n else 0
-        while end + 1 < n and values[end + 1] - values[end] == slope:
-            end += 1
-        runs.append((lo + start, lo + end, slope, values[start]))
+        if start == n - 1:
+            runs.append((lo + start, lo + start, 0, values[start]))
+            break
+        while group_ends[group] <= start:
+            group += 1
+        end = group_ends[group]  # the value after the group's last step
+        runs.append((lo + start, lo + end, steps[start], values[start]))
         start = end + 1
     return runs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime as dt
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.dates import add_months
+from solver.dates import add_months, add_months_each
 from solver.domain import PendingApplication, Person, PlanOptions, PrApplication, Role, Scenario
 from solver.options.records import ACTION_PENDING, After, Calendar, Candidate, Depot, Job
 from solver.rules import catalog, processing
@@ -83,17 +84,12 @@ class Options:
             return ()
         if self.plan_options.rules_as_of is not None:
             return days if ok(self.plan_options.rules_as_of) else ()
-        cuts = self._breakpoints(person)
+        # Each stretch of grid days between two breakpoints is answered by its first day.
+        cuts = [bisect.bisect_left(days, cut) for cut in self._breakpoints(person) if days[0] < cut <= days[-1]]
         out: list[int] = []
-        answer = False
-        next_cut = 0
-        for d in days:
-            if d == days[0] or (next_cut < len(cuts) and d >= cuts[next_cut]):
-                answer = ok(self.cal.date(d))
-                while next_cut < len(cuts) and cuts[next_cut] <= d:
-                    next_cut += 1
-            if answer:
-                out.append(d)
+        for lo, hi in zip([0, *cuts], [*cuts, len(days)], strict=True):
+            if lo < hi and ok(self.cal.date(days[lo])):
+                out.extend(days[lo:hi])
         return tuple(out)
 
     def _breakpoints(self, person: Person | None) -> list[int]:
@@ -125,6 +121,10 @@ class Options:
         shifted = _month_start(year, month0 + 1) + min(d.day, _month_length(year, month0 + 1)) - 1 - base
         self._shifted[(day, months)] = shifted
         return shifted
+
+    def shift_months_each(self, first: int, months: list[int]) -> list[int]:
+        """shift_months(first + i, months[i]) for each i, in closed form month by month (a day table's column)."""
+        return add_months_each(self.cal.as_of, first, months)
 
     def processing(self, code: str, inside: bool, d: dt.date, role: Role | None = None) -> int:
         """Processing days of a category filed on `d` (PROCESSING.inside_canada / outside_canada, or the

@@ -115,5 +115,26 @@ def first_eligible_date(person: Person, start: dt.date, end: dt.date, rules: Rul
             continue
         if check(person, day, rules).eligible:
             return day
-        day = dates.add_days(day, 1)
+        if _language_may_pass(person, day, rules):
+            day = dates.add_days(day, 1)
+        else:  # no day before the language verdict changes can be eligible
+            day = _language_changes(person, day, rules)
     return None
+
+
+def _language_may_pass(person: Person, on: dt.date, rules: RuleSet) -> bool:
+    """False when the best valid test on `on` is below the level of both TEER branches (whatever the hours)."""
+    need = min(required_clb(1, on, rules), required_clb(3, on, rules))
+    return best_clb_on(person.language_tests, on, rules) >= need
+
+
+def _language_changes(person: Person, on: dt.date, rules: RuleSet) -> dt.date:
+    """The first day after `on` on which the language verdict may change: a test taken or expiring, or a new
+    version of CEC.language or CEC.test_validity (the day itself and the day after, however its end is read)."""
+    months = int(rules.param("CEC.test_validity", "months", on))
+    events = [t.taken for t in person.language_tests]
+    events += [dates.add_months(t.taken, months) for t in person.language_tests]
+    for rule_id in ("CEC.language", "CEC.test_validity"):
+        for cut in rules.rule(rule_id).breakpoints:
+            events += [cut, dates.add_days(cut, 1)]
+    return min((e for e in events if e > on), default=dt.date.max)

@@ -121,6 +121,24 @@ async def test_a_plan_cached_before_plans_carried_deadlines_is_solved_again(serv
     assert await plans.cached(tenant.id, key, 1000) == fresh
 
 
+async def test_a_plan_with_its_blockers_is_cached_apart_from_one_without(service: Service) -> None:
+    tenant = await service.tenant()
+    key = await service.key(tenant, Role.CONSULTANT)
+    with_blockers = PLAN.replace("rulesVersion", "rulesVersion blockers { ruleId }")
+
+    bare = await _plan(service, key, _variables())
+    shown = (await service.data(with_blockers, key, _variables()))["planScenario"]
+    assert _counts(service) == {"hit": 0, "miss": 2}
+    again = (await service.data(with_blockers, key, _variables()))["planScenario"]
+    assert _counts(service) == {"hit": 1, "miss": 2}
+
+    assert again == shown
+    assert shown["blockers"] == [{"ruleId": "CEC.skilled_experience"}]
+    assert {k: v for k, v in shown.items() if k not in ("blockers", "solveMs")} == {
+        k: v for k, v in bare.items() if k != "solveMs"
+    }
+
+
 def test_a_new_rules_version_is_another_key() -> None:
     scenario, options = scenario_and_options()
     assert plan_key(scenario, options, "2026-11-01+aaa") != plan_key(scenario, options, "2026-11-01+bbb")

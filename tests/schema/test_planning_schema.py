@@ -103,7 +103,7 @@ class _Plans:
     def __init__(self) -> None:
         self.limits: list[int] = []
 
-    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions) -> Plan:
+    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions, blockers: bool = True) -> Plan:
         self.limits.append(options.time_limit_ms)
         return solve_plan(scenario, options)
 
@@ -122,3 +122,37 @@ async def test_the_service_time_cap_applies_to_the_default_limit() -> None:
     assert result.errors is None
     assert result.data == {"planScenario": {"__typename": "Plan"}}
     assert plans.limits == [500]
+
+
+class _Asked:
+    """A plan backend that records whether it was asked for the blockers, then plans in-process."""
+
+    def __init__(self) -> None:
+        self.blockers: list[bool] = []
+
+    async def plan(self, tenant_id: int, scenario: Scenario, options: PlanOptions, blockers: bool = True) -> Plan:
+        self.blockers.append(blockers)
+        return solve_plan(scenario, options, blockers=blockers)
+
+
+@pytest.mark.parametrize(
+    ("selection", "wanted"),
+    [
+        pytest.param("__typename ... on Plan { status prReadyDate }", False, id="not selected"),
+        pytest.param("... on Plan { status blockers { ruleId } }", True, id="inline fragment"),
+        pytest.param("... on Plan { why: blockers { message } }", True, id="alias"),
+        pytest.param("...Shown", True, id="named fragment"),
+    ],
+)
+async def test_blockers_are_found_only_when_the_query_selects_them(selection: str, wanted: bool) -> None:
+    plans = _Asked()
+    query = (
+        f"query($s: ScenarioInput!) {{ planScenario(scenario: $s) {{ {selection} }} }}\n"
+        "fragment Shown on Plan { blockers { ruleId } }"
+        if "Shown" in selection
+        else f"query($s: ScenarioInput!) {{ planScenario(scenario: $s) {{ {selection} }} }}"
+    )
+    context = _Context(Services(plans=cast("Any", plans)))
+    result = await SCHEMA.execute(query, variable_values={"s": load(FILES[0])["scenario"]}, context_value=context)
+    assert result.errors is None
+    assert plans.blockers == [wanted]

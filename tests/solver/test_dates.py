@@ -109,3 +109,30 @@ def test_whole_months_between_inverts_add_months(start: dt.date, months: int) ->
 
 def test_whole_months_between_is_zero_backwards() -> None:
     assert dates.whole_months_between(D("2025-01-02"), D("2025-01-01")) == 0
+
+
+@given(
+    days_,
+    st.integers(min_value=-800, max_value=800),
+    st.lists(st.tuples(st.integers(min_value=-60, max_value=120), st.integers(min_value=1, max_value=90)), max_size=8),
+)
+def test_add_months_each_is_add_months_day_by_day(origin: dt.date, first: int, runs: list[tuple[int, int]]) -> None:
+    months = [shift for shift, length in runs for _ in range(length)]
+    expected = [
+        (dates.add_months(dates.add_days(origin, first + i), shift) - origin).days for i, shift in enumerate(months)
+    ]
+    assert dates.add_months_each(origin, first, months) == expected
+
+
+def test_add_months_each_clamps_to_the_end_of_a_shorter_month() -> None:
+    # 2024-01-28 .. 2024-02-02 plus one month: 28 and 29 February, then 29 February twice more, then March.
+    origin = D("2024-01-28")
+    answers = dates.add_months_each(origin, 0, [1] * 6)
+    assert [dates.add_days(origin, a).isoformat() for a in answers] == [
+        "2024-02-28",
+        "2024-02-29",
+        "2024-02-29",
+        "2024-02-29",
+        "2024-03-01",
+        "2024-03-02",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from solver import dates
 from solver.domain import LanguageTestKind, WorkPeriod
 from solver.rules import cec
 from solver.rules.decision import Verdict
@@ -97,3 +98,34 @@ def test_first_eligible_date(
     who = person(work=work, tests=tests)  # type: ignore[arg-type]
     got = cec.first_eligible_date(who, D("2025-01-01"), D("2029-12-31"), RULES)
     assert got == (None if expected is None else D(expected)), reason
+
+
+def _first_day_by_day(who: object, start: str, end: str) -> object:
+    """The first eligible day asked day by day (what first_eligible_date's jumps must agree with)."""
+    day, last = D(start), D(end)
+    while day <= last:
+        if cec.check(who, day, RULES).eligible:  # type: ignore[arg-type]
+            return day
+        day = dates.add_days(day, 1)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("work", "tests"),
+    [
+        pytest.param((job("21231", "2024-01-01"),), (), id="hours met, no test"),
+        pytest.param((job("21231", "2024-01-01"),), (lang(6, "2025-03-01"),), id="TEER 1 hours, CLB 6 never enough"),
+        pytest.param((job("22310", "2024-01-01"),), (lang(4, "2024-06-01"), lang(5, "2026-09-10")), id="a later test"),
+        pytest.param(
+            (job("21231", "2024-01-01", "2025-06-30"), job("22310", "2025-07-01")),
+            (lang(5, "2024-02-01"), lang(7, "2027-02-03")),
+            id="TEER 1 then TEER 2, the branch level changes",
+        ),
+    ],
+)
+def test_first_eligible_date_skips_only_days_the_language_rules_out(
+    work: tuple[WorkPeriod, ...], tests: tuple[object, ...]
+) -> None:
+    who = person(work=work, tests=tests)  # type: ignore[arg-type]
+    expected = _first_day_by_day(who, "2025-01-01", "2028-12-31")
+    assert cec.first_eligible_date(who, D("2025-01-01"), D("2028-12-31"), RULES) == expected

@@ -46,7 +46,7 @@ def daily_units(hours_per_week: float, cap: int) -> int:
 def lookback_table(v: Vars) -> list[int]:
     """First day of the look-back window for each ready day in [0, H+1]."""
     months = v.opts.param_series("CEC.skilled_experience", "lookback_months", 0, v.horizon + 1)
-    return [v.opts.shift_months(r, -months[r]) for r in range(v.horizon + 2)]
+    return v.opts.shift_months_each(0, [-n for n in months])
 
 
 def past_units(v: Vars, person: Person, low_teer_only: bool, lookback: list[int]) -> list[int]:

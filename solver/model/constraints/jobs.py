@@ -18,14 +18,10 @@ from solver.options import Job
 
 
 def _end_table(v: Vars, job: Job) -> list[int]:
-    cal = v.opts.cal
-    out = []
-    for s in range(job.start_days[0], job.start_days[-1] + 1):
-        if job.months is None:
-            out.append(cal.horizon - 1)
-        else:
-            out.append(v.opts.shift_months(s, job.months) - 1)
-    return out
+    first, last = job.start_days[0], job.start_days[-1]
+    if job.months is None:
+        return [v.opts.cal.horizon - 1] * (last - first + 1)
+    return [shifted - 1 for shifted in v.opts.shift_months_each(first, [job.months] * (last - first + 1))]
 
 
 def add_job_vars(v: Vars) -> None:

@@ -54,11 +54,9 @@ def valid_to_table(v: Vars, c: Candidate, first: int, last: int) -> list[int]:
     """valid_to for each valid_from day in [first, last]: months later minus a day, capped at H-1 and the passport."""
     cal = v.opts.cal
     cap = passport_day(v, c)
-    out = []
-    for f in range(first, last + 1):
-        end = cal.horizon - 1 if c.months is None else v.opts.shift_months(f, c.months) - 1
-        out.append(min(end, cap))
-    return out
+    if c.months is None:
+        return [min(cal.horizon - 1, cap)] * (last - first + 1)
+    return [min(shifted - 1, cap) for shifted in v.opts.shift_months_each(first, [c.months] * (last - first + 1))]
 
 
 def add_candidate(v: Vars, c: Candidate, outside_first: bool) -> Node:

@@ -49,7 +49,8 @@ def approval_table(v: Vars, months_param: str) -> list[int]:
     """Approval day for each ready day R in [0, H+1]: add_months(R + ita wait, PR.processing months)."""
     wait = v.opts.plan_options.ita_wait_days
     months = v.opts.param_series("PR.processing", months_param, wait, v.horizon + 1 + wait)
-    return [min(v.opts.shift_months(r + wait, months[r]), v.big) for r in range(v.horizon + 2)]
+    big = v.big
+    return [min(day, big) for day in v.opts.shift_months_each(wait, months)]
 
 
 def add_pr(v: Vars) -> PrVars:
