@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.closed_routes import closed_routes, why_not
-from solver.deadline import NEVER, Deadline, OutOfTime, wall_bounded
+from solver.deadline import NEVER, Deadline, wall_bounded
 from solver.domain import (
     DEFAULT_OBJECTIVE,
     FieldError,
@@ -38,21 +37,14 @@ from solver.domain import (
     ObjectiveTerm,
     Plan,
     PlanOptions,
-    PlanStatus,
     Role,
     Scenario,
 )
-from solver.model.build import build, fix_groups
 from solver.model.constraints.pr import program_of
-from solver.model.decode import decode
-from solver.model.explain import blockers
-from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, fallback, polish, solve_model
+from solver.model.search import Budget, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
-from solver.options import build_options
-from solver.restoration import restoration_blockers
 from solver.rules.registry import RuleSet, load_rules
-from solver.solve import BLOCKER_SHARE
+from solver.solve import BLOCKER_SHARE, Finished, Prepared, Searched, finish, prepare, robustness_of
 
 MIN_COUNT = 1
 MAX_COUNT = 5
@@ -259,18 +251,16 @@ def _label(
 
 @dataclass
 class _Search:
-    """The model built once, and what each alternative's solve starts from."""
+    """The model built once (`solver.solve.prepare`: the same pins and rule groups as plan()), and what each
+    alternative's solve starts from."""
 
     scenario: Scenario
     options: PlanOptions
     rules: RuleSet
-    vars: Vars
-    # The model with its rule groups fixed and the objective's variables made, and the same before the groups
-    # were fixed (the blocker re-solves relax one group at a time).
+    # The model with its rule groups fixed and the objective's variables made (copied for each alternative),
+    # and the same before the groups were fixed (the blocker re-solves relax one group at a time).
+    prepared: Prepared
     pristine: cp_model.CpModel
-    base: cp_model.CpModel
-    groups: dict[str, int]
-    objective: list[cp_model.LinearExprT]
     started: float
     deadline: Deadline
 
@@ -279,25 +269,24 @@ class _Search:
         """Builds the model as plan() does (None when the first alternative's time runs out first)."""
         started = time.perf_counter()
         deadline = _deadline(options)
-        try:
-            opts = build_options(scenario, options, rules, 1, deadline)
-            v = build(opts, deadline)
-        except OutOfTime:
+        seconds = options.time_limit_ms / 1000.0
+        search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds))
+        prepared = prepare(scenario, options, rules, 1, deadline, search, untraced)
+        if prepared is None:
             return None
-        base = v.model.clone()
-        groups = {name: lit.index for name, lit in v.groups.items()}
-        fix_groups(v.model, groups)
-        extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
-        objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
-        return _Search(scenario, options, rules, v, v.model.clone(), base, groups, objective, started, deadline)
+        return _Search(scenario, options, rules, prepared, prepared.vars.model.clone(), started, deadline)
 
     def next(self, found: list[Strategy]) -> Plan | None:
-        """The best plan whose strategy is none of `found` (the first call: plan()'s plan), or None."""
+        """The best plan whose strategy is none of `found` (the first call: plan()'s plan), or None.
+
+        Each is finished as plan() finishes its plan (blockers, closed routes, pins), with the robustness of
+        the strategy as it stands: what slow processing does to it, without planning it again at that figure."""
         started = self.started if not found else time.perf_counter()
         deadline = self.deadline if not found else _deadline(self.options)
         seconds = self.options.time_limit_ms / 1000.0
-        v = dataclasses.replace(self.vars, model=self.pristine.clone())
-        base = self.base.clone()
+        prepared = self.prepared
+        v = dataclasses.replace(prepared.vars, model=self.pristine.clone())
+        base = prepared.base.clone()
         for model in (v.model, base):
             for strategy in found:
                 _exclude(v, model, strategy)
@@ -306,7 +295,7 @@ class _Search:
                 model.add(model.get_bool_var_from_proto_index(v.prv().ready.index) == 1)
         search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds))
         blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline)
-        solved = solve_model(v, self.objective, search)
+        solved = solve_model(v, prepared.objective, search)
         if solved is None and not found:
             solved = fallback(v, deadline)
         if solved is not None and not solved.optimal:
@@ -314,19 +303,9 @@ class _Search:
         if solved is None:
             return None
         blocker_budget.dtime += max(search.dtime, 0.0)
-        status = PlanStatus.OPTIMAL if solved.optimal else PlanStatus.FEASIBLE
-        found_blockers = blockers(v.opts, solved, base, self.groups, blocker_budget)
-        decoded = decode(solved, status=status, solve_ms=_ms(started), blockers=found_blockers)
-        return self._finish(decoded)
-
-    def _finish(self, decoded: Plan) -> Plan:
-        """The closed routes and restoration blockers plan() adds to a decoded plan."""
-        routes = closed_routes(self.scenario, decoded, self.rules)
-        told = set(decoded.explanation)
-        explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
-        decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
-        restoration = restoration_blockers(self.scenario, decoded, self.options, self.rules)
-        return dataclasses.replace(decoded, blockers=decoded.blockers + restoration)
+        robust = robustness_of(self.scenario, self.options, self.rules, solved, deadline, untraced)
+        held = Finished(self.scenario, self.options, self.rules, prepared.refused, started, blocker_budget)
+        return finish(held, Searched(solved, base, prepared.groups), robust)
 
 
 def _deadline(options: PlanOptions) -> Deadline:

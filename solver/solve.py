@@ -33,6 +33,7 @@ from solver.domain import (
     PlanOptions,
     PlanStatus,
     ProcessingBasis,
+    ProcessingOutcome,
     Robustness,
     Scenario,
 )
@@ -41,7 +42,7 @@ from solver.model.constraints.pins import pin_group
 from solver.model.decode import decode
 from solver.model.explain import blockers as find_blockers
 from solver.model.objective import stages, tie_break
-from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model
+from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
 from solver.options import build_options
 from solver.restoration import restoration_blockers
@@ -76,7 +77,7 @@ def plan(
     if clock is None and wall_bounded():
         clock = time.monotonic
     deadline = NEVER if clock is None else Deadline.after(seconds, clock)
-    heard = trace or _ignore
+    heard = trace or untraced
     rules = rules or load_rules()
     # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).
     search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
@@ -86,21 +87,98 @@ def plan(
     )
     if found is None:
         return _no_solution(scenario, rules, started, refused)
-    solved, base, groups = found
-    robust = _robust(scenario, options, rules, grid_days, deadline, heard, started, solved)
+    robust = _robust(scenario, options, rules, grid_days, deadline, heard, started, found.solved)
     if robust is not None and robust[0] is not None:
-        solved, base, groups = robust[0]
+        found = robust[0]
     blocker_budget.dtime += max(search.dtime, 0.0)
-    found_blockers = find_blockers(solved.vars.opts, solved, base, groups, blocker_budget) if blockers else ()
-    decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found_blockers)
+    held = Finished(scenario, options, rules, refused, started, blocker_budget if blockers else None)
+    return finish(held, found, None if robust is None else robust[1])
+
+
+@dataclasses.dataclass(frozen=True)
+class Searched:
+    """A solution, the model before its rule groups were fixed (the blockers' re-solves) and the groups."""
+
+    solved: Solved
+    base: cp_model.CpModel
+    groups: dict[str, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """A built model with its rule groups fixed, the pins that cannot hold left out (`refused`, by index, with
+    the rule that keeps each from holding), the same model before the groups were fixed, and the objective."""
+
+    vars: Vars
+    base: cp_model.CpModel
+    groups: dict[str, int]
+    refused: dict[int, Finding]
+    objective: list[cp_model.LinearExprT]
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    """What turns a solution into the plan: the question, the refused pins, when the solve started, and the
+    budget of the blockers' re-solves (None: no blockers are found)."""
+
+    scenario: Scenario
+    options: PlanOptions
+    rules: RuleSet
+    refused: dict[int, Finding]
+    started: float
+    blocker_budget: Budget | None
+
+
+def prepare(
+    scenario: Scenario,
+    options: PlanOptions,
+    rules: RuleSet,
+    grid_days: int,
+    deadline: Deadline,
+    search: Budget,
+    heard: Trace,
+    *,
+    slow: bool = False,
+) -> Prepared | None:
+    """Builds the model (processing at the expected or `slow` figure), leaves out the pins that cannot hold,
+    fixes the rule groups and makes the objective's stages; None when the build ran out of time.
+
+    `solver.alternatives` starts from the same model, so its plans hold the same pins and rules."""
+    try:
+        opts = build_options(scenario, options, rules, grid_days, deadline, slow=slow)
+        heard(Step("options"))
+        v = build(opts, deadline)
+        heard(Step("model"))
+    except OutOfTime:
+        return None
+    base = v.model.clone()
+    groups = {name: lit.index for name, lit in v.groups.items()}
+    refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
+    # A pin that cannot hold is left out of the plan, and of the blockers' re-solves.
+    unpinned = frozenset(pin_group(index) for index in refused)
+    fix_groups(v.model, groups, unpinned)
+    fix_groups(base, {name: groups[name] for name in unpinned}, unpinned)
+    groups = {name: index for name, index in groups.items() if name not in unpinned}
+    # The ready day is the first day the plan meets the program: minimize it even when not asked to.
+    extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
+    objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
+    return Prepared(v, base, groups, refused, objective)
+
+
+def finish(held: Finished, found: Searched, robust: Robustness | None) -> Plan:
+    """The plan of a solution: decoded, with its blockers (when asked for), closed routes, restoration
+    blockers, robustness section and pins, as `plan()` and each of `solver.alternatives` answer it."""
+    scenario, options, rules, refused = held.scenario, held.options, held.rules, held.refused
+    solved = found.solved
+    budget = held.blocker_budget
+    found_blockers = () if budget is None else find_blockers(solved.vars.opts, solved, found.base, found.groups, budget)
+    decoded = decode(solved, status=_status(solved), solve_ms=_ms(held.started), blockers=found_blockers)
     routes = closed_routes(scenario, decoded, rules)
     told = set(decoded.explanation)
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
-    decoded = dataclasses.replace(
-        decoded, closed_routes=routes, explanation=explanation, robustness=None if robust is None else robust[1]
-    )
+    decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation, robustness=robust)
     pins = pinning.outcomes(scenario, decoded, refused)
-    if not blockers:  # a pin that cannot hold still says why (its outcome's reason is a blocker)
+    if budget is None:  # a pin that cannot hold still says why (its outcome's reason is a blocker)
         return dataclasses.replace(decoded, blockers=tuple(refused.values()), pins=pins)
     return dataclasses.replace(
         decoded,
@@ -119,9 +197,6 @@ def _no_solution(scenario: Scenario, rules: RuleSet, started: float, refused: di
     )
 
 
-Searched = tuple[Solved, cp_model.CpModel, dict[str, int]]
-
-
 def _search(
     scenario: Scenario,
     options: PlanOptions,
@@ -135,32 +210,18 @@ def _search(
     *,
     slow: bool,
 ) -> tuple[Searched | None, dict[int, Finding]]:
-    """The best solution with processing at the expected (or `slow`) figure, the model before its rule groups
-    were fixed (for the blockers) and the groups (None when the build ran out of time or nothing was found), and
-    the pins that cannot hold (by index, with the rule that keeps each from holding), left out of the plan."""
-    try:
-        opts = build_options(scenario, options, rules, grid_days, deadline, slow=slow)
-        heard(Step("options"))
-        v = build(opts, deadline)
-        heard(Step("model"))
-    except OutOfTime:
+    """The best solution with processing at the expected (or `slow`) figure (None when the build ran out of
+    time or nothing was found), and the pins that cannot hold, left out of it (`prepare`)."""
+    prepared = prepare(scenario, options, rules, grid_days, deadline, search, heard, slow=slow)
+    if prepared is None:
         return None, {}
-    base = v.model.clone()
-    groups = {name: lit.index for name, lit in v.groups.items()}
-    refused = pinning.refusals(v, base, groups, search) if scenario.pins else {}
-    # A pin that cannot hold is left out of the plan, and of the blockers' re-solves.
-    unpinned = frozenset(pin_group(index) for index in refused)
-    fix_groups(v.model, groups, unpinned)
-    fix_groups(base, {name: groups[name] for name in unpinned}, unpinned)
-    groups = {name: index for name, index in groups.items() if name not in unpinned}
-    # The ready day is the first day the plan meets the program: minimize it even when not asked to.
-    extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
-    objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
+    v = prepared.vars
     relay = None if on_improvement is None else _Improvements(v, started, on_improvement)
-    solved = solve_model(v, objective, search, relay) or fallback(v, deadline, heard)
+    solved = solve_model(v, prepared.objective, search, relay) or fallback(v, deadline, heard)
     if solved is not None and not solved.optimal:
         solved = polish(solved, deadline, heard)
-    return (None if solved is None else (solved, base, groups)), refused
+    found = None if solved is None else Searched(solved, prepared.base, prepared.groups)
+    return found, prepared.refused
 
 
 def _robust(
@@ -178,17 +239,10 @@ def _robust(
 
     None altogether when the plan has no application whose decision could come later, or the deadline passed.
     """
-    if not any(n.candidate is not None and solved.value(n.present) for n in solved.vars.nodes.values()):
+    if not _applies(solved):
         return None
     try:
-        expected_plan = decode(solved, status=_status(solved), solve_ms=0.0, blockers=())
-        expected = robustness.outcome(scenario, expected_plan, options, rules, ProcessingBasis.P50, expected_plan)
-        replayed = robustness.replay(solved, scenario, options, rules, slow=True, deadline=deadline, trace=heard)
-        slow = (
-            None
-            if replayed is None
-            else robustness.outcome(scenario, replayed, options, rules, ProcessingBasis.P90, expected_plan)
-        )
+        expected, slow = _expected_and_slow(scenario, options, rules, solved, deadline, heard)
         if slow is not None and not robustness.opens_gap(expected, slow, scenario):
             return None, Robustness(ProcessingBasis.P50, expected, slow)
         # A gap opens only when IRCC is slow: plan again with every decision at the slow figure.
@@ -198,13 +252,13 @@ def _robust(
         return None
     if again is None:
         return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
-    held = decode(again[0], status=_status(again[0]), solve_ms=0.0, blockers=())
+    held = decode(again.solved, status=_status(again.solved), solve_ms=0.0, blockers=())
     held_slow = robustness.outcome(scenario, held, options, rules, ProcessingBasis.P90, held)
     if slow is not None and not robustness.better(held_slow, slow, options.objective):
         # Planning at the slow figure does no better at that figure: the expected plan stands.
         return None, Robustness(ProcessingBasis.P50, expected, slow)
     try:
-        at_p50 = robustness.replay(again[0], scenario, options, rules, slow=False, deadline=deadline, trace=heard)
+        at_p50 = robustness.replay(again.solved, scenario, options, rules, slow=False, deadline=deadline, trace=heard)
     except OutOfTime:
         at_p50 = None
     if at_p50 is None:
@@ -213,8 +267,36 @@ def _robust(
     return again, Robustness(ProcessingBasis.P90, held_expected, held_slow)
 
 
-def _ignore(step: Step) -> None:
-    pass
+def robustness_of(
+    scenario: Scenario, options: PlanOptions, rules: RuleSet, solved: Solved, deadline: Deadline, heard: Trace
+) -> Robustness | None:
+    """The robustness section of a solution as it stands, at the expected and the slow figure, without planning
+    again at the slow one (each of `solver.alternatives`' strategies shows what slow processing does to it);
+    None when it has no application or the deadline passed."""
+    if not _applies(solved):
+        return None
+    try:
+        expected, slow = _expected_and_slow(scenario, options, rules, solved, deadline, heard)
+    except OutOfTime:
+        return None
+    return None if slow is None else Robustness(ProcessingBasis.P50, expected, slow)
+
+
+def _applies(solved: Solved) -> bool:
+    """Whether the solution files any application (whose decision could come later)."""
+    return any(n.candidate is not None and solved.value(n.present) for n in solved.vars.nodes.values())
+
+
+def _expected_and_slow(
+    scenario: Scenario, options: PlanOptions, rules: RuleSet, solved: Solved, deadline: Deadline, heard: Trace
+) -> tuple[ProcessingOutcome, ProcessingOutcome | None]:
+    """The solution's outcome at the expected figure, and replayed at the slow one (None: no replay found)."""
+    expected_plan = decode(solved, status=_status(solved), solve_ms=0.0, blockers=())
+    expected = robustness.outcome(scenario, expected_plan, options, rules, ProcessingBasis.P50, expected_plan)
+    replayed = robustness.replay(solved, scenario, options, rules, slow=True, deadline=deadline, trace=heard)
+    if replayed is None:
+        return expected, None
+    return expected, robustness.outcome(scenario, replayed, options, rules, ProcessingBasis.P90, expected_plan)
 
 
 def _status(solved: Solved) -> PlanStatus:

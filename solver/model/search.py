@@ -44,8 +44,8 @@ class Step:
 Trace = Callable[[Step], None]
 
 
-def _ignore(step: Step) -> None:
-    pass
+def untraced(step: Step) -> None:
+    """A trace that hears nothing (the default of every budget and call)."""
 
 
 @dataclass
@@ -66,10 +66,10 @@ class Budget:
 
     dtime: float
     deadline: Deadline = NEVER
-    trace: Trace = field(default=_ignore)
+    trace: Trace = field(default=untraced)
 
     @staticmethod
-    def of_seconds(seconds: float, deadline: Deadline = NEVER, trace: Trace = _ignore) -> Budget:
+    def of_seconds(seconds: float, deadline: Deadline = NEVER, trace: Trace = untraced) -> Budget:
         """The deterministic time that `seconds` of the time limit buy, bounded in wall time by `deadline`."""
         return Budget(max(seconds, 0.0) * DTIME_PER_SECOND, deadline, trace)
 
@@ -154,7 +154,7 @@ POLISH_DTIME = 0.05
 POLISH_SECONDS = 0.25
 
 
-def polish(solved: Solved, deadline: Deadline = NEVER, trace: Trace = _ignore) -> Solved:
+def polish(solved: Solved, deadline: Deadline = NEVER, trace: Trace = untraced) -> Solved:
     """With every decision of an unproven solution fixed, the ready day as early as that plan allows.
 
     The ready day is the first day the plan meets the program; a search cut short may leave it later.
@@ -186,7 +186,7 @@ def polish(solved: Solved, deadline: Deadline = NEVER, trace: Trace = _ignore) -
 FALLBACK_DTIME = 1.0
 
 
-def fallback(v: Vars, deadline: Deadline = NEVER, trace: Trace = _ignore) -> Solved | None:
+def fallback(v: Vars, deadline: Deadline = NEVER, trace: Trace = untraced) -> Solved | None:
     """The plan without applications or new jobs (always valid), when the search found nothing in time.
 
     It runs only in what is left before the deadline: with nothing left, there is no plan.
