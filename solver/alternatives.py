@@ -43,6 +43,7 @@ from solver.domain import (
 from solver.model.constraints.pr import program_of
 from solver.model.search import Budget, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
+from solver.rules import catalog
 from solver.rules.registry import RuleSet, load_rules
 from solver.solve import BLOCKER_SHARE, Finished, Prepared, Searched, finish, prepare, robustness_of
 
@@ -230,7 +231,7 @@ def _label(
         person, code, offer = added[0]
         instead = next((u[1] for u in dropped if u[0] is person), None)
         on_offer = f" (offer {offer})" if offer else ""
-        if code == "TFWP":
+        if catalog.rests_on_lmia(code):
             kind = "LMIA bridge" if instead is None else f"LMIA permit instead of {instead}"
             return f"{kind} for {_who(person)}{on_offer}"
         if instead is not None:

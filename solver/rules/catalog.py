@@ -95,6 +95,11 @@ def current_code(code: str) -> tuple[str, ...]:
     return tuple(e.code for e in entries if code in e.raw.get("aliases", ()))
 
 
+def rests_on_lmia(code: str) -> bool:
+    """Whether a permit of `code` rests on an LMIA (its catalog entry names the LMIA's fee rule)."""
+    return any(e.code == code and e.raw.get("lmia_fee_rule") for e in _load()[0])
+
+
 def family_of(code: str) -> str | None:
     """The family (a module of solver/categories) of `code` or of its one successor; None when unknown."""
     found = current_code(code)
