@@ -289,7 +289,8 @@ class _Search:
         fix_groups(v.model, groups)
         extra = [] if ObjectiveTerm.PR_READY in options.objective else [ObjectiveTerm.PR_READY]
         objective = [*stages(v, [*options.objective, *extra]), tie_break(v)]
-        return _Search(scenario, options, rules, v, v.model.clone(), base, groups, objective, started, deadline)
+        # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plans are made.
+        return _Search(scenario, options, opts.rules, v, v.model.clone(), base, groups, objective, started, deadline)
 
     def next(self, found: list[Strategy]) -> Plan | None:
         """The best plan whose strategy is none of `found` (the first call: plan()'s plan), or None."""

@@ -92,13 +92,14 @@ def plan(
     blocker_budget.dtime += max(search.dtime, 0.0)
     found = blockers(opts, solved, base, groups, blocker_budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(started), blockers=found)
-    routes = closed_routes(scenario, decoded, rules)
+    # Asked with the options' rules: pinned to rules_as_of for a what-if, as the plan was made.
+    routes = closed_routes(scenario, decoded, opts.rules)
     told = set(decoded.explanation)
     explanation = decoded.explanation + tuple(f for f in why_not(routes) if f not in told)
     decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
     return dataclasses.replace(
         decoded,
-        blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, rules) + tuple(refused.values()),
+        blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, opts.rules) + tuple(refused.values()),
         pins=pinning.outcomes(scenario, decoded, refused),
     )
 
