@@ -99,7 +99,9 @@ def plan(
     decoded = dataclasses.replace(decoded, closed_routes=routes, explanation=explanation)
     return dataclasses.replace(
         decoded,
-        blockers=decoded.blockers + restoration_blockers(scenario, decoded, options, opts.rules) + tuple(refused.values()),
+        blockers=decoded.blockers
+        + restoration_blockers(scenario, decoded, options, opts.rules)
+        + tuple(refused.values()),
         pins=pinning.outcomes(scenario, decoded, refused),
     )
 
