@@ -17,8 +17,9 @@ from typing import Any
 from solver.domain import PlanOptions, Scenario
 
 # The shape of the Plan a key answers: bumped when a plan gains content (2: closed routes and findings' effective
-# dates; 3: pins), so a plan cached before it is not served without it.
-PLAN_FORMAT = 3
+# dates; 3: pins) or its meaning changes (4: a what-if reads the facts on each step's day, not on rules_as_of),
+# so a plan cached before it is not served.
+PLAN_FORMAT = 4
 
 
 def _plain(value: Any) -> Any:

@@ -15,7 +15,7 @@ import random
 import pytest
 
 from loadtests.generate import scenario as generated
-from solver.domain import Finding, Person, PlanOptions, Scenario
+from solver.domain import Finding, HeldPermit, Person, PlanOptions, Scenario
 from solver.options import build_options
 from solver.rules import catalog
 from solver.rules.decision import cited
@@ -115,3 +115,15 @@ def test_every_generated_household_planned_under_rules_as_of_passes_the_validato
     for _ in range(40):
         scenario = generated(rng, horizon_months=24, offers=rng.randint(0, 1))
         check_plan(scenario, solve(scenario, options), options)
+
+
+def test_closed_routes_of_a_what_if_plan_are_read_under_its_rules() -> None:
+    # Japan allows a second Working Holiday from 2025-04-01 only: under the rules of 2025-01-21 the route is closed.
+    held = (HeldPermit("C21", D("2023-01-10"), D("2024-01-09")),)
+    scenario = _household("2026-01-05", abroad("JP", birth_date=D("2000-01-01"), permit_history=held))
+    routes = solve_valid(scenario, PlanOptions(time_limit_ms=5000)).closed_routes
+    assert any(r.code == "C21" and r.open for r in routes)
+    what_if = solve_valid(scenario, PlanOptions(time_limit_ms=5000, rules_as_of=D("2025-01-21"))).closed_routes
+    c21 = next(r for r in what_if if r.code == "C21")
+    assert not c21.open and [f.rule_id for f in c21.reasons] == ["C21.partner"]
+    assert "participations used" in c21.reasons[0].message
