@@ -275,6 +275,8 @@ class _Search:
         prepared = prepare(scenario, options, rules, 1, deadline, search, untraced)
         if prepared is None:
             return None
+        # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plans are made.
+        rules = prepared.vars.opts.rules
         return _Search(scenario, options, rules, prepared, prepared.vars.model.clone(), started, deadline)
 
     def next(self, found: list[Strategy]) -> Plan | None:
@@ -305,7 +307,7 @@ class _Search:
             return None
         blocker_budget.dtime += max(search.dtime, 0.0)
         robust = robustness_of(self.scenario, self.options, self.rules, solved, deadline, untraced)
-        held = Finished(self.scenario, self.options, self.rules, prepared.refused, started, blocker_budget)
+        held = Finished(self.scenario, self.options, prepared.refused, started, blocker_budget)
         return finish(held, Searched(solved, base, prepared.groups), robust)
 
 

@@ -91,7 +91,7 @@ def plan(
     if robust is not None and robust[0] is not None:
         found = robust[0]
     blocker_budget.dtime += max(search.dtime, 0.0)
-    held = Finished(scenario, options, rules, refused, started, blocker_budget if blockers else None)
+    held = Finished(scenario, options, refused, started, blocker_budget if blockers else None)
     return finish(held, found, None if robust is None else robust[1])
 
 
@@ -123,7 +123,6 @@ class Finished:
 
     scenario: Scenario
     options: PlanOptions
-    rules: RuleSet
     refused: dict[int, Finding]
     started: float
     blocker_budget: Budget | None
@@ -168,8 +167,10 @@ def prepare(
 def finish(held: Finished, found: Searched, robust: Robustness | None) -> Plan:
     """The plan of a solution: decoded, with its blockers (when asked for), closed routes, restoration
     blockers, robustness section and pins, as `plan()` and each of `solver.alternatives` answer it."""
-    scenario, options, rules, refused = held.scenario, held.options, held.rules, held.refused
+    scenario, options, refused = held.scenario, held.options, held.refused
     solved = found.solved
+    # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plan was made.
+    rules = solved.vars.opts.rules
     budget = held.blocker_budget
     found_blockers = () if budget is None else find_blockers(solved.vars.opts, solved, found.base, found.groups, budget)
     decoded = decode(solved, status=_status(solved), solve_ms=_ms(held.started), blockers=found_blockers)

@@ -40,7 +40,7 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
             FAMILY.name,
             f"{role.value}:{CODE}",
             days,
-            months=_months(opts.rules, person, opts.on(opts.cal.date(days[0]))),
+            months=_months(opts.rules, person, opts.cal.date(days[0])),
             rule_ids=("C21.partner",),
         )
     ]

@@ -271,10 +271,10 @@ class OfferFamily(Family):
                 apply_days=tuple(days),
                 processing_inside=opts.processing(code, True, d0, role),
                 processing_outside=opts.processing(code, False, d0, role),
-                months=permit_months(offer, opts.on(d0), opts.rules),
+                months=permit_months(offer, d0, opts.rules),
                 fee_cents=fee_cents(opts, code, d0),
                 employer_fee_cents=employer_fee_cents(opts, code, d0),
-                rule_ids=_grounds(opts.rules, person, offer, opts.on(d0)),
+                rule_ids=_grounds(opts.rules, person, offer, d0),
                 offer_ref=offer.ref,
                 lmia=lmia,
                 validity=Validity.JOB,
@@ -320,7 +320,7 @@ class OfferFamily(Family):
         if offer is None:
             return None
         # The category's first-grant length is a rule value (permit_months), not plan semantics.
-        months = permit_months(offer, ctx.on(p.apply_on), ctx.rules)
+        months = permit_months(offer, p.apply_on, ctx.rules)
         end = dates.add_days(dates.add_months(p.valid_from, months), -1)
         job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
         if job is not None and job.end is not None:

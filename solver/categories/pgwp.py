@@ -108,7 +108,7 @@ def _candidates(opts: Options, role: Role, person: Person) -> list[Candidate]:
         window = opts.int_param("C43.application_window", "days", edu.completion)
         days = [d for d in opts.days(first, min(first + window, depot.end)) if _ok(opts, person, edu, d)]
         if days:
-            on = opts.on(opts.cal.date(days[0]))
+            on = opts.cal.date(days[0])
             return [
                 open_candidate(
                     opts,
@@ -142,7 +142,7 @@ def _r197_candidate(opts: Options, role: Role, person: Person, edu: Education, i
         FAMILY.name,
         f"{role.value}:{CODE}:r197:{i}",
         days,
-        months=pgwp.duration_months(edu, opts.on(d0), opts.rules, person.education),
+        months=pgwp.duration_months(edu, d0, opts.rules, person.education),
         rule_ids=_GROUNDS,
         after=After.STUDY_PERMIT,
         without_status="C43.study_permit_required",
@@ -165,7 +165,7 @@ def _pending(opts: Options, role: Role, person: Person, app: PendingApplication)
         FAMILY.name,
         f"{role.value}:{CODE}:pending",
         (day,),
-        months=max(pgwp.duration_months(edu, opts.on(app.applied_on), opts.rules, person.education), 1),
+        months=max(pgwp.duration_months(edu, app.applied_on, opts.rules, person.education), 1),
         rule_ids=_GROUNDS,
         work_while_pending="C43.work_while_pending",
     )
@@ -173,8 +173,9 @@ def _pending(opts: Options, role: Role, person: Person, app: PendingApplication)
 
 
 def _ok(opts: Options, person: Person, edu: Education, day: int) -> bool:
-    """Eligible on `day` from `edu`, and the program grounds a PGWP of some length."""
-    on = opts.on(opts.cal.date(day))
+    """Eligible on `day` from `edu`, and the program grounds a PGWP of some length (the facts read on `day`, the
+    rules through opts.rules: pinned to rules_as_of when set)."""
+    on = opts.cal.date(day)
     return pgwp.check(person, edu, on, opts.rules).eligible and pgwp.duration_months(edu, on, opts.rules) > 0
 
 

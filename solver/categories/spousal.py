@@ -418,7 +418,7 @@ def _a74_issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issu
     person = ctx.scenario.person(role)
     sponsor = _canadian_partner(ctx.scenario, role)
     assert person is not None
-    if sponsor is None or not spousal.sponsor_ok(sponsor, ctx.on(a), ctx.rules):
+    if sponsor is None or not spousal.sponsor_ok(sponsor, a, ctx.rules):
         yield "A74.sponsored_spouse", "the partner is not a Canadian citizen or permanent resident sponsor"
         return
     app = person.pr_application

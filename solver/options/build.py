@@ -29,7 +29,9 @@ def build_options(
     so a spousal permit may rest on a partner's filed one (issued first, addendum §3) and a filed spousal
     permit on whatever the partner holds.
     """
-    opts = Options(scenario, plan_options, rules, Calendar.of(scenario), max(1, grid_days), slow=slow)
+    # A what-if reads every rule as on rules_as_of, and the facts on each step's own day (RuleSet.pinned).
+    pinned = rules.pinned(plan_options.rules_as_of)
+    opts = Options(scenario, plan_options, pinned, Calendar.of(scenario), max(1, grid_days), slow=slow)
     for role, person in scenario.members:
         opts.depots[role] = _depot(opts, role, person)
     for role, person in scenario.members:

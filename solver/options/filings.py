@@ -41,7 +41,7 @@ def filed_candidates(opts: Options, role: Role, person: Person, *, after_partner
 
 def _risks(opts: Options, role: Role, person: Person, app: PendingApplication) -> tuple[Finding, ...]:
     """The failing rules of the filing on its day, per its family's eligibility query (empty when eligible)."""
-    on = opts.on(app.applied_on)
+    on = app.applied_on  # the facts on the filing day; opts.rules read as on rules_as_of when set
     try:
         category = catalog.category(app.code, on, opts.rules)
     except ValueError:

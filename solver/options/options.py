@@ -48,7 +48,9 @@ class Options:
     _shifted: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
     def on(self, d: dt.date) -> dt.date:
-        """The date whose rules apply to a step on `d` (options.rules_as_of wins)."""
+        """The date whose rules apply to a step on `d` (options.rules_as_of wins). Only for reading rules: a
+        person's facts are read on `d` itself (`rules` is pinned to rules_as_of, so a rule function asked with
+        `d` reads both right)."""
         return self.plan_options.rules_as_of or d
 
     def param(self, rule_id: str, name: str, d: dt.date) -> object:
@@ -60,9 +62,8 @@ class Options:
         return int(value)
 
     def param_series(self, rule_id: str, name: str, first: int, last: int) -> list[int]:
-        """The integer parameter in force on each day of [first, last], read once per rule version."""
-        if self.plan_options.rules_as_of is not None:
-            return [self.int_param(rule_id, name, self.cal.as_of)] * (last - first + 1)
+        """The integer parameter in force on each day of [first, last], read once per rule version (one, when
+        the rules are pinned to rules_as_of)."""
         rule = self.rules.rule(rule_id)
         cuts = sorted({self.cal.day(b) for b in rule.breakpoints if first < self.cal.day(b) <= last})
         out: list[int] = []
@@ -74,16 +75,18 @@ class Options:
     def eligible_days(
         self, first: int, last: int, person: Person | None, ok: Callable[[dt.date], bool]
     ) -> tuple[int, ...]:
-        """Grid days in [first, last] on which `ok(rules date)` holds, asked once per stretch between breakpoints.
+        """Grid days in [first, last] on which `ok(day)` holds, asked once per stretch between breakpoints.
 
-        Breakpoints: every rule's effective and end dates, and the person's dates that rules read (birthdays,
-        language tests taken and expiring, completion, nomination). Between two of them every answer is equal.
+        `ok` reads the person's facts on the day it is given and the rules through `self.rules`, which answer
+        the rules_as_of version on any day when set (RuleSet.pinned): a what-if changes the rules, never the
+        day a person's age, tests or completion are read on.
+        Breakpoints: every rule's effective and end dates (none when pinned), and the person's dates that rules
+        read (birthdays, language tests taken and expiring, completion, nomination). Between two of them every
+        answer is equal.
         """
         days = self.days(first, last)
         if not days:
             return ()
-        if self.plan_options.rules_as_of is not None:
-            return days if ok(self.plan_options.rules_as_of) else ()
         # Each stretch of grid days between two breakpoints is answered by its first day.
         cuts = [bisect.bisect_left(days, cut) for cut in self._breakpoints(person) if days[0] < cut <= days[-1]]
         out: list[int] = []

@@ -185,20 +185,24 @@ def _build(entry: _Entry, on: dt.date, rules: RuleSet) -> Category:
 
 
 def categories(on: dt.date, rules: RuleSet) -> tuple[Category, ...]:
-    """Every category that exists on `on`, in catalog order, with that date's fees and processing times."""
-    return tuple(_build(e, on, rules) for e in _load()[0] if e.exists_on(on))
+    """Every category that exists on `on` (on the rules' pinned date, when pinned), in catalog order, with that
+    date's fees and processing times."""
+    exists = rules.rules_date(on)
+    return tuple(_build(e, on, rules) for e in _load()[0] if e.exists_on(exists))
 
 
 def category(code: str, on: dt.date, rules: RuleSet) -> Category:
-    """The category for `code` (a pre-2022 alias with one successor is accepted); ValueError when unknown."""
+    """The category for `code` (a pre-2022 alias with one successor is accepted) as on `on` (on the rules' pinned
+    date, when pinned); ValueError when unknown."""
     found = current_code(code)
+    exists = rules.rules_date(on)
     for entry in _load()[0]:
-        if len(found) == 1 and entry.code == found[0] and entry.exists_on(on):
+        if len(found) == 1 and entry.code == found[0] and entry.exists_on(exists):
             return _build(entry, on, rules)
-    allowed = ", ".join(e.code for e in _load()[0] if e.exists_on(on))
+    allowed = ", ".join(e.code for e in _load()[0] if e.exists_on(exists))
     if len(found) > 1:
         raise ValueError(f"code {code!r} was split on 2022-12-15 into {', '.join(found)}; name one of them")
-    raise ValueError(f"no permit category {code!r} on {on.isoformat()}; allowed codes: {allowed}")
+    raise ValueError(f"no permit category {code!r} on {exists.isoformat()}; allowed codes: {allowed}")
 
 
 def fee_for(code: str, on: dt.date, rules: RuleSet, *, first_biometrics: bool) -> float:

@@ -47,15 +47,16 @@ def finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
 def cited(rules: RuleSet, f: Finding, on: dt.date) -> Finding:
     """`f` with its rule's source and the date the version applied on `on` took effect (the last one to take
     effect by then when none is in force, the first when none had yet); unchanged for an id that is no rule
-    (the validator's PLAN. and JOB. ids)."""
+    (the validator's PLAN. and JOB. ids). Pinned rules cite the version of their pinned date."""
     if f.rule_id not in rules:
         return f
+    on = rules.rules_date(on)
     rule = rules.rule(f.rule_id)
     version = rule.at(on)
     if version is not None:
         effective = version.effective
     else:
-        effective = max((v.effective for v in rule.versions if v.effective <= on), default=rule.effective)
+        effective = max((v.effective for v in rule.versions if v.effective <= on), default=rule.versions[0].effective)
     return dataclasses.replace(f, source=rule.source, effective=effective)
 
 

@@ -21,6 +21,7 @@ rule's trigger names: the PGWP application date, the spouse's application date, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -59,6 +60,8 @@ class Rule:
     confidence: str
     versions: tuple[RuleVersion, ...]
     note: str | None = None
+    # A what-if's rules date (RuleSet.pinned): the version in force then answers on every date.
+    pinned: dt.date | None = None
 
     @property
     def program(self) -> str:
@@ -66,7 +69,9 @@ class Rule:
         return self.id.split(".", 1)[0]
 
     def at(self, on: dt.date) -> RuleVersion | None:
-        """The version in force on `on`, or None when the rule did not (or no longer) apply then."""
+        """The version in force on `on` (on the pinned date, for a pinned rule), or None when the rule did not
+        (or no longer) apply then."""
+        on = self.pinned or on
         for version in reversed(self.versions):
             if version.in_force(on):
                 return version
@@ -76,19 +81,24 @@ class Rule:
         """The value of parameter `name` on `on`; RuleError when the rule is not in force or lacks it."""
         version = self.at(on)
         if version is None:
-            raise RuleError(f"rule {self.id} is not in force on {on.isoformat()}")
+            raise RuleError(f"rule {self.id} is not in force on {(self.pinned or on).isoformat()}")
         if name not in version.params:
             raise RuleError(f"rule {self.id} has no parameter {name!r} (has: {', '.join(sorted(version.params))})")
         return version.params[name]
 
     @property
     def effective(self) -> dt.date:
-        """The date the first version took effect."""
+        """The date the first version took effect. A pinned rule in force on its date applies on every date
+        (date.min); one that is not never takes effect (date.max)."""
+        if self.pinned is not None:
+            return dt.date.min if self.at(self.pinned) is not None else dt.date.max
         return self.versions[0].effective
 
     @property
     def breakpoints(self) -> tuple[dt.date, ...]:
-        """Every date on which this rule's answer may change."""
+        """Every date on which this rule's answer may change (none for a pinned rule)."""
+        if self.pinned is not None:
+            return ()
         out = {v.effective for v in self.versions} | {v.ends for v in self.versions if v.ends is not None}
         return tuple(sorted(out))
 
@@ -97,6 +107,26 @@ class Rule:
 class RuleSet:
     rules: Mapping[str, Rule]
     version: str
+    # The what-if's rules date when pinned (PlanOptions.rules_as_of), None when each question reads its own day.
+    pinned_on: dt.date | None = None
+
+    def pinned(self, on: dt.date | None) -> RuleSet:
+        """These rules as in force on `on`, whatever date they are asked for (None: these rules unchanged).
+
+        A what-if (`PlanOptions.rules_as_of`) applies the rules of one date to every step, while a person's
+        facts (age, tests, completion, nomination) are still read on the step's own day: a rule function is
+        asked with the step's day and a pinned set answers the version in force on `on`. Same version string:
+        the rules are the same files, and a plan's cache key holds `rules_as_of` apart.
+        """
+        if on is None:
+            return self
+        pinned = {rule_id: dataclasses.replace(rule, pinned=on) for rule_id, rule in self.rules.items()}
+        return RuleSet(rules=pinned, version=self.version, pinned_on=on)
+
+    def rules_date(self, on: dt.date) -> dt.date:
+        """The date whose rules answer a question asked on `on` (the pinned date, when pinned): for date-keyed
+        data read beside the rules (the catalog's categories)."""
+        return self.pinned_on or on
 
     def rule(self, rule_id: str) -> Rule:
         try:

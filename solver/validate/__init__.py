@@ -5,7 +5,8 @@ bug in one is not copied into the other. Each category's own checks (eligibility
 "independent validator" section of its family module in solver/categories/, which reads only this package and
 the rules; the checks here reach them through the family of each planned code (a code no catalog entry names
 is a PLAN.category violation). Rule values come from the registry (docs/rule-ids.md), read on the date each
-rule's trigger names, or on `options.rules_as_of` for a what-if.
+rule's trigger names, or on `options.rules_as_of` for a what-if (the rules pinned to it, `RuleSet.pinned`: the
+person's facts are still read on the day each step happens).
 
 A Violation cites a rule id of docs/rule-ids.md, or one of the plan's own ids: PLAN.horizon, PLAN.category,
 PLAN.duration, PLAN.person, PLAN.pr, PLAN.status, PLAN.objective (the plan contradicts plan-semantics),

@@ -48,7 +48,8 @@ class PlanContext:
     timelines: dict[Role, Timeline] = field(default_factory=dict)
 
     def on(self, trigger: dt.date) -> dt.date:
-        """The date whose rules apply to something triggered on `trigger`."""
+        """The date whose rules apply to something triggered on `trigger` (for rules only: facts are read on
+        `trigger` itself; `rules` is pinned to rules_as_of when set)."""
         return self.options.rules_as_of or trigger
 
     def param(self, rule_id: str, name: str, trigger: dt.date) -> Any:

@@ -22,10 +22,11 @@ from solver.validate.status import _build_timeline, status_gaps
 
 
 def plan_context(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet | None) -> PlanContext:
-    """`plan` read with its rules (the registry's when None), every member's timeline built."""
-    ctx = PlanContext(
-        scenario, plan, options, rules or load_rules(), add_months(scenario.as_of, scenario.horizon_months)
-    )
+    """`plan` read with its rules (the registry's when None; pinned to `options.rules_as_of` when set, so a check
+    asked on the application day reads the person's facts on that day and the what-if's rules), every member's
+    timeline built."""
+    pinned = (rules or load_rules()).pinned(options.rules_as_of)
+    ctx = PlanContext(scenario, plan, options, pinned, add_months(scenario.as_of, scenario.horizon_months))
     for role, person in scenario.members:
         ctx.timelines[role] = _build_timeline(ctx, role, person)
     return ctx
