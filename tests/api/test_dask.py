@@ -56,6 +56,9 @@ TODAY = dt.date(2026, 12, 1)
 OPTIONS = domain.PlanOptions(time_limit_ms=5000)
 TEST_ACTOR = Actor("test")
 SAFETY_NET_S = 300.0  # how long a wait may last before the test fails (nothing here measures time)
+# How long a "slow" job sleeps on its worker's thread: far longer than a cancel takes to follow its submit, short
+# enough that the thread, which a cancel cannot interrupt, is soon free for the next test.
+HELD_S = 10.0
 
 
 @pytest.fixture(scope="module")
@@ -125,14 +128,14 @@ async def test_a_plan_job_reports_progress_and_the_plan_alone(runner: DaskRunner
 
 
 async def test_bounded_in_flight_per_service_and_per_firm(runner: DaskRunner) -> None:
-    first = runner.submit(sleep_then, (30.0, "slow"), tenant=1)
+    first = runner.submit(sleep_then, HELD_S, tenant=1)
     with pytest.raises(SolverBusy, match="your firm's share"):
-        runner.submit(sleep_then, (0.0, "x"), tenant=1)
-    second = runner.submit(sleep_then, (30.0, "slow"), tenant=2)
+        runner.submit(sleep_then, 0.0, tenant=1)
+    second = runner.submit(sleep_then, HELD_S, tenant=2)
     busy = runner.refusal(3)
     assert busy is not None and busy.retry_after == 2.0
     with pytest.raises(SolverBusy, match="solves on the cluster are taken"):
-        runner.submit(sleep_then, (0.0, "x"), tenant=3)
+        runner.submit(sleep_then, 0.0, tenant=3)
     # A cancel frees the place at once (the worker's thread ends its sleep on its own).
     assert runner.cancel(first) and runner.cancel(second)
     with pytest.raises(JobCancelled):
@@ -141,7 +144,7 @@ async def test_bounded_in_flight_per_service_and_per_firm(runner: DaskRunner) ->
 
 
 async def test_a_caller_that_goes_away_cancels_its_job(runner: DaskRunner) -> None:
-    waiting = asyncio.ensure_future(runner.run(sleep_then, (30.0, "slow"), tenant=1))
+    waiting = asyncio.ensure_future(runner.run(sleep_then, HELD_S, tenant=1))
     await until(lambda: _true(runner.in_flight == 1), "the job is in flight")
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
