@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import importlib
 import os
 import platform
 import random
@@ -69,6 +70,12 @@ def noop(_payload: Any, _emit: Any = None) -> None:
     return None
 
 
+def _importable(fn: Any) -> Any:
+    """`fn` as its module's own name holds it: run as `python -m`, this module is `__main__`, which a pool
+    worker (whose main module is `solver.worker`) cannot find a function in."""
+    return getattr(importlib.import_module("loadtests.replan_bench"), fn.__name__)
+
+
 @asynccontextmanager
 async def backend(engine: str, workers: int) -> AsyncIterator[SolveBackend]:
     """A started solve backend: the process pool, or a Dask LocalCluster with its client."""
@@ -101,12 +108,12 @@ async def noop_ms(runner: SolveBackend, count: int) -> float:
     items = [(i, i) for i in range(count)]
     started = time.perf_counter()
     if isinstance(runner, DaskRunner):
-        async for _ in runner.map_unordered(noop, [(str(i), i) for i in range(count)]):
+        async for _ in runner.map_unordered(_importable(noop), [(str(i), i) for i in range(count)]):
             pass
     else:
 
         def run(payload: int) -> Awaitable[Any]:
-            return runner.run(noop, payload)
+            return runner.run(_importable(noop), payload)
 
         async for _ in windowed(run, items, max(1, runner.workers)):
             pass

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +102,52 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+PERMITPATH = Path(sys.executable).with_name("permitpath")
+
+
+@contextlib.contextmanager
+def dev_server(directory: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`permitpath serve --dev` as a process, on a free port with a fresh SQLite file in `directory`; yields its
+    base URL once /readyz answers 200, and stops it after.
+
+    The output goes to a file, not a pipe: --dev logs every request at debug level, and a pipe nobody reads would
+    fill and stall the server. The caller's PYTHONPATH is kept, made absolute (the server runs in `directory`), so
+    a worktree's run serves the worktree's code, not the installed package's.
+    """
+    port = free_port()
+    log = directory / "serve.log"
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})}
+    if "PYTHONPATH" in os.environ:
+        environment["PYTHONPATH"] = os.pathsep.join(
+            str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep)
+        )
+    database = f"sqlite+aiosqlite:///{directory / 'serve.db'}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(PERMITPATH), "serve", "--dev", "--port", str(port), "--database-url", database],
+            cwd=directory,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120  # a safety net for a loaded machine, not a timing assertion
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"permitpath serve --dev did not become ready:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def _headers(key: str | None, accept: str | None, extra: dict[str, str] | None) -> dict[str, str]:

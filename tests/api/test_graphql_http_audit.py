@@ -10,21 +10,16 @@ them the test skips, and fails instead under PERMITPATH_REQUIRE_CODEGEN=1 (CI, w
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.api.conftest import free_port
+from tests.api.conftest import dev_server
 from tests.node_toolchain import CODEGEN, INSTALL, MODULES, NODE, needs_node
 
 SCRIPT = CODEGEN / "audit.mjs"
-PERMITPATH = Path(sys.executable).with_name("permitpath")
 
 # graphql-http 1.23.1 runs 61 audits; a newer version may add some, never fewer.
 AT_LEAST = 61
@@ -36,42 +31,9 @@ pytestmark = needs_node("the graphql-http audit")
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    """`permitpath serve --dev` on a free port and a fresh SQLite file; yields its /graphql URL once /readyz is 200.
-
-    The process's output goes to a file, not a pipe: --dev logs every request at debug level, and a pipe nobody
-    reads would fill and stall the server mid-audit.
-    """
-    port = free_port()
-    log = tmp_path / "serve.log"
-    # The caller's PYTHONPATH is kept so a worktree run serves the worktree's code, not the installed package's.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    if "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    database = f"sqlite+aiosqlite:///{tmp_path / 'audit.db'}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(PERMITPATH), "serve", "--dev", "--port", str(port), "--database-url", database],
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120  # a safety net for a loaded machine, not a timing assertion
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"permitpath serve --dev did not become ready:\n{log.read_text()}")
-            time.sleep(0.1)
+    """`permitpath serve --dev` on a free port and a fresh SQLite file; yields its /graphql URL once ready."""
+    with dev_server(tmp_path) as base:
         yield f"{base}/graphql"
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ page makes to anything but the server is blocked and recorded, so a page that ne
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +17,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.api.conftest import free_port
+from tests.api.conftest import dev_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-PERMITPATH = Path(sys.executable).with_name("permitpath")
 # Chromium without a sandbox (containers), a GPU, or any traffic of its own (updates, sync, QUIC probes).
 FLAGS = (
     "--headless",
@@ -56,36 +52,7 @@ class Served:
 
 def serve(tmp_path: Path) -> Generator[Served]:
     """`permitpath serve --dev` on a free port and a fresh SQLite file, until the generator is closed."""
-    port = free_port()
-    log = tmp_path / "serve.log"
-    # The caller's PYTHONPATH is kept (made absolute: the server runs elsewhere) so a worktree run serves the
-    # worktree's code, not the installed package's.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PERMITPATH_SOLVER_WORKERS": "1"}
-    if "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.pathsep.join(
-            str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep)
-        )
-    database = f"sqlite+aiosqlite:///{tmp_path / 'page.db'}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(PERMITPATH), "serve", "--dev", "--port", str(port), "--database-url", database],
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120  # a safety net for a loaded machine, not a timing assertion
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"permitpath serve --dev did not become ready:\n{log.read_text()}")
-            time.sleep(0.1)
+    with dev_server(tmp_path, {"PERMITPATH_SOLVER_WORKERS": "1"}) as base:
         # --dev admits a request without a key as the development firm's admin: it makes the key to sign in with.
         made = httpx.post(
             f"{base}/graphql",
@@ -95,9 +62,6 @@ def serve(tmp_path: Path) -> Generator[Served]:
             headers={"Accept": "application/json"},
         ).json()
         yield Served(base, made["data"]["createApiKey"]["secret"])
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 @pytest.fixture
