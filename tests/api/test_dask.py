@@ -50,7 +50,7 @@ from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import sleep_then
 from tests.api.test_plan_jobs import Socket
 
-BULK = 20
+BULK = 50
 RULES_AS_OF = dt.date(2025, 1, 21)
 TODAY = dt.date(2026, 12, 1)
 OPTIONS = domain.PlanOptions(time_limit_ms=5000)
