@@ -5,9 +5,8 @@ shared by the module. An interactive plan, a plan job with its progress and a ca
 re-plan whose reports match planning each household alone, a worker killed mid-run (every household recorded
 exactly once), and a service restarted mid-run that resumes its run. Both databases.
 
-The bulk re-plan covers BULK households (20: the issue asks for 50, which takes minutes on a shared 2-core machine;
-raise BULK to run it), short seeded ones (24 months, at most one offer); their stored plans, and the plans each
-gives alone under the new rules, are solved once per module in this process.
+The bulk re-plan covers BULK (50) households, short seeded ones (24 months, at most one offer); their stored
+plans, and the plans each gives alone under the new rules, are solved once per module in this process.
 """
 
 from __future__ import annotations
