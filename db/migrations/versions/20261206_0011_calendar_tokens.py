@@ -9,8 +9,8 @@ as a sha256, like an API key's. Like `api_keys` (0002), the table gets no row-le
 looked up before its tenant is known (the token is what names the tenant), and everything read after it is
 read under that tenant.
 
-Revision ID: 0010_calendar_tokens
-Revises: 0011_replan_runs
+Revision ID: 0011_calendar_tokens
+Revises: 0010_replan_runs
 Create Date: 2026-12-06 02:30:00.000000
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_calendar_tokens"
-down_revision: str | None = "0011_replan_runs"
+revision: str = "0011_calendar_tokens"
+down_revision: str | None = "0010_replan_runs"
 branch_labels: str | None = None
 depends_on: str | None = None
 

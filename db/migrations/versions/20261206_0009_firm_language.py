@@ -3,7 +3,7 @@ when they chose none (api/i18n.py negotiate). Null: no setting, Accept-Language 
 
 `tenants` is not tenant-owned (it is the tenant), so no row-level security policy is added.
 
-Revision ID: 0012_firm_language
+Revision ID: 0009_firm_language
 Revises: 0008_household_pins
 Create Date: 2026-12-06 02:30:00.000000
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_firm_language"
+revision: str = "0009_firm_language"
 down_revision: str | None = "0008_household_pins"
 branch_labels: str | None = None
 depends_on: str | None = None

@@ -3,8 +3,8 @@ report per household and run, unique, so a result recorded twice is kept once)
 
 Both tables are tenant-owned: on PostgreSQL they get the row-level security policy of 0002.
 
-Revision ID: 0011_replan_runs
-Revises: 0012_firm_language
+Revision ID: 0010_replan_runs
+Revises: 0009_firm_language
 Create Date: 2026-12-06 02:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_replan_runs"
-down_revision: str | None = "0012_firm_language"
+revision: str = "0010_replan_runs"
+down_revision: str | None = "0009_firm_language"
 branch_labels: str | None = None
 depends_on: str | None = None
 

@@ -3,8 +3,8 @@
 `processing_overrides` is tenant-owned, so on PostgreSQL it gets the row-level security policy of 0002 (as
 `children` in 0007). The firm's rows replace PROCESSING.*'s figures in the firm's plans (solver/rules/processing.py).
 
-Revision ID: 0009_processing_overrides
-Revises: 0010_calendar_tokens
+Revision ID: 0012_processing_overrides
+Revises: 0011_calendar_tokens
 Create Date: 2026-12-06 02:30:00.000000
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_processing_overrides"
-down_revision: str | None = "0010_calendar_tokens"
+revision: str = "0012_processing_overrides"
+down_revision: str | None = "0011_calendar_tokens"
 branch_labels: str | None = None
 depends_on: str | None = None
 
