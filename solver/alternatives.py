@@ -45,7 +45,7 @@ from solver.model.search import Budget, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
 from solver.rules import catalog
 from solver.rules.registry import RuleSet, load_rules
-from solver.solve import BLOCKER_SHARE, Finished, Prepared, Searched, finish, prepare, robustness_of
+from solver.solve import Finished, Prepared, Searched, budgets, finish, prepare, robustness_of
 
 MIN_COUNT = 1
 MAX_COUNT = 5
@@ -264,20 +264,22 @@ class _Search:
     pristine: cp_model.CpModel
     started: float
     deadline: Deadline
+    # The first alternative's budgets, as plan() has them: the pins' feasibility checks spent from the search's.
+    first: tuple[Budget, Budget]
 
     @staticmethod
     def start(scenario: Scenario, options: PlanOptions, rules: RuleSet) -> _Search | None:
         """Builds the model as plan() does (None when the first alternative's time runs out first)."""
         started = time.perf_counter()
         deadline = _deadline(options)
-        seconds = options.time_limit_ms / 1000.0
-        search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds))
-        prepared = prepare(scenario, options, rules, 1, deadline, search, untraced)
+        first = budgets(options, deadline)
+        prepared = prepare(scenario, options, rules, 1, deadline, first[0], untraced)
         if prepared is None:
             return None
         # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plans are made.
         rules = prepared.vars.opts.rules
-        return _Search(scenario, options, rules, prepared, prepared.vars.model.clone(), started, deadline)
+        pristine = prepared.vars.model.clone()
+        return _Search(scenario, options, rules, prepared, pristine, started, deadline, first)
 
     def next(self, found: list[Strategy]) -> Plan | None:
         """The best plan whose strategy is none of `found` (the first call: plan()'s plan), or None.
@@ -286,7 +288,7 @@ class _Search:
         the strategy as it stands: what slow processing does to it, without planning it again at that figure."""
         started = self.started if not found else time.perf_counter()
         deadline = self.deadline if not found else _deadline(self.options)
-        seconds = self.options.time_limit_ms / 1000.0
+        search, blocker_budget = self.first if not found else budgets(self.options, deadline)
         prepared = self.prepared
         v = dataclasses.replace(prepared.vars, model=self.pristine.clone())
         base = prepared.base.clone()
@@ -296,8 +298,6 @@ class _Search:
             if found and found[0].pr_program is not None:
                 # Giving up PR is no alternative to a plan that reaches it.
                 model.add(model.get_bool_var_from_proto_index(v.prv().ready.index) == 1)
-        search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds))
-        blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline)
         solved = solve_model(v, prepared.objective, search)
         if solved is None and not found:
             solved = fallback(v, deadline)
@@ -313,10 +313,6 @@ class _Search:
 
 def _deadline(options: PlanOptions) -> Deadline:
     return Deadline.after(options.time_limit_ms / 1000.0) if wall_bounded() else NEVER
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def _exclude(v: Vars, model: cp_model.CpModel, strategy: Strategy) -> None:

@@ -79,9 +79,7 @@ def plan(
     deadline = NEVER if clock is None else Deadline.after(seconds, clock)
     heard = trace or untraced
     rules = rules or load_rules()
-    # The blocker re-solves get what the main search leaves, and at least this share (of both budgets).
-    search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
-    blocker_budget = Budget.of_seconds(BLOCKER_SHARE * seconds, deadline, heard)
+    search, blocker_budget = budgets(options, deadline, heard)
     found, refused = _search(
         scenario, options, rules, grid_days, deadline, search, heard, on_improvement, started, slow=False
     )
@@ -93,6 +91,14 @@ def plan(
     blocker_budget.dtime += max(search.dtime, 0.0)
     held = Finished(scenario, options, refused, started, blocker_budget if blockers else None)
     return finish(held, found, None if robust is None else robust[1])
+
+
+def budgets(options: PlanOptions, deadline: Deadline, heard: Trace = untraced) -> tuple[Budget, Budget]:
+    """The search's budget and the blockers' re-solves': these get what the search leaves, and at least
+    BLOCKER_SHARE of the time limit (of both the deterministic and the wall-clock budget)."""
+    seconds = options.time_limit_ms / 1000.0
+    search = Budget.of_seconds((1 - BLOCKER_SHARE) * seconds, deadline.earlier(BLOCKER_SHARE * seconds), heard)
+    return search, Budget.of_seconds(BLOCKER_SHARE * seconds, deadline, heard)
 
 
 @dataclasses.dataclass(frozen=True)
