@@ -38,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.changes import Changes
 from api.observability import Metrics
 from api.plan_cache import PlanCache
 from api.ratelimit import note_solve
@@ -108,17 +109,11 @@ class _Live:
 
     tenant_id: int
     household_id: int | None = None
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    changes: Changes = field(default_factory=Changes)
     task: asyncio.Task[None] | None = None
     runner_job: str | None = None
-    version: int = 0
     # Progress steps the database did not take: written with the next step.
     pending: dict[str, Any] = field(default_factory=dict)
-
-    def announce(self) -> None:
-        self.version += 1
-        self.changed.set()
-        self.changed = asyncio.Event()
 
 
 class PlanService:
@@ -317,7 +312,7 @@ class PlanService:
                 runner.forget(live.runner_job)
             if live.task is not None:
                 live.task.cancel()
-            live.announce()
+            live.changes.announce()
 
     async def changes(self, tenant_id: int, job_id: int) -> AsyncIterator[None]:
         """Yields once now, then after each change this process makes to the job, and never ends by itself:
@@ -334,10 +329,7 @@ class PlanService:
             if live is None or live.tenant_id != tenant_id:
                 await asyncio.sleep(REMOTE_POLL_SECONDS)
             else:
-                if live.version == seen:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(live.changed.wait(), LOCAL_POLL_SECONDS)
-                seen = live.version
+                seen = await live.changes.after(seen, LOCAL_POLL_SECONDS)
             yield None
 
     async def fail_unfinished_jobs(self) -> int:
@@ -434,7 +426,7 @@ class PlanService:
             await self._end(job_id, live, {"state": "FAILED", "error": _summary(error), "finished_at": self.clock()})
         finally:
             self._live.pop(job_id, None)
-            live.announce()
+            live.changes.announce()
 
     async def _solve(
         self, job_id: int, live: _Live, scenario: domain.Scenario, options: domain.PlanOptions
@@ -583,7 +575,7 @@ class PlanService:
                 return
             added = await before(repo) if before is not None else {}
             await repo.save_job(job, {**values, **added, "heartbeat_at": self.clock()})
-        live.announce()
+        live.changes.announce()
 
     def _count_busy(self) -> None:
         if self._metrics is not None:

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.changes import Changes
 from api.dask_runner import DaskRunner
 from api.replan_job import ReplanOutcome, ReplanTask, replan_job
 from api.services import ApiServices
@@ -70,13 +71,7 @@ class _Live:
     tenant_id: int
     task: asyncio.Task[None] | None = None
     rules_version: str = ""
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-    version: int = 0
-
-    def announce(self) -> None:
-        self.version += 1
-        self.changed.set()
-        self.changed = asyncio.Event()
+    changes: Changes = field(default_factory=Changes)
 
 
 class ReplanService:
@@ -154,10 +149,7 @@ class ReplanService:
             if live is None or live.tenant_id != tenant_id:
                 await asyncio.sleep(POLL_SECONDS)
             else:
-                if live.version == seen:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(live.changed.wait(), POLL_SECONDS)
-                seen = live.version
+                seen = await live.changes.after(seen, POLL_SECONDS)
             yield None
 
     async def wait(self, run_id: int) -> None:
@@ -217,7 +209,7 @@ class ReplanService:
         finally:
             if self._live.get(run_id) is live:
                 del self._live[run_id]
-            live.announce()
+            live.changes.announce()
 
     async def _tasks(self, run_id: int, live: _Live) -> dict[int, ReplanTask] | None:
         """The run's households still to plan, each as its task; None when the run has finished already."""
@@ -234,7 +226,7 @@ class ReplanService:
                 step["started_at"] = self.clock()
             await repo.save_run(run, step)
             today, rules_as_of, live.rules_version = run.today, run.rules_as_of, run.rules_version
-        live.announce()
+        live.changes.announce()
         return {
             household_id: _task(household_id, plans[plan_id], rules_as_of, today)
             for household_id, plan_id in wanted
@@ -270,7 +262,7 @@ class ReplanService:
         except IntegrityError:  # the household was deleted while it was re-planned: nothing left to report on
             log.info("caseload re-plan %d: household %d was deleted; no report", run_id, task.household_id)
             return
-        live.announce()
+        live.changes.announce()
 
     async def _end(self, run_id: int, live: _Live, values: dict[str, Any]) -> None:
         async with self._sessions() as session, session.begin():
