@@ -26,7 +26,7 @@ from api.keys import hash_secret, secret_matches
 from api.present.calendar import HouseholdPlan, calendar_ics
 from api.present.handout import handout_pdf
 from api.present.words import Words
-from api.session import COOKIE
+from api.view import authenticate_request
 from db import models
 from db.plan_json import from_plain
 from db.repositories.calendars import Calendars, find_calendar_token
@@ -51,14 +51,7 @@ def _language(request: Request) -> str:
 async def authenticate(request: Request) -> Principal | Response:
     """The request's principal, by the same key check as /graphql, or by the page's session cookie (a link on the
     page: these are reads by GET, which a cross-site page can make a browser send but never read); else the 401."""
-    gateway = request.app.state.gateway
-    authorization = request.headers.get("authorization")
-    cookie = request.cookies.get(COOKIE)
-    if authorization is None and cookie is not None:
-        session = gateway.signer.read(cookie)
-        principal = await gateway.authenticator.authenticate_session(session.key_id if session else None)
-    else:
-        principal = await gateway.authenticator.authenticate(authorization)
+    principal = await authenticate_request(request.app.state.gateway, request, page_header=False)
     if isinstance(principal, Unauthenticated):
         body = {"errors": [{"message": principal.message, "extensions": {"code": "UNAUTHENTICATED"}}]}
         return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="permitpath"'})

@@ -79,13 +79,17 @@ def graphiql_page() -> str:
     return (resources.files("api") / "templates" / "graphiql.html").read_text(encoding="utf-8")
 
 
-async def authenticate_request(gateway: Gateway, request: Request) -> Principal | Unauthenticated:
+async def authenticate_request(
+    gateway: Gateway, request: Request, *, page_header: bool = True
+) -> Principal | Unauthenticated:
     """The principal of the Authorization header; without one, of the page's session cookie when the request
-    carries the page's header too (a cross-site form cannot add it: api/session.py); else the header's answer
-    (the `--dev` default, or 401)."""
+    carries the page's header too (a cross-site form cannot add it: api/session.py), or without that header when
+    `page_header` is False (a GET of a file the page links to, which another site can make a browser send but
+    never read); else the header's answer (the `--dev` default, or 401)."""
     authorization = request.headers.get("authorization")
     cookie = request.cookies.get(COOKIE)
-    if authorization is None and cookie is not None and request.headers.get(PAGE_HEADER) is not None:
+    from_page = not page_header or request.headers.get(PAGE_HEADER) is not None
+    if authorization is None and cookie is not None and from_page:
         session = gateway.signer.read(cookie)
         return await gateway.authenticator.authenticate_session(session.key_id if session else None)
     return await gateway.authenticator.authenticate(authorization)
