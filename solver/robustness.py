@@ -2,11 +2,12 @@
 
 A plan is made at the expected figure (p50). Its applications (the same permits, each filed on the plan's day
 or, when the one-application-at-a-time rule needs it, as soon after as allowed) are then decided after the slow
-figure (p90) instead: `replay` re-solves the model built at p90 with those decisions fixed, and `outcome` reads,
-per person, the days without status and without work and the PR ready date. When a gap opens or grows only at
-the slow figure (`opens_gap`), solver/solve.py plans again at p90, so every filing is early enough that a slow
-decision leaves no gap, and replays that plan at p50 for the expected figures. docs/plan-semantics.md says
-which figure the plan's dates use (`Robustness.basis`).
+figure (p90) instead: `replay` re-solves a model built at p90 that holds only those applications, in two stages
+(the permits kept and each filed as close to its day as it can be; then status, work and the ready day; no
+tie-break, which would move none of these), and `outcome` reads, per person, the days without status and without
+work and the PR ready date. When a gap opens or grows only at the slow figure (`opens_gap`), solver/solve.py
+plans again at p90, so every filing is early enough that a slow decision leaves no gap, and replays that plan at
+p50 for the expected figures. docs/plan-semantics.md says which figure the plan's dates use (`Robustness.basis`).
 
 The days are counted by the independent validator's timelines (solver/validate), the same reading that
 recomputes the plan's objective, so the two figures are comparable with each other and with the plan's terms.
@@ -35,7 +36,7 @@ from solver.domain import (
 from solver.domain import ProcessingOutcome as Outcome
 from solver.model.build import build, fix_groups
 from solver.model.decode import decode
-from solver.model.objective import stages, tie_break
+from solver.model.objective import stages
 from solver.model.search import Budget, Solved, Step, Trace, solve_model
 from solver.options import build_options
 from solver.rules.registry import RuleSet
@@ -60,6 +61,11 @@ def replay(
     """`solved`'s applications decided after the `slow` (p90) or expected (p50) figure (without those the figure
     leaves no day for); None when the replay found nothing in time."""
     opts = build_options(scenario, options, rules, solved.vars.opts.grid, deadline, slow=slow)
+    # Only the plan's own applications are replayed: the model holds no other candidate.
+    filed = {
+        key for key, node in solved.vars.nodes.items() if node.candidate is not None and solved.value(node.present)
+    }
+    opts.candidates = [c for c in opts.candidates if c.key in filed]
     v = build(opts, deadline)
     fix_groups(v.model, {name: lit.index for name, lit in v.groups.items()})
     m = v.model
@@ -68,10 +74,7 @@ def replay(
     for key, node in v.nodes.items():
         if node.candidate is None:
             continue
-        planned = solved.vars.nodes.get(key)
-        if planned is None or not solved.value(planned.present):
-            m.add(node.present == 0)
-            continue
+        planned = solved.vars.nodes[key]
         kept.append(node.present)
         # Filed on the plan's day, or as soon after as the other figure allows (one application at a time).
         day = solved.value(planned.apply)
@@ -83,9 +86,12 @@ def replay(
     # use, e.g. after the permit it rests on has ended, is lost), each filed as close to its day as it can be,
     # then no status, no work, the ready day.
     lost = len(kept) - sum(kept)
-    objective: list[cp_model.LinearExprT] = [lost, sum(slips), *stages(v, list(REPLAY_ORDER)), tie_break(v)]
+    # One stage for the first two (a lost permit outweighs every slip), one for the rest; no tie-break: the
+    # outcome reads only what the stages fix.
+    first = lost * (len(slips) * v.big + 1) + sum(slips)
+    objective: list[cp_model.LinearExprT] = [first, *stages(v, list(REPLAY_ORDER))]
     budget = Budget(REPLAY_DTIME, deadline) if trace is None else Budget(REPLAY_DTIME, deadline, _named(trace, slow))
-    found = solve_model(v, objective, budget)
+    found = solve_model(v, objective, budget, tie_break=False)
     if found is None:
         return None
     return decode(found, status=PlanStatus.FEASIBLE, solve_ms=0.0, blockers=())

@@ -105,6 +105,8 @@ def solve_model(
     objective: list[cp_model.LinearExprT],
     budget: Budget,
     on_solution: Callable[[list[int]], None] | None = None,
+    *,
+    tie_break: bool = True,
 ) -> Solved | None:
     """Minimizes each expression in turn, fixing each optimum before the next; None when nothing was found.
 
@@ -114,6 +116,7 @@ def solve_model(
     are skipped and the solution so far is the answer (not optimal).
     `on_solution`, when given, receives the values of each solution CP-SAT reports, stage after stage (each
     at least as good as the last in the lexicographic order: a stage keeps the earlier stages' optima).
+    The steps are traced as `stage 1`, `stage 2`, ..., the last as `tie-break` unless `tie_break` is false.
     """
     m = v.model
     values: list[int] | None = None
@@ -132,7 +135,7 @@ def solve_model(
             m.clear_hints()  # type: ignore[no-untyped-call]
             for i, val in enumerate(values):
                 m.add_hint(m.get_int_var_from_proto_index(i), val)
-        name = "tie-break" if left == 1 else f"stage {k + 1}"
+        name = "tie-break" if left == 1 and tie_break else f"stage {k + 1}"
         solver, status = budget.solve(name, m, share, wall, on_solution=on_solution)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             optimal = False
