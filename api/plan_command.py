@@ -24,10 +24,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from api.present.timeline import timeline_svg
-from api.present.words import Words
 from api.settings import Settings
-from solver.compare import compare, lines
 from solver.deadline import reproducible
 from solver.domain import (
     Deadline,
@@ -44,6 +41,7 @@ from solver.rules.registry import use_overrides
 from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, to_json
 
 if TYPE_CHECKING:
+    from api.present.words import Words
     from solver.alternatives import Alternative
 
 EXIT_PLAN = 0
@@ -145,6 +143,8 @@ def _write_pictures(result: Plan, scenario: Scenario, args: argparse.Namespace) 
     """`--svg` and `--pdf`: the timeline and the handout, prepared today (the day the command runs)."""
     today = dt.date.today()
     if args.svg is not None:
+        from api.present.timeline import timeline_svg  # the SVG timeline, only when asked for
+
         args.svg.write_text(timeline_svg(result, scenario, lang=args.lang, today=today), encoding="utf-8")
     if args.pdf is not None:
         from api.present.handout import handout_pdf  # fpdf2 and its fonts, only when a handout is asked for
@@ -163,6 +163,7 @@ def _compare(a: Plan, args: argparse.Namespace) -> int:
             print(f"{args.compare}:", file=sys.stderr)
             print_invalid(loaded, sys.stderr)
         return EXIT_INVALID
+    from solver.compare import compare, lines
     from solver.solve import plan
 
     diff = compare(a, plan(*loaded))
@@ -271,6 +272,8 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     In `lang` (English by default); days stay ISO so the column sorts. A step reads as the solver wrote it in
     English, and as its translated title (`api.present.words`) in another language.
     """
+    from api.present.words import Words  # Babel: only for the readable timeline, not for --json
+
     words = Words.of(lang)
     _ = words._
     if p.pr_ready_date is not None and p.pr_applicant is not None:

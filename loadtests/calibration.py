@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from solver.cpsat import cp_model
 
 # ft06 (Fisher and Thompson 1963): per job, its (machine, duration) operations in order. Optimal makespan 55.
 FT06 = (

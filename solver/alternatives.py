@@ -27,8 +27,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.deadline import NEVER, Deadline, wall_bounded
 from solver.domain import (
     DEFAULT_OBJECTIVE,

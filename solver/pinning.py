@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.dates import add_days
 from solver.domain import Finding, Pin, PinKind, PinOutcome, Plan, PlanStep, Role, Scenario
 from solver.eligibility import evaluate

@@ -19,8 +19,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.deadline import NEVER, Deadline
 from solver.domain import (
     ExposureGap,

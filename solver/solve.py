@@ -21,10 +21,9 @@ import dataclasses
 import time
 from collections.abc import Callable
 
-from ortools.sat.python import cp_model
-
 from solver import pinning, robustness
 from solver.closed_routes import closed_routes, why_not
+from solver.cpsat import cp_model
 from solver.deadline import NEVER, Clock, Deadline, OutOfTime, wall_bounded
 from solver.domain import (
     Finding,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from solver.categories import family_named
+from solver.cpsat import cp_model
 from solver.deadline import NEVER, Deadline
 from solver.model.constraints import cec, jobs, permits, pins, pr, status
 from solver.model.variables import Vars

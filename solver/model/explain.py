@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ortools.sat.python import cp_model
-
 from solver import noc
+from solver.cpsat import cp_model
 from solver.domain import Finding, PlanStep, Role
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP

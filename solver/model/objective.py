@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.domain import ObjectiveTerm, Role
 from solver.model.variables import Node, Vars
 from solver.rules.fees import biometrics_given, biometrics_valid_until

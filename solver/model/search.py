@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.deadline import NEVER, Deadline
 from solver.model.variables import Vars
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import operator
 
-from ortools.sat.python import cp_model
+from solver.cpsat import cp_model
 
 
 def affine_runs(lo: int, values: list[int]) -> list[tuple[int, int, int, int]]:

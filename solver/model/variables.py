@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.domain import Role
 from solver.options import Candidate, Depot, Job, Options
 

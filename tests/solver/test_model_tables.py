@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.dates import add_months
 from solver.domain import DEFAULT_OBJECTIVE, ObjectiveTerm, PlanOptions
 from solver.model.build import build

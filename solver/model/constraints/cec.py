@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ortools.sat.python import cp_model
-
 from solver import noc
+from solver.cpsat import cp_model
 from solver.domain import Person, WorkPeriod
 from solver.model.constraints.pr import CEC_HIGH, CEC_LOW
 from solver.model.tables import add_function

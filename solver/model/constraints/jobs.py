@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.model.constraints import status
 from solver.model.tables import add_function
 from solver.model.variables import JobVars, Lit, Node, Vars

@@ -6,8 +6,7 @@ employer first grants), PASSPORT.cap. Valid-to tables are indexed by valid-from 
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.domain import Role
 from solver.model.constraints.visitors import visitor_applies_outside
 from solver.model.tables import add_function

@@ -6,8 +6,7 @@ Rules: CEC.language, CEC.test_validity (language domains of the ready day), PNP.
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.dates import add_months
 from solver.domain import Person, Role
 from solver.model.tables import add_function

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.domain import Role
 from solver.model.constraints.visitors import link_from_visitor, visitor_applies_outside
 from solver.model.variables import Arc, Lit, Node, Vars

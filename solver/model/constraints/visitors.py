@@ -8,8 +8,7 @@ inside; a candidate names its ground in `Candidate.r199`), PROCESSING.outside_ca
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
+from solver.cpsat import cp_model
 from solver.model.variables import Arc, Vars
 from solver.options import Candidate, Depot, DepotKind, Options
 from solver.rules.status import visitor_may_apply_inside
