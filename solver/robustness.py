@@ -4,8 +4,8 @@ A plan is made at the expected figure (p50). Its applications (the same permits,
 or, when the one-application-at-a-time rule needs it, as soon after as allowed) are then decided after the slow
 figure (p90) instead: `replay` re-solves a model built at p90 that holds only those applications, in two stages
 (the permits kept and each filed as close to its day as it can be; then status, work and the ready day; no
-tie-break, which would move none of these), and `outcome` reads, per person, the days without status and without
-work and the PR ready date. When a gap opens or grows only at the slow figure (`opens_gap`), solver/solve.py
+tie-break: filing days with the same slips and the same terms are left to the search, deterministic as every
+solve), and `outcome` reads, per person, the days without status and without work and the PR ready date. When a gap opens or grows only at the slow figure (`opens_gap`), solver/solve.py
 plans again at p90, so every filing is early enough that a slow decision leaves no gap, and replays that plan at
 p50 for the expected figures. docs/plan-semantics.md says which figure the plan's dates use (`Robustness.basis`).
 
@@ -85,8 +85,8 @@ def replay(
     # use, e.g. after the permit it rests on has ended, is lost), each filed as close to its day as it can be,
     # then no status, no work, the ready day.
     lost = len(kept) - sum(kept)
-    # One stage for the first two (a lost permit outweighs every slip), one for the rest; no tie-break: the
-    # outcome reads only what the stages fix.
+    # One stage for the first two (a lost permit outweighs every slip), one for the rest; no tie-break (the
+    # module's docstring).
     first = lost * (len(slips) * v.big + 1) + sum(slips)
     objective: list[cp_model.LinearExprT] = [first, *stages(v, list(REPLAY_ORDER))]
     budget = Budget(REPLAY_DTIME, deadline) if trace is None else Budget(REPLAY_DTIME, deadline, _named(trace, slow))
