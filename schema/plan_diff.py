@@ -33,6 +33,7 @@ from schema.planning import (
     ScenarioInput,
     question,
 )
+from schema.processing import with_firm_processing
 from schema.rules import described
 from schema.services import capped, plan
 from schema.stored_plans import not_found
@@ -320,5 +321,9 @@ class PlanDiffQuery:
         if isinstance(first, InvalidScenario) or isinstance(second, InvalidScenario):
             return _refused(first, second)
         services, tenant_id = info.context.services, info.context.tenant_id
-        plans = [await plan(services, tenant_id, s, capped(o, services)) for s, o in (first, second)]
+        # Planned as planScenario plans them: with the firm's processing times before the request's.
+        plans = [
+            await plan(services, tenant_id, s, capped(await with_firm_processing(info.context, o), services))
+            for s, o in (first, second)
+        ]
         return PlanDiff.of(diff.compare(plans[0], plans[1]))

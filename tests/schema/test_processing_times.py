@@ -113,3 +113,21 @@ async def test_a_firms_processing_time_changes_its_stored_households_plans(gql: 
     # after the rules' 120: it starts sooner.
     first = {p["code"]: p["validFrom"] for p in before["plan"]["permits"]}
     assert all(p["validFrom"] < first[p["code"]] for p in after["plan"]["permits"] if p["code"] == code)
+
+
+COMPARE = """query($a: ScenarioInput!, $b: ScenarioInput!, $o: PlanOptionsInput) {
+  comparePlanScenarios(a: $a, b: $b, options: $o) { __typename
+    ... on PlanDiff { permitsRemoved { code applyOn validFrom } } } }"""
+
+
+async def test_compared_scenarios_are_planned_with_the_firms_processing_times(gql: Gql) -> None:
+    await gql(SET, {"input": {**TFWP_OUTSIDE, "p50Days": 20, "p90Days": 30}})
+    without_offer = {**VISITOR, "offers": []}
+    found = await gql(COMPARE, {"a": VISITOR, "b": without_offer, "o": {"timeLimitMs": 20_000}})
+    compared = found["comparePlanScenarios"]
+    assert compared["__typename"] == "PlanDiff", compared
+    (before,) = compared["permitsRemoved"]
+    assert before["code"] == "TFWP"
+    # Plan a is the firm's plan of the household (as planScenario makes it), not one at the rules' 60/154 days.
+    days = (dt.date.fromisoformat(before["validFrom"]) - dt.date.fromisoformat(before["applyOn"])).days
+    assert days in (20, 30)
