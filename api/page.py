@@ -7,7 +7,9 @@ the key's role, limits and audit apply exactly as to any client, and the API's f
 inputs they name (the form's input names are the API's field paths).
 
 The language is the user's choice (the switch in the header, kept in a cookie), else the firm's setting, else
-Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page".
+Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page". A database fault, met by the
+page's own call to `/graphql` or by the sign-in's key check, answers a short "try again shortly" page with 503
+and Retry-After (`api/faults.py`), as `/graphql` answers it.
 
 The plan view includes `_timeline.html`, the server's SVG (`Plan.timelineSvg(lang:)`, api/present/timeline.py),
 and `_handout.html`, the link to the client handout PDF (api/plan_files.py, read with the session cookie).
@@ -28,8 +30,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from api.auth import Unauthenticated
+from api.faults import UNAVAILABLE_STATUS, Endpoint, answering_faults
 from api.i18n import LANGUAGES, gettext_for, negotiate, supported
 from api.session import COOKIE, LANGUAGE_COOKIE, PAGE_HEADER
+from schema.errors import Unavailable
 
 DOMAIN: Final = "page"
 # What the page asks of the API; each is an operation any client with the same key could send.
@@ -188,6 +192,8 @@ async def call_api(request: Request, query: str, variables: Mapping[str, Any] | 
     if response.status_code == 401:
         raise SignedOut
     body = response.json()
+    if response.status_code == 503:  # a database fault, already logged by /graphql: the page says retry
+        raise Unavailable(body["errors"][0]["extensions"]["code"])
     if body.get("errors") or body.get("data") is None:
         raise ApiError("; ".join(error.get("message", "") for error in body.get("errors") or []) or response.text)
     data: dict[str, Any] = body["data"]
@@ -561,17 +567,28 @@ async def stored_plan(request: Request) -> Response:
     )
 
 
+def unavailable_page(request: Request, _shown: Unavailable) -> Response:
+    """The page of a database fault (503): try again shortly, in the reader's language (the firm's setting
+    cannot be read)."""
+    lang = language_of(request)
+    message = gettext_for(DOMAIN, lang)("The service cannot reach its records for the moment; try again shortly.")
+    return render(request, "error.html", lang, status_code=UNAVAILABLE_STATUS, message=message)
+
+
 def page_routes() -> list[Route]:
-    """The page's routes, beside `/graphql` in `api.app`."""
+    """The page's routes, beside `/graphql` in `api.app`; a database fault answers `unavailable_page`."""
+    routes: list[tuple[str, Endpoint, list[str]]] = [
+        ("/", households, ["GET"]),
+        ("/signin", signin_form, ["GET"]),
+        ("/signin", signin, ["POST"]),
+        ("/signout", signout, ["POST"]),
+        ("/language", choose_language, ["POST"]),
+        ("/households/new", new_household, ["GET", "POST"]),
+        ("/households/{id}", household, ["GET", "POST"]),
+        ("/households/{id}/plan", plan_household, ["POST"]),
+        ("/jobs/{id}", plan_job, ["GET"]),
+        ("/plans/{id}", stored_plan, ["GET"]),
+    ]
     return [
-        Route("/", households, methods=["GET"]),
-        Route("/signin", signin_form, methods=["GET"]),
-        Route("/signin", signin, methods=["POST"]),
-        Route("/signout", signout, methods=["POST"]),
-        Route("/language", choose_language, methods=["POST"]),
-        Route("/households/new", new_household, methods=["GET", "POST"]),
-        Route("/households/{id}", household, methods=["GET", "POST"]),
-        Route("/households/{id}/plan", plan_household, methods=["POST"]),
-        Route("/jobs/{id}", plan_job, methods=["GET"]),
-        Route("/plans/{id}", stored_plan, methods=["GET"]),
+        Route(path, answering_faults(endpoint, unavailable_page), methods=methods) for path, endpoint, methods in routes
     ]

@@ -7,6 +7,9 @@
 - `GET /calendar/{token}.ics`: no key, the token is the credential (`schema/calendar_feeds.py` makes and revokes
   them). An unknown, forged or revoked token answers 404 after the same work (one row read, one hash compared).
 
+A database fault answers 503 with Retry-After (`api/faults.py`): the handout's as /graphql's errors, the feed's
+as plain text like its 404.
+
 The PDF is drawn off the event loop (a worker thread): fpdf2 takes a few hundred milliseconds.
 """
 
@@ -21,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.auth import Unauthenticated
+from api.faults import answering_faults, as_text
 from api.i18n import negotiate
 from api.keys import hash_secret, secret_matches
 from api.present.calendar import HouseholdPlan, calendar_ics
@@ -102,7 +106,7 @@ def handout_endpoint(clock: Clock) -> Endpoint:
         }
         return Response(pdf, media_type="application/pdf", headers=headers)
 
-    return handout
+    return answering_faults(handout)
 
 
 def calendar_endpoint(clock: Clock) -> Endpoint:
@@ -128,4 +132,4 @@ def calendar_endpoint(clock: Clock) -> Endpoint:
         headers = {"Cache-Control": "private, max-age=300", "Content-Language": lang}
         return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
-    return calendar
+    return answering_faults(calendar, as_text)

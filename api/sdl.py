@@ -16,9 +16,9 @@ from starlette.responses import Response
 
 from api import protocol as p
 from api.auth import Unauthenticated
+from api.faults import answering_faults
 from api.observability import new_request_id
 from api.view import CACHE_CONTROL, Gateway, matches, rate_key
-from schema.errors import RETRY_AFTER_S, log_fault, unavailable
 from schema.root import sdl
 
 MEDIA_TYPE = "text/plain; charset=utf-8"
@@ -35,20 +35,15 @@ async def schema_document(request: Request) -> Response:
     """The SDL for any valid key (401 without one), charged one token like a read, 304 when unchanged; 503 with
     Retry-After when the database cannot say whether the key stands."""
     request_id = new_request_id(request.headers.get("x-request-id"))
-    try:
-        response = await _answer(request, request.app.state.gateway)
-    except Exception as error:
-        shown = unavailable(error)
-        if shown is None:
-            raise
-        log_fault(error, "checking the key of a schema download")
-        response = p.refusal(503, shown.code, str(shown), headers={"Retry-After": str(RETRY_AFTER_S)})
+    response = await _answer(request)
     response.headers["X-Request-ID"] = request_id
     response.headers["Vary"] = "Authorization"
     return response
 
 
-async def _answer(request: Request, gateway: Gateway) -> Response:
+@answering_faults
+async def _answer(request: Request) -> Response:
+    gateway: Gateway = request.app.state.gateway
     principal = await gateway.authenticator.authenticate(request.headers.get("authorization"))
     if isinstance(principal, Unauthenticated):
         headers = {"WWW-Authenticate": 'Bearer realm="permitpath"'}

@@ -50,6 +50,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from api import protocol as p
 from api.auth import Authenticator, Unauthenticated
 from api.documents import DocumentError, DocumentResolver, Resolved
+from api.faults import as_json, retry_later
 from api.limits import LimitProblem, Limits, variables_problem
 from api.observability import new_request_id, request_id_var
 from api.ratelimit import SolveCharge, TokenBuckets, solve_charge
@@ -488,10 +489,9 @@ class GraphQLView:
     def unexpected(self, error: Exception, request: Request, request_id: str) -> Response:
         """503 with Retry-After for a database fault (a warning line), else a bug: logged with the request
         id, masked, 500."""
-        shown = unavailable(error)
-        if shown is not None:
-            log_fault(error, f"serving {request.method} {request.url.path}")
-            return p.refusal(503, shown.code, str(shown), headers={"Retry-After": str(RETRY_AFTER_S)})
+        fault = retry_later(error, request, as_json)
+        if fault is not None:
+            return fault
         log.exception("unexpected error serving %s %s", request.method, request.url.path)
         return p.refusal(500, p.INTERNAL, f"{p.MASKED_MESSAGE} (request id {request_id})")
 
