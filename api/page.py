@@ -68,27 +68,9 @@ mutation PageCreateHousehold($input: CreateHouseholdInput!) {
     ... on Conflict { path message }
   }
 }"""
-UPDATE_HOUSEHOLD: Final = """
-mutation PageUpdateHousehold($id: ID!, $input: UpdateHouseholdInput!, $version: Int) {
-  updateHousehold(id: $id, input: $input, version: $version) {
-    __typename
-    ... on InvalidInput { errors { path message } }
-    ... on Conflict { path message }
-    ... on NotFound { path message }
-  }
-}"""
-CREATE_MEMBER: Final = """
-mutation PageCreateMember($householdId: ID!, $role: Person!, $input: CreateMemberInput!) {
-  createMember(householdId: $householdId, role: $role, input: $input) {
-    __typename
-    ... on InvalidInput { errors { path message } }
-    ... on Conflict { path message }
-    ... on NotFound { path message }
-  }
-}"""
-UPDATE_MEMBER: Final = """
-mutation PageUpdateMember($id: ID!, $input: UpdateMemberInput!, $version: Int) {
-  updateMember(id: $id, input: $input, version: $version) {
+SAVE_FACTS: Final = """
+mutation PageSaveHouseholdFacts($id: ID!, $input: HouseholdFactsInput!, $version: Int) {
+  saveHouseholdFacts(id: $id, input: $input, version: $version) {
     __typename
     ... on InvalidInput { errors { path message } }
     ... on Conflict { path message }
@@ -407,14 +389,14 @@ def member_input(form: Form, prefix: str) -> dict[str, Any]:
     return member
 
 
-def field_errors(result: Mapping[str, Any], *, prefix: str, to: str = "") -> dict[str, str]:
-    """The API's errors by the form input they name: the path without `prefix` (and a list's index), under `to`;
-    "" names the form, for a path no input stands for."""
+def field_errors(result: Mapping[str, Any], *, prefix: str) -> dict[str, str]:
+    """The API's errors by the form input they name: the path without `prefix` (and a list's index); "" names the
+    form, for a path no input stands for."""
     errors: dict[str, str] = {}
     listed = result.get("errors") or [{"path": result.get("path") or "", "message": result.get("message") or ""}]
     for error in listed:
         path = str(error.get("path") or "")
-        field = _INDEX.sub("", to + path.removeprefix(prefix)) if path.startswith(prefix) else ""
+        field = _INDEX.sub("", path.removeprefix(prefix)) if path.startswith(prefix) else ""
         field = field if field in FORM_FIELDS else ""
         errors[field] = (errors[field] + " " if field in errors else "") + str(error.get("message"))
     return errors
@@ -466,7 +448,8 @@ def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def _update_household(request: Request, raw_id: str) -> Response:
-    """Saves the form: the household's name, then its principal's facts, each as the API's mutation."""
+    """Saves the form (the household's name and its members' facts, all or nothing); refused, shows it again with
+    the API's errors and the versions stored now (saving again is then a choice made knowing of the change)."""
     form = await read_form(request)
     current = await call_api(request, HOUSEHOLD, {"id": raw_id})
     lang = language_of(request, current["firmSettings"]["language"])
@@ -495,30 +478,22 @@ async def _update_household(request: Request, raw_id: str) -> Response:
 
 
 async def _save_facts(request: Request, found: Mapping[str, Any], form: Form) -> dict[str, str]:
-    """The household's name, then each member's facts, each by the API's mutation (a spouse given for the
-    first time is created); the errors by input.
-
-    One mutation per record, each its own transaction: what the API accepts is saved even when another part is
-    refused (the form shows the refusal, and saving again sends the saved parts unchanged).
-    """
-    errors: dict[str, str] = {}
-    raw_id = found["id"]
-    renamed = await call_api(request, UPDATE_HOUSEHOLD, {"id": raw_id, "input": {"name": _text(form, "name") or ""}})
-    if renamed["updateHousehold"]["__typename"] != "HouseholdPayload":
-        errors |= field_errors(renamed["updateHousehold"], prefix="input.")
+    """The household's name and each member's facts (a spouse given for the first time is added) in one
+    mutation, at the versions the form was read at: all saved, or nothing when the API refuses any part (a
+    field, or a record changed since); the errors by input."""
+    facts: dict[str, Any] = {"name": _text(form, "name") or ""}
     for prefix in MEMBERS:
-        stored = found[prefix.rstrip(".")]
-        if stored is not None:
-            variables = {"id": stored["id"], "input": member_input(form, prefix)}
-            result = (await call_api(request, UPDATE_MEMBER, variables))["updateMember"]
-        elif _text(form, f"{prefix}name"):
-            variables = {"householdId": raw_id, "role": "SPOUSE", "input": member_input(form, prefix)}
-            result = (await call_api(request, CREATE_MEMBER, variables))["createMember"]
-        else:
-            continue
-        if result["__typename"] != "MemberPayload":
-            errors |= field_errors(result, prefix="input.", to=prefix)
-    return errors
+        if found[prefix.rstrip(".")] is not None or _text(form, f"{prefix}name"):
+            facts[prefix.rstrip(".")] = {**member_input(form, prefix), "version": _version(form, f"{prefix}version")}
+    variables = {"id": found["id"], "input": facts, "version": _version(form, "version")}
+    result = (await call_api(request, SAVE_FACTS, variables))["saveHouseholdFacts"]
+    return {} if result["__typename"] == "HouseholdPayload" else field_errors(result, prefix="input.")
+
+
+def _version(form: Form, name: str) -> int | None:
+    """A version the form carries (hidden, as read); None when absent or not a number (the last writer wins)."""
+    value = _text(form, name)
+    return int(value) if value and value.isdecimal() and len(value) < 10 else None
 
 
 @page

@@ -37,6 +37,9 @@ OFFER = ("OfferInput", "CreateOfferInput", "UpdateOfferInput", "JobOffer")
 PERMIT = ("CreatePermitInput", "UpdatePermitInput", "Permit")
 PIN = ("PinInput", "Pin", "HouseholdPin")
 
+# Inputs that take another input's fields (saveHouseholdFacts' extend the update inputs): the same descriptions.
+EXTENDS = {"HouseholdFactsInput": "UpdateHouseholdInput", "MemberFactsInput": "UpdateMemberInput"}
+
 _CLB = "level (CLB for English, NCLC for French, 1-12), as converted from the test's score"
 
 # Per group: field name -> description.
@@ -323,7 +326,8 @@ COORDINATES: dict[str, str] = {
     "NotFound.path": "The argument or input field holding the id.",
     "NotFound.id": "The id as sent.",
     "NotFound.message": "What was not found.",
-    "Conflict.path": "The argument that conflicts: `version` or `idempotencyKey`.",
+    "Conflict.path": "The argument or input field that conflicts: `version` (in saveHouseholdFacts also a "
+    "member's, e.g. `input.spouse.version`) or `idempotencyKey`.",
     "Conflict.message": "What conflicts and how to resolve it.",
     "Deleted.id": "The global id of the deleted record.",
     # Records.
@@ -529,6 +533,10 @@ def describe(served: GraphQLSchema) -> set[str]:
                 update = type_name.startswith("Update") and type_name.endswith("Input")
                 coordinates.setdefault(f"{type_name}.{field_name}", text + (_ON_UPDATE if update else ""))
     coordinates.update(COORDINATES)
+    for extension, base in EXTENDS.items():
+        for key, text in list(coordinates.items()):
+            if key.startswith(f"{base}."):
+                coordinates.setdefault(extension + key.removeprefix(base), text)
     used: set[str] = set()
     used_arguments: set[str] = set()
     specific = set(COORDINATES) | set(TYPES)

@@ -321,3 +321,31 @@ def null_defaults(data: object, path: str) -> list[FieldError]:
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             errors += null_defaults(value, where)
     return errors
+
+
+@strawberry.input(description="What changes in one member in `saveHouseholdFacts`, with the version it was read at.")
+class MemberFactsInput(UpdateMemberInput):
+    version: int | None = strawberry.field(
+        default=None,
+        description="The member's `version` as you read it: a member changed since (or removed) is refused as a "
+        "Conflict at this field, nothing written. Left out, the last writer wins; leave it out for a new spouse.",
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The member columns this save sets (the version is checked, not set)."""
+        return {column: value for column, value in super().changes().items() if column != "version"}
+
+
+@strawberry.input(
+    description="A household's own changes and its members', saved together by `saveHouseholdFacts`: a field left "
+    "out keeps its value."
+)
+class HouseholdFactsInput(UpdateHouseholdInput):
+    principal: MemberFactsInput | None = strawberry.field(
+        default=strawberry.UNSET, description="What changes in the principal applicant; left out: nothing."
+    )
+    spouse: MemberFactsInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="What changes in the spouse; for a household without one, the new spouse's facts (name, "
+        "birthDate, citizenships and inCanada required). Left out: nothing.",
+    )

@@ -29,6 +29,7 @@ from schema.coercion import CoercionErrors
 from schema.descriptions import describe
 from schema.errors import MaskFaultsAndErrors, log_fault, should_mask_error
 from schema.firm import FirmMutation, FirmQuery
+from schema.household_facts import HouseholdFactsMutation
 from schema.limits import MAX_TOKENS, VALIDATION_RULES
 from schema.mutations import RecordsMutation
 from schema.plan_diff import PlanDiffQuery
@@ -57,6 +58,7 @@ QUERY_PARTS: tuple[type, ...] = (
 )
 MUTATION_PARTS: tuple[type, ...] = (
     RecordsMutation,
+    HouseholdFactsMutation,
     AdminMutation,
     StoredPlansMutation,
     PlanJobsMutation,

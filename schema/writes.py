@@ -183,27 +183,37 @@ async def update(
     return await update_row(repo, await fetch(repo, model, raw, "id", lock=True), changes, check, version)
 
 
-async def update_row(repo: Households, row: V, changes: dict[str, Any], check: Checks, version: int | None = None) -> V:
+async def update_row(
+    repo: Households,
+    row: V,
+    changes: dict[str, Any],
+    check: Checks,
+    version: int | None = None,
+    *,
+    path: str = "input",
+    version_path: str = "version",
+) -> V:
     """Apply `changes` to `row` (read with `lock`) after validating the record as it would stand.
 
     With a `version`, a record that has moved past it is refused as a Conflict: another change came first.
-    Without one the last writer wins (the audit still names what each change replaced).
+    Without one the last writer wins (the audit still names what each change replaced). Errors name the
+    changes' fields under `path`, a Conflict `version_path`.
     """
-    check_version(row, version)
-    errors = checks.not_null(changes, _required(type(row)), "input") + check({**stored(row), **changes}, "input")
+    check_version(row, version, version_path)
+    errors = checks.not_null(changes, _required(type(row)), path) + check({**stored(row), **changes}, path)
     refuse_if(errors)
     return await repo.update(row, changes)
 
 
-def check_version(row: Versioned, version: int | None) -> None:
-    """Refuse with a Conflict when the client read `row` at another version than it now stands."""
+def check_version(row: Versioned, version: int | None, path: str = "version") -> None:
+    """Refuse with a Conflict naming `path` when the client read `row` at another version than it now stands."""
     if version is None or version == row.version:
         return
     message = (
         f"{TYPE_NAMES[type(row)]} is at version {row.version}, not {version}: it changed since you read it; "
         "read it again and reapply your change"
     )
-    raise Refused(Conflict(path="version", message=message, current_version=row.version))
+    raise Refused(Conflict(path=path, message=message, current_version=row.version))
 
 
 # --- stored limits -------------------------------------------------------------------------------
@@ -457,7 +467,13 @@ async def update_household(
 ) -> Household:
     """Rename a household and, when `children` or `pins` is given, replace that list (a change of the
     household: its version moves)."""
-    household = await fetch(repo, Household, raw, "id", lock=True)
+    return await change_household(repo, await fetch(repo, Household, raw, "id", lock=True), data, version)
+
+
+async def change_household(
+    repo: Households, household: Household, data: UpdateHouseholdInput, version: int | None = None
+) -> Household:
+    """`update_household` of the household read with `lock`."""
     check_version(household, version)
     changes = provided(data)
     # The lists given, each replacing the stored one.
@@ -504,9 +520,14 @@ async def create_member(repo: Households, household_raw: str, role: Role, data: 
     household = await fetch(repo, Household, household_raw, "householdId", lock=True)
     if await repo.member_by_role(household.id, role) is not None:
         refuse("role", f"the household already has a {role.value.lower()}; update that member instead")
-    refuse_if(null_defaults(data, "input") or member_input_errors(data, "input"))
+    return await add_member(repo, household, role, data, "input")
+
+
+async def add_member(repo: Households, household: Household, role: Role, data: CreateMemberInput, path: str) -> Member:
+    """Write a member in `role` of `household` (read with `lock`; it has none yet), checked as the input at `path`."""
+    refuse_if(null_defaults(data, path) or member_input_errors(data, path))
     member = await insert_member(repo, household.id, role, data)
-    await insert_permits(repo, member, data.permits or [], "input.permits")
+    await insert_permits(repo, member, data.permits or [], f"{path}.permits")
     return member
 
 

@@ -86,11 +86,12 @@ class Households(TenantScoped):
         )
         return await self.session.scalar(query)
 
-    async def member_by_role(self, household_id: int, role: Role) -> Member | None:
-        """The household's member in `role` (PRINCIPAL or SPOUSE), or None."""
-        return await self.session.scalar(
-            self._scoped(Member).where(Member.household_id == household_id, Member.role == role)
-        )
+    async def member_by_role(self, household_id: int, role: Role, *, lock: bool = False) -> Member | None:
+        """The household's member in `role` (PRINCIPAL or SPOUSE), or None; with `lock`, locked as `get` locks."""
+        query = self._scoped(Member).where(Member.household_id == household_id, Member.role == role)
+        if lock:
+            query = query.with_for_update(key_share=True)
+        return await self.session.scalar(query.execution_options(populate_existing=lock))
 
     async def offer_by_ref(self, household_id: int, ref: str) -> JobOffer | None:
         """The household's offer with `ref`, or None."""

@@ -50,6 +50,7 @@ PERMIT = '{code: "C43", open: true, status: PLANNED}'
 # (mutation field, which of the victim's ids it takes, the call with `$id`)
 MUTATIONS = [
     ("updateHousehold", "household", 'updateHousehold(id: $id, input: {name: "Stolen"})'),
+    ("saveHouseholdFacts", "household", 'saveHouseholdFacts(id: $id, input: {principal: {name: "Stolen"}})'),
     ("createMember", "household", f"createMember(householdId: $id, role: SPOUSE, input: {MEMBER})"),
     ("createOffer", "household", f"createOffer(householdId: $id, input: {OFFER})"),
     ("updateMember", "principal", 'updateMember(id: $id, input: {name: "Stolen"})'),

@@ -319,3 +319,73 @@ async def test_the_firms_language_is_none_until_set_and_can_be_cleared(service: 
     assert (await service.data(set_to, admin, {"l": "FR"}))["setFirmLanguage"] == {"language": "FR"}
     assert (await service.data(set_to, admin, {"l": None}))["setFirmLanguage"] == {"language": None}
     assert await service.data("{ firmSettings { language } }", admin) == {"firmSettings": {"language": None}}
+
+
+async def _tremblay(client: httpx.AsyncClient) -> str:
+    """A new household's page address (no spouse)."""
+    form = await client.get("/households/new")
+    created = await client.post(
+        "/households/new",
+        data={"csrf": csrf(form.text), "name": "Tremblay", **TREMBLAY},
+    )
+    location: str = created.headers["location"]
+    return location
+
+
+TREMBLAY = {"principal.name": "Luc Tremblay", "principal.birthDate": "1990-01-15", "principal.citizenships": "FR"}
+
+
+async def test_a_save_refused_in_one_part_stores_none_of_the_others(service: Service) -> None:
+    client = await signed_in(service)
+    household_url = await _tremblay(client)
+    page = await client.get(household_url)
+    refused = await client.post(
+        household_url,
+        data={
+            "csrf": csrf(page.text),
+            **hidden_versions(page.text),
+            "name": "Tremblay-Roy",
+            **TREMBLAY,
+            "principal.citizenships": "FR, CA",
+            "spouse.name": "Anne Roy",
+            "spouse.birthDate": "2099-02-03",
+            "spouse.citizenships": "CA",
+        },
+    )
+    assert refused.status_code == 422
+    assert '<p class="error" id="e-spouse.birthDate"' in refused.text
+    assert "The household was not saved" in refused.text
+    shown = await client.get(household_url)
+    assert "<h1>Tremblay</h1>" in shown.text and 'value="FR"' in shown.text
+    assert 'value="Anne Roy"' not in shown.text
+
+
+async def test_a_form_read_before_another_save_is_refused_whole(service: Service) -> None:
+    client = await signed_in(service)
+    household_url = await _tremblay(client)
+    stale = await client.get(household_url)
+    first = await client.post(
+        household_url, data={"csrf": csrf(stale.text), **hidden_versions(stale.text), "name": "Roy", **TREMBLAY}
+    )
+    assert first.status_code == 303
+    second = await client.post(
+        household_url,
+        data={
+            "csrf": csrf(stale.text),
+            **hidden_versions(stale.text),
+            "name": "Tremblay-Roy",
+            **TREMBLAY,
+            "principal.citizenships": "FR, CA",
+        },
+    )
+    assert second.status_code == 422 and "it changed since you read it" in second.text
+    shown = await client.get(household_url)
+    assert "<h1>Roy</h1>" in shown.text and 'value="FR"' in shown.text
+
+
+def hidden_versions(html: str) -> dict[str, str]:
+    """The form's hidden `version` inputs (the household's and each stored member's), as a browser sends them."""
+    return dict(VERSION.findall(html))
+
+
+VERSION = re.compile(r'<input type="hidden" name="((?:\w+\.)?version)" value="(\d+)">')
