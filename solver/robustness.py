@@ -1,13 +1,14 @@
 """Plans that hold when processing is slow: the plan's applications replayed at the other processing figure.
 
-A plan is made at the expected figure (p50). Its applications (the same permits, each filed on the plan's day
-or, when the one-application-at-a-time rule needs it, as soon after as allowed) are then decided after the slow
-figure (p90) instead: `replay` re-solves a model built at p90 that holds only those applications, in two stages
-(the permits kept and each filed as close to its day as it can be; then status, work and the ready day; no
-tie-break: filing days with the same slips and the same terms are left to the search, deterministic as every
-solve), and `outcome` reads, per person, the days without status and without work and the PR ready date. When a gap opens or grows only at the slow figure (`opens_gap`), solver/solve.py
-plans again at p90, so every filing is early enough that a slow decision leaves no gap, and replays that plan at
-p50 for the expected figures. docs/plan-semantics.md says which figure the plan's dates use (`Robustness.basis`).
+A plan is made at the expected figure (p50). Its applications (the same permits, each filed on the plan's day or,
+when the one-application-at-a-time rule needs it, as soon after as allowed) are then decided after the slow figure
+(p90) instead: `replay` re-solves a model built at p90 that holds only those applications, in two stages (the
+permits kept and each filed as close to its day as it can be; then status, work and the ready day; no tie-break:
+filing days with the same slips and the same terms are left to the search, deterministic as every solve), and
+`outcome` reads, per person, the days without status and without work and the PR ready date. When a gap opens or
+grows only at the slow figure (`opens_gap`), solver/solve.py plans again at p90, so every filing is early enough
+that a slow decision leaves no gap, and replays that plan at p50 for the expected figures. docs/plan-semantics.md
+says which figure the plan's dates use (`Robustness.basis`).
 
 The days are counted by the independent validator's timelines (solver/validate), the same reading that
 recomputes the plan's objective, so the two figures are comparable with each other and with the plan's terms.
