@@ -11,15 +11,15 @@ taken before it was read, and is served only while the watch says its tenant is 
   file deleted or replaced is another database). Reading both costs a few microseconds and no thread hop,
   so they are read on every request: a revocation from another process is seen by the next request.
 - PostgreSQL: each bump of a revision is announced (`NOTIFY permitpath_revision`, payload the tenant's id, in
-  the bump's transaction) and a connection of its own LISTENs. The stamp is a count of *moves*; a move is
-  one tenant's or every tenant's, and a tenant is unmoved since a stamp while neither it nor every tenant
-  moved after it. An announcement moves its tenant. A commit of this process's engines moves the tenants
-  whose revision its transaction bumped (the bump notes them on its connection), when its connection
-  returns to the pool, so before the writer answers its client, whatever the announcement's delay. A
-  commit that noted none (it bumped no revision the bump knows of), an announcement whose payload is not a
-  tenant's id and every reconnect move every tenant. So one firm's change leaves the other firms' entries
-  served from memory, and a revocation is refused at once by this process and by the others as soon as
-  the announcement arrives. While that connection is down there is no stamp, and every request reads the
+  the bump's transaction), which a connection of its own LISTENs to, and noted on the bump's connection. The
+  stamp is a count of *moves*, each of one tenant or of every tenant: an entry stands while neither its
+  tenant nor every tenant moved after its stamp. An announcement moves its tenant. A commit of this
+  process's engines moves the tenants noted on its connection when the connection returns to the pool, so
+  before the writer answers its client, whatever the announcement's delay. A commit that noted none (what
+  it changed went through no bump: it is not known whose revision it may have moved), an announcement whose
+  payload names no tenant and every reconnect move every tenant. So one firm's change leaves the other
+  firms' entries served, and a revocation is refused at once by this process and by the others as soon as
+  its announcement arrives. While that connection is down there is no stamp, and every request reads the
   database as before.
 
 No stamp (an in-memory database, a file not yet there, a busy file, the listener down): nothing is
