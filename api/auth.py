@@ -11,9 +11,9 @@ of every audited change, revoking a key included), which goes on to the read cac
 effect at the next request. A key found valid is remembered, for three uses:
 - a request with a remembered key and its matching secret reads nothing while its tenant's revision is known
   not to have moved since the row was read (`api/revisions.py`: on SQLite the file's change counter, read
-  per request; on PostgreSQL the revision bumps announced by NOTIFY and this process's own commits). Any
-  audited change of the tenant, a revocation included, moves the revision, and the next request reads the
-  row again, as before;
+  per request; on PostgreSQL the tenant's revision bumps announced by NOTIFY and this process's own commits
+  that bumped it). Any audited change of the tenant, a revocation included, moves the revision, and the next
+  request reads the row again, as before;
 - an open WebSocket re-checks its key (`recheck`) by reading only the revision, and the key row again only
   when the revision moved;
 - while the database cannot be reached, a key confirmed less than `grace_s` (15 s) ago is still admitted,

@@ -3,18 +3,24 @@
 A request's key check reads the tenant's revision with the key row (`api/auth.py`), which is one query per
 request even for `{ __typename }`. The revision moves in the transaction of every audited change
 (`db.repositories.scoped`), in this process or another, so a remembered revision may be used only while the
-database says nothing was committed since it was read. Each entry carries the *stamp* of when it was read,
-and is served only while the stamp is still the current one:
+database says nothing that could move it was committed since it was read. Each entry carries the *stamp*
+taken before it was read, and is served only while the watch says its tenant is unmoved since that stamp:
 
 - SQLite: the stamp is the file's `PRAGMA data_version`, read from a connection of its own (it never writes,
   so every commit of any other connection, this process's included, moves it), with the file's identity (a
   file deleted or replaced is another database). Reading both costs a few microseconds and no thread hop,
   so they are read on every request: a revocation from another process is seen by the next request.
-- PostgreSQL: each bump of a revision is announced (`NOTIFY permitpath_revision`, in the bump's transaction)
-  and a connection of its own LISTENs; the stamp is a counter moved by each announcement, by each commit of
-  this process's engines (when its connection returns to the pool, so before the writer answers its
-  client, whatever the announcement's delay) and by every reconnect.
-  While that connection is down there is no stamp, and every request reads the database as before.
+- PostgreSQL: each bump of a revision is announced (`NOTIFY permitpath_revision`, payload the tenant's id, in
+  the bump's transaction), which a connection of its own LISTENs to, and noted on the bump's connection. The
+  stamp is a count of *moves*, each of one tenant or of every tenant: an entry stands while neither its
+  tenant nor every tenant moved after its stamp. An announcement moves its tenant. A commit of this
+  process's engines moves the tenants noted on its connection when the connection returns to the pool, so
+  before the writer answers its client, whatever the announcement's delay. A commit that noted none (what
+  it changed went through no bump: it is not known whose revision it may have moved), an announcement whose
+  payload names no tenant and every reconnect move every tenant. So one firm's change leaves the other
+  firms' entries served, and a revocation is refused at once by this process and by the others as soon as
+  its announcement arrives. While that connection is down there is no stamp, and every request reads the
+  database as before.
 
 No stamp (an in-memory database, a file not yet there, a busy file, the listener down): nothing is
 remembered, nothing is served from memory. A stamp read before a query and checked again when its answer is
@@ -28,7 +34,7 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,21 +42,23 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.repositories.scoped import REVISION_CHANNEL
+from db.repositories.scoped import BUMPED_TENANTS, REVISION_CHANNEL
 
 log = logging.getLogger("permitpath.revisions")
 
 # How long the PostgreSQL listener waits before connecting again after losing its connection.
 RECONNECT_S = 1.0
-# Marks a pooled connection whose transaction committed, until it is checked in (its commit then complete).
+# On a pooled connection whose transactions committed, until it is checked in (their commits then complete):
+# for each, the tenants whose revision it bumped, or None (every tenant).
 _COMMITTED = "permitpath_committed"
 Stamp = Hashable
 
 
 class Watch(Protocol):
-    """What tells whether anything was committed since a stamp was taken."""
+    """What tells whether anything that could move a tenant's revision was committed since a stamp was taken."""
 
     def stamp(self) -> Stamp | None: ...
+    def unmoved(self, tenant_id: int, stamp: Stamp) -> bool: ...
     async def start(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -62,7 +70,7 @@ class _Entry:
 
 
 class Revisions:
-    """The tenants' revisions this process read, each served while its stamp is current (see the module)."""
+    """The tenants' revisions this process read, each served while its tenant is unmoved since it was read."""
 
     def __init__(self, watch: Watch | None) -> None:
         self._watch = watch
@@ -77,15 +85,14 @@ class Revisions:
         entry = self._entries.get(tenant_id)
         if entry is None:
             return None
-        stamp = self.stamp()
-        if stamp is None or stamp != entry.stamp:
+        if self._watch is None or not self._watch.unmoved(tenant_id, entry.stamp):
             del self._entries[tenant_id]
             return None
         return entry.revision
 
     def remember(self, tenant_id: int, revision: int, stamp: Stamp | None) -> None:
-        """Keeps `revision`, read after `stamp` was taken, when nothing was committed since."""
-        if stamp is not None and stamp == self.stamp():
+        """Keeps `revision`, read after `stamp` was taken, when nothing that could move it was committed since."""
+        if stamp is not None and self._watch is not None and self._watch.unmoved(tenant_id, stamp):
             self._entries[tenant_id] = _Entry(stamp, revision)
 
     async def start(self) -> None:
@@ -131,6 +138,10 @@ class SqliteWatch:
             return None
         return (file, int(row[0]))
 
+    def unmoved(self, _tenant_id: int, stamp: Stamp) -> bool:
+        """Nothing was committed to the file since `stamp` (its data_version counts every tenant's commits)."""
+        return stamp == self.stamp()
+
     def _connect(self) -> sqlite3.Connection:
         # mode=rw: never creates the file; autocommit and no busy wait, so a read never holds the event loop.
         connection = sqlite3.connect(
@@ -159,12 +170,15 @@ def _identity(path: str) -> tuple[int, int]:
 
 
 class PostgresWatch:
-    """The stamp moves with each NOTIFY of a revision, each commit of this process and each reconnect."""
+    """The stamp counts the moves: a NOTIFY of a revision, a commit of this process, a reconnect (see the module)."""
 
     def __init__(self, url: URL, engines: tuple[AsyncEngine, ...]) -> None:
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._engines = engines
         self._moves = 0
+        # The count of moves at the last move of every tenant, and at each tenant's own last move since.
+        self._everyone_moved = 0
+        self._tenant_moved: dict[int, int] = {}
         self._connection: Any = None  # asyncpg.Connection while listening
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
@@ -172,22 +186,44 @@ class PostgresWatch:
     def stamp(self) -> Stamp | None:
         return None if self._connection is None else self._moves
 
-    def moved(self, *_: Any) -> None:
-        """Something was committed (any listener's and event's arguments are ignored)."""
+    def unmoved(self, tenant_id: int, stamp: Stamp) -> bool:
+        """Listening, and neither the tenant nor every tenant moved since `stamp` was taken."""
+        last = max(self._everyone_moved, self._tenant_moved.get(tenant_id, 0))
+        return self._connection is not None and isinstance(stamp, int) and last <= stamp
+
+    def _move(self, tenants: Iterable[int] | None = None) -> None:
+        """The revisions of `tenants` may have moved (None: of every tenant)."""
         self._moves += 1
+        if tenants is None:
+            self._everyone_moved = self._moves
+            self._tenant_moved.clear()  # each tenant's last move is now this one
+            return
+        for tenant_id in tenants:
+            self._tenant_moved[tenant_id] = self._moves
+
+    def _announced(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        """A NOTIFY of a revision bump: its tenant moved (every tenant, when the payload names none)."""
+        self._move(_tenant_of(payload))
 
     def _committed(self, connection: Any) -> None:
-        """A transaction of this process is committing: the stamp moves once its connection is back."""
-        connection.info[_COMMITTED] = True
+        """A transaction of this process is committing: the tenants whose revision it bumped (every tenant, when
+        it noted none) move once its connection is back."""
+        bumped = connection.info.pop(BUMPED_TENANTS, None)
+        connection.info.setdefault(_COMMITTED, []).append(bumped)
+
+    def _rolled_back(self, connection: Any) -> None:
+        """A transaction of this process rolled back: its bumps moved nothing."""
+        connection.info.pop(BUMPED_TENANTS, None)
 
     def _checked_in(self, _dbapi_connection: Any, record: Any) -> None:
-        """A connection returned to the pool: when it committed, its commit is complete and visible now."""
-        if record.info.pop(_COMMITTED, False):
-            self.moved()
+        """A connection returned to the pool: what it committed is complete and visible now."""
+        for tenants in record.info.pop(_COMMITTED, ()):
+            self._move(tenants)
 
     async def start(self) -> None:
         for engine in self._engines:
             event.listen(engine.sync_engine, "commit", self._committed)
+            event.listen(engine.sync_engine, "rollback", self._rolled_back)
             event.listen(engine.sync_engine.pool, "checkin", self._checked_in)
         self._task = asyncio.create_task(self._listen(), name="permitpath-revision-listener")
 
@@ -195,6 +231,7 @@ class PostgresWatch:
         for engine in self._engines:
             with contextlib.suppress(Exception):
                 event.remove(engine.sync_engine, "commit", self._committed)
+                event.remove(engine.sync_engine, "rollback", self._rolled_back)
                 event.remove(engine.sync_engine.pool, "checkin", self._checked_in)
         if self._task is not None:
             self._task.cancel()
@@ -209,14 +246,14 @@ class PostgresWatch:
         while True:
             try:
                 connection = await asyncpg.connect(self._dsn)
-                await connection.add_listener(REVISION_CHANNEL, self.moved)
+                await connection.add_listener(REVISION_CHANNEL, self._announced)
                 connection.add_termination_listener(lambda _connection: self._lost.set())
             except (OSError, asyncpg.PostgresError) as error:
                 log.warning("cannot listen for revisions (every request reads them meanwhile): %s", error)
                 await asyncio.sleep(RECONNECT_S)
                 continue
             self._lost.clear()
-            self.moved()  # whatever was announced while no connection listened
+            self._move()  # whatever was announced while no connection listened
             self._connection = connection
             await self._lost.wait()
             log.warning("the revision listener lost its connection; every request reads revisions meanwhile")
@@ -226,6 +263,14 @@ class PostgresWatch:
     async def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            self.moved()
+            self._move()
             with contextlib.suppress(Exception):
                 await connection.close(timeout=2)
+
+
+def _tenant_of(payload: str) -> list[int] | None:
+    """The tenant a NOTIFY's payload names, or None when it names none (then every tenant moved)."""
+    try:
+        return [int(payload)]
+    except ValueError:
+        return None

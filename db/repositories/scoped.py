@@ -54,6 +54,9 @@ _TENANT_MARK = "tenant_id"
 # The PostgreSQL channel each bump of a tenant's revision is announced on (payload: the tenant's id), in the
 # bump's transaction, so a listener hears of it when the change is visible (api/revisions.py).
 REVISION_CHANNEL = "permitpath_revision"
+# Where a PostgreSQL connection's `info` keeps the ids of the tenants whose revision its transaction bumped, so
+# this process knows which tenants its own commit moves (api/revisions.py).
+BUMPED_TENANTS = "permitpath_bumped_tenants"
 
 
 @event.listens_for(Session, "after_begin")
@@ -207,6 +210,7 @@ class TenantScoped:
         )
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(select(func.pg_notify(REVISION_CHANNEL, str(self.tenant_id))))
+            (await self.session.connection()).info.setdefault(BUMPED_TENANTS, set()).add(self.tenant_id)
         await self.session.flush()
 
     async def audit_entries(

@@ -1,26 +1,34 @@
 """A tenant's revision kept in the process (api/revisions.py): a remembered key answers without a query while
-nothing is committed, and any process's change (a revocation from the command line) is seen at once."""
+nothing that could move its tenant's revision is committed (on PostgreSQL another firm's change leaves it), and
+any process's change (a revocation from the command line) is seen at once."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import Engine, event, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth import Authenticator, Unauthenticated
 from api.keys import Role, split_key
 from api.revisions import Revisions, SqliteWatch
-from tests.api.conftest import Service
+from db.engine import make_engine, make_sessions
+from db.repositories.access import Access
+from tests.api.conftest import Service, Tenant, serve, settings_for
 from tests.api.test_solve_runner import until
 
 ROOT = Path(__file__).parents[2]
 RULES = {"query": "{ rulesVersion }"}
+T = TypeVar("T")
 
 
 async def _statements(service: Service, key: str) -> tuple[bool, list[str]]:
@@ -122,3 +130,133 @@ async def test_an_answer_read_across_a_commit_is_not_kept(tmp_path: Path) -> Non
     finally:
         writer.close()
         await revisions.close()
+
+
+@pytest.fixture
+async def postgres_service(postgres_database: str) -> AsyncIterator[Service]:
+    """The service on PostgreSQL, where each tenant's remembered revision moves on its own."""
+    settings = settings_for(postgres_database, rate_capacity=100_000.0, rate_per_second=100_000.0)
+    async with serve(settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def elsewhere(postgres_database: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on an engine of the test's own, whose commits the service hears of only by NOTIFY."""
+    engine = make_engine(postgres_database)
+    try:
+        yield make_sessions(engine)
+    finally:
+        await engine.dispose()
+
+
+@contextlib.contextmanager
+def _commits() -> Iterator[list[Any]]:
+    """The commits of every engine of this process (the service's and the test's) while the block runs."""
+    commits: list[Any] = []
+
+    def record(connection: Any) -> None:
+        commits.append(connection)
+
+    event.listen(Engine, "commit", record)
+    try:
+        yield commits
+    finally:
+        event.remove(Engine, "commit", record)
+
+
+async def _uninterrupted(attempt: Callable[[], Awaitable[T]], commits: int) -> T:
+    """What `attempt` found in a run during which this process committed `commits` times (the attempt's own):
+    a run the plan jobs' heartbeat came into, which moves every tenant, is made again."""
+
+    async def run() -> T:
+        while True:
+            with _commits() as seen:
+                found = await attempt()
+            if len(seen) == commits:
+                return found
+
+    return await asyncio.wait_for(run(), 60)  # only a safety net
+
+
+async def _revoke(sessions: async_sessionmaker[AsyncSession], tenant: Tenant, key: str) -> None:
+    key_id = split_key(key)[0]  # type: ignore[index]
+    async with sessions() as session, session.begin():
+        assert await Access(session, tenant_id=tenant.id).revoke_api_key(key_id) is not None
+
+
+async def _until_read(service: Service, key: str) -> None:
+    """Checks `key`, still admitted, until a check reads its row again (its tenant moved)."""
+    while (checked := await _statements(service, key)) == (True, []):
+        await asyncio.sleep(0.02)
+    assert checked[0] and len(checked[1]) == 1
+
+
+async def test_on_postgres_one_firms_change_leaves_the_other_firms_keys_in_memory(
+    postgres_service: Service, elsewhere: async_sessionmaker[AsyncSession]
+) -> None:
+    service = postgres_service
+    await _listening(service)
+    firm, other = await service.tenant(), await service.tenant()
+    others_key = await service.key(other, Role.READONLY)  # first: every announcement of the firm comes after it
+    key = await service.key(firm, Role.READONLY)
+
+    async def attempt() -> tuple[tuple[bool, list[str]], tuple[bool, list[str]]]:
+        """Both keys' checks just after a change of the firm by this process."""
+        spare = await service.key(firm, Role.READONLY, name="spare")
+        await _from_memory(service, key)
+        # A change of the firm elsewhere: once its NOTIFY is heard, so is every earlier one (commit order).
+        await _revoke(elsewhere, firm, spare)
+        await _until_read(service, key)
+        await _from_memory(service, key)
+        await _from_memory(service, others_key)
+        await service.key(firm, Role.READONLY, name="another")
+        return (await _statements(service, others_key), await _statements(service, key))
+
+    others_check, firms_check = await _uninterrupted(attempt, commits=3)
+    assert others_check == (True, [])  # the other firm's key: known current, no query
+    assert firms_check[0] and len(firms_check[1]) == 1  # the firm's key: its row read again
+
+
+async def test_on_postgres_a_revocation_elsewhere_is_refused_once_announced(
+    postgres_service: Service, elsewhere: async_sessionmaker[AsyncSession]
+) -> None:
+    service = postgres_service
+    await _listening(service)
+    firm = await service.tenant()
+
+    async def attempt() -> None:
+        key = await service.key(firm, Role.READONLY)
+        await _from_memory(service, key)
+        await _revoke(elsewhere, firm, key)  # another connection: only its NOTIFY tells this process
+        while (response := await service.post(RULES, key)).status_code != 401:
+            assert response.status_code == 200
+            await asyncio.sleep(0.02)
+
+    await _uninterrupted(attempt, commits=2)
+
+
+async def test_on_postgres_a_reconnect_of_the_listener_drops_every_remembered_revision(
+    postgres_service: Service, elsewhere: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    service = postgres_service
+    revisions: Revisions = service.app.state.revisions
+    listener = "datname = current_database() AND query LIKE 'LISTEN %'"
+    firm = await service.tenant()
+
+    async def attempt() -> tuple[bool, list[str]]:
+        await _listening(service)
+        caplog.clear()
+        key = await service.key(firm, Role.READONLY)
+        await _from_memory(service, key)
+        async with elsewhere() as session:
+            ended = await session.scalar(
+                text(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {listener}")
+            )
+        assert ended == 1
+        await until(lambda: "lost its connection" in caplog.text and revisions.stamp() is not None, "listening again")
+        return await _statements(service, key)
+
+    # What was announced while no connection listened is unknown: every remembered revision is read again.
+    admitted, statements = await _uninterrupted(attempt, commits=1)
+    assert admitted and len(statements) == 1
