@@ -1,10 +1,12 @@
-"""The consultant's page at `/`: sign in with an API key, find and open households, edit their facts, plan them.
+"""The consultant's page at `/`: sign in with an API key, find and open households, edit their files, plan them.
 
 Server-rendered (Jinja2, `api/templates/`), with a little progressive JavaScript (`api/static/app.js`: the plan
 job's progress without reloading). Every read and write goes through the GraphQL API itself: the page posts its
 operations to `/graphql` in-process with the user's session cookie and the page's header (`api/session.py`), so
 the key's role, limits and audit apply exactly as to any client, and the API's field errors are shown beside the
-inputs they name (the form's input names are the API's field paths).
+inputs they name (the form's input names are the API's field paths). A household's lists of records (offers,
+each member's language tests, ...) are rows of such inputs (`api/page_records.py`), saved with the rest of its
+file by one `saveHouseholdFacts`.
 
 The language is the user's choice (the switch in the header, kept in a cookie), else the firm's setting, else
 Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page". A database fault, met by the
