@@ -67,18 +67,21 @@ async def save_household_facts(
     errors: list[FieldError] = []
     await _gather(errors, writes.change_household(repo, household, data, version))
     members = ((Role.PRINCIPAL, data.principal, "input.principal"), (Role.SPOUSE, data.spouse, "input.spouse"))
-    saved: list[tuple[models.Member, int, MemberFactsInput, str]] = []
+    # Each member saved, with the version it was read at (None for a member this save adds).
+    saved: list[tuple[models.Member, int | None, MemberFactsInput, str]] = []
     for role, facts, path in members:
         if facts is not strawberry.UNSET:
             stored = await repo.member_by_role(household.id, role)
+            read = stored.version if stored is not None else None
             member = await _gather(errors, save_member(repo, household, role, facts, path))
-            if member is not None and stored is not None and facts is not None:
-                saved.append((member, stored.version, facts, path))
+            if member is not None and facts is not None:
+                saved.append((member, read, facts, path))
     # The lists after the members (an offer's holder must exist), the permits after the offers they name.
     if await _gather(errors, record_lists.replace_offers(repo, household, data)):
         await writes.count_change(repo, household, read_at)
     for member, member_read_at, facts, path in saved:
-        if await _gather(errors, record_lists.replace_member_records(repo, member, facts, path)):
+        changed = await _gather(errors, record_lists.replace_member_records(repo, member, facts, path))
+        if changed and member_read_at is not None:  # a member this save adds stays at version 1
             await writes.count_change(repo, member, member_read_at)
     writes.refuse_if(errors)
     return household
@@ -116,9 +119,6 @@ async def save_member(
 def new_member(facts: MemberFactsInput, path: str) -> CreateMemberInput:
     """`facts` as a new member's input; refuses naming each fact a new member needs and `facts` leaves out."""
     given = {name: value for name, value in provided(facts).items() if name != "version"}
-    given |= {
-        name: getattr(facts, name) for name, *_ in writes.MEMBER_RECORDS if getattr(facts, name) is not strawberry.UNSET
-    }
     missing = [name for name in _REQUIRED if given.get(name) is None]
     writes.refuse_if(
         [FieldError(path=checks.join(path, name), message="is required for a new member") for name in missing]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.conftest import Gql
-from tests.schema.records import CREATE_HOUSEHOLD, OFFER, PRINCIPAL, household_input
+from tests.schema.records import CREATE_HOUSEHOLD, OFFER, PRINCIPAL, SPOUSE, household_input
 from tests.schema.test_household_facts import SAVE
 from tests.schema.test_refusals import tenant_rows
 
@@ -87,3 +87,22 @@ async def test_a_permit_names_an_offer_the_same_save_adds(gql: Gql) -> None:
     assert saved["saveHouseholdFacts"]["__typename"] == "HouseholdPayload", saved
     after = await _lists(gql, household_id)
     assert after["principal"]["permits"] == [{"code": "A75", "offer": {"ref": "new-offer"}}]
+
+
+async def test_a_new_spouse_comes_with_records_and_an_offer_of_the_same_save(gql: Gql) -> None:
+    household_id = await _created(gql)
+    permit = {"code": "A75", "open": False, "status": "PLANNED", "offerRef": "spouse-job"}
+    spouse = {**SPOUSE, "languageTests": [TEST], "permits": [permit]}
+    facts = {"offers": [{**OFFER, "ref": "spouse-job", "holder": "SPOUSE"}], "spouse": spouse}
+    saved = await gql(SAVE, {"id": household_id, "input": facts})
+    assert saved["saveHouseholdFacts"]["__typename"] == "HouseholdPayload", saved
+    shown = await gql(SPOUSE_LISTS, {"id": household_id})
+    assert shown["node"]["spouse"] == {
+        "version": 1,
+        "languageTests": [{"test": "CELPIP_GENERAL"}],
+        "permits": [{"code": "A75", "offer": {"ref": "spouse-job"}}],
+    }
+
+
+SPOUSE_LISTS = """query($id: ID!) { node(id: $id) { ... on Household {
+  spouse { version languageTests { test } permits { code offer { ref } } } } } }"""
