@@ -80,9 +80,8 @@ async def replace_member_records(repo: Households, member: Member, facts: Member
     ]
     errors = [error for _, check, at, items in lists if items is not None for error in items_errors(items, at, check)]
     permits = next(items for model, _, _, items in lists if model is Permit)
-    if permits is not None:
-        canadian = member.canadian_status if facts.canadian_status is strawberry.UNSET else facts.canadian_status
-        errors += checks.canadian_permits_errors(canadian, len(permits), f"{path}.permits")
+    if permits is not None:  # the member as this save left it: a Canadian holds no permit
+        errors += checks.canadian_permits_errors(member.canadian_status, len(permits), f"{path}.permits")
     writes.refuse_if(errors)
     changed = False
     for model, _check, at, items in lists:
