@@ -184,3 +184,15 @@ async def test_a_row_marked_remove_is_deleted_when_saving(service: Service) -> N
     assert removed.status_code == 303, removed.text
     assert [offer["ref"] for offer in (await _stored(client, household_id))["offers"]] == ["other"]
     assert 'value="maple-dev"' not in (await client.get(url)).text
+
+
+async def test_the_file_reads_in_french(service: Service) -> None:
+    client = await signed_in(service)
+    url, _household_id = await _household(client)
+    page = await client.get(url)
+    html = await _with_rows(client, url, page.text, "offers")
+    saved = await client.post(url, data={**form_fields(html, url), **OFFER})
+    assert saved.status_code == 303, saved.text
+    french = await client.get(url, headers={"Accept-Language": "fr-CA"})
+    for text in ("<legend>Offres d’emploi</legend>", "<legend>Offre 1</legend>", "Ajouter une offre", "Détenue par"):
+        assert text in french.text, text
