@@ -1,10 +1,12 @@
-"""The consultant's page at `/`: sign in with an API key, find and open households, edit their facts, plan them.
+"""The consultant's page at `/`: sign in with an API key, find and open households, edit their files, plan them.
 
 Server-rendered (Jinja2, `api/templates/`), with a little progressive JavaScript (`api/static/app.js`: the plan
 job's progress without reloading). Every read and write goes through the GraphQL API itself: the page posts its
 operations to `/graphql` in-process with the user's session cookie and the page's header (`api/session.py`), so
 the key's role, limits and audit apply exactly as to any client, and the API's field errors are shown beside the
-inputs they name (the form's input names are the API's field paths).
+inputs they name (the form's input names are the API's field paths). A household's lists of records (offers,
+each member's language tests, ...) are rows of such inputs (`api/page_records.py`), saved with the rest of its
+file by one `saveHouseholdFacts`.
 
 The language is the user's choice (the switch in the header, kept in a cookie), else the firm's setting, else
 Accept-Language (`api.i18n.negotiate`); the texts are the gettext domain "page". A database fault, met by the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Final
 
 import httpx
@@ -32,6 +34,21 @@ from starlette.routing import Route
 from api.auth import Unauthenticated
 from api.faults import UNAVAILABLE_STATUS, Endpoint, answering_faults
 from api.i18n import LANGUAGES, gettext_for, negotiate, supported
+from api.page_records import (
+    CANADIAN_STATUSES,
+    HOUSEHOLD_RECORDS,
+    MEMBER_RECORDS,
+    Records,
+    RowsView,
+    as_input,
+    blank,
+    field_of,
+    form_values,
+    kept,
+    lists_of,
+    rows,
+    stored_values,
+)
 from api.session import COOKIE, LANGUAGE_COOKIE, PAGE_HEADER
 from schema.errors import Unavailable
 
@@ -45,19 +62,25 @@ query PageHouseholds($q: String, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
-HOUSEHOLD: Final = """
-query PageHousehold($id: ID!) {
-  firmSettings { language }
-  household(id: $id) {
+HOUSEHOLD: Final = f"""
+query PageHousehold($id: ID!) {{
+  firmSettings {{ language }}
+  household(id: $id) {{
     id version name
-    principal { ...PageMember }
-    spouse { ...PageMember }
-    plans(first: 10) { edges { node { id createdAt asOf status prReadyDate } } }
-  }
-}
-fragment PageMember on HouseholdMember {
-  id version name birthDate citizenships inCanada passportExpiry status { kind validTo permitCode }
-}"""
+    principal {{ ...PageMember }}
+    spouse {{ ...PageMember }}
+    {" ".join(records.selection() for records in HOUSEHOLD_RECORDS)}
+    plans(first: 10) {{ edges {{ node {{ id createdAt asOf status prReadyDate }} }} }}
+  }}
+}}
+fragment PageMember on HouseholdMember {{
+  id version name birthDate citizenships inCanada passportExpiry
+  status {{ kind validTo permitCode employerSpecific }}
+  prApplication {{ program submittedOn aorOn }}
+  provincialNomination {{ province nominatedOn employerRestricted }}
+  biometricsGivenOn medicalExamOn canadianStatus
+  {" ".join(records.selection() for records in MEMBER_RECORDS)}
+}}"""
 FIRM: Final = "query PageFirm { firmSettings { language } }"
 CREATE: Final = """
 mutation PageCreateHousehold($input: CreateHouseholdInput!) {
@@ -130,10 +153,22 @@ FORM_FIELDS: Final = frozenset(
             "status.kind",
             "status.validTo",
             "status.permitCode",
+            "status.employerSpecific",
+            "prApplication.program",
+            "prApplication.submittedOn",
+            "prApplication.aorOn",
+            "provincialNomination.province",
+            "provincialNomination.nominatedOn",
+            "provincialNomination.employerRestricted",
+            "biometricsGivenOn",
+            "medicalExamOn",
+            "canadianStatus",
         )
     }
 )
 _INDEX = re.compile(r"\[\d+\]$")
+# A value the API could not read (a malformed date, a blank required field): its message starts with the path.
+_UNREAD_PATH = re.compile(r"(input\.[\w.\[\]]+): ")
 
 
 # A form's fields (application/x-www-form-urlencoded; the page uploads no files). The first value of a name wins.
@@ -151,7 +186,11 @@ async def read_form(request: Request) -> Form:
 
 
 class ApiError(Exception):
-    """The API refused the page's request as a whole (not a field's error): its message is shown."""
+    """The API refused the page's request as a whole (not a field's error): its messages are shown."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
 
 
 class SignedOut(Exception):
@@ -177,7 +216,7 @@ async def call_api(request: Request, query: str, variables: Mapping[str, Any] | 
     if response.status_code == 503:  # a database fault, already logged by /graphql: the page says retry
         raise Unavailable(body["errors"][0]["extensions"]["code"])
     if body.get("errors") or body.get("data") is None:
-        raise ApiError("; ".join(error.get("message", "") for error in body.get("errors") or []) or response.text)
+        raise ApiError([error.get("message", "") for error in body.get("errors") or []] or [response.text])
     data: dict[str, Any] = body["data"]
     return data
 
@@ -349,7 +388,7 @@ async def _firm_language(request: Request) -> str:
 async def new_household(request: Request) -> Response:
     """The form of a new household: its name, its principal applicant's facts and, when given, the spouse's."""
     lang = await _firm_language(request)
-    shown: dict[str, Any] = {"status_kinds": STATUS_KINDS, "has_spouse": False}
+    shown: dict[str, Any] = {"status_kinds": STATUS_KINDS, "canadian_statuses": CANADIAN_STATUSES, "has_spouse": False}
     if request.method == "GET":
         return render(request, "household_new.html", lang, values={}, errors={}, **shown)
     form = await read_form(request)
@@ -358,8 +397,8 @@ async def new_household(request: Request) -> Response:
         household["spouse"] = member_input(form, "spouse.")
     try:
         data = await call_api(request, CREATE, {"input": household})
-    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
-        errors = {"": str(error)}
+    except ApiError as error:  # a value the API could not read (a malformed date)
+        errors = unread_errors(error)
     else:
         result = data["createHousehold"]
         if result["__typename"] == "HouseholdPayload":
@@ -369,7 +408,8 @@ async def new_household(request: Request) -> Response:
 
 
 def member_input(form: Form, prefix: str) -> dict[str, Any]:
-    """A member's input from the form's fields (named by the API's paths); empty optional fields are left out."""
+    """A member's input from the form's fields (named by the API's paths); an empty optional field is null, which
+    clears what was stored."""
     member: dict[str, Any] = {
         "name": _text(form, f"{prefix}name") or "",
         "birthDate": _text(form, f"{prefix}birthDate"),
@@ -377,34 +417,71 @@ def member_input(form: Form, prefix: str) -> dict[str, Any]:
             code.strip().upper() for code in (_text(form, f"{prefix}citizenships") or "").split(",") if code.strip()
         ],
         "inCanada": form.get(f"{prefix}inCanada") == "on",
+        "passportExpiry": _text(form, f"{prefix}passportExpiry"),
+        "biometricsGivenOn": _text(form, f"{prefix}biometricsGivenOn"),
+        "medicalExamOn": _text(form, f"{prefix}medicalExamOn"),
+        "canadianStatus": _choice(form, f"{prefix}canadianStatus", CANADIAN_STATUSES),
+        "status": None,
+        "prApplication": _group(form, f"{prefix}prApplication.", ("program", "submittedOn", "aorOn")),
+        "provincialNomination": _group(form, f"{prefix}provincialNomination.", ("province", "nominatedOn")),
     }
-    if passport := _text(form, f"{prefix}passportExpiry"):
-        member["passportExpiry"] = passport
-    kind = _text(form, f"{prefix}status.kind")
-    if kind and kind in STATUS_KINDS:
-        status: dict[str, Any] = {"kind": kind, "validTo": _text(form, f"{prefix}status.validTo")}
-        if code := _text(form, f"{prefix}status.permitCode"):
-            status["permitCode"] = code
-        member["status"] = status
+    if nomination := member["provincialNomination"]:
+        nomination["employerRestricted"] = form.get(f"{prefix}provincialNomination.employerRestricted") == "on"
+    if kind := _choice(form, f"{prefix}status.kind", STATUS_KINDS):
+        member["status"] = {
+            "kind": kind,
+            "validTo": _text(form, f"{prefix}status.validTo"),
+            "permitCode": _text(form, f"{prefix}status.permitCode"),
+            "employerSpecific": form.get(f"{prefix}status.employerSpecific") == "on",
+        }
     return member
 
 
-def field_errors(result: Mapping[str, Any], *, prefix: str) -> dict[str, str]:
-    """The API's errors by the form input they name: the path without `prefix` (and a list's index); "" names the
-    form, for a path no input stands for."""
+def _choice(form: Form, name: str, choices: tuple[str, ...]) -> str | None:
+    value = _text(form, name)
+    return value if value in choices else None
+
+
+def _group(form: Form, prefix: str, names: tuple[str, ...]) -> dict[str, Any] | None:
+    """A nested input (a PR application, a nomination) from its fields; null when all of them are empty."""
+    group = {name: _text(form, prefix + name) for name in names}
+    return group if any(group.values()) else None
+
+
+def field_errors(
+    result: Mapping[str, Any], *, prefix: str, lists: Sequence[tuple[str, Records]] = ()
+) -> dict[str, str]:
+    """The API's errors by the form input they name: the path without `prefix` (and a list's index), a record's
+    input in `lists` (or the list); "" names the form, for a path no input stands for."""
     errors: dict[str, str] = {}
     listed = result.get("errors") or [{"path": result.get("path") or "", "message": result.get("message") or ""}]
     for error in listed:
         path = str(error.get("path") or "")
-        field = _INDEX.sub("", path.removeprefix(prefix)) if path.startswith(prefix) else ""
-        field = field if field in FORM_FIELDS else ""
+        field = _form_field(path.removeprefix(prefix), lists) if path.startswith(prefix) else ""
         errors[field] = (errors[field] + " " if field in errors else "") + str(error.get("message"))
     return errors
 
 
+def _form_field(path: str, lists: Sequence[tuple[str, Records]]) -> str:
+    field = _INDEX.sub("", path)
+    if field in FORM_FIELDS:
+        return field
+    return field_of(path, lists) or ""
+
+
+def unread_errors(error: ApiError, lists: Sequence[tuple[str, Records]] = ()) -> dict[str, str]:
+    """The messages of values the API could not read, by the input their path names (else the form's)."""
+    listed = []
+    for message in error.messages:
+        found = _UNREAD_PATH.match(message)
+        path = found.group(1) if found else ""
+        listed.append({"path": path, "message": message.removeprefix(f"{path}: ") if path else message})
+    return field_errors({"errors": listed}, prefix="input.", lists=lists)
+
+
 @page
 async def household(request: Request) -> Response:
-    """One household: its facts (editable), its plans, and the button that plans it."""
+    """One household: its whole file (editable), its plans, and the button that plans it."""
     raw_id = request.path_params["id"]
     if request.method == "POST":
         return await _update_household(request, raw_id)
@@ -413,16 +490,48 @@ async def household(request: Request) -> Response:
     found = data["household"]
     if found is None:
         return render(request, "error.html", lang, status_code=404, message=None)
+    lists = lists_of(found)
+    values = _values_of(found)
+    views = []
+    for key, records in lists:
+        stored = _stored_records(found, key)
+        values |= stored_values(key, records, stored)
+        views.append(RowsView(key, records, len(stored)))
+    saved = request.query_params.get("saved") == "1"
+    return _household_page(request, lang, found, values, {}, views, saved=saved)
+
+
+def _stored_records(found: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """The stored records of the list `key` (`offers`, `principal.languageTests`)."""
+    owner, _, field = key.rpartition(".")
+    records: list[Mapping[str, Any]] = (found[owner] if owner else found)[field]
+    return records
+
+
+def _household_page(
+    request: Request,
+    lang: str,
+    found: Mapping[str, Any],
+    values: Mapping[str, str],
+    errors: Mapping[str, str],
+    views: Sequence[RowsView],
+    *,
+    saved: bool = False,
+    status_code: int = 200,
+) -> Response:
     return render(
         request,
         "household.html",
         lang,
+        status_code=status_code,
         household=found,
-        values=_values_of(found),
-        errors={},
+        values=values,
+        errors=errors,
         status_kinds=STATUS_KINDS,
+        canadian_statuses=CANADIAN_STATUSES,
         has_spouse=found["spouse"] is not None,
-        saved=request.query_params.get("saved") == "1",
+        lists={view.key: view for view in views},
+        saved=saved,
     )
 
 
@@ -434,6 +543,8 @@ def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
         if member is None:
             continue
         status = member.get("status") or {}
+        application = member.get("prApplication") or {}
+        nomination = member.get("provincialNomination") or {}
         values |= {
             f"{prefix}name": member["name"],
             f"{prefix}birthDate": member["birthDate"],
@@ -443,51 +554,68 @@ def _values_of(found: Mapping[str, Any]) -> dict[str, str]:
             f"{prefix}status.kind": status.get("kind") or "",
             f"{prefix}status.validTo": status.get("validTo") or "",
             f"{prefix}status.permitCode": status.get("permitCode") or "",
+            f"{prefix}status.employerSpecific": "on" if status.get("employerSpecific") else "",
+            f"{prefix}prApplication.program": application.get("program") or "",
+            f"{prefix}prApplication.submittedOn": application.get("submittedOn") or "",
+            f"{prefix}prApplication.aorOn": application.get("aorOn") or "",
+            f"{prefix}provincialNomination.province": nomination.get("province") or "",
+            f"{prefix}provincialNomination.nominatedOn": nomination.get("nominatedOn") or "",
+            f"{prefix}provincialNomination.employerRestricted": "on" if nomination.get("employerRestricted") else "",
+            f"{prefix}biometricsGivenOn": member.get("biometricsGivenOn") or "",
+            f"{prefix}medicalExamOn": member.get("medicalExamOn") or "",
+            f"{prefix}canadianStatus": member.get("canadianStatus") or "",
         }
     return values
 
 
 async def _update_household(request: Request, raw_id: str) -> Response:
-    """Saves the form (the household's name and its members' facts, all or nothing); refused, shows it again with
-    the API's errors and the versions stored now (saving again is then a choice made knowing of the change)."""
+    """Saves the form (the household's name, its members' facts and every list, all or nothing); refused, shows it
+    again with the API's errors and the versions stored now (saving again is then a choice made knowing of the
+    change). The "add a row" buttons show the form again, unsaved, with a blank row in that list."""
     form = await read_form(request)
     current = await call_api(request, HOUSEHOLD, {"id": raw_id})
     lang = language_of(request, current["firmSettings"]["language"])
     found = current["household"]
     if found is None:
         return render(request, "error.html", lang, status_code=404, message=None)
-    values = dict(form)
+    lists = [(key, records) for key, records in lists_of(found) if form.get(f"{key}.shown")]
+    adding = form.get("add")
+    values = {name: value for name, value in form.items() if not any(name.startswith(f"{key}[") for key, _ in lists)}
+    views = []
+    for key, records in lists:
+        listed = rows(form, key) if adding else kept(form, key, records)
+        focus = len(listed) if key == adding else None
+        if focus is not None:
+            listed.append(blank(records))
+        values |= form_values(key, listed)
+        views.append(RowsView(key, records, len(listed), focus))
+    if adding:
+        return _household_page(request, lang, found, values, {}, views)
     try:
-        errors = await _save_facts(request, found, form)
-    except ApiError as error:  # a value the API could not read (a malformed date): the form's error
-        errors = {"": str(error)}
+        errors = await _save_facts(request, found, form, lists)
+    except ApiError as error:  # a value the API could not read (a malformed date)
+        errors = unread_errors(error, lists)
     if errors:
-        return render(
-            request,
-            "household.html",
-            lang,
-            status_code=422,
-            household=found,
-            values=values,
-            errors=errors,
-            status_kinds=STATUS_KINDS,
-            has_spouse=found["spouse"] is not None,
-            saved=False,
-        )
+        return _household_page(request, lang, found, values, errors, views, status_code=422)
     return RedirectResponse(f"/households/{raw_id}?saved=1", status_code=303)
 
 
-async def _save_facts(request: Request, found: Mapping[str, Any], form: Form) -> dict[str, str]:
-    """The household's name and each member's facts (a spouse given for the first time is added) in one
-    mutation, at the versions the form was read at: all saved, or nothing when the API refuses any part (a
-    field, or a record changed since); the errors by input."""
+async def _save_facts(
+    request: Request, found: Mapping[str, Any], form: Form, lists: Sequence[tuple[str, Records]]
+) -> dict[str, str]:
+    """The household's name, each member's facts (a spouse given for the first time is added) and the lists the
+    form shows, in one mutation, at the versions the form was read at: all saved, or nothing when the API refuses
+    any part (a field, or a record changed since); the errors by input."""
     facts: dict[str, Any] = {"name": _text(form, "name") or ""}
     for prefix in MEMBERS:
         if found[prefix.rstrip(".")] is not None or _text(form, f"{prefix}name"):
             facts[prefix.rstrip(".")] = {**member_input(form, prefix), "version": _version(form, f"{prefix}version")}
+    for key, records in lists:
+        owner, _, field = key.rpartition(".")
+        (facts[owner] if owner else facts)[field] = [as_input(row, records) for row in kept(form, key, records)]
     variables = {"id": found["id"], "input": facts, "version": _version(form, "version")}
     result = (await call_api(request, SAVE_FACTS, variables))["saveHouseholdFacts"]
-    return {} if result["__typename"] == "HouseholdPayload" else field_errors(result, prefix="input.")
+    return {} if result["__typename"] == "HouseholdPayload" else field_errors(result, prefix="input.", lists=lists)
 
 
 def _version(form: Form, name: str) -> int | None:

@@ -2,28 +2,31 @@
 
 The consultant's page saves its form this way: the name and each member's facts as `updateHousehold`,
 `updateMember` and `createMember` would (the same checks, version checks and writes of `schema/writes.py`),
+and the lists it gives (offers, each member's records: `schema/record_lists.py`) replacing the stored ones,
 but a refusal of any part leaves every part unwritten. The field errors of all parts come back together,
-each named by its path under `input` (`input.name`, `input.spouse.birthDate`); a stale version (the
-household's `version` or a member's `input.principal.version`) is a Conflict.
+each named by its path under `input` (`input.name`, `input.spouse.birthDate`, `input.offers[0].nocCode`); a
+stale version (the household's `version` or a member's `input.principal.version`) is a Conflict.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 
 from db import models
 from db.repositories.households import Households
-from schema import checks, writes
+from schema import checks, record_lists, writes
 from schema.errors import Conflict, FieldError, InvalidInput, NotFound
 from schema.inputs import CreateMemberInput, HouseholdFactsInput, MemberFactsInput, null_defaults, provided
 from schema.mutations import Version, mutation
 from schema.payloads import HouseholdPayload
 from schema.types import Household, Info
 from solver.domain import Role
+
+T = TypeVar("T")
 
 SaveHouseholdFactsResult = Annotated[
     HouseholdPayload | InvalidInput | NotFound | Conflict, strawberry.union("SaveHouseholdFactsResult")
@@ -39,9 +42,11 @@ _REQUIRED = tuple(
 @strawberry.type
 class HouseholdFactsMutation:
     @mutation(
-        "Save a household's name and its members' facts (adding the spouse the household lacks) in one "
-        "transaction: every part is checked as updateHousehold, updateMember and createMember check it, and any "
-        "refusal writes nothing. The field errors of every part come back together."
+        "Save a household's name and its members' facts (adding the spouse the household lacks), and the lists "
+        "given (children, offers, each member's education, language tests, work history and permits) in one "
+        "transaction: every part is checked as updateHousehold, updateMember, createMember and the create "
+        "mutations of each record check it, and any refusal writes nothing. The field errors of every part come "
+        "back together."
     )
     async def save_household_facts(
         self, info: Info, id: strawberry.ID, input: HouseholdFactsInput, version: Version = None
@@ -55,27 +60,42 @@ class HouseholdFactsMutation:
 async def save_household_facts(
     repo: Households, raw: str, data: HouseholdFactsInput, version: int | None = None
 ) -> models.Household:
-    """The household's changes, then each member's, in the caller's transaction; every part's field errors are
-    gathered and refused together (a Conflict or NotFound ends the save at once)."""
+    """The household's changes, then each member's, then the lists, in the caller's transaction; every part's
+    field errors are gathered and refused together (a Conflict or NotFound ends the save at once)."""
     household = await writes.fetch(repo, models.Household, raw, "id", lock=True)
+    read_at = household.version
     errors: list[FieldError] = []
     await _gather(errors, writes.change_household(repo, household, data, version))
     members = ((Role.PRINCIPAL, data.principal, "input.principal"), (Role.SPOUSE, data.spouse, "input.spouse"))
+    # Each member saved, with the version it was read at (None for a member this save adds).
+    saved: list[tuple[models.Member, int | None, MemberFactsInput, str]] = []
     for role, facts, path in members:
         if facts is not strawberry.UNSET:
-            await _gather(errors, save_member(repo, household, role, facts, path))
+            stored = await repo.member_by_role(household.id, role)
+            read = stored.version if stored is not None else None
+            member = await _gather(errors, save_member(repo, household, role, facts, path))
+            if member is not None and facts is not None:
+                saved.append((member, read, facts, path))
+    # The lists after the members (an offer's holder must exist), the permits after the offers they name.
+    if await _gather(errors, record_lists.replace_offers(repo, household, data)):
+        await writes.count_change(repo, household, read_at)
+    for member, member_read_at, facts, path in saved:
+        changed = await _gather(errors, record_lists.replace_member_records(repo, member, facts, path))
+        if changed and member_read_at is not None:  # a member this save adds stays at version 1
+            await writes.count_change(repo, member, member_read_at)
     writes.refuse_if(errors)
     return household
 
 
-async def _gather(errors: list[FieldError], part: Awaitable[object]) -> None:
-    """Run one part of the save, adding its field errors to `errors` instead of ending the save."""
+async def _gather(errors: list[FieldError], part: Awaitable[T]) -> T | None:
+    """Run one part of the save, adding its field errors to `errors` instead of ending the save (None then)."""
     try:
-        await part
+        return await part
     except writes.Refused as refused:
         if not isinstance(refused.outcome, InvalidInput):
             raise
         errors += refused.outcome.errors
+        return None
 
 
 async def save_member(

@@ -323,12 +323,34 @@ def null_defaults(data: object, path: str) -> list[FieldError]:
     return errors
 
 
+# The lists `saveHouseholdFacts` replaces (schema/record_lists.py).
+_REPLACES = (
+    "{what}, all of them: the list stored afterwards (a record equal to a stored one is kept as it is). Left "
+    "out: unchanged."
+)
+
+
 @strawberry.input(description="What changes in one member in `saveHouseholdFacts`, with the version it was read at.")
 class MemberFactsInput(UpdateMemberInput):
     version: int | None = strawberry.field(
         default=None,
         description="The member's `version` as you read it: a member changed since (or removed) is refused as a "
         "Conflict at this field, nothing written. Left out, the last writer wins; leave it out for a new spouse.",
+    )
+
+    education: list[CreateEducationInput] | None = strawberry.field(
+        default=strawberry.UNSET, description=_REPLACES.format(what="The member's education records")
+    )
+    language_tests: list[CreateLanguageTestInput] | None = strawberry.field(
+        default=strawberry.UNSET, description=_REPLACES.format(what="The member's language tests")
+    )
+    work_history: list[CreateWorkPeriodInput] | None = strawberry.field(
+        default=strawberry.UNSET, description=_REPLACES.format(what="The member's work periods")
+    )
+    permits: list[CreatePermitInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=_REPLACES.format(what="The member's permits (held, applied for, planned)")
+        + " A permit's offerRef names an offer as this save leaves them.",
     )
 
     def changes(self) -> dict[str, Any]:
@@ -348,4 +370,9 @@ class HouseholdFactsInput(UpdateHouseholdInput):
         default=strawberry.UNSET,
         description="What changes in the spouse; for a household without one, the new spouse's facts (name, "
         "birthDate, citizenships and inCanada required). Left out: nothing.",
+    )
+    offers: list[CreateOfferInput] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=_REPLACES.format(what="The household's job offers")
+        + " An offer whose ref is stored is updated in place (its permits and pins keep it).",
     )

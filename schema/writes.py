@@ -335,16 +335,23 @@ async def create_member_record(repo: Households, model: type[R], member_raw: str
 def member_input_errors(data: CreateMemberInput, path: str) -> list[FieldError]:
     """Every error in a member's input and its nested records (after `null_defaults`: no list is null)."""
     errors = checks.member_errors(data.columns(), path)
-    nested: list[tuple[str, Sequence[object], Checks]] = [
-        ("education", data.education or [], checks.education_errors),
-        ("languageTests", data.language_tests or [], checks.language_test_errors),
-        ("workHistory", data.work_history or [], checks.work_errors),
-        ("permits", data.permits or [], checks.permit_errors),
-    ]
-    for name, items, check in nested:
-        for i, item in enumerate(items):
-            errors += check(provided(item), f"{path}.{name}[{i}]")
+    for name, field, _model, check in MEMBER_RECORDS:
+        errors += records_errors(getattr(data, name) or [], f"{path}.{field}", check)
     return errors + checks.canadian_permits_errors(data.canadian_status, len(data.permits or []), f"{path}.permits")
+
+
+# A member's lists of records: the input's attribute, its field name in paths, its model, the check of one record.
+MEMBER_RECORDS: tuple[tuple[str, str, type[Versioned], Checks], ...] = (
+    ("education", "education", Education, checks.education_errors),
+    ("language_tests", "languageTests", LanguageTest, checks.language_test_errors),
+    ("work_history", "workHistory", WorkPeriod, checks.work_errors),
+    ("permits", "permits", Permit, checks.permit_errors),
+)
+
+
+def records_errors(items: Sequence[object], path: str, check: Checks) -> list[FieldError]:
+    """Every error in a list of records, each named by its index under `path`."""
+    return [error for i, item in enumerate(items) for error in check(provided(item), f"{path}[{i}]")]
 
 
 async def insert_member(repo: Households, household_id: int, role: Role, data: CreateMemberInput) -> Member:
@@ -367,9 +374,14 @@ async def insert_permits(repo: Households, member: Member, permits: Sequence[Cre
 
 async def insert_permit(repo: Households, member: Member, data: CreatePermitInput, path: str) -> Permit:
     """Write one permit of `member`."""
+    return await repo.add(Permit, {**await permit_columns(repo, member, data, path), "member_id": member.id})
+
+
+async def permit_columns(repo: Households, member: Member, data: CreatePermitInput, path: str) -> dict[str, Any]:
+    """A permit's columns, its offer named by ref turned into the offer's id."""
     values = provided(data)
     offer_id = await offer_id_for(repo, member, values.pop("offer_ref", None), f"{path}.offerRef")
-    return await repo.add(Permit, {**values, "member_id": member.id, "offer_id": offer_id})
+    return {**values, "offer_id": offer_id}
 
 
 async def offer_id_for(repo: Households, member: Member, ref: str | None, path: str) -> int | None:
@@ -396,7 +408,7 @@ async def create_household(repo: Households, data: CreateHouseholdInput) -> Hous
     for i, offer in enumerate(data.offers or []):
         errors += checks.offer_errors(provided(offer), f"input.offers[{i}]")
         if offer.holder is Role.SPOUSE and data.spouse is None:
-            errors.append(FieldError(path=f"input.offers[{i}].holder", message=_NO_SPOUSE))
+            errors.append(FieldError(path=f"input.offers[{i}].holder", message=NO_SPOUSE))
     refuse_if(errors)
 
     errors += children_errors(data.children or [], "input.children")
@@ -501,10 +513,15 @@ async def change_household(
         for stored in stored_pins.get(household.id, []):
             await repo.delete(HouseholdPin, stored.id)
         await insert_pins(repo, household.id, lists["pins"])
-    if household.version == read_at:
-        # Only the children or the pins changed: the household's version still counts the change.
-        await repo.update(household, {"version": read_at + 1})
+    # Only the children or the pins changed: the household's version still counts the change.
+    await count_change(repo, household, read_at)
     return household
+
+
+async def count_change(repo: Households, row: V, read_at: int) -> None:
+    """Move `row`'s version past `read_at` when only records it holds changed (its own columns did not)."""
+    if row.version == read_at:
+        await repo.update(row, {"version": read_at + 1})
 
 
 async def _stored_pins_errors(repo: Households, household: Household, pins: Sequence[PinInput]) -> list[FieldError]:
@@ -545,7 +562,7 @@ async def delete_member(repo: Households, raw: str) -> Deleted:
 
 # --- offers and permits -------------------------------------------------------------------------
 
-_NO_SPOUSE = "SPOUSE holds this offer but the household has no spouse"
+NO_SPOUSE = "SPOUSE holds this offer but the household has no spouse"
 _PIN_NO_SPOUSE = "the household has no spouse; a pin names a member of the household"
 
 
@@ -562,7 +579,7 @@ async def create_offer(repo: Households, household_raw: str, data: CreateOfferIn
     refuse_if(null_defaults(data, "input"))
     errors = checks.offer_errors(provided(data), "input")
     if data.holder is Role.SPOUSE and await repo.member_by_role(household.id, Role.SPOUSE) is None:
-        errors.append(FieldError(path="input.holder", message=_NO_SPOUSE))
+        errors.append(FieldError(path="input.holder", message=NO_SPOUSE))
     refuse_if(errors)
     await within_limit(repo, JobOffer, JobOffer.household_id, household.id, "householdId")
     return await insert_offer(repo, household.id, data, "input")
@@ -574,7 +591,7 @@ async def update_offer(repo: Households, raw: str, data: UpdateOfferInput, versi
     check_version(offer, version)
     changes = provided(data)
     if changes.get("holder") is Role.SPOUSE and await repo.member_by_role(offer.household_id, Role.SPOUSE) is None:
-        refuse("input.holder", _NO_SPOUSE)
+        refuse("input.holder", NO_SPOUSE)
     ref = changes.get("ref")
     if ref is not None and ref != offer.ref and await repo.offer_by_ref(offer.household_id, ref) is not None:
         refuse("input.ref", f"ref {ref!r} is already used by an offer of this household; refs are unique")

@@ -1,7 +1,8 @@
 """Screenshots of the page for the README: `python -m tests.browser.screenshots docs/screenshots`.
 
 Starts `permitpath serve --dev` (the demo households), signs in with a key it makes, and saves the households
-list and a plan. Not part of the test run: the pictures change whenever the page does, and are committed by hand.
+list, a household's file and a plan. Not part of the test run: the pictures change whenever the page does, and
+are committed by hand.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tests.browser.conftest import CHROMIUM, FLAGS, Offline, serve
 
 
 def take(out: Path) -> list[Path]:
-    """Saves households.png and plan.png in `out`; returns their paths."""
+    """Saves households.png, household.png and plan.png in `out`; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         running = serve(Path(tmp))
@@ -34,6 +35,8 @@ def take(out: Path) -> list[Path]:
                 page.wait_for_url(f"{served.base}/")
                 page.screenshot(path=str(out / "households.png"), full_page=True)
                 households = [link.get_attribute("href") for link in page.locator("table.list a").all()]
+                page.goto(f"{served.base}{households[0]}")
+                page.screenshot(path=str(out / "household.png"), full_page=True)
                 for household in households:  # the first demo household whose plan has steps
                     page.goto(f"{served.base}{household}")
                     page.get_by_role("button", name="Plan this household").click()
@@ -44,7 +47,7 @@ def take(out: Path) -> list[Path]:
                 browser.close()
         finally:
             running.close()
-    return [out / "households.png", out / "plan.png"]
+    return [out / "households.png", out / "household.png", out / "plan.png"]
 
 
 if __name__ == "__main__":

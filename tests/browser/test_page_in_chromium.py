@@ -92,3 +92,32 @@ def test_graphiql_renders_its_editor_with_the_network_off(served: Served, browse
     page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=60_000)
     assert "Loading..." not in page.locator("#graphiql").inner_text()
     assert offline.attempted == []
+
+
+def test_an_offer_is_added_to_the_file_with_the_keyboard(served: Served, browser_page: tuple[Any, Offline]) -> None:
+    page, offline = browser_page
+    page.goto(f"{served.base}/signin")
+    page.get_by_label("API key").fill(served.key)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{served.base}/")
+    page.locator("table.list a").first.click()
+    page.wait_for_url(re.compile(r"/households/[^/]+$"))
+    page.get_by_role("button", name="Add an offer").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the form comes back, unsaved, with a blank offer whose first input has the focus
+    focused = page.evaluate("document.activeElement.name")
+    assert re.fullmatch(r"offers\[\d+\]\.ref", focused), focused
+    row = focused.removesuffix(".ref")
+    for value in ("maple-dev", None, "Maple Software Ltd.", "21231", "ON", "40", "52.50"):
+        if value is not None:
+            page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    # The earliest start: a date input, typed field by field in the order chromium shows them (month, day, year).
+    page.keyboard.type("01042027")
+    assert page.locator(f"[name='{row}.earliestStart']").input_value() == "2027-01-04"
+    page.keyboard.press("Enter")  # Enter in an input saves (the form's first button), it adds no row
+    page.wait_for_url(re.compile(r"\?saved=1$"))
+    assert page.get_by_role("status").inner_text() == "Saved."
+    assert page.locator(f"[name='{row}.ref']").input_value() == "maple-dev"
+    assert page.locator(f"[name='{row}.hourlyWage']").input_value() == "52.5"
+    assert offline.attempted == []

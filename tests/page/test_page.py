@@ -212,7 +212,7 @@ def test_every_text_of_the_page_has_its_french() -> None:
     assert not untranslated, f"no French for: {untranslated}"
 
 
-SAME_IN_FRENCH = {"Date", "Plan", "Total", "source"}
+SAME_IN_FRENCH = {"Date", "Plan", "Total", "source", "Province", "Test"}
 
 
 async def test_editing_the_facts_saves_them_or_shows_the_apis_errors(service: Service) -> None:
