@@ -336,7 +336,7 @@ def _jobs(s: Solved) -> list[PlannedJob]:
                 person=job.person,
                 noc_code=job.noc_code,
                 start=cal.date(s.value(jv.start)),
-                end=None if open_ended else cal.date(end_day),
+                end=None if open_ended and end_day == v.horizon - 1 else cal.date(end_day),
                 offer_ref=job.offer_ref,
             )
         )

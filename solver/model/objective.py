@@ -143,7 +143,8 @@ def restoration_surcharge_cents(v: Vars) -> int:
 
 
 def tie_break(v: Vars) -> cp_model.LinearExprT:
-    """After every term: the earliest application dates, the lowest codes, the earliest and longest jobs."""
+    """After every term: the earliest application dates, the lowest codes, the earliest and longest jobs, an
+    open-ended job to the plan's end."""
     apply_weight = 4 * (v.big + 1)
     parts: list[cp_model.LinearExprT] = []
     ranked = sorted(v.nodes.values(), key=lambda n: (n.candidate.code if n.candidate else "", n.key))
@@ -153,4 +154,10 @@ def tie_break(v: Vars) -> cp_model.LinearExprT:
         parts.append(apply_weight * n.apply + rank * n.present)
     for jv in v.jobs.values():
         parts.append(jv.start - jv.end + v.big * jv.present.Not())
+        if jv.job.offer_ref is not None and jv.job.months is None:
+            # An open-ended job ends before the plan does only when it must (its authorization runs out): never
+            # to make room for another offer's job the plan does not need.
+            early = v.model.new_bool_var(f"job_ends_early[{jv.job.key}]")
+            v.model.add(jv.end >= v.horizon - 1).only_enforce_if(early.Not())
+            parts.append(2 * v.big * early)
     return sum(parts)

@@ -51,8 +51,9 @@ def _job_issues(ctx: PlanContext, role: Role, person: Person) -> Iterator[Violat
                 continue
             if job.start < offer.earliest_start or (offer.latest_start is not None and job.start > offer.latest_start):
                 yield v("JOB.start_window", f"starts outside [{offer.earliest_start}, {offer.latest_start}]")
+            # An open-ended offer's job runs to the plan's end or, like a history job, ends earlier (while authorized).
             want = add_days(add_months(job.start, offer.months), -1) if offer.months is not None else last_day
-            if end != want:
+            if end > want or (offer.months is not None and end != want):
                 yield v("JOB.dates", f"ends {end}, the offer gives {want}")
             if sum(1 for j in ctx.plan.jobs if j.offer_ref == job.offer_ref) > 1:
                 yield v("JOB.offer", "the offer is taken twice")

@@ -180,6 +180,32 @@ def _history_ends(
     return out
 
 
+def _offer_ends(
+    scenario: Scenario,
+    options: PlanOptions,
+    role: Role,
+    specs: Sequence[Spec],
+    jobs: Sequence[PlannedJob],
+    rules: RuleSet,
+) -> list[list[PlannedJob]]:
+    """The offers' jobs as offered, and with each open-ended one (end null) ended instead on the last day the
+    permits authorize it from its start, when that comes before the plan's end (ending it on another day never
+    adds CEC hours or permit days, and jobs affect no other objective term): every combination."""
+    permits = dated_permits(scenario, options, role, specs, jobs, None, rules)
+    t = plan_context(scenario, _draft(rules, permits, jobs, None, None), options, rules).timelines[role]
+    choices: list[list[PlannedJob]] = []
+    for job in jobs:
+        ends = [job]
+        if job.end is None and job.offer_ref is not None:
+            i = max(0, t.index(job.start))
+            while i < t.days and t.authorized(i, job.offer_ref):
+                i += 1
+            if job.start <= add_days(scenario.as_of, i - 1) and i < t.days:
+                ends.append(dataclasses.replace(job, end=add_days(scenario.as_of, i - 1)))
+        choices.append(ends)
+    return [list(combo) for combo in itertools.product(*choices)]
+
+
 def candidates(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None = None) -> Iterator[Plan]:
     """Every candidate plan of a one-person household on a grid of `g` days (valid or not), best PR first."""
     yield from (plan for plan, _ in _search(scenario, options, g, rules or load_rules(), None))
@@ -194,7 +220,8 @@ def size(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None
     for code in ("C43", "C21"):
         count *= 1 + sum(1 for a in days if _eligible_alone(scenario, options, role, (code, a, None), (), ruleset))
     for o in scenario.offers:
-        count *= len(_offer_choices(scenario, options, o, days, ruleset))
+        # An open-ended offer's job may also end when its authorization runs out (_offer_ends).
+        count *= len(_offer_choices(scenario, options, o, days, ruleset)) * (2 if o.months is None else 1)
     history = any(w.in_canada and (w.end is None or w.end >= scenario.as_of) for w in scenario.principal.work_history)
     return count * (3 if history else 1) * (1 + len(days))
 
@@ -218,12 +245,14 @@ def _search(
     offer_choices: list[tuple[OfferChoice, ...]] = list(itertools.product(*per_offer))
     horizon_days = (add_months(scenario.as_of, scenario.horizon_months) - scenario.as_of).days
     for (c43, c21), chosen in itertools.product(own_choices, offer_choices):
-        offer_jobs = [offer_job(o, c[0]) for o, c in zip(offers, chosen, strict=True) if c is not None]
-        if _overlap(offer_jobs):
-            continue
+        offered = [offer_job(o, c[0]) for o, c in zip(offers, chosen, strict=True) if c is not None]
         specs: list[Spec] = [(code, a, None) for code, a in (("C43", c43), ("C21", c21)) if a is not None]
         specs += [(employer.offer_code(o), c[1], o.ref) for o, c in zip(offers, chosen, strict=True) if c and c[1]]
-        for program in programs:
+        for program, offer_jobs in itertools.product(
+            programs, _offer_ends(scenario, options, role, specs, offered, rules)
+        ):
+            if _overlap(offer_jobs):
+                continue
             pr = (role, program)
             base = dated_permits(scenario, options, role, specs, offer_jobs, pr, rules)
             for history in [None, *_history_ends(scenario, options, role, offer_jobs, base, rules)]:

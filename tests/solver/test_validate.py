@@ -169,6 +169,14 @@ def test_job_length_follows_the_offer() -> None:
     )
 
 
+def test_an_open_ended_offers_job_may_end_before_the_plan_does() -> None:
+    # Like an ongoing job of the work history, it runs while authorized: here to the PGWP's last day.
+    ends_with_the_pgwp = job("21231", "2027-01-04", PGWP.valid_to.isoformat(), ref="acme")
+    check_plan(GRAD, grad_plan(jobs=(ends_with_the_pgwp,)), OPTIONS)
+    past_the_plan = job("21231", "2027-01-04", "2040-01-01", ref="acme")
+    assert "JOB.dates" in rule_ids(GRAD, grad_plan(jobs=(past_the_plan,)))
+
+
 def test_student_holds_no_job_before_completion() -> None:
     scenario = dataclasses.replace(
         GRAD, principal=graduate(completion="2027-04-30"), offers=(offer("acme", "21231", "2027-01-04"),)

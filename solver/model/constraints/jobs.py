@@ -24,7 +24,8 @@ def _end_table(v: Vars, job: Job) -> list[int]:
 
 
 def add_job_vars(v: Vars) -> None:
-    """An optional interval per job; offers end after their months (or at H - 1), history jobs may end earlier."""
+    """An optional interval per job: an offer's ends after its months; an open-ended offer's, like a history job's,
+    at H - 1 or earlier, while authorized."""
     m = v.model
     for job in v.opts.jobs:
         name = job.key
@@ -33,6 +34,13 @@ def add_job_vars(v: Vars) -> None:
         end = m.new_int_var(0, v.big, f"job_end[{name}]")
         if job.offer_ref is None:
             m.add(end <= v.horizon - 1)
+        elif job.months is None:
+            # An open-ended offer's job runs to the plan's end, or, like an ongoing job of the work history, while
+            # a permit authorizes it (an employer-specific permit's months end before the plan does).
+            m.add(end <= v.horizon - 1)
+            m.add(end >= start)
+            m.add(start == job.start_days[0]).only_enforce_if(present.Not())
+            m.add(end == v.horizon - 1).only_enforce_if(present.Not())
         else:
             add_function(m, start, job.start_days[0], _end_table(v, job), end, f"job_end[{name}]")
             m.add(start == job.start_days[0]).only_enforce_if(present.Not())
