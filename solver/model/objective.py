@@ -153,7 +153,8 @@ def tie_break(v: Vars) -> cp_model.LinearExprT:
             continue
         parts.append(apply_weight * n.apply + rank * n.present)
     for jv in v.jobs.values():
-        parts.append(jv.start - jv.end + v.big * jv.present.Not())
+        # Longest, then earliest: a job's start counts twice (a fixed-length job's end moves with its start).
+        parts.append(2 * jv.start - jv.end + v.big * jv.present.Not())
         if jv.job.offer_ref is not None and jv.job.months is None:
             # An open-ended job ends before the plan does only when it must (its authorization runs out): never
             # to make room for another offer's job the plan does not need.
