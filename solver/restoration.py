@@ -9,7 +9,9 @@ restoring visitor status alone costs (FEES.restoration `restore`), and the route
 
 from __future__ import annotations
 
-from solver.domain import DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver import phrases
+from solver.domain import Deadline, DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver.phrases import Phrase
 from solver.rules.decision import cited
 from solver.rules.registry import RuleSet
 from solver.rules.status import lost_status
@@ -33,14 +35,25 @@ def restoration_blockers(scenario: Scenario, plan: Plan, options: PlanOptions, r
             for r in plan.closed_routes
             if r.person is d.person and r.fix and not r.open
         ]
-        opens = "; ".join(fixes) if fixes else "a job offer under an LMIA-exempt code or with a positive LMIA"
-        message = (
-            f"{d.person.value.lower()}: no work permit is open to restore status with by {d.date.isoformat()}, "
-            f"the last day of restoration ({d.message}); restoring visitor status alone costs ${fee:.2f} "
-            f"(FEES.restoration) and allows no work. What would open a permit: {opens}"
-        )
-        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+        out.append(cited(rules, _no_permit_to_restore(d, fee, fixes), on))
     return tuple(out)
+
+
+def _no_permit_to_restore(d: Deadline, fee: float, fixes: list[str]) -> Finding:
+    """The restoration window `d` with no permit to restore with: what restoring costs, and what would open one (the
+    closed routes' fixes, not keyed yet: such a finding has no phrase)."""
+    opens = "; ".join(fixes) if fixes else Phrase.of("opens.exempt_or_lmia")
+    deadline = d.phrase if d.phrase is not None else d.message
+    said = Phrase.of(
+        "blocker.no_permit_to_restore",
+        person=phrases.role(d.person),
+        day=d.date.isoformat(),
+        deadline=deadline,
+        fee=f"{fee:.2f}",
+        opens=opens,
+    )
+    keyed = isinstance(opens, Phrase) and isinstance(deadline, Phrase)
+    return Finding(rule_id=RULE, message=said.english(), phrase=said if keyed else None)
 
 
 def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> list[Finding]:
@@ -55,11 +68,6 @@ def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: R
             continue
         on = options.rules_as_of or scenario.as_of
         days = int(rules.param(RULE, "days", on))
-        message = (
-            f"{role.value.lower()}: in Canada without status and no day of loss is known (no permit in the history "
-            f"ended before {scenario.as_of.isoformat()}): restoration must be applied for within {days} days of "
-            f"losing status; if that is still possible, enter the permit that ended in the permit history, "
-            f"otherwise a permit is applied for from outside Canada"
-        )
-        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+        said = Phrase.of("blocker.unknown_loss", person=phrases.role(role), day=scenario.as_of.isoformat(), days=days)
+        out.append(cited(rules, Finding(rule_id=RULE, message=said.english(), phrase=said), on))
     return out

@@ -22,6 +22,7 @@ from solver.domain import Offer, PendingApplication, Person, PlannedPermit, Plan
 from solver.model.variables import Node, Vars
 from solver.options.options import Options, employer_fee_cents, fee_cents, filed
 from solver.options.records import Candidate, Validity
+from solver.phrases import Phrase
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
@@ -347,29 +348,12 @@ def lmia_steps(offer: Offer, role: Role, as_of: dt.date, positive: dt.date, code
         return ()
     out: list[PlanStep] = []
     if offer.lmia_applied_on is None:
-        out.append(
-            PlanStep(
-                as_of,
-                role,
-                ACTION_EMPLOYER_LMIA,
-                f"the employer of offer {offer.ref} applies to ESDC for the LMIA on {as_of.isoformat()} (the LMIA fee"
-                " is the employer's and may not be recovered from the worker)",
-                code,
-                ("TFWP.lmia",),
-            )
-        )
+        applies = Phrase.of("step.lmia_apply", offer=offer.ref, day=as_of.isoformat())
+        out.append(PlanStep(as_of, role, ACTION_EMPLOYER_LMIA, applies.english(), code, ("TFWP.lmia",), applies))
     filed = offer.lmia_applied_on or as_of
+    decided = Phrase.of("step.lmia_decision", offer=offer.ref, filed=filed.isoformat(), day=positive.isoformat())
     out.append(
-        PlanStep(
-            max(positive, as_of),
-            role,
-            ACTION_LMIA_DECISION,
-            f"the LMIA for offer {offer.ref} (filed {filed.isoformat()}) is expected to be positive by "
-            f"{positive.isoformat()}: the work permit may be applied for from then, not before (a pending LMIA "
-            "maintains no status)",
-            code,
-            ("TFWP.lmia",),
-        )
+        PlanStep(max(positive, as_of), role, ACTION_LMIA_DECISION, decided.english(), code, ("TFWP.lmia",), decided)
     )
     return tuple(out)
 

@@ -1,0 +1,144 @@
+"""The plan's sentences as message ids with named arguments, and the one English template of each.
+
+Where the solver words a sentence (a step's detail, a deadline's or a finding's message), it builds a Phrase
+and renders its English from TEMPLATES, and the plan carries both: a reader's layer words the same key and
+arguments in another language (api/present/explain.py), and the English cannot drift from the key. Arguments
+are values (ISO dates, codes, numbers); a part of the sentence that varies is a Phrase of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from solver.domain import Role
+
+# Each key's English sentence, `{name}` for each argument. A key is never reworded: a new sentence is a new key.
+TEMPLATES: Final = {
+    # --- a step's detail ---
+    "step.apply": "apply for the {name} ({code}) on {day} ({how})",
+    "how.maintained": "by {day} to keep status",
+    "how.without_status": "from inside Canada without status: processed as from outside Canada, no work until it "
+    "is issued; leave and re-enter once approved",
+    "how.restoration": "with restoration of status",
+    "how.visitor": "for processing outside Canada: a visitor may not apply inside Canada; no maintained status",
+    "how.outside": "from outside Canada",
+    "step.passport": "renew the passport before applying: it caps the {code} at {day} instead of {uncapped}",
+    "step.pending": "the {name} ({code}) applied for on {day} is pending (already filed, fees paid), decision "
+    "expected {decided}; {meanwhile}",
+    "meanwhile.filed_outside": "filed from outside Canada: it maintains no status, and no work under it before "
+    "approval",
+    "meanwhile.maintained": "status maintained meanwhile with the conditions held (STATUS.maintained)",
+    "meanwhile.maintained_work": "status maintained meanwhile with the conditions held (STATUS.maintained), "
+    "full-time work allowed ({rule})",
+    "meanwhile.restoration": "filed with restoration: no status and no work until it is approved (STATUS.restoration)",
+    "meanwhile.outside": "filed from outside Canada",
+    "step.restore": "restore status (lost after {lost}; restoration may be applied for until {until}) in the {code} "
+    "application: the restoration fee ${fee} replaces the permit's processing fee; no work until the permit is "
+    "issued on {day}",
+    "step.job": "start the job from offer {offer} (NOC {noc})",
+    "step.lmia_apply": "the employer of offer {offer} applies to ESDC for the LMIA on {day} (the LMIA fee is the "
+    "employer's and may not be recovered from the worker)",
+    "step.lmia_decision": "the LMIA for offer {offer} (filed {filed}) is expected to be positive by {day}: the work "
+    "permit may be applied for from then, not before (a pending LMIA maintains no status)",
+    "step.profile": "create the Express Entry profile as {program}-eligible",
+    "step.submit": "submit the PR application ({program}) on the invitation, {days} days after the profile",
+    "step.retake": "the language test expires before the PR submission on {day}: retake it",
+    "step.submitted": "the PR application ({program}) submitted on {day} is in process ({aor}); {when}",
+    "aor.received": "AOR received {day}",
+    "aor.pending": "AOR not yet received",
+    "when.approval": "approval expected {day}",
+    "when.none": "no approval date within the plan (no processing time for this program in the rules)",
+    # --- a deadline's message ---
+    "deadline.keep_status": "apply for the {name} ({code}) by {day}, the last day of status, to keep it",
+    "deadline.restoration": "status ended on {lost}: restoration may be applied for until {day}",
+    "deadline.window": "the application window for the {code} (program completed {completed}) closes on {day}",
+    "deadline.test": "the {test} test of {taken} is valid to {day}; {use} on {used_on} relies on it",
+    "deadline.test_lapses": "the {test} test of {taken} is valid to {day}; {use} on {used_on} relies on it (it "
+    "lapses before then: retake it)",
+    "use.permit": "the {code} application",
+    "use.pr": "the PR application",
+    "deadline.ita": "the invitation of {invited} must be answered with a complete PR application by {day}",
+    # --- a blocker ---
+    "blocker.language": "a valid language test at CLB {need} (instead of {held} on that day) would make {person} "
+    "ready on {day}",
+    "blocker.language_only": "a valid language test at CLB {need} (instead of {held} on that day) would make "
+    "{person} ready on {day} (PR is not reachable otherwise)",
+    "held.clb": "CLB {clb}",
+    "held.none": "no valid test",
+    "blocker.experience": "{hours} hours of skilled (TEER 0-3) work in Canada are what PR readiness waits for; with "
+    "them the language result would allow {day}: {change} would move it",
+    "change.earlier_start": "an earlier start in a TEER 0-3 job",
+    "change.offer": "a TEER 0-3 offer",
+    "blocker.unreachable": "no PR program is reachable within the horizon: no path to the CEC hours with a valid "
+    "language test, and no provincial nomination",
+    "blocker.no_permit_to_restore": "{person}: no work permit is open to restore status with by {day}, the last day "
+    "of restoration ({deadline}); restoring visitor status alone costs ${fee} (FEES.restoration) and allows no "
+    "work. What would open a permit: {opens}",
+    "opens.exempt_or_lmia": "a job offer under an LMIA-exempt code or with a positive LMIA",
+    "blocker.unknown_loss": "{person}: in Canada without status and no day of loss is known (no permit in the "
+    "history ended before {day}): restoration must be applied for within {days} days of losing status; if that is "
+    "still possible, enter the permit that ended in the permit history, otherwise a permit is applied for from "
+    "outside Canada",
+    # --- the explanation: each step with the rules it rests on ---
+    "explain.step": "{person}: {step}: {rules}",
+    "and": "{first} and {rest}",
+    # --- words inside sentences ---
+    "role.principal": "principal",
+    "role.spouse": "spouse",
+}
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One named argument of a phrase: a value as written (an ISO date, a code, a number), or a phrase."""
+
+    name: str
+    value: str = ""
+    phrase: Phrase | None = None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence as its key in TEMPLATES and its arguments (kept as plain fields so a stored plan reads back)."""
+
+    key: str
+    args: tuple[Arg, ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **args: str | int | Phrase) -> Phrase:
+        """The phrase `key` with `args`; a key TEMPLATES does not hold, or a missing argument, is a bug."""
+        phrase = cls(
+            key,
+            tuple(
+                Arg(name, phrase=value) if isinstance(value, Phrase) else Arg(name, str(value))
+                for name, value in args.items()
+            ),
+        )
+        phrase.english()
+        return phrase
+
+    def english(self) -> str:
+        """The sentence in English, from TEMPLATES."""
+        return self.render(TEMPLATES.__getitem__)
+
+    def render(self, template: Callable[[str], str], value: Callable[[Arg], str] = lambda arg: arg.value) -> str:
+        """The sentence with `template` giving each key's wording and `value` each plain argument's."""
+        words = {
+            arg.name: arg.phrase.render(template, value) if arg.phrase is not None else value(arg) for arg in self.args
+        }
+        return template(self.key).format(**words)
+
+
+def role(person: Role) -> Phrase:
+    """A person named by role inside a sentence ("principal", "spouse")."""
+    return Phrase.of(f"role.{person.value.lower()}")
+
+
+def all_of(items: list[str]) -> str | Phrase:
+    """Items joined by "and" (each join its own phrase, so a language words the joint)."""
+    if len(items) == 1:
+        return items[0]
+    return Phrase.of("and", first=items[0], rest=all_of(items[1:]))
