@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from solver import crs, dates
 from solver.domain import Finding, LanguageTest, LanguageTestKind, Nomination, Person, PlanOptions, WorkPeriod
+from solver.phrases import Phrase
 from solver.rules.decision import cited
 from solver.rules.express_entry import cutoffs, draw_types, lowest_cutoff
 from solver.rules.language import valid_on
@@ -138,17 +139,21 @@ def cutoff_finding(
     recorded = [kind for kind in types if cutoffs(rules_on, rules, kind)]
     missing = [kind for kind in types if kind not in recorded]
     if lowest is None:
-        message = (
-            f"CRS {score} on {ready.isoformat()}: no recent cut-off recorded for {', '.join(missing) or 'any'} "
-            "draws, the draws this profile enters; the invitation the plan assumes cannot be compared with one"
-        )
-        return cited(rules, Finding("EE.cutoff", message), rules_on)
+        if missing:
+            said = Phrase.of("cutoff.none", score=score, day=ready.isoformat(), draws=", ".join(missing))
+        else:
+            said = Phrase.of("cutoff.none_any", score=score, day=ready.isoformat())
+        return cited(rules, Finding("EE.cutoff", said.english(), phrase=said), rules_on)
     if score >= lowest.score:
-        message = (
-            f"CRS {score} on {ready.isoformat()} reaches the recent cut-off of {lowest.score} "
-            f"({lowest.type} draw of {lowest.date.isoformat()})"
+        said = Phrase.of(
+            "cutoff.reached",
+            score=score,
+            day=ready.isoformat(),
+            cutoff=lowest.score,
+            draw=lowest.type,
+            drawn=lowest.date.isoformat(),
         )
-        return cited(rules, Finding("EE.cutoff", message), rules_on)
+        return cited(rules, Finding("EE.cutoff", said.english(), phrase=said), rules_on)
     ranges = []
     for kind in recorded:
         found = cutoffs(rules_on, rules, kind)
@@ -176,8 +181,5 @@ def ita_wait_finding(options: PlanOptions, profile_on: dt.date, rules: RuleSet, 
     """The invitation wait the plan assumed (EE.ita_wait: the caller's options.itaWaitDays)."""
     wait = options.ita_wait_days
     submit = dates.add_days(profile_on, wait)
-    message = (
-        f"assumed {wait} days from entering the pool on {profile_on.isoformat()} to an invitation "
-        f"(PR submission {submit.isoformat()}); set itaWaitDays to plan with another wait"
-    )
-    return cited(rules, Finding("EE.ita_wait", message), rules_on)
+    said = Phrase.of("invitation.wait", days=wait, day=profile_on.isoformat(), submit=submit.isoformat())
+    return cited(rules, Finding("EE.ita_wait", said.english(), phrase=said), rules_on)

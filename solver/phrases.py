@@ -82,6 +82,14 @@ TEMPLATES: Final = {
     "history ended before {day}): restoration must be applied for within {days} days of losing status; if that is "
     "still possible, enter the permit that ended in the permit history, otherwise a permit is applied for from "
     "outside Canada",
+    # --- the invitation the PR steps assume ---
+    "invitation.wait": "assumed {days} days from entering the pool on {day} to an invitation (PR submission "
+    "{submit}); set itaWaitDays to plan with another wait",
+    "cutoff.reached": "CRS {score} on {day} reaches the recent cut-off of {cutoff} ({draw} draw of {drawn})",
+    "cutoff.none": "CRS {score} on {day}: no recent cut-off recorded for {draws} draws, the draws this profile "
+    "enters; the invitation the plan assumes cannot be compared with one",
+    "cutoff.none_any": "CRS {score} on {day}: no recent cut-off recorded for any draws, the draws this profile "
+    "enters; the invitation the plan assumes cannot be compared with one",
     # --- the explanation: each step with the rules it rests on ---
     "explain.step": "{person}: {step}: {rules}",
     "and": "{first} and {rest}",
