@@ -1,0 +1,127 @@
+"""The solver's sentences in French (api/present/sentences.py, gettext domain `explain`): every key of the solver's
+template table has a French translation with the same placeholders, and a golden household's French handout and
+CLI timeline carry its steps, deadlines, blockers and invitation notes in French, with no English sentence left."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from api.plan_command import print_timeline
+from api.present.handout import handout_pdf
+from api.present.sentences import say
+from db.plan_json import from_plain, to_plain
+from solver.domain import Plan
+from solver.phrases import TEMPLATES, Phrase
+from tests.api.present_cases import golden
+from tests.api.test_present_handout import PREPARED, text_of
+
+CATALOG = Path(__file__).parents[2] / "api" / "locale" / "fr" / "LC_MESSAGES" / "explain.po"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Every sentence of its plan is keyed: its steps, deadlines, blockers and invitation notes (18 keys).
+CUTOFF_REACHED = "g81-crs-above-a-cutoff"
+# No valid language test, and a restoration with no permit to restore with.
+NO_VALID_TEST = "g31-language-test-expires"
+# The words of a template between its placeholders that are English prose (rule ids and field names aside).
+ENGLISH = sorted(
+    {
+        part.strip(" ,;:()")
+        for template in TEMPLATES.values()
+        for part in PLACEHOLDER.split(template)[::2]
+        if len(part.strip(" ,;:()").split()) >= 3
+    }
+)
+
+
+def catalog() -> dict[str, str]:
+    with CATALOG.open("rb") as po:
+        return {str(m.id): str(m.string) for m in read_po(po, locale="fr_CA") if m.id}
+
+
+def english_left(text: str) -> list[str]:
+    """The English template words found in `text`."""
+    return [words for words in ENGLISH if words in text]
+
+
+def keyed(plan: Plan) -> list[tuple[Phrase, str]]:
+    """Each sentence of `plan` the solver keyed, with its English."""
+    said = [(s.phrase, s.detail) for s in plan.steps] + [(d.phrase, d.message) for d in plan.deadlines]
+    said += [(f.phrase, f.message) for f in (*plan.blockers, *plan.explanation)]
+    return [(phrase, english) for phrase, english in said if phrase is not None]
+
+
+def test_every_key_has_a_french_translation_with_the_same_placeholders() -> None:
+    french = catalog()
+    assert len(TEMPLATES) == 52
+    assert sorted(set(TEMPLATES.values()) - french.keys()) == []
+    for key, template in TEMPLATES.items():
+        assert french[template].strip(), key
+        assert sorted(PLACEHOLDER.findall(french[template])) == sorted(PLACEHOLDER.findall(template)), key
+
+
+def test_the_catalog_holds_no_sentence_the_solver_no_longer_writes() -> None:
+    assert sorted(catalog().keys() - set(TEMPLATES.values())) == []
+
+
+def test_a_sentence_is_worded_with_its_arguments() -> None:
+    how = Phrase.of("how.maintained", day="2027-02-18")
+    said = Phrase.of("step.apply", name="Post-graduation work permit", code="C43", day="2026-12-01", how=how)
+    assert say(said, said.english(), "fr-CA") == (
+        "présenter une demande de permis de travail postdiplôme (C43) le 2026-12-01 "
+        "(au plus tard le 2027-02-18 pour conserver le statut)"
+    )
+    fee = Phrase.of("step.restore", lost="2027-01-31", until="2027-04-30", code="C43", fee="1229.00", day="2027-06-01")
+    assert "les frais de rétablissement de 1\u00a0229,00 $ remplacent" in say(fee, fee.english(), "fr")
+
+
+def test_english_or_an_unkeyed_sentence_is_the_solvers_own_text() -> None:
+    said = Phrase.of("step.job", offer="p-job", noc="21231")
+    assert say(said, "the solver's text", "en") == "the solver's text"
+    assert say(said, "the solver's text", None) == "the solver's text"
+    assert say(None, "the solver's text", "fr") == "the solver's text"
+    # A plan stored by a later release may hold a key this version lacks.
+    assert say(Phrase("step.later", ()), "the solver's text", "fr") == "the solver's text"
+
+
+def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None:
+    _, plan = golden(CUTOFF_REACHED)
+    said = keyed(plan)
+    assert len(said) == len(plan.steps) + len(plan.deadlines) + len(plan.blockers) + len(plan.explanation)
+    assert all(phrase.english() == english for phrase, english in said)
+    assert from_plain(to_plain(plan), Plan) == plan
+
+
+def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
+    for name in (CUTOFF_REACHED, NO_VALID_TEST):
+        scenario, plan = golden(name)
+        text = text_of(handout_pdf(plan, scenario, lang="fr", prepared_on=PREPARED))
+        shown = [(p, e) for p, e in keyed(plan) if p.key != "explain.step" and not p.key.startswith("invitation.")]
+        assert shown
+        for phrase, english in shown:
+            assert re.sub(r"\s+", " ", say(phrase, english, "fr")) in text, english
+        assert english_left(text) == [], name
+    assert "un test de langue valide au niveau NCLC 7 (résultat détenu à cette date : aucun test valide)" in text
+    assert "le statut a pris fin le" in text and "aucun permis de travail ne permet de rétablir le statut" in text
+
+
+def test_the_english_handout_keeps_the_solvers_english() -> None:
+    scenario, plan = golden(CUTOFF_REACHED)
+    text = text_of(handout_pdf(plan, scenario, lang="en", prepared_on=PREPARED))
+    for step in plan.steps:
+        assert step.detail in text
+    assert english_left(text)
+
+
+def test_the_french_cli_timeline_has_the_plans_sentences_in_french() -> None:
+    _, plan = golden(CUTOFF_REACHED)
+    out = io.StringIO()
+    print_timeline(plan, out, "fr")
+    text = out.getvalue()
+    for phrase, english in keyed(plan):
+        if phrase.key != "explain.step":
+            assert say(phrase, english, "fr") in text, english
+    assert english_left(text) == []
+    assert "obstacle [CEC.skilled_experience] : l'admissibilité à la résidence permanente attend" in text

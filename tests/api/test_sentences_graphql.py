@@ -1,0 +1,64 @@
+"""The plan's sentences over GraphQL in the reader's language: `lang` on PlanStep.detail, Deadline.message and
+Finding.message, the firm's language when it is null, English when the firm has none (as before the argument)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from api.keys import Role
+from tests.api.conftest import Service
+from tests.api.test_present_sentences import CUTOFF_REACHED, english_left
+
+GOLDEN = Path(__file__).parents[1] / "fixtures" / "golden" / f"{CUTOFF_REACHED}.json"
+SENTENCES = """
+fragment Said on Finding { en: message(lang: "en") read: message(lang: $lang) default: message }
+query Sentences($s: ScenarioInput!, $lang: String) {
+  planScenario(scenario: $s) {
+    ... on Plan {
+      steps { en: detail(lang: "en") read: detail(lang: $lang) default: detail }
+      deadlines { en: message(lang: "en") read: message(lang: $lang) default: message }
+      blockers { ...Said }
+      explanation { ...Said }
+    }
+  }
+}"""
+
+
+async def sentences(service: Service, key: str, lang: str | None) -> list[dict[str, str]]:
+    """Every step's, deadline's, blocker's and explanation's sentence: in English, in `lang`, and with no `lang`."""
+    scenario = json.loads(GOLDEN.read_text())["scenario"]
+    plan: dict[str, Any] = (await service.data(SENTENCES, key, {"s": scenario, "lang": lang}))["planScenario"]
+    found = [said for part in ("steps", "deadlines", "blockers", "explanation") for said in plan[part]]
+    assert len(found) > 10
+    return found
+
+
+async def test_lang_fr_words_every_sentence_in_french(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    for lang in ("fr", "fr-CA"):
+        said = await sentences(service, key, lang)
+        assert all(s["read"] != s["en"] for s in said)
+        assert english_left(" ".join(s["read"] for s in said)) == []
+        assert all(s["default"] == s["en"] for s in said)
+    reading = " ".join(s["read"] for s in said)
+    assert "présenter une demande de permis de travail postdiplôme (C43) le " in reading
+    assert "l'invitation du " in reading and "exige une demande de résidence permanente complète" in reading
+
+
+async def test_english_or_another_language_is_the_solvers_english(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    for lang in ("en", "de"):
+        said = await sentences(service, key, lang)
+        assert all(s["read"] == s["en"] == s["default"] for s in said)
+    assert english_left(" ".join(s["en"] for s in said))
+
+
+async def test_without_lang_the_firms_language_is_the_readers(service: Service) -> None:
+    tenant = await service.tenant()
+    admin = await service.key(tenant, Role.ADMIN)
+    await service.data("mutation { setFirmLanguage(language: FR) { __typename } }", admin)
+    said = await sentences(service, admin, "en")
+    assert all(s["read"] == s["en"] != s["default"] for s in said)
+    assert english_left(" ".join(s["default"] for s in said)) == []
