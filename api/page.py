@@ -108,7 +108,7 @@ query PageStoredPlan($id: ID!, $lang: String) {
         fees { total permits biometrics pr employer }
         blockers { ruleId message(lang: $lang) source }
         explanation { ruleId message(lang: $lang) source }
-        closedRoutes { person code name fix fixBy reasons { ruleId message(lang: $lang) } }
+        closedRoutes { person code name fix(lang: $lang) fixBy reasons { ruleId message(lang: $lang) } }
         timelineSvg(lang: $lang)
       }
     }

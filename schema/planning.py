@@ -572,8 +572,14 @@ class ClosedRoute:
     name: str
     offer_ref: str | None = strawberry.field(description="The offer the route rests on (offer-based codes).")
     reasons: list[Finding]
-    fix: str | None = strawberry.field(description="The smallest change that would open it; null when none would.")
+
+    @described("The smallest change that would open it, in the reader's language; null when none would.")
+    async def fix(self, info: Info[Any, Any], lang: Lang = None) -> str | None:
+        return None if self.fix_text is None else await worded(info, self.fix_phrase, self.fix_text, lang)
+
     fix_by: dt.date | None = strawberry.field(description="The last day the fix helps; null when it has none.")
+    fix_text: strawberry.Private[str | None] = None
+    fix_phrase: strawberry.Private[Phrase | None] = None
 
     @classmethod
     def of(cls, r: domain.ClosedRoute) -> ClosedRoute:
@@ -584,8 +590,9 @@ class ClosedRoute:
             name=r.name,
             offer_ref=r.offer_ref,
             reasons=[Finding.of(f) for f in r.reasons],
-            fix=r.fix,
+            fix_text=r.fix,
             fix_by=r.fix_by,
+            fix_phrase=r.fix_phrase,
         )
 
 

@@ -69,6 +69,7 @@ def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers
         None if fix is None else fix.change,
         None if fix is None else fix.by,
         a.offer_ref,
+        fix_phrase=None if fix is None else fix.phrase,
     )
 
 

@@ -346,6 +346,8 @@ class ClosedRoute:
     offer_ref: str | None = None
     # True when the route was open and the optimizer did without it (`reasons` then says so), not closed by a rule.
     open: bool = False
+    # `fix` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    fix_phrase: Phrase | None = field(default=None, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)

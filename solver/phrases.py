@@ -8,7 +8,7 @@ are values (ISO dates, codes, numbers); a part of the sentence that varies is a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -82,6 +82,18 @@ TEMPLATES: Final = {
     "history ended before {day}): restoration must be applied for within {days} days of losing status; if that is "
     "still possible, enter the permit that ended in the permit history, otherwise a permit is applied for from "
     "outside Canada",
+    # --- what would open a closed route ---
+    "fix.bowp_pr_application": "an economic PR application submitted in Canada while in worker status, or while "
+    "worker status can still be restored, opens {code}",
+    "fix.spousal_sponsorship": "a spousal sponsorship PR application by the Canadian partner, submitted while this "
+    "partner is in Canada with status, opens {code}",
+    "fix.pgwp_language": "a CLB {clb} result in all four abilities (a test under {months} months old) before "
+    "applying by {day} opens {code}",
+    "fix.pgwp_study_permit": "a new study permit (it needs a letter of acceptance from a DLI) restores status; file "
+    "the {code} with it by {day}",
+    "route.fix": "{code}: {fix}",
+    "route.fix_by": "{code}: {fix} (by {day})",
+    "each": "{first}; {rest}",
     # --- the invitation the PR steps assume ---
     "invitation.wait": "assumed {days} days from entering the pool on {day} to an invitation (PR submission "
     "{submit}); set itaWaitDays to plan with another wait",
@@ -145,8 +157,8 @@ def role(person: Role) -> Phrase:
     return Phrase.of(f"role.{person.value.lower()}")
 
 
-def all_of(items: list[str]) -> str | Phrase:
-    """Items joined by "and" (each join its own phrase, so a language words the joint)."""
+def all_of(items: Sequence[str | Phrase], joint: str = "and") -> str | Phrase:
+    """Items joined by `joint` ("and", or "each": a semicolon), each join its own phrase, so a language words it."""
     if len(items) == 1:
         return items[0]
-    return Phrase.of("and", first=items[0], rest=all_of(items[1:]))
+    return Phrase.of(joint, first=items[0], rest=all_of(items[1:], joint))

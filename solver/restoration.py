@@ -10,8 +10,8 @@ restoring visitor status alone costs (FEES.restoration `restore`), and the route
 from __future__ import annotations
 
 from solver import phrases
-from solver.domain import Deadline, DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
-from solver.phrases import Phrase
+from solver.domain import ClosedRoute, Deadline, DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver.phrases import Phrase, all_of
 from solver.rules.decision import cited
 from solver.rules.registry import RuleSet
 from solver.rules.status import lost_status
@@ -30,19 +30,16 @@ def restoration_blockers(scenario: Scenario, plan: Plan, options: PlanOptions, r
             continue  # a permit already issued covers the window: nothing to restore then
         on = options.rules_as_of or d.date
         fee = float(rules.param("FEES.restoration", "restore", on))
-        fixes = [
-            f"{r.code}: {r.fix}" + (f" (by {r.fix_by.isoformat()})" if r.fix_by is not None else "")
-            for r in plan.closed_routes
-            if r.person is d.person and r.fix and not r.open
-        ]
-        out.append(cited(rules, _no_permit_to_restore(d, fee, fixes), on))
+        routes = [r for r in plan.closed_routes if r.person is d.person and r.fix and not r.open]
+        out.append(cited(rules, _no_permit_to_restore(d, fee, routes), on))
     return tuple(out)
 
 
-def _no_permit_to_restore(d: Deadline, fee: float, fixes: list[str]) -> Finding:
+def _no_permit_to_restore(d: Deadline, fee: float, routes: list[ClosedRoute]) -> Finding:
     """The restoration window `d` with no permit to restore with: what restoring costs, and what would open one (the
-    closed routes' fixes, not keyed yet: such a finding has no phrase)."""
-    opens = "; ".join(fixes) if fixes else Phrase.of("opens.exempt_or_lmia")
+    closed routes' fixes; the finding has no phrase when one of them is not keyed)."""
+    fixes = [_fix(r) for r in routes]
+    opens = all_of(fixes, "each") if fixes else Phrase.of("opens.exempt_or_lmia")
     deadline = d.phrase if d.phrase is not None else d.message
     said = Phrase.of(
         "blocker.no_permit_to_restore",
@@ -52,8 +49,16 @@ def _no_permit_to_restore(d: Deadline, fee: float, fixes: list[str]) -> Finding:
         fee=f"{fee:.2f}",
         opens=opens,
     )
-    keyed = isinstance(opens, Phrase) and isinstance(deadline, Phrase)
+    keyed = isinstance(deadline, Phrase) and all(r.fix_phrase is not None for r in routes)
     return Finding(rule_id=RULE, message=said.english(), phrase=said if keyed else None)
+
+
+def _fix(r: ClosedRoute) -> Phrase:
+    """A closed route's fix, named by its code and with its last useful day."""
+    fix = r.fix_phrase or str(r.fix)
+    if r.fix_by is None:
+        return Phrase.of("route.fix", code=r.code, fix=fix)
+    return Phrase.of("route.fix_by", code=r.code, fix=fix, day=r.fix_by.isoformat())
 
 
 def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> list[Finding]:

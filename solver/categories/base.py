@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from solver.domain import Finding, PendingApplication, Person, PlannedPermit, Role, Scenario
+from solver.phrases import Phrase
 from solver.rules import catalog
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
@@ -56,6 +57,13 @@ class Fix:
 
     change: str
     by: dt.date | None = None
+    # `change` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    phrase: Phrase | None = None
+
+    @classmethod
+    def said(cls, phrase: Phrase, by: dt.date | None = None) -> Fix:
+        """The fix worded by `phrase`."""
+        return cls(phrase.english(), by, phrase)
 
 
 @dataclass(frozen=True)

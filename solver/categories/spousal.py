@@ -21,6 +21,7 @@ from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, open_candidate
 from solver.options.records import Candidate, DepotKind, Validity
+from solver.phrases import Phrase
 from solver.rules import spousal
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
@@ -505,9 +506,8 @@ class Spousal(Family):
         app = asked.person.pr_application
         if category.code == A74 and sponsor is not None and (app is None or app.program != spousal.SPOUSAL_PROGRAM):
             status = asked.person.status
-            return Fix(
-                "a spousal sponsorship PR application by the Canadian partner, submitted while this partner is in"
-                " Canada with status, opens A74",
+            return Fix.said(
+                Phrase.of("fix.spousal_sponsorship", code=A74),
                 status.valid_to if status is not None and status.valid_to >= asked.on else None,
             )
         return super().smallest_fix(asked, category, decision)

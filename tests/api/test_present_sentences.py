@@ -25,6 +25,8 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 CUTOFF_REACHED = "g81-crs-above-a-cutoff"
 # No valid language test, and a restoration with no permit to restore with.
 NO_VALID_TEST = "g31-language-test-expires"
+# A PGWP closed by the language rule alone: its fix, in the blocker of a restoration with no permit.
+LANGUAGE_FIX = "g08-university-certificate-clb6"
 # The words of a template between its placeholders that are English prose (rule ids and field names aside).
 ENGLISH = sorted(
     {
@@ -55,7 +57,7 @@ def keyed(plan: Plan) -> list[tuple[Phrase, str]]:
 
 def test_every_key_has_a_french_translation_with_the_same_placeholders() -> None:
     french = catalog()
-    assert len(TEMPLATES) == 52
+    assert len(TEMPLATES) == 59
     assert sorted(set(TEMPLATES.values()) - french.keys()) == []
     for key, template in TEMPLATES.items():
         assert french[template].strip(), key
@@ -95,7 +97,8 @@ def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None
 
 
 def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
-    for name in (CUTOFF_REACHED, NO_VALID_TEST):
+    texts: dict[str, str] = {}
+    for name in (CUTOFF_REACHED, NO_VALID_TEST, LANGUAGE_FIX):
         scenario, plan = golden(name)
         text = text_of(handout_pdf(plan, scenario, lang="fr", prepared_on=PREPARED))
         shown = [(p, e) for p, e in keyed(plan) if p.key != "explain.step" and not p.key.startswith("invitation.")]
@@ -103,8 +106,13 @@ def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
         for phrase, english in shown:
             assert re.sub(r"\s+", " ", say(phrase, english, "fr")) in text, english
         assert english_left(text) == [], name
-    assert "un test de langue valide au niveau NCLC 7 (résultat détenu à cette date : aucun test valide)" in text
-    assert "le statut a pris fin le" in text and "aucun permis de travail ne permet de rétablir le statut" in text
+        texts[name] = text
+    assert (
+        "un test de langue valide au niveau NCLC 7 (résultat détenu à cette date : aucun test valide)"
+        in (texts[NO_VALID_TEST])
+    )
+    assert "aucun permis de travail ne permet de rétablir le statut" in texts[NO_VALID_TEST]
+    assert "C43 : un résultat de NCLC 7 dans les quatre habiletés (test de moins de 24 mois)" in texts[LANGUAGE_FIX]
 
 
 def test_the_english_handout_keeps_the_solvers_english() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from api.keys import Role
 from tests.api.conftest import Service
-from tests.api.test_present_sentences import CUTOFF_REACHED, english_left
+from tests.api.test_present_sentences import CUTOFF_REACHED, LANGUAGE_FIX, english_left
 
-GOLDEN = Path(__file__).parents[1] / "fixtures" / "golden" / f"{CUTOFF_REACHED}.json"
+GOLDENS = Path(__file__).parents[1] / "fixtures" / "golden"
 SENTENCES = """
 fragment Said on Finding { en: message(lang: "en") read: message(lang: $lang) default: message }
 query Sentences($s: ScenarioInput!, $lang: String) {
@@ -28,7 +28,7 @@ query Sentences($s: ScenarioInput!, $lang: String) {
 
 async def sentences(service: Service, key: str, lang: str | None) -> list[dict[str, str]]:
     """Every step's, deadline's, blocker's and explanation's sentence: in English, in `lang`, and with no `lang`."""
-    scenario = json.loads(GOLDEN.read_text())["scenario"]
+    scenario = json.loads((GOLDENS / f"{CUTOFF_REACHED}.json").read_text())["scenario"]
     plan: dict[str, Any] = (await service.data(SENTENCES, key, {"s": scenario, "lang": lang}))["planScenario"]
     found = [said for part in ("steps", "deadlines", "blockers", "explanation") for said in plan[part]]
     assert len(found) > 10
@@ -62,3 +62,15 @@ async def test_without_lang_the_firms_language_is_the_readers(service: Service) 
     said = await sentences(service, admin, "en")
     assert all(s["read"] == s["en"] != s["default"] for s in said)
     assert english_left(" ".join(s["default"] for s in said)) == []
+
+
+async def test_a_closed_routes_fix_in_french(service: Service) -> None:
+    key = await service.key(await service.tenant(), Role.CONSULTANT)
+    scenario = json.loads((GOLDENS / f"{LANGUAGE_FIX}.json").read_text())["scenario"]
+    query = """query($s: ScenarioInput!) { planScenario(scenario: $s) { ... on Plan {
+      closedRoutes { code en: fix(lang: "en") fr: fix(lang: "fr") } } } }"""
+    routes = (await service.data(query, key, {"s": scenario}))["planScenario"]["closedRoutes"]
+    pgwp = next(r for r in routes if r["code"] == "C43")
+    assert pgwp["en"].startswith("a CLB 7 result in all four abilities (a test under 24 months old) before applying by")
+    assert pgwp["fr"].startswith("un résultat de NCLC 7 dans les quatre habiletés (test de moins de 24 mois) avant")
+    assert all(r["fr"] is None for r in routes if r["en"] is None)
