@@ -312,7 +312,8 @@ class PlanOptions:
     processing: tuple[ProcessingTime, ...] = ()
 
 
-# A field the solver's callers read but the contract's JSON leaves out (solver.scenario_json.to_json).
+# A field the solver's callers read but the contract's JSON leaves out (solver.scenario_json.to_json). A phrase
+# is its text in another form: it takes no part in equality, so a plan equals one written with the text alone.
 OFF_CONTRACT: Final = {"contract": False}
 
 
@@ -329,7 +330,7 @@ class Finding:
     # The date the version of the rule applied took effect (solver.citing fills it with `source`).
     effective: dt.date | None = None
     # `message` as a key and arguments, for a reader in another language (None: a sentence not yet keyed).
-    phrase: Phrase | None = field(default=None, metadata=OFF_CONTRACT)
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ class ClosedRoute:
     # True when the route was open and the optimizer did without it (`reasons` then says so), not closed by a rule.
     open: bool = False
     # `fix` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
-    fix_phrase: Phrase | None = field(default=None, metadata=OFF_CONTRACT)
+    fix_phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -386,7 +387,7 @@ class PlanStep:
     code: str | None = None
     rule_ids: tuple[str, ...] = ()
     # `detail` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
-    phrase: Phrase | None = field(default=None, metadata=OFF_CONTRACT)
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ class Deadline:
     step_action: str | None = None
     step_code: str | None = None
     # `message` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
-    phrase: Phrase | None = field(default=None, metadata=OFF_CONTRACT)
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 class ProcessingBasis(enum.Enum):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from solver.domain import Finding, PendingApplication, Person, PlannedPermit, Role, Scenario
@@ -58,7 +58,7 @@ class Fix:
     change: str
     by: dt.date | None = None
     # `change` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
-    phrase: Phrase | None = None
+    phrase: Phrase | None = field(default=None, compare=False)
 
     @classmethod
     def said(cls, phrase: Phrase, by: dt.date | None = None) -> Fix:

@@ -93,7 +93,9 @@ def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None
     said = keyed(plan)
     assert len(said) == len(plan.steps) + len(plan.deadlines) + len(plan.blockers) + len(plan.explanation)
     assert all(phrase.english() == english for phrase, english in said)
-    assert from_plain(to_plain(plan), Plan) == plan
+    stored = from_plain(to_plain(plan), Plan)
+    assert stored == plan
+    assert keyed(stored) == said
 
 
 def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
