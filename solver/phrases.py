@@ -82,6 +82,34 @@ TEMPLATES: Final = {
     "history ended before {day}): restoration must be applied for within {days} days of losing status; if that is "
     "still possible, enter the permit that ended in the permit history, otherwise a permit is applied for from "
     "outside Canada",
+    # --- why a route is closed (an eligibility condition that fails, or that the facts cannot decide) ---
+    "reason.not_sponsoring": "the principal is not a Canadian citizen or permanent resident sponsoring the spouse",
+    "reason.no_sponsorship_by": "no spousal sponsorship PR application submitted by {day}",
+    "reason.needs_pr_aor": "needs the PR application submitted (AOR)",
+    "reason.bowp_status": "not in Canada with a valid work permit, maintained status or eligibility to restore",
+    "reason.pgwp_held": "already held a PGWP",
+    "reason.not_enrolled": "principal is not enrolled in a Canadian program",
+    "reason.outside_window": "outside the window {first} to {last}",
+    "reason.occupation_decides": "the principal's occupation decides it",
+    "reason.occupation_not_listed": "principal's NOC {noc} is not TEER 0/1 or a listed TEER 2/3 occupation",
+    "reason.months_needed": "needs {months} months left",
+    "reason.months_short": "principal's permit ends {day}: fewer than {months} months left",
+    "reason.clb_no_test": "needs CLB {clb} in all four abilities; no test on file",
+    "reason.clb_short": "needs CLB {clb} in all four abilities on a test under {months} months old; best valid is "
+    "{best}",
+    # --- a route open on a day that the plan does without ---
+    "route.open_not_planned": "open (eligible on {day}) but not planned here: apply for it beside the plan",
+    "route.not_needed_job": "not needed: the plan holds the job from offer {offer} on another permit (eligible on "
+    "{day})",
+    "route.not_needed_pr": "not needed: the plan reaches PR by {ready} without it (eligible on {day})",
+    "route.not_chosen": "not chosen: the plan is no better with it (PR is not reachable within the horizon either "
+    "way) (eligible on {day})",
+    # --- a closed route in the explanation ---
+    "why_not": "{route} is not open to the {person}: {reason}",
+    "route.named": "{name} ({code})",
+    "route.named_offer": "{name} ({code}) (offer {offer})",
+    "reason.with_fix": "{reason}; would open it: {fix}",
+    "reason.with_fix_by": "{reason}; would open it: {fix} by {day}",
     # --- what would open a closed route ---
     "fix.bowp_pr_application": "an economic PR application submitted in Canada while in worker status, or while "
     "worker status can still be restored, opens {code}",

@@ -6,6 +6,7 @@ import datetime as dt
 
 from solver import dates
 from solver.domain import Credential, Education, InstitutionKind, Person, Status, StatusKind
+from solver.phrases import Phrase
 from solver.rules.catalog import codes_checking, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
@@ -140,13 +141,13 @@ def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> N
     max_age = int(c.rules.param("C43.language", "test_max_age_months", apply_on))
     best = best_clb(person.language_tests, apply_on, max_age)
     if best == 0 and not person.language_tests:
-        c.unknown_fact("C43.language", f"needs CLB {need} in all four abilities; no test on file", "language test")
+        c.unknown_fact("C43.language", Phrase.of("reason.clb_no_test", clb=need), "language test")
     else:
         c.check(
             best >= need,
             "C43.language",
             f"CLB {best} on a test under {max_age} months old meets CLB {need}",
-            f"needs CLB {need} in all four abilities on a test under {max_age} months old; best valid is {best}",
+            Phrase.of("reason.clb_short", clb=need, months=max_age, best=best),
         )
 
 
@@ -219,9 +220,9 @@ def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> 
         first <= apply_on <= last,
         "C43.application_window",
         f"within the window {first.isoformat()} to {last.isoformat()}",
-        f"outside the window {first.isoformat()} to {last.isoformat()}",
+        Phrase.of("reason.outside_window", first=first.isoformat(), last=last.isoformat()),
     )
-    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", "already held a PGWP")
+    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", Phrase.of("reason.pgwp_held"))
     _language(c, person, edu, apply_on)
     _field_of_study(c, edu, apply_on)
     _status(c, person, edu, apply_on)

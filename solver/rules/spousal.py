@@ -11,6 +11,7 @@ from typing import cast
 
 from solver import dates, noc
 from solver.domain import Credential, Education, InstitutionKind, Person, StatusKind
+from solver.phrases import Phrase
 from solver.rules import pgwp
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
@@ -101,25 +102,27 @@ def check_c41(
         is_open = not principal.status.employer_specific
     occ = "C41.principal_occupation"
     if job is None:
-        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+        c.unknown_fact(occ, Phrase.of("reason.occupation_decides"), "principal's occupation")
     else:
         c.check(
             c41_occupation_ok(job, on, rules),
             occ,
             f"principal works in NOC {job}, an eligible occupation",
-            f"principal's NOC {job} is not TEER 0/1 or a listed TEER 2/3 occupation",
+            Phrase.of("reason.occupation_not_listed", noc=job),
         )
     months = c41_min_months_left(on, rules)
     if pgwp_pending:
         c.fail("C41.principal_employed", "principal's PGWP is still pending (R186(w) work does not qualify)")
     elif permit_to is None:
-        c.unknown_fact("C41.principal_validity", f"needs {months} months left", "principal's work permit end")
+        c.unknown_fact(
+            "C41.principal_validity", Phrase.of("reason.months_needed", months=months), "principal's work permit end"
+        )
     else:
         c.check(
             dates.months_left(on, permit_to, months),
             "C41.principal_validity",
             f"principal's permit valid to {permit_to.isoformat()}: {months}+ months left",
-            f"principal's permit ends {permit_to.isoformat()}: fewer than {months} months left",
+            Phrase.of("reason.months_short", day=permit_to.isoformat(), months=months),
         )
     if is_open and job is None:
         c.unknown_fact("C41.principal_employed", "open-permit principal must be employed", "principal's employment")
@@ -141,7 +144,7 @@ def check_c42(principal: Person, on: dt.date, rules: RuleSet, *, edu: Education 
         "principal does not hold a valid study permit in Canada",
     )
     if program is None:
-        c.fail("C42.principal_program", "principal is not enrolled in a Canadian program")
+        c.fail("C42.principal_program", Phrase.of("reason.not_enrolled"))
         return c.decision()
     c.check(program.full_time, "C42.principal_status", "principal studies full time", "principal studies part time")
     c.check(
@@ -213,7 +216,7 @@ def check_a74_sponsored(sponsored: Person, sponsor: Person, on: dt.date, rules: 
         app is not None and app.program == SPOUSAL_PROGRAM and app.submitted_on <= on,
         rule,
         "included in a spousal sponsorship PR application submitted",
-        f"no spousal sponsorship PR application submitted by {on.isoformat()}",
+        Phrase.of("reason.no_sponsorship_by", day=on.isoformat()),
     )
     c.check(sponsored.in_canada, rule, "in Canada", "not in Canada (A74 is for a partner in Canada)")
     return c.decision()
@@ -224,7 +227,7 @@ def check_a74(principal: Person, on: dt.date, rules: RuleSet) -> Decision:
     c = Checks(rules)
     rule = "A74.sponsored_spouse"
     if not _not_in_force(c, rule, on):
-        c.fail(rule, "the principal is not a Canadian citizen or permanent resident sponsoring the spouse")
+        c.fail(rule, Phrase.of("reason.not_sponsoring"))
     return c.decision()
 
 
@@ -259,7 +262,7 @@ def check_c47(principal: Person, spouse: Person, on: dt.date, rules: RuleSet) ->
     job = principal_job(principal, on)
     teers = [int(t) for t in cast(list[int], rules.param(occ, "teers", on))]
     if job is None or not noc.is_valid(job):
-        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+        c.unknown_fact(occ, Phrase.of("reason.occupation_decides"), "principal's occupation")
     else:
         c.check(
             noc.teer(job) in teers,

@@ -64,13 +64,19 @@ async def test_without_lang_the_firms_language_is_the_readers(service: Service) 
     assert english_left(" ".join(s["default"] for s in said)) == []
 
 
-async def test_a_closed_routes_fix_in_french(service: Service) -> None:
+async def test_a_closed_routes_fix_and_reasons_in_french(service: Service) -> None:
     key = await service.key(await service.tenant(), Role.CONSULTANT)
     scenario = json.loads((GOLDENS / f"{LANGUAGE_FIX}.json").read_text())["scenario"]
     query = """query($s: ScenarioInput!) { planScenario(scenario: $s) { ... on Plan {
-      closedRoutes { code en: fix(lang: "en") fr: fix(lang: "fr") } } } }"""
+      closedRoutes { code en: fix(lang: "en") fr: fix(lang: "fr") reasons { message(lang: "fr") } } } } }"""
     routes = (await service.data(query, key, {"s": scenario}))["planScenario"]["closedRoutes"]
     pgwp = next(r for r in routes if r["code"] == "C43")
     assert pgwp["en"].startswith("a CLB 7 result in all four abilities (a test under 24 months old) before applying by")
     assert pgwp["fr"].startswith("un résultat de NCLC 7 dans les quatre habiletés (test de moins de 24 mois) avant")
     assert all(r["fr"] is None for r in routes if r["en"] is None)
+    assert pgwp["reasons"] == [
+        {
+            "message": "exige le NCLC 7 dans les quatre habiletés à un test de moins de 24 mois; le meilleur résultat "
+            "valide est 6"
+        }
+    ]
