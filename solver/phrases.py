@@ -28,6 +28,9 @@ TEMPLATES: Final = {
     "step.passport": "renew the passport before applying: it caps the {code} at {day} instead of {uncapped}",
     "step.pending": "the {name} ({code}) applied for on {day} is pending (already filed, fees paid), decision "
     "expected {decided}; {meanwhile}",
+    "step.pending_at_risk": "the {name} ({code}) applied for on {day} is pending (already filed, fees paid), "
+    "decision expected {decided}; {meanwhile}; at risk of refusal ({risks})",
+    "rule.reason": "{rule}: {reason}",
     "meanwhile.filed_outside": "filed from outside Canada: it maintains no status, and no work under it before "
     "approval",
     "meanwhile.maintained": "status maintained meanwhile with the conditions held (STATUS.maintained)",
@@ -94,6 +97,8 @@ TEMPLATES: Final = {
     "reason.occupation_not_listed": "principal's NOC {noc} is not TEER 0/1 or a listed TEER 2/3 occupation",
     "reason.months_needed": "needs {months} months left",
     "reason.months_short": "principal's permit ends {day}: fewer than {months} months left",
+    "reason.citizenship": "needs citizenship of {countries}",
+    "reason.teer_above": "TEER {teer} is above {max} for {code}",
     "reason.clb_no_test": "needs CLB {clb} in all four abilities; no test on file",
     "reason.clb_short": "needs CLB {clb} in all four abilities on a test under {months} months old; best valid is "
     "{best}",

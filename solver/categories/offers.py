@@ -76,7 +76,8 @@ def citizenship(rule: str) -> Conditions:
     def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
         countries: list[str] = c.rules.param(rule, "countries", on)
         ok = any(country in countries for country in person.citizenships)
-        c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+        needs = Phrase.of("reason.citizenship", countries=", ".join(countries))
+        c.check(ok, rule, "citizenship qualifies", needs)
 
     return conditions
 
@@ -97,7 +98,8 @@ def intra_company(rule: str) -> Conditions:
     def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
         max_teer = int(c.rules.param(rule, "max_teer", on))
         teer = noc.teer(offer.noc_code)
-        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
+        above = Phrase.of("reason.teer_above", teer=teer, max=max_teer, code=code)
+        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", above)
         cap_codes = set(c.rules.param("ICT.total", "codes", on))
         used = sum(
             dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))

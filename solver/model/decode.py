@@ -33,7 +33,7 @@ from solver.model.explain import explanation
 from solver.model.objective import biometrics_cents, restoration_surcharge_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
-from solver.phrases import Phrase
+from solver.phrases import Phrase, all_of
 from solver.rules import catalog
 from solver.rules.fees import biometrics_charged, pr_fees
 from solver.rules.language import best_clb
@@ -404,23 +404,24 @@ def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> Plan
         meanwhile = Phrase.of("meanwhile.restoration")
     else:
         meanwhile = Phrase.of("meanwhile.outside")
-    said = Phrase.of(
-        "step.pending",
-        name=permit.name,
-        code=c.code,
-        day=permit.apply_on.isoformat(),
-        decided=permit.valid_from.isoformat(),
-        meanwhile=meanwhile,
-    )
+    facts: dict[str, str | Phrase] = {
+        "name": permit.name,
+        "code": c.code,
+        "day": permit.apply_on.isoformat(),
+        "decided": permit.valid_from.isoformat(),
+        "meanwhile": meanwhile,
+    }
+    said = Phrase.of("step.pending", **facts)
+    keyed = True
     if c.filed_risks:
-        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal. The
-        # eligibility reasons are not keyed yet, so such a step's detail has no phrase.
-        reasons = "; ".join(f"{f.rule_id}: {f.message}" for f in c.filed_risks)
+        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal (keyed when
+        # every reason is).
+        risks = [Phrase.of("rule.reason", rule=f.rule_id, reason=f.phrase or f.message) for f in c.filed_risks]
+        said = Phrase.of("step.pending_at_risk", **facts, risks=all_of(risks, "each"))
+        keyed = all(f.phrase is not None for f in c.filed_risks)
         rule_ids.extend(f.rule_id for f in c.filed_risks)
-        detail = f"{said.english()}; at risk of refusal ({reasons})"
-        return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
     rules = tuple(dict.fromkeys(rule_ids))
-    return PlanStep(permit.apply_on, permit.person, c.action, said.english(), c.code, rules, said)
+    return PlanStep(permit.apply_on, permit.person, c.action, said.english(), c.code, rules, said if keyed else None)
 
 
 def _restore_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:

@@ -28,6 +28,8 @@ CUTOFF_REACHED = "g81-crs-above-a-cutoff"
 NO_VALID_TEST = "g31-language-test-expires"
 # A PGWP closed by the language rule alone: its fix, in the blocker of a restoration with no permit.
 LANGUAGE_FIX = "g08-university-certificate-clb6"
+# An application already filed and kept, at risk of refusal (T36 without US or Mexican citizenship).
+AT_RISK = "g59-pending-t36-refusable-kept-with-risk"
 # The words of a template between its placeholders that are English prose (rule ids and field names aside).
 ENGLISH = sorted(
     {
@@ -58,7 +60,7 @@ def keyed(plan: Plan) -> list[tuple[Phrase, str]]:
 
 def test_every_key_has_a_french_translation_with_the_same_placeholders() -> None:
     french = catalog()
-    assert len(TEMPLATES) == 81
+    assert len(TEMPLATES) == 85
     assert sorted(set(TEMPLATES.values()) - french.keys()) == []
     for key, template in TEMPLATES.items():
         assert french[template].strip(), key
@@ -101,7 +103,7 @@ def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None
 
 def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
     texts: dict[str, str] = {}
-    for name in (CUTOFF_REACHED, NO_VALID_TEST, LANGUAGE_FIX):
+    for name in (CUTOFF_REACHED, NO_VALID_TEST, LANGUAGE_FIX, AT_RISK):
         scenario, plan = golden(name)
         text = text_of(handout_pdf(plan, scenario, lang="fr", prepared_on=PREPARED))
         # The handout shows the steps, the deadlines and the blockers (the explanation only as a risk).
@@ -117,6 +119,7 @@ def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
     )
     assert "aucun permis de travail ne permet de rétablir le statut" in texts[NO_VALID_TEST]
     assert "C43 : un résultat de NCLC 7 dans les quatre habiletés (test de moins de 24 mois)" in texts[LANGUAGE_FIX]
+    assert "risque de refus (T36.citizenship : exige la citoyenneté de l'un de ces pays : US, MX)" in texts[AT_RISK]
 
 
 def test_the_english_handout_keeps_the_solvers_english() -> None:
