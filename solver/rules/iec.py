@@ -8,6 +8,7 @@ from typing import Any
 
 from solver import dates
 from solver.domain import Person
+from solver.phrases import Phrase
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
 
@@ -54,13 +55,13 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
             entry["min_age"] <= age <= entry["max_age"],
             "C21.partner",
             f"age {age} within {entry['min_age']}-{entry['max_age']} ({code})",
-            f"age {age} outside {entry['min_age']}-{entry['max_age']} ({code})",
+            Phrase.of("reason.iec_age", age=age, min=entry["min_age"], max=entry["max_age"], country=code),
         )
         c.check(
             participations_used < entry["participations"],
             "C21.partner",
             f"{participations_used} of {entry['participations']} participations used ({code})",
-            f"all {entry['participations']} participations used ({code})",
+            Phrase.of("reason.iec_participations", count=entry["participations"], country=code),
         )
         return c.decision()
     best = max(

@@ -163,7 +163,7 @@ def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
         else:
             c.unknown_fact(
                 rule,
-                "applies if the study permit was applied for on or after 2024-11-01",
+                Phrase.of("reason.field_of_study_unknown"),
                 "study permit application date",
             )
         return
@@ -174,7 +174,7 @@ def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
         edu.field_of_study_eligible,
         rule,
         "field of study is on IRCC's list",
-        "non-degree program whose field of study is not on IRCC's list",
+        Phrase.of("reason.field_not_listed"),
     )
 
 
@@ -183,7 +183,7 @@ def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> Non
     end = study_permit_end(edu, person.status, c.rules)
     lookback = int(c.rules.param(rule, "outside_lookback_days", apply_on))
     if end is None:
-        c.unknown_fact(rule, "needs a study permit valid at application or in the 180 days before", "study permit end")
+        c.unknown_fact(rule, Phrase.of("reason.study_permit_unknown"), "study permit end")
         return
     if person.in_canada and apply_on <= end:
         c.ok(rule, f"study permit valid to {end.isoformat()}: in-Canada application")
@@ -195,7 +195,7 @@ def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> Non
             dates.add_days(end, lookback) >= apply_on,
             rule,
             f"study permit valid within the {lookback} days before applying (ended {end.isoformat()})",
-            f"no study permit valid in the {lookback} days before applying (ended {end.isoformat()})",
+            Phrase.of("reason.no_study_permit", days=lookback, day=end.isoformat()),
         )
         and person.in_canada
     ):
@@ -209,12 +209,13 @@ def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> 
         edu.canadian and edu.pgwp_eligible_dli and edu.credential is not Credential.SECONDARY,
         "C43.institution",
         "Canadian post-secondary program at a PGWP-eligible DLI",
-        "not a Canadian post-secondary program at a PGWP-eligible DLI",
+        Phrase.of("reason.not_eligible_dli"),
     )
     need = int(rules.param("C43.min_program_length", "months", apply_on))
     length = program_months(edu)
-    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", f"{length} months < {need}")
-    c.check(edu.full_time, "C43.full_time", "studied full time", "did not study full time")
+    short = Phrase.of("reason.program_too_short", months=length, need=need)
+    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", short)
+    c.check(edu.full_time, "C43.full_time", "studied full time", Phrase.of("reason.not_full_time"))
     first, last = application_window(edu, rules)
     c.check(
         first <= apply_on <= last,
