@@ -87,7 +87,7 @@ def answer(
     )
 
 
-def refusal(rules: RuleSet, rule_id: str, message: str) -> Decision:
+def refusal(rules: RuleSet, rule_id: str, message: str | Phrase) -> Decision:
     """A NOT_ELIGIBLE decision with one failed condition."""
     c = Checks(rules)
     c.fail(rule_id, message)

@@ -204,7 +204,7 @@ class OfferFamily(Family):
 
     def without_offer(self, asked: Asked, code: str) -> Decision:
         """The answer for a code the member holds no offer under."""
-        return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
+        return refusal(asked.rules, "EMPLOYER.offer", Phrase.of("reason.no_offer_under", code=code))
 
     def plausible(self, asked: Asked, category: Category) -> bool:
         """The member holds an offer under the code."""

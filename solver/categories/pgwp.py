@@ -29,7 +29,7 @@ def _eligibility(person: Person, on: dt.date, rules: RuleSet) -> tuple[Decision,
     """The best answer over the person's Canadian programs, and the first day it is eligible (None if never)."""
     programs = [e for e in person.education if e.canadian]
     if not programs:
-        return refusal(rules, "C43.institution", "no Canadian post-secondary program"), None
+        return refusal(rules, "C43.institution", Phrase.of("reason.no_canadian_program")), None
     pairs = [(pgwp.check(person, e, on, rules), e) for e in programs]
     best, edu = min(pairs, key=lambda p: _RANK[p[0].verdict])
     if best.verdict is Verdict.ELIGIBLE:

@@ -74,10 +74,9 @@ def _eligibility(asked: Asked, code: str) -> Decision:
     if code == A74 and sponsor is not None:
         return spousal.check_a74_sponsored(asked.person, sponsor, asked.on, asked.rules)
     if sponsor is not None:
-        message = "the partner is Canadian: no permit of theirs to rest on (a sponsored partner uses A74)"
-        return refusal(asked.rules, _RESTS_ON[code], message)
+        return refusal(asked.rules, _RESTS_ON[code], Phrase.of("reason.partner_canadian"))
     if asked.role is Role.PRINCIPAL or asked.scenario.spouse is None:
-        return refusal(asked.rules, "C41.no_role_swap", "only the accompanying spouse of the principal can hold it")
+        return refusal(asked.rules, "C41.no_role_swap", Phrase.of("reason.spouse_only"))
     if code == C47:
         return spousal.check_c47(asked.scenario.principal, asked.person, asked.on, asked.rules)
     return _PRINCIPAL_CHECKS[code](asked.scenario.principal, asked.on, asked.rules)
