@@ -149,6 +149,9 @@ TEMPLATES: Final = {
     "reason.no_canadian_program": "no Canadian post-secondary program",
     "reason.no_nomination": "no provincial nomination",
     "reason.nomination_not_yet": "nomination not yet issued",
+    "reason.ict_exhausted": "ICT time exhausted ({used} of {total})",
+    "reason.iec_not_partner": "no citizenship ({countries}) is an IEC partner offering {stream}",
+    "reason.iec_no_citizenship": "no citizenship (none) is an IEC partner offering {stream}",
     # --- a route open on a day that the plan does without ---
     "route.open_not_planned": "open (eligible on {day}) but not planned here: apply for it beside the plan",
     "route.not_needed_job": "not needed: the plan holds the job from offer {offer} on another permit (eligible on "

@@ -108,7 +108,10 @@ def intra_company(rule: str) -> Conditions:
         )
         total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
         c.check(
-            used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})"
+            used < total,
+            "ICT.total",
+            f"{used} of {total} ICT months used",
+            Phrase.of("reason.ict_exhausted", used=used, total=total),
         )
         c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
 

@@ -38,8 +38,11 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
     table = partners(on, rules)
     options = [code for code in person.citizenships if code in table and stream in table[code]["months"]]
     if not options:
-        names = ", ".join(person.citizenships) or "none"
-        c.fail("C21.partner", f"no citizenship ({names}) is an IEC partner offering {stream}")
+        if person.citizenships:
+            names = ", ".join(person.citizenships)
+            c.fail("C21.partner", Phrase.of("reason.iec_not_partner", countries=names, stream=stream))
+        else:
+            c.fail("C21.partner", Phrase.of("reason.iec_no_citizenship", stream=stream))
         return c.decision()
     age = dates.age_on(person.birth_date, on)
     fits = [
