@@ -140,4 +140,4 @@ def test_the_french_cli_timeline_has_the_plans_sentences_in_french() -> None:
     for phrase, english in keyed(dataclasses.replace(plan, explanation=invitation)):
         assert say(phrase, english, "fr") in text, english
     assert english_left(text) == []
-    assert "obstacle [CEC.skilled_experience] : l'admissibilité à la résidence permanente attend" in text
+    assert "obstacle [CEC.skilled_experience] : l'admissibilité à la résidence permanente dépend de" in text
