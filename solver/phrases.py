@@ -185,6 +185,22 @@ TEMPLATES: Final = {
     "enters; the invitation the plan assumes cannot be compared with one",
     "cutoff.none_any": "CRS {score} on {day}: no recent cut-off recorded for any draws, the draws this profile "
     "enters; the invitation the plan assumes cannot be compared with one",
+    "cutoff.below": "risk: CRS {score} on {day} is below every recent cut-off of the draws this profile enters: "
+    "{ranges}; {gap} points short of the lowest ({cutoff}, {draw} draw of {drawn}): the invitation the plan assumes "
+    "may not come",
+    "cutoff.below_missing": "risk: CRS {score} on {day} is below every recent cut-off of the draws this profile "
+    "enters: {ranges}; {gap} points short of the lowest ({cutoff}, {draw} draw of {drawn}); no cut-off recorded for "
+    "{draws} draws: the invitation the plan assumes may not come",
+    "cutoff.range": "{draw} {low}-{high} (latest {latest} on {day})",
+    "cutoff.levers": "{risk}. Levers: {levers}",
+    "lever.line": "{lever} {points} -> {total} ({rule})",
+    "lever.reaches": "{lever} {points} -> {total} reaches it ({rule})",
+    "lever.nomination": "a provincial nomination",
+    "lever.job_offer": "a job offer (0 since {day})",
+    "lever.retest": "a retest at CLB {clb} in every ability",
+    "lever.french": "French results at NCLC {nclc} in every ability",
+    "lever.spouse_test": "the spouse's language test at CLB {clb}",
+    "lever.one_more_year": "one more year of skilled work in Canada (scored a year later, age included)",
     # --- the explanation: each step with the rules it rests on ---
     "explain.step": "{person}: {step}: {rules}",
     "and": "{first} and {rest}",

@@ -17,7 +17,7 @@ from api.present.sentences import say
 from db.plan_json import from_plain, to_plain
 from solver.domain import Plan
 from solver.phrases import TEMPLATES, Phrase
-from tests.api.present_cases import golden
+from tests.api.present_cases import BOTH_WORKING, golden
 from tests.api.test_present_handout import PREPARED, text_of
 
 CATALOG = Path(__file__).parents[2] / "api" / "locale" / "fr" / "LC_MESSAGES" / "explain.po"
@@ -60,7 +60,7 @@ def keyed(plan: Plan) -> list[tuple[Phrase, str]]:
 
 def test_every_key_has_a_french_translation_with_the_same_placeholders() -> None:
     french = catalog()
-    assert len(TEMPLATES) == 134
+    assert len(TEMPLATES) == 146
     assert sorted(set(TEMPLATES.values()) - french.keys()) == []
     for key, template in TEMPLATES.items():
         assert french[template].strip(), key
@@ -103,7 +103,7 @@ def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None
 
 def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
     texts: dict[str, str] = {}
-    for name in (CUTOFF_REACHED, NO_VALID_TEST, LANGUAGE_FIX, AT_RISK):
+    for name in (CUTOFF_REACHED, NO_VALID_TEST, LANGUAGE_FIX, AT_RISK, BOTH_WORKING):
         scenario, plan = golden(name)
         text = text_of(handout_pdf(plan, scenario, lang="fr", prepared_on=PREPARED))
         # The handout shows the steps, the deadlines and the blockers (the explanation only as a risk).
@@ -120,6 +120,8 @@ def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
     assert "aucun permis de travail ne permet de rétablir le statut" in texts[NO_VALID_TEST]
     assert "C43 : un résultat de NCLC 7 dans les quatre habiletés (test de moins de 24 mois)" in texts[LANGUAGE_FIX]
     assert "risque de refus (T36.citizenship : exige la citoyenneté de l'un de ces pays : US, MX)" in texts[AT_RISK]
+    assert "EE.cutoff: risque : le score SCG de 351 au 2028-01-03 est inférieur" in texts[BOTH_WORKING]
+    assert "Leviers : une désignation provinciale +585 -> 936, ce qui l'atteint (CRS.additional)" in texts[BOTH_WORKING]
 
 
 def test_the_english_handout_keeps_the_solvers_english() -> None:
