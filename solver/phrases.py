@@ -152,6 +152,41 @@ TEMPLATES: Final = {
     "reason.ict_exhausted": "ICT time exhausted ({used} of {total})",
     "reason.iec_not_partner": "no citizenship ({countries}) is an IEC partner offering {stream}",
     "reason.iec_no_citizenship": "no citizenship (none) is an IEC partner offering {stream}",
+    # --- the facts a route waits for (CategoryEligibility.missing names them in English) ---
+    "fix.facts": "the facts that decide it: {facts}",
+    "comma": "{first}, {rest}",
+    "fact.provincial_endorsement": "provincial endorsement",
+    "fact.business_evidence": "business evidence",
+    "fact.french_results": "French test results",
+    "fact.cusma_profession": "CUSMA profession",
+    "fact.significant_benefit": "significant benefit assessment",
+    "fact.business_plan": "business plan and significant benefit assessment",
+    "fact.reciprocal_arrangement": "reciprocal arrangement",
+    "fact.postdoc": "post-doctoral fellowship",
+    "fact.research_award": "academic award for research",
+    "fact.religious": "religious organization and duties",
+    "fact.charitable": "charitable organization and duties",
+    "fact.trade": "substantial trade with the US or Mexico",
+    "fact.investment": "substantial investment",
+    "fact.pr_class": "PR application class",
+    "fact.pr_date": "PR application date",
+    "fact.language_test": "language test",
+    "fact.study_permit_end": "study permit end",
+    "fact.study_permit_applied": "study permit application date",
+    "fact.principal_occupation": "principal's occupation",
+    "fact.principal_employment": "principal's employment",
+    "fact.principal_permit_end": "principal's work permit end",
+    "fact.moving_to_pr": "whether the principal is moving to PR",
+    "reason.program_not_qualifying": "{credential} program ({months} months) does not qualify",
+    "credential.secondary": "secondary",
+    "credential.certificate": "certificate",
+    "credential.diploma": "diploma",
+    "credential.advanced_diploma": "advanced_diploma",
+    "credential.post_graduate_certificate": "post_graduate_certificate",
+    "credential.bachelor": "bachelor",
+    "credential.master": "master",
+    "credential.doctoral": "doctoral",
+    "credential.professional_degree": "professional_degree",
     # --- a route open on a day that the plan does without ---
     "route.open_not_planned": "open (eligible on {day}) but not planned here: apply for it beside the plan",
     "route.not_needed_job": "not needed: the plan holds the job from offer {offer} on another permit (eligible on "
@@ -210,6 +245,9 @@ TEMPLATES: Final = {
 }
 
 
+_FACTS: Final = {template: key for key, template in TEMPLATES.items() if key.startswith("fact.")}
+
+
 @dataclass(frozen=True)
 class Arg:
     """One named argument of a phrase: a value as written (an ISO date, a code, a number), or a phrase."""
@@ -251,13 +289,20 @@ class Phrase:
         return template(self.key).format(**words)
 
 
+def fact(name: str) -> str | Phrase:
+    """A missing fact by the name eligibility gives it ("language test"); a name with no key stays as given."""
+    key = _FACTS.get(name)
+    return name if key is None else Phrase.of(key)
+
+
 def role(person: Role) -> Phrase:
     """A person named by role inside a sentence ("principal", "spouse")."""
     return Phrase.of(f"role.{person.value.lower()}")
 
 
 def all_of(items: Sequence[str | Phrase], joint: str = "and") -> str | Phrase:
-    """Items joined by `joint` ("and", or "each": a semicolon), each join its own phrase, so a language words it."""
+    """Items joined by `joint` ("and"; "each": a semicolon; "comma"), each join its own phrase, so a language words
+    it."""
     if len(items) == 1:
         return items[0]
     return Phrase.of(joint, first=items[0], rest=all_of(items[1:], joint))

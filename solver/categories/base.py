@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from solver import phrases
 from solver.domain import Finding, PendingApplication, Person, PlannedPermit, Role, Scenario
 from solver.phrases import Phrase
 from solver.rules import catalog
@@ -197,5 +198,7 @@ class Family:
         """The smallest change that would open `category`, given the answer on `asked.on`; by default, for an
         undecided answer, the facts that would decide it, and none for a refusal."""
         if decision.missing:
-            return Fix(f"the facts that decide it: {', '.join(decision.missing)}")
+            facts = [phrases.fact(name) for name in decision.missing]
+            said = Phrase.of("fix.facts", facts=phrases.all_of(facts, "comma"))
+            return Fix(said.english(), None, said if all(isinstance(f, Phrase) for f in facts) else None)
         return None

@@ -152,7 +152,11 @@ def check_c42(principal: Person, on: dt.date, rules: RuleSet, *, edu: Education 
         c42_program_ok(program, on, rules),
         "C42.principal_program",
         f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) qualifies",
-        f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) does not qualify",
+        Phrase.of(
+            "reason.program_not_qualifying",
+            credential=Phrase.of(f"credential.{program.credential.value.lower()}"),
+            months=pgwp.program_months(program),
+        ),
     )
     return c.decision()
 
