@@ -288,11 +288,12 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     else:
         line = _("PR not reachable within the horizon   [{status}]").format(status=p.status.value)
     print(line, file=out)
-    from solver.pinning import describe
+    from solver.pinning import describe, phrase_of
 
     for index, outcome in enumerate(p.pins):
         held = _("held") if outcome.held else _("NOT HELD (see the blockers)")
-        print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=describe(outcome.pin), held=held), file=out)
+        pin = say(phrase_of(outcome.pin), describe(outcome.pin), words.lang)
+        print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=pin, held=held), file=out)
     print("", file=out)
     pinned = _pinned_steps(p)
     for entry in _dated(p):

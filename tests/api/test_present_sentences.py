@@ -60,7 +60,7 @@ def keyed(plan: Plan) -> list[tuple[Phrase, str]]:
 
 def test_every_key_has_a_french_translation_with_the_same_placeholders() -> None:
     french = catalog()
-    assert len(TEMPLATES) == 180
+    assert len(TEMPLATES) == 197
     assert sorted(set(TEMPLATES.values()) - french.keys()) == []
     for key, template in TEMPLATES.items():
         assert french[template].strip(), key
@@ -143,3 +143,14 @@ def test_the_french_cli_timeline_has_the_plans_sentences_in_french() -> None:
         assert say(phrase, english, "fr") in text, english
     assert english_left(text) == []
     assert "obstacle [CEC.skilled_experience] : l'admissibilité à la résidence permanente dépend de" in text
+
+
+def test_a_pin_and_why_it_cannot_hold_in_french() -> None:
+    _, plan = golden("pin2-pgwp-after-its-window")
+    out = io.StringIO()
+    print_timeline(plan, out, "fr")
+    text = out.getvalue()
+    pin = "le demandeur principal présente une demande de C43 du 2028-01-05 au terme de l'horizon"
+    assert f"pins[0] : {pin} : NON RESPECTÉ (voir les obstacles)" in text
+    assert f"obstacle [C43.application_window] : pins[0] ({pin}) ne peut pas être respecté : la demande de C43" in text
+    assert english_left(text) == []
