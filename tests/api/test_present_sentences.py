@@ -9,6 +9,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from api.plan_command import print_timeline
@@ -17,10 +18,12 @@ from api.present.sentences import say
 from db.plan_json import from_plain, to_plain
 from solver.domain import Plan
 from solver.phrases import TEMPLATES, Phrase
-from tests.api.present_cases import BOTH_WORKING, golden
+from tests.api.present_cases import BOTH_WORKING, GOLDEN, golden
 from tests.api.test_present_handout import PREPARED, text_of
 
 CATALOG = Path(__file__).parents[2] / "api" / "locale" / "fr" / "LC_MESSAGES" / "explain.po"
+# The golden households that plan (an invalid scenario has no plan).
+GOLDENS = [p for p in sorted(GOLDEN.glob("*.json")) if "InvalidScenario" not in p.read_text()]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Every sentence of its plan is keyed: its steps, deadlines, blockers and invitation notes (18 keys).
 CUTOFF_REACHED = "g81-crs-above-a-cutoff"
@@ -99,6 +102,20 @@ def test_the_plans_english_is_its_phrases_and_a_stored_plan_keeps_them() -> None
     stored = from_plain(to_plain(plan), Plan)
     assert stored == plan
     assert keyed(stored) == said
+
+
+@pytest.mark.parametrize("path", GOLDENS, ids=[p.stem for p in GOLDENS])
+def test_every_sentence_of_a_golden_plan_is_keyed_and_worded_in_french(path: Path) -> None:
+    _, plan = golden(path.stem)
+    said = [(s.phrase, s.detail) for s in plan.steps] + [(d.phrase, d.message) for d in plan.deadlines]
+    said += [(f.phrase, f.message) for f in (*plan.blockers, *plan.explanation)]
+    said += [(f.phrase, f.message) for route in plan.closed_routes for f in route.reasons]
+    said += [(route.fix_phrase, route.fix) for route in plan.closed_routes if route.fix is not None]
+    assert [english for phrase, english in said if phrase is None] == []
+    for phrase, english in said:
+        assert phrase is not None and phrase.english() == english
+        french = say(phrase, english, "fr")
+        assert english_left(french) == [], french
 
 
 def test_the_french_handout_has_the_plans_sentences_in_french() -> None:
