@@ -14,7 +14,8 @@ page's own call to `/graphql` or by the sign-in's key check, answers a short "tr
 and Retry-After (`api/faults.py`), as `/graphql` answers it.
 
 The plan view includes `_timeline.html`, the server's SVG (`Plan.timelineSvg(lang:)`, api/present/timeline.py),
-and `_handout.html`, the link to the client handout PDF (api/plan_files.py, read with the session cookie).
+the solver's sentences in the same language (`PlanStep.detail(lang:)`, `Finding.message(lang:)`, ...), and
+`_handout.html`, the link to the client handout PDF (api/plan_files.py, read with the session cookie).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ PLAN_JOB: Final = """
 query PagePlanJob($id: ID!) {
   planJob(id: $id) { ... on PlanJob { id state improvements error household { id name } storedPlan { id } } }
 }"""
-# The timeline is drawn by the server in the reader's language; today's line is the plan's asOf.
+# The timeline and the solver's sentences are in the reader's language; today's line is the plan's asOf.
 STORED_PLAN: Final = """
 query PageStoredPlan($id: ID!, $lang: String) {
   node(id: $id) {
@@ -124,13 +125,13 @@ query PageStoredPlan($id: ID!, $lang: String) {
       plan {
         status prReadyDate prProgram prApplicant crsScore
         permits { person code name open applyOn validFrom validTo fee }
-        steps { date person action code detail ruleIds }
-        deadlines { person date what message ruleId }
+        steps { date person action code detail(lang: $lang) ruleIds }
+        deadlines { person date what message(lang: $lang) ruleId }
         statusGaps { person start end workAuthorized }
         fees { total permits biometrics pr employer }
-        blockers { ruleId message source }
-        explanation { ruleId message source }
-        closedRoutes { person code name fix fixBy reasons { ruleId message } }
+        blockers { ruleId message(lang: $lang) source }
+        explanation { ruleId message(lang: $lang) source }
+        closedRoutes { person code name fix(lang: $lang) fixBy reasons { ruleId message(lang: $lang) } }
         timelineSvg(lang: $lang)
       }
     }

@@ -43,6 +43,7 @@ from solver.scenario_json import invalid_to_json, parse_document, plan_to_json, 
 if TYPE_CHECKING:
     from api.present.words import Words
     from solver.alternatives import Alternative
+    from solver.phrases import Phrase
 
 EXIT_PLAN = 0
 EXIT_INVALID = 2
@@ -272,7 +273,8 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     In `lang` (English by default); days stay ISO so the column sorts. A step reads as the solver wrote it in
     English, and as its translated title (`api.present.words`) in another language.
     """
-    from api.present.words import Words  # Babel: only for the readable timeline, not for --json
+    from api.present.sentences import say  # Babel: only for the readable timeline, not for --json
+    from api.present.words import Words
 
     words = Words.of(lang)
     _ = words._
@@ -286,23 +288,24 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     else:
         line = _("PR not reachable within the horizon   [{status}]").format(status=p.status.value)
     print(line, file=out)
-    from solver.pinning import describe
+    from solver.pinning import describe, phrase_of
 
     for index, outcome in enumerate(p.pins):
         held = _("held") if outcome.held else _("NOT HELD (see the blockers)")
-        print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=describe(outcome.pin), held=held), file=out)
+        pin = say(phrase_of(outcome.pin), describe(outcome.pin), words.lang)
+        print(_("pins[{index}]: {pin}: {held}").format(index=index, pin=pin, held=held), file=out)
     print("", file=out)
     pinned = _pinned_steps(p)
     for entry in _dated(p):
         who = f"{_short_role(words, entry.person):9}"
         if isinstance(entry, PlanStep):
-            detail = entry.detail if words.lang == "en" else words.step_title(entry, p.permits, p.pr_program)
+            detail = _sentence(words, entry.phrase, entry.detail, words.step_title(entry, p.permits, p.pr_program))
             mark = _("PINNED") + " " if (entry.date, entry.person, entry.action, entry.code) in pinned else ""
             print(f"{entry.date.isoformat()}  {who}  {mark}{detail}", file=out)
             if entry.rule_ids:
                 print(f"{'':22}  " + _("rules: {rules}").format(rules=", ".join(entry.rule_ids)), file=out)
             continue
-        message = entry.message if words.lang == "en" else words.deadline_kind(entry)
+        message = _sentence(words, entry.phrase, entry.message, words.deadline_kind(entry))
         print(f"{entry.date.isoformat()}  {who}  " + _("DEADLINE {message}").format(message=message), file=out)
         if entry.step_date is None:
             rule = _("rule: {rule}").format(rule=entry.rule_id)
@@ -331,11 +334,22 @@ def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
         print(_("employer fees (not the client's): {amount}").format(amount=words.money(p.fees_employer)), file=out)
     print(_("rules {version}   solved in {ms} ms").format(version=p.rules_version, ms=f"{p.solve_ms:.0f}"), file=out)
     for b in p.blockers:
-        print(_("blocker [{rule}]: {message}").format(rule=b.rule_id, message=b.message), file=out)
+        message = say(b.phrase, b.message, words.lang)
+        print(_("blocker [{rule}]: {message}").format(rule=b.rule_id, message=message), file=out)
     # The invitation the PR steps assume: the wait used, and how the CRS compares with recent cut-offs.
     for f in p.explanation:
         if f.rule_id in ("EE.ita_wait", "EE.cutoff"):
-            print(_("invitation [{rule}]: {message}").format(rule=f.rule_id, message=f.message), file=out)
+            message = say(f.phrase, f.message, words.lang)
+            print(_("invitation [{rule}]: {message}").format(rule=f.rule_id, message=message), file=out)
+
+
+def _sentence(words: Words, phrase: Phrase | None, english: str, title: str) -> str:
+    """The solver's sentence in the reader's words; in another language, one it did not key is the short title."""
+    from api.present.sentences import say
+
+    if words.lang == "en" or phrase is not None:
+        return say(phrase, english, words.lang)
+    return title
 
 
 def _short_role(words: Words, role: Role) -> str:

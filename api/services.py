@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from api.dask_runner import DaskRunner
 from api.observability import Metrics
+from api.present.sentences import say
 from api.present.timeline import timeline_svg
 from api.solve_runner import ProcessRunner
-from schema.services import Services, TimelineDrawer
+from schema.services import Sayer, Services, TimelineDrawer
 
 # The solve backends behind the one `Runner` interface: the embedded process pool, or a Dask cluster.
 SolveBackend = ProcessRunner | DaskRunner
@@ -22,3 +23,4 @@ class ApiServices(Services):
     solve_runner: SolveBackend | None = None
     metrics: Metrics | None = None
     timeline: TimelineDrawer | None = timeline_svg
+    say: Sayer | None = say

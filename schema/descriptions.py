@@ -295,7 +295,6 @@ COORDINATES: dict[str, str] = {
     "EMPLOYER_APPLIES_LMIA, LMIA_DECISION, CREATE_EE_PROFILE, SUBMIT_PR, PR_SUBMITTED, RENEW_PASSPORT, "
     "RETAKE_LANGUAGE_TEST (actionKind is the same as an enum).",
     "PlanStep.code": "The permit code or PR program the step is about; null when none.",
-    "PlanStep.detail": "The step in words, for a person to read.",
     "PlanStep.ruleIds": "The ids of the rules the step rests on (see `rules`).",
     "StatusGap.person": "The member without status or work authorization.",
     "StatusGap.start": "The first day of the gap.",
@@ -304,7 +303,6 @@ COORDINATES: dict[str, str] = {
     "Fees.total": "What the client pays the government, in Canadian dollars: permits, biometrics and PR fees.",
     "Finding.ruleId": "The rule's id, e.g. C43.application_window (see `rules`); a PLAN. id is the planner's own "
     "finding.",
-    "Finding.message": "The finding in words.",
     "Finding.source": "The URL of the rule's source; null for a PLAN. finding.",
     "Finding.effective": "The day the cited version of the rule took effect.",
     "ClosedRoute.person": "The member the route is for.",
@@ -315,7 +313,6 @@ COORDINATES: dict[str, str] = {
     "Deadline.kind": "What the day is the last day for.",
     "Deadline.date": "The last day (inclusive).",
     "Deadline.ruleId": "The rule that sets the day.",
-    "Deadline.message": "The deadline in words.",
     "Deadline.stepDate": "The date of the plan step that meets it; null when no step acts on it.",
     "Deadline.stepAction": "The action of that step; null when no step acts on it.",
     "Deadline.stepCode": "The code of that step; null when none.",

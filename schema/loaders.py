@@ -35,6 +35,7 @@ from db.models import (
     TenantOwned,
     WorkPeriod,
 )
+from db.repositories.access import Access
 from db.repositories.households import Households
 from db.repositories.plans import Plans
 
@@ -77,6 +78,8 @@ class Loaders:
         self.plan_job = self._by_id(PlanJob)
         # A page of households asking each for its plans: one query per distinct (cursor, size), not per household.
         self.plans_page: DataLoader[PlansPage, list[StoredPlan]] = DataLoader(load_fn=self._plans_pages)
+        # The firm's language, read once however many of the plan's sentences default to it (keyed by tenant).
+        self.firm_language: DataLoader[int, str | None] = DataLoader(load_fn=self._firm_languages)
         self.members_by_household = self._by_parent(Member, Member.household_id)
         self.offers_by_household = self._by_parent(JobOffer, JobOffer.household_id)
         self.children_by_household = self._by_parent(Child, Child.household_id)
@@ -85,6 +88,11 @@ class Loaders:
         self.language_tests_by_member = self._by_parent(LanguageTest, LanguageTest.member_id)
         self.work_by_member = self._by_parent(WorkPeriod, WorkPeriod.member_id)
         self.permits_by_member = self._by_parent(Permit, Permit.member_id)
+
+    async def _firm_languages(self, tenant_ids: Sequence[int]) -> list[str | None]:
+        async with self._turn, self._sessions() as session:
+            language = await Access(session, tenant_id=self._tenant_id).firm_language()
+        return [language for _ in tenant_ids]
 
     async def prefetch_households(self, household_ids: Sequence[int], wanted: Wanted) -> None:
         """Loads what `wanted` names for these households on one session and primes the loaders with it."""

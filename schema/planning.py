@@ -34,9 +34,11 @@ from schema.errors import FieldError
 from schema.money import Money
 from schema.rules import described
 from schema.services import Services, capped, plan, services_of
+from schema.wording import Lang, worded
 from solver import domain
 from solver.assemble import NullFields, assemble, null_message
 from solver.documents import StepDocument, step_documents
+from solver.phrases import Phrase
 from solver.rules.registry import load_rules
 from solver.scenario_json import checked, read_options
 
@@ -459,10 +461,16 @@ class PlanStep:
     person: Person  # type: ignore[valid-type]
     action: str
     code: str | None
-    detail: str
+
+    @described("The step in words, for a person to read, in the reader's language.")
+    async def detail(self, info: Info[Any, Any], lang: Lang = None) -> str:
+        return await worded(info, self.phrase, self.text, lang)
+
     rule_ids: list[str]
+    text: strawberry.Private[str]
     reading: strawberry.Private[PlanReading | None] = None
     index: strawberry.Private[int] = 0
+    phrase: strawberry.Private[Phrase | None] = None
 
     @described(
         "The documents this application needs (the catalog's), each flagged when the client file shows it expires "
@@ -531,11 +539,17 @@ class Fees:
 )
 class Finding:
     rule_id: str
-    message: str
+
+    @described("The finding in words, in the reader's language.")
+    async def message(self, info: Info[Any, Any], lang: Lang = None) -> str:
+        return await worded(info, self.phrase, self.text, lang)
+
     source: str | None
+    text: strawberry.Private[str]
     effective_from: dt.date | None = strawberry.field(
         default=None, description="The day the cited version of the rule took effect (null for a PLAN. id)."
     )
+    phrase: strawberry.Private[Phrase | None] = None
 
     @_deprecated("Use effectiveFrom (the contract's name since December 2026).")
     def effective(self) -> dt.date | None:
@@ -545,7 +559,7 @@ class Finding:
     @classmethod
     def of(cls, f: domain.Finding) -> Finding:
         """The GraphQL form of a solver finding."""
-        return cls(rule_id=f.rule_id, message=f.message, source=f.source, effective_from=f.effective)
+        return cls(rule_id=f.rule_id, text=f.message, source=f.source, effective_from=f.effective, phrase=f.phrase)
 
 
 @strawberry.type(
@@ -558,8 +572,14 @@ class ClosedRoute:
     name: str
     offer_ref: str | None = strawberry.field(description="The offer the route rests on (offer-based codes).")
     reasons: list[Finding]
-    fix: str | None = strawberry.field(description="The smallest change that would open it; null when none would.")
+
+    @described("The smallest change that would open it, in the reader's language; null when none would.")
+    async def fix(self, info: Info[Any, Any], lang: Lang = None) -> str | None:
+        return None if self.fix_text is None else await worded(info, self.fix_phrase, self.fix_text, lang)
+
     fix_by: dt.date | None = strawberry.field(description="The last day the fix helps; null when it has none.")
+    fix_text: strawberry.Private[str | None] = None
+    fix_phrase: strawberry.Private[Phrase | None] = None
 
     @classmethod
     def of(cls, r: domain.ClosedRoute) -> ClosedRoute:
@@ -570,8 +590,9 @@ class ClosedRoute:
             name=r.name,
             offer_ref=r.offer_ref,
             reasons=[Finding.of(f) for f in r.reasons],
-            fix=r.fix,
+            fix_text=r.fix,
             fix_by=r.fix_by,
+            fix_phrase=r.fix_phrase,
         )
 
 
@@ -594,10 +615,31 @@ class Deadline:
 
     date: dt.date
     rule_id: str
-    message: str
+
+    @described("The deadline in words, in the reader's language.")
+    async def message(self, info: Info[Any, Any], lang: Lang = None) -> str:
+        return await worded(info, self.phrase, self.text, lang)
+
     step_date: dt.date | None
     step_action: str | None
     step_code: str | None
+    text: strawberry.Private[str]
+    phrase: strawberry.Private[Phrase | None] = None
+
+    @classmethod
+    def of(cls, d: domain.Deadline) -> Deadline:
+        """The GraphQL form of a plan's deadline."""
+        return cls(
+            person=d.person,
+            kind=d.kind,
+            date=d.date,
+            rule_id=d.rule_id,
+            step_date=d.step_date,
+            step_action=d.step_action,
+            step_code=d.step_code,
+            text=d.message,
+            phrase=d.phrase,
+        )
 
     @described("`stepAction` as an enum; null when no step acts on it (or for an action this version does not know).")
     def step_action_kind(self) -> StepAction | None:
@@ -816,7 +858,8 @@ class Plan:
                     person=s.person,
                     action=s.action,
                     code=s.code,
-                    detail=s.detail,
+                    text=s.detail,
+                    phrase=s.phrase,
                     rule_ids=list(s.rule_ids),
                     reading=reading,
                     index=index,
@@ -835,7 +878,7 @@ class Plan:
             explanation=[Finding.of(f) for f in p.explanation],
             rules_version=p.rules_version,
             solve_ms=p.solve_ms,
-            deadlines=[Deadline(**dataclasses.asdict(d)) for d in p.deadlines],
+            deadlines=[Deadline.of(d) for d in p.deadlines],
             closed_routes=[ClosedRoute.of(r) for r in p.closed_routes],
             pins=[PinOutcome.of(o) for o in p.pins],
             robustness=None if p.robustness is None else Robustness.of(p.robustness),

@@ -22,6 +22,7 @@ from db.repositories.scoped import Actor
 from solver import domain
 from solver.alternatives import Alternative
 from solver.alternatives import alternatives as solve_alternatives
+from solver.phrases import Phrase
 from solver.solve import plan as solve_plan
 
 
@@ -65,6 +66,13 @@ class TimelineDrawer(Protocol):
     def __call__(self, plan: domain.Plan, scenario: domain.Scenario, *, lang: str | None, today: dt.date) -> str: ...
 
 
+class Sayer(Protocol):
+    """Words a solver sentence in a reader's language from its phrase (implemented by
+    `api.present.sentences.say`); English, or a sentence without a phrase, is the solver's own text."""
+
+    def __call__(self, phrase: Phrase | None, english: str, lang: str | None) -> str: ...
+
+
 class Plans(PlanBackend, JobStopper, Protocol):
     """The service's plan backend: planning, plan jobs, and stopping a deleted household's jobs."""
 
@@ -100,6 +108,8 @@ class Services:
     keys_changed: Callable[[], None] | None = None
     # Draws `Plan.timelineSvg` (`api.present.timeline.timeline_svg`).
     timeline: TimelineDrawer | None = None
+    # Words the plan's sentences in the reader's language (the `lang` argument of Finding.message and the like).
+    say: Sayer | None = None
 
 
 def services_of(context: Any) -> Services:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from solver import dates
+from solver import dates, phrases
 from solver.categories import family_of
 from solver.categories.base import Asked, CategoryEligibility, Family
 from solver.domain import ClosedRoute, Finding, Plan, Scenario
+from solver.phrases import Phrase
 from solver.rules import catalog
 from solver.rules.catalog import Category
 from solver.rules.decision import Verdict, cited
@@ -69,6 +70,7 @@ def _route(family: Family, asked: Asked, category: Category, plan: Plan, answers
         None if fix is None else fix.change,
         None if fix is None else fix.by,
         a.offer_ref,
+        fix_phrase=None if fix is None else fix.phrase,
     )
 
 
@@ -80,17 +82,26 @@ def why_not(routes: tuple[ClosedRoute, ...]) -> tuple[Finding, ...]:
     for route in routes:
         if route.open:
             continue
-        offer = f" (offer {route.offer_ref})" if route.offer_ref is not None else ""
-        fix = ""
-        if route.fix is not None:
-            by = ""
-            if route.fix_by is not None and route.fix_by.isoformat() not in route.fix:
-                by = f" by {route.fix_by.isoformat()}"
-            fix = f"; would open it: {route.fix}{by}"
+        if route.offer_ref is not None:
+            named = Phrase.of("route.named_offer", name=route.name, code=route.code, offer=route.offer_ref)
+        else:
+            named = Phrase.of("route.named", name=route.name, code=route.code)
         for reason in route.reasons:
-            message = f"{route.name} ({route.code}){offer} is not open to the {route.person.value.lower()}: "
-            out.append(dataclasses.replace(reason, message=message + reason.message + fix))
+            why = _with_fix(route, reason.phrase or reason.message)
+            said = Phrase.of("why_not", route=named, person=phrases.role(route.person), reason=why)
+            keyed = reason.phrase is not None and (route.fix is None or route.fix_phrase is not None)
+            out.append(dataclasses.replace(reason, message=said.english(), phrase=said if keyed else None))
     return tuple(out)
+
+
+def _with_fix(route: ClosedRoute, reason: str | Phrase) -> str | Phrase:
+    """A reason the route is closed, with what would open it (by its last useful day, unless the fix names it)."""
+    if route.fix is None:
+        return reason
+    fix = route.fix_phrase or route.fix
+    if route.fix_by is not None and route.fix_by.isoformat() not in route.fix:
+        return Phrase.of("reason.with_fix_by", reason=reason, fix=fix, day=route.fix_by.isoformat())
+    return Phrase.of("reason.with_fix", reason=reason, fix=fix)
 
 
 def _failing(a: CategoryEligibility) -> tuple[Finding, ...]:
@@ -100,7 +111,8 @@ def _failing(a: CategoryEligibility) -> tuple[Finding, ...]:
 def _not_planned(a: CategoryEligibility, on: dt.date) -> Finding:
     """The route is open but the planner never plans its category (answered for eligibility only)."""
     rule_id = a.reasons[0].rule_id if a.reasons else f"{a.code}.eligibility"
-    return Finding(rule_id, f"open (eligible on {on.isoformat()}) but not planned here: apply for it beside the plan")
+    said = Phrase.of("route.open_not_planned", day=on.isoformat())
+    return Finding(rule_id, said.english(), phrase=said)
 
 
 def _not_needed(a: CategoryEligibility, on: dt.date, plan: Plan) -> Finding:
@@ -109,9 +121,9 @@ def _not_needed(a: CategoryEligibility, on: dt.date, plan: Plan) -> Finding:
     held = next((p for p in plan.permits if a.offer_ref is not None and p.offer_ref == a.offer_ref), None)
     job = next((j for j in plan.jobs if a.offer_ref is not None and j.offer_ref == a.offer_ref), None)
     if held is None and job is not None:
-        why = f"not needed: the plan holds the job from offer {a.offer_ref} on another permit"
+        said = Phrase.of("route.not_needed_job", offer=str(a.offer_ref), day=on.isoformat())
     elif plan.pr_ready_date is not None:
-        why = f"not needed: the plan reaches PR by {plan.pr_ready_date.isoformat()} without it"
+        said = Phrase.of("route.not_needed_pr", ready=plan.pr_ready_date.isoformat(), day=on.isoformat())
     else:
-        why = "not chosen: the plan is no better with it (PR is not reachable within the horizon either way)"
-    return Finding(rule_id, f"{why} (eligible on {on.isoformat()})")
+        said = Phrase.of("route.not_chosen", day=on.isoformat())
+    return Finding(rule_id, said.english(), phrase=said)

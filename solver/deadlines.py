@@ -36,6 +36,7 @@ from solver.domain import (
     Scenario,
     StatusKind,
 )
+from solver.phrases import Phrase
 from solver.rules.registry import RuleSet
 from solver.rules.status import lost_status
 
@@ -79,11 +80,11 @@ def deadlines(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleS
 
 
 def _deadline(
-    person: Role, kind: DeadlineKind, date: dt.date, rule_id: str, message: str, step: PlanStep | None
+    person: Role, kind: DeadlineKind, date: dt.date, rule_id: str, said: Phrase, step: PlanStep | None
 ) -> Deadline:
     if step is None:
-        return Deadline(person, kind, date, rule_id, message)
-    return Deadline(person, kind, date, rule_id, message, step.date, step.action, step.code)
+        return Deadline(person, kind, date, rule_id, said.english(), phrase=said)
+    return Deadline(person, kind, date, rule_id, said.english(), step.date, step.action, step.code, said)
 
 
 # --- status ----------------------------------------------------------------------------------------
@@ -126,8 +127,8 @@ def _keep_status(r: _Reader) -> Iterator[Deadline]:
                 continue
             last = max(ends)
             step = r.step(role, p.apply_on, "STATUS.maintained", p.code)
-            message = f"apply for the {p.name} ({p.code}) by {last.isoformat()}, the last day of status, to keep it"
-            yield _deadline(role, DeadlineKind.APPLY_TO_KEEP_STATUS, last, "STATUS.maintained", message, step)
+            said = Phrase.of("deadline.keep_status", name=p.name, code=p.code, day=last.isoformat())
+            yield _deadline(role, DeadlineKind.APPLY_TO_KEEP_STATUS, last, "STATUS.maintained", said, step)
 
 
 def _restoration(r: _Reader) -> Iterator[Deadline]:
@@ -148,10 +149,8 @@ def _restoration(r: _Reader) -> Iterator[Deadline]:
             step = None
             if restoring is not None:
                 step = r.step(role, restoring.apply_on, "STATUS.restoration", restoring.code)
-            message = (
-                f"status ended on {last_day.isoformat()}: restoration may be applied for until {until.isoformat()}"
-            )
-            yield _deadline(role, DeadlineKind.RESTORATION_ENDS, until, "STATUS.restoration", message, step)
+            said = Phrase.of("deadline.restoration", lost=last_day.isoformat(), day=until.isoformat())
+            yield _deadline(role, DeadlineKind.RESTORATION_ENDS, until, "STATUS.restoration", said, step)
 
 
 # --- the PGWP window -------------------------------------------------------------------------------
@@ -168,11 +167,10 @@ def _windows(r: _Reader) -> Iterator[Deadline]:
             continue
         edu = max(programs, key=lambda e: e.completion)
         last = add_days(edu.completion, r.days("C43.application_window", "days", s.date))
-        message = (
-            f"the application window for the {s.code} (program completed {edu.completion.isoformat()}) "
-            f"closes on {last.isoformat()}"
+        said = Phrase.of(
+            "deadline.window", code=str(s.code), completed=edu.completion.isoformat(), day=last.isoformat()
         )
-        yield _deadline(s.person, DeadlineKind.WINDOW_CLOSES, last, "C43.application_window", message, s)
+        yield _deadline(s.person, DeadlineKind.WINDOW_CLOSES, last, "C43.application_window", said, s)
 
 
 # --- language tests --------------------------------------------------------------------------------
@@ -185,15 +183,18 @@ def _relied_test(tests: tuple[LanguageTest, ...], on: dt.date, months: int) -> L
 
 
 def _expiry_deadline(
-    role: Role, test: LanguageTest, months: int, used_on: dt.date, rule_id: str, step: PlanStep | None, use: str
+    role: Role, test: LanguageTest, months: int, used_on: dt.date, rule_id: str, step: PlanStep | None, use: Phrase
 ) -> Deadline:
     last = add_days(add_months(test.taken, months), -1)
-    lapses = " (it lapses before then: retake it)" if last < used_on else ""
-    message = (
-        f"the {test.test.value} test of {test.taken.isoformat()} is valid to {last.isoformat()}; "
-        f"{use} on {used_on.isoformat()} relies on it{lapses}"
+    said = Phrase.of(
+        "deadline.test_lapses" if last < used_on else "deadline.test",
+        test=test.test.value,
+        taken=test.taken.isoformat(),
+        day=last.isoformat(),
+        use=use,
+        used_on=used_on.isoformat(),
     )
-    return _deadline(role, DeadlineKind.TEST_EXPIRES, last, rule_id, message, step)
+    return _deadline(role, DeadlineKind.TEST_EXPIRES, last, rule_id, said, step)
 
 
 def _tests(r: _Reader) -> Iterator[Deadline]:
@@ -205,7 +206,8 @@ def _tests(r: _Reader) -> Iterator[Deadline]:
         months = r.days("C43.language", "test_max_age_months", s.date)
         test = _relied_test(person.language_tests, s.date, months)
         if test is not None:
-            yield _expiry_deadline(s.person, test, months, s.date, "C43.language", s, f"the {s.code} application")
+            use = Phrase.of("use.permit", code=str(s.code))
+            yield _expiry_deadline(s.person, test, months, s.date, "C43.language", s, use)
     for s in r.steps_citing("CEC.test_validity"):
         person = r.scenario.person(s.person)
         if person is None:
@@ -218,7 +220,7 @@ def _tests(r: _Reader) -> Iterator[Deadline]:
         submission = next((x for x in r.steps_citing("EE.ita_window") if x.person is s.person), None)
         used_on = submission.date if submission is not None else s.date
         step = submission if submission is not None else s
-        yield _expiry_deadline(s.person, test, months, used_on, "CEC.test_validity", step, "the PR application")
+        yield _expiry_deadline(s.person, test, months, used_on, "CEC.test_validity", step, Phrase.of("use.pr"))
 
 
 # --- the invitation --------------------------------------------------------------------------------
@@ -228,8 +230,5 @@ def _invitations(r: _Reader) -> Iterator[Deadline]:
     """The Express Entry invitation (on the submission step's day): answer it within EE.ita_window days."""
     for s in r.steps_citing("EE.ita_window"):
         last = add_days(s.date, r.days("EE.ita_window", "days", s.date))
-        message = (
-            f"the invitation of {s.date.isoformat()} must be answered with a complete PR application "
-            f"by {last.isoformat()}"
-        )
-        yield _deadline(s.person, DeadlineKind.ITA_ACCEPTANCE, last, "EE.ita_window", message, s)
+        said = Phrase.of("deadline.ita", invited=s.date.isoformat(), day=last.isoformat())
+        yield _deadline(s.person, DeadlineKind.ITA_ACCEPTANCE, last, "EE.ita_window", said, s)

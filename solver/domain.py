@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
+from typing import Final
+
+from solver.phrases import Phrase
 
 
 class Role(enum.Enum):
@@ -309,6 +312,11 @@ class PlanOptions:
     processing: tuple[ProcessingTime, ...] = ()
 
 
+# A field the solver's callers read but the contract's JSON leaves out (solver.scenario_json.to_json). A phrase
+# is its text in another form: it takes no part in equality, so a plan equals one written with the text alone.
+OFF_CONTRACT: Final = {"contract": False}
+
+
 # --- the plan -----------------------------------------------------------------------------------
 
 
@@ -321,6 +329,8 @@ class Finding:
     source: str | None = None
     # The date the version of the rule applied took effect (solver.citing fills it with `source`).
     effective: dt.date | None = None
+    # `message` as a key and arguments, for a reader in another language (None: a sentence not yet keyed).
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -337,6 +347,8 @@ class ClosedRoute:
     offer_ref: str | None = None
     # True when the route was open and the optimizer did without it (`reasons` then says so), not closed by a rule.
     open: bool = False
+    # `fix` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    fix_phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -374,6 +386,8 @@ class PlanStep:
     detail: str
     code: str | None = None
     rule_ids: tuple[str, ...] = ()
+    # `detail` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -412,6 +426,8 @@ class Deadline:
     step_date: dt.date | None = None
     step_action: str | None = None
     step_code: str | None = None
+    # `message` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 class ProcessingBasis(enum.Enum):

@@ -12,6 +12,7 @@ from solver import dates
 from solver.categories import family_of
 from solver.categories.base import Asked, CategoryEligibility
 from solver.domain import Person, Role, Scenario
+from solver.phrases import Phrase
 from solver.rules import catalog, cec
 from solver.rules.decision import Checks
 from solver.rules.registry import RuleSet
@@ -24,9 +25,10 @@ def _pr_routes(person: Person, on: dt.date, horizon_end: dt.date, rules: RuleSet
     c = Checks(rules)
     nom = person.provincial_nomination
     if nom is None:
-        c.fail("PNP.nomination", "no provincial nomination")
+        c.fail("PNP.nomination", Phrase.of("reason.no_nomination"))
     else:
-        c.check(nom.nominated_on <= on, "PNP.nomination", f"nominated by {nom.province}", "nomination not yet issued")
+        not_yet = Phrase.of("reason.nomination_not_yet")
+        c.check(nom.nominated_on <= on, "PNP.nomination", f"nominated by {nom.province}", not_yet)
     pnp = c.decision()
     pnp_from = on if pnp.eligible else (nom.nominated_on if nom is not None else None)
     out.append(CategoryEligibility("PNP", "Provincial Nominee Program", "PR", pnp.verdict, pnp.reasons, (), pnp_from))

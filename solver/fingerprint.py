@@ -17,10 +17,11 @@ from typing import Any
 from solver.domain import PlanOptions, Scenario
 
 # The shape of the Plan a key answers: bumped when a plan gains content (2: closed routes and findings' effective
-# dates; 3: pins; 4: the robustness section) or its meaning changes (5: a what-if reads the facts on each step's
-# day, not on rules_as_of), so a plan cached before it is not served. A firm's processing times reach the key as
-# options.processing (schema/planning.py adds them before the request's), so changing one misses.
-PLAN_FORMAT = 5
+# dates; 3: pins; 4: the robustness section; 6: the sentences' phrases, for a reader in French) or its meaning
+# changes (5: a what-if reads the facts on each step's day, not on rules_as_of), so a plan cached before it is
+# not served. A firm's processing times reach the key as options.processing (schema/planning.py adds them before
+# the request's), so changing one misses.
+PLAN_FORMAT = 6
 
 
 def _plain(value: Any) -> Any:

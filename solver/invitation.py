@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from solver import crs, dates
 from solver.domain import Finding, LanguageTest, LanguageTestKind, Nomination, Person, PlanOptions, WorkPeriod
+from solver.phrases import Phrase, all_of
 from solver.rules.decision import cited
 from solver.rules.express_entry import cutoffs, draw_types, lowest_cutoff
 from solver.rules.language import valid_on
@@ -32,9 +33,14 @@ _SPOUSE_CLB = 9
 class Lever:
     """One change to the file and what it does to the CRS on the same day."""
 
-    label: str
+    said: Phrase
     points: int
     rule_id: str
+
+    @property
+    def label(self) -> str:
+        """The change in English."""
+        return self.said.english()
 
 
 def entered_draw_types(person: Person, program: str, on: dt.date, rules: RuleSet) -> tuple[str, ...]:
@@ -57,41 +63,36 @@ def levers(person: Person, spouse: Person | None, on: dt.date, rules: RuleSet) -
     months = int(rules.param("CEC.test_validity", "months", on))
     out: list[Lever] = []
 
-    def gain(label: str, rule_id: str, who: Person, partner: Person | None = spouse, day: dt.date = on) -> None:
-        out.append(Lever(label, crs.score(who, day, rules, spouse=partner).total - base, rule_id))
+    def gain(said: Phrase, rule_id: str, who: Person, partner: Person | None = spouse, day: dt.date = on) -> None:
+        out.append(Lever(said, crs.score(who, day, rules, spouse=partner).total - base, rule_id))
 
     if person.provincial_nomination is None or person.provincial_nomination.nominated_on > on:
         nominee = dataclasses.replace(person, provincial_nomination=Nomination("a province", on))
-        gain("a provincial nomination", "CRS.additional", nominee)
+        gain(Phrase.of("lever.nomination"), "CRS.additional", nominee)
     arranged = rules.rule("CRS.arranged_employment").at(on)
     if arranged is not None and int(arranged.params["other"]) == 0:
-        out.append(Lever(f"a job offer (0 since {arranged.effective.isoformat()})", 0, "CRS.arranged_employment"))
+        offer = Phrase.of("lever.job_offer", day=arranged.effective.isoformat())
+        out.append(Lever(offer, 0, "CRS.arranged_employment"))
     valid = [t for t in person.language_tests if valid_on(t, on, months)]
     first = max((t for t in valid if not t.test.is_french), key=lambda t: t.lowest, default=None)
     level = _RETEST_CLB if first is None or first.lowest < _RETEST_CLB else _TOP_CLB
     if first is None or first.lowest < _TOP_CLB:
         kind = first.test if first is not None else LanguageTestKind.IELTS_GENERAL
         retest = _test(kind, on, level, first)
-        gain(f"a retest at CLB {level} in every ability", "CRS.core", _with_test(person, retest))
+        gain(Phrase.of("lever.retest", clb=level), "CRS.core", _with_test(person, retest))
     if not any(t.test.is_french and t.lowest >= _FRENCH_NCLC for t in valid):
         french = _test(LanguageTestKind.TEF_CANADA, on, _FRENCH_NCLC, None)
-        gain(f"French results at NCLC {_FRENCH_NCLC} in every ability", "CRS.additional", _with_test(person, french))
+        gain(Phrase.of("lever.french", nclc=_FRENCH_NCLC), "CRS.additional", _with_test(person, french))
     if spouse is not None and spouse.canadian_status is None:
         best = max((t.lowest for t in spouse.language_tests if valid_on(t, on, months)), default=0)
         if best < _SPOUSE_CLB:
             test = _test(LanguageTestKind.IELTS_GENERAL, on, _SPOUSE_CLB, None)
-            gain(f"the spouse's language test at CLB {_SPOUSE_CLB}", "CRS.spouse", person, _with_test(spouse, test))
+            gain(Phrase.of("lever.spouse_test", clb=_SPOUSE_CLB), "CRS.spouse", person, _with_test(spouse, test))
     year = _one_more_year(person, on, rules)
     if year is not None:
         moved, later = year
         partner = _tests_later(spouse) if spouse is not None else None
-        gain(
-            "one more year of skilled work in Canada (scored a year later, age included)",
-            "CRS.core",
-            moved,
-            partner,
-            later,
-        )
+        gain(Phrase.of("lever.one_more_year"), "CRS.core", moved, partner, later)
     return [lever for lever in out if lever.points > 0 or lever.rule_id == "CRS.arranged_employment"]
 
 
@@ -138,46 +139,66 @@ def cutoff_finding(
     recorded = [kind for kind in types if cutoffs(rules_on, rules, kind)]
     missing = [kind for kind in types if kind not in recorded]
     if lowest is None:
-        message = (
-            f"CRS {score} on {ready.isoformat()}: no recent cut-off recorded for {', '.join(missing) or 'any'} "
-            "draws, the draws this profile enters; the invitation the plan assumes cannot be compared with one"
-        )
-        return cited(rules, Finding("EE.cutoff", message), rules_on)
+        if missing:
+            said = Phrase.of("cutoff.none", score=score, day=ready.isoformat(), draws=", ".join(missing))
+        else:
+            said = Phrase.of("cutoff.none_any", score=score, day=ready.isoformat())
+        return cited(rules, Finding("EE.cutoff", said.english(), phrase=said), rules_on)
     if score >= lowest.score:
-        message = (
-            f"CRS {score} on {ready.isoformat()} reaches the recent cut-off of {lowest.score} "
-            f"({lowest.type} draw of {lowest.date.isoformat()})"
+        said = Phrase.of(
+            "cutoff.reached",
+            score=score,
+            day=ready.isoformat(),
+            cutoff=lowest.score,
+            draw=lowest.type,
+            drawn=lowest.date.isoformat(),
         )
-        return cited(rules, Finding("EE.cutoff", message), rules_on)
-    ranges = []
+        return cited(rules, Finding("EE.cutoff", said.english(), phrase=said), rules_on)
+    ranges: list[str | Phrase] = []
     for kind in recorded:
         found = cutoffs(rules_on, rules, kind)
         scores = [d.score for d in found]
-        ranges.append(f"{kind} {min(scores)}-{max(scores)} (latest {found[0].score} on {found[0].date})")
-    gap = lowest.score - score
-    head = (
-        f"risk: CRS {score} on {ready.isoformat()} is below every recent cut-off of the draws this profile "
-        f"enters: {'; '.join(ranges)}; {gap} points short of the lowest ({lowest.score}, {lowest.type} draw of "
-        f"{lowest.date.isoformat()})"
-    )
+        ranges.append(
+            Phrase.of(
+                "cutoff.range",
+                draw=kind,
+                low=min(scores),
+                high=max(scores),
+                latest=found[0].score,
+                day=str(found[0].date),
+            )
+        )
+    facts: dict[str, str | int | Phrase] = {
+        "score": score,
+        "day": ready.isoformat(),
+        "ranges": all_of(ranges, "each"),
+        "gap": lowest.score - score,
+        "cutoff": lowest.score,
+        "draw": lowest.type,
+        "drawn": lowest.date.isoformat(),
+    }
     if missing:
-        head += f"; no cut-off recorded for {', '.join(missing)} draws"
-    parts = [head + ": the invitation the plan assumes may not come"]
-    shown = []
-    for lever in levers(person, spouse, ready, rules):
-        reach = " reaches it" if score + lever.points >= lowest.score else ""
-        shown.append(f"{lever.label} {lever.points:+d} -> {score + lever.points}{reach} ({lever.rule_id})")
+        said = Phrase.of("cutoff.below_missing", **facts, draws=", ".join(missing))
+    else:
+        said = Phrase.of("cutoff.below", **facts)
+    shown: list[str | Phrase] = [
+        Phrase.of(
+            "lever.reaches" if score + lever.points >= lowest.score else "lever.line",
+            lever=lever.said,
+            points=f"{lever.points:+d}",
+            total=score + lever.points,
+            rule=lever.rule_id,
+        )
+        for lever in levers(person, spouse, ready, rules)
+    ]
     if shown:
-        parts.append("Levers: " + "; ".join(shown))
-    return cited(rules, Finding("EE.cutoff", ". ".join(parts)), rules_on)
+        said = Phrase.of("cutoff.levers", risk=said, levers=all_of(shown, "each"))
+    return cited(rules, Finding("EE.cutoff", said.english(), phrase=said), rules_on)
 
 
 def ita_wait_finding(options: PlanOptions, profile_on: dt.date, rules: RuleSet, rules_on: dt.date) -> Finding:
     """The invitation wait the plan assumed (EE.ita_wait: the caller's options.itaWaitDays)."""
     wait = options.ita_wait_days
     submit = dates.add_days(profile_on, wait)
-    message = (
-        f"assumed {wait} days from entering the pool on {profile_on.isoformat()} to an invitation "
-        f"(PR submission {submit.isoformat()}); set itaWaitDays to plan with another wait"
-    )
-    return cited(rules, Finding("EE.ita_wait", message), rules_on)
+    said = Phrase.of("invitation.wait", days=wait, day=profile_on.isoformat(), submit=submit.isoformat())
+    return cited(rules, Finding("EE.ita_wait", said.english(), phrase=said), rules_on)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from solver import phrases
 from solver.cpsat import cp_model
 from solver.dates import add_days
 from solver.domain import Finding, Pin, PinKind, PinOutcome, Plan, PlanStep, Role, Scenario
@@ -22,6 +23,7 @@ from solver.model.constraints.pins import pin_group, pinned_nodes
 from solver.model.decode import ACTION_JOB
 from solver.model.search import Budget
 from solver.model.variables import Vars
+from solver.phrases import Phrase
 from solver.rules import catalog
 from solver.rules.decision import Verdict, cited
 
@@ -34,21 +36,28 @@ PINS_CONFLICT = "PLAN.pins"
 
 def describe(pin: Pin) -> str:
     """The pin in words ("principal applies for C43 from 2026-07-01 to 2026-07-01")."""
-    who = pin.person.value.lower()
+    return phrase_of(pin).english()
+
+
+def phrase_of(pin: Pin) -> Phrase:
+    """The pin as a phrase (solver/phrases.py)."""
+    who = phrases.role(pin.person)
+    code = str(pin.code)
     if pin.kind is PinKind.APPLY:
-        window = ""
         if pin.apply_from is not None and pin.apply_from == pin.apply_to:
-            window = f" on {pin.apply_from.isoformat()}"
-        elif pin.apply_from is not None or pin.apply_to is not None:
-            start = pin.apply_from.isoformat() if pin.apply_from else "asOf"
-            end = pin.apply_to.isoformat() if pin.apply_to else "the horizon"
-            window = f" from {start} to {end}"
-        return f"{who} applies for {pin.code}{window}"
+            return Phrase.of("pin.apply_on", person=who, code=code, day=pin.apply_from.isoformat())
+        if pin.apply_from is not None or pin.apply_to is not None:
+            start = pin.apply_from.isoformat() if pin.apply_from else Phrase.of("pin.as_of")
+            end = pin.apply_to.isoformat() if pin.apply_to else Phrase.of("pin.horizon")
+            return Phrase.of("pin.apply_window", person=who, code=code, start=start, end=end)
+        return Phrase.of("pin.apply", person=who, code=code)
     if pin.kind is PinKind.EXCLUDE:
-        return f"{who} does not apply for {pin.code}"
+        return Phrase.of("pin.exclude", person=who, code=code)
     if pin.kind is PinKind.TAKE_OFFER:
-        return f"{who} takes offer {pin.offer_ref}"
-    return f"{who} leads PR" + (f" under {pin.program}" if pin.program else "")
+        return Phrase.of("pin.take_offer", person=who, offer=str(pin.offer_ref))
+    if pin.program:
+        return Phrase.of("pin.lead_pr_under", person=who, program=pin.program)
+    return Phrase.of("pin.lead_pr", person=who)
 
 
 def refusals(v: Vars, base: cp_model.CpModel, groups: dict[str, int], budget: Budget) -> dict[int, Finding]:
@@ -71,8 +80,9 @@ def refusals(v: Vars, base: cp_model.CpModel, groups: dict[str, int], budget: Bu
 
 
 def _refused(v: Vars, index: int, pin: Pin, reason: Finding) -> Finding:
-    message = f"pins[{index}] ({describe(pin)}) cannot hold: {reason.message}; the plan is made without it"
-    found = Finding(reason.rule_id, message, reason.source, reason.effective)
+    refused = Phrase.of("pin.refused", index=index, pin=phrase_of(pin), reason=reason.phrase or reason.message)
+    keyed = refused if reason.phrase is not None else None
+    found = Finding(reason.rule_id, refused.english(), reason.source, reason.effective, keyed)
     return found if found.effective is not None else cited(v.opts.rules, found, v.opts.cal.as_of)
 
 
@@ -99,11 +109,15 @@ def _cheap_reason(v: Vars, pin: Pin) -> Finding | None:
         if days and not any(low <= d <= high for d in days):
             first, last = opts.cal.date(days[0]), opts.cal.date(days[-1])
             rule = nodes[0].candidate.rule_ids[0] if nodes[0].candidate and nodes[0].candidate.rule_ids else HORIZON
-            message = f"{pin.code} may be applied for from {first.isoformat()} to {last.isoformat()} only"
-            return cited(opts.rules, Finding(rule, message), opts.on(first))
+            only = Phrase.of("pin.window_only", code=str(pin.code), first=first.isoformat(), last=last.isoformat())
+            return cited(opts.rules, _finding(rule, only), opts.on(first))
     if pin.kind is PinKind.TAKE_OFFER and not any(j.offer_ref == pin.offer_ref for j in opts.jobs):
-        return Finding(HORIZON, f"offer {pin.offer_ref} cannot start within the plan's horizon")
+        return _finding(HORIZON, Phrase.of("pin.offer_outside", offer=str(pin.offer_ref)))
     return None
+
+
+def _finding(rule_id: str, reason: Phrase) -> Finding:
+    return Finding(rule_id, reason.english(), phrase=reason)
 
 
 def _ineligible(v: Vars, role: Role, code: str, on: dt.date) -> Finding:
@@ -114,7 +128,7 @@ def _ineligible(v: Vars, role: Role, code: str, on: dt.date) -> Finding:
     for answer in evaluate(opts.scenario, role, on, opts.rules):
         if answer.code in codes and answer.failing:
             return answer.failing[0]
-    return Finding(HORIZON, f"no application for {code} is possible within the plan's horizon")
+    return _finding(HORIZON, Phrase.of("pin.no_application", code=code))
 
 
 def _rule_reason(v: Vars, pin: Pin) -> Finding:
@@ -124,7 +138,7 @@ def _rule_reason(v: Vars, pin: Pin) -> Finding:
     if pin.kind is PinKind.LEAD_PR:
         submitted = opts.submitted_pr()
         if submitted is not None and submitted[0] is not pin.person:
-            return Finding(HORIZON, f"{submitted[0].value.lower()} already submitted the PR application")
+            return _finding(HORIZON, Phrase.of("pin.already_submitted", person=phrases.role(submitted[0])))
         programs = (pin.program,) if pin.program else ("CEC", "PNP")
         for answer in evaluate(opts.scenario, pin.person, last, opts.rules):
             failing = answer.failing or (answer.reasons if answer.verdict is not Verdict.ELIGIBLE else ())
@@ -136,7 +150,7 @@ def _rule_reason(v: Vars, pin: Pin) -> Finding:
         for answer in evaluate(opts.scenario, pin.person, offer.earliest_start, opts.rules):
             if answer.offer_ref == pin.offer_ref and answer.failing:
                 return answer.failing[0]
-        return Finding(HORIZON, f"no permit the plan can hold authorizes the job of offer {pin.offer_ref}")
+        return _finding(HORIZON, Phrase.of("pin.no_permit_for_offer", offer=str(pin.offer_ref)))
     if pin.kind is PinKind.APPLY:
         return _ineligible(v, pin.person, pin.code or "", pin.apply_from or opts.cal.as_of)
     return _conflict(v)
@@ -145,16 +159,15 @@ def _rule_reason(v: Vars, pin: Pin) -> Finding:
 def unfound(scenario: Scenario, refused: dict[int, Finding]) -> dict[int, Finding]:
     """The pins not refused, each with the finding that no plan holding it was found (the search found no plan
     within the time limit: a feasibility check cut short lets a pin through)."""
-    message = "no plan holding it was found within the time limit; try a longer timeLimitMs or without the pin"
     return {
-        index: Finding(PINS_CONFLICT, f"pins[{index}] ({describe(pin)}) cannot hold: {message}")
+        index: _finding(PINS_CONFLICT, Phrase.of("pin.unfound", index=index, pin=phrase_of(pin)))
         for index, pin in enumerate(scenario.pins)
         if index not in refused
     }
 
 
 def _conflict(v: Vars) -> Finding:
-    return Finding(PINS_CONFLICT, "it conflicts with the other pins or with the permits the plan must hold")
+    return _finding(PINS_CONFLICT, Phrase.of("pin.conflict"))
 
 
 # --- after the search: what became of each pin ------------------------------------------------------------------

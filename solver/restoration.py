@@ -9,7 +9,9 @@ restoring visitor status alone costs (FEES.restoration `restore`), and the route
 
 from __future__ import annotations
 
-from solver.domain import DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver import phrases
+from solver.domain import ClosedRoute, Deadline, DeadlineKind, Finding, Plan, PlanOptions, Scenario, StatusKind
+from solver.phrases import Phrase, all_of
 from solver.rules.decision import cited
 from solver.rules.registry import RuleSet
 from solver.rules.status import lost_status
@@ -28,19 +30,35 @@ def restoration_blockers(scenario: Scenario, plan: Plan, options: PlanOptions, r
             continue  # a permit already issued covers the window: nothing to restore then
         on = options.rules_as_of or d.date
         fee = float(rules.param("FEES.restoration", "restore", on))
-        fixes = [
-            f"{r.code}: {r.fix}" + (f" (by {r.fix_by.isoformat()})" if r.fix_by is not None else "")
-            for r in plan.closed_routes
-            if r.person is d.person and r.fix and not r.open
-        ]
-        opens = "; ".join(fixes) if fixes else "a job offer under an LMIA-exempt code or with a positive LMIA"
-        message = (
-            f"{d.person.value.lower()}: no work permit is open to restore status with by {d.date.isoformat()}, "
-            f"the last day of restoration ({d.message}); restoring visitor status alone costs ${fee:.2f} "
-            f"(FEES.restoration) and allows no work. What would open a permit: {opens}"
-        )
-        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+        routes = [r for r in plan.closed_routes if r.person is d.person and r.fix and not r.open]
+        out.append(cited(rules, _no_permit_to_restore(d, fee, routes), on))
     return tuple(out)
+
+
+def _no_permit_to_restore(d: Deadline, fee: float, routes: list[ClosedRoute]) -> Finding:
+    """The restoration window `d` with no permit to restore with: what restoring costs, and what would open one (the
+    closed routes' fixes; the finding has no phrase when one of them is not keyed)."""
+    fixes = [_fix(r) for r in routes]
+    opens = all_of(fixes, "each") if fixes else Phrase.of("opens.exempt_or_lmia")
+    deadline = d.phrase if d.phrase is not None else d.message
+    said = Phrase.of(
+        "blocker.no_permit_to_restore",
+        person=phrases.role(d.person),
+        day=d.date.isoformat(),
+        deadline=deadline,
+        fee=f"{fee:.2f}",
+        opens=opens,
+    )
+    keyed = isinstance(deadline, Phrase) and all(r.fix_phrase is not None for r in routes)
+    return Finding(rule_id=RULE, message=said.english(), phrase=said if keyed else None)
+
+
+def _fix(r: ClosedRoute) -> Phrase:
+    """A closed route's fix, named by its code and with its last useful day."""
+    fix = r.fix_phrase or str(r.fix)
+    if r.fix_by is None:
+        return Phrase.of("route.fix", code=r.code, fix=fix)
+    return Phrase.of("route.fix_by", code=r.code, fix=fix, day=r.fix_by.isoformat())
 
 
 def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: RuleSet) -> list[Finding]:
@@ -55,11 +73,6 @@ def _unknown_loss(scenario: Scenario, plan: Plan, options: PlanOptions, rules: R
             continue
         on = options.rules_as_of or scenario.as_of
         days = int(rules.param(RULE, "days", on))
-        message = (
-            f"{role.value.lower()}: in Canada without status and no day of loss is known (no permit in the history "
-            f"ended before {scenario.as_of.isoformat()}): restoration must be applied for within {days} days of "
-            f"losing status; if that is still possible, enter the permit that ended in the permit history, "
-            f"otherwise a permit is applied for from outside Canada"
-        )
-        out.append(cited(rules, Finding(rule_id=RULE, message=message), on))
+        said = Phrase.of("blocker.unknown_loss", person=phrases.role(role), day=scenario.as_of.isoformat(), days=days)
+        out.append(cited(rules, Finding(rule_id=RULE, message=said.english(), phrase=said), on))
     return out

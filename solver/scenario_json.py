@@ -701,6 +701,8 @@ def to_json(value: Any, *, drop_none: bool = False) -> Any:
     if isinstance(value, list | tuple):
         return [to_json(v, drop_none=drop_none) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        fields = (
+            (f.name, getattr(value, f.name)) for f in dataclasses.fields(value) if f.metadata.get("contract", True)
+        )
         return {camel(k): to_json(v, drop_none=drop_none) for k, v in fields if not (drop_none and v is None)}
     return value

@@ -17,6 +17,7 @@ from typing import Final
 
 from icalendar import Alarm, Calendar, Event
 
+from api.present.sentences import say
 from api.present.words import Words
 from solver.domain import Deadline, Plan
 from solver.rules.registry import RuleSet, load_rules
@@ -116,5 +117,5 @@ def _description(plan: Plan, deadline: Deadline, words: Words, rules: RuleSet) -
         lines.append(_("Rule {rule}: {source}").format(rule=deadline.rule_id, source=source))
     else:
         lines.append(_("Rule {rule}").format(rule=deadline.rule_id))
-    lines.append(deadline.message)
+    lines.append(say(deadline.phrase, deadline.message, words.lang))
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from typing import Final
 
 from fpdf import FPDF
 
+from api.present.sentences import say
 from api.present.timeline import timeline_svg
 from api.present.words import Words
 from solver.documents import StepDocument, step_documents
@@ -133,6 +134,7 @@ def _steps(
         title = words.step_title(step, plan.permits, plan.pr_program)
         pdf.para(f"{words.date(step.date)} · {words.role(step.person)}", bold=True)
         pdf.para(title, indent=4)
+        pdf.para(say(step.phrase, step.detail, words.lang), size=9, indent=4)
         for rule_id in step.rule_ids:
             pdf.para(_rule_line(words, rules, rule_id), size=8, indent=8)
         if needed:
@@ -168,6 +170,7 @@ def _deadlines(pdf: _Handout, plan: Plan, words: Words) -> None:
             date=words.date(d.date), person=words.role(d.person), what=words.deadline_kind(d), rule=d.rule_id
         )
         pdf.para(line)
+        pdf.para(say(d.phrase, d.message, words.lang), size=9, indent=4)
 
 
 def _fees(pdf: _Handout, plan: Plan, words: Words) -> None:
@@ -194,8 +197,10 @@ def _fees(pdf: _Handout, plan: Plan, words: Words) -> None:
 def _risks(pdf: _Handout, plan: Plan, words: Words, documents: tuple[tuple[StepDocument, ...], ...]) -> None:
     _ = words._
     pdf.heading(_("Risks"))
-    lines = [f"{b.rule_id}: {b.message}" for b in plan.blockers]
-    lines += [f"{f.rule_id}: {f.message}" for f in plan.explanation if f.rule_id in RISK_FINDINGS]
+    lines = [f"{b.rule_id}: {say(b.phrase, b.message, words.lang)}" for b in plan.blockers]
+    lines += [
+        f"{f.rule_id}: {say(f.phrase, f.message, words.lang)}" for f in plan.explanation if f.rule_id in RISK_FINDINGS
+    ]
     for g in plan.status_gaps:
         what = _("No authorization to work") if g.work_authorized else _("No status")
         lines.append(

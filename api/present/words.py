@@ -3,7 +3,8 @@
 Every sentence is a whole message id with named placeholders (`api/locale/fr/LC_MESSAGES/plan.po` holds the
 French); dates and amounts are formatted by Babel for the language's Canadian locale. The plan itself is built
 in English by the solver: the step titles, deadline kinds, roles and permit names are translated here through
-message ids; the solver's free-text explanations (a step's `detail`, a finding's `message`) stay as written.
+message ids; the solver's sentences (a step's `detail`, a deadline's or a finding's `message`) by their keys, in
+api/present/sentences.py.
 """
 
 from __future__ import annotations

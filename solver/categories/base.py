@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from solver import phrases
 from solver.domain import Finding, PendingApplication, Person, PlannedPermit, Role, Scenario
+from solver.phrases import Phrase
 from solver.rules import catalog
 from solver.rules.decision import Checks, Decision, Verdict
 from solver.rules.registry import RuleSet
@@ -56,6 +58,13 @@ class Fix:
 
     change: str
     by: dt.date | None = None
+    # `change` as a key and arguments (solver/phrases.py); None for a sentence not yet keyed.
+    phrase: Phrase | None = field(default=None, compare=False)
+
+    @classmethod
+    def said(cls, phrase: Phrase, by: dt.date | None = None) -> Fix:
+        """The fix worded by `phrase`."""
+        return cls(phrase.english(), by, phrase)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def answer(
     )
 
 
-def refusal(rules: RuleSet, rule_id: str, message: str) -> Decision:
+def refusal(rules: RuleSet, rule_id: str, message: str | Phrase) -> Decision:
     """A NOT_ELIGIBLE decision with one failed condition."""
     c = Checks(rules)
     c.fail(rule_id, message)
@@ -189,5 +198,7 @@ class Family:
         """The smallest change that would open `category`, given the answer on `asked.on`; by default, for an
         undecided answer, the facts that would decide it, and none for a refusal."""
         if decision.missing:
-            return Fix(f"the facts that decide it: {', '.join(decision.missing)}")
+            facts = [phrases.fact(name) for name in decision.missing]
+            said = Phrase.of("fix.facts", facts=phrases.all_of(facts, "comma"))
+            return Fix(said.english(), None, said if all(isinstance(f, Phrase) for f in facts) else None)
         return None

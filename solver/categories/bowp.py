@@ -13,6 +13,7 @@ from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, open_candidate
 from solver.options.records import After, Candidate
+from solver.phrases import Phrase
 from solver.rules import bowp, cec
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
@@ -173,9 +174,8 @@ class Bowp(Family):
         can still be restored (addendum §4 (2): STATUS.restoration days after the permit's end)."""
         if "PR application date" in decision.missing and all(f.rule_id == "A75.completeness" for f in decision.failing):
             ended = work_permit_end(asked.person)
-            return Fix(
-                f"an economic PR application submitted in Canada while in worker status, or while worker status can"
-                f" still be restored, opens {CODE}",
+            return Fix.said(
+                Phrase.of("fix.bowp_pr_application", code=CODE),
                 None if ended is None else restoration_deadline(ended, asked.rules),
             )
         return super().smallest_fix(asked, category, decision)

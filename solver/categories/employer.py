@@ -24,6 +24,7 @@ from solver.categories.offers import (
     recorded,
 )
 from solver.domain import Offer, Person, PlannedPermit, Role
+from solver.phrases import Phrase
 from solver.rules import iec
 from solver.rules.catalog import TFWP_CODE
 from solver.rules.decision import Checks, Decision
@@ -72,7 +73,7 @@ def _discretionary(rule: str, fact: str) -> Conditions:
     """An officer's decision on evidence (`fact`) under `rule`."""
 
     def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
-        c.unknown_fact(rule, "an officer decides it on evidence", fact)
+        c.unknown_fact(rule, Phrase.of("reason.officer_decides"), fact)
 
     return conditions
 
@@ -82,23 +83,24 @@ def _c16(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> Non
     nclc = int(c.rules.param(rule, "nclc", on))
     best = best_abilities(person.language_tests, on, int(c.rules.param(rule, "test_max_age_months", on)), french=True)
     if best is None:
-        c.unknown_fact(rule, f"needs French speaking and listening at NCLC {nclc}", "French test results")
+        c.unknown_fact(rule, Phrase.of("reason.french_needed", nclc=nclc), "French test results")
     else:
         level = min(best[0], best[3])
         c.check(
-            level >= nclc, rule, f"French NCLC {level} >= {nclc}", f"French speaking/listening NCLC {level} < {nclc}"
+            level >= nclc,
+            rule,
+            f"French NCLC {level} >= {nclc}",
+            Phrase.of("reason.french_short", level=level, nclc=nclc),
         )
     c.check(
         offer.province not in c.rules.param(rule, "excluded_provinces", on),
         rule,
         f"job in {offer.province}, outside Quebec",
-        "job in Quebec",
+        Phrase.of("reason.job_in_quebec"),
     )
     teer_ok = noc.teer(offer.noc_code) <= int(c.rules.param(rule, "max_teer", on))
     excluded = offer.noc_code in c.rules.param(rule, "excluded_codes", on)
-    c.check(
-        teer_ok and not excluded, rule, "occupation eligible", "occupation not eligible (TEER or primary agriculture)"
-    )
+    c.check(teer_ok and not excluded, rule, "occupation eligible", Phrase.of("reason.occupation_not_eligible"))
 
 
 def _c16_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
@@ -117,8 +119,8 @@ def _c16_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: P
 
 def _c18(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     provinces = c.rules.param("C18.endorsement", "provinces", on)
-    c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", "not an Atlantic province")
-    c.unknown_fact("C18.endorsement", "needs a provincial endorsement", "provincial endorsement")
+    c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", Phrase.of("reason.not_atlantic"))
+    c.unknown_fact("C18.endorsement", Phrase.of("reason.needs_endorsement"), "provincial endorsement")
 
 
 def _c18_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
@@ -129,13 +131,13 @@ def _c18_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: P
 def _t13(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     nom = person.provincial_nomination
     if nom is None or nom.nominated_on > on:
-        c.fail("T13.nomination", "no provincial nomination by the application date")
+        c.fail("T13.nomination", Phrase.of("reason.no_nomination_by_then"))
     else:
         c.check(
             nom.province == offer.province,
             "T13.nomination",
             f"nominated by {nom.province}, offer in {offer.province}",
-            f"nominated by {nom.province} but the offer is in {offer.province}",
+            Phrase.of("reason.nominated_elsewhere", nominated=nom.province, province=offer.province),
         )
 
 
@@ -150,7 +152,7 @@ def _t36_profession(c: Checks, person: Person, offer: Offer, code: str, on: dt.d
     if offer.noc_code in c.rules.param("T36.profession", "noc_codes", on):
         c.ok("T36.profession", f"NOC {offer.noc_code} maps to a CUSMA profession")
     else:
-        c.unknown_fact("T36.profession", f"NOC {offer.noc_code} not in our CUSMA list", "CUSMA profession")
+        c.unknown_fact("T36.profession", Phrase.of("reason.not_cusma_listed", noc=offer.noc_code), "CUSMA profession")
 
 
 def _t36_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
@@ -212,7 +214,7 @@ _WITHOUT_OFFER = {"C11": ("C11.entrepreneur", False), "T34": ("T34.trader", True
 def _without_offer(asked: Asked, code: str) -> Decision:
     """The answer for a code the member has no offer under: an officer's call on evidence, or no."""
     if code not in _WITHOUT_OFFER:
-        return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
+        return refusal(asked.rules, "EMPLOYER.offer", Phrase.of("reason.no_offer_under", code=code))
     c = Checks(asked.rules)
     rule, cusma = _WITHOUT_OFFER[code]
     if cusma:
@@ -221,9 +223,9 @@ def _without_offer(asked: Asked, code: str) -> Decision:
             any(x in countries for x in asked.person.citizenships),
             "T36.citizenship",
             "US or Mexican citizen",
-            "needs US or Mexican citizenship",
+            Phrase.of("reason.needs_us_mx"),
         )
-    c.unknown_fact(rule, "an officer decides it on evidence", "business evidence")
+    c.unknown_fact(rule, Phrase.of("reason.officer_decides"), "business evidence")
     return c.decision()
 
 

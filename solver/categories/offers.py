@@ -22,6 +22,7 @@ from solver.domain import Offer, PendingApplication, Person, PlannedPermit, Plan
 from solver.model.variables import Node, Vars
 from solver.options.options import Options, employer_fee_cents, fee_cents, filed
 from solver.options.records import Candidate, Validity
+from solver.phrases import Phrase
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
@@ -75,7 +76,8 @@ def citizenship(rule: str) -> Conditions:
     def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
         countries: list[str] = c.rules.param(rule, "countries", on)
         ok = any(country in countries for country in person.citizenships)
-        c.check(ok, rule, "citizenship qualifies", f"needs citizenship of {', '.join(countries)}")
+        needs = Phrase.of("reason.citizenship", countries=", ".join(countries))
+        c.check(ok, rule, "citizenship qualifies", needs)
 
     return conditions
 
@@ -96,7 +98,8 @@ def intra_company(rule: str) -> Conditions:
     def conditions(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
         max_teer = int(c.rules.param(rule, "max_teer", on))
         teer = noc.teer(offer.noc_code)
-        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", f"TEER {teer} is above {max_teer} for {code}")
+        above = Phrase.of("reason.teer_above", teer=teer, max=max_teer, code=code)
+        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", above)
         cap_codes = set(c.rules.param("ICT.total", "codes", on))
         used = sum(
             dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
@@ -105,7 +108,10 @@ def intra_company(rule: str) -> Conditions:
         )
         total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
         c.check(
-            used < total, "ICT.total", f"{used} of {total} ICT months used", f"ICT time exhausted ({used} of {total})"
+            used < total,
+            "ICT.total",
+            f"{used} of {total} ICT months used",
+            Phrase.of("reason.ict_exhausted", used=used, total=total),
         )
         c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
 
@@ -201,7 +207,7 @@ class OfferFamily(Family):
 
     def without_offer(self, asked: Asked, code: str) -> Decision:
         """The answer for a code the member holds no offer under."""
-        return refusal(asked.rules, "EMPLOYER.offer", f"no job offer under {code}")
+        return refusal(asked.rules, "EMPLOYER.offer", Phrase.of("reason.no_offer_under", code=code))
 
     def plausible(self, asked: Asked, category: Category) -> bool:
         """The member holds an offer under the code."""
@@ -354,29 +360,12 @@ def lmia_steps(offer: Offer, role: Role, as_of: dt.date, positive: dt.date, code
         return ()
     out: list[PlanStep] = []
     if offer.lmia_applied_on is None:
-        out.append(
-            PlanStep(
-                as_of,
-                role,
-                ACTION_EMPLOYER_LMIA,
-                f"the employer of offer {offer.ref} applies to ESDC for the LMIA on {as_of.isoformat()} (the LMIA fee"
-                " is the employer's and may not be recovered from the worker)",
-                code,
-                ("TFWP.lmia",),
-            )
-        )
+        applies = Phrase.of("step.lmia_apply", offer=offer.ref, day=as_of.isoformat())
+        out.append(PlanStep(as_of, role, ACTION_EMPLOYER_LMIA, applies.english(), code, ("TFWP.lmia",), applies))
     filed = offer.lmia_applied_on or as_of
+    decided = Phrase.of("step.lmia_decision", offer=offer.ref, filed=filed.isoformat(), day=positive.isoformat())
     out.append(
-        PlanStep(
-            max(positive, as_of),
-            role,
-            ACTION_LMIA_DECISION,
-            f"the LMIA for offer {offer.ref} (filed {filed.isoformat()}) is expected to be positive by "
-            f"{positive.isoformat()}: the work permit may be applied for from then, not before (a pending LMIA "
-            "maintains no status)",
-            code,
-            ("TFWP.lmia",),
-        )
+        PlanStep(max(positive, as_of), role, ACTION_LMIA_DECISION, decided.english(), code, ("TFWP.lmia",), decided)
     )
     return tuple(out)
 

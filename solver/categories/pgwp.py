@@ -11,6 +11,7 @@ from solver.dates import add_days, add_months
 from solver.domain import Credential, Education, InstitutionKind, PendingApplication, Person, PlannedPermit, Role
 from solver.options.options import Options, filed, open_candidate
 from solver.options.records import After, Candidate, DepotKind
+from solver.phrases import Phrase
 from solver.rules import pgwp
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision, Verdict
@@ -28,7 +29,7 @@ def _eligibility(person: Person, on: dt.date, rules: RuleSet) -> tuple[Decision,
     """The best answer over the person's Canadian programs, and the first day it is eligible (None if never)."""
     programs = [e for e in person.education if e.canadian]
     if not programs:
-        return refusal(rules, "C43.institution", "no Canadian post-secondary program"), None
+        return refusal(rules, "C43.institution", Phrase.of("reason.no_canadian_program")), None
     pairs = [(pgwp.check(person, e, on, rules), e) for e in programs]
     best, edu = min(pairs, key=lambda p: _RANK[p[0].verdict])
     if best.verdict is Verdict.ELIGIBLE:
@@ -62,11 +63,8 @@ def _language_fix(asked: Asked) -> Fix | None:
         need = pgwp.required_clb(edu, asked.on, asked.rules)
         months = int(asked.rules.param("C43.language", "test_max_age_months", asked.on))
         _, last = pgwp.application_window(edu, asked.rules)
-        return Fix(
-            f"a CLB {need} result in all four abilities (a test under {months} months old) before applying by "
-            f"{last.isoformat()} opens {CODE}",
-            last,
-        )
+        said = Phrase.of("fix.pgwp_language", clb=need, months=months, day=last.isoformat(), code=CODE)
+        return Fix.said(said, last)
     return None
 
 
@@ -79,11 +77,7 @@ def _study_permit_fix(asked: Asked) -> Fix | None:
         d = pgwp.check(asked.person, edu, asked.on, asked.rules)
         if d.verdict is Verdict.NOT_ELIGIBLE and {f.rule_id for f in d.failing} == {"C43.study_permit_required"}:
             _, last = pgwp.application_window(edu, asked.rules)
-            return Fix(
-                f"a new study permit (it needs a letter of acceptance from a DLI) restores status; file the {CODE} "
-                f"with it by {last.isoformat()}",
-                last,
-            )
+            return Fix.said(Phrase.of("fix.pgwp_study_permit", code=CODE, day=last.isoformat()), last)
     return None
 
 

@@ -21,6 +21,7 @@ from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, open_candidate
 from solver.options.records import Candidate, DepotKind, Validity
+from solver.phrases import Phrase
 from solver.rules import spousal
 from solver.rules.catalog import Category
 from solver.rules.decision import Decision
@@ -73,10 +74,9 @@ def _eligibility(asked: Asked, code: str) -> Decision:
     if code == A74 and sponsor is not None:
         return spousal.check_a74_sponsored(asked.person, sponsor, asked.on, asked.rules)
     if sponsor is not None:
-        message = "the partner is Canadian: no permit of theirs to rest on (a sponsored partner uses A74)"
-        return refusal(asked.rules, _RESTS_ON[code], message)
+        return refusal(asked.rules, _RESTS_ON[code], Phrase.of("reason.partner_canadian"))
     if asked.role is Role.PRINCIPAL or asked.scenario.spouse is None:
-        return refusal(asked.rules, "C41.no_role_swap", "only the accompanying spouse of the principal can hold it")
+        return refusal(asked.rules, "C41.no_role_swap", Phrase.of("reason.spouse_only"))
     if code == C47:
         return spousal.check_c47(asked.scenario.principal, asked.person, asked.on, asked.rules)
     return _PRINCIPAL_CHECKS[code](asked.scenario.principal, asked.on, asked.rules)
@@ -505,9 +505,8 @@ class Spousal(Family):
         app = asked.person.pr_application
         if category.code == A74 and sponsor is not None and (app is None or app.program != spousal.SPOUSAL_PROGRAM):
             status = asked.person.status
-            return Fix(
-                "a spousal sponsorship PR application by the Canadian partner, submitted while this partner is in"
-                " Canada with status, opens A74",
+            return Fix.said(
+                Phrase.of("fix.spousal_sponsorship", code=A74),
                 status.valid_to if status is not None and status.valid_to >= asked.on else None,
             )
         return super().smallest_fix(asked, category, decision)

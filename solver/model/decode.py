@@ -33,6 +33,7 @@ from solver.model.explain import explanation
 from solver.model.objective import biometrics_cents, restoration_surcharge_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
+from solver.phrases import Phrase, all_of
 from solver.rules import catalog
 from solver.rules.fees import biometrics_charged, pr_fees
 from solver.rules.language import best_clb
@@ -202,16 +203,8 @@ def decode(s: Solved, *, status: PlanStatus, solve_ms: float, blockers: tuple[Fi
     jobs = _jobs(s)
     for job in jobs:
         if job.offer_ref is not None:
-            steps.append(
-                PlanStep(
-                    job.start,
-                    job.person,
-                    ACTION_JOB,
-                    f"start the job from offer {job.offer_ref} (NOC {job.noc_code})",
-                    None,
-                    _job_rules(s, job),
-                )
-            )
+            said = Phrase.of("step.job", offer=job.offer_ref, noc=job.noc_code)
+            steps.append(PlanStep(job.start, job.person, ACTION_JOB, said.english(), None, _job_rules(s, job), said))
     applicant, branch = _pr(s)
     pr = v.prv()
     ready = s.value(pr.ready) == 1
@@ -355,26 +348,25 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     restore: PlanStep | None = None
     if tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
-        deadline = f" (by {cal.date(s.value(tail.end)).isoformat()} to keep status)"
+        how = Phrase.of("how.maintained", day=cal.date(s.value(tail.end)).isoformat())
     elif tail.in_canada and c.without_status is not None:
         rule_ids.append(c.without_status)
-        deadline = (
-            " (from inside Canada without status: processed as from outside Canada, no work until it is issued;"
-            " leave and re-enter once approved)"
-        )
+        how = Phrase.of("how.without_status")
     elif restoring(s, n):
         rule_ids.append("STATUS.restoration")
-        deadline = " (with restoration of status)"
+        how = Phrase.of("how.restoration")
         restore = _restore_step(s, tail, n, permit)
     elif tail.in_canada:
         rule_ids.append("STATUS.visitor_work_permit")
-        deadline = " (for processing outside Canada: a visitor may not apply inside Canada; no maintained status)"
+        how = Phrase.of("how.visitor")
     else:
-        deadline = " (from outside Canada)"
-    detail = f"apply for the {permit.name} ({c.code}) on {permit.apply_on.isoformat()}{deadline}"
+        how = Phrase.of("how.outside")
+    said = Phrase.of("step.apply", name=permit.name, code=c.code, day=permit.apply_on.isoformat(), how=how)
     steps = [
         *c.prior_steps,
-        PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids))),
+        PlanStep(
+            permit.apply_on, permit.person, c.action, said.english(), c.code, tuple(dict.fromkeys(rule_ids)), said
+        ),
     ]
     if restore is not None:
         steps.append(restore)
@@ -383,15 +375,12 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     if person.passport_expiry is not None and permit.valid_to == person.passport_expiry:
         uncapped = _uncapped_end(s, n)
         if uncapped > permit.valid_to:
+            capped = Phrase.of(
+                "step.passport", code=c.code, day=permit.valid_to.isoformat(), uncapped=uncapped.isoformat()
+            )
             steps.append(
                 PlanStep(
-                    permit.apply_on,
-                    permit.person,
-                    ACTION_PASSPORT,
-                    f"renew the passport before applying: it caps the {c.code} at {permit.valid_to.isoformat()}"
-                    f" instead of {uncapped.isoformat()}",
-                    c.code,
-                    ("PASSPORT.cap",),
+                    permit.apply_on, permit.person, ACTION_PASSPORT, capped.english(), c.code, ("PASSPORT.cap",), capped
                 )
             )
     return steps
@@ -402,30 +391,37 @@ def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> Plan
     c = n.candidate
     assert c is not None
     rule_ids = list(c.rule_ids)
-    decided = f"decision expected {permit.valid_from.isoformat()}"
     if c.filed_outside:
-        meanwhile = "filed from outside Canada: it maintains no status, and no work under it before approval"
+        meanwhile = Phrase.of("meanwhile.filed_outside")
     elif tail.in_canada and _maintained(s, tail, n):
         rule_ids.append("STATUS.maintained")
-        meanwhile = "status maintained meanwhile with the conditions held (STATUS.maintained)"
+        meanwhile = Phrase.of("meanwhile.maintained")
         if c.work_while_pending is not None:
             rule_ids.append(c.work_while_pending)
-            meanwhile += f", full-time work allowed ({c.work_while_pending})"
+            meanwhile = Phrase.of("meanwhile.maintained_work", rule=c.work_while_pending)
     elif tail.in_canada:
         rule_ids.append("STATUS.restoration")
-        meanwhile = "filed with restoration: no status and no work until it is approved (STATUS.restoration)"
+        meanwhile = Phrase.of("meanwhile.restoration")
     else:
-        meanwhile = "filed from outside Canada"
-    detail = (
-        f"the {permit.name} ({c.code}) applied for on {permit.apply_on.isoformat()} is pending (already filed, fees"
-        f" paid), {decided}; {meanwhile}"
-    )
+        meanwhile = Phrase.of("meanwhile.outside")
+    facts: dict[str, str | Phrase] = {
+        "name": permit.name,
+        "code": c.code,
+        "day": permit.apply_on.isoformat(),
+        "decided": permit.valid_from.isoformat(),
+        "meanwhile": meanwhile,
+    }
+    said = Phrase.of("step.pending", **facts)
+    keyed = True
     if c.filed_risks:
-        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal.
-        reasons = "; ".join(f"{f.rule_id}: {f.message}" for f in c.filed_risks)
-        detail += f"; at risk of refusal ({reasons})"
+        # Planned as filed all the same: IRCC decides it, and the plan says what may make it a refusal (keyed when
+        # every reason is).
+        risks = [Phrase.of("rule.reason", rule=f.rule_id, reason=f.phrase or f.message) for f in c.filed_risks]
+        said = Phrase.of("step.pending_at_risk", **facts, risks=all_of(risks, "each"))
+        keyed = all(f.phrase is not None for f in c.filed_risks)
         rule_ids.extend(f.rule_id for f in c.filed_risks)
-    return PlanStep(permit.apply_on, permit.person, c.action, detail, c.code, tuple(dict.fromkeys(rule_ids)))
+    rules = tuple(dict.fromkeys(rule_ids))
+    return PlanStep(permit.apply_on, permit.person, c.action, said.english(), c.code, rules, said if keyed else None)
 
 
 def _restore_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:
@@ -437,13 +433,15 @@ def _restore_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> Plan
     on = v.opts.on(v.opts.scenario.as_of)
     days = int(v.opts.rules.param("STATUS.restoration", "days", on))
     fee = float(v.opts.rules.param("FEES.restoration", "restore_with_permit", on))
-    detail = (
-        f"restore status (lost after {lost.isoformat()}; restoration may be applied for until "
-        f"{add_days(lost, days).isoformat()}) in the {permit.code} application: the restoration fee "
-        f"${fee:.2f} replaces the permit's processing fee; no work until the permit is issued on "
-        f"{permit.valid_from.isoformat()}"
+    said = Phrase.of(
+        "step.restore",
+        lost=lost.isoformat(),
+        until=add_days(lost, days).isoformat(),
+        code=permit.code,
+        fee=f"{fee:.2f}",
+        day=permit.valid_from.isoformat(),
     )
-    return PlanStep(permit.apply_on, permit.person, ACTION_RESTORE, detail, permit.code, RESTORE_RULES)
+    return PlanStep(permit.apply_on, permit.person, ACTION_RESTORE, said.english(), permit.code, RESTORE_RULES, said)
 
 
 def _uncapped_end(s: Solved, n: Node):  # type: ignore[no-untyped-def]
@@ -462,21 +460,15 @@ def _submitted_step(s: Solved) -> PlanStep:
     submitted = v.opts.submitted_pr()
     assert submitted is not None
     role, app = submitted
-    aor = f"AOR received {app.aor_on.isoformat()}" if app.aor_on else "AOR not yet received"
+    aor = Phrase.of("aor.received", day=app.aor_on.isoformat()) if app.aor_on else Phrase.of("aor.pending")
     approval = s.value(v.prv().approval)
     when = (
-        f"approval expected {v.opts.cal.date(approval).isoformat()}"
+        Phrase.of("when.approval", day=v.opts.cal.date(approval).isoformat())
         if approval < v.big
-        else "no approval date within the plan (no processing time for this program in the rules)"
+        else Phrase.of("when.none")
     )
-    return PlanStep(
-        app.submitted_on,
-        role,
-        ACTION_SUBMITTED,
-        f"the PR application ({app.program}) submitted on {app.submitted_on.isoformat()} is in process ({aor}); {when}",
-        app.program,
-        ("PR.processing",),
-    )
+    said = Phrase.of("step.submitted", program=app.program, day=app.submitted_on.isoformat(), aor=aor, when=when)
+    return PlanStep(app.submitted_on, role, ACTION_SUBMITTED, said.english(), app.program, ("PR.processing",), said)
 
 
 def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:
@@ -487,18 +479,18 @@ def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:
     submit = cal.date(s.value(pr.submit))
     program = program_of(branch)
     basis = ("PNP.nomination",) if branch == PNP else ("CEC.skilled_experience", "CEC.language", "CEC.test_validity")
+    profile = Phrase.of("step.profile", program=program)
+    submission = Phrase.of("step.submit", program=program, days=v.opts.plan_options.ita_wait_days)
     steps = [
-        PlanStep(
-            ready, applicant, ACTION_PROFILE, f"create the Express Entry profile as {program}-eligible", program, basis
-        ),
+        PlanStep(ready, applicant, ACTION_PROFILE, profile.english(), program, basis, profile),
         PlanStep(
             submit,
             applicant,
             ACTION_SUBMIT,
-            f"submit the PR application ({program}) on the invitation, "
-            f"{v.opts.plan_options.ita_wait_days} days after the profile",
+            submission.english(),
             program,
             ("EE.ita_window", "PR.processing"),
+            submission,
         ),
     ]
     person = v.opts.scenario.person(applicant)
@@ -508,14 +500,8 @@ def _pr_steps(s: Solved, applicant: Role, branch: str) -> list[PlanStep]:
         best_now = best_clb(person.language_tests, ready, months)
         best_submit = best_clb(person.language_tests, submit, months)
         if best_submit < best_now:
+            retake = Phrase.of("step.retake", day=submit.isoformat())
             steps.append(
-                PlanStep(
-                    ready,
-                    applicant,
-                    ACTION_RETAKE,
-                    f"the language test expires before the PR submission on {submit.isoformat()}: retake it",
-                    None,
-                    ("CEC.test_validity",),
-                )
+                PlanStep(ready, applicant, ACTION_RETAKE, retake.english(), None, ("CEC.test_validity",), retake)
             )
     return steps

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from solver import noc
+from solver import noc, phrases
 from solver.cpsat import cp_model
 from solver.domain import Finding, PlanStep, Role
 from solver.model.build import fix_groups
 from solver.model.constraints.pr import CEC_HIGH, PNP
 from solver.model.search import Budget, Solved
 from solver.options import Options
+from solver.phrases import Phrase, all_of
 from solver.rules.decision import cited
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
@@ -29,9 +30,9 @@ RELAXED_SHARE = 0.5
 RELAXED_LINEARIZATION = 1
 
 
-def _finding(rules: RuleSet, rule_id: str, message: str, on: dt.date) -> Finding:
+def _finding(rules: RuleSet, rule_id: str, said: Phrase, on: dt.date) -> Finding:
     """A finding citing `rule_id` as applied on `on` (its source and effective date)."""
-    return cited(rules, Finding(rule_id=rule_id, message=message), on)
+    return cited(rules, Finding(rule_id=rule_id, message=said.english(), phrase=said), on)
 
 
 def explanation(steps: Iterable[PlanStep], rules: RuleSet, rules_as_of: dt.date | None = None) -> tuple[Finding, ...]:
@@ -41,15 +42,16 @@ def explanation(steps: Iterable[PlanStep], rules: RuleSet, rules_as_of: dt.date 
     for step in steps:
         if not step.rule_ids:
             continue
-        names = " and ".join(step.rule_ids)
-        out.append(
-            _finding(
-                rules,
-                step.rule_ids[0],
-                f"{step.person.value.lower()}: {step.detail}: {names}",
-                rules_as_of or step.date,
-            )
+        on = rules_as_of or step.date
+        if step.phrase is None:
+            names = " and ".join(step.rule_ids)
+            message = f"{step.person.value.lower()}: {step.detail}: {names}"
+            out.append(cited(rules, Finding(rule_id=step.rule_ids[0], message=message), on))
+            continue
+        said = Phrase.of(
+            "explain.step", person=phrases.role(step.person), step=step.phrase, rules=all_of(list(step.rule_ids))
         )
+        out.append(_finding(rules, step.rule_ids[0], said, on))
     return tuple(out)
 
 
@@ -109,39 +111,26 @@ def blockers(
         assert person is not None
         months = int(opts.rules.param("CEC.test_validity", "months", opts.on(cal.date(day))))
         have = best_clb(person.language_tests, cal.date(day), months)
-        held = f"CLB {have}" if have else "no valid test"
-        out.append(
-            _finding(
-                opts.rules,
-                "CEC.language",
-                f"a valid language test at CLB {need} (instead of {held} on that day) would make "
-                f"{role.value.lower()} ready on {cal.date(day).isoformat()}"
-                + ("" if reached else " (PR is not reachable otherwise)"),
-                opts.on(cal.date(day)),
-            )
+        said = Phrase.of(
+            "blocker.language" if reached else "blocker.language_only",
+            need=need,
+            held=Phrase.of("held.clb", clb=have) if have else Phrase.of("held.none"),
+            person=phrases.role(role),
+            day=cal.date(day).isoformat(),
         )
+        out.append(_finding(opts.rules, "CEC.language", said, opts.on(cal.date(day))))
     experience = _relaxed_ready(solved, base, groups, "CEC.skilled_experience", budget) if ready_day > 0 else None
     if experience is not None and experience[0] < ready_day and experience[0] < cal.horizon:
         hours = int(opts.rules.param("CEC.skilled_experience", "hours", opts.on(cal.as_of)))
         skilled = [o for o in opts.scenario.offers if noc.is_valid(o.noc_code) and noc.is_skilled(o.noc_code)]
-        change = "an earlier start in a TEER 0-3 job" if skilled else "a TEER 0-3 offer"
-        out.append(
-            _finding(
-                opts.rules,
-                "CEC.skilled_experience",
-                f"{hours} hours of skilled (TEER 0-3) work in Canada are what PR readiness waits for; with them the "
-                f"language result would allow {cal.date(experience[0]).isoformat()}: {change} would move it",
-                opts.on(cal.as_of),
-            )
+        said = Phrase.of(
+            "blocker.experience",
+            hours=hours,
+            day=cal.date(experience[0]).isoformat(),
+            change=Phrase.of("change.earlier_start" if skilled else "change.offer"),
         )
+        out.append(_finding(opts.rules, "CEC.skilled_experience", said, opts.on(cal.as_of)))
     if not reached and not out:
-        out.append(
-            _finding(
-                opts.rules,
-                "CEC.skilled_experience",
-                "no PR program is reachable within the horizon: no path to the CEC hours with a valid language test, "
-                "and no provincial nomination",
-                opts.on(cal.as_of),
-            )
-        )
+        said = Phrase.of("blocker.unreachable")
+        out.append(_finding(opts.rules, "CEC.skilled_experience", said, opts.on(cal.as_of)))
     return tuple(out)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from solver import dates
 from solver.domain import Person
+from solver.phrases import Phrase
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
 from solver.rules.status import can_restore, holds_work_permit, work_permit_end
@@ -44,24 +45,24 @@ def check(
     c = Checks(rules)
     classes = eligible_classes(on, rules)
     if pr_class is None:
-        c.unknown_fact("A75.eligible_classes", "needs an economic PR application as principal", "PR application class")
+        c.unknown_fact("A75.eligible_classes", Phrase.of("reason.needs_economic_pr"), "PR application class")
     else:
         c.check(
             pr_class in classes,
             "A75.eligible_classes",
             f"{pr_class} is an eligible class",
-            f"{pr_class} is not eligible",
+            Phrase.of("reason.class_not_eligible", program=pr_class),
         )
         nomination = person.provincial_nomination
         if pr_class == "PNP" and nomination is not None and nomination.employer_restricted:
-            c.fail("A75.eligible_classes", "employer-restricted provincial nominees use T13, not a BOWP")
+            c.fail("A75.eligible_classes", Phrase.of("reason.nominee_uses_t13"))
     if pr_submitted_on is None:
-        c.unknown_fact("A75.completeness", "needs the PR application submitted (AOR)", "PR application date")
+        c.unknown_fact("A75.completeness", Phrase.of("reason.needs_pr_aor"), "PR application date")
     elif c.check(
         pr_submitted_on <= on,
         "A75.completeness",
         f"PR application submitted {pr_submitted_on.isoformat()}",
-        f"PR application not yet submitted on {on.isoformat()}",
+        Phrase.of("reason.pr_not_yet_submitted", day=on.isoformat()),
     ):
         c.note(
             "A75.completeness",
@@ -74,7 +75,7 @@ def check(
         person.in_canada and (valid or maintained or restorable),
         "A75.status_at_application",
         "in Canada with a valid work permit, maintained status or eligibility to restore",
-        "not in Canada with a valid work permit, maintained status or eligibility to restore",
+        Phrase.of("reason.bowp_status"),
     )
     window = int(rules.param("A75.four_month_window", "months", on))
     if valid and ended is not None and not dates.add_months(on, window) >= ended:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from solver import dates, noc
 from solver.domain import LanguageTest, Person, WorkPeriod
+from solver.phrases import Phrase
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
 from solver.rules.registry import RuleSet
@@ -85,19 +86,19 @@ def check(person: Person, on: dt.date, rules: RuleSet) -> Decision:
         total >= need - _EPSILON,
         "CEC.skilled_experience",
         f"{total:.0f} counted hours in TEER 0-3 (need {need:.0f})",
-        f"{total:.0f} counted hours in TEER 0-3 in the look-back (need {need:.0f})",
+        Phrase.of("reason.cec_hours", hours=f"{total:.0f}", need=f"{need:.0f}"),
     )
     c.note("CEC.exclusions", "self-employment, full-time-student and unauthorized work and work abroad not counted")
     best = best_clb_on(person.language_tests, on, rules)
     need_clb = required_clb(3, on, rules) if low >= need - _EPSILON else required_clb(1, on, rules)
     if best == 0 and not person.language_tests:
-        c.unknown_fact("CEC.language", f"needs CLB {need_clb} in all four abilities", "language test")
+        c.unknown_fact("CEC.language", Phrase.of("reason.cec_clb_no_test", clb=need_clb), "language test")
     else:
         c.check(
             best >= need_clb,
             "CEC.language",
             f"CLB {best} on a valid test meets CLB {need_clb}",
-            f"needs CLB {need_clb} on a test valid that day (CEC.test_validity); best is {best}",
+            Phrase.of("reason.cec_clb_short", clb=need_clb, best=best),
         )
     return c.decision()
 

@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass, field
 
 from solver.domain import Finding
+from solver.phrases import Phrase
 from solver.rules.registry import RuleSet
 
 
@@ -39,8 +40,11 @@ class Decision:
         return tuple(dict.fromkeys(r.rule_id for r in self.reasons))
 
 
-def finding(rules: RuleSet, rule_id: str, message: str) -> Finding:
-    """A Finding for `rule_id` carrying the rule's source URL (RuleError when the id is unknown)."""
+def finding(rules: RuleSet, rule_id: str, message: str | Phrase) -> Finding:
+    """A Finding for `rule_id` carrying the rule's source URL (RuleError when the id is unknown); a keyed message
+    carries its phrase (solver/phrases.py)."""
+    if isinstance(message, Phrase):
+        return Finding(rule_id=rule_id, message=message.english(), source=rules.source(rule_id), phrase=message)
     return Finding(rule_id=rule_id, message=message, source=rules.source(rule_id))
 
 
@@ -74,25 +78,25 @@ class Checks:
     notes: list[Finding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
-    def ok(self, rule_id: str, message: str) -> None:
+    def ok(self, rule_id: str, message: str | Phrase) -> None:
         """Record a condition that holds."""
         self.passed.append(finding(self.rules, rule_id, message))
 
-    def fail(self, rule_id: str, message: str) -> None:
+    def fail(self, rule_id: str, message: str | Phrase) -> None:
         """Record a condition that does not hold."""
         self.failed.append(finding(self.rules, rule_id, message))
 
-    def unknown_fact(self, rule_id: str, message: str, missing: str) -> None:
+    def unknown_fact(self, rule_id: str, message: str | Phrase, missing: str) -> None:
         """Record a condition the facts cannot decide, naming the missing fact."""
         self.unknown.append(finding(self.rules, rule_id, message))
         if missing not in self.missing:
             self.missing.append(missing)
 
-    def note(self, rule_id: str, message: str) -> None:
+    def note(self, rule_id: str, message: str | Phrase) -> None:
         """Record a risk or consequence that does not change the verdict."""
         self.notes.append(finding(self.rules, rule_id, message))
 
-    def check(self, holds: bool, rule_id: str, ok: str, fail: str) -> bool:
+    def check(self, holds: bool, rule_id: str, ok: str | Phrase, fail: str | Phrase) -> bool:
         """Record `ok` when `holds`, else `fail`; returns `holds`."""
         if holds:
             self.ok(rule_id, ok)

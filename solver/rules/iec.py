@@ -8,6 +8,7 @@ from typing import Any
 
 from solver import dates
 from solver.domain import Person
+from solver.phrases import Phrase
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
 
@@ -37,8 +38,11 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
     table = partners(on, rules)
     options = [code for code in person.citizenships if code in table and stream in table[code]["months"]]
     if not options:
-        names = ", ".join(person.citizenships) or "none"
-        c.fail("C21.partner", f"no citizenship ({names}) is an IEC partner offering {stream}")
+        if person.citizenships:
+            names = ", ".join(person.citizenships)
+            c.fail("C21.partner", Phrase.of("reason.iec_not_partner", countries=names, stream=stream))
+        else:
+            c.fail("C21.partner", Phrase.of("reason.iec_no_citizenship", stream=stream))
         return c.decision()
     age = dates.age_on(person.birth_date, on)
     fits = [
@@ -54,13 +58,13 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
             entry["min_age"] <= age <= entry["max_age"],
             "C21.partner",
             f"age {age} within {entry['min_age']}-{entry['max_age']} ({code})",
-            f"age {age} outside {entry['min_age']}-{entry['max_age']} ({code})",
+            Phrase.of("reason.iec_age", age=age, min=entry["min_age"], max=entry["max_age"], country=code),
         )
         c.check(
             participations_used < entry["participations"],
             "C21.partner",
             f"{participations_used} of {entry['participations']} participations used ({code})",
-            f"all {entry['participations']} participations used ({code})",
+            Phrase.of("reason.iec_participations", count=entry["participations"], country=code),
         )
         return c.decision()
     best = max(

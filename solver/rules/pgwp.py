@@ -6,6 +6,7 @@ import datetime as dt
 
 from solver import dates
 from solver.domain import Credential, Education, InstitutionKind, Person, Status, StatusKind
+from solver.phrases import Phrase
 from solver.rules.catalog import codes_checking, current_code
 from solver.rules.decision import Checks, Decision
 from solver.rules.language import best_clb
@@ -140,13 +141,13 @@ def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> N
     max_age = int(c.rules.param("C43.language", "test_max_age_months", apply_on))
     best = best_clb(person.language_tests, apply_on, max_age)
     if best == 0 and not person.language_tests:
-        c.unknown_fact("C43.language", f"needs CLB {need} in all four abilities; no test on file", "language test")
+        c.unknown_fact("C43.language", Phrase.of("reason.clb_no_test", clb=need), "language test")
     else:
         c.check(
             best >= need,
             "C43.language",
             f"CLB {best} on a test under {max_age} months old meets CLB {need}",
-            f"needs CLB {need} in all four abilities on a test under {max_age} months old; best valid is {best}",
+            Phrase.of("reason.clb_short", clb=need, months=max_age, best=best),
         )
 
 
@@ -162,7 +163,7 @@ def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
         else:
             c.unknown_fact(
                 rule,
-                "applies if the study permit was applied for on or after 2024-11-01",
+                Phrase.of("reason.field_of_study_unknown"),
                 "study permit application date",
             )
         return
@@ -173,7 +174,7 @@ def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
         edu.field_of_study_eligible,
         rule,
         "field of study is on IRCC's list",
-        "non-degree program whose field of study is not on IRCC's list",
+        Phrase.of("reason.field_not_listed"),
     )
 
 
@@ -182,7 +183,7 @@ def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> Non
     end = study_permit_end(edu, person.status, c.rules)
     lookback = int(c.rules.param(rule, "outside_lookback_days", apply_on))
     if end is None:
-        c.unknown_fact(rule, "needs a study permit valid at application or in the 180 days before", "study permit end")
+        c.unknown_fact(rule, Phrase.of("reason.study_permit_unknown"), "study permit end")
         return
     if person.in_canada and apply_on <= end:
         c.ok(rule, f"study permit valid to {end.isoformat()}: in-Canada application")
@@ -194,7 +195,7 @@ def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> Non
             dates.add_days(end, lookback) >= apply_on,
             rule,
             f"study permit valid within the {lookback} days before applying (ended {end.isoformat()})",
-            f"no study permit valid in the {lookback} days before applying (ended {end.isoformat()})",
+            Phrase.of("reason.no_study_permit", days=lookback, day=end.isoformat()),
         )
         and person.in_canada
     ):
@@ -208,20 +209,21 @@ def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> 
         edu.canadian and edu.pgwp_eligible_dli and edu.credential is not Credential.SECONDARY,
         "C43.institution",
         "Canadian post-secondary program at a PGWP-eligible DLI",
-        "not a Canadian post-secondary program at a PGWP-eligible DLI",
+        Phrase.of("reason.not_eligible_dli"),
     )
     need = int(rules.param("C43.min_program_length", "months", apply_on))
     length = program_months(edu)
-    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", f"{length} months < {need}")
-    c.check(edu.full_time, "C43.full_time", "studied full time", "did not study full time")
+    short = Phrase.of("reason.program_too_short", months=length, need=need)
+    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", short)
+    c.check(edu.full_time, "C43.full_time", "studied full time", Phrase.of("reason.not_full_time"))
     first, last = application_window(edu, rules)
     c.check(
         first <= apply_on <= last,
         "C43.application_window",
         f"within the window {first.isoformat()} to {last.isoformat()}",
-        f"outside the window {first.isoformat()} to {last.isoformat()}",
+        Phrase.of("reason.outside_window", first=first.isoformat(), last=last.isoformat()),
     )
-    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", "already held a PGWP")
+    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", Phrase.of("reason.pgwp_held"))
     _language(c, person, edu, apply_on)
     _field_of_study(c, edu, apply_on)
     _status(c, person, edu, apply_on)

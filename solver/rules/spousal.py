@@ -11,6 +11,7 @@ from typing import cast
 
 from solver import dates, noc
 from solver.domain import Credential, Education, InstitutionKind, Person, StatusKind
+from solver.phrases import Phrase
 from solver.rules import pgwp
 from solver.rules.decision import Checks, Decision
 from solver.rules.registry import RuleSet
@@ -76,7 +77,7 @@ def current_program(principal: Person, on: dt.date) -> Education | None:
 def _not_in_force(c: Checks, rule_id: str, on: dt.date) -> bool:
     if c.rules.in_force(rule_id, on):
         return False
-    c.fail(rule_id, f"not in force on {on.isoformat()}")
+    c.fail(rule_id, Phrase.of("reason.not_in_force", day=on.isoformat()))
     return True
 
 
@@ -101,28 +102,30 @@ def check_c41(
         is_open = not principal.status.employer_specific
     occ = "C41.principal_occupation"
     if job is None:
-        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+        c.unknown_fact(occ, Phrase.of("reason.occupation_decides"), "principal's occupation")
     else:
         c.check(
             c41_occupation_ok(job, on, rules),
             occ,
             f"principal works in NOC {job}, an eligible occupation",
-            f"principal's NOC {job} is not TEER 0/1 or a listed TEER 2/3 occupation",
+            Phrase.of("reason.occupation_not_listed", noc=job),
         )
     months = c41_min_months_left(on, rules)
     if pgwp_pending:
-        c.fail("C41.principal_employed", "principal's PGWP is still pending (R186(w) work does not qualify)")
+        c.fail("C41.principal_employed", Phrase.of("reason.principal_pgwp_pending"))
     elif permit_to is None:
-        c.unknown_fact("C41.principal_validity", f"needs {months} months left", "principal's work permit end")
+        c.unknown_fact(
+            "C41.principal_validity", Phrase.of("reason.months_needed", months=months), "principal's work permit end"
+        )
     else:
         c.check(
             dates.months_left(on, permit_to, months),
             "C41.principal_validity",
             f"principal's permit valid to {permit_to.isoformat()}: {months}+ months left",
-            f"principal's permit ends {permit_to.isoformat()}: fewer than {months} months left",
+            Phrase.of("reason.months_short", day=permit_to.isoformat(), months=months),
         )
     if is_open and job is None:
-        c.unknown_fact("C41.principal_employed", "open-permit principal must be employed", "principal's employment")
+        c.unknown_fact("C41.principal_employed", Phrase.of("reason.must_be_employed"), "principal's employment")
     elif is_open:
         c.ok("C41.principal_employed", f"open-permit principal employed in NOC {job}")
     return c.decision()
@@ -138,17 +141,22 @@ def check_c42(principal: Person, on: dt.date, rules: RuleSet, *, edu: Education 
         holds and principal.in_canada,
         "C42.principal_status",
         "principal holds a valid study permit and lives in Canada",
-        "principal does not hold a valid study permit in Canada",
+        Phrase.of("reason.no_valid_study_permit"),
     )
     if program is None:
-        c.fail("C42.principal_program", "principal is not enrolled in a Canadian program")
+        c.fail("C42.principal_program", Phrase.of("reason.not_enrolled"))
         return c.decision()
-    c.check(program.full_time, "C42.principal_status", "principal studies full time", "principal studies part time")
+    part_time = Phrase.of("reason.part_time")
+    c.check(program.full_time, "C42.principal_status", "principal studies full time", part_time)
     c.check(
         c42_program_ok(program, on, rules),
         "C42.principal_program",
         f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) qualifies",
-        f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) does not qualify",
+        Phrase.of(
+            "reason.program_not_qualifying",
+            credential=Phrase.of(f"credential.{program.credential.value.lower()}"),
+            months=pgwp.program_months(program),
+        ),
     )
     return c.decision()
 
@@ -173,10 +181,10 @@ def check_c49(
         applied or nominated,
         rule,
         "principal has a pending economic PR application" if applied else "principal holds a provincial nomination",
-        "principal has no pending economic PR application and no nomination",
+        Phrase.of("reason.not_moving_to_pr"),
     )
     authorized = principal_authorized if principal_authorized is not None else holds_work_permit(principal, on)
-    c.check(authorized, rule, "principal holds a work permit", "principal holds no work permit on that date")
+    c.check(authorized, rule, "principal holds a work permit", Phrase.of("reason.no_work_permit"))
     return c.decision()
 
 
@@ -206,16 +214,16 @@ def check_a74_sponsored(sponsored: Person, sponsor: Person, on: dt.date, rules: 
         sponsor_ok(sponsor, on, rules),
         rule,
         f"sponsored by a partner who is a {status.value.lower().replace('_', ' ') if status else 'foreign national'}",
-        "the partner is not a Canadian citizen or permanent resident",
+        Phrase.of("reason.partner_not_canadian"),
     )
     app = sponsored.pr_application
     c.check(
         app is not None and app.program == SPOUSAL_PROGRAM and app.submitted_on <= on,
         rule,
         "included in a spousal sponsorship PR application submitted",
-        f"no spousal sponsorship PR application submitted by {on.isoformat()}",
+        Phrase.of("reason.no_sponsorship_by", day=on.isoformat()),
     )
-    c.check(sponsored.in_canada, rule, "in Canada", "not in Canada (A74 is for a partner in Canada)")
+    c.check(sponsored.in_canada, rule, "in Canada", Phrase.of("reason.a74_not_in_canada"))
     return c.decision()
 
 
@@ -224,7 +232,7 @@ def check_a74(principal: Person, on: dt.date, rules: RuleSet) -> Decision:
     c = Checks(rules)
     rule = "A74.sponsored_spouse"
     if not _not_in_force(c, rule, on):
-        c.fail(rule, "the principal is not a Canadian citizen or permanent resident sponsoring the spouse")
+        c.fail(rule, Phrase.of("reason.not_sponsoring"))
     return c.decision()
 
 
@@ -237,7 +245,7 @@ def _family_scope(c: Checks, principal: Person, member: Person, on: dt.date, hel
         return
     st = member.status
     if principal.pr_application is not None:
-        c.fail(rule, "the principal has filed a PR application: the family's route is C49, not this code")
+        c.fail(rule, Phrase.of("reason.family_route_c49"))
     elif st is not None and st.permit_code == held_code and member.in_canada:
         c.ok(rule, f"in-Canada renewal of a {held_code} matching the principal's permit")
     elif principal.provincial_nomination is not None and principal.provincial_nomination.nominated_on <= on:
@@ -245,7 +253,7 @@ def _family_scope(c: Checks, principal: Person, member: Person, on: dt.date, hel
     else:
         c.unknown_fact(
             rule,
-            "from 2025-01-21 only for families of workers moving to PR (no PR application filed yet) or renewals",
+            Phrase.of("reason.family_scope"),
             "whether the principal is moving to PR",
         )
 
@@ -259,13 +267,13 @@ def check_c47(principal: Person, spouse: Person, on: dt.date, rules: RuleSet) ->
     job = principal_job(principal, on)
     teers = [int(t) for t in cast(list[int], rules.param(occ, "teers", on))]
     if job is None or not noc.is_valid(job):
-        c.unknown_fact(occ, "the principal's occupation decides it", "principal's occupation")
+        c.unknown_fact(occ, Phrase.of("reason.occupation_decides"), "principal's occupation")
     else:
         c.check(
             noc.teer(job) in teers,
             occ,
             f"principal works in NOC {job}, TEER {noc.teer(job)}",
-            f"principal's NOC {job} is TEER {noc.teer(job)}, not 4 or 5 (C41 is the skilled workers' spouse code)",
+            Phrase.of("reason.teer_not_low", noc=job, teer=noc.teer(job)),
         )
     _family_scope(c, principal, spouse, on, "C47")
     return c.decision()
@@ -276,5 +284,5 @@ def check_child_code(rule_id: str, on: dt.date, rules: RuleSet) -> Decision:
     children are not planned (eligibility answers and closed routes only)."""
     c = Checks(rules)
     if not _not_in_force(c, rule_id, on):
-        c.fail(rule_id, "for a dependent child of the worker; the principal and the spouse cannot hold it")
+        c.fail(rule_id, Phrase.of("reason.child_only"))
     return c.decision()

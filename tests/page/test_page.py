@@ -12,6 +12,7 @@ from api.i18n import gettext_for
 from api.keys import Role, split_key
 from api.session import COOKIE, PAGE_HEADER
 from tests.api.conftest import Service
+from tests.api.test_present_sentences import english_left
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -93,6 +94,11 @@ async def test_create_edit_plan_and_see_the_plan(service: Service) -> None:
     assert plan.status_code == 200
     for heading in ("Steps", "Deadlines", "Fees", "Findings"):
         assert f">{heading}</h2>" in plan.text
+    # In French, the solver's sentences too (GraphQL's `lang`).
+    await client.post("/language", data={"lang": "fr", "next": "/"})
+    french = (await client.get(job.headers["location"])).text
+    assert "<li>aucun programme de résidence permanente n&#39;est accessible dans l&#39;horizon du plan" in french
+    assert english_left(french.replace("&#39;", "'")) == []
 
 
 async def test_the_apis_field_errors_are_shown_beside_their_inputs(service: Service) -> None:
