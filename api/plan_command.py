@@ -270,8 +270,9 @@ def print_invalid(invalid: InvalidScenario, out: TextIO) -> None:
 def print_timeline(p: Plan, out: TextIO, lang: str | None = None) -> None:
     """A readable timeline: the PR target, then every dated step and deadline, status gaps, fees and blockers.
 
-    In `lang` (English by default); days stay ISO so the column sorts. A step reads as the solver wrote it in
-    English, and as its translated title (`api.present.words`) in another language.
+    In `lang` (English by default); days stay ISO so the column sorts. A step or deadline reads as the solver's
+    sentence, translated (`api.present.sentences`) in another language, or as its translated title
+    (`api.present.words`) when the solver did not key it.
     """
     from api.present.sentences import say  # Babel: only for the readable timeline, not for --json
     from api.present.words import Words

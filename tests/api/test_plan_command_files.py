@@ -42,6 +42,12 @@ def test_plan_timeline_in_french(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Prêt pour la RP le 2028-01-03 (CEC, demande du conjoint)   [OPTIMAL]"
-    assert "2026-12-01  principal  Présenter une demande de permis de travail postdiplôme (C43)" in lines
-    assert "2027-02-13  conjoint   DATE LIMITE Demande avant la fin du statut" in lines
+    assert (
+        "2026-12-01  principal  présenter une demande de permis de travail postdiplôme (C43) le 2026-12-01 "
+        "(au plus tard le 2027-02-18 pour conserver le statut)"
+    ) in lines
+    assert (
+        "2027-02-13  conjoint   DATE LIMITE présenter la demande de permis de travail postdiplôme (C43) au plus tard "
+        "le 2027-02-13, dernier jour du statut, pour le conserver"
+    ) in lines
     assert "frais (client, au gouvernement) : 3 730,00 $" in done.stdout.replace("\u202f", " ").replace("\xa0", " ")
