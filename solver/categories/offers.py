@@ -303,14 +303,12 @@ class OfferFamily(Family):
                 m.add(jv.start <= by)
             assert node.uncapped_end is not None
             if job.months is None:
-                # An open-ended job run to the plan's end caps nothing; one the plan ends earlier caps the permit.
-                to_end = m.new_bool_var(f"job_to_plan_end[{node.key}]")
-                m.add(jv.end >= v.horizon - 1).only_enforce_if(to_end)
-                m.add(jv.end < v.horizon - 1).only_enforce_if(to_end.Not())
-                capped = m.new_int_var(-1, v.big, f"valid_to_job_capped[{node.key}]")
-                m.add_min_equality(capped, [node.uncapped_end, jv.end])
-                m.add(node.end == node.uncapped_end).only_enforce_if(to_end)
-                m.add(node.end == capped).only_enforce_if(to_end.Not())
+                # An open-ended job runs to the plan's end (and caps nothing) or ends with this permit.
+                ends = m.new_bool_var(f"job_ends_with[{node.key}]")
+                m.add_implication(ends, node.present)
+                m.add(jv.end == node.uncapped_end).only_enforce_if(ends)
+                m.add(node.end == node.uncapped_end)
+                jv.ended_by.append(ends)
             else:
                 m.add_min_equality(node.end, [node.uncapped_end, jv.end])
 

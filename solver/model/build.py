@@ -28,6 +28,7 @@ def build(opts: Options, deadline: Deadline = NEVER) -> Vars:
         if node.candidate is not None:
             family_named(node.candidate.family).constrain(v, node)
     deadline.check()
+    jobs.end_open_ended_jobs(v)
     jobs.add_job_authorization(v)
     deadline.check()
     cec.add_cec(v)

@@ -76,6 +76,8 @@ class JobVars:
     interval: cp_model.IntervalVar
     overlap: IntVar | None = None
     horizon_end: IntVar | None = None
+    # An open-ended offer's job: the literals of its offer's permits that may end it (solver/categories/offers.py).
+    ended_by: list[IntVar] = field(default_factory=list)
 
 
 @dataclass

@@ -188,20 +188,20 @@ def _offer_ends(
     jobs: Sequence[PlannedJob],
     rules: RuleSet,
 ) -> list[list[PlannedJob]]:
-    """The offers' jobs as offered, and with each open-ended one (end null) ended instead on the last day the
-    permits authorize it from its start, when that comes before the plan's end (ending it on another day never
-    adds CEC hours or permit days, and jobs affect no other objective term): every combination."""
+    """The offers' jobs as offered, and with each open-ended one (end null) ended instead on the last day of an
+    employer-specific permit of its offer that ends before the plan does (the model's only other end for it):
+    every combination."""
     permits = dated_permits(scenario, options, role, specs, jobs, None, rules)
-    t = plan_context(scenario, _draft(rules, permits, jobs, None, None), options, rules).timelines[role]
+    last = add_days(add_months(scenario.as_of, scenario.horizon_months), -1)
     choices: list[list[PlannedJob]] = []
     for job in jobs:
         ends = [job]
         if job.end is None and job.offer_ref is not None:
-            i = max(0, t.index(job.start))
-            while i < t.days and t.authorized(i, job.offer_ref):
-                i += 1
-            if job.start <= add_days(scenario.as_of, i - 1) and i < t.days:
-                ends.append(dataclasses.replace(job, end=add_days(scenario.as_of, i - 1)))
+            ends += [
+                dataclasses.replace(job, end=p.valid_to)
+                for p in permits
+                if p.offer_ref == job.offer_ref and job.start <= p.valid_to < last
+            ]
         choices.append(ends)
     return [list(combo) for combo in itertools.product(*choices)]
 
@@ -220,7 +220,7 @@ def size(scenario: Scenario, options: PlanOptions, g: int, rules: RuleSet | None
     for code in ("C43", "C21"):
         count *= 1 + sum(1 for a in days if _eligible_alone(scenario, options, role, (code, a, None), (), ruleset))
     for o in scenario.offers:
-        # An open-ended offer's job may also end when its authorization runs out (_offer_ends).
+        # An open-ended offer's job may also end with its offer's permit (_offer_ends).
         count *= len(_offer_choices(scenario, options, o, days, ruleset)) * (2 if o.months is None else 1)
     history = any(w.in_canada and (w.end is None or w.end >= scenario.as_of) for w in scenario.principal.work_history)
     return count * (3 if history else 1) * (1 + len(days))

@@ -35,12 +35,11 @@ def add_job_vars(v: Vars) -> None:
         if job.offer_ref is None:
             m.add(end <= v.horizon - 1)
         elif job.months is None:
-            # An open-ended offer's job runs to the plan's end, or, like an ongoing job of the work history, while
-            # a permit authorizes it (an employer-specific permit's months end before the plan does).
+            # An open-ended offer's job runs to the plan's end, or ends with a permit of its offer that ends before
+            # the plan does (`end_open_ended_jobs`, once the families have named those permits).
             m.add(end <= v.horizon - 1)
             m.add(end >= start)
             m.add(start == job.start_days[0]).only_enforce_if(present.Not())
-            m.add(end == v.horizon - 1).only_enforce_if(present.Not())
         else:
             add_function(m, start, job.start_days[0], _end_table(v, job), end, f"job_end[{name}]")
             m.add(start == job.start_days[0]).only_enforce_if(present.Not())
@@ -97,6 +96,17 @@ def _last_day_in_horizon(v: Vars, jv: JobVars) -> cp_model.IntVar:
         jv.horizon_end = v.model.new_int_var(-1, v.horizon - 1, f"job_end_in_horizon[{jv.job.key}]")
         v.model.add_min_equality(jv.horizon_end, [jv.end, v.horizon - 1])
     return jv.horizon_end
+
+
+def end_open_ended_jobs(v: Vars) -> None:
+    """An open-ended offer's job ends on the plan's last day, or on the last day of one of its offer's
+    employer-specific permits (`JobVars.ended_by`): its job can be taken when no permit reaches the plan's end."""
+    for jv in v.jobs.values():
+        if jv.job.offer_ref is None or jv.job.months is not None:
+            continue
+        to_plan_end = v.model.new_bool_var(f"job_to_plan_end[{jv.job.key}]")
+        v.model.add(jv.end == v.horizon - 1).only_enforce_if(to_plan_end)
+        v.model.add_bool_or([to_plan_end, *jv.ended_by])
 
 
 def add_job_authorization(v: Vars) -> None:
