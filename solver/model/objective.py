@@ -155,10 +155,8 @@ def tie_break(v: Vars) -> cp_model.LinearExprT:
     for jv in v.jobs.values():
         # Longest, then earliest: a job's start counts twice (a fixed-length job's end moves with its start).
         parts.append(2 * jv.start - jv.end + v.big * jv.present.Not())
-        if jv.job.offer_ref is not None and jv.job.months is None:
+        if jv.to_plan_end is not None:
             # An open-ended job ends with its offer's permit only when it must (the permit ends before the plan):
             # never to make room for another offer's job the plan does not need.
-            early = v.model.new_bool_var(f"job_ends_early[{jv.job.key}]")
-            v.model.add(jv.end >= v.horizon - 1).only_enforce_if(early.Not())
-            parts.append(2 * v.big * early)
+            parts.append(2 * v.big * jv.to_plan_end.Not())
     return sum(parts)

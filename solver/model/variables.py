@@ -78,6 +78,8 @@ class JobVars:
     horizon_end: IntVar | None = None
     # An open-ended offer's job: the literals of its offer's permits that may end it (solver/categories/offers.py).
     ended_by: list[IntVar] = field(default_factory=list)
+    # ... and the literal of its running to the plan's end (solver/model/constraints/jobs.py: end_open_ended_jobs).
+    to_plan_end: IntVar | None = None
 
 
 @dataclass

@@ -104,9 +104,9 @@ def end_open_ended_jobs(v: Vars) -> None:
     for jv in v.jobs.values():
         if jv.job.offer_ref is None or jv.job.months is not None:
             continue
-        to_plan_end = v.model.new_bool_var(f"job_to_plan_end[{jv.job.key}]")
-        v.model.add(jv.end == v.horizon - 1).only_enforce_if(to_plan_end)
-        v.model.add_bool_or([to_plan_end, *jv.ended_by])
+        jv.to_plan_end = v.model.new_bool_var(f"job_to_plan_end[{jv.job.key}]")
+        v.model.add(jv.end == v.horizon - 1).only_enforce_if(jv.to_plan_end)
+        v.model.add_bool_or([jv.to_plan_end, *jv.ended_by])
 
 
 def add_job_authorization(v: Vars) -> None:
