@@ -14,26 +14,38 @@ from tests.api.conftest import Service
 from tests.page.forms import form_fields
 from tests.page.test_page import signed_in
 
-# The plan starts today: the file's dates stand relative to it (a test taken lately, a job starting soon).
-TODAY = dt.datetime.now(dt.UTC).date()
-OFFER = {
-    "offers[0].ref": "maple-dev",
-    "offers[0].employerName": "Maple Software Ltd.",
-    "offers[0].nocCode": "21231",
-    "offers[0].province": "ON",
-    "offers[0].hoursPerWeek": "40",
-    "offers[0].hourlyWage": "52.50",
-    "offers[0].earliestStart": (TODAY + dt.timedelta(days=30)).isoformat(),
-    "offers[0].lmiaApproved": "on",
-}
-TEST = {
-    "principal.languageTests[0].test": "CELPIP_GENERAL",
-    "principal.languageTests[0].taken": (TODAY - dt.timedelta(days=20)).isoformat(),
-    "principal.languageTests[0].listening": "10",
-    "principal.languageTests[0].reading": "9",
-    "principal.languageTests[0].writing": "9",
-    "principal.languageTests[0].speaking": "9",
-}
+# A stored household is planned as of the day it is planned (the service's today): the file's dates stand
+# relative to it (a test taken lately, a job starting soon), read when a test runs, never at import.
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def offer_fields() -> dict[str, str]:
+    return {
+        "offers[0].ref": "maple-dev",
+        "offers[0].employerName": "Maple Software Ltd.",
+        "offers[0].nocCode": "21231",
+        "offers[0].province": "ON",
+        "offers[0].hoursPerWeek": "40",
+        "offers[0].hourlyWage": "52.50",
+        "offers[0].earliestStart": (_today() + dt.timedelta(days=30)).isoformat(),
+        "offers[0].lmiaApproved": "on",
+    }
+
+
+def language_test_fields() -> dict[str, str]:
+    return {
+        "principal.languageTests[0].test": "CELPIP_GENERAL",
+        "principal.languageTests[0].taken": (_today() - dt.timedelta(days=20)).isoformat(),
+        "principal.languageTests[0].listening": "10",
+        "principal.languageTests[0].reading": "9",
+        "principal.languageTests[0].writing": "9",
+        "principal.languageTests[0].speaking": "9",
+    }
+
+
 STORED = """query($id: ID!) { node(id: $id) { ... on Household { name
   offers { ref holder nocCode hoursPerWeek hourlyWage earliestStart lmiaApproved }
   principal { languageTests { test taken listening reading writing speaking } } } } }"""
@@ -52,7 +64,7 @@ async def _household(client: httpx.AsyncClient) -> tuple[str, str]:
             "principal.citizenships": "NG",
             "principal.inCanada": "on",
             "principal.status.kind": "WORKER",
-            "principal.status.validTo": (TODAY + dt.timedelta(days=270)).isoformat(),
+            "principal.status.validTo": (_today() + dt.timedelta(days=270)).isoformat(),
             "principal.status.permitCode": "C43",
         },
     )
@@ -94,7 +106,7 @@ async def test_an_offer_and_a_language_test_added_on_the_form_are_stored_and_pla
     assert 'id="f-principal.languageTests[0].test" name="principal.languageTests[0].test" autofocus' in html
     fields = form_fields(html, url)
     assert fields["offers[0].holder"] == "PRINCIPAL" and "offers[0].lmiaApproved" not in fields
-    saved = await client.post(url, data={**fields, **OFFER, **TEST})
+    saved = await client.post(url, data={**fields, **offer_fields(), **language_test_fields()})
     assert saved.status_code == 303, saved.text
     assert await _stored(client, household_id) == {
         "name": "Okafor",
@@ -105,7 +117,7 @@ async def test_an_offer_and_a_language_test_added_on_the_form_are_stored_and_pla
                 "nocCode": "21231",
                 "hoursPerWeek": 40.0,
                 "hourlyWage": 52.5,
-                "earliestStart": OFFER["offers[0].earliestStart"],
+                "earliestStart": offer_fields()["offers[0].earliestStart"],
                 "lmiaApproved": True,
             }
         ],
@@ -113,7 +125,7 @@ async def test_an_offer_and_a_language_test_added_on_the_form_are_stored_and_pla
             "languageTests": [
                 {
                     "test": "CELPIP_GENERAL",
-                    "taken": TEST["principal.languageTests[0].taken"],
+                    "taken": language_test_fields()["principal.languageTests[0].taken"],
                     "listening": 10,
                     "reading": 9,
                     "writing": 9,
@@ -126,7 +138,7 @@ async def test_an_offer_and_a_language_test_added_on_the_form_are_stored_and_pla
     assert (
         'value="maple-dev"' in shown.text
         and 'value="52.5"' in shown.text
-        and f'value="{TEST["principal.languageTests[0].taken"]}"' in shown.text
+        and f'value="{language_test_fields()["principal.languageTests[0].taken"]}"' in shown.text
     )
 
     planned = await client.post(f"{url}/plan", data={"csrf": form_fields(shown.text, url)["csrf"]})
@@ -149,8 +161,10 @@ async def test_a_refused_row_shows_the_apis_error_beside_its_input_and_nothing_i
     url, household_id = await _household(client)
     page = await client.get(url)
     html = await _with_rows(client, url, page.text, "offers", "principal.languageTests")
-    bad = {**OFFER, "offers[0].holder": "SPOUSE", "principal.languageTests[0].listening": "13"}
-    refused = await client.post(url, data={**form_fields(html, url), **bad, **TEST | bad, "name": "Okafor-Roy"})
+    bad = {**offer_fields(), "offers[0].holder": "SPOUSE", "principal.languageTests[0].listening": "13"}
+    refused = await client.post(
+        url, data={**form_fields(html, url), **bad, **language_test_fields() | bad, "name": "Okafor-Roy"}
+    )
     assert refused.status_code == 422
     for field in ("offers[0].holder", "principal.languageTests[0].listening"):
         assert f'aria-describedby="e-{field}"' in refused.text and f'<p class="error" id="e-{field}"' in refused.text
@@ -164,7 +178,9 @@ async def test_a_value_the_api_cannot_read_is_shown_beside_its_row_input(service
     url, household_id = await _household(client)
     page = await client.get(url)
     html = await _with_rows(client, url, page.text, "offers")
-    refused = await client.post(url, data={**form_fields(html, url), **OFFER, "offers[0].earliestStart": "1 March"})
+    refused = await client.post(
+        url, data={**form_fields(html, url), **offer_fields(), "offers[0].earliestStart": "1 March"}
+    )
     assert refused.status_code == 422
     assert '<p class="error" id="e-offers[0].earliestStart"' in refused.text and "1 March" in refused.text
     assert (await _stored(client, household_id))["offers"] == []
@@ -175,8 +191,8 @@ async def test_a_row_marked_remove_is_deleted_when_saving(service: Service) -> N
     url, household_id = await _household(client)
     page = await client.get(url)
     html = await _with_rows(client, url, page.text, "offers", "offers")
-    second = {name.replace("[0]", "[1]"): value for name, value in OFFER.items()} | {"offers[1].ref": "other"}
-    saved = await client.post(url, data={**form_fields(html, url), **OFFER, **second})
+    second = {name.replace("[0]", "[1]"): value for name, value in offer_fields().items()} | {"offers[1].ref": "other"}
+    saved = await client.post(url, data={**form_fields(html, url), **offer_fields(), **second})
     assert saved.status_code == 303, saved.text
     assert [offer["ref"] for offer in (await _stored(client, household_id))["offers"]] == ["maple-dev", "other"]
     shown = await client.get(url)
@@ -191,7 +207,7 @@ async def test_the_file_reads_in_french(service: Service) -> None:
     url, _household_id = await _household(client)
     page = await client.get(url)
     html = await _with_rows(client, url, page.text, "offers")
-    saved = await client.post(url, data={**form_fields(html, url), **OFFER})
+    saved = await client.post(url, data={**form_fields(html, url), **offer_fields()})
     assert saved.status_code == 303, saved.text
     french = await client.get(url, headers={"Accept-Language": "fr-CA"})
     for text in ("<legend>Offres d’emploi</legend>", "<legend>Offre 1</legend>", "Ajouter une offre", "Détenue par"):
