@@ -2,7 +2,7 @@
 
 Where the solver words a sentence (a step's detail, a deadline's or a finding's message), it builds a Phrase
 and renders its English from TEMPLATES, and the plan carries both: a reader's layer words the same key and
-arguments in another language (api/present/explain.py), and the English cannot drift from the key. Arguments
+arguments in another language (api/present/sentences.py), and the English cannot drift from the key. Arguments
 are values (ISO dates, codes, numbers); a part of the sentence that varies is a Phrase of its own.
 """
 
