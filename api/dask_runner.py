@@ -35,7 +35,18 @@ from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from api.solve_runner import JobCancelled, JobFailed, JobFunction, JobState, JobStatus, SolverBusy, Tenant
+from api.solve_runner import (
+    POLL_SECONDS,
+    JobCancelled,
+    JobFailed,
+    JobFunction,
+    JobState,
+    JobStatus,
+    SolverBusy,
+    Tenant,
+    job_updates,
+    run_job,
+)
 
 if TYPE_CHECKING:  # distributed is imported when a cluster is used: the rest of the service never pays for it
     from distributed import Client, Future
@@ -49,7 +60,6 @@ INTERACTIVE_PRIORITY = 10
 BULK_PRIORITY = 0
 # How long a finished job waits for progress values still on their way from the worker.
 LAST_PROGRESS_WAIT_SECONDS = 2.0
-POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -204,30 +214,12 @@ class DaskRunner:
         return True
 
     async def run(self, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> Any:
-        """Submits and waits; cancels the job if the caller is cancelled (a client that went away)."""
-        job_id = self.submit(fn, payload, tenant=tenant)
-        try:
-            return await self.result(job_id)
-        except asyncio.CancelledError:
-            self.cancel(job_id)
-            raise
-        finally:
-            self.forget(job_id)
+        """Submits and waits (`run_job`)."""
+        return await run_job(self, fn, payload, tenant=tenant)
 
-    async def updates(self, job_id: str, poll: float = POLL_SECONDS) -> AsyncIterator[Any]:
-        """Yields each progress value of the job as it arrives, until the job ends."""
-        seen = 0
-        while True:
-            job = self._jobs.get(job_id)
-            if job is None:
-                return
-            progress = job.status.progress
-            while seen < len(progress):
-                yield progress[seen]
-                seen += 1
-            if job.status.state not in (JobState.QUEUED, JobState.RUNNING):
-                return
-            await asyncio.sleep(poll)
+    def updates(self, job_id: str, poll: float = POLL_SECONDS) -> AsyncIterator[Any]:
+        """Each progress value of the job as it arrives, until the job ends (`job_updates`)."""
+        return job_updates(self, job_id, poll)
 
     def forget(self, job_id: str) -> None:
         """Drops a finished job's bookkeeping."""

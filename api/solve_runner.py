@@ -108,6 +108,38 @@ class Runner(Protocol):
     def status(self, job_id: str) -> JobStatus | None: ...
     async def result(self, job_id: str) -> Any: ...
     def cancel(self, job_id: str) -> bool: ...
+    def forget(self, job_id: str) -> None: ...
+
+
+# How often `job_updates` looks for a job's new progress values.
+POLL_SECONDS = 0.05
+
+
+async def run_job(runner: Runner, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> Any:
+    """Submits to `runner` and waits; cancels the job if the caller is cancelled (a client that went away)."""
+    job_id = runner.submit(fn, payload, tenant=tenant)
+    try:
+        return await runner.result(job_id)
+    except asyncio.CancelledError:
+        runner.cancel(job_id)
+        raise
+    finally:
+        runner.forget(job_id)
+
+
+async def job_updates(runner: Runner, job_id: str, poll: float = POLL_SECONDS) -> AsyncIterator[Any]:
+    """Yields each progress value of `runner`'s job as it arrives, until the job ends."""
+    seen = 0
+    while True:
+        status = runner.status(job_id)
+        if status is None:
+            return
+        while seen < len(status.progress):
+            yield status.progress[seen]
+            seen += 1
+        if status.state not in (JobState.QUEUED, JobState.RUNNING):
+            return
+        await asyncio.sleep(poll)
 
 
 @dataclass
@@ -281,29 +313,12 @@ class ProcessRunner:
         return True
 
     async def run(self, fn: JobFunction, payload: Any, *, tenant: Tenant = None) -> Any:
-        """Submits and waits; cancels the job if the caller is cancelled (a client that went away)."""
-        job_id = self.submit(fn, payload, tenant=tenant)
-        try:
-            return await self.result(job_id)
-        except asyncio.CancelledError:
-            self.cancel(job_id)
-            raise
-        finally:
-            self.forget(job_id)
+        """Submits and waits (`run_job`)."""
+        return await run_job(self, fn, payload, tenant=tenant)
 
-    async def updates(self, job_id: str, poll: float = 0.05) -> AsyncIterator[Any]:
-        """Yields each progress value of the job as it arrives, until the job ends."""
-        seen = 0
-        while True:
-            job = self._jobs.get(job_id)
-            if job is None:
-                return
-            while seen < len(job.progress):
-                yield job.progress[seen]
-                seen += 1
-            if job.state not in (JobState.QUEUED, JobState.RUNNING):
-                return
-            await asyncio.sleep(poll)
+    def updates(self, job_id: str, poll: float = POLL_SECONDS) -> AsyncIterator[Any]:
+        """Each progress value of the job as it arrives, until the job ends (`job_updates`)."""
+        return job_updates(self, job_id, poll)
 
     def forget(self, job_id: str) -> None:
         """Drops a finished job's bookkeeping."""
