@@ -24,8 +24,8 @@ def _end_table(v: Vars, job: Job) -> list[int]:
 
 
 def add_job_vars(v: Vars) -> None:
-    """An optional interval per job: an offer's ends after its months; an open-ended offer's, like a history job's,
-    at H - 1 or earlier, while authorized."""
+    """An optional interval per job: an offer's ends after its months; an open-ended offer's at H - 1 or with a
+    permit of its offer (`end_open_ended_jobs`); a history job's at H - 1 or earlier."""
     m = v.model
     for job in v.opts.jobs:
         name = job.key
