@@ -42,6 +42,7 @@ from solver.domain import (
 from solver.model.constraints.pr import program_of
 from solver.model.search import Budget, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
+from solver.options import Figures
 from solver.rules import catalog
 from solver.rules.registry import RuleSet, load_rules
 from solver.solve import Finished, Prepared, Searched, budgets, finish, prepare, robustness_of
@@ -265,6 +266,8 @@ class _Search:
     deadline: Deadline
     # The first alternative's budgets, as plan() has them: the pins' feasibility checks spent from the search's.
     first: tuple[Budget, Budget]
+    # The question's options at each processing figure, built once for every strategy's replay at p90.
+    figures: Figures
 
     @staticmethod
     def start(scenario: Scenario, options: PlanOptions, rules: RuleSet) -> _Search | None:
@@ -272,13 +275,14 @@ class _Search:
         started = time.perf_counter()
         deadline = _deadline(options)
         first = budgets(options, deadline)
-        prepared = prepare(scenario, options, rules, 1, deadline, first[0], untraced)
+        figures = Figures(scenario, options, rules)
+        prepared = prepare(scenario, options, rules, 1, deadline, first[0], untraced, figures=figures)
         if prepared is None:
             return None
         # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plans are made.
         rules = prepared.vars.opts.rules
         pristine = prepared.vars.model.clone()
-        return _Search(scenario, options, rules, prepared, pristine, started, deadline, first)
+        return _Search(scenario, options, rules, prepared, pristine, started, deadline, first, figures)
 
     def next(self, found: list[Strategy]) -> Plan | None:
         """The best plan whose strategy is none of `found` (the first call: plan()'s plan), or None.
@@ -305,7 +309,7 @@ class _Search:
         if solved is None:
             return None
         blocker_budget.dtime += max(search.dtime, 0.0)
-        robust = robustness_of(self.scenario, self.options, self.rules, solved, deadline, untraced)
+        robust = robustness_of(self.scenario, self.options, self.figures, solved, deadline, untraced)
         held = Finished(self.scenario, self.options, prepared.refused, started, blocker_budget)
         return finish(held, Searched(solved, base, prepared.groups), robust)
 

@@ -38,7 +38,7 @@ from solver.model.build import build, fix_groups
 from solver.model.decode import decode
 from solver.model.objective import stages
 from solver.model.search import Budget, Solved, Step, Trace, solve_model
-from solver.options import build_options
+from solver.options import Figures
 from solver.rules.registry import RuleSet
 from solver.validate import plan_context
 
@@ -50,22 +50,21 @@ REPLAY_ORDER = (ObjectiveTerm.STATUS_CONTINUITY, ObjectiveTerm.WORK_CONTINUITY, 
 
 def replay(
     solved: Solved,
-    scenario: Scenario,
-    options: PlanOptions,
-    rules: RuleSet,
+    figures: Figures,
     *,
     slow: bool,
     deadline: Deadline = NEVER,
     trace: Trace | None = None,
 ) -> Plan | None:
     """`solved`'s applications decided after the `slow` (p90) or expected (p50) figure (without those the figure
-    leaves no day for); None when the replay found nothing in time."""
-    opts = build_options(scenario, options, rules, solved.vars.opts.grid, deadline, slow=slow)
+    leaves no day for); None when the replay found nothing in time. `figures` holds the question's options (the
+    scenario, plan options, rules and grid of `solved`'s)."""
     # Only the plan's own applications are replayed: the model holds no other candidate.
     filed = {
         key for key, node in solved.vars.nodes.items() if node.candidate is not None and solved.value(node.present)
     }
-    opts.candidates = [c for c in opts.candidates if c.key in filed]
+    every = figures.at(slow=slow, deadline=deadline)
+    opts = dataclasses.replace(every, candidates=[c for c in every.candidates if c.key in filed])
     v = build(opts, deadline)
     fix_groups(v.model, {name: lit.index for name, lit in v.groups.items()})
     m = v.model

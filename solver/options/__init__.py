@@ -9,9 +9,20 @@ are constraints there.
 
 from __future__ import annotations
 
-from solver.options.build import build_options
+from solver.options.build import Figures, build_options
 from solver.options.options import Options
 from solver.options.records import ACTION_APPLY, After, Candidate, Depot, DepotKind, Job, Validity
 
 # Exactly the names callers import from solver.options.
-__all__ = ["ACTION_APPLY", "After", "Candidate", "Depot", "DepotKind", "Job", "Options", "Validity", "build_options"]
+__all__ = [
+    "ACTION_APPLY",
+    "After",
+    "Candidate",
+    "Depot",
+    "DepotKind",
+    "Figures",
+    "Job",
+    "Options",
+    "Validity",
+    "build_options",
+]

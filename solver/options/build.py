@@ -54,3 +54,24 @@ def build_options(
     for role, person in foreign:
         opts.candidates.extend(filed_candidates(opts, role, person, after_partners=True))
     return opts
+
+
+class Figures:
+    """`build_options` of one question at each processing figure, each built once: a plan, the replay of its
+    applications at the other figure and its plan again at p90 (solver/solve.py, solver/robustness.py) read the
+    same facts. The options are shared: a caller that narrows them copies them first (dataclasses.replace)."""
+
+    def __init__(self, scenario: Scenario, plan_options: PlanOptions, rules: RuleSet, grid_days: int = 1) -> None:
+        self.scenario = scenario
+        self.plan_options = plan_options
+        self.rules = rules
+        self.grid_days = grid_days
+        self._built: dict[bool, Options] = {}
+
+    def at(self, *, slow: bool, deadline: Deadline = NEVER) -> Options:
+        """The options at the expected (or `slow`) figure (OutOfTime when `deadline` passes while building)."""
+        if slow not in self._built:
+            self._built[slow] = build_options(
+                self.scenario, self.plan_options, self.rules, self.grid_days, deadline, slow=slow
+            )
+        return self._built[slow]
