@@ -194,7 +194,8 @@ FALLBACK_DTIME = 1.0
 
 
 def fallback(v: Vars, deadline: Deadline = NEVER, trace: Trace = untraced) -> Solved | None:
-    """The plan without applications or new jobs (always valid), when the search found nothing in time.
+    """The plan without applications or new jobs (always valid; the client's own filings stay), when the search
+    found nothing in time.
 
     It runs only in what is left before the deadline: with nothing left, there is no plan.
     """
@@ -204,7 +205,8 @@ def fallback(v: Vars, deadline: Deadline = NEVER, trace: Trace = untraced) -> So
     m = v.model.clone()
     m.clear_objective()  # type: ignore[no-untyped-call]
     for node in v.nodes.values():
-        if node.candidate is not None:
+        # An application the client already filed stays: it is a fact, not a decision of the plan.
+        if node.candidate is not None and node.candidate.filed_on is None:
             m.add(m.get_bool_var_from_proto_index(node.present.index) == 0)
     for jv in v.jobs.values():
         if jv.job.offer_ref is not None:

@@ -20,6 +20,7 @@ from solver.solve import BLOCKER_SHARE, plan
 from solver.validate import validate
 
 SCENARIOS = Path(__file__).parent.parent / "fixtures" / "scenarios"
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 START = 1000.0
 LIMIT_MS = 20_000
 LIMIT = LIMIT_MS / 1000
@@ -183,6 +184,22 @@ def test_a_search_with_no_time_left_falls_back_to_the_plan_without_applications(
     assert all(s.max_time_in_seconds is not None and s.max_time_in_seconds <= left for s in run.steps[4:])
     assert result.status is PlanStatus.FEASIBLE
     assert result.permits == ()
+    assert validate(scenario, result, OPTIONS) == ()
+
+
+def test_the_fallback_keeps_the_applications_the_client_already_filed() -> None:
+    # A pending PGWP filed while the study permit was valid: without search time the plan is that filing alone.
+    parsed = parse_document(json.loads((GOLDEN / "g50-pgwp-pending-maintained.json").read_text()))
+    assert not isinstance(parsed, InvalidScenario)
+    scenario = parsed[0]
+    left = BLOCKER_SHARE * LIMIT / 2
+    run = Run(FakeClock(), moves={"model": END - left - START})
+    result = solve(scenario, run)
+    assert run.names[:4] == ["options", "model", "fallback", "polish"]
+    assert result.status is PlanStatus.FEASIBLE
+    assert [(p.code, p.apply_on) for p in result.permits] == [
+        (a.code, a.applied_on) for _, person in scenario.members for a in person.pending_applications
+    ]
     assert validate(scenario, result, OPTIONS) == ()
 
 
