@@ -5,7 +5,7 @@ from __future__ import annotations
 from solver.categories import family_named
 from solver.cpsat import cp_model
 from solver.deadline import NEVER, Deadline
-from solver.model.constraints import cec, jobs, permits, pins, pr, status
+from solver.model.constraints import cec, earliest, jobs, permits, pins, pr, status
 from solver.model.variables import Vars
 from solver.options import Options
 
@@ -19,6 +19,7 @@ def build(opts: Options, deadline: Deadline = NEVER) -> Vars:
     permits.add_permit_nodes(v)
     pr.add_pr(v)
     jobs.add_job_vars(v)
+    v.first_window = {key: days.window for key, days in earliest.add_earliest(v).items()}
     deadline.check()
     for role, _ in opts.scenario.members:
         status.add_chain(v, role)

@@ -107,6 +107,8 @@ class Vars:
     jobs: dict[str, JobVars] = field(default_factory=dict)
     pr: PrVars | None = None
     groups: dict[str, IntVar] = field(default_factory=dict)
+    # Each candidate's earliest first day of work in any plan (constraints/earliest.py), by node key.
+    first_window: dict[str, int] = field(default_factory=dict)
 
     @property
     def horizon(self) -> int:

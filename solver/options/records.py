@@ -88,9 +88,11 @@ class Job:
 class Candidate:
     """One permit a person could apply for, with the days they may apply under the rules in force then.
 
-    `family` names the module of solver/categories that built it and adds its own constraints. The fields from
-    `after` on describe the permit's shape to the model's generic constraints, so the model never asks which
-    category a permit is:
+    `family` names the module of solver/categories that built it and adds its own constraints. `source` and the
+    fields from `after` on describe the permit's shape to the model's generic constraints, so the model never asks
+    which category a permit is:
+    - `source`: the partner's permit (node key) it rests on, held on its application day: applied for once that
+      permit is issued (solver/model/constraints/earliest.py reads it so);
     - `after`: what it may follow in the chain;
     - `validity`: how its last day is set;
     - `issued_by_family`: its first valid day is set by the family, not apply + processing (A75 waits for R10);

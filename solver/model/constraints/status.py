@@ -23,7 +23,7 @@ from solver.model.variables import Arc, Lit, Node, Vars
 from solver.options import After, DepotKind
 
 
-def _arc_allowed(tail: Node, head: Node, filings: bool) -> bool:
+def arc_allowed(tail: Node, head: Node, filings: bool) -> bool:
     """Whether `head` may follow `tail`; `filings`: the person has applications pending on as_of, which come
     first in the chain, in the order filed (what the plan adds follows their decision)."""
     c = head.candidate
@@ -59,7 +59,7 @@ def add_chain(v: Vars, role: Role) -> None:
     for tail in nodes:
         next_start = _add_successor_vars(v, tail) if tail.in_canada else None
         for head in nodes[1:]:
-            if head is tail or not _arc_allowed(tail, head, filings):
+            if head is tail or not arc_allowed(tail, head, filings):
                 continue
             lit = m.new_bool_var(f"next[{tail.key}->{head.key}]")
             arcs.append((index[tail.key], index[head.key], lit))
@@ -226,13 +226,32 @@ def add_work_windows(v: Vars) -> None:
 
 def _add_work_room(v: Vars, working: list[Node], role: Role) -> None:
     """Redundant: a person's windows follow one another without overlap, from the earliest day any of them can
-    start to PR approval, so their days add up to at most that span. Without it the search cannot prove
-    optimal a plan whose only work gap is the wait for the first permit (or no gap at all).
+    open (constraints/earliest.py) to PR approval, so their days add up to at most that span; and a day without
+    status is a day without work, so the windows and the status gaps together add up to at most the days before
+    PR approval. Without the first the search cannot prove optimal a plan whose only work gap is the wait for the
+    first permit (or no gap at all); without the second, one whose work gap is a status gap.
     """
     if not working:
         return
     m = v.model
-    first = min(n.window_start.proto.domain[0] for n in working)
+    # A candidate's window opens no earlier than its earliest day (constraints/earliest.py).
+    first = min(v.first_window.get(n.key, n.window_start.proto.domain[0]) for n in working)
     room = m.new_int_var(0, v.horizon, f"work_room[{role.value}]")
     m.add_max_equality(room, [v.prv().approval_capped - first, 0])
-    m.add(sum(n.auth_days for n in working if n.auth_days is not None) <= room)
+    auth = sum(n.auth_days for n in working if n.auth_days is not None)
+    m.add(auth <= room)
+    gaps = [n for n in v.person_nodes(role) if n.gap is not None]
+    if not gaps:
+        return
+    # A day without status is a day without work: the gaps and the windows are apart, before PR approval.
+    since = min(first, *(_gap_from_low(n) for n in gaps))
+    span = m.new_int_var(0, v.horizon + 1, f"status_room[{role.value}]")
+    m.add_max_equality(span, [v.prv().approval_capped - since, 0])
+    m.add(auth + sum(n.gap for n in gaps if n.gap is not None) <= span)
+
+
+def _gap_from_low(n: Node) -> int:
+    """The earliest day a gap after `n` can start."""
+    if n.depot is not None:
+        return max(n.depot.end + 1, 0)
+    return int(n.end.proto.domain[0]) + 1
