@@ -28,7 +28,7 @@ def _pr_routes(person: Person, on: dt.date, horizon_end: dt.date, rules: RuleSet
         c.fail("PNP.nomination", Phrase.of("reason.no_nomination"))
     else:
         not_yet = Phrase.of("reason.nomination_not_yet")
-        c.check(nom.nominated_on <= on, "PNP.nomination", f"nominated by {nom.province}", not_yet)
+        c.check(nom.nominated_on <= on, "PNP.nomination", Phrase.of("met.nominated", province=nom.province), not_yet)
     pnp = c.decision()
     pnp_from = on if pnp.eligible else (nom.nominated_on if nom is not None else None)
     out.append(CategoryEligibility("PNP", "Provincial Nominee Program", "PR", pnp.verdict, pnp.reasons, (), pnp_from))

@@ -40,13 +40,17 @@ __all__ = ["FAMILY", "check_offer", "offer_code", "permit_months"]
 
 def _lmia(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     if offer.lmia_approved:
-        c.ok("TFWP.lmia", "positive LMIA")
+        c.ok("TFWP.lmia", Phrase.of("met.lmia"))
     else:
         # The LMIA is the employer's application: the worker applies once it is positive (the planner and the
         # validator hold the application to that day; a pending LMIA maintains no status).
         days = int(c.rules.param("TFWP.lmia", "processing_days", on))
-        filed = f"filed {offer.lmia_applied_on.isoformat()}" if offer.lmia_applied_on else "not filed yet"
-        c.ok("TFWP.lmia", f"employer must first obtain a positive LMIA ({filed}; about {days} days)")
+        filed = (
+            Phrase.of("lmia.filed", day=offer.lmia_applied_on.isoformat())
+            if offer.lmia_applied_on
+            else Phrase.of("lmia.not_filed")
+        )
+        c.ok("TFWP.lmia", Phrase.of("met.lmia_first", filed=filed, days=days))
 
 
 def _lmia_length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
@@ -89,18 +93,23 @@ def _c16(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> Non
         c.check(
             level >= nclc,
             rule,
-            f"French NCLC {level} >= {nclc}",
+            Phrase.of("met.french", level=level, nclc=nclc),
             Phrase.of("reason.french_short", level=level, nclc=nclc),
         )
     c.check(
         offer.province not in c.rules.param(rule, "excluded_provinces", on),
         rule,
-        f"job in {offer.province}, outside Quebec",
+        Phrase.of("met.outside_quebec", province=offer.province),
         Phrase.of("reason.job_in_quebec"),
     )
     teer_ok = noc.teer(offer.noc_code) <= int(c.rules.param(rule, "max_teer", on))
     excluded = offer.noc_code in c.rules.param(rule, "excluded_codes", on)
-    c.check(teer_ok and not excluded, rule, "occupation eligible", Phrase.of("reason.occupation_not_eligible"))
+    c.check(
+        teer_ok and not excluded,
+        rule,
+        Phrase.of("met.occupation_eligible"),
+        Phrase.of("reason.occupation_not_eligible"),
+    )
 
 
 def _c16_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
@@ -119,7 +128,7 @@ def _c16_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: P
 
 def _c18(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     provinces = c.rules.param("C18.endorsement", "provinces", on)
-    c.check(offer.province in provinces, "C18.endorsement", "Atlantic province", Phrase.of("reason.not_atlantic"))
+    c.check(offer.province in provinces, "C18.endorsement", Phrase.of("met.atlantic"), Phrase.of("reason.not_atlantic"))
     c.unknown_fact("C18.endorsement", Phrase.of("reason.needs_endorsement"), "provincial endorsement")
 
 
@@ -136,7 +145,7 @@ def _t13(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> Non
         c.check(
             nom.province == offer.province,
             "T13.nomination",
-            f"nominated by {nom.province}, offer in {offer.province}",
+            Phrase.of("met.nominated_for_offer", nominated=nom.province, province=offer.province),
             Phrase.of("reason.nominated_elsewhere", nominated=nom.province, province=offer.province),
         )
 
@@ -150,7 +159,7 @@ def _t13_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: P
 
 def _t36_profession(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> None:
     if offer.noc_code in c.rules.param("T36.profession", "noc_codes", on):
-        c.ok("T36.profession", f"NOC {offer.noc_code} maps to a CUSMA profession")
+        c.ok("T36.profession", Phrase.of("met.cusma_profession", noc=offer.noc_code))
     else:
         c.unknown_fact("T36.profession", Phrase.of("reason.not_cusma_listed", noc=offer.noc_code), "CUSMA profession")
 
@@ -222,7 +231,7 @@ def _without_offer(asked: Asked, code: str) -> Decision:
         c.check(
             any(x in countries for x in asked.person.citizenships),
             "T36.citizenship",
-            "US or Mexican citizen",
+            Phrase.of("met.us_mx"),
             Phrase.of("reason.needs_us_mx"),
         )
     c.unknown_fact(rule, Phrase.of("reason.officer_decides"), "business evidence")

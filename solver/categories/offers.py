@@ -77,7 +77,7 @@ def citizenship(rule: str) -> Conditions:
         countries: list[str] = c.rules.param(rule, "countries", on)
         ok = any(country in countries for country in person.citizenships)
         needs = Phrase.of("reason.citizenship", countries=", ".join(countries))
-        c.check(ok, rule, "citizenship qualifies", needs)
+        c.check(ok, rule, Phrase.of("met.citizenship"), needs)
 
     return conditions
 
@@ -99,7 +99,7 @@ def intra_company(rule: str) -> Conditions:
         max_teer = int(c.rules.param(rule, "max_teer", on))
         teer = noc.teer(offer.noc_code)
         above = Phrase.of("reason.teer_above", teer=teer, max=max_teer, code=code)
-        c.check(teer <= max_teer, rule, f"TEER {teer} fits {code}", above)
+        c.check(teer <= max_teer, rule, Phrase.of("met.teer_fits", teer=teer, code=code), above)
         cap_codes = set(c.rules.param("ICT.total", "codes", on))
         used = sum(
             dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
@@ -110,10 +110,10 @@ def intra_company(rule: str) -> Conditions:
         c.check(
             used < total,
             "ICT.total",
-            f"{used} of {total} ICT months used",
+            Phrase.of("met.ict_months", used=used, total=total),
             Phrase.of("reason.ict_exhausted", used=used, total=total),
         )
-        c.note(rule, "needs one year of full-time work for the company in the last 3 years (a document)")
+        c.note(rule, Phrase.of("note.ict_experience"))
 
     return conditions
 
@@ -170,10 +170,10 @@ def check_offer(person: Person, offer: Offer, apply_on: dt.date, rules: RuleSet)
     """Whether `person` can get the employer-specific permit the offer's code names, applying on `apply_on`."""
     code = offer_code(offer)
     if not noc.is_valid(offer.noc_code):
-        return refusal(rules, "CEC.skilled_experience", f"offer NOC {offer.noc_code!r} is not a NOC 2021 code")
+        return refusal(rules, "CEC.skilled_experience", Phrase.of("reason.offer_noc_invalid", noc=repr(offer.noc_code)))
     found = code_rules(code)
     if found is None:
-        return refusal(rules, "OFFER.duration", f"{code} is not an employer-specific category an offer can ground")
+        return refusal(rules, "OFFER.duration", Phrase.of("reason.not_offer_code", code=code))
     return found.check(person, offer, code, apply_on, rules)
 
 

@@ -50,7 +50,7 @@ def check(
         c.check(
             pr_class in classes,
             "A75.eligible_classes",
-            f"{pr_class} is an eligible class",
+            Phrase.of("met.class_eligible", program=pr_class),
             Phrase.of("reason.class_not_eligible", program=pr_class),
         )
         nomination = person.provincial_nomination
@@ -61,12 +61,12 @@ def check(
     elif c.check(
         pr_submitted_on <= on,
         "A75.completeness",
-        f"PR application submitted {pr_submitted_on.isoformat()}",
+        Phrase.of("met.pr_submitted", day=pr_submitted_on.isoformat()),
         Phrase.of("reason.pr_not_yet_submitted", day=on.isoformat()),
     ):
         c.note(
             "A75.completeness",
-            f"issued after the R10 completeness check (about {earliest_issue(pr_submitted_on, rules).isoformat()})",
+            Phrase.of("note.completeness_check", day=earliest_issue(pr_submitted_on, rules).isoformat()),
         )
     ended = work_permit_end(person)
     valid = holds_work_permit(person, on)
@@ -74,10 +74,10 @@ def check(
     c.check(
         person.in_canada and (valid or maintained or restorable),
         "A75.status_at_application",
-        "in Canada with a valid work permit, maintained status or eligibility to restore",
+        Phrase.of("met.bowp_status"),
         Phrase.of("reason.bowp_status"),
     )
     window = int(rules.param("A75.four_month_window", "months", on))
     if valid and ended is not None and not dates.add_months(on, window) >= ended:
-        c.note("A75.four_month_window", f"risk only: permit ends more than {window} months later (old rule)")
+        c.note("A75.four_month_window", Phrase.of("note.old_four_months", months=window))
     return c.decision()

@@ -85,10 +85,10 @@ def check(person: Person, on: dt.date, rules: RuleSet) -> Decision:
     c.check(
         total >= need - _EPSILON,
         "CEC.skilled_experience",
-        f"{total:.0f} counted hours in TEER 0-3 (need {need:.0f})",
+        Phrase.of("met.cec_hours", hours=f"{total:.0f}", need=f"{need:.0f}"),
         Phrase.of("reason.cec_hours", hours=f"{total:.0f}", need=f"{need:.0f}"),
     )
-    c.note("CEC.exclusions", "self-employment, full-time-student and unauthorized work and work abroad not counted")
+    c.note("CEC.exclusions", Phrase.of("note.cec_exclusions"))
     best = best_clb_on(person.language_tests, on, rules)
     need_clb = required_clb(3, on, rules) if low >= need - _EPSILON else required_clb(1, on, rules)
     if best == 0 and not person.language_tests:
@@ -97,7 +97,7 @@ def check(person: Person, on: dt.date, rules: RuleSet) -> Decision:
         c.check(
             best >= need_clb,
             "CEC.language",
-            f"CLB {best} on a valid test meets CLB {need_clb}",
+            Phrase.of("met.cec_clb", best=best, clb=need_clb),
             Phrase.of("reason.cec_clb_short", clb=need_clb, best=best),
         )
     return c.decision()

@@ -57,13 +57,13 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
         c.check(
             entry["min_age"] <= age <= entry["max_age"],
             "C21.partner",
-            f"age {age} within {entry['min_age']}-{entry['max_age']} ({code})",
+            Phrase.of("met.iec_age", age=age, min=entry["min_age"], max=entry["max_age"], country=code),
             Phrase.of("reason.iec_age", age=age, min=entry["min_age"], max=entry["max_age"], country=code),
         )
         c.check(
             participations_used < entry["participations"],
             "C21.partner",
-            f"{participations_used} of {entry['participations']} participations used ({code})",
+            Phrase.of("met.iec_participations", used=participations_used, count=entry["participations"], country=code),
             Phrase.of("reason.iec_participations", count=entry["participations"], country=code),
         )
         return c.decision()
@@ -71,8 +71,8 @@ def check(person: Person, on: dt.date, rules: RuleSet, *, participations_used: i
         fits, key=lambda code: permit_months(code, rules, on, stream=stream, participation=participations_used + 1)
     )
     months = permit_months(best, rules, on, stream=stream, participation=participations_used + 1)
-    c.ok("C21.partner", f"{best} citizen aged {age}: {stream} for {months} months")
-    c.note("C21.invitation", "after an invitation: 10 days to accept, then 20 days to apply")
+    c.ok("C21.partner", Phrase.of("met.iec", country=best, age=age, stream=stream, months=months))
+    c.note("C21.invitation", Phrase.of("note.iec_invitation"))
     return c.decision()
 
 

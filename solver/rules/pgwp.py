@@ -136,7 +136,7 @@ def eligible_education(person: Person, rules: RuleSet) -> tuple[Education, ...]:
 def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> None:
     need = required_clb(edu, apply_on, c.rules)
     if need == 0:
-        c.ok("C43.language", "no language requirement for PGWPs applied for before 2024-11-01")
+        c.ok("C43.language", Phrase.of("met.no_language_requirement"))
         return
     max_age = int(c.rules.param("C43.language", "test_max_age_months", apply_on))
     best = best_clb(person.language_tests, apply_on, max_age)
@@ -146,7 +146,7 @@ def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> N
         c.check(
             best >= need,
             "C43.language",
-            f"CLB {best} on a test under {max_age} months old meets CLB {need}",
+            Phrase.of("met.pgwp_clb", best=best, months=max_age, clb=need),
             Phrase.of("reason.clb_short", clb=need, months=max_age, best=best),
         )
 
@@ -154,12 +154,12 @@ def _language(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> N
 def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
     rule = "C43.field_of_study"
     if edu.credential.is_degree or not c.rules.in_force(rule, apply_on):
-        c.ok(rule, "field of study does not apply (degree program or PGWP applied for before 2024-11-01)")
+        c.ok(rule, Phrase.of("met.field_not_applicable"))
         return
     applied = edu.study_permit_applied_on
     if applied is None:
         if edu.start < c.rules.rule(rule).effective:
-            c.ok(rule, "study permit taken as applied for before 2024-11-01 (program started earlier)")
+            c.ok(rule, Phrase.of("met.study_permit_taken_before"))
         else:
             c.unknown_fact(
                 rule,
@@ -168,12 +168,12 @@ def _field_of_study(c: Checks, edu: Education, apply_on: dt.date) -> None:
             )
         return
     if not c.rules.in_force(rule, applied):
-        c.ok(rule, f"study permit applied for on {applied.isoformat()}, before 2024-11-01")
+        c.ok(rule, Phrase.of("met.study_permit_applied", day=applied.isoformat()))
         return
     c.check(
         edu.field_of_study_eligible,
         rule,
-        "field of study is on IRCC's list",
+        Phrase.of("met.field_listed"),
         Phrase.of("reason.field_not_listed"),
     )
 
@@ -186,20 +186,20 @@ def _status(c: Checks, person: Person, edu: Education, apply_on: dt.date) -> Non
         c.unknown_fact(rule, Phrase.of("reason.study_permit_unknown"), "study permit end")
         return
     if person.in_canada and apply_on <= end:
-        c.ok(rule, f"study permit valid to {end.isoformat()}: in-Canada application")
+        c.ok(rule, Phrase.of("met.study_permit_valid", day=end.isoformat()))
         if apply_on >= edu.completion:
-            c.note("C43.work_while_pending", "may work full time while the application is pending (R186(w))")
+            c.note("C43.work_while_pending", Phrase.of("note.work_while_pending"))
         return
     if (
         c.check(
             dates.add_days(end, lookback) >= apply_on,
             rule,
-            f"study permit valid within the {lookback} days before applying (ended {end.isoformat()})",
+            Phrase.of("met.study_permit_lookback", days=lookback, day=end.isoformat()),
             Phrase.of("reason.no_study_permit", days=lookback, day=end.isoformat()),
         )
         and person.in_canada
     ):
-        c.note(rule, "study permit expired: R197 application from inside Canada with no right to work")
+        c.note(rule, Phrase.of("note.r197"))
 
 
 def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> Decision:
@@ -208,22 +208,27 @@ def check(person: Person, edu: Education, apply_on: dt.date, rules: RuleSet) -> 
     c.check(
         edu.canadian and edu.pgwp_eligible_dli and edu.credential is not Credential.SECONDARY,
         "C43.institution",
-        "Canadian post-secondary program at a PGWP-eligible DLI",
+        Phrase.of("met.eligible_dli"),
         Phrase.of("reason.not_eligible_dli"),
     )
     need = int(rules.param("C43.min_program_length", "months", apply_on))
     length = program_months(edu)
     short = Phrase.of("reason.program_too_short", months=length, need=need)
-    c.check(length >= need, "C43.min_program_length", f"{length} months >= {need}", short)
-    c.check(edu.full_time, "C43.full_time", "studied full time", Phrase.of("reason.not_full_time"))
+    c.check(length >= need, "C43.min_program_length", Phrase.of("met.program_length", months=length, need=need), short)
+    c.check(edu.full_time, "C43.full_time", Phrase.of("met.full_time"), Phrase.of("reason.not_full_time"))
     first, last = application_window(edu, rules)
     c.check(
         first <= apply_on <= last,
         "C43.application_window",
-        f"within the window {first.isoformat()} to {last.isoformat()}",
+        Phrase.of("met.in_window", first=first.isoformat(), last=last.isoformat()),
         Phrase.of("reason.outside_window", first=first.isoformat(), last=last.isoformat()),
     )
-    c.check(not already_held(person), "C43.once_per_lifetime", "no earlier PGWP", Phrase.of("reason.pgwp_held"))
+    c.check(
+        not already_held(person),
+        "C43.once_per_lifetime",
+        Phrase.of("met.no_earlier_pgwp"),
+        Phrase.of("reason.pgwp_held"),
+    )
     _language(c, person, edu, apply_on)
     _field_of_study(c, edu, apply_on)
     _status(c, person, edu, apply_on)

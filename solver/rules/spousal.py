@@ -107,7 +107,7 @@ def check_c41(
         c.check(
             c41_occupation_ok(job, on, rules),
             occ,
-            f"principal works in NOC {job}, an eligible occupation",
+            Phrase.of("met.occupation_listed", noc=job),
             Phrase.of("reason.occupation_not_listed", noc=job),
         )
     months = c41_min_months_left(on, rules)
@@ -121,13 +121,13 @@ def check_c41(
         c.check(
             dates.months_left(on, permit_to, months),
             "C41.principal_validity",
-            f"principal's permit valid to {permit_to.isoformat()}: {months}+ months left",
+            Phrase.of("met.months_left", day=permit_to.isoformat(), months=months),
             Phrase.of("reason.months_short", day=permit_to.isoformat(), months=months),
         )
     if is_open and job is None:
         c.unknown_fact("C41.principal_employed", Phrase.of("reason.must_be_employed"), "principal's employment")
-    elif is_open:
-        c.ok("C41.principal_employed", f"open-permit principal employed in NOC {job}")
+    elif is_open and job is not None:
+        c.ok("C41.principal_employed", Phrase.of("met.principal_employed", noc=job))
     return c.decision()
 
 
@@ -140,18 +140,22 @@ def check_c42(principal: Person, on: dt.date, rules: RuleSet, *, edu: Education 
     c.check(
         holds and principal.in_canada,
         "C42.principal_status",
-        "principal holds a valid study permit and lives in Canada",
+        Phrase.of("met.principal_study_permit"),
         Phrase.of("reason.no_valid_study_permit"),
     )
     if program is None:
         c.fail("C42.principal_program", Phrase.of("reason.not_enrolled"))
         return c.decision()
     part_time = Phrase.of("reason.part_time")
-    c.check(program.full_time, "C42.principal_status", "principal studies full time", part_time)
+    c.check(program.full_time, "C42.principal_status", Phrase.of("met.principal_full_time"), part_time)
     c.check(
         c42_program_ok(program, on, rules),
         "C42.principal_program",
-        f"{program.credential.value.lower()} program ({pgwp.program_months(program)} months) qualifies",
+        Phrase.of(
+            "met.program_qualifying",
+            credential=Phrase.of(f"credential.{program.credential.value.lower()}"),
+            months=pgwp.program_months(program),
+        ),
         Phrase.of(
             "reason.program_not_qualifying",
             credential=Phrase.of(f"credential.{program.credential.value.lower()}"),
@@ -180,11 +184,11 @@ def check_c49(
     c.check(
         applied or nominated,
         rule,
-        "principal has a pending economic PR application" if applied else "principal holds a provincial nomination",
+        Phrase.of("met.principal_pr_pending") if applied else Phrase.of("met.principal_nominated"),
         Phrase.of("reason.not_moving_to_pr"),
     )
     authorized = principal_authorized if principal_authorized is not None else holds_work_permit(principal, on)
-    c.check(authorized, rule, "principal holds a work permit", Phrase.of("reason.no_work_permit"))
+    c.check(authorized, rule, Phrase.of("met.principal_work_permit"), Phrase.of("reason.no_work_permit"))
     return c.decision()
 
 
@@ -213,17 +217,20 @@ def check_a74_sponsored(sponsored: Person, sponsor: Person, on: dt.date, rules: 
     c.check(
         sponsor_ok(sponsor, on, rules),
         rule,
-        f"sponsored by a partner who is a {status.value.lower().replace('_', ' ') if status else 'foreign national'}",
+        Phrase.of(
+            "met.sponsored_by",
+            status=Phrase.of(f"status.{status.value.lower()}" if status else "status.foreign_national"),
+        ),
         Phrase.of("reason.partner_not_canadian"),
     )
     app = sponsored.pr_application
     c.check(
         app is not None and app.program == SPOUSAL_PROGRAM and app.submitted_on <= on,
         rule,
-        "included in a spousal sponsorship PR application submitted",
+        Phrase.of("met.in_sponsorship"),
         Phrase.of("reason.no_sponsorship_by", day=on.isoformat()),
     )
-    c.check(sponsored.in_canada, rule, "in Canada", Phrase.of("reason.a74_not_in_canada"))
+    c.check(sponsored.in_canada, rule, Phrase.of("met.in_canada"), Phrase.of("reason.a74_not_in_canada"))
     return c.decision()
 
 
@@ -241,15 +248,15 @@ def _family_scope(c: Checks, principal: Person, member: Person, on: dt.date, hel
     and in-Canada renewals matching the principal's permit (addendum §1, C47 vs C48)."""
     rule = "C47.scope"
     if not c.rules.in_force(rule, on) or not bool(c.rules.param(rule, "limited", on)):
-        c.ok(rule, "open to new applications before 2025-01-21")
+        c.ok(rule, Phrase.of("met.scope_before_limit"))
         return
     st = member.status
     if principal.pr_application is not None:
         c.fail(rule, Phrase.of("reason.family_route_c49"))
     elif st is not None and st.permit_code == held_code and member.in_canada:
-        c.ok(rule, f"in-Canada renewal of a {held_code} matching the principal's permit")
+        c.ok(rule, Phrase.of("met.renewal", code=held_code))
     elif principal.provincial_nomination is not None and principal.provincial_nomination.nominated_on <= on:
-        c.ok(rule, "the principal, nominated by a province, is moving to PR and has not filed yet")
+        c.ok(rule, Phrase.of("met.nominee_moving_to_pr"))
     else:
         c.unknown_fact(
             rule,
@@ -272,7 +279,7 @@ def check_c47(principal: Person, spouse: Person, on: dt.date, rules: RuleSet) ->
         c.check(
             noc.teer(job) in teers,
             occ,
-            f"principal works in NOC {job}, TEER {noc.teer(job)}",
+            Phrase.of("met.teer_of", noc=job, teer=noc.teer(job)),
             Phrase.of("reason.teer_not_low", noc=job, teer=noc.teer(job)),
         )
     _family_scope(c, principal, spouse, on, "C47")
