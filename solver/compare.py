@@ -14,10 +14,11 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
-from solver.domain import Deadline, DeadlineKind, Plan, PlannedPermit, Role
+from solver.domain import OFF_CONTRACT, ClosedRoute, Deadline, DeadlineKind, Plan, PlannedPermit, Role
+from solver.phrases import Phrase
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -66,7 +67,8 @@ class PrChange:
 
 @dataclass(frozen=True)
 class DeadlineRef:
-    """A deadline of one plan, as the diff names it."""
+    """A deadline of one plan, as the diff names it; `phrase` words `message` (solver/phrases.py) and takes no part
+    in the comparison (deadlines are matched by person, kind, rule and step code)."""
 
     person: Role
     kind: DeadlineKind
@@ -74,6 +76,7 @@ class DeadlineRef:
     date: dt.date
     message: str
     step_code: str | None
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -115,13 +118,19 @@ class FindingKind(enum.Enum):
 
 @dataclass(frozen=True, order=True)
 class FindingRef:
-    """A finding of one plan; for a closed route, the person and the category code it is about."""
+    """A finding of one plan; for a closed route, the person and the category code it is about.
+
+    The English `message` is the finding's identity: two plans' findings are matched by kind, rule id, message,
+    person and code, whatever language a reader gets. `phrase` words the same sentence (solver/phrases.py) for a
+    reader's layer, and takes no part in the comparison; None for a sentence not keyed.
+    """
 
     kind: FindingKind
     rule_id: str
     message: str
     person: Role | None = None
     code: str | None = None
+    phrase: Phrase | None = field(default=None, compare=False, metadata=OFF_CONTRACT)
 
 
 @dataclass(frozen=True)
@@ -238,7 +247,7 @@ def _pr(a: Plan, b: Plan) -> PrChange | None:
 
 
 def _deadline(d: Deadline) -> DeadlineRef:
-    return DeadlineRef(d.person, d.kind, d.rule_id, d.date, d.message, d.step_code)
+    return DeadlineRef(d.person, d.kind, d.rule_id, d.date, d.message, d.step_code, d.phrase)
 
 
 def _deadline_order(d: DeadlineRef) -> tuple[dt.date, str, str, str]:
@@ -274,15 +283,24 @@ def _fees(a: Plan, b: Plan) -> tuple[FeeChange, ...]:
     )
 
 
+def _route_line(route: ClosedRoute) -> tuple[str, Phrase | None]:
+    """A closed route with no reasons as one finding: its name and its fix ("not needed" without one), in English
+    (the finding's identity) and keyed (None when the fix is a sentence not keyed)."""
+    message = f"{route.name}: {route.fix or 'not needed'}"
+    fix = Phrase.of("route.not_needed") if route.fix is None else route.fix_phrase
+    said = None if fix is None else Phrase.of("route.line", name=route.name, fix=fix)
+    return message, said if said is not None and said.english() == message else None
+
+
 def _findings(p: Plan) -> set[FindingRef]:
-    found = {FindingRef(FindingKind.BLOCKER, f.rule_id, f.message) for f in p.blockers}
-    found |= {FindingRef(FindingKind.EXPLANATION, f.rule_id, f.message) for f in p.explanation}
+    found = {FindingRef(FindingKind.BLOCKER, f.rule_id, f.message, phrase=f.phrase) for f in p.blockers}
+    found |= {FindingRef(FindingKind.EXPLANATION, f.rule_id, f.message, phrase=f.phrase) for f in p.explanation}
     for route in p.closed_routes:
         if not route.reasons:
-            message = f"{route.name}: {route.fix or 'not needed'}"
-            found.add(FindingRef(FindingKind.CLOSED_ROUTE, route.code, message, route.person, route.code))
+            message, said = _route_line(route)
+            found.add(FindingRef(FindingKind.CLOSED_ROUTE, route.code, message, route.person, route.code, said))
         for f in route.reasons:
-            found.add(FindingRef(FindingKind.CLOSED_ROUTE, f.rule_id, f.message, route.person, route.code))
+            found.add(FindingRef(FindingKind.CLOSED_ROUTE, f.rule_id, f.message, route.person, route.code, f.phrase))
     return found
 
 
@@ -329,7 +347,11 @@ def compare(a: Plan, b: Plan) -> PlanDiff:
 
 
 def lines(diff: PlanDiff) -> Sequence[str]:
-    """The diff as readable lines (the command line's `--compare` output); one line when nothing changed."""
+    """The diff as readable lines (the command line's `--compare` output); one line when nothing changed.
+
+    In English: the labels are a fixed-column report, and each finding and deadline is its English message, the
+    identity the diff matched it by (the phrases beside them word it for a reader's layer; `--lang` is the
+    timeline's language, not this report's)."""
     if diff.same:
         return ["no differences"]
     out: list[str] = []

@@ -277,6 +277,9 @@ TEMPLATES: Final = {
     "fix.pgwp_study_permit": "a new study permit (it needs a letter of acceptance from a DLI) restores status; file "
     "the {code} with it by {day}",
     "route.fix": "{code}: {fix}",
+    # --- a closed route with no reasons, as a plan diff's finding (solver/compare.py) ---
+    "route.line": "{name}: {fix}",
+    "route.not_needed": "not needed",
     "route.fix_by": "{code}: {fix} (by {day})",
     "each": "{first}; {rest}",
     # --- the invitation the PR steps assume ---
