@@ -47,7 +47,7 @@ from api.solve_runner import JobState, SolverBusy
 from db.models import Household, PlanJob, StoredPlan
 from db.plan_json import stored_plan_values, to_plain
 from db.repositories.jobs import Abandoned, PlanJobs, fail_unfinished_jobs
-from db.repositories.scoped import Actor, TenantScoped
+from db.repositories.scoped import Actor, TenantScoped, bumps_no_revision
 from solver import domain
 from solver.alternatives import Alternative
 
@@ -360,6 +360,7 @@ class PlanService:
         others = Abandoned(stale_before=stale_before, live_owner=self.owner)
         orphans = Abandoned(stale_before=stale_before, orphans_of=self.owner, held=held)
         async with self._sessions() as session, session.begin():
+            await bumps_no_revision(session)
             stopped = await fail_unfinished_jobs(session, lambda state: STOPPED_REASON.format(state=state), others, now)
             lost = await fail_unfinished_jobs(session, lambda state: ORPHAN_REASON.format(state=state), orphans, now)
         if lost:
@@ -373,6 +374,7 @@ class PlanService:
             by_tenant.setdefault(live.tenant_id, []).append(job_id)
         for tenant_id, held in sorted(by_tenant.items()):
             async with self._sessions() as session, session.begin():
+                await bumps_no_revision(session)
                 renewed = await PlanJobs(session, tenant_id=tenant_id).touch_jobs(self.owner, now, held)
             # Ended by someone else (a cancel or a household's deletion in another process, a sweep): stop.
             self.stop(set(held) - set(renewed))

@@ -17,10 +17,11 @@ taken before it was read, and is served only while the watch says its tenant is 
   process's engines moves the tenants noted on its connection when the connection returns to the pool, so
   before the writer answers its client, whatever the announcement's delay. A commit that noted none (what
   it changed went through no bump: it is not known whose revision it may have moved), an announcement whose
-  payload names no tenant and every reconnect move every tenant. So one firm's change leaves the other
-  firms' entries served, and a revocation is refused at once by this process and by the others as soon as
-  its announcement arrives. While that connection is down there is no stamp, and every request reads the
-  database as before.
+  payload names no tenant and every reconnect move every tenant; a transaction that says it bumps none
+  (`db.repositories.scoped.bumps_no_revision`: the plan jobs' heartbeat) moves none. So one firm's change
+  leaves the other firms' entries served, and a revocation is refused at once by this process and by the
+  others as soon as its announcement arrives. While that connection is down there is no stamp, and every
+  request reads the database as before.
 
 No stamp (an in-memory database, a file not yet there, a busy file, the listener down): nothing is
 remembered, nothing is served from memory. A stamp read before a query and checked again when its answer is

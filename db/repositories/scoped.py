@@ -59,6 +59,13 @@ REVISION_CHANNEL = "permitpath_revision"
 BUMPED_TENANTS = "permitpath_bumped_tenants"
 
 
+async def bumps_no_revision(session: AsyncSession) -> None:
+    """Says the session's transaction changes nothing a tenant's revision stands for (the plan jobs' heartbeat
+    and sweeps: no audited change): unless it bumps one after all, its commit moves no tenant's remembered
+    revision. A commit that says nothing moves every tenant's (api/revisions.py), the safe default."""
+    (await session.connection()).info.setdefault(BUMPED_TENANTS, set())
+
+
 @event.listens_for(Session, "after_begin")
 def _tenant_for_row_security(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
     """Sets `app.tenant_id` for the transaction (PostgreSQL row-level security) from the session's tenant."""

@@ -218,6 +218,21 @@ async def test_on_postgres_one_firms_change_leaves_the_other_firms_keys_in_memor
     assert firms_check[0] and len(firms_check[1]) == 1  # the firm's key: its row read again
 
 
+async def test_on_postgres_the_plan_jobs_heartbeat_leaves_every_firms_keys_in_memory(postgres_service: Service) -> None:
+    service = postgres_service
+    await _listening(service)
+    firm = await service.tenant()
+    key = await service.key(firm, Role.READONLY)
+
+    async def attempt() -> tuple[bool, list[str]]:
+        """The key's check just after a heartbeat of this process (its one commit bumps no revision)."""
+        await _from_memory(service, key)
+        await service.app.state.services.plans.beat()
+        return await _statements(service, key)
+
+    assert await _uninterrupted(attempt, commits=1) == (True, [])
+
+
 async def test_on_postgres_a_revocation_elsewhere_is_refused_once_announced(
     postgres_service: Service, elsewhere: async_sessionmaker[AsyncSession]
 ) -> None:
