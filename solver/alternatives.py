@@ -276,7 +276,7 @@ class _Search:
         deadline = _deadline(options)
         first = budgets(options, deadline)
         figures = Figures(scenario, options, rules)
-        prepared = prepare(scenario, options, rules, 1, deadline, first[0], untraced, figures=figures)
+        prepared = prepare(figures, deadline, first[0], untraced)
         if prepared is None:
             return None
         # The options' rules: pinned to rules_as_of for a what-if (RuleSet.pinned), as the plans are made.
@@ -309,7 +309,7 @@ class _Search:
         if solved is None:
             return None
         blocker_budget.dtime += max(search.dtime, 0.0)
-        robust = robustness_of(self.scenario, self.options, self.figures, solved, deadline, untraced)
+        robust = robustness_of(self.figures, solved, deadline, untraced)
         held = Finished(self.scenario, self.options, prepared.refused, started, blocker_budget)
         return finish(held, Searched(solved, base, prepared.groups), robust)
 

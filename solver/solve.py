@@ -80,10 +80,10 @@ def plan(
     rules = rules or load_rules()
     search, blocker_budget = budgets(options, deadline, heard)
     figures = Figures(scenario, options, rules, grid_days)
-    found, refused = _search(scenario, options, figures, deadline, search, heard, on_improvement, started, slow=False)
+    found, refused = _search(figures, deadline, search, heard, on_improvement, started, slow=False)
     if found is None:
         return _no_solution(scenario, rules, started, refused)
-    robust = _robust(scenario, options, figures, deadline, heard, started, found.solved)
+    robust = _robust(figures, deadline, heard, started, found.solved)
     if robust is not None and robust[0] is not None:
         found = robust[0]
     blocker_budget.dtime += max(search.dtime, 0.0)
@@ -133,23 +133,14 @@ class Finished:
 
 
 def prepare(
-    scenario: Scenario,
-    options: PlanOptions,
-    rules: RuleSet,
-    grid_days: int,
-    deadline: Deadline,
-    search: Budget,
-    heard: Trace,
-    *,
-    slow: bool = False,
-    figures: Figures | None = None,
+    figures: Figures, deadline: Deadline, search: Budget, heard: Trace, *, slow: bool = False
 ) -> Prepared | None:
-    """Builds the model (processing at the expected or `slow` figure; the options from `figures` when given,
-    else built here), leaves out the pins that cannot hold, fixes the rule groups and makes the objective's
-    stages; None when the build ran out of time.
+    """Builds the model of the question `figures` holds (its options at the expected or `slow` processing figure),
+    leaves out the pins that cannot hold, fixes the rule groups and makes the objective's stages; None when the
+    build ran out of time.
 
     `solver.alternatives` starts from the same model, so its plans hold the same pins and rules."""
-    figures = figures or Figures(scenario, options, rules, grid_days)
+    scenario, options = figures.scenario, figures.plan_options
     try:
         opts = figures.at(slow=slow, deadline=deadline)
         heard(Step("options"))
@@ -206,8 +197,6 @@ def _no_solution(scenario: Scenario, rules: RuleSet, started: float, refused: di
 
 
 def _search(
-    scenario: Scenario,
-    options: PlanOptions,
     figures: Figures,
     deadline: Deadline,
     search: Budget,
@@ -219,8 +208,7 @@ def _search(
 ) -> tuple[Searched | None, dict[int, Finding]]:
     """The best solution with processing at the expected (or `slow`) figure (None when the build ran out of
     time or nothing was found), and the pins that cannot hold, left out of it (`prepare`)."""
-    rules, grid_days = figures.rules, figures.grid_days
-    prepared = prepare(scenario, options, rules, grid_days, deadline, search, heard, slow=slow, figures=figures)
+    prepared = prepare(figures, deadline, search, heard, slow=slow)
     if prepared is None:
         return None, {}
     v = prepared.vars
@@ -233,8 +221,6 @@ def _search(
 
 
 def _robust(
-    scenario: Scenario,
-    options: PlanOptions,
     figures: Figures,
     deadline: Deadline,
     heard: Trace,
@@ -248,19 +234,19 @@ def _robust(
     """
     if not _applies(solved):
         return None
+    scenario, options, rules = figures.scenario, figures.plan_options, figures.rules
     try:
-        expected, slow = _expected_and_slow(scenario, options, figures, solved, deadline, heard)
+        expected, slow = _expected_and_slow(figures, solved, deadline, heard)
         if slow is not None and not robustness.opens_gap(expected, slow, scenario):
             return None, Robustness(ProcessingBasis.P50, expected, slow)
         # A gap opens only when IRCC is slow: plan again with every decision at the slow figure.
         budget = Budget.of_seconds(options.time_limit_ms / 1000.0 * (1 - BLOCKER_SHARE), deadline, heard)
-        again, _ = _search(scenario, options, figures, deadline, budget, heard, None, started, slow=True)
+        again, _ = _search(figures, deadline, budget, heard, None, started, slow=True)
     except OutOfTime:
         return None
     if again is None:
         return None if slow is None else (None, Robustness(ProcessingBasis.P50, expected, slow))
     held = decode(again.solved, status=_status(again.solved), solve_ms=0.0, blockers=())
-    rules = figures.rules
     held_slow = robustness.outcome(scenario, held, options, rules, ProcessingBasis.P90, held)
     if slow is not None and not robustness.better(held_slow, slow, options.objective):
         # Planning at the slow figure does no better at that figure: the expected plan stands.
@@ -275,16 +261,14 @@ def _robust(
     return again, Robustness(ProcessingBasis.P90, held_expected, held_slow)
 
 
-def robustness_of(
-    scenario: Scenario, options: PlanOptions, figures: Figures, solved: Solved, deadline: Deadline, heard: Trace
-) -> Robustness | None:
+def robustness_of(figures: Figures, solved: Solved, deadline: Deadline, heard: Trace) -> Robustness | None:
     """The robustness section of a solution as it stands, at the expected and the slow figure, without planning
     again at the slow one (each of `solver.alternatives`' strategies shows what slow processing does to it);
     None when it has no application or the deadline passed."""
     if not _applies(solved):
         return None
     try:
-        expected, slow = _expected_and_slow(scenario, options, figures, solved, deadline, heard)
+        expected, slow = _expected_and_slow(figures, solved, deadline, heard)
     except OutOfTime:
         return None
     return None if slow is None else Robustness(ProcessingBasis.P50, expected, slow)
@@ -296,10 +280,10 @@ def _applies(solved: Solved) -> bool:
 
 
 def _expected_and_slow(
-    scenario: Scenario, options: PlanOptions, figures: Figures, solved: Solved, deadline: Deadline, heard: Trace
+    figures: Figures, solved: Solved, deadline: Deadline, heard: Trace
 ) -> tuple[ProcessingOutcome, ProcessingOutcome | None]:
     """The solution's outcome at the expected figure, and replayed at the slow one (None: no replay found)."""
-    rules = figures.rules
+    scenario, options, rules = figures.scenario, figures.plan_options, figures.rules
     expected_plan = decode(solved, status=_status(solved), solve_ms=0.0, blockers=())
     expected = robustness.outcome(scenario, expected_plan, options, rules, ProcessingBasis.P50, expected_plan)
     replayed = robustness.replay(solved, figures, slow=True, deadline=deadline, trace=heard)
