@@ -19,6 +19,11 @@ IntVar = cp_model.IntVar
 Lit = cp_model.LiteralT
 
 
+def lowest(var: IntVar) -> int:
+    """The smallest value in `var`'s domain as the model was built (a constant's value)."""
+    return int(var.proto.domain[0])
+
+
 @dataclass
 class Node:
     """One link of a person's permit chain: the status held on as_of, or a candidate permit."""

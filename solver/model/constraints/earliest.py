@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from solver.model.constraints.status import arc_allowed
-from solver.model.variables import Node, Vars
+from solver.model.variables import Node, Vars, lowest
 
 # A day after every day of the model: a candidate that cannot follow anything; and one before every day (a filing
 # of the client file is applied for before as_of, on a negative day).
@@ -42,8 +42,8 @@ class Earliest:
 def earliest_days(v: Vars) -> dict[str, Earliest]:
     """Every candidate node's earliest days (by node key)."""
     candidates = [n for n in v.nodes.values() if n.candidate is not None]
-    apply = {n.key: _lowest(n.apply) for n in candidates}
-    start = {n.key: _lowest(n.start) for n in candidates}
+    apply = {n.key: lowest(n.apply) for n in candidates}
+    start = {n.key: lowest(n.start) for n in candidates}
     processing = {n.key: start[n.key] - apply[n.key] for n in candidates}
     tails = {n.key: _tails(v, n) for n in candidates}
     for _ in range(len(candidates) + 1):
@@ -64,7 +64,7 @@ def _window(node: Node, apply: int, start: int) -> int:
     else its valid-from day; never before the window's own first day (a filing's counts from as_of)."""
     assert node.candidate is not None
     first = apply if node.candidate.work_while_pending is not None else start
-    return max(first, _lowest(node.window_start))
+    return max(first, lowest(node.window_start))
 
 
 def add_earliest(v: Vars) -> dict[str, Earliest]:
@@ -73,22 +73,13 @@ def add_earliest(v: Vars) -> dict[str, Earliest]:
 
     The days are not added as constraints of each candidate's own days (present -> apply >= earliest): the
     search finds its first plan no sooner with them, and on the ten-offer households it finds none in time."""
-    m = v.model
     days = earliest_days(v)
     for key, first in days.items():
         node = v.nodes[key]
         assert node.candidate is not None
         if first.apply > max(node.candidate.apply_days):
-            m.add(node.present == 0)
-            continue
+            v.model.add(node.present == 0)
     return days
-
-
-def _lowest(var: object) -> int:
-    """The smallest value in a variable's domain (a constant's value)."""
-    proto = getattr(var, "proto", None)
-    assert proto is not None
-    return int(proto.domain[0])
 
 
 def _tails(v: Vars, head: Node) -> list[Node] | None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from solver.cpsat import cp_model
 from solver.domain import Role
 from solver.model.constraints.visitors import link_from_visitor, visitor_applies_outside
-from solver.model.variables import Arc, Lit, Node, Vars
+from solver.model.variables import Arc, Lit, Node, Vars, lowest
 from solver.options import After, DepotKind
 
 
@@ -235,7 +235,7 @@ def _add_work_room(v: Vars, working: list[Node], role: Role) -> None:
         return
     m = v.model
     # A candidate's window opens no earlier than its earliest day (constraints/earliest.py).
-    first = min(v.first_window.get(n.key, n.window_start.proto.domain[0]) for n in working)
+    first = min(v.first_window.get(n.key, lowest(n.window_start)) for n in working)
     room = m.new_int_var(0, v.horizon, f"work_room[{role.value}]")
     m.add_max_equality(room, [v.prv().approval_capped - first, 0])
     auth = sum(n.auth_days for n in working if n.auth_days is not None)
@@ -254,4 +254,4 @@ def _gap_from_low(n: Node) -> int:
     """The earliest day a gap after `n` can start."""
     if n.depot is not None:
         return max(n.depot.end + 1, 0)
-    return int(n.end.proto.domain[0]) + 1
+    return lowest(n.end) + 1
