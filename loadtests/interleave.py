@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import Any
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -42,12 +43,12 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         households = list(corpus(args.seed, 16, couple=True, offers=args.offers, horizon_months=60))
     takes = "blockers" in inspect.signature(plan).parameters
-    extra = {"blockers": False} if args.without_blockers and takes else {}
+    extra: dict[str, Any] = {"blockers": False} if args.without_blockers and takes else {}
     print(len(households), flush=True)
     for line in sys.stdin:
         household = households[int(line)]
         started = time.process_time()
-        found = plan(household, PlanOptions(), **extra)  # type: ignore[arg-type]
+        found = plan(household, PlanOptions(), **extra)
         print(f"{(time.process_time() - started) * 1000:.3f} {found.status.value}", flush=True)
     return 0
 
