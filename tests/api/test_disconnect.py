@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import MutableMapping
 from typing import Any
 
 from api.keys import Role
-from loadtests.generate import scenario as generated_scenario
 from loadtests.wire import scenario_json
 from tests.api.conftest import serve, settings_for
+from tests.api.slow import slow_household
 
 PLAN = """query Plan($scenario: ScenarioInput!, $options: PlanOptionsInput) {
   planScenario(scenario: $scenario, options: $options) { __typename ... on Plan { status } } }"""
 # A couple with six offers over ten years and nine seconds to search: a solve that is still running when
 # the client hangs up a moment after it started.
-SLOW = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
+SLOW = slow_household()
 
 
 class Client:

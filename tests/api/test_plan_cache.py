@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import time
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,11 @@ from api.keys import Role
 from api.plan_service import PlanService
 from db.plan_json import to_plain
 from db.repositories.plans import Plans
-from loadtests.generate import scenario as generated_scenario
 from solver import domain
 from solver.fingerprint import plan_key
 from solver.scenario_json import parse_document
 from tests.api.conftest import Service, serve, settings_for
+from tests.api.slow import slow_household
 from tests.api.test_solve_runner import until
 
 SCENARIO = Path(__file__).parents[1] / "fixtures" / "scenarios" / "p01-bachelor-pgwp-cec.json"
@@ -194,7 +193,7 @@ async def test_a_shared_solve_is_cancelled_only_when_every_asker_has_gone(databa
         tenant = await service.tenant()
         plans: PlanService = service.app.state.services.plans
         runner = service.app.state.services.solve_runner
-        slow = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
+        slow = slow_household()
         # The longest limit allowed: the solve must still run whatever the machine's load; the test cancels it.
         options = domain.PlanOptions(time_limit_ms=600_000)
         askers = [asyncio.ensure_future(plans.plan(tenant.id, slow, options)) for _ in range(2)]

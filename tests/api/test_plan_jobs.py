@@ -30,6 +30,7 @@ from solver.scenario_json import to_json
 from solver.solve import plan as solve_plan
 from tests.api.conftest import Service, serve, settings_for
 from tests.api.runner_jobs import BUSY_S, sleep_then
+from tests.api.slow import slow_household
 from tests.api.test_plan_cache import PLAN, _variables, scenario_and_options
 from tests.schema.records import household_input
 
@@ -220,9 +221,8 @@ async def test_a_queued_job_is_cancelled_and_a_full_queue_is_solver_busy(databas
 
 
 def slow_variables(time_limit_ms: int = 9000) -> dict[str, Any]:
-    """A couple with six offers over ten years: its search uses the whole time limit (several seconds)."""
-    drawn = generated_scenario(random.Random(2), couple=True, offers=6, horizon_months=120)
-    return {"scenario": scenario_json(drawn), "options": {"timeLimitMs": time_limit_ms}}
+    """A household whose search uses the whole time limit (several seconds): tests/api/slow.py."""
+    return {"scenario": scenario_json(slow_household()), "options": {"timeLimitMs": time_limit_ms}}
 
 
 async def test_a_running_job_is_cancelled_and_its_worker_freed(database_url: str) -> None:
