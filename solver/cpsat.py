@@ -7,6 +7,10 @@ are classes nothing is an instance of (cp_model reads them at import for a type 
 `pd` is then a forwarder that imports the real pandas on first use: the series helpers still work. The stand-in
 is out of `sys.modules` before this returns, so `import pandas` anywhere else gives the real one.
 
+cp_model imports numpy at its top too (for the names of its scalar types only), but a stand-in for it would
+gain nothing: CP-SAT's C++ model imports numpy whenever a `CpModel` is made (pybind11's numpy bool type, in
+`CpBaseModel`'s constructor), so every plan imports it anyway, only later, inside its timed solve.
+
 Every module imports cp_model from here (`from solver.cpsat import cp_model`).
 """
 
