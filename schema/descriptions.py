@@ -291,8 +291,8 @@ COORDINATES: dict[str, str] = {
     "PlannedJob.end": "The last day of work; null when it runs past the horizon.",
     "PlanStep.date": "The day to act.",
     "PlanStep.person": "The member who acts.",
-    "PlanStep.action": "What to do, as a code: APPLY_PERMIT, APPLY_BOWP, PENDING, RESTORE_STATUS, START_JOB, "
-    "EMPLOYER_APPLIES_LMIA, LMIA_DECISION, CREATE_EE_PROFILE, SUBMIT_PR, PR_SUBMITTED, RENEW_PASSPORT, "
+    "PlanStep.action": "What to do, as a code: APPLY_PERMIT, APPLY_BOWP, PENDING, RESTORE_STATUS, EXTEND_PERMIT, "
+    "START_JOB, EMPLOYER_APPLIES_LMIA, LMIA_DECISION, CREATE_EE_PROFILE, SUBMIT_PR, PR_SUBMITTED, RENEW_PASSPORT, "
     "RETAKE_LANGUAGE_TEST (actionKind is the same as an enum).",
     "PlanStep.code": "The permit code or PR program the step is about; null when none.",
     "PlanStep.ruleIds": "The ids of the rules the step rests on (see `rules`).",

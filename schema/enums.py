@@ -95,6 +95,10 @@ class StepAction(enum.Enum):
     RESTORE_STATUS = strawberry.enum_value(
         "RESTORE_STATUS", description="Apply for restoration of status with the permit (STATUS.restoration)."
     )
+    EXTEND_PERMIT = strawberry.enum_value(
+        "EXTEND_PERMIT",
+        description="Apply to extend the employer-specific permit named by `code` for the same job (OFFER.extension).",
+    )
     START_JOB = strawberry.enum_value("START_JOB", description="Start the job of an offer.")
     EMPLOYER_APPLIES_LMIA = strawberry.enum_value(
         "EMPLOYER_APPLIES_LMIA", description="The employer applies for the LMIA the permit rests on."

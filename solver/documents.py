@@ -27,7 +27,7 @@ from solver.rules.catalog import category
 from solver.rules.registry import RuleSet
 
 # The steps that file an application for a permit of the step's `code`.
-APPLICATION_ACTIONS: Final = frozenset({"APPLY_PERMIT", "APPLY_BOWP", "RESTORE_STATUS"})
+APPLICATION_ACTIONS: Final = frozenset({"APPLY_PERMIT", "APPLY_BOWP", "RESTORE_STATUS", "EXTEND_PERMIT"})
 
 
 @dataclass(frozen=True)

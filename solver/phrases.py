@@ -25,6 +25,10 @@ TEMPLATES: Final = {
     "how.restoration": "with restoration of status",
     "how.visitor": "for processing outside Canada: a visitor may not apply inside Canada; no maintained status",
     "how.outside": "from outside Canada",
+    "step.extend": "apply to extend the {name} ({code}) for the job of offer {offer} on {day}, {lead} days before it "
+    "ends ({how}); the job goes on under it",
+    "step.lmia_extension": "the employer of offer {offer} applies to ESDC for a new LMIA by {day}, so that it is "
+    "positive when the extension is applied for on {apply} (the LMIA fee is the employer's)",
     "step.passport": "renew the passport before applying: it caps the {code} at {day} instead of {uncapped}",
     "step.pending": "the {name} ({code}) applied for on {day} is pending (already filed, fees paid), decision "
     "expected {decided}; {meanwhile}",

@@ -42,6 +42,7 @@ STEP_TITLES: Final = {
     "APPLY_BOWP": N_("Apply for the bridging open work permit ({code})"),
     "PENDING": N_("Application already filed: {name} ({code}), awaiting the decision"),
     "RESTORE_STATUS": N_("Apply for restoration of status with the {name} ({code})"),
+    "EXTEND_PERMIT": N_("Apply to extend the {name} ({code})"),
     "START_JOB": N_("Start the job"),
     "EMPLOYER_APPLIES_LMIA": N_("The employer applies for the labour market impact assessment (LMIA)"),
     "LMIA_DECISION": N_("Expected decision on the LMIA"),

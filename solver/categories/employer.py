@@ -19,6 +19,7 @@ from solver.categories.offers import (
     citizenship_issues,
     intra_company_rules,
     offer_code,
+    param_extension,
     param_length,
     permit_months,
     recorded,
@@ -60,6 +61,14 @@ def _lmia_length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
         return None
     name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
     return int(rules.param("TFWP.duration", name, offer.lmia_applied_on or on))
+
+
+def _lmia_extension(person: Person, offer: Offer, first: int, on: dt.date, rules: RuleSet) -> int | None:
+    """An extension on a new LMIA (OFFER.extension): TFWP.duration read on its day, as for a first permit."""
+    if not noc.is_valid(offer.noc_code):
+        return None
+    name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
+    return int(rules.param("TFWP.duration", name, on))
 
 
 def _lmia_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
@@ -185,7 +194,7 @@ _CETA = CodeRules(
 
 # Each offer-based code of this family: adding one is one entry.
 _CODES: dict[str, CodeRules] = {
-    TFWP_CODE: CodeRules(recorded(_lmia), _lmia_length, (_lmia_issues,)),
+    TFWP_CODE: CodeRules(recorded(_lmia), _lmia_length, (_lmia_issues,), _lmia_extension, new_lmia=True),
     "C10": CodeRules(recorded(_discretionary("C10.significant_benefit", "significant benefit assessment"))),
     "C11": CodeRules(recorded(_discretionary("C11.entrepreneur", "business plan and significant benefit assessment"))),
     "C16": CodeRules(recorded(_c16), issues=(_c16_issues,)),
@@ -197,8 +206,8 @@ _CODES: dict[str, CodeRules] = {
     "C50": CodeRules(recorded(_discretionary("C50.religious", "religious organization and duties"))),
     "C51": CodeRules(recorded(_discretionary("C51.charitable", "charitable organization and duties"))),
     "C61": intra_company_rules("C61.occupation"),
-    "C62": intra_company_rules("C62.occupation"),
-    "C63": intra_company_rules("C63.occupation"),
+    "C62": intra_company_rules("C62.occupation", renewed=True),
+    "C63": intra_company_rules("C63.occupation", renewed=True),
     "T13": CodeRules(recorded(_t13), issues=(_t13_issues,)),
     "T34": CodeRules(recorded(_CUSMA, _discretionary("T34.trader", "substantial trade with the US or Mexico"))),
     "T35": CodeRules(recorded(_CUSMA, _discretionary("T34.trader", "substantial investment"))),
@@ -206,6 +215,7 @@ _CODES: dict[str, CodeRules] = {
         recorded(_CUSMA, _t36_profession),
         param_length("T36.duration", "first_permit_months"),
         (_CUSMA_ISSUES, _t36_issues),
+        param_extension("T36.duration", "extension_months"),
     ),
     "T37": intra_company_rules("T37.occupation", _CUSMA, issues=(_CUSMA_ISSUES,)),
     "T38": intra_company_rules("T38.occupation", _CUSMA, issues=(_CUSMA_ISSUES,)),

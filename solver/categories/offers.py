@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from solver import dates, noc
 from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
+from solver.cpsat import cp_model
 from solver.domain import Offer, PendingApplication, Person, PlannedPermit, PlanStep, Role
 from solver.model.variables import Node, Vars
 from solver.options.options import Options, employer_fee_cents, fee_cents, filed
-from solver.options.records import Candidate, Validity
+from solver.options.records import (
+    ACTION_EMPLOYER_LMIA,
+    ACTION_EXTEND,
+    ACTION_LMIA_DECISION,
+    Candidate,
+    Validity,
+)
 from solver.phrases import Phrase
 from solver.rules.catalog import TFWP_CODE, Category, current_code
 from solver.rules.decision import Checks, Decision
@@ -38,15 +45,22 @@ Check = Callable[[Person, Offer, str, dt.date, RuleSet], Decision]
 Length = Callable[[Offer, dt.date, RuleSet], int | None]
 # The validator's own check of one condition of a planned permit: (context, role, person, offer, permit).
 IssueCheck = Callable[[PlanContext, Role, Person, Offer, PlannedPermit], Iterator[Issue]]
+# The months an extension of the offer's permit runs (OFFER.extension), applied for on a date, after `first` months
+# of permits already counted against the code's total: (person, offer, first, on, rules); None when nothing is left.
+Extension = Callable[[Person, Offer, int, dt.date, RuleSet], int | None]
 
 
 @dataclass(frozen=True)
 class CodeRules:
-    """What one offer-based code checks, how long its first permit may run, and what the validator checks."""
+    """What one offer-based code checks, how long its first permit may run, what the validator checks, and how
+    long an extension for the same job runs (`extension`; None: the code is extended case by case, not planned)."""
 
     check: Check
     length: Length | None = None
     issues: tuple[IssueCheck, ...] = ()
+    extension: Extension | None = None
+    # A new LMIA for an extension (TFWP): the employer files it first (TFWP.lmia).
+    new_lmia: bool = False
 
 
 def recorded(*conditions: Conditions) -> Check:
@@ -68,6 +82,15 @@ def param_length(rule: str, name: str) -> Length:
         return int(rules.param(rule, name, on))
 
     return length
+
+
+def param_extension(rule: str, name: str) -> Extension:
+    """An extension whose length is one rule parameter, whatever came before it."""
+
+    def months(person: Person, offer: Offer, first: int, on: dt.date, rules: RuleSet) -> int | None:
+        return int(rules.param(rule, name, on))
+
+    return months
 
 
 def citizenship(rule: str) -> Conditions:
@@ -100,13 +123,8 @@ def intra_company(rule: str) -> Conditions:
         teer = noc.teer(offer.noc_code)
         above = Phrase.of("reason.teer_above", teer=teer, max=max_teer, code=code)
         c.check(teer <= max_teer, rule, Phrase.of("met.teer_fits", teer=teer, code=code), above)
-        cap_codes = set(c.rules.param("ICT.total", "codes", on))
-        used = sum(
-            dates.whole_months_between(p.valid_from, dates.add_days(p.valid_to, 1))
-            for p in person.permit_history
-            if p.code in cap_codes
-        )
-        total = min(int(c.rules.param("ICT.total", "total_months", on)), int(c.rules.param(rule, "total_months", on)))
+        used = ict_months_held(person, on, c.rules)
+        total = ict_total(rule, on, c.rules)
         c.check(
             used < total,
             "ICT.total",
@@ -116,6 +134,28 @@ def intra_company(rule: str) -> Conditions:
         c.note(rule, Phrase.of("note.ict_experience"))
 
     return conditions
+
+
+def ict_months_held(person: Person, on: dt.date, rules: RuleSet) -> int:
+    """The whole months of intra-company transfer in `person`'s permit history (ICT.total's codes)."""
+    codes = set(rules.param("ICT.total", "codes", on))
+    spans = [(p.valid_from, p.valid_to) for p in person.permit_history if p.code in codes]
+    return sum(dates.whole_months_between(lo, dates.add_days(hi, 1)) for lo, hi in spans)
+
+
+def ict_total(rule: str, on: dt.date, rules: RuleSet) -> int:
+    """The months of intra-company transfer `rule`'s code allows in all (its own total within ICT.total)."""
+    return min(int(rules.param("ICT.total", "total_months", on)), int(rules.param(rule, "total_months", on)))
+
+
+def ict_renewal(rule: str) -> Extension:
+    """A renewal of `rule`'s renewal_months, within the code's total and ICT.total after the history and `first`."""
+
+    def months(person: Person, offer: Offer, first: int, on: dt.date, rules: RuleSet) -> int | None:
+        left = ict_total(rule, on, rules) - ict_months_held(person, on, rules) - first
+        return min(int(rules.param(rule, "renewal_months", on)), left) if left > 0 else None
+
+    return months
 
 
 def intra_company_issues(rule: str) -> IssueCheck:
@@ -137,12 +177,16 @@ def intra_company_issues(rule: str) -> IssueCheck:
     return issues
 
 
-def intra_company_rules(rule: str, *first: Conditions, issues: tuple[IssueCheck, ...] = ()) -> CodeRules:
-    """An intra-company transfer code: `first` conditions, then TEER and ICT months; its first-permit length."""
+def intra_company_rules(
+    rule: str, *first: Conditions, issues: tuple[IssueCheck, ...] = (), renewed: bool = False
+) -> CodeRules:
+    """An intra-company transfer code: `first` conditions, then TEER and ICT months; its first-permit length; its
+    renewals when `renewed` (the rule's renewal_months)."""
     return CodeRules(
         recorded(*first, intra_company(rule)),
         param_length(rule, "first_permit_months"),
         (*issues, intra_company_issues(rule)),
+        ict_renewal(rule) if renewed else None,
     )
 
 
@@ -267,35 +311,83 @@ class OfferFamily(Family):
         if not days:
             return []
         d0 = opts.cal.date(days[0])
-        return [
-            Candidate(
-                key=f"{role.value}:{code}:{offer.ref}",
-                person=role,
-                code=code,
-                family=self.name,
-                open=False,
-                apply_days=tuple(days),
-                processing_inside=opts.processing(code, True, d0, role),
-                processing_outside=opts.processing(code, False, d0, role),
-                months=permit_months(offer, d0, opts.rules),
-                fee_cents=fee_cents(opts, code, d0),
-                employer_fee_cents=employer_fee_cents(opts, code, d0),
-                rule_ids=_grounds(opts.rules, person, offer, d0),
-                offer_ref=offer.ref,
-                lmia=lmia,
-                validity=Validity.JOB,
-                prior_steps=prior,
-            )
-        ]
+        first = Candidate(
+            key=f"{role.value}:{code}:{offer.ref}",
+            person=role,
+            code=code,
+            family=self.name,
+            open=False,
+            apply_days=tuple(days),
+            processing_inside=opts.processing(code, True, d0, role),
+            processing_outside=opts.processing(code, False, d0, role),
+            months=permit_months(offer, d0, opts.rules),
+            fee_cents=fee_cents(opts, code, d0),
+            employer_fee_cents=employer_fee_cents(opts, code, d0),
+            rule_ids=_grounds(opts.rules, person, offer, d0),
+            offer_ref=offer.ref,
+            lmia=lmia,
+            validity=Validity.JOB,
+            prior_steps=prior,
+        )
+        # A filing of the client file is not extended by the plan (its decision comes first; left for later).
+        extension = None if filed_day is not None else self._extension(opts, role, person, offer, first)
+        return [first] if extension is None else [first, extension]
+
+    def _extension(self, opts: Options, role: Role, person: Person, offer: Offer, first: Candidate) -> Candidate | None:
+        """`first` extended once for the same job (OFFER.extension), when its code has extensions (a job may outlast
+        its first permit even when the offer is no longer than it: the permit may start before the job). Filed in
+        Canada `lead_days` before `first` ends, processed there, for the code's extension months (capped by the
+        job, as `first`); a TFWP extension waits for a new LMIA filed on as_of at the earliest."""
+        code_rules = self.codes.get(first.code)
+        if code_rules is None or code_rules.extension is None or first.months is None:
+            return None
+        # Never of use: filed after the horizon, or for a job that cannot outlast the first permit.
+        earliest_end = first.apply_days[0] + min(first.processing_inside, first.processing_outside) + 28 * first.months
+        lead = int(opts.rules.param("OFFER.extension", "lead_days", opts.scenario.as_of))
+        if earliest_end - lead >= opts.cal.horizon:
+            return None
+        job_end = None if offer.months is None or offer.latest_start is None else offer.latest_start
+        if job_end is not None and opts.cal.day(job_end) + 31 * (offer.months or 0) <= earliest_end:
+            return None
+        d0 = opts.cal.date(max(first.apply_days[0], 0))
+        months = code_rules.extension(person, offer, first.months, d0, opts.rules)
+        if not months:
+            return None
+        as_of = opts.scenario.as_of
+        wait = int(opts.rules.param("TFWP.lmia", "processing_days", as_of)) if code_rules.new_lmia else 0
+        if wait >= opts.cal.horizon:
+            return None
+        processing = opts.processing(first.code, True, d0, role)
+        return replace(
+            first,
+            key=f"{first.key}:extension",
+            apply_days=tuple(range(wait, opts.cal.horizon)),
+            processing_inside=processing,
+            processing_outside=processing,
+            months=months,
+            rule_ids=(*first.rule_ids, "OFFER.extension"),
+            inside_only=True,
+            action=ACTION_EXTEND,
+            prior_steps=(),
+            filed_on=None,
+            filed_outside=False,
+            filed_risks=(),
+            extends=first.key,
+            extension_lead=lead,
+            extension_wait=wait,
+        )
 
     def constrain(self, v: Vars, node: Node) -> None:
-        """The permit needs the job from its offer, and runs no later than that job."""
+        """The permit needs the job from its offer, and runs no later than that job; an extension follows the permit
+        it extends (`_extends`)."""
         m = v.model
         for jv in v.jobs.values():
             job = jv.job
             if job.person is not node.person or job.offer_ref != node.offer_ref:
                 continue
             m.add_implication(node.present, jv.present)
+            if node.candidate is not None and node.candidate.extends is not None:
+                _extends(v, node, jv.end)
             if node.candidate is not None and node.candidate.filed_on is not None:
                 # The filing was made for this job: it starts by the decision (or the offer's first day, if later).
                 by = m.new_int_var(0, v.big, f"filed_job_by[{node.key}]")
@@ -324,14 +416,22 @@ class OfferFamily(Family):
         rules = self.codes.get(p.code)
         for check in rules.issues if rules is not None else ():
             yield from check(ctx, role, person, offer, p)
+        if extended(ctx, role, p) is not None:
+            yield from _extension_issues(ctx, rules, person, offer, p)
 
     def valid_to(self, ctx: PlanContext, role: Role, person: Person, p: PlannedPermit) -> dt.date | None:
-        """The category's first grant (permit_months), no later than the end of the offer's planned job."""
+        """The category's first grant (permit_months), or an extension's months (OFFER.extension), no later than the
+        end of the offer's planned job."""
         offer = ctx.offer(p.offer_ref)
         if offer is None:
             return None
         # The category's first-grant length is a rule value (permit_months), not plan semantics.
-        months = permit_months(offer, p.apply_on, ctx.rules)
+        months: int | None = permit_months(offer, p.apply_on, ctx.rules)
+        if extended(ctx, role, p) is not None:
+            months = _extension_months(ctx, self.codes.get(p.code), role, person, offer, p)
+            if months is None:
+                return None
+        assert months is not None
         end = dates.add_days(dates.add_months(p.valid_from, months), -1)
         job = next((j for j in ctx.plan.jobs if j.offer_ref == offer.ref), None)
         if job is not None and job.end is not None:
@@ -339,8 +439,65 @@ class OfferFamily(Family):
         return end
 
 
-ACTION_EMPLOYER_LMIA = "EMPLOYER_APPLIES_LMIA"
-ACTION_LMIA_DECISION = "LMIA_DECISION"
+def extended(ctx: PlanContext, role: Role, p: PlannedPermit) -> PlannedPermit | None:
+    """The permit `p` extends (OFFER.extension): `role`'s earlier permit for the same offer, valid on the day `p`
+    is applied for; None when `p` is a first grant."""
+    if p.offer_ref is None:
+        return None
+    return next(
+        (
+            q
+            for q in ctx.permits_of(role)
+            if q.offer_ref == p.offer_ref and q.apply_on < p.apply_on and q.valid_from <= p.apply_on <= q.valid_to
+        ),
+        None,
+    )
+
+
+def _extension_months(
+    ctx: PlanContext, rules: CodeRules | None, role: Role, person: Person, offer: Offer, p: PlannedPermit
+) -> int | None:
+    """The months of the extension `p` (None: its code has none, or nothing is left of its total), after the
+    whole months of the permits for the same offer before it."""
+    if rules is None or rules.extension is None:
+        return None
+    before = sum(
+        dates.whole_months_between(q.valid_from, dates.add_days(q.valid_to, 1))
+        for q in ctx.permits_of(role)
+        if q.offer_ref == p.offer_ref and q.apply_on < p.apply_on
+    )
+    return rules.extension(person, offer, before, p.apply_on, ctx.rules)
+
+
+def _extension_issues(
+    ctx: PlanContext, rules: CodeRules | None, person: Person, offer: Offer, p: PlannedPermit
+) -> Iterator[Issue]:
+    """What an extension must meet (OFFER.extension): a code extended for the same job, months left of its total,
+    and a new LMIA (TFWP.lmia) filed on as_of at the earliest and positive by the application."""
+    if rules is None or rules.extension is None:
+        yield "OFFER.extension", f"{p.code} is extended case by case, not planned"
+        return
+    if _extension_months(ctx, rules, p.person, person, offer, p) is None:
+        yield "OFFER.extension", f"no months of {p.code} are left for an extension"
+    if rules.new_lmia:
+        days = int(ctx.rules.param("TFWP.lmia", "processing_days", ctx.scenario.as_of))
+        positive = dates.add_days(ctx.scenario.as_of, days)
+        if p.apply_on < positive:
+            yield "TFWP.lmia", f"extension applied on {p.apply_on} before a new LMIA can be positive on {positive}"
+
+
+def _extends(v: Vars, node: Node, job_end: cp_model.IntVar) -> None:
+    """OFFER.extension: applied for `extension_lead` days before the extended permit's last day (so in status:
+    STATUS.maintained keeps status and work until the decision; status.arc_allowed lets it follow only that
+    permit), processed in Canada, for a job that goes on at least until it is issued."""
+    c = node.candidate
+    assert c is not None and c.extends is not None
+    m = v.model
+    first = v.nodes[c.extends]
+    m.add_implication(node.present, first.present)
+    m.add(node.apply == first.end - c.extension_lead).only_enforce_if(node.present)
+    m.add(node.start == node.apply + c.processing_inside).only_enforce_if(node.present)
+    m.add(job_end >= node.start).only_enforce_if(node.present)
 
 
 def lmia_positive_on(offer: Offer, as_of: dt.date, rules: RuleSet) -> dt.date:

@@ -33,6 +33,7 @@ from solver.model.explain import explanation
 from solver.model.objective import biometrics_cents, restoration_surcharge_cents
 from solver.model.search import Solved
 from solver.model.variables import Node, Vars
+from solver.options.records import ACTION_EMPLOYER_LMIA
 from solver.phrases import Phrase, all_of
 from solver.rules import catalog
 from solver.rules.fees import biometrics_charged, pr_fees
@@ -362,8 +363,21 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
     else:
         how = Phrase.of("how.outside")
     said = Phrase.of("step.apply", name=permit.name, code=c.code, day=permit.apply_on.isoformat(), how=how)
+    prior = list(c.prior_steps)
+    if c.extends is not None:
+        said = Phrase.of(
+            "step.extend",
+            name=permit.name,
+            code=c.code,
+            offer=c.offer_ref or "",
+            day=permit.apply_on.isoformat(),
+            lead=c.extension_lead,
+            how=how,
+        )
+        if c.lmia:
+            prior.append(_new_lmia_step(s, permit, c.extension_wait))
     steps = [
-        *c.prior_steps,
+        *prior,
         PlanStep(
             permit.apply_on, permit.person, c.action, said.english(), c.code, tuple(dict.fromkeys(rule_ids)), said
         ),
@@ -384,6 +398,16 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
                 )
             )
     return steps
+
+
+def _new_lmia_step(s: Solved, permit: PlannedPermit, wait: int) -> PlanStep:
+    """The employer's new LMIA that an extension of an LMIA-based permit rests on (TFWP.lmia): filed `wait`
+    days before the extension's application, on as_of at the earliest."""
+    by = max(add_days(permit.apply_on, -wait), s.vars.opts.scenario.as_of)
+    said = Phrase.of(
+        "step.lmia_extension", offer=permit.offer_ref or "", day=by.isoformat(), apply=permit.apply_on.isoformat()
+    )
+    return PlanStep(by, permit.person, ACTION_EMPLOYER_LMIA, said.english(), permit.code, ("TFWP.lmia",), said)
 
 
 def _pending_step(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> PlanStep:

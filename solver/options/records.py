@@ -13,6 +13,11 @@ from solver.domain import Finding, PlanStep, Role, Scenario
 ACTION_APPLY = "APPLY_PERMIT"
 # The plan step of an application already filed and pending on as_of.
 ACTION_PENDING = "PENDING"
+# The plan step of an application that extends an employer-specific permit for the same job (OFFER.extension).
+ACTION_EXTEND = "EXTEND_PERMIT"
+# The employer's side of an LMIA-based permit: filing the LMIA, and its expected decision.
+ACTION_EMPLOYER_LMIA = "EMPLOYER_APPLIES_LMIA"
+ACTION_LMIA_DECISION = "LMIA_DECISION"
 
 # Days past the horizon that valid-from/valid-to tables cover (processing, ITA wait, completeness).
 TABLE_SLACK_DAYS = 800
@@ -109,6 +114,10 @@ class Candidate:
     - `r199`: the rule id that lets a visitor in Canada apply for it inside Canada (R199: a family member of a
       permit holder) once the visitor policy (STATUS.visitor_work_permit) no longer does; None: a visitor
       applies for it for processing outside Canada.
+    - `extends`: the node key of the permit it extends for the same job (OFFER.extension): it follows only that
+      permit, applied for `extension_lead` days before that permit's last day (maintained status until the
+      decision), and the job goes on at least until it is issued; `lmia` then means a new LMIA, which the
+      employer files `extension_wait` days (TFWP.lmia) before the application, on as_of at the earliest.
     """
 
     key: str
@@ -144,6 +153,9 @@ class Candidate:
     r199: str | None = None
     # The employer's fees (compliance or LMIA) in cents; `fee_cents` is the client's, biometrics excluded.
     employer_fee_cents: int = 0
+    extends: str | None = None
+    extension_lead: int = 0
+    extension_wait: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from solver.categories import employer
+from solver.categories.offers import code_rules
 from solver.dates import add_days, add_months
 from solver.domain import ObjectiveTerm, Offer, Plan, PlannedJob, PlannedPermit, PlanOptions, PlanStatus, Role, Scenario
 from solver.rules.catalog import open_codes
@@ -243,7 +244,6 @@ def _search(
     programs = ["CEC"] + (["PNP"] if person.provincial_nomination is not None else [])
     own_choices: list[tuple[dt.date | None, ...]] = list(itertools.product(*own))
     offer_choices: list[tuple[OfferChoice, ...]] = list(itertools.product(*per_offer))
-    horizon_days = (add_months(scenario.as_of, scenario.horizon_months) - scenario.as_of).days
     for (c43, c21), chosen in itertools.product(own_choices, offer_choices):
         offered = [offer_job(o, c[0]) for o, c in zip(offers, chosen, strict=True) if c is not None]
         specs: list[Spec] = [(code, a, None) for code, a in (("C43", c43), ("C21", c21)) if a is not None]
@@ -254,22 +254,101 @@ def _search(
             if _overlap(offer_jobs):
                 continue
             pr = (role, program)
-            base = dated_permits(scenario, options, role, specs, offer_jobs, pr, rules)
-            for history in [None, *_history_ends(scenario, options, role, offer_jobs, base, rules)]:
-                jobs = [*offer_jobs, *([history] if history else [])]
-                plan = _finish(scenario, options, base, jobs, pr, rules)
-                ready = plan.pr_ready_date
-                days_to_pr = (ready - scenario.as_of).days if ready else horizon_days + 1
-                if bound is not None and days_to_pr > bound[0]:
-                    continue
-                yield plan, days_to_pr
-                if ready is None:
-                    continue
-                submitted = add_days(ready, options.ita_wait_days)
-                for a in days:
-                    if a >= submitted:
-                        permits = dated_permits(scenario, options, role, [*specs, ("A75", a, None)], jobs, pr, rules)
-                        yield _finish(scenario, options, permits, jobs, pr, rules), days_to_pr
+            for extended_specs, extended_jobs in _extended(scenario, options, role, specs, offer_jobs, pr, rules):
+                yield from _with_history(scenario, options, role, days, extended_specs, extended_jobs, pr, rules, bound)
+
+
+def _with_history(
+    scenario: Scenario,
+    options: PlanOptions,
+    role: Role,
+    days: Sequence[dt.date],
+    specs: Sequence[Spec],
+    offer_jobs: Sequence[PlannedJob],
+    pr: tuple[Role, str],
+    rules: RuleSet,
+    bound: list[int] | None,
+) -> Iterator[tuple[Plan, int]]:
+    """The plans of `specs` and `offer_jobs` with each end of the ongoing work-history job, and with A75 on each
+    day from the PR submission."""
+    horizon_days = (add_months(scenario.as_of, scenario.horizon_months) - scenario.as_of).days
+    base = dated_permits(scenario, options, role, specs, offer_jobs, pr, rules)
+    for history in [None, *_history_ends(scenario, options, role, offer_jobs, base, rules)]:
+        jobs = [*offer_jobs, *([history] if history else [])]
+        plan = _finish(scenario, options, base, jobs, pr, rules)
+        ready = plan.pr_ready_date
+        days_to_pr = (ready - scenario.as_of).days if ready else horizon_days + 1
+        if bound is not None and days_to_pr > bound[0]:
+            continue
+        yield plan, days_to_pr
+        if ready is None:
+            continue
+        submitted = add_days(ready, options.ita_wait_days)
+        for a in days:
+            if a >= submitted:
+                permits = dated_permits(scenario, options, role, [*specs, ("A75", a, None)], jobs, pr, rules)
+                yield _finish(scenario, options, permits, jobs, pr, rules), days_to_pr
+
+
+def _extended(
+    scenario: Scenario,
+    options: PlanOptions,
+    role: Role,
+    specs: Sequence[Spec],
+    jobs: Sequence[PlannedJob],
+    pr: tuple[Role, str],
+    rules: RuleSet,
+) -> Iterator[tuple[list[Spec], list[PlannedJob]]]:
+    """`specs` and `jobs` as they are, and with the permit of each subset of the offers whose code has extensions
+    extended once (OFFER.extension: applied for `lead_days` before the permit's last day, docs/plan-semantics.md),
+    the open-ended job of an extended offer running on or ending with the extension."""
+    base = dated_permits(scenario, options, role, specs, jobs, pr, rules)
+    extendable = [
+        p
+        for p in base
+        if p.offer_ref is not None
+        and (found := code_rules(p.code)) is not None
+        and found.extension is not None
+        and p.valid_to >= p.valid_from
+    ]
+    for chosen in itertools.product([False, True], repeat=len(extendable)):
+        added = [
+            (p.code, add_days(p.valid_to, -int(rules.param("OFFER.extension", "lead_days", p.valid_to))), p.offer_ref)
+            for p, on in zip(extendable, chosen, strict=True)
+            if on
+        ]
+        if not added:
+            yield list(specs), list(jobs)
+            continue
+        refs = {ref for _, _, ref in added}
+        # An extended offer's job goes on past its first permit: open-ended, or ending with the extension.
+        running = [
+            dataclasses.replace(j, end=None) if j.offer_ref in refs and _open_ended(scenario, j) else j for j in jobs
+        ]
+        both = [*specs, *added]
+        yield both, running
+        permits = dated_permits(scenario, options, role, both, running, pr, rules)
+        ends = {
+            j.offer_ref: p.valid_to
+            for j in running
+            for p in permits
+            if j.offer_ref in refs and j.end is None and p.offer_ref == j.offer_ref and p.apply_on > j.start
+        }
+        last = add_days(add_months(scenario.as_of, scenario.horizon_months), -1)
+        if any(end < last for end in ends.values()):
+            yield (
+                both,
+                [
+                    dataclasses.replace(j, end=ends[j.offer_ref])
+                    if j.offer_ref in ends and ends[j.offer_ref] < last
+                    else j
+                    for j in running
+                ],
+            )
+
+
+def _open_ended(scenario: Scenario, job: PlannedJob) -> bool:
+    return any(o.ref == job.offer_ref and o.months is None for o in scenario.offers)
 
 
 def _finish(

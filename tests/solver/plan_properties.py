@@ -45,14 +45,15 @@ def permit_mismatches(p: Json, want: Json, plan: Json) -> list[str]:
         bad.append(f"offerRef {p.get('offerRef')}")
     if "open" in want and p.get("open") != want["open"]:
         bad.append(f"open {p.get('open')}")
-    if "applyOn_max" in want and _day(p["applyOn"]) > _day(want["applyOn_max"]):
-        bad.append(f"applyOn {p['applyOn']} > {want['applyOn_max']}")
+    for key in ("applyOn", "validFrom", "validTo"):
+        if f"{key}_min" in want and _day(p[key]) < _day(want[f"{key}_min"]):
+            bad.append(f"{key} {p[key]} < {want[f'{key}_min']}")
+        if f"{key}_max" in want and _day(p[key]) > _day(want[f"{key}_max"]):
+            bad.append(f"{key} {p[key]} > {want[f'{key}_max']}")
     if "applyOn_min_ref" in want:
         ref = plan.get(want["applyOn_min_ref"])
         if ref and _day(p["applyOn"]) < _day(ref):
             bad.append(f"applyOn {p['applyOn']} < {want['applyOn_min_ref']} {ref}")
-    if "validTo_max" in want and _day(p["validTo"]) > _day(want["validTo_max"]):
-        bad.append(f"validTo {p['validTo']} > {want['validTo_max']}")
     for key in ("applyOn", "validFrom", "validTo", "fee"):
         if key in want and p.get(key) != want[key]:
             bad.append(f"{key} {p.get(key)}, wanted {want[key]}")

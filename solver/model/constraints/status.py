@@ -31,6 +31,9 @@ def arc_allowed(tail: Node, head: Node, filings: bool) -> bool:
     if c.filed_on is not None:
         before = tail.candidate.filed_on if tail.candidate is not None else None
         return tail.is_depot or (before is not None and (before, tail.key) < (c.filed_on, head.key))
+    if c.extends is not None:
+        # An extension follows only the permit it extends (OFFER.extension).
+        return tail.key == c.extends
     if filings and tail.is_depot:
         return False
     if c.after is After.STUDY_PERMIT:
