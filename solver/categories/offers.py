@@ -18,9 +18,8 @@ from typing import ClassVar
 from solver import dates, noc
 from solver.categories import UnknownCategory, family_of
 from solver.categories.base import Asked, CategoryEligibility, Family, Issue, answer, refusal
-from solver.cpsat import cp_model
 from solver.domain import Offer, PendingApplication, Person, PlannedPermit, PlanStep, Role
-from solver.model.variables import Node, Vars
+from solver.model.variables import JobVars, Node, Vars
 from solver.options.options import Options, employer_fee_cents, fee_cents, filed
 from solver.options.records import (
     ACTION_EMPLOYER_LMIA,
@@ -346,8 +345,8 @@ class OfferFamily(Family):
         lead = int(opts.rules.param("OFFER.extension", "lead_days", opts.scenario.as_of))
         if earliest_end - lead >= opts.cal.horizon:
             return None
-        job_end = None if offer.months is None or offer.latest_start is None else offer.latest_start
-        if job_end is not None and opts.cal.day(job_end) + 31 * (offer.months or 0) <= earliest_end:
+        latest = None if offer.months is None else offer.latest_start
+        if latest is not None and opts.cal.day(latest) + 31 * (offer.months or 0) <= earliest_end:
             return None
         d0 = opts.cal.date(max(first.apply_days[0], 0))
         months = code_rules.extension(person, offer, first.months, d0, opts.rules)
@@ -387,7 +386,7 @@ class OfferFamily(Family):
                 continue
             m.add_implication(node.present, jv.present)
             if node.candidate is not None and node.candidate.extends is not None:
-                _extends(v, node, jv.end)
+                _extends(v, node, jv)
             if node.candidate is not None and node.candidate.filed_on is not None:
                 # The filing was made for this job: it starts by the decision (or the offer's first day, if later).
                 by = m.new_int_var(0, v.big, f"filed_job_by[{node.key}]")
@@ -486,10 +485,12 @@ def _extension_issues(
             yield "TFWP.lmia", f"extension applied on {p.apply_on} before a new LMIA can be positive on {positive}"
 
 
-def _extends(v: Vars, node: Node, job_end: cp_model.IntVar) -> None:
+def _extends(v: Vars, node: Node, jv: JobVars) -> None:
     """OFFER.extension: applied for `extension_lead` days before the extended permit's last day (so in status:
     STATUS.maintained keeps status and work until the decision; status.arc_allowed lets it follow only that
-    permit), processed in Canada, for a job that goes on at least until it is issued."""
+    permit), processed in Canada, for a job that goes on at least until it is issued. The planner extends only a
+    job that started as soon as the first permit and the offer allowed (a job put off to make a permit last
+    longer is no plan a consultant signs)."""
     c = node.candidate
     assert c is not None and c.extends is not None
     m = v.model
@@ -497,7 +498,10 @@ def _extends(v: Vars, node: Node, job_end: cp_model.IntVar) -> None:
     m.add_implication(node.present, first.present)
     m.add(node.apply == first.end - c.extension_lead).only_enforce_if(node.present)
     m.add(node.start == node.apply + c.processing_inside).only_enforce_if(node.present)
-    m.add(job_end >= node.start).only_enforce_if(node.present)
+    m.add(jv.end >= node.start).only_enforce_if(node.present)
+    started_by = m.new_int_var(0, v.big, f"extended_job_started_by[{node.key}]")
+    m.add_max_equality(started_by, [first.start, min(jv.job.start_days)])
+    m.add(jv.start <= started_by).only_enforce_if(node.present)
 
 
 def lmia_positive_on(offer: Offer, as_of: dt.date, rules: RuleSet) -> dt.date:

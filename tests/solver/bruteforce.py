@@ -301,8 +301,11 @@ def _extended(
 ) -> Iterator[tuple[list[Spec], list[PlannedJob]]]:
     """`specs` and `jobs` as they are, and with the permit of each subset of the offers whose code has extensions
     extended once (OFFER.extension: applied for `lead_days` before the permit's last day, docs/plan-semantics.md),
-    the open-ended job of an extended offer running on or ending with the extension."""
+    the open-ended job of an extended offer running on or ending with the extension. As the planner, only the
+    permit of a job that started as soon as that permit and its offer allowed is extended."""
     base = dated_permits(scenario, options, role, specs, jobs, pr, rules)
+    starts = {j.offer_ref: j.start for j in jobs if j.offer_ref is not None}
+    earliest = {o.ref: o.earliest_start for o in scenario.offers}
     extendable = [
         p
         for p in base
@@ -310,6 +313,9 @@ def _extended(
         and (found := code_rules(p.code)) is not None
         and found.extension is not None
         and p.valid_to >= p.valid_from
+        # Only a job that started as soon as the permit and the offer allowed (the planner's search space).
+        and p.offer_ref in starts
+        and starts[p.offer_ref] <= max(p.valid_from, earliest[p.offer_ref])
     ]
     for chosen in itertools.product([False, True], repeat=len(extendable)):
         added = [
