@@ -348,6 +348,11 @@ class OfferFamily(Family):
         latest = None if offer.months is None else offer.latest_start
         if latest is not None and opts.cal.day(latest) + 31 * (offer.months or 0) <= earliest_end:
             return None
+        # A job no longer than the permit, which starts by the permit's first day (_extends), ends within it.
+        earliest_from = first.apply_days[0] + min(first.processing_inside, first.processing_outside)
+        no_longer = offer.months is not None and offer.months <= first.months
+        if no_longer and earliest_from >= opts.cal.day(offer.earliest_start):
+            return None
         d0 = opts.cal.date(max(first.apply_days[0], 0))
         months = code_rules.extension(person, offer, first.months, d0, opts.rules)
         if not months:
