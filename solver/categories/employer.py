@@ -57,18 +57,20 @@ def _lmia(c: Checks, person: Person, offer: Offer, code: str, on: dt.date) -> No
 def _lmia_length(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
     """TFWP.duration, read on its trigger, the LMIA's application day when known (the low-wage 1-year cap
     applies to LMIAs applied for from 2024-09-26), else on the day asked."""
-    if not noc.is_valid(offer.noc_code):
-        return None
-    name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
-    return int(rules.param("TFWP.duration", name, offer.lmia_applied_on or on))
+    return _lmia_months(offer, offer.lmia_applied_on or on, rules)
 
 
-def _lmia_extension(person: Person, offer: Offer, first: int, on: dt.date, rules: RuleSet) -> int | None:
-    """An extension on a new LMIA (OFFER.extension): TFWP.duration read on its day, as for a first permit."""
+def _lmia_months(offer: Offer, on: dt.date, rules: RuleSet) -> int | None:
+    """TFWP.duration read on `on` for the offer's wage stream (TEER 4/5 stands for low wage; None: no valid NOC)."""
     if not noc.is_valid(offer.noc_code):
         return None
     name = "low_wage_months" if noc.teer(offer.noc_code) >= 4 else "high_wage_months"
     return int(rules.param("TFWP.duration", name, on))
+
+
+def _lmia_extension(person: Person, offer: Offer, first: int, on: dt.date, rules: RuleSet) -> int | None:
+    """An extension on a new LMIA (OFFER.extension): TFWP.duration read on its day, as for a first permit."""
+    return _lmia_months(offer, on, rules)
 
 
 def _lmia_issues(ctx: PlanContext, role: Role, person: Person, offer: Offer, p: PlannedPermit) -> Iterator[Issue]:
