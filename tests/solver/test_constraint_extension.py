@@ -8,6 +8,8 @@ import datetime as dt
 
 from solver.dates import add_days, add_months
 from solver.domain import HeldPermit, Plan, PlanOptions, Role, Scenario
+from solver.options import build_options
+from solver.rules.registry import load_rules
 from solver.validate import validate
 from tests.solver.planner_cases import abroad, household, offer, solve
 
@@ -59,3 +61,15 @@ def test_the_validator_refuses_a_renewal_longer_than_its_rule() -> None:
     longer = dataclasses.replace(renewal, valid_to=add_days(add_months(renewal.valid_from, 36), -1))
     broken = dataclasses.replace(plan, permits=(first, longer))
     assert "PLAN.duration" in {v.rule_id for v in validate(scenario, broken, OPTIONS)}
+
+
+def _extension_keys(offers: int) -> list[str]:
+    ict = [offer(f"ict{i}", noc="21211", code="C63") for i in range(offers)]
+    scenario = household(abroad(clb=4), offers=tuple(ict), months=72)
+    built = build_options(scenario, OPTIONS, load_rules())
+    return [c.key for c in built.candidates if c.extends is not None]
+
+
+def test_a_household_with_more_offers_than_max_offers_is_planned_without_extensions() -> None:
+    assert len(_extension_keys(4)) == 4
+    assert _extension_keys(5) == []
