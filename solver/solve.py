@@ -38,12 +38,12 @@ from solver.domain import (
 )
 from solver.model.build import build, fix_groups
 from solver.model.constraints.pins import pin_group
-from solver.model.decode import decode
+from solver.model.decode import decode, objective_values
 from solver.model.explain import blockers as find_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model, untraced
 from solver.model.variables import Vars
-from solver.options import Figures
+from solver.options import Candidate, Figures, Options
 from solver.restoration import restoration_blockers
 from solver.rules.registry import RuleSet, load_rules
 
@@ -133,16 +133,27 @@ class Finished:
 
 
 def prepare(
-    figures: Figures, deadline: Deadline, search: Budget, heard: Trace, *, slow: bool = False
+    figures: Figures,
+    deadline: Deadline,
+    search: Budget,
+    heard: Trace,
+    *,
+    slow: bool = False,
+    only: frozenset[str] | None = None,
 ) -> Prepared | None:
     """Builds the model of the question `figures` holds (its options at the expected or `slow` processing figure),
     leaves out the pins that cannot hold, fixes the rule groups and makes the objective's stages; None when the
-    build ran out of time.
+    build ran out of time. A household of more than OFFER.extension's max_offers offers is built without
+    extensions (`_extend` adds them to its plan); `only`, when given, keeps only the candidates of those keys.
 
     `solver.alternatives` starts from the same model, so its plans hold the same pins and rules."""
     scenario, options = figures.scenario, figures.plan_options
     try:
         opts = figures.at(slow=slow, deadline=deadline)
+        if only is not None:
+            opts = _narrowed(opts, lambda c: c.key in only)
+        elif extensions_left_out(opts):
+            opts = _narrowed(opts, lambda c: c.extends is None)
         heard(Step("options"))
         v = build(opts, deadline)
         heard(Step("model"))
@@ -217,7 +228,69 @@ def _search(
     if solved is not None and not solved.optimal:
         solved = polish(solved, deadline, heard)
     found = None if solved is None else Searched(solved, prepared.base, prepared.groups)
+    if found is not None and extensions_left_out(figures.at(slow=slow, deadline=deadline)):
+        found = _extend(figures, deadline, heard, found, prepared.refused, slow=slow)
     return found, prepared.refused
+
+
+def _narrowed(opts: Options, keep: Callable[[Candidate], bool]) -> Options:
+    """`opts` with only the candidates `keep` keeps, less those resting on a partner's permit (`source`) left out."""
+    kept = [c for c in opts.candidates if keep(c)]
+    dropped = {c.key for c in opts.candidates} - {c.key for c in kept}
+    return dataclasses.replace(opts, candidates=[c for c in kept if c.source not in dropped])
+
+
+# Deterministic time the extension of a large household's plan may take (`_extend`): a model of the plan's own
+# permits and their extensions, a fraction of the household's.
+EXTEND_DTIME = 1.0
+
+
+def extensions_left_out(opts: Options) -> bool:
+    """Whether the household has more offers than OFFER.extension's max_offers, so its search leaves the
+    extensions out (with them it finds no first plan in time: docs/benchmarks.md)."""
+    if not any(c.extends is not None for c in opts.candidates):
+        return False
+    limit = int(opts.rules.param("OFFER.extension", "max_offers", opts.scenario.as_of))
+    return len(opts.scenario.offers) > limit
+
+
+def _extend(
+    figures: Figures, deadline: Deadline, heard: Trace, found: Searched, refused: dict[int, Finding], *, slow: bool
+) -> Searched:
+    """`found`, a plan made without extensions, with the permits it files extended where that does better: the
+    plan's own permits and their extensions planned again (each objective stage in turn), kept when their
+    objective is lexicographically better. The better plan is not proved optimal (FEASIBLE): the extensions
+    were not open to the search of every permit."""
+    solved = found.solved
+    keys = {key for key, n in solved.vars.nodes.items() if n.candidate is not None and solved.value(n.present)}
+    every = figures.at(slow=slow, deadline=deadline)
+    extensions = {c.key for c in every.candidates if c.extends in keys}
+    if not extensions:
+        return found
+    budget = Budget(EXTEND_DTIME, deadline, _named(heard))
+    try:
+        prepared = prepare(figures, deadline, budget, heard, slow=slow, only=frozenset(keys | extensions))
+    except OutOfTime:
+        return found
+    if prepared is None or prepared.refused.keys() != refused.keys():
+        return found
+    again = solve_model(prepared.vars, prepared.objective, budget)
+    if again is None:
+        return found
+    order = [term.value for term in found.solved.vars.opts.plan_options.objective]
+    before, after = objective_values(solved), objective_values(again)
+    if [after[t] for t in order] >= [before[t] for t in order]:
+        return found
+    return Searched(Solved(again.vars, again.values, optimal=False), prepared.base, prepared.groups)
+
+
+def _named(trace: Trace) -> Trace:
+    """`trace` hearing the extension's solves as `extend <stage>`, apart from the plan's own."""
+
+    def heard(step: Step) -> None:
+        trace(dataclasses.replace(step, name=f"extend {step.name}"))
+
+    return heard
 
 
 def _robust(

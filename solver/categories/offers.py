@@ -340,9 +340,6 @@ class OfferFamily(Family):
         code_rules = self.codes.get(first.code)
         if code_rules is None or code_rules.extension is None or first.months is None:
             return None
-        # The planner's limit (OFFER.extension max_offers): with more offers the search finds no first plan in time.
-        if len(opts.scenario.offers) > int(opts.rules.param("OFFER.extension", "max_offers", opts.scenario.as_of)):
-            return None
         # Never of use: filed after the horizon, or for a job that cannot outlast the first permit.
         earliest_end = first.apply_days[0] + min(first.processing_inside, first.processing_outside) + 28 * first.months
         lead = int(opts.rules.param("OFFER.extension", "lead_days", opts.scenario.as_of))

@@ -10,6 +10,7 @@ from solver.dates import add_days, add_months
 from solver.domain import HeldPermit, Plan, PlanOptions, Role, Scenario
 from solver.options import build_options
 from solver.rules.registry import load_rules
+from solver.solve import extensions_left_out
 from solver.validate import validate
 from tests.solver.planner_cases import abroad, household, offer, solve
 
@@ -63,13 +64,20 @@ def test_the_validator_refuses_a_renewal_longer_than_its_rule() -> None:
     assert "PLAN.duration" in {v.rule_id for v in validate(scenario, broken, OPTIONS)}
 
 
-def _extension_keys(offers: int) -> list[str]:
-    ict = [offer(f"ict{i}", noc="21211", code="C63") for i in range(offers)]
-    scenario = household(abroad(clb=4), offers=tuple(ict), months=72)
-    built = build_options(scenario, OPTIONS, load_rules())
-    return [c.key for c in built.candidates if c.extends is not None]
+def _many(offers: int) -> Scenario:
+    """An open-ended transfer and `offers - 1` one-year offers for other employers, from 2028."""
+    ict = offer("ict", noc="21211", code="C63")
+    others = [offer(f"o{i}", noc="21231", start=dt.date(2028, 1, 3), months=12) for i in range(offers - 1)]
+    return household(abroad(clb=4), offers=(ict, *others), months=72)
 
 
-def test_a_household_with_more_offers_than_max_offers_is_planned_without_extensions() -> None:
-    assert len(_extension_keys(4)) == 4
-    assert _extension_keys(5) == []
+def test_a_household_of_more_than_max_offers_is_searched_without_extensions() -> None:
+    assert not extensions_left_out(build_options(_many(4), OPTIONS, load_rules()))
+    assert extensions_left_out(build_options(_many(5), OPTIONS, load_rules()))
+
+
+def test_the_plan_of_a_household_searched_without_extensions_is_extended_after() -> None:
+    plan = solve(_many(5), OPTIONS)
+    first, renewal = [p for p in plan.permits if p.code == "C63"]
+    assert renewal.apply_on == add_days(first.valid_to, -30)
+    assert not [g for g in plan.status_gaps if g.person is Role.PRINCIPAL]
