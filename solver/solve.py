@@ -264,12 +264,12 @@ def _extend(
     solved = found.solved
     keys = {key for key, n in solved.vars.nodes.items() if n.candidate is not None and solved.value(n.present)}
     every = figures.at(slow=slow, deadline=deadline)
-    extensions = {c.key for c in every.candidates if c.extends in keys}
-    if not extensions:
+    extensions = {c.key: c.extends for c in every.candidates if c.extends in keys}
+    if not _may_gain(solved, {first for first in extensions.values() if first is not None}):
         return found
     budget = Budget(EXTEND_DTIME, deadline, _named(heard))
     try:
-        prepared = prepare(figures, deadline, budget, heard, slow=slow, only=frozenset(keys | extensions))
+        prepared = prepare(figures, deadline, budget, heard, slow=slow, only=frozenset(keys | extensions.keys()))
     except OutOfTime:
         return found
     if prepared is None or prepared.refused.keys() != refused.keys():
@@ -282,6 +282,28 @@ def _extend(
     if [after[t] for t in order] >= [before[t] for t in order]:
         return found
     return Searched(Solved(again.vars, again.values, optimal=False), prepared.base, prepared.groups)
+
+
+def _may_gain(solved: Solved, extendable: set[str]) -> bool:
+    """Whether after a permit of `extendable` ends, and before PR approval, its holder has a day outside every work
+    window of their permits (without status, or without the work it allows): only then can its extension cover a
+    day."""
+    v = solved.vars
+    approval = solved.value(v.prv().approval_capped)
+    for key in extendable:
+        node = v.nodes[key]
+        windows = sorted(
+            (solved.value(n.window_start), solved.value(n.window_end))
+            for n in v.person_nodes(node.person)
+            if n.is_depot or solved.value(n.present)
+        )
+        day = solved.value(node.end) + 1
+        for first, last in windows:
+            if first <= day <= last:
+                day = last + 1
+        if day < approval:
+            return True
+    return False
 
 
 def _named(trace: Trace) -> Trace:
