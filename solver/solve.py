@@ -42,7 +42,7 @@ from solver.model.decode import decode, objective_values
 from solver.model.explain import blockers as find_blockers
 from solver.model.objective import stages, tie_break
 from solver.model.search import Budget, Solved, Step, Trace, fallback, polish, solve_model, untraced
-from solver.model.variables import Vars
+from solver.model.variables import Node, Vars
 from solver.options import Candidate, Figures, Options
 from solver.restoration import restoration_blockers
 from solver.rules.registry import RuleSet, load_rules
@@ -292,6 +292,8 @@ def _may_gain(solved: Solved, extendable: set[str]) -> bool:
     approval = solved.value(v.prv().approval_capped)
     for key in extendable:
         node = v.nodes[key]
+        if not _job_goes_on(solved, node):
+            continue
         windows = sorted(
             (solved.value(n.window_start), solved.value(n.window_end))
             for n in v.person_nodes(node.person)
@@ -303,6 +305,18 @@ def _may_gain(solved: Solved, extendable: set[str]) -> bool:
                 day = last + 1
         if day < approval:
             return True
+    return False
+
+
+def _job_goes_on(solved: Solved, node: Node) -> bool:
+    """Whether the job of `node`'s offer could go on past the permit: open-ended, or (as the plan holds it, or
+    started later) longer than the permit from its first day."""
+    for jv in solved.vars.jobs.values():
+        if jv.job.person is node.person and jv.job.offer_ref == node.offer_ref and solved.value(jv.present):
+            if jv.job.months is None:
+                return True
+            latest = max(jv.job.start_days)
+            return solved.value(jv.end) > solved.value(node.end) or latest > solved.value(jv.start)
     return False
 
 
