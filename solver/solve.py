@@ -9,6 +9,9 @@ statuses: a stage cut short leaves FEASIBLE; no solution at all is NO_SOLUTION.
 Blockers (the re-solves with a rule group relaxed, a fifth of a plan's time) are found only when asked for
 (`blockers=True`, the default); without them the plan is the same, its blockers empty.
 
+Extensions (OFFER.extension): a household of more than `max_offers` offers is searched without them, and its plan
+is then extended where that does better (`_extend`); a smaller one has them in its search.
+
 The limit bounds the whole call in wall time: one deadline, computed at entry, covers the model build
 (checked between its parts), every stage, the fallback and the blocker re-solves, each CP-SAT call bounded
 by max_time_in_seconds from what is left. Past it only the polish of an unproven solution (POLISH_SECONDS at
@@ -267,11 +270,9 @@ def _extend(
     extensions = {c.key: c.extends for c in every.candidates if c.extends in keys}
     if not _may_gain(solved, {first for first in extensions.values() if first is not None}):
         return found
-    budget = Budget(EXTEND_DTIME, deadline, _named(heard))
-    try:
-        prepared = prepare(figures, deadline, budget, heard, slow=slow, only=frozenset(keys | extensions.keys()))
-    except OutOfTime:
-        return found
+    named = _named(heard)
+    budget = Budget(EXTEND_DTIME, deadline, named)
+    prepared = prepare(figures, deadline, budget, named, slow=slow, only=frozenset(keys | extensions.keys()))
     if prepared is None or prepared.refused.keys() != refused.keys():
         return found
     again = solve_model(prepared.vars, prepared.objective, budget)
