@@ -97,7 +97,8 @@ class StepAction(enum.Enum):
     )
     EXTEND_PERMIT = strawberry.enum_value(
         "EXTEND_PERMIT",
-        description="Apply to extend the employer-specific permit named by `code` for the same job (OFFER.extension).",
+        description="Apply to extend the permit named by `code`: an employer-specific permit for the same job, or a"
+        " spouse's open permit renewed with the principal's extension (OFFER.extension).",
     )
     START_JOB = strawberry.enum_value("START_JOB", description="Start the job of an offer.")
     EMPLOYER_APPLIES_LMIA = strawberry.enum_value(

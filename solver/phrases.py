@@ -27,6 +27,8 @@ TEMPLATES: Final = {
     "how.outside": "from outside Canada",
     "step.extend": "apply to extend the {name} ({code}) for the job of offer {offer} on {day}, {lead} days before it "
     "ends ({how}); the job goes on under it",
+    "step.renew_with": "apply to renew the {name} ({code}) on {day}, with the principal's extension, so that it "
+    "runs to the extension's end ({how})",
     "step.lmia_extension": "the employer of offer {offer} applies to ESDC for a new LMIA by {day}, so that it is "
     "positive when the extension is applied for on {apply} (the LMIA fee is the employer's)",
     "step.passport": "renew the passport before applying: it caps the {code} at {day} instead of {uncapped}",

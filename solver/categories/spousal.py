@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from solver import noc
 from solver.categories import family_named
 from solver.categories.base import Asked, CategoryEligibility, Family, Fix, Issue, answer, refusal
+from solver.categories.offers import extended
 from solver.dates import add_months
 from solver.domain import Credential, Education, InstitutionKind, Person, PlannedPermit, Role, Scenario, StatusKind
 from solver.model.constraints.permits import passport_day
@@ -20,7 +21,7 @@ from solver.model.tables import add_function
 from solver.model.variables import Node, Vars
 from solver.options.household import could_apply_for_pr
 from solver.options.options import Options, open_candidate
-from solver.options.records import Candidate, DepotKind, Validity
+from solver.options.records import ACTION_EXTEND, Candidate, DepotKind, Validity
 from solver.phrases import Phrase
 from solver.rules import spousal
 from solver.rules.catalog import Category
@@ -217,9 +218,12 @@ def _work_sources(
 
 
 def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidate]:
-    """C41 variants: one per (principal's work permit, principal's job) that could support it."""
+    """C41 variants: one per (principal's work permit, principal's job) that could support it. A variant resting
+    on the principal's extension renews the one resting on the permit it extends (filed with the extension, to
+    match it: the in-Canada renewal of C41.principal_occupation's note)."""
     out: list[Candidate] = []
     depot = opts.depots[partner]
+    extended = {c.key: c.extends for c in opts.candidates if c.person is partner and c.extends is not None}
     for source, is_open, offer_ref in _work_sources(opts, partner, _worker_source):
         if source.endswith(":depot") and depot.kind is DepotKind.WORKER_SPECIFIC:
             jobs = [j for j in opts.jobs if j.person is partner and j.offer_ref is None]
@@ -243,9 +247,19 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
                     source=source,
                     source_job=job.key,
                     validity_ref_months=refs,
+                    **_renewal(role, source, job.key, extended),
                 )
             )
     return out
+
+
+def _renewal(role: Role, source: str, job: str, extended: Mapping[str, str | None]) -> dict[str, Any]:
+    """The fields of a C41 resting on the principal's extension `source` (none for any other source): it renews
+    the spouse's C41 resting on the permit that extension extends, with the same job."""
+    first = extended.get(source)
+    if first is None:
+        return {}
+    return {"extends": f"{role.value}:{C41}:{first}:{job}", "filed_with_source": True, "action": ACTION_EXTEND}
 
 
 def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Candidate]:
@@ -300,6 +314,17 @@ def _held_on_apply(v: Vars, node: Node, source: Node) -> None:
         m.add_bool_or([before, after, later]).only_enforce_if([x, other.present])
 
 
+def _filed_with(v: Vars, node: Node, source: Node) -> None:
+    """A renewal filed with the partner's extension (`source`), on its day, and running to its end; it follows the
+    spouse's permit it renews (status.arc_allowed)."""
+    m = v.model
+    assert node.candidate is not None and node.candidate.extends is not None
+    m.add_implication(node.present, source.present)
+    m.add_implication(node.present, v.nodes[node.candidate.extends].present)
+    m.add(node.apply == source.apply).only_enforce_if(node.present)
+    m.add_min_equality(node.end, [source.end, passport_day(v, node.candidate)])
+
+
 def _constrain(v: Vars, node: Node) -> None:
     """Links a spousal permit to the partner's permit or study permit it rests on.
 
@@ -317,7 +342,10 @@ def _constrain(v: Vars, node: Node) -> None:
     elif c.code == C41:
         assert c.source is not None and c.source_job is not None
         source = v.nodes[c.source]
-        _held_on_apply(v, node, source)
+        if c.filed_with_source:
+            _filed_with(v, node, source)
+        else:
+            _held_on_apply(v, node, source)
         needed = m.new_int_var(0, v.big, f"c41_validity_needed[{node.key}]")
         add_function(m, node.apply, c.apply_days[0], list(c.validity_ref_months), needed, f"c41_validity[{node.key}]")
         m.add(source.end >= needed).only_enforce_if([node.present, v.group("C41.principal_validity")])
@@ -355,7 +383,7 @@ def _c41_issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issu
         if not (noc.teer(code) <= max_teer or code[:2] in prefixes or code in codes):
             yield "C41.principal_occupation", f"the principal's occupation {code} does not qualify"
     months = int(ctx.param("C41.principal_validity", "months", a))
-    end = covering_work_permit_end(ctx, Role.PRINCIPAL, a)
+    end = _principal_end(ctx, p)
     if end is None or end < add_months(a, months):
         yield "C41.principal_validity", f"the principal's work permit ends {end}, less than {months} months after {a}"
 
@@ -450,10 +478,21 @@ def _issues(ctx: PlanContext, role: Role, p: PlannedPermit) -> Iterator[Issue]:
     yield from check(ctx, role, p)
 
 
+def _principal_end(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
+    """The end of the principal's work permit a C41 matches: the one held on its application day, or, for a
+    renewal (filed while the spouse holds a C41, on the day the principal applies to extend their permit), the
+    principal's extension."""
+    holds = any(q.code == C41 and q.apply_on < p.apply_on <= q.valid_to for q in ctx.permits_of(Role.SPOUSE))
+    for q in ctx.permits_of(Role.PRINCIPAL):
+        if holds and q.apply_on == p.apply_on and extended(ctx, Role.PRINCIPAL, q) is not None:
+            return q.valid_to
+    return covering_work_permit_end(ctx, Role.PRINCIPAL, p.apply_on)
+
+
 def _valid_to(ctx: PlanContext, p: PlannedPermit) -> dt.date | None:
     """The end of the partner's permit the spouse's permit matches."""
     if p.code == "C41":
-        return covering_work_permit_end(ctx, Role.PRINCIPAL, p.apply_on)
+        return _principal_end(ctx, p)
     if p.code == "C49":
         applicant = ctx.plan.pr_applicant
         return covering_work_permit_end(ctx, applicant, p.apply_on) if applicant is not None else None

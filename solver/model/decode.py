@@ -364,7 +364,9 @@ def _permit_steps(s: Solved, tail: Node, n: Node, permit: PlannedPermit) -> list
         how = Phrase.of("how.outside")
     said = Phrase.of("step.apply", name=permit.name, code=c.code, day=permit.apply_on.isoformat(), how=how)
     prior = list(c.prior_steps)
-    if c.extends is not None:
+    if c.filed_with_source:
+        said = Phrase.of("step.renew_with", name=permit.name, code=c.code, day=permit.apply_on.isoformat(), how=how)
+    elif c.extends is not None:
         said = Phrase.of(
             "step.extend",
             name=permit.name,

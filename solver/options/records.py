@@ -117,7 +117,9 @@ class Candidate:
     - `extends`: the node key of the permit it extends for the same job (OFFER.extension): it follows only that
       permit, applied for `extension_lead` days before that permit's last day (maintained status until the
       decision), and the job goes on at least until it is issued; `lmia` then means a new LMIA, which the
-      employer files `extension_wait` days (TFWP.lmia) before the application, on as_of at the earliest.
+      employer files `extension_wait` days (TFWP.lmia) before the application, on as_of at the earliest. A
+      family member's renewal extends their own permit too, filed with the partner's extension it matches
+      (`filed_with_source`: applied for on the day `source` is, not once it is issued).
     """
 
     key: str
@@ -156,6 +158,7 @@ class Candidate:
     extends: str | None = None
     extension_lead: int = 0
     extension_wait: int = 0
+    filed_with_source: bool = False
 
 
 @dataclass(frozen=True)

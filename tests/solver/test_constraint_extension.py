@@ -81,3 +81,18 @@ def test_the_plan_of_a_household_searched_without_extensions_is_extended_after()
     first, renewal = [p for p in plan.permits if p.code == "C63"]
     assert renewal.apply_on == add_days(first.valid_to, -30)
     assert not [g for g in plan.status_gaps if g.person is Role.PRINCIPAL]
+
+
+def test_the_spouse_s_open_permit_is_renewed_with_the_principal_s_extension() -> None:
+    ict = offer("ict", noc="21211", code="C63")
+    scenario = household(abroad(clb=4), spouse=abroad(clb=4), offers=(ict,), months=72)
+    plan = solve(scenario, OPTIONS)
+    (_, extension) = [p for p in plan.permits if p.code == "C63"]
+    first, renewal = [p for p in plan.permits if p.code == "C41"]
+    assert first.valid_to == add_days(extension.apply_on, 30)  # the C41 ran to the principal's first permit's end
+    assert (renewal.apply_on, renewal.valid_to) == (extension.apply_on, extension.valid_to)
+    assert any(s.person is Role.SPOUSE and s.action == "EXTEND_PERMIT" for s in plan.steps)
+    # Filed on another day than the principal's extension, it is no renewal: the permit held then ends too soon.
+    late = dataclasses.replace(renewal, apply_on=add_days(renewal.apply_on, 1))
+    broken = dataclasses.replace(plan, permits=tuple(late if p is renewal else p for p in plan.permits))
+    assert "C41.principal_validity" in {v.rule_id for v in validate(scenario, broken, OPTIONS)}

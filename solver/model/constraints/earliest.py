@@ -8,7 +8,8 @@ have), and a candidate that can follow nothing is left out.
 What a candidate must follow (status.py and the categories' own constraints, which these bounds restate):
 - in a person's chain, a candidate filed by the plan is applied for once the permit before it is issued
   (`head.apply >= tail.start`); a candidate that may follow the status held on as_of has no such bound;
-- a permit that rests on the partner's (`Candidate.source`) is applied for once that permit is issued;
+- a permit that rests on the partner's (`Candidate.source`) is applied for once that permit is issued, or with
+  its application (a family member's renewal, `Candidate.filed_with_source`);
 - a permit is issued at least its shortest processing after its application (`start >= apply + processing`,
   the smallest of the figures its node may use; A75 may be issued later still, never earlier).
 
@@ -49,7 +50,7 @@ def earliest_days(v: Vars) -> dict[str, Earliest]:
     for _ in range(len(candidates) + 1):
         moved = False
         for n in candidates:
-            first = max(apply[n.key], _after_tails(n, tails[n.key], start), _after_source(n, start))
+            first = max(apply[n.key], _after_tails(n, tails[n.key], start), _after_source(n, start, apply))
             if first > apply[n.key]:
                 apply[n.key] = first
                 start[n.key] = max(start[n.key], min(first + processing[n.key], NEVER))
@@ -103,11 +104,11 @@ def _after_tails(head: Node, tails: list[Node] | None, start: dict[str, int]) ->
     return min((start[t.key] for t in tails), default=NEVER)
 
 
-def _after_source(node: Node, start: dict[str, int]) -> int:
+def _after_source(node: Node, start: dict[str, int], apply: dict[str, int]) -> int:
     """The earliest application day of a permit that rests on the partner's: once that permit is issued (the
-    status held on as_of, a depot, is issued already)."""
+    status held on as_of, a depot, is issued already), or with its application (`filed_with_source`)."""
     c = node.candidate
     assert c is not None
     if c.source is None or c.source not in start:
         return NO_BOUND
-    return start[c.source]
+    return apply[c.source] if c.filed_with_source else start[c.source]

@@ -122,7 +122,8 @@ def add_permit_nodes(v: Vars) -> None:
     # per permit of the partner) exclude each other.
     by_code: dict[tuple[Role, str], list[Node]] = {}
     for node in v.nodes.values():
-        if node.candidate is not None:
+        # A renewal (`extends`) follows the variant it renews in the chain, so it is no other variant of it.
+        if node.candidate is not None and node.candidate.extends is None:
             by_code.setdefault((node.person, node.candidate.code), []).append(node)
     for group in by_code.values():
         if len(group) > 1 and group[0].candidate is not None and group[0].candidate.exclusive_variants:
