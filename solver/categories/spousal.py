@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from solver import noc
@@ -218,8 +219,8 @@ def _work_sources(
 
 
 def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidate]:
-    """C41 variants: one per (principal's work permit, principal's job) that could support it. A variant resting
-    on the principal's extension renews the one resting on the permit it extends (filed with the extension, to
+    """C41 variants: one per (principal's work permit, principal's job) that could support it; and for the
+    principal's extension, a renewal of the variant resting on the permit it extends (filed with the extension, to
     match it: the in-Canada renewal of C41.principal_occupation's note)."""
     out: list[Candidate] = []
     depot = opts.depots[partner]
@@ -236,30 +237,28 @@ def _spouse_of_worker(opts: Options, role: Role, partner: Role) -> list[Candidat
                 continue
             months = opts.param_series("C41.principal_validity", "months", days[0], days[-1])
             refs = tuple(opts.shift_months_each(days[0], months))
-            out.append(
-                _candidate(
-                    opts,
-                    role,
-                    C41,
-                    f"{role.value}:{C41}:{source}:{job.key}",
-                    days,
-                    rule_ids=("C41.principal_occupation", "C41.principal_validity", "C41.principal_employed"),
-                    source=source,
-                    source_job=job.key,
-                    validity_ref_months=refs,
-                    **_renewal(role, source, job.key, extended),
-                )
+            variant = _candidate(
+                opts,
+                role,
+                C41,
+                f"{role.value}:{C41}:{source}:{job.key}",
+                days,
+                rule_ids=("C41.principal_occupation", "C41.principal_validity", "C41.principal_employed"),
+                source=source,
+                source_job=job.key,
+                validity_ref_months=refs,
             )
+            out.append(variant)
+            first = extended.get(source)
+            if first is not None:
+                out.append(_renewal(variant, f"{role.value}:{C41}:{first}:{job.key}"))
     return out
 
 
-def _renewal(role: Role, source: str, job: str, extended: Mapping[str, str | None]) -> dict[str, Any]:
-    """The fields of a C41 resting on the principal's extension `source` (none for any other source): it renews
-    the spouse's C41 resting on the permit that extension extends, with the same job."""
-    first = extended.get(source)
-    if first is None:
-        return {}
-    return {"extends": f"{role.value}:{C41}:{first}:{job}", "filed_with_source": True, "action": ACTION_EXTEND}
+def _renewal(variant: Candidate, renews: str) -> Candidate:
+    """`variant` (resting on the principal's extension) as the renewal of the spouse's C41 `renews`, which rests
+    on the permit that extension extends with the same job."""
+    return replace(variant, key=f"{variant.key}:renewal", extends=renews, filed_with_source=True, action=ACTION_EXTEND)
 
 
 def _spouse_of_pr_applicant(opts: Options, role: Role, partner: Role) -> list[Candidate]:
