@@ -341,18 +341,19 @@ class OfferFamily(Family):
         if code_rules is None or code_rules.extension is None or first.months is None:
             return None
         # Never of use: filed after the horizon, or for a job that cannot outlast the first permit.
-        earliest_end = first.apply_days[0] + min(first.processing_inside, first.processing_outside) + 28 * first.months
+        earliest_from = first.apply_days[0] + min(first.processing_inside, first.processing_outside)
+        earliest_end = earliest_from + 28 * first.months
         lead = int(opts.rules.param("OFFER.extension", "lead_days", opts.scenario.as_of))
         if earliest_end - lead >= opts.cal.horizon:
             return None
-        latest = None if offer.months is None else offer.latest_start
-        if latest is not None and opts.cal.day(latest) + 31 * (offer.months or 0) <= earliest_end:
-            return None
-        # A job no longer than the permit, which starts by the permit's first day (_extends), ends within it.
-        earliest_from = first.apply_days[0] + min(first.processing_inside, first.processing_outside)
-        no_longer = offer.months is not None and offer.months <= first.months
-        if no_longer and earliest_from >= opts.cal.day(offer.earliest_start):
-            return None
+        if offer.months is not None:
+            # A job that ends before the permit can, or one no longer than the permit that starts by its first day
+            # (_extends), ends within it.
+            latest = offer.latest_start
+            if latest is not None and opts.cal.day(latest) + 31 * offer.months <= earliest_end:
+                return None
+            if offer.months <= first.months and earliest_from >= opts.cal.day(offer.earliest_start):
+                return None
         d0 = opts.cal.date(max(first.apply_days[0], 0))
         months = code_rules.extension(person, offer, first.months, d0, opts.rules)
         if not months:

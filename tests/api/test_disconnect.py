@@ -18,8 +18,8 @@ from tests.api.slow import slow_household
 
 PLAN = """query Plan($scenario: ScenarioInput!, $options: PlanOptionsInput) {
   planScenario(scenario: $scenario, options: $options) { __typename ... on Plan { status } } }"""
-# A couple with six offers over ten years and nine seconds to search: a solve that is still running when
-# the client hangs up a moment after it started.
+# A household whose search runs to its time limit (tests/api/slow.py): a solve that is still running when the
+# client hangs up a moment after it started.
 SLOW = slow_household()
 
 
